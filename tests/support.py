@@ -1,0 +1,117 @@
+"""
+Shared test helpers: sample devices, links and a recording sender.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass
+
+from coherence_lite.device import Action, Argument, Device, Service, StateVariable
+from coherence_lite.netif import Link
+
+JAMBON_UDN = "uuid:e427ce1a-3e80-43d0-ad6f-89ec42e46363"
+
+
+def jambon() -> Device:
+    """
+    The seed's Jambon 3000: a Basic:1 root device with one service.
+    """
+    return Device(
+        deviceType="urn:schemas-upnp-org:device:Basic:1",
+        friendlyName="Jambon 3000",
+        manufacturer="Boucherie numérique SAS",
+        manufacturerURL="http://www.boucherie.example.com/",
+        modelDescription="Jambon Appliance 3000",
+        modelName="Jambon",
+        modelNumber="3000",
+        modelURL="http://www.boucherie.example.com/en/products/jambon-3000/",
+        serialNumber="JBN425133",
+        UDN=JAMBON_UDN,
+        services=(
+            Service(
+                serviceType="urn:boucherie.example.com:service:Jambon:1",
+                serviceId="urn:boucherie.example.com:serviceId:Jambon",
+                actions=(Action("GetSlices", (Argument("Slices", "out", "Slices"),)),),
+                stateVariables=(StateVariable("Slices", "ui4", defaultValue="0"),),
+            ),
+        ),
+    )
+
+
+def binaryLight(udn: str = "uuid:11111111-2222-3333-4444-555555555555", version: int = 1) -> Device:
+    """
+    A BinaryLight root device with a SwitchPower service and one embedded
+    dimmable light.
+    """
+    switch = Service(
+        serviceType=f"urn:schemas-upnp-org:service:SwitchPower:{version}",
+        serviceId="urn:upnp-org:serviceId:SwitchPower",
+        stateVariables=(StateVariable("Target", "boolean", defaultValue="0"),),
+    )
+    embedded = Device(
+        deviceType="urn:schemas-upnp-org:device:DimmableLight:1",
+        friendlyName="Lamp dimmer",
+        manufacturer="coherence-lite tests",
+        modelName="Dimmer",
+        UDN="uuid:66666666-7777-8888-9999-000000000000",
+        services=(switch,),
+    )
+    return Device(
+        deviceType=f"urn:schemas-upnp-org:device:BinaryLight:{version}",
+        friendlyName="Lamp",
+        manufacturer="coherence-lite tests",
+        modelName="Lamp",
+        UDN=udn,
+        services=(switch,),
+        devices=(embedded,),
+    )
+
+
+def link(address: str = "192.168.1.10/24", interface: str = "eth0", index: int = 2) -> Link:
+    """
+    A link on a made-up interface.
+    """
+    value = ipaddress.ip_interface(address)
+    return Link(interface, index, value, (value.network,))
+
+
+@dataclass(frozen=True)
+class Sent:
+    """
+    One datagram a L{RecordingSender} was asked to send.
+    """
+
+    time: float
+    data: bytes
+    destination: tuple
+    link: Link
+
+
+class RecordingSender:
+    """
+    A sender that records datagrams with the clock's time.
+    """
+
+    def __init__(self, clock) -> None:
+        self.clock = clock
+        self.sent: list[Sent] = []
+
+    def send(self, data: bytes, destination: tuple, link: Link) -> None:
+        self.sent.append(Sent(self.clock.seconds(), data, destination, link))
+
+    def clear(self) -> None:
+        self.sent.clear()
+
+
+def loopbackMulticastSocket(family: int = socket.AF_INET) -> socket.socket:
+    """
+    A UDP socket on 127.0.0.1 whose multicast leaves only through loopback.
+    """
+    skt = socket.socket(family, socket.SOCK_DGRAM)
+    skt.bind(("127.0.0.1", 0))
+    skt.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("127.0.0.1"))
+    skt.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+    skt.setblocking(False)
+    return skt

@@ -1,0 +1,120 @@
+"""
+Tests for L{coherence_lite.device}: the frozen, validated device model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from twisted.trial.unittest import SynchronousTestCase
+
+from coherence_lite.device import (
+    Action,
+    AllowedValueRange,
+    Argument,
+    Device,
+    DeviceError,
+    Icon,
+    Service,
+    StateVariable,
+    parseURN,
+    stableUDN,
+)
+
+from tests.support import binaryLight, jambon
+
+PNG = b"\x89PNG\r\n\x1a\n-not-really-but-bytes"
+
+
+class DeviceTests(SynchronousTestCase):
+    def assertDeviceError(self, field: str, build) -> DeviceError:
+        error = self.assertRaises(DeviceError, build)
+        self.assertEqual(error.field, field)
+        return error
+
+    def test_jambonIsValidAndFrozen(self) -> None:
+        device = jambon()
+        self.assertEqual(device.uuid, "e427ce1a-3e80-43d0-ad6f-89ec42e46363")
+        self.assertRaises(dataclasses.FrozenInstanceError, setattr, device, "friendlyName", "x")
+
+    def test_lengthLimits(self) -> None:
+        for field, limit in (("friendlyName", 64), ("manufacturer", 64), ("modelName", 32), ("modelDescription", 128), ("modelNumber", 32), ("serialNumber", 64)):
+            dataclasses.replace(jambon(), **{field: "x" * limit})
+            error = self.assertDeviceError(field, lambda: dataclasses.replace(jambon(), **{field: "x" * (limit + 1)}))
+            self.assertIn(str(limit), error.reason)
+
+    def test_lineBreaksAreRefused(self) -> None:
+        self.assertDeviceError("friendlyName", lambda: dataclasses.replace(jambon(), friendlyName="a\r\nEVIL: 1"))
+
+    def test_typesMustBeURNsOfTheRightKind(self) -> None:
+        self.assertDeviceError("deviceType", lambda: dataclasses.replace(jambon(), deviceType="Basic"))
+        self.assertDeviceError(
+            "deviceType",
+            lambda: dataclasses.replace(jambon(), deviceType="urn:schemas-upnp-org:service:SwitchPower:1"),
+        )
+        self.assertDeviceError("serviceType", lambda: Service("urn:x:device:A:1", "urn:x:serviceId:A"))
+        self.assertDeviceError("serviceId", lambda: Service("urn:x:service:A:1", "A"))
+        self.assertDeviceError("serviceType", lambda: Service(5, "urn:x:serviceId:A"))  # type: ignore[arg-type]
+
+    def test_udnMustBeAUUID(self) -> None:
+        self.assertDeviceError("UDN", lambda: dataclasses.replace(jambon(), UDN="uuid:jambon"))
+        self.assertDeviceError("UDN", lambda: dataclasses.replace(jambon(), UDN="e427ce1a-3e80-43d0-ad6f-89ec42e46363"))
+
+    def test_upcIsTwelveDigits(self) -> None:
+        dataclasses.replace(jambon(), UPC="012345678905")
+        self.assertDeviceError("UPC", lambda: dataclasses.replace(jambon(), UPC="12345"))
+
+    def test_argumentsNameExistingStateVariables(self) -> None:
+        error = self.assertDeviceError(
+            "actions[0].arguments[0].relatedStateVariable",
+            lambda: Service(
+                "urn:x:service:A:1", "urn:x:serviceId:A", actions=(Action("Get", (Argument("V", "out", "Missing"),)),)
+            ),
+        )
+        self.assertIn("Missing", error.reason)
+
+    def test_directionIsInOrOut(self) -> None:
+        self.assertDeviceError("direction", lambda: Argument("V", "sideways", "V"))
+
+    def test_dataTypeIsAUPnPType(self) -> None:
+        self.assertDeviceError("dataType", lambda: StateVariable("V", "integer"))
+        self.assertDeviceError("dataType", lambda: StateVariable("V", ["x"]))  # type: ignore[arg-type]
+
+    def test_allowedValuesAndRangeExcludeEachOther(self) -> None:
+        self.assertDeviceError(
+            "allowedValueRange",
+            lambda: StateVariable("V", "string", allowedValues=("a",), allowedValueRange=AllowedValueRange("0", "1")),
+        )
+
+    def test_embeddedUDNsMustDiffer(self) -> None:
+        light = binaryLight()
+        self.assertDeviceError(
+            "devices",
+            lambda: dataclasses.replace(light, devices=(dataclasses.replace(light.devices[0], UDN=light.UDN),)),
+        )
+
+    def test_serviceIdsUniqueWithinDevice(self) -> None:
+        service = jambon().services[0]
+        self.assertDeviceError("services", lambda: dataclasses.replace(jambon(), services=(service, service)))
+
+    def test_allDevicesIsDepthFirstRootFirst(self) -> None:
+        self.assertEqual([d.friendlyName for d in binaryLight().allDevices()], ["Lamp", "Lamp dimmer"])
+
+    def test_iconGetsANameFromItsShape(self) -> None:
+        self.assertEqual(Icon("image/png", 48, 48, 24, PNG).name, "icon-48x48x24.png")
+        self.assertDeviceError("width", lambda: Icon("image/png", 0, 48, 24, PNG))
+        self.assertDeviceError("mimetype", lambda: Icon("text/html", 48, 48, 24, PNG))
+        self.assertDeviceError("name", lambda: Icon("image/png", 48, 48, 24, PNG, name="../x.png"))
+
+    def test_parseURN(self) -> None:
+        urn = parseURN("urn:schemas-upnp-org:device:MediaServer:10")
+        assert urn is not None
+        self.assertEqual((urn.domain, urn.kind, urn.name, urn.version), ("schemas-upnp-org", "device", "MediaServer", 10))
+        self.assertEqual(urn.withVersion(2), "urn:schemas-upnp-org:device:MediaServer:2")
+        self.assertIsNone(parseURN("urn:schemas-upnp-org:device:MediaServer"))
+        self.assertIsNone(parseURN("upnp:rootdevice"))
+
+    def test_stableUDNIsStableAndDistinct(self) -> None:
+        self.assertEqual(stableUDN("host", "name"), stableUDN("host", "name"))
+        self.assertNotEqual(stableUDN("host", "name"), stableUDN("host", "other"))
+        dataclasses.replace(jambon(), UDN=stableUDN("host", "name"))
