@@ -59,7 +59,9 @@ _TYPE_URN = re.compile(
     rf"^urn:(?P<domain>{_DOMAIN}):(?P<kind>device|service):"
     rf"(?P<name>{_NAME}):(?P<version>[1-9][0-9]{{0,8}})$"
 )
-_SERVICE_ID = re.compile(rf"^urn:(?P<domain>{_DOMAIN}):serviceId:(?P<name>[A-Za-z0-9_.\-]{{1,64}})$")
+_SERVICE_ID = re.compile(
+    rf"^urn:(?P<domain>{_DOMAIN}):serviceId:(?P<name>[A-Za-z0-9_\-][A-Za-z0-9_.\-]{{0,63}})$"
+)
 _UDN = re.compile(
     r"^uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 )
@@ -278,6 +280,11 @@ class StateVariable:
         _check(isinstance(self.multicast, bool), "multicast", "must be true or false")
         if self.defaultValue is not None:
             _check(isinstance(self.defaultValue, str), "defaultValue", "must be a string")
+            _check(
+                not any(ord(c) < 0x20 and c not in "\t\r\n" for c in self.defaultValue),
+                "defaultValue",
+                "must not contain control characters",
+            )
         _check(isinstance(self.allowedValues, tuple), "allowedValues", "must be a tuple")
         for index, value in enumerate(self.allowedValues):
             _checkText(value, f"allowedValues[{index}]", 32)

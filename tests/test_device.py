@@ -118,3 +118,11 @@ class DeviceTests(SynchronousTestCase):
         self.assertEqual(stableUDN("host", "name"), stableUDN("host", "name"))
         self.assertNotEqual(stableUDN("host", "name"), stableUDN("host", "other"))
         dataclasses.replace(jambon(), UDN=stableUDN("host", "name"))
+
+    def test_serviceIdCannotBeADotPath(self) -> None:
+        for bad in ("urn:x:serviceId:.", "urn:x:serviceId:..", "urn:x:serviceId:.hidden"):
+            self.assertDeviceError("serviceId", lambda: Service("urn:x:service:A:1", bad))
+
+    def test_defaultValueRefusesControlCharacters(self) -> None:
+        self.assertDeviceError("defaultValue", lambda: StateVariable("V", "string", defaultValue="a\x00b"))
+        StateVariable("V", "string", defaultValue="two\r\nlines")

@@ -49,6 +49,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from email.utils import formatdate
+from functools import lru_cache
 from typing import Union
 
 from coherence_lite.ssdp import SSDP_ADDR, SSDP_PORT
@@ -767,7 +768,13 @@ def httpDate(seconds: float) -> str:
 
     @param seconds: seconds since the epoch.
     """
-    return formatdate(seconds, usegmt=True)
+    return _httpDateOfSecond(int(seconds))
+
+
+@lru_cache(maxsize=4)
+def _httpDateOfSecond(second: int) -> str:
+    # A responder answers many searches within one second.
+    return formatdate(second, usegmt=True)
 
 
 def hostHeader(address: str, port: int) -> str:
