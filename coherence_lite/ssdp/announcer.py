@@ -1,0 +1,211 @@
+# -*- test-case-name: tests.test_announcer -*-
+"""
+Announcing: NOTIFY ssdp:alive when joining and before expiry, ssdp:byebye
+when leaving.
+
+On start the whole advertisement set goes out on every link after a random
+0-100 ms, and twice more with short random spacing (UDP is lossy).  It is then
+sent again at a random interval below max-age/2, and on stop every entry is
+withdrawn with byebye, twice; the L{Deferred} L{Announcer.stop} returns fires
+once the last byebye is written.
+"""
+
+from __future__ import annotations
+
+import random as _random
+from typing import Callable, Iterable, Sequence
+
+from twisted.internet.defer import Deferred
+from twisted.internet.interfaces import IDelayedCall, IReactorTime
+from twisted.logger import Logger
+
+from coherence_lite.netif import Link
+from coherence_lite.ssdp.catalogue import Catalogue, Publication
+from coherence_lite.ssdp.message import formatNotifyAlive, formatNotifyByebye, hostHeader
+from coherence_lite.ssdp.transport import Sender, multicastDestination
+from coherence_lite.stats import Stats
+
+log = Logger()
+
+#: How many times the whole set is sent when joining.
+INITIAL_ROUNDS = 3
+#: Delay before the first round (seconds), UDA: random 0-100 ms.
+INITIAL_DELAY = (0.0, 0.1)
+#: Spacing of the following rounds (seconds).
+ROUND_SPACING = (0.2, 0.5)
+#: Re-announce after this fraction of max-age (random in the range): below 1/2.
+REANNOUNCE_FRACTION = (0.25, 0.45)
+#: Byebye is sent twice, this far apart (seconds).
+BYEBYE_SPACING = 0.1
+
+
+class Announcer:
+    """
+    Sends the NOTIFY messages for what a L{Catalogue} publishes, on a set of
+    links.
+    """
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        sender: Sender,
+        clock: IReactorTime,
+        ssdpPort: int,
+        random: _random.Random | None = None,
+        stats: Stats | None = None,
+    ) -> None:
+        self._catalogue = catalogue
+        self._sender = sender
+        self._clock = clock
+        self._port = ssdpPort
+        self._random = random or _random.Random()
+        self._stats = stats or Stats()
+        self._links: tuple[Link, ...] = ()
+        self._calls: set[IDelayedCall] = set()
+        self._reannounce: IDelayedCall | None = None
+        self.running = False
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        """
+        The links announcements go out on.
+        """
+        return self._links
+
+    def start(self, links: Sequence[Link]) -> None:
+        """
+        Join: send the initial bursts on C{links}, then keep re-announcing.
+        """
+        self._links = tuple(links)
+        self.running = True
+        self._burst(self._links, list(self._catalogue))
+        self._scheduleReannounce()
+
+    def _later(self, delay: float, action: Callable[[], None]) -> None:
+        def fire() -> None:
+            self._calls.discard(call)
+            try:
+                action()
+            except Exception:
+                log.failure("Announcing failed")
+
+        call = self._clock.callLater(delay, fire)
+        self._calls.add(call)
+
+    def _burst(self, links: Sequence[Link], publications: Sequence[Publication]) -> None:
+        delay = self._random.uniform(*INITIAL_DELAY)
+        for _ in range(INITIAL_ROUNDS):
+            self._later(delay, lambda: self.sendAlive(links, publications))
+            delay += self._random.uniform(*ROUND_SPACING)
+
+    def _scheduleReannounce(self) -> None:
+        fraction = self._random.uniform(*REANNOUNCE_FRACTION)
+        self._reannounce = self._clock.callLater(self._catalogue.maxAge * fraction, self._reannounceNow)
+
+    def _reannounceNow(self) -> None:
+        self._reannounce = None
+        try:
+            self.sendAlive(self._links, list(self._catalogue))
+        except Exception:
+            log.failure("Re-announcing failed")
+        self._scheduleReannounce()
+
+    def sendAlive(self, links: Iterable[Link], publications: Iterable[Publication]) -> None:
+        """
+        Send one ssdp:alive for every advertisement of C{publications} on
+        every link, now.
+        """
+        links = tuple(links)
+        for publication in publications:
+            if publication not in self._catalogue.publications:
+                continue
+            for link in links:
+                location = publication.location(link)
+                for ad in publication.advertisements:
+                    self._send(
+                        link,
+                        formatNotifyAlive(
+                            host=hostHeader(multicastDestination(link, self._port)[0], self._port),
+                            nt=ad.nt,
+                            usn=ad.usn,
+                            location=location,
+                            maxAge=self._catalogue.maxAgeOf(publication),
+                            server=self._catalogue.serverOf(publication),
+                            bootId=self._catalogue.bootId,
+                            configId=publication.configId,
+                        ),
+                    )
+
+    def sendByebye(self, links: Iterable[Link], publications: Iterable[Publication]) -> None:
+        """
+        Send one ssdp:byebye for every advertisement of C{publications} on
+        every link, now.
+        """
+        links = tuple(links)
+        for publication in publications:
+            for link in links:
+                for ad in publication.advertisements:
+                    self._send(
+                        link,
+                        formatNotifyByebye(
+                            host=hostHeader(multicastDestination(link, self._port)[0], self._port),
+                            nt=ad.nt,
+                            usn=ad.usn,
+                            bootId=self._catalogue.bootId,
+                            configId=publication.configId,
+                        ),
+                    )
+
+    def _send(self, link: Link, datagram: bytes) -> None:
+        self._sender.send(datagram, multicastDestination(link, self._port), link)
+        self._stats.count("notify.sent")
+
+    def published(self, publication: Publication) -> None:
+        """
+        A publication was added to the catalogue while running: announce it
+        with its own initial bursts.
+        """
+        if self.running:
+            self._burst(self._links, [publication])
+
+    def withdrawn(self, publication: Publication) -> None:
+        """
+        A publication is leaving: send its byebyes now (the caller removes it
+        from the catalogue).
+        """
+        if self.running:
+            self.sendByebye(self._links, [publication])
+
+    def _cancelAll(self) -> None:
+        for call in list(self._calls):
+            if call.active():
+                call.cancel()
+        self._calls.clear()
+        if self._reannounce is not None and self._reannounce.active():
+            self._reannounce.cancel()
+        self._reannounce = None
+
+    def stop(self) -> Deferred[None]:
+        """
+        Leave: cancel pending announcements and send byebye for everything,
+        twice.
+
+        @return: a L{Deferred} that fires once the last byebye is written.
+        """
+        self._cancelAll()
+        done: Deferred[None] = Deferred()
+        if not self.running:
+            done.callback(None)
+            return done
+        self.running = False
+        links, publications = self._links, list(self._catalogue)
+        self.sendByebye(links, publications)
+
+        def again() -> None:
+            try:
+                self.sendByebye(links, publications)
+            finally:
+                done.callback(None)
+
+        self._clock.callLater(BYEBYE_SPACING, again)
+        return done

@@ -1,0 +1,74 @@
+# -*- test-case-name: tests.test_responder -*-
+"""
+What this host advertises: the publications and the values every message
+about them carries (SERVER, max-age, BOOTID).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+from coherence_lite.netif import Link
+from coherence_lite.ssdp.advertisement import Advertisement
+
+
+@dataclass(frozen=True, eq=False)
+class Publication:
+    """
+    The advertisements of one root device and where its description is.
+
+    @ivar location: the LOCATION for a link (each link gets a URL on its own
+        address).
+    @ivar configId: the CONFIGID.UPNP.ORG value, or L{None} to leave it out
+        (Coherence-style registrations know no configuration).
+    """
+
+    advertisements: tuple[Advertisement, ...]
+    location: Callable[[Link], str]
+    configId: int | None = None
+    maxAge: int | None = None
+    server: str | None = None
+
+
+@dataclass
+class Catalogue:
+    """
+    The publications of this host, and the values shared by all of them.
+
+    @ivar bootId: BOOTID.UPNP.ORG, increased each time the host (re)joins a
+        network.
+    """
+
+    server: str
+    maxAge: int = 1800
+    bootId: int = 1
+    publications: list[Publication] = field(default_factory=list)
+
+    def add(self, publication: Publication) -> None:
+        """
+        Publish one more root device.
+        """
+        self.publications.append(publication)
+
+    def remove(self, publication: Publication) -> None:
+        """
+        Stop publishing a root device (no-op when it is not published).
+        """
+        if publication in self.publications:
+            self.publications.remove(publication)
+
+    def __iter__(self) -> Iterator[Publication]:
+        return iter(list(self.publications))
+
+    def maxAgeOf(self, publication: Publication) -> int:
+        """
+        The max-age announced for a publication.
+        """
+        return publication.maxAge if publication.maxAge is not None else self.maxAge
+
+    def serverOf(self, publication: Publication) -> str:
+        """
+        The SERVER header announced for a publication.
+        """
+        return publication.server if publication.server is not None else self.server

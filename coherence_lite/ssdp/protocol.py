@@ -1,0 +1,105 @@
+# -*- test-case-name: tests.test_protocol -*-
+"""
+From datagrams to messages: the SSDP L{DatagramProtocol}.
+
+It finds the link a datagram arrived on, parses it and hands the message to
+a handler.  Malformed datagrams are dropped with one debug line; nothing of
+them reaches the handler.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Protocol, Sequence
+
+from twisted.internet.protocol import DatagramProtocol
+from twisted.logger import Logger
+
+from coherence_lite.netif import Link
+from coherence_lite.ssdp.message import MSearch, Notify, ParseError, SearchResponse, parse
+from coherence_lite.ssdp.transport import Address, Arrival
+from coherence_lite.stats import Stats
+
+log = Logger()
+
+
+class MessageHandler(Protocol):
+    """
+    What an L{SSDPProtocol} gives parsed messages to.
+    """
+
+    def searchReceived(self, search: MSearch, source: Address, link: Link, multicast: bool) -> None:
+        """
+        An M-SEARCH arrived on C{link}.
+        """
+
+    def notifyReceived(self, notify: Notify, source: Address, link: Link) -> None:
+        """
+        A NOTIFY arrived on C{link}.
+        """
+
+    def responseReceived(self, response: SearchResponse, source: Address, link: Link) -> None:
+        """
+        A search response arrived on C{link}.
+        """
+
+
+def linkFor(links: Sequence[Link], source: str) -> Link | None:
+    """
+    The link of an interface that a peer at C{source} is best answered on:
+    the one whose network holds the peer, else the first.
+    """
+    for link in links:
+        if link.isOnLink(source):
+            return link
+    return links[0] if links else None
+
+
+class SSDPProtocol(DatagramProtocol):
+    """
+    Parses datagrams and dispatches them by kind.
+
+    @param linksOn: the served links of an interface, by (family, index).
+    """
+
+    noisy = False
+
+    def __init__(
+        self,
+        handler: MessageHandler,
+        linksOn: Callable[[int, int], Sequence[Link]],
+        family: int,
+        stats: Stats | None = None,
+    ) -> None:
+        self._handler = handler
+        self._linksOn = linksOn
+        self._family = family
+        self._stats = stats or Stats()
+
+    def datagramReceived(self, datagram: bytes, addr: Address) -> None:
+        log.debug("Datagram from {source} without interface information dropped", source=addr)
+        self._stats.count("dropped.no-interface")
+
+    def datagramArrived(self, data: bytes, source: Address, arrival: Arrival) -> None:
+        """
+        One datagram arrived on the interface C{arrival.index}.
+        """
+        self._stats.count("datagrams.received")
+        link = linkFor(self._linksOn(self._family, arrival.index), source[0])
+        if link is None:
+            self._stats.count("dropped.unserved-interface")
+            return
+        message = parse(data)
+        if isinstance(message, ParseError):
+            self._stats.count("dropped.malformed")
+            log.debug(
+                "Malformed datagram from {host}:{port} dropped: {reason}",
+                host=source[0],
+                port=source[1],
+                reason=message.reason,
+            )
+        elif isinstance(message, MSearch):
+            self._handler.searchReceived(message, source, link, arrival.multicast)
+        elif isinstance(message, Notify):
+            self._handler.notifyReceived(message, source, link)
+        else:
+            self._handler.responseReceived(message, source, link)

@@ -1,0 +1,190 @@
+# -*- test-case-name: tests.test_ssdp_service -*-
+"""
+The SSDP side of a device host as one L{IService}: sockets, responder and
+announcer over a L{Catalogue}, on a set of links.
+"""
+
+from __future__ import annotations
+
+import random as _random
+from typing import Callable, Sequence
+
+from twisted.application.service import Service
+from twisted.internet.defer import Deferred, succeed
+from twisted.internet.interfaces import IReactorTime
+from twisted.logger import Logger
+
+from coherence_lite.netif import Link
+from coherence_lite.ssdp.announcer import Announcer
+from coherence_lite.ssdp.catalogue import Catalogue, Publication
+from coherence_lite.ssdp.limits import ResponderLimits
+from coherence_lite.ssdp.message import MSearch, Notify, SearchResponse
+from coherence_lite.ssdp.protocol import SSDPProtocol
+from coherence_lite.ssdp.responder import Responder
+from coherence_lite.ssdp.transport import Address, SSDPPort, listenSSDP, linksByIndex
+from coherence_lite.stats import Stats
+
+log = Logger()
+
+ListenFunction = Callable[[object, int, int, int, SSDPProtocol], SSDPPort]
+
+
+class MessageObserver:
+    """
+    Base for objects that watch NOTIFYs and search responses (control point
+    side); every method does nothing unless overridden.
+    """
+
+    def notifyReceived(self, notify: Notify, source: Address, link: Link) -> None:
+        """
+        A NOTIFY arrived.
+        """
+
+    def responseReceived(self, response: SearchResponse, source: Address, link: Link) -> None:
+        """
+        A search response arrived.
+        """
+
+    def searchReceived(self, search: MSearch, source: Address, link: Link, multicast: bool) -> None:
+        """
+        An M-SEARCH arrived (after the responder saw it).
+        """
+
+
+class SSDPService(Service):
+    """
+    Serves SSDP for a L{Catalogue} on some links.
+
+    @ivar ports: the sockets by address family, while running.
+    """
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        links: Callable[[], Sequence[Link]],
+        reactor: IReactorTime,
+        ssdpPort: int = 1900,
+        ttl: int = 2,
+        random: _random.Random | None = None,
+        limits: ResponderLimits = ResponderLimits(),
+        stats: Stats | None = None,
+        listen: ListenFunction = listenSSDP,  # type: ignore[assignment]
+    ) -> None:
+        self.catalogue = catalogue
+        self._links = links
+        self._reactor = reactor
+        self.ssdpPort = ssdpPort
+        self._ttl = ttl
+        self._listen = listen
+        self.stats = stats or Stats()
+        self._random = random or _random.Random()
+        self.ports: dict[int, SSDPPort] = {}
+        self._served: dict[tuple[int, int], list[Link]] = {}
+        self.observers: list[MessageObserver] = []
+        self.responder = Responder(catalogue, self, reactor, self._random, limits, self.stats)
+        self.announcer = Announcer(catalogue, self, reactor, ssdpPort, self._random, self.stats)
+
+    # Sender
+    def send(self, data: bytes, destination: Address, link: Link) -> None:
+        """
+        Send a datagram out of C{link}, from its address.
+        """
+        port = self.ports.get(link.family)
+        if port is not None and port.sendFrom(data, destination, link):
+            self.stats.count("datagrams.sent")
+
+    def _linksOn(self, family: int, index: int) -> Sequence[Link]:
+        return self._served.get((family, index), ())
+
+    def startService(self) -> None:
+        """
+        Bind, join the group on every link and start announcing.
+
+        @raise twisted.internet.error.CannotListenError: the SSDP port is not
+            free.
+        """
+        links = list(self._links())
+        for family in sorted({link.family for link in links}):
+            protocol = SSDPProtocol(self, self._linksOn, family, self.stats)
+            self.ports[family] = self._listen(self._reactor, self.ssdpPort, family, self._ttl, protocol)
+        joined = []
+        for link in links:
+            try:
+                self.ports[link.family].join(link)
+            except OSError as e:
+                log.error(
+                    "Cannot join the SSDP group on {interface} ({address}): {error}",
+                    interface=link.interface,
+                    address=link.host,
+                    error=e.strerror or e,
+                )
+                continue
+            joined.append(link)
+        self._served = linksByIndex(joined)
+        Service.startService(self)
+        self.announcer.start(joined)
+
+    def stopService(self) -> Deferred[None]:
+        """
+        Send byebye for everything, then close the sockets.
+
+        @return: a L{Deferred} that fires once the byebyes are written and
+            the sockets closed.
+        """
+        Service.stopService(self)
+        self.responder.stop()
+        done = self.announcer.stop() if self.announcer.running else succeed(None)
+
+        def close(_: object) -> None:
+            for port in self.ports.values():
+                port.stopListening()
+            self.ports.clear()
+            self._served = {}
+
+        return done.addCallback(close)
+
+    def publish(self, publication: Publication) -> None:
+        """
+        Add a publication and announce it if running.
+        """
+        self.catalogue.add(publication)
+        self.announcer.published(publication)
+
+    def withdraw(self, publication: Publication) -> None:
+        """
+        Send byebye for a publication if running, and remove it.
+        """
+        self.announcer.withdrawn(publication)
+        self.catalogue.remove(publication)
+
+    def _isOwn(self, source: Address) -> bool:
+        if source[1] != self.ssdpPort:
+            return False
+        host = source[0].split("%", 1)[0]
+        return any(link.host == host for links in self._served.values() for link in links)
+
+    # MessageHandler
+    def searchReceived(self, search: MSearch, source: Address, link: Link, multicast: bool) -> None:
+        """
+        Answer a search unless it is our own.
+        """
+        if self._isOwn(source):
+            return
+        self.responder.searchReceived(search, source, link, multicast)
+        for observer in list(self.observers):
+            observer.searchReceived(search, source, link, multicast)
+
+    def notifyReceived(self, notify: Notify, source: Address, link: Link) -> None:
+        """
+        Pass a NOTIFY on to the observers.
+        """
+        for observer in list(self.observers):
+            observer.notifyReceived(notify, source, link)
+
+    def responseReceived(self, response: SearchResponse, source: Address, link: Link) -> None:
+        """
+        Pass a search response on to the observers.
+        """
+        for observer in list(self.observers):
+            observer.responseReceived(response, source, link)
+

@@ -1,0 +1,276 @@
+# -*- test-case-name: tests.test_integration -*-
+"""
+The only SSDP code that touches sockets.
+
+One UDP socket per address family is bound to the SSDP port on every address
+and joins the SSDP group on each served interface.  The kernel tells, with
+each datagram, which interface it came in on and where it was sent
+(C{IP_PKTINFO} / C{IPV6_RECVPKTINFO}); each datagram we send says which
+interface and source address it leaves with.  So one socket serves any number
+of interfaces and every answer carries the address of the link it is for.
+"""
+
+from __future__ import annotations
+
+import errno
+import socket
+import struct
+from dataclasses import dataclass
+from typing import Protocol, Sequence
+
+from twisted.internet import udp
+from twisted.internet.interfaces import IReactorCore
+from twisted.internet.protocol import DatagramProtocol
+from twisted.logger import Logger
+
+from coherence_lite.netif import Link, parseAddress
+from coherence_lite.ssdp import SSDP_ADDR, SSDP_ADDR_V6_LINK
+from coherence_lite.ssdp.message import MAX_DATAGRAM
+
+log = Logger()
+
+# Python < 3.13 lacks some Linux constants.
+IP_PKTINFO = getattr(socket, "IP_PKTINFO", 8)
+IP_MULTICAST_ALL = getattr(socket, "IP_MULTICAST_ALL", 49)
+
+_IN_PKTINFO = struct.Struct("=I4s4s")  # ifindex, spec_dst, addr
+_IN6_PKTINFO = struct.Struct("=16sI")  # addr, ifindex
+_ANCILLARY_SIZE = socket.CMSG_SPACE(max(_IN_PKTINFO.size, _IN6_PKTINFO.size))
+
+# Errors that lose one datagram, not the socket.
+_SEND_ERRORS = frozenset(
+    {
+        errno.EAGAIN,
+        errno.EWOULDBLOCK,
+        errno.ENETUNREACH,
+        errno.EHOSTUNREACH,
+        errno.EADDRNOTAVAIL,
+        errno.ENOBUFS,
+        errno.EPERM,
+        errno.EINVAL,
+        errno.ENODEV,
+        errno.ECONNREFUSED,
+        errno.EMSGSIZE,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """
+    Where a datagram came in: the interface index and the address it was
+    sent to (a multicast group, or one of ours for a unicast search).
+    """
+
+    index: int
+    destination: str
+
+    @property
+    def multicast(self) -> bool:
+        """
+        Whether the datagram was sent to a multicast group.
+        """
+        address = parseAddress(self.destination)
+        return address is not None and address.is_multicast
+
+
+Address = tuple  # (host, port) or (host, port, flowinfo, scope)
+
+
+class DatagramHandler(Protocol):
+    """
+    What an L{SSDPPort} hands received datagrams to.
+    """
+
+    def datagramArrived(self, data: bytes, source: Address, arrival: Arrival) -> None:
+        """
+        One datagram arrived.
+        """
+
+
+def multicastGroup(link: Link) -> str:
+    """
+    The SSDP group address of a link's family.
+    """
+    return SSDP_ADDR if link.family == socket.AF_INET else SSDP_ADDR_V6_LINK
+
+
+class SSDPPort(udp.MulticastPort):
+    """
+    A multicast UDP port that knows the receiving interface of each datagram
+    and can send from a chosen interface and address.
+    """
+
+    def __init__(
+        self,
+        port: int,
+        protocol: DatagramProtocol,
+        family: int,
+        ttl: int,
+        reactor: IReactorCore | None = None,
+    ) -> None:
+        interface = "::" if family == socket.AF_INET6 else ""
+        super().__init__(
+            port, protocol, interface, maxPacketSize=65535, reactor=reactor, listenMultiple=True
+        )
+        self._ttl = ttl
+        self._joined: set[int] = set()
+
+    def createInternetSocket(self) -> socket.socket:
+        skt = super().createInternetSocket()
+        if self.addressFamily == socket.AF_INET6:
+            skt.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            skt.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RECVPKTINFO, 1)
+            skt.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, self._ttl)
+            skt.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_LOOP, 1)
+        else:
+            skt.setsockopt(socket.IPPROTO_IP, IP_PKTINFO, 1)
+            skt.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, self._ttl)
+            skt.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 1)
+            try:
+                # Receive only the groups this socket joined, not every
+                # group any socket on the machine joined.
+                skt.setsockopt(socket.IPPROTO_IP, IP_MULTICAST_ALL, 0)
+            except OSError:
+                pass
+        return skt
+
+    def _membership(self, link: Link) -> tuple[int, int, bytes]:
+        if link.family == socket.AF_INET6:
+            group = socket.inet_pton(socket.AF_INET6, SSDP_ADDR_V6_LINK)
+            return socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, group + struct.pack("=I", link.index)
+        # struct ip_mreqn: group, local address, interface index
+        request = socket.inet_aton(SSDP_ADDR) + socket.inet_aton(link.host) + struct.pack("=i", link.index)
+        return socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, request
+
+    def join(self, link: Link) -> None:
+        """
+        Join the SSDP group on a link's interface (once per interface).
+
+        @raise OSError: the OS refused.
+        """
+        if link.index in self._joined:
+            return
+        level, option, value = self._membership(link)
+        self.socket.setsockopt(level, option, value)
+        self._joined.add(link.index)
+
+    def leave(self, link: Link) -> None:
+        """
+        Leave the SSDP group on a link's interface.
+        """
+        if link.index not in self._joined:
+            return
+        self._joined.discard(link.index)
+        level, option, value = self._membership(link)
+        option = socket.IPV6_LEAVE_GROUP if link.family == socket.AF_INET6 else socket.IP_DROP_MEMBERSHIP
+        try:
+            self.socket.setsockopt(level, option, value)
+        except OSError as e:
+            log.debug("Leaving the SSDP group on {interface} failed: {error}", interface=link.interface, error=e)
+
+    def sendFrom(self, data: bytes, destination: Address, link: Link) -> bool:
+        """
+        Send one datagram out of a link's interface, from its address.
+
+        @return: whether the OS took it.
+        """
+        if link.family == socket.AF_INET6:
+            info = _IN6_PKTINFO.pack(socket.inet_pton(socket.AF_INET6, link.host), link.index)
+            ancillary = [(socket.IPPROTO_IPV6, socket.IPV6_PKTINFO, info)]
+            if len(destination) == 2:
+                peer = parseAddress(destination[0])
+                scoped = peer is not None and (peer.is_link_local or peer.is_multicast)
+                destination = (destination[0], destination[1], 0, link.index if scoped else 0)
+        else:
+            info = _IN_PKTINFO.pack(link.index, socket.inet_aton(link.host), b"\0\0\0\0")
+            ancillary = [(socket.IPPROTO_IP, IP_PKTINFO, info)]
+        try:
+            self.socket.sendmsg([data], ancillary, 0, destination)
+        except OSError as e:
+            if e.errno not in _SEND_ERRORS:
+                raise
+            log.debug(
+                "Could not send to {destination} from {interface}: {error}",
+                destination=destination,
+                interface=link.interface,
+                error=e,
+            )
+            return False
+        return True
+
+    def doRead(self) -> None:
+        read = 0
+        while read < self.maxThroughput:
+            try:
+                data, ancillary, flags, source = self.socket.recvmsg(self.maxPacketSize, _ANCILLARY_SIZE)
+            except BlockingIOError:
+                return
+            except OSError as e:
+                if e.errno in (errno.EINTR, errno.ECONNREFUSED, errno.EMSGSIZE, errno.ENOBUFS):
+                    return
+                raise
+            read += len(data)
+            arrival = _arrival(ancillary)
+            if arrival is None:
+                log.debug("Datagram from {source} without packet info dropped", source=source)
+                continue
+            if flags & socket.MSG_TRUNC:
+                data = data[: MAX_DATAGRAM + 1]
+            try:
+                self.protocol.datagramArrived(data, source, arrival)
+            except Exception:
+                log.failure("Handling a datagram from {source} failed", source=source)
+
+
+def _arrival(ancillary: list[tuple[int, int, bytes]]) -> Arrival | None:
+    for level, kind, value in ancillary:
+        if level == socket.IPPROTO_IP and kind == IP_PKTINFO and len(value) >= _IN_PKTINFO.size:
+            index, _, destination = _IN_PKTINFO.unpack_from(value)
+            return Arrival(index, socket.inet_ntoa(destination))
+        if level == socket.IPPROTO_IPV6 and kind == socket.IPV6_PKTINFO and len(value) >= _IN6_PKTINFO.size:
+            destination6, index = _IN6_PKTINFO.unpack_from(value)
+            return Arrival(index, socket.inet_ntop(socket.AF_INET6, destination6))
+    return None
+
+
+def listenSSDP(reactor: object, port: int, family: int, ttl: int, protocol: DatagramProtocol) -> SSDPPort:
+    """
+    Bind an L{SSDPPort} on every address of a family.
+
+    @raise twisted.internet.error.CannotListenError: the port is not free.
+    """
+    ssdpPort = SSDPPort(port, protocol, family, ttl, reactor=reactor)  # type: ignore[arg-type]
+    ssdpPort.startListening()
+    return ssdpPort
+
+
+class Sender(Protocol):
+    """
+    What the responder and the announcer send datagrams with.
+    """
+
+    def send(self, data: bytes, destination: Address, link: Link) -> None:
+        """
+        Send C{data} to C{destination} out of C{link}'s interface, from its
+        address.
+        """
+
+
+def multicastDestination(link: Link, port: int) -> Address:
+    """
+    Where announcements for a link go.
+    """
+    if link.family == socket.AF_INET6:
+        return (SSDP_ADDR_V6_LINK, port, 0, link.index)
+    return (SSDP_ADDR, port)
+
+
+def linksByIndex(links: Sequence[Link]) -> dict[tuple[int, int], list[Link]]:
+    """
+    Group links by (family, interface index).
+    """
+    grouped: dict[tuple[int, int], list[Link]] = {}
+    for link in links:
+        grouped.setdefault((link.family, link.index), []).append(link)
+    return grouped

@@ -1,0 +1,152 @@
+"""
+Tests for L{coherence_lite.ssdp.announcer}: the initial bursts, re-announcing
+below max-age/2 and byebye on stop, on a L{Clock}.
+"""
+
+from __future__ import annotations
+
+import random
+
+from twisted.internet.task import Clock
+from twisted.trial.unittest import SynchronousTestCase
+
+from coherence_lite.ssdp.advertisement import advertisements
+from coherence_lite.ssdp.announcer import Announcer
+from coherence_lite.ssdp.catalogue import Catalogue, Publication
+from coherence_lite.ssdp.message import BYEBYE, ALIVE, Notify, parse
+
+from tests.support import RecordingSender, binaryLight, jambon, link
+
+LINKS = (link("192.168.1.10/24", "eth0", 2), link("fd00::10/64", "eth0", 2), link("10.0.0.5/8", "wlan0", 3))
+
+
+class AnnouncerTests(SynchronousTestCase):
+    def setUp(self) -> None:
+        self.clock = Clock()
+        self.sender = RecordingSender(self.clock)
+        self.catalogue = Catalogue(server="Linux/6 UPnP/1.1 coherence-lite/0.1.0", maxAge=1800, bootId=3)
+        self.publication = Publication(
+            advertisements(binaryLight()), lambda l: f"http://{l.urlHost}:8080/d.xml", 99
+        )
+        self.catalogue.add(self.publication)
+        self.announcer = Announcer(self.catalogue, self.sender, self.clock, 1900, random.Random(5))
+        self.setSize = 3 + 2 * 1 + 2  # root + 1 embedded device, SwitchPower in each
+
+    def notifies(self) -> list[Notify]:
+        messages = [parse(sent.data) for sent in self.sender.sent]
+        for message in messages:
+            self.assertIsInstance(message, Notify)
+        return messages  # type: ignore[return-value]
+
+    def test_startSendsThreeBurstsOnEveryLink(self) -> None:
+        self.announcer.start(LINKS)
+        self.assertEqual(self.sender.sent, [])
+        self.clock.pump([0.05] * 40)
+        self.assertEqual(len(self.sender.sent), 3 * len(LINKS) * self.setSize)
+        first = min(sent.time for sent in self.sender.sent)
+        self.assertTrue(0 <= first <= 0.1)
+        self.assertTrue(all(n.nts == ALIVE for n in self.notifies()))
+
+    def test_aliveCarriesEachLinksLocationAndGroup(self) -> None:
+        self.announcer.start(LINKS)
+        self.clock.pump([0.05] * 40)
+        for sent, notify in zip(self.sender.sent, self.notifies()):
+            self.assertEqual(notify.location, f"http://{sent.link.urlHost}:8080/d.xml")
+            if sent.link.address.version == 6:
+                self.assertEqual(sent.destination, ("ff02::c", 1900, 0, 2))
+                self.assertEqual(notify.headers["host"], "[FF02::C]:1900")
+            else:
+                self.assertEqual(sent.destination, ("239.255.255.250", 1900))
+                self.assertEqual(notify.headers["host"], "239.255.255.250:1900")
+            self.assertEqual((notify.maxAge, notify.bootId, notify.configId), (1800, 3, 99))
+
+    def test_aliveSetIsTheAdvertisementSet(self) -> None:
+        self.announcer.start(LINKS[:1])
+        self.clock.pump([0.05] * 40)
+        pairs = {(n.nt, n.usn) for n in self.notifies()}
+        self.assertEqual(pairs, {(ad.nt, ad.usn) for ad in self.publication.advertisements})
+
+    def test_reannouncesBelowHalfMaxAge(self) -> None:
+        self.announcer.start(LINKS[:1])
+        self.clock.pump([0.05] * 40)
+        self.sender.clear()
+        times = []
+        for _ in range(5):
+            before = self.clock.seconds()
+            while not self.sender.sent:
+                self.clock.advance(1)
+            times.append(self.clock.seconds() - before)
+            self.assertEqual(len(self.sender.sent), self.setSize)
+            self.sender.clear()
+        for interval in times:
+            self.assertLess(interval, 1800 / 2)
+            self.assertGreater(interval, 1800 / 5)
+        self.assertGreater(len(set(times)), 1)
+
+    def test_stopSendsByebyeTwiceAndFiresAfter(self) -> None:
+        self.announcer.start(LINKS)
+        self.clock.pump([0.05] * 40)
+        self.sender.clear()
+        done = self.announcer.stop()
+        self.assertNoResult(done)
+        self.assertEqual(len(self.sender.sent), len(LINKS) * self.setSize)
+        self.clock.advance(0.1)
+        self.successResultOf(done)
+        notifies = self.notifies()
+        self.assertEqual(len(notifies), 2 * len(LINKS) * self.setSize)
+        self.assertTrue(all(n.nts == BYEBYE and n.location is None for n in notifies))
+        self.assertEqual(self.clock.getDelayedCalls(), [])
+
+    def test_stopDuringBurstCancelsTheRestAndSendsByebye(self) -> None:
+        self.announcer.start(LINKS[:1])
+        done = self.announcer.stop()
+        self.clock.advance(10)
+        self.successResultOf(done)
+        self.assertTrue(all(n.nts == BYEBYE for n in self.notifies()))
+        self.assertEqual(self.clock.getDelayedCalls(), [])
+
+    def test_stopWhenNotStartedSendsNothing(self) -> None:
+        self.successResultOf(self.announcer.stop())
+        self.assertEqual(self.sender.sent, [])
+
+    def test_noByebyeBeforeFirstAlive(self) -> None:
+        self.announcer.start(LINKS[:1])
+        self.clock.pump([0.05] * 40)
+        self.assertEqual(self.notifies()[0].nts, ALIVE)
+
+    def test_publishedWhileRunningIsAnnounced(self) -> None:
+        self.announcer.start(LINKS[:1])
+        self.clock.pump([0.05] * 40)
+        self.sender.clear()
+        other = Publication(advertisements(jambon()), lambda l: "http://x/j.xml", 1)
+        self.catalogue.add(other)
+        self.announcer.published(other)
+        self.clock.pump([0.05] * 40)
+        self.assertEqual({n.location for n in self.notifies()}, {"http://x/j.xml"})
+        self.assertEqual(len(self.sender.sent), 3 * 4)
+
+    def test_withdrawnSendsByebyeAndIsNotReannounced(self) -> None:
+        self.announcer.start(LINKS[:1])
+        self.clock.pump([0.05] * 40)
+        self.sender.clear()
+        self.announcer.withdrawn(self.publication)
+        self.catalogue.remove(self.publication)
+        self.assertEqual(len(self.sender.sent), self.setSize)
+        self.sender.clear()
+        self.clock.advance(1800)
+        self.assertEqual(self.sender.sent, [])
+
+    def test_failingSendDoesNotStopReannouncing(self) -> None:
+        calls = []
+
+        def broken(data, destination, link):
+            calls.append(data)
+            raise RuntimeError("boom")
+
+        self.sender.send = broken  # type: ignore[method-assign]
+        self.announcer.start(LINKS[:1])
+        self.clock.pump([0.05] * 40)
+        self.clock.advance(900)
+        self.assertEqual(len(self.flushLoggedErrors(RuntimeError)), 4)
+        self.assertEqual(len(calls), 4)
+        self.assertEqual(len(self.clock.getDelayedCalls()), 1)

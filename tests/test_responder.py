@@ -1,0 +1,202 @@
+"""
+Tests for L{coherence_lite.ssdp.responder}: MX spreading, immediate unicast
+answers, the version rule and the amplification limits, on a L{Clock}.
+"""
+
+from __future__ import annotations
+
+import random
+
+from twisted.internet.task import Clock
+from twisted.trial.unittest import SynchronousTestCase
+
+from coherence_lite.ssdp.advertisement import advertisements
+from coherence_lite.ssdp.catalogue import Catalogue, Publication
+from coherence_lite.ssdp.limits import ResponderLimits
+from coherence_lite.ssdp.message import MSearch, SearchResponse, Headers, parse
+from coherence_lite.ssdp.responder import Responder
+from coherence_lite.stats import Stats
+
+from tests.support import RecordingSender, binaryLight, jambon, link
+
+LINK = link("192.168.1.10/24")
+QUERIER = ("192.168.1.77", 50000)
+
+
+def search(st: str, mx: int | None = 2) -> MSearch:
+    return MSearch(st=st, mx=mx, host="239.255.255.250:1900", headers=Headers([]))
+
+
+class ResponderTests(SynchronousTestCase):
+    def setUp(self) -> None:
+        self.clock = Clock()
+        self.clock.advance(1_000_000)
+        self.sender = RecordingSender(self.clock)
+        self.stats = Stats()
+        self.catalogue = Catalogue(server="Linux/6 UPnP/1.1 coherence-lite/0.1.0", bootId=7)
+        self.catalogue.add(
+            Publication(advertisements(jambon()), lambda l: f"http://{l.urlHost}:8080/d.xml", 42)
+        )
+        self.responder = self.makeResponder()
+
+    def makeResponder(self, limits: ResponderLimits = ResponderLimits()) -> Responder:
+        return Responder(self.catalogue, self.sender, self.clock, random.Random(3), limits, self.stats)
+
+    def responses(self) -> list[SearchResponse]:
+        parsed = [parse(sent.data) for sent in self.sender.sent]
+        for message in parsed:
+            self.assertIsInstance(message, SearchResponse)
+        return parsed  # type: ignore[return-value]
+
+    def test_multicastSearchIsAnsweredWithinMX(self) -> None:
+        self.responder.searchReceived(search("ssdp:all", mx=3), QUERIER, LINK, True)
+        self.assertEqual(self.sender.sent, [])
+        self.clock.pump([0.1] * 30)
+        # Jambon 3000: rootdevice, uuid, device type and one service type.
+        self.assertEqual(len(self.sender.sent), 4)
+        start = 1_000_000
+        for sent in self.sender.sent:
+            self.assertTrue(start <= sent.time <= start + 3)
+            self.assertEqual(sent.destination, QUERIER)
+            self.assertEqual(sent.link, LINK)
+
+    def test_responsesAreSpreadOverTheWindow(self) -> None:
+        self.responder.searchReceived(search("ssdp:all", mx=5), QUERIER, LINK, True)
+        self.clock.pump([0.01] * 500)
+        times = {round(sent.time, 2) for sent in self.sender.sent}
+        self.assertEqual(len(self.sender.sent), 4)
+        self.assertEqual(len(times), 4)
+
+    def test_nothingIsSentAfterTheWindow(self) -> None:
+        self.responder.searchReceived(search("upnp:rootdevice", mx=2), QUERIER, LINK, True)
+        self.clock.advance(2)
+        count = len(self.sender.sent)
+        self.assertEqual(count, 1)
+        self.clock.advance(100)
+        self.assertEqual(len(self.sender.sent), count)
+        self.assertEqual(self.responder.pending, 0)
+
+    def test_largeMXCountsAsFive(self) -> None:
+        self.responder.searchReceived(search("ssdp:all", mx=120), QUERIER, LINK, True)
+        self.clock.advance(5)
+        self.assertEqual(len(self.sender.sent), 4)
+        self.assertEqual(self.responder.pending, 0)
+
+    def test_multicastSearchWithoutMXIsIgnored(self) -> None:
+        self.responder.searchReceived(search("ssdp:all", mx=None), QUERIER, LINK, True)
+        self.responder.searchReceived(search("ssdp:all", mx=0), QUERIER, LINK, True)
+        self.clock.advance(10)
+        self.assertEqual(self.sender.sent, [])
+        self.assertEqual(self.stats["dropped.no-mx"], 2)
+
+    def test_unicastSearchIsAnsweredAtOnce(self) -> None:
+        self.responder.searchReceived(search("upnp:rootdevice", mx=None), QUERIER, LINK, False)
+        [response] = self.responses()
+        self.assertEqual(self.sender.sent[0].time, self.clock.seconds())
+        self.assertEqual(response.st, "upnp:rootdevice")
+        self.assertEqual(response.usn, "uuid:e427ce1a-3e80-43d0-ad6f-89ec42e46363::upnp:rootdevice")
+        self.assertEqual(response.location, "http://192.168.1.10:8080/d.xml")
+        self.assertEqual(response.bootId, 7)
+        self.assertEqual(response.configId, 42)
+        self.assertEqual(response.maxAge, 1800)
+
+    def test_responseCarriesOnlyStandardHeaders(self) -> None:
+        self.responder.searchReceived(search("upnp:rootdevice", mx=None), QUERIER, LINK, False)
+        [response] = self.responses()
+        self.assertEqual(
+            set(response.headers),
+            {"cache-control", "date", "ext", "location", "server", "st", "usn", "bootid.upnp.org", "configid.upnp.org"},
+        )
+        self.assertEqual(response.headers["ext"], "")
+        self.assertEqual(response.headers["date"], "Mon, 12 Jan 1970 13:46:40 GMT")
+
+    def test_searchForOlderVersionAnswersWithAskedVersion(self) -> None:
+        self.catalogue.publications[:] = [
+            Publication(advertisements(binaryLight(version=2)), lambda l: "http://x/d.xml", 1)
+        ]
+        st = "urn:schemas-upnp-org:device:BinaryLight:1"
+        self.responder.searchReceived(search(st, mx=None), QUERIER, LINK, False)
+        [response] = self.responses()
+        self.assertEqual(response.st, st)
+        self.assertEqual(response.usn, "uuid:11111111-2222-3333-4444-555555555555::" + st)
+
+    def test_searchForNewerVersionIsNotAnswered(self) -> None:
+        self.responder.searchReceived(
+            search("urn:schemas-upnp-org:device:Basic:2", mx=None), QUERIER, LINK, False
+        )
+        self.assertEqual(self.sender.sent, [])
+
+    def test_serviceSearchIsAnsweredByEachDeviceOfferingIt(self) -> None:
+        self.catalogue.publications[:] = [Publication(advertisements(binaryLight()), lambda l: "http://x/d.xml", 1)]
+        st = "urn:schemas-upnp-org:service:SwitchPower:1"
+        self.responder.searchReceived(search(st, mx=None), QUERIER, LINK, False)
+        usns = sorted(response.usn for response in self.responses())
+        self.assertEqual(
+            usns,
+            [
+                "uuid:11111111-2222-3333-4444-555555555555::" + st,
+                "uuid:66666666-7777-8888-9999-000000000000::" + st,
+            ],
+        )
+
+    def test_offLinkQuerierIsNotAnswered(self) -> None:
+        self.responder.searchReceived(search("ssdp:all", mx=None), ("10.9.9.9", 1900), LINK, False)
+        self.responder.searchReceived(search("ssdp:all", mx=1), ("8.8.8.8", 1900), LINK, True)
+        self.clock.advance(5)
+        self.assertEqual(self.sender.sent, [])
+        self.assertEqual(self.stats["dropped.off-link"], 2)
+
+    def test_unknownTargetGetsNoAnswer(self) -> None:
+        self.responder.searchReceived(search("urn:example-com:device:Toaster:1", mx=None), QUERIER, LINK, False)
+        self.responder.searchReceived(search("uuid:00000000-0000-0000-0000-000000000000", mx=None), QUERIER, LINK, False)
+        self.assertEqual(self.sender.sent, [])
+
+    def test_sourceIsRateLimitedWithBurstAndRefill(self) -> None:
+        self.responder = self.makeResponder(ResponderLimits(rate=2, burst=4))
+        for _ in range(10):
+            self.responder.searchReceived(search("upnp:rootdevice", mx=None), QUERIER, LINK, False)
+        self.assertEqual(len(self.sender.sent), 4)
+        self.assertEqual(self.stats["dropped.rate-limited"], 6)
+        self.clock.advance(1)
+        for _ in range(10):
+            self.responder.searchReceived(search("upnp:rootdevice", mx=None), QUERIER, LINK, False)
+        self.assertEqual(len(self.sender.sent), 6)
+
+    def test_rateLimitIsPerSource(self) -> None:
+        self.responder = self.makeResponder(ResponderLimits(rate=1, burst=1))
+        for port in range(3):
+            self.responder.searchReceived(search("upnp:rootdevice", mx=None), ("192.168.1.77", port), LINK, False)
+        self.responder.searchReceived(search("upnp:rootdevice", mx=None), ("192.168.1.78", 1), LINK, False)
+        self.assertEqual(len(self.sender.sent), 2)
+
+    def test_ssdpAllIsAnsweredOncePerSourcePerWindow(self) -> None:
+        self.responder.searchReceived(search("ssdp:all", mx=2), QUERIER, LINK, True)
+        self.responder.searchReceived(search("ssdp:all", mx=2), QUERIER, LINK, True)
+        self.clock.advance(2)
+        self.assertEqual(len(self.sender.sent), 4)
+        self.assertEqual(self.stats["dropped.repeated-ssdp-all"], 1)
+        self.responder.searchReceived(search("ssdp:all", mx=2), QUERIER, LINK, True)
+        self.clock.advance(2)
+        self.assertEqual(len(self.sender.sent), 8)
+
+    def test_pendingResponsesAreCapped(self) -> None:
+        self.responder = self.makeResponder(ResponderLimits(rate=1000, burst=1000, maxPending=10))
+        for host in range(5):
+            self.responder.searchReceived(search("ssdp:all", mx=5), (f"192.168.1.{100 + host}", 1), LINK, True)
+        self.assertEqual(self.responder.pending, 10)
+        self.assertEqual(self.stats["dropped.pending-cap"], 10)
+        self.clock.advance(5)
+        self.assertEqual(len(self.sender.sent), 10)
+
+    def test_stopCancelsPendingResponses(self) -> None:
+        self.responder.searchReceived(search("ssdp:all", mx=5), QUERIER, LINK, True)
+        self.responder.stop()
+        self.clock.advance(10)
+        self.assertEqual(self.sender.sent, [])
+        self.assertEqual(self.clock.getDelayedCalls(), [])
+
+    def test_withdrawnPublicationIsNotAnsweredAfterDelay(self) -> None:
+        self.responder.searchReceived(search("ssdp:all", mx=5), QUERIER, LINK, True)
+        self.catalogue.publications.clear()
+        self.clock.advance(5)
+        self.assertEqual(self.sender.sent, [])

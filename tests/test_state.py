@@ -1,0 +1,56 @@
+"""
+Tests for L{coherence_lite.state}: BOOTID kept across restarts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from twisted.internet.task import Clock
+from twisted.trial.unittest import SynchronousTestCase
+
+from coherence_lite.state import MAX_BOOTID, BootIdStore, writeAtomically
+
+
+class BootIdStoreTests(SynchronousTestCase):
+    def setUp(self) -> None:
+        self.directory = Path(self.mktemp())
+        self.clock = Clock()
+        self.clock.advance(1_700_000_000)
+
+    def test_increasesAcrossRestarts(self) -> None:
+        values = [BootIdStore(self.directory, self.clock).next() for _ in range(3)]
+        self.assertEqual(values, [1, 2, 3])
+        self.assertEqual(json.loads((self.directory / "state.json").read_text()), {"bootId": 3})
+
+    def test_withoutDirectoryUsesTheClock(self) -> None:
+        self.assertEqual(BootIdStore(None, self.clock).next(), 1_700_000_000)
+
+    def test_corruptFileStartsOver(self) -> None:
+        self.directory.mkdir()
+        (self.directory / "state.json").write_text("{not json")
+        self.assertEqual(BootIdStore(self.directory, self.clock).next(), 1)
+
+    def test_outOfRangeValueStartsOver(self) -> None:
+        self.directory.mkdir()
+        (self.directory / "state.json").write_text('{"bootId": -5}')
+        self.assertEqual(BootIdStore(self.directory, self.clock).next(), 1)
+
+    def test_wrapsAt31Bits(self) -> None:
+        self.directory.mkdir()
+        (self.directory / "state.json").write_text(json.dumps({"bootId": MAX_BOOTID}))
+        self.assertEqual(BootIdStore(self.directory, self.clock).next(), 1)
+
+    def test_unwritableDirectoryFallsBackToTheClock(self) -> None:
+        blocker = Path(self.mktemp())
+        blocker.write_text("a file where a directory should be")
+        self.assertEqual(BootIdStore(blocker / "sub", self.clock).next(), 1_700_000_000)
+
+    def test_writeAtomicallyLeavesNoTemporaryFiles(self) -> None:
+        target = self.directory / "x.json"
+        writeAtomically(target, b"1")
+        writeAtomically(target, b"2")
+        self.assertEqual(target.read_bytes(), b"2")
+        self.assertEqual(os.listdir(self.directory), ["x.json"])
