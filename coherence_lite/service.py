@@ -1,0 +1,233 @@
+# -*- test-case-name: tests.test_integration -*-
+"""
+L{UPnPDeviceService}: a complete device host as one L{MultiService}.
+
+Its children start in order: the web server first (announcements carry its
+port), then SSDP.  Stopping sends byebye for every device, then closes the
+sockets and the web server.
+"""
+
+from __future__ import annotations
+
+import random as _random
+from pathlib import Path
+from typing import Callable, Sequence
+
+from twisted.application.service import MultiService, Service
+from twisted.internet.defer import Deferred, maybeDeferred
+from twisted.internet.error import CannotListenError
+from twisted.internet.interfaces import IListeningPort
+from twisted.logger import Logger
+from twisted.web.server import Site
+
+from coherence_lite import __version__
+from coherence_lite.description import SPEC_VERSION, Documents, buildDocuments
+from coherence_lite.device import Device
+from coherence_lite.layout import descriptionPath
+from coherence_lite.netif import InterfaceReport, Link, selectLinks, systemInterfaces, usedLinks
+from coherence_lite.ssdp.advertisement import advertisements
+from coherence_lite.ssdp.catalogue import Catalogue, Publication
+from coherence_lite.ssdp.limits import ResponderLimits
+from coherence_lite.ssdp.message import serverString
+from coherence_lite.ssdp.service import SSDPService
+from coherence_lite.state import BootIdStore
+from coherence_lite.stats import Stats
+from coherence_lite.web import makeSite
+
+log = Logger()
+
+
+class StartupError(Exception):
+    """
+    The host cannot start (a port is taken, no interface is usable); the
+    message says why in one line.
+    """
+
+
+class WebServerService(Service):
+    """
+    Listens for HTTP with a L{Site}.
+
+    @ivar port: the bound port number, once started.
+    """
+
+    def __init__(self, site: Site, port: int, reactor: object, interface: str | None = None) -> None:
+        self.site = site
+        self.requestedPort = port
+        self.interface = interface
+        self._reactor = reactor
+        self._listening: IListeningPort | None = None
+
+    @property
+    def port(self) -> int:
+        """
+        The port HTTP is served on.
+        """
+        assert self._listening is not None, "the web server is not running"
+        return self._listening.getHost().port  # type: ignore[attr-defined, no-any-return]
+
+    def startService(self) -> None:
+        """
+        Bind the HTTP port.
+
+        @raise StartupError: the port is not free.
+        """
+        candidates = [self.interface] if self.interface is not None else ["::", ""]
+        error: CannotListenError | None = None
+        for interface in candidates:
+            try:
+                self._listening = self._reactor.listenTCP(  # type: ignore[attr-defined]
+                    self.requestedPort, self.site, interface=interface
+                )
+                break
+            except CannotListenError as e:
+                error = e
+        else:
+            assert error is not None
+            raise StartupError(f"cannot serve HTTP on port {self.requestedPort}: {error.socketError}")
+        Service.startService(self)
+        log.info("Serving device descriptions over HTTP on port {port}", port=self.port)
+
+    def stopService(self) -> Deferred[None] | None:
+        """
+        Close the HTTP port.
+        """
+        Service.stopService(self)
+        listening, self._listening = self._listening, None
+        if listening is None:
+            return None
+        return maybeDeferred(listening.stopListening)
+
+
+class UPnPDeviceService(MultiService):
+    """
+    Hosts UPnP root devices on the local network.
+
+    @param devices: the root devices.
+    @param interfaces: interface names or addresses to serve; empty for every
+        suitable one (see L{coherence_lite.netif.selectLinks}).
+    @param excludeInterfaces: names or glob patterns never to serve.
+    @param ipv6: serve IPv6 too where an interface has an address for it.
+    @param httpPort: the HTTP port, 0 for any free one.
+    @param ssdpPort: the SSDP port (1900 on a real network).
+    @param maxAge: the CACHE-CONTROL max-age of announcements, in seconds.
+    @param ttl: the multicast TTL (hop limit).
+    @param advertisedHost: a host name or address to put in LOCATION instead
+        of the interface's address (behind NAT or in a container).
+    @param stateDirectory: where BOOTID is kept across restarts; L{None} uses
+        the clock instead.
+    @param reactor: the reactor; the global one when L{None}.
+    """
+
+    def __init__(
+        self,
+        devices: Sequence[Device],
+        *,
+        interfaces: Sequence[str] = (),
+        excludeInterfaces: Sequence[str] = (),
+        ipv6: bool = True,
+        httpPort: int = 0,
+        ssdpPort: int = 1900,
+        maxAge: int = 1800,
+        ttl: int = 2,
+        advertisedHost: str | None = None,
+        stateDirectory: Path | None = None,
+        limits: ResponderLimits = ResponderLimits(),
+        reactor: object = None,
+        random: _random.Random | None = None,
+        systemInterfaces: Callable[[], list] = systemInterfaces,
+    ) -> None:
+        super().__init__()
+        if reactor is None:
+            from twisted.internet import reactor as globalReactor
+
+            reactor = globalReactor
+        self.reactor = reactor
+        self.stats = Stats()
+        self.documents: list[Documents] = [buildDocuments(device) for device in devices]
+        self.interfaces = tuple(interfaces)
+        self.excludeInterfaces = tuple(excludeInterfaces)
+        self.ipv6 = ipv6
+        self.advertisedHost = advertisedHost
+        self._systemInterfaces = systemInterfaces
+        self._bootIds = BootIdStore(stateDirectory, reactor)  # type: ignore[arg-type]
+        self.links: list[Link] = []
+        major, minor = SPEC_VERSION
+        self.catalogue = Catalogue(
+            server=serverString(__version__, f"{major}.{minor}"),
+            maxAge=maxAge,
+        )
+        self.web = WebServerService(makeSite(self.documents), httpPort, reactor)
+        self.web.setName("web")
+        self.web.setServiceParent(self)
+        self.ssdp = SSDPService(
+            self.catalogue,
+            lambda: self.links,
+            reactor,  # type: ignore[arg-type]
+            ssdpPort=ssdpPort,
+            ttl=ttl,
+            random=random,
+            limits=limits,
+            stats=self.stats,
+        )
+        self.ssdp.setName("ssdp")
+        self.ssdp.setServiceParent(self)
+        for documents in self.documents:
+            self.catalogue.add(self.publicationOf(documents))
+
+    def publicationOf(self, documents: Documents) -> Publication:
+        """
+        What SSDP says about one of our root devices.
+        """
+        path = descriptionPath(documents.root)
+
+        def location(link: Link) -> str:
+            host = self.advertisedHost or link.urlHost
+            if self.advertisedHost and ":" in self.advertisedHost and not self.advertisedHost.startswith("["):
+                host = f"[{self.advertisedHost}]"
+            return f"http://{host}:{self.web.port}{path}"
+
+        return Publication(advertisements(documents.root), location, documents.configId)
+
+    def interfaceReports(self) -> list[InterfaceReport]:
+        """
+        Which interfaces would be served, and why each is used or skipped.
+        """
+        return selectLinks(self._systemInterfaces(), self.interfaces, self.excludeInterfaces, self.ipv6)
+
+    def startService(self) -> None:
+        """
+        Choose the links, then start the web server and SSDP.
+
+        @raise StartupError: a port is taken or no interface can be used.
+        """
+        reports = self.interfaceReports()
+        for report in reports:
+            log.info("Interface {line}", line=report.describe())
+        self.links = usedLinks(reports)
+        if not self.links:
+            raise StartupError(
+                "no usable network interface (see the lines above; name one with --interface)"
+            )
+        self.catalogue.bootId = self._bootIds.next()
+        Service.startService(self)
+        started: list[Service] = []
+        try:
+            for child in self:
+                child.startService()
+                started.append(child)
+        except (StartupError, CannotListenError) as e:
+            for child in reversed(started):
+                child.stopService()
+            self.running = 0
+            if isinstance(e, CannotListenError):
+                raise StartupError(f"cannot use SSDP port {e.port}: {e.socketError}") from None
+            raise
+        for publication, documents in zip(self.catalogue, self.documents):
+            for link in self.ssdp.announcer.links:
+                log.info(
+                    "Hosting {name} ({udn}) at {location}",
+                    name=documents.root.friendlyName,
+                    udn=documents.root.UDN,
+                    location=publication.location(link),
+                )
