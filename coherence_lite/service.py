@@ -32,6 +32,7 @@ from coherence_lite.ssdp.message import serverString
 from coherence_lite.ssdp.service import SSDPService
 from coherence_lite.state import BootIdStore
 from coherence_lite.stats import Stats
+from coherence_lite.watcher import DEFAULT_INTERVAL, InterfaceWatcher
 from coherence_lite.web import makeSite
 
 log = Logger()
@@ -116,6 +117,8 @@ class UPnPDeviceService(MultiService):
         of the interface's address (behind NAT or in a container).
     @param stateDirectory: where BOOTID is kept across restarts; L{None} uses
         the clock instead.
+    @param pollInterval: seconds between looks at the interfaces for
+        addresses that appear, change or go; 0 to never look again.
     @param reactor: the reactor; the global one when L{None}.
     """
 
@@ -136,6 +139,7 @@ class UPnPDeviceService(MultiService):
         reactor: object = None,
         random: _random.Random | None = None,
         systemInterfaces: Callable[[], list] = systemInterfaces,
+        pollInterval: float = DEFAULT_INTERVAL,
     ) -> None:
         super().__init__()
         if reactor is None:
@@ -172,6 +176,11 @@ class UPnPDeviceService(MultiService):
         )
         self.ssdp.setName("ssdp")
         self.ssdp.setServiceParent(self)
+        self.watcher: InterfaceWatcher | None = None
+        if pollInterval > 0:
+            self.watcher = InterfaceWatcher(self.interfaceReports, self.linksChanged, reactor, pollInterval)  # type: ignore[arg-type]
+            self.watcher.setName("watcher")
+            self.watcher.setServiceParent(self)
         for documents in self.documents:
             self.catalogue.add(self.publicationOf(documents))
 
@@ -206,9 +215,13 @@ class UPnPDeviceService(MultiService):
             log.info("Interface {line}", line=report.describe())
         self.links = usedLinks(reports)
         if not self.links:
-            raise StartupError(
-                "no usable network interface (see the lines above; name one with --interface)"
-            )
+            if self.watcher is None:
+                raise StartupError(
+                    "no usable network interface (see the lines above; name one with --interface)"
+                )
+            log.warn("No usable network interface yet: waiting for one to appear")
+        if self.watcher is not None:
+            self.watcher.current = list(self.links)
         self.catalogue.bootId = self._bootIds.next()
         Service.startService(self)
         started: list[Service] = []
@@ -223,11 +236,24 @@ class UPnPDeviceService(MultiService):
             if isinstance(e, CannotListenError):
                 raise StartupError(f"cannot use SSDP port {e.port}: {e.socketError}") from None
             raise
+        self._logHosting(self.ssdp.announcer.links)
+
+    def _logHosting(self, links: Sequence[Link]) -> None:
         for publication, documents in zip(self.catalogue, self.documents):
-            for link in self.ssdp.announcer.links:
+            for link in links:
                 log.info(
                     "Hosting {name} ({udn}) at {location}",
                     name=documents.root.friendlyName,
                     udn=documents.root.UDN,
                     location=publication.location(link),
                 )
+
+    def linksChanged(self, old: Sequence[Link], new: Sequence[Link]) -> None:
+        """
+        The interfaces changed: serve the new set of links, with a new
+        BOOTID when links were added.
+        """
+        self.links = list(new)
+        added = [link for link in new if link not in old]
+        self.ssdp.setLinks(self.links, self._bootIds.next() if added else None)
+        self._logHosting([link for link in self.ssdp.announcer.links if link in added])

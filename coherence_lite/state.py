@@ -62,6 +62,7 @@ class BootIdStore:
     def __init__(self, directory: Path | None, clock: IReactorTime) -> None:
         self._path = None if directory is None else Path(directory, "state.json")
         self._clock = clock
+        self._last = 0
 
     def _load(self) -> int:
         if self._path is None:
@@ -77,11 +78,13 @@ class BootIdStore:
 
     def next(self) -> int:
         """
-        The next BOOTID, stored before it is returned.
+        The next BOOTID, stored before it is returned; always above the one
+        handed out before by this store.
         """
-        stored = self._load()
         if self._path is None:
-            return min(max(stored + 1, int(self._clock.seconds())), MAX_BOOTID)
+            self._last = self._fromClock()
+            return self._last
+        stored = max(self._load(), self._last)
         value = stored + 1 if stored < MAX_BOOTID else 1
         try:
             writeAtomically(self._path, json.dumps({"bootId": value}).encode("utf-8"))
@@ -91,5 +94,10 @@ class BootIdStore:
                 path=str(self._path),
                 error=e,
             )
-            return min(max(value, int(self._clock.seconds())), MAX_BOOTID)
+            value = self._fromClock()
+        self._last = value
         return value
+
+    def _fromClock(self) -> int:
+        # Seconds since the epoch grow from one start to the next.
+        return min(max(self._last + 1, int(self._clock.seconds())), MAX_BOOTID)

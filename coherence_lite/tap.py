@@ -64,6 +64,7 @@ class Options(usage.Options):
         ["ttl", None, 2, "Multicast TTL / hop limit of announcements, 1 to 255.", int],
         ["advertised-host", None, None, "Host or address to put in LOCATION instead of the interface's (NAT, containers)."],
         ["state-dir", None, None, f"Where BOOTID is kept across restarts (default: {defaultStateDirectory()})."],
+        ["poll-interval", None, 5.0, "Seconds between looks for interfaces and addresses that appear, change or go; 0 never looks again.", float],
         ["search-rate", None, ResponderLimits.rate, "M-SEARCHes answered per second and source address.", float],
         ["search-burst", None, ResponderLimits.burst, "M-SEARCHes a source may send at once before --search-rate applies.", int],
         ["max-pending", None, ResponderLimits.maxPending, "Responses waiting for their MX delay, all sources together; more are dropped.", int],
@@ -103,6 +104,8 @@ class Options(usage.Options):
     def postOptions(self) -> None:
         if not 1800 <= self["max-age"] <= 86400:
             raise usage.UsageError("--max-age must be from 1800 to 86400 seconds (UPnP asks for at least 1800)")
+        if not 0 <= self["poll-interval"] <= 3600:
+            raise usage.UsageError("--poll-interval must be from 0 to 3600 seconds")
         if not 1 <= self["ttl"] <= 255:
             raise usage.UsageError("--ttl must be from 1 to 255")
         if not (self["search-rate"] > 0 and self["search-burst"] >= 1 and self["max-pending"] >= 1):
@@ -175,6 +178,7 @@ def makeService(options: Options) -> IService:
         ttl=options["ttl"],
         advertisedHost=options["advertised-host"],
         stateDirectory=stateDirectory,
+        pollInterval=options["poll-interval"],
         limits=ResponderLimits(
             rate=options["search-rate"], burst=options["search-burst"], maxPending=options["max-pending"]
         ),

@@ -245,13 +245,23 @@ class LoopbackServiceTests(TestCase):
 
 
 class StartupFailureTests(TestCase):
-    def test_unknownInterfaceIsAStartupError(self) -> None:
+    def test_noInterfaceWithoutWatchingIsAStartupError(self) -> None:
         service = UPnPDeviceService(
-            [jambon()], interfaces=["no-such-interface0"], ssdpPort=freeUDPPort(), reactor=reactor
+            [jambon()], interfaces=["no-such-interface0"], ssdpPort=freeUDPPort(), reactor=reactor, pollInterval=0
         )
         error = self.assertRaises(StartupError, service.startService)
         self.assertIn("no usable network interface", str(error))
         self.assertFalse(service.running)
+
+    def test_noInterfaceYetWaitsForOne(self) -> defer.Deferred:
+        service = UPnPDeviceService(
+            [jambon()], interfaces=["no-such-interface0"], ssdpPort=freeUDPPort(), reactor=reactor
+        )
+        service.startService()
+        self.assertTrue(service.running)
+        self.assertEqual(service.links, [])
+        self.assertEqual(service.ssdp.ports, {})
+        return defer.maybeDeferred(service.stopService)
 
     def test_defaultIconsAreUsable(self) -> None:
         self.assertEqual([icon.width for icon in defaultIcons()], [48, 120])

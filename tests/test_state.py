@@ -54,3 +54,7 @@ class BootIdStoreTests(SynchronousTestCase):
         writeAtomically(target, b"2")
         self.assertEqual(target.read_bytes(), b"2")
         self.assertEqual(os.listdir(self.directory), ["x.json"])
+
+    def test_withoutDirectoryEachValueIsAboveTheLast(self) -> None:
+        store = BootIdStore(None, self.clock)
+        self.assertEqual([store.next(), store.next(), store.next()], [1_700_000_000, 1_700_000_001, 1_700_000_002])

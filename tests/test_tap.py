@@ -95,7 +95,7 @@ class OptionsTests(SynchronousTestCase):
         self.assertEqual(
             service.documents[0].root.deviceType, "urn:schemas-upnp-org:device:BinaryLight:1"
         )
-        self.assertEqual([child.name for child in service], ["web", "ssdp"])
+        self.assertEqual([child.name for child in service], ["web", "ssdp", "watcher"])
 
 
 class PluginTests(SynchronousTestCase):

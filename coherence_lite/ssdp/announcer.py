@@ -21,7 +21,12 @@ from twisted.logger import Logger
 
 from coherence_lite.netif import Link
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
-from coherence_lite.ssdp.message import formatNotifyAlive, formatNotifyByebye, hostHeader
+from coherence_lite.ssdp.message import (
+    formatNotifyAlive,
+    formatNotifyByebye,
+    formatNotifyUpdate,
+    hostHeader,
+)
 from coherence_lite.ssdp.transport import Sender, multicastDestination
 from coherence_lite.stats import Stats
 
@@ -155,6 +160,58 @@ class Announcer:
                             configId=publication.configId,
                         ),
                     )
+
+    def sendUpdate(self, links: Iterable[Link], publications: Iterable[Publication], nextBootId: int) -> None:
+        """
+        Send one ssdp:update for every advertisement of C{publications} on
+        every link, now: BOOTID is the current one, NEXTBOOTID C{nextBootId}.
+        """
+        links = tuple(links)
+        for publication in publications:
+            for link in links:
+                location = publication.location(link)
+                for ad in publication.advertisements:
+                    self._send(
+                        link,
+                        formatNotifyUpdate(
+                            host=hostHeader(multicastDestination(link, self._port)[0], self._port),
+                            nt=ad.nt,
+                            usn=ad.usn,
+                            location=location,
+                            bootId=self._catalogue.bootId,
+                            configId=publication.configId,
+                            nextBootId=nextBootId,
+                        ),
+                    )
+
+    def linksChanged(self, links: Sequence[Link], nextBootId: int | None) -> None:
+        """
+        The links changed while running.
+
+        Links that went away get byebye (through a new address of the same
+        interface when there is one, since the old address may be gone).  When
+        links were added, UDA's multi-homed rule follows: ssdp:update with
+        NEXTBOOTID on the links that stay, then BOOTID becomes C{nextBootId}
+        and the whole set is announced anew on every link.
+
+        @param nextBootId: the BOOTID to move to when links were added.
+        """
+        old, new = self._links, tuple(links)
+        self._links = new
+        if not self.running:
+            return
+        publications = list(self._catalogue)
+        removed = [link for link in old if link not in new]
+        added = [link for link in new if link not in old]
+        for link in removed:
+            via = next((n for n in new if (n.index, n.family) == (link.index, link.family)), link)
+            self.sendByebye([via], publications)
+        if not added or nextBootId is None:
+            return
+        kept = [link for link in new if link in old]
+        self.sendUpdate(kept, publications, nextBootId)
+        self._catalogue.bootId = nextBootId
+        self._burst(new, publications)
 
     def _send(self, link: Link, datagram: bytes) -> None:
         self._sender.send(datagram, multicastDestination(link, self._port), link)

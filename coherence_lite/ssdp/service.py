@@ -11,6 +11,7 @@ from typing import Callable, Sequence
 
 from twisted.application.service import Service
 from twisted.internet.defer import Deferred, succeed
+from twisted.internet.error import CannotListenError
 from twisted.internet.interfaces import IReactorTime
 from twisted.logger import Logger
 
@@ -103,8 +104,18 @@ class SSDPService(Service):
         @raise twisted.internet.error.CannotListenError: the SSDP port is not
             free.
         """
-        links = list(self._links())
-        for family in sorted({link.family for link in links}):
+        joined = self._join(list(self._links()))
+        Service.startService(self)
+        self.announcer.start(joined)
+
+    def _join(self, links: Sequence[Link]) -> list[Link]:
+        """
+        Make sure a socket exists for each family and the group is joined on
+        each link; leave the interfaces no longer served.
+
+        @return: the links that could be joined.
+        """
+        for family in sorted({link.family for link in links} - set(self.ports)):
             protocol = SSDPProtocol(self, self._linksOn, family, self.stats)
             self.ports[family] = self._listen(self._reactor, self.ssdpPort, family, self._ttl, protocol)
         joined = []
@@ -120,9 +131,30 @@ class SSDPService(Service):
                 )
                 continue
             joined.append(link)
+        served = {(link.family, link.index) for link in joined}
+        for links_ in self._served.values():
+            for link in links_:
+                if (link.family, link.index) not in served and link.family in self.ports:
+                    self.ports[link.family].leave(link)
         self._served = linksByIndex(joined)
-        Service.startService(self)
-        self.announcer.start(joined)
+        return joined
+
+    def setLinks(self, links: Sequence[Link], nextBootId: int | None) -> None:
+        """
+        Serve another set of links from now on (an address appeared, changed
+        or went away): join and leave the group as needed, then let the
+        announcer say goodbye, update and announce.
+
+        @param nextBootId: the BOOTID to use when links were added.
+        """
+        if not self.running:
+            return
+        try:
+            joined = self._join(links)
+        except CannotListenError as e:
+            log.error("Cannot open the SSDP socket: {error}", error=e)
+            return
+        self.announcer.linksChanged(joined, nextBootId)
 
     def stopService(self) -> Deferred[None]:
         """
