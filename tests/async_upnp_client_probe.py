@@ -2,10 +2,13 @@
 Run async-upnp-client against a device host on loopback and print what it
 understood, as JSON on stdout.
 
-Used by tests.test_interop in a subprocess (async-upnp-client runs on
-asyncio).  Searches leave through 127.0.0.1 only.
+Used by tests.test_interop and tests.test_namespaces in a subprocess
+(async-upnp-client runs on asyncio).  Searches leave from the source
+address given: 127.0.0.1, or a client namespace's own address.
 
-    python tests/async_upnp_client_probe.py SSDP_PORT SEARCH_TARGET
+    python tests/async_upnp_client_probe.py SSDP_PORT SEARCH_TARGET [SOURCE_ADDRESS]
+
+SOURCE_ADDRESS (default 127.0.0.1) is the address searches leave from.
 """
 
 import asyncio
@@ -17,7 +20,7 @@ from async_upnp_client.client_factory import UpnpFactory
 from async_upnp_client.search import async_search
 
 
-async def probe(port: int, searchTarget: str) -> dict:
+async def probe(port: int, searchTarget: str, source: str) -> dict:
     responses = []
 
     async def collect(headers) -> None:
@@ -27,7 +30,7 @@ async def probe(port: int, searchTarget: str) -> dict:
         collect,
         timeout=2,
         search_target=searchTarget,
-        source=("127.0.0.1", 0),
+        source=(source, 0),
         target=("239.255.255.250", port),
     )
     factory = UpnpFactory(AiohttpRequester())
@@ -52,5 +55,6 @@ async def probe(port: int, searchTarget: str) -> dict:
 
 
 if __name__ == "__main__":
-    result = asyncio.run(probe(int(sys.argv[1]), sys.argv[2]))
+    source = sys.argv[3] if len(sys.argv) > 3 else "127.0.0.1"
+    result = asyncio.run(probe(int(sys.argv[1]), sys.argv[2], source))
     sys.stdout.write(json.dumps(result, indent=1) + "\n")
