@@ -109,6 +109,8 @@ class UPnPDeviceService(MultiService):
         suitable one (see L{coherence_lite.netif.selectLinks}).
     @param excludeInterfaces: names or glob patterns never to serve.
     @param ipv6: serve IPv6 too where an interface has an address for it.
+    @param ipv6SiteLocal: on IPv6, also join and announce to the site-local
+        group FF05::C (the link-local FF02::C always).
     @param httpPort: the HTTP port, 0 for any free one.
     @param ssdpPort: the SSDP port (1900 on a real network).
     @param maxAge: the CACHE-CONTROL max-age of announcements, in seconds.
@@ -129,6 +131,7 @@ class UPnPDeviceService(MultiService):
         interfaces: Sequence[str] = (),
         excludeInterfaces: Sequence[str] = (),
         ipv6: bool = True,
+        ipv6SiteLocal: bool = False,
         httpPort: int = 0,
         ssdpPort: int = 1900,
         maxAge: int = 1800,
@@ -173,6 +176,7 @@ class UPnPDeviceService(MultiService):
             random=random,
             limits=limits,
             stats=self.stats,
+            ipv6SiteLocal=ipv6SiteLocal,
         )
         self.ssdp.setName("ssdp")
         self.ssdp.setServiceParent(self)

@@ -51,6 +51,7 @@ class Options(usage.Options):
 
     optFlags = [
         ["no-ipv6", None, "Serve IPv4 only (IPv6 is served where an interface has an address for it)."],
+        ["ipv6-site-local", None, "On IPv6, also use the site-local group FF05::C (FF02::C is always used)."],
         ["list-interfaces", None, "Print which interfaces would be used or skipped, and why, then exit."],
     ]
 
@@ -172,6 +173,7 @@ def makeService(options: Options) -> IService:
         interfaces=options["interfaces"],
         excludeInterfaces=options["exclude"],
         ipv6=not options["no-ipv6"],
+        ipv6SiteLocal=options["ipv6-site-local"],
         httpPort=options["http-port"],
         ssdpPort=options["ssdp-port"],
         maxAge=options["max-age"],

@@ -2,7 +2,7 @@
 A tiny SSDP control point for the namespace tests, run inside a client
 namespace; prints JSON on stdout.
 
-    ssdp_probe.py search ST [--mx 1] [--wait 2.5] [--source ADDR] [--v6 IFACE]
+    ssdp_probe.py search ST [--mx 1] [--wait 2.5] [--source ADDR] [--v6 IFACE [--group6 ff05::c]]
     ssdp_probe.py listen IFACE [--wait 4] [--v6]
     ssdp_probe.py fetch URL
 
@@ -63,8 +63,8 @@ def search(arguments: argparse.Namespace) -> object:
         index = socket.if_nametoindex(arguments.v6)
         sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, index)
         sock.bind(("::", 0))
-        destination: tuple = (GROUP6, arguments.port, 0, index)
-        host = f"[FF02::C]:{arguments.port}"
+        destination: tuple = (arguments.group6, arguments.port, 0, index)
+        host = f"[{arguments.group6.upper()}]:{arguments.port}"
     else:
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         sock.bind((arguments.source or "0.0.0.0", 0))
@@ -125,6 +125,7 @@ def main() -> None:
     searchParser.add_argument("--source")
     searchParser.add_argument("--destination")
     searchParser.add_argument("--v6", metavar="IFACE")
+    searchParser.add_argument("--group6", default=GROUP6)
     searchParser.add_argument("--port", type=int, default=PORT)
     listenParser = commands.add_parser("listen")
     listenParser.add_argument("interface")

@@ -150,3 +150,14 @@ class AnnouncerTests(SynchronousTestCase):
         self.assertEqual(len(self.flushLoggedErrors(RuntimeError)), 4)
         self.assertEqual(len(calls), 4)
         self.assertEqual(len(self.clock.getDelayedCalls()), 1)
+
+    def test_siteLocalAlsoAnnouncesToFF05(self) -> None:
+        self.announcer.siteLocal = True
+        self.announcer.start(LINKS[:2])
+        self.clock.pump([0.05] * 40)
+        destinations = {sent.destination for sent in self.sender.sent}
+        self.assertEqual(
+            destinations, {("239.255.255.250", 1900), ("ff02::c", 1900, 0, 2), ("ff05::c", 1900, 0, 2)}
+        )
+        hosts = {n.headers["host"] for n in self.notifies()}
+        self.assertEqual(hosts, {"239.255.255.250:1900", "[FF02::C]:1900", "[FF05::C]:1900"})

@@ -97,6 +97,11 @@ class IPv6Tests(NamespaceTestCase):
         self.assertEqual(fetched["status"], 200)
         self.assertEqual(fetched["friendlyName"], "Jambon 3000")
 
+    def test_siteLocalGroupIsServedWhenConfigured(self) -> None:
+        self.startDaemon("--ipv6-site-local")
+        [response] = self.search(self.c2, "upnp:rootdevice", "--v6", self.c2.interface, "--group6", "ff05::c")
+        self.assertEqual(urlsplit(response["LOCATION"]).hostname, self.c2.deviceAddress6)
+
 
 class AddressChangeTests(NamespaceTestCase):
     def test_replacedAddressIsWithdrawnAndAnnouncedWithANewBootId(self) -> None:

@@ -27,7 +27,8 @@ from coherence_lite.ssdp.message import (
     formatNotifyUpdate,
     hostHeader,
 )
-from coherence_lite.ssdp.transport import Sender, multicastDestination
+from coherence_lite.ssdp.advertisement import Advertisement
+from coherence_lite.ssdp.transport import Sender, multicastDestinations
 from coherence_lite.stats import Stats
 
 log = Logger()
@@ -69,6 +70,8 @@ class Announcer:
         self._calls: set[IDelayedCall] = set()
         self._reannounce: IDelayedCall | None = None
         self.running = False
+        #: Also announce to FF05::C (site-local) on IPv6 links.
+        self.siteLocal = False
 
     @property
     def links(self) -> tuple[Link, ...]:
@@ -115,74 +118,78 @@ class Announcer:
             log.failure("Re-announcing failed")
         self._scheduleReannounce()
 
+    def _announce(
+        self,
+        links: Iterable[Link],
+        publications: Iterable[Publication],
+        render: Callable[[Publication, Advertisement, Link, str], bytes],
+    ) -> None:
+        """
+        Send one datagram per advertisement of C{publications}, to each SSDP
+        group of each link; C{render} builds it from the publication, the
+        advertisement, the link and the HOST value.
+        """
+        links = tuple(links)
+        for publication in publications:
+            for link in links:
+                for destination in multicastDestinations(link, self._port, self.siteLocal):
+                    host = hostHeader(destination[0], self._port)
+                    for ad in publication.advertisements:
+                        self._sender.send(render(publication, ad, link, host), destination, link)
+                        self._stats.count("notify.sent")
+
     def sendAlive(self, links: Iterable[Link], publications: Iterable[Publication]) -> None:
         """
         Send one ssdp:alive for every advertisement of C{publications} on
         every link, now.
         """
-        links = tuple(links)
-        for publication in publications:
-            if publication not in self._catalogue.publications:
-                continue
-            for link in links:
-                location = publication.location(link)
-                for ad in publication.advertisements:
-                    self._send(
-                        link,
-                        formatNotifyAlive(
-                            host=hostHeader(multicastDestination(link, self._port)[0], self._port),
-                            nt=ad.nt,
-                            usn=ad.usn,
-                            location=location,
-                            maxAge=self._catalogue.maxAgeOf(publication),
-                            server=self._catalogue.serverOf(publication),
-                            bootId=self._catalogue.bootId,
-                            configId=publication.configId,
-                        ),
-                    )
+
+        def alive(publication: Publication, ad: Advertisement, link: Link, host: str) -> bytes:
+            return formatNotifyAlive(
+                host=host,
+                nt=ad.nt,
+                usn=ad.usn,
+                location=publication.location(link),
+                maxAge=self._catalogue.maxAgeOf(publication),
+                server=self._catalogue.serverOf(publication),
+                bootId=self._catalogue.bootId,
+                configId=publication.configId,
+            )
+
+        current = [p for p in publications if p in self._catalogue.publications]
+        self._announce(links, current, alive)
 
     def sendByebye(self, links: Iterable[Link], publications: Iterable[Publication]) -> None:
         """
         Send one ssdp:byebye for every advertisement of C{publications} on
         every link, now.
         """
-        links = tuple(links)
-        for publication in publications:
-            for link in links:
-                for ad in publication.advertisements:
-                    self._send(
-                        link,
-                        formatNotifyByebye(
-                            host=hostHeader(multicastDestination(link, self._port)[0], self._port),
-                            nt=ad.nt,
-                            usn=ad.usn,
-                            bootId=self._catalogue.bootId,
-                            configId=publication.configId,
-                        ),
-                    )
+
+        def byebye(publication: Publication, ad: Advertisement, link: Link, host: str) -> bytes:
+            return formatNotifyByebye(
+                host=host, nt=ad.nt, usn=ad.usn, bootId=self._catalogue.bootId, configId=publication.configId
+            )
+
+        self._announce(links, publications, byebye)
 
     def sendUpdate(self, links: Iterable[Link], publications: Iterable[Publication], nextBootId: int) -> None:
         """
         Send one ssdp:update for every advertisement of C{publications} on
         every link, now: BOOTID is the current one, NEXTBOOTID C{nextBootId}.
         """
-        links = tuple(links)
-        for publication in publications:
-            for link in links:
-                location = publication.location(link)
-                for ad in publication.advertisements:
-                    self._send(
-                        link,
-                        formatNotifyUpdate(
-                            host=hostHeader(multicastDestination(link, self._port)[0], self._port),
-                            nt=ad.nt,
-                            usn=ad.usn,
-                            location=location,
-                            bootId=self._catalogue.bootId,
-                            configId=publication.configId,
-                            nextBootId=nextBootId,
-                        ),
-                    )
+
+        def update(publication: Publication, ad: Advertisement, link: Link, host: str) -> bytes:
+            return formatNotifyUpdate(
+                host=host,
+                nt=ad.nt,
+                usn=ad.usn,
+                location=publication.location(link),
+                bootId=self._catalogue.bootId,
+                configId=publication.configId,
+                nextBootId=nextBootId,
+            )
+
+        self._announce(links, publications, update)
 
     def linksChanged(self, links: Sequence[Link], nextBootId: int | None) -> None:
         """
@@ -212,10 +219,6 @@ class Announcer:
         self.sendUpdate(kept, publications, nextBootId)
         self._catalogue.bootId = nextBootId
         self._burst(new, publications)
-
-    def _send(self, link: Link, datagram: bytes) -> None:
-        self._sender.send(datagram, multicastDestination(link, self._port), link)
-        self._stats.count("notify.sent")
 
     def published(self, publication: Publication) -> None:
         """

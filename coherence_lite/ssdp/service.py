@@ -16,6 +16,7 @@ from twisted.internet.interfaces import IReactorTime
 from twisted.logger import Logger
 
 from coherence_lite.netif import Link
+from coherence_lite.ssdp import SSDP_ADDR_V6_LINK, SSDP_ADDR_V6_SITE
 from coherence_lite.ssdp.announcer import Announcer
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
 from coherence_lite.ssdp.limits import ResponderLimits
@@ -70,6 +71,7 @@ class SSDPService(Service):
         limits: ResponderLimits = ResponderLimits(),
         stats: Stats | None = None,
         listen: ListenFunction = listenSSDP,  # type: ignore[assignment]
+        ipv6SiteLocal: bool = False,
     ) -> None:
         self.catalogue = catalogue
         self._links = links
@@ -84,6 +86,8 @@ class SSDPService(Service):
         self.observers: list[MessageObserver] = []
         self.responder = Responder(catalogue, self, reactor, self._random, limits, self.stats)
         self.announcer = Announcer(catalogue, self, reactor, ssdpPort, self._random, self.stats)
+        self.announcer.siteLocal = ipv6SiteLocal
+        self._groups6 = (SSDP_ADDR_V6_LINK, SSDP_ADDR_V6_SITE) if ipv6SiteLocal else (SSDP_ADDR_V6_LINK,)
 
     # Sender
     def send(self, data: bytes, destination: Address, link: Link) -> None:
@@ -117,7 +121,9 @@ class SSDPService(Service):
         """
         for family in sorted({link.family for link in links} - set(self.ports)):
             protocol = SSDPProtocol(self, self._linksOn, family, self.stats)
-            self.ports[family] = self._listen(self._reactor, self.ssdpPort, family, self._ttl, protocol)
+            port = self._listen(self._reactor, self.ssdpPort, family, self._ttl, protocol)
+            port.groups6 = self._groups6
+            self.ports[family] = port
         joined = []
         for link in links:
             try:

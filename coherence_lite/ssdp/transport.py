@@ -24,7 +24,7 @@ from twisted.internet.protocol import DatagramProtocol
 from twisted.logger import Logger
 
 from coherence_lite.netif import Link, parseAddress
-from coherence_lite.ssdp import SSDP_ADDR, SSDP_ADDR_V6_LINK
+from coherence_lite.ssdp import SSDP_ADDR, SSDP_ADDR_V6_LINK, SSDP_ADDR_V6_SITE
 from coherence_lite.ssdp.message import MAX_DATAGRAM
 
 log = Logger()
@@ -88,13 +88,6 @@ class DatagramHandler(Protocol):
         """
 
 
-def multicastGroup(link: Link) -> str:
-    """
-    The SSDP group address of a link's family.
-    """
-    return SSDP_ADDR if link.family == socket.AF_INET else SSDP_ADDR_V6_LINK
-
-
 class SSDPPort(udp.MulticastPort):
     """
     A multicast UDP port that knows the receiving interface of each datagram
@@ -115,6 +108,9 @@ class SSDPPort(udp.MulticastPort):
         )
         self._ttl = ttl
         self._joined: set[int] = set()
+        #: The IPv6 groups joined on each interface (FF02::C, and FF05::C
+        #: when site-local SSDP is configured).
+        self.groups6: tuple[str, ...] = (SSDP_ADDR_V6_LINK,)
 
     def createInternetSocket(self) -> socket.socket:
         skt = super().createInternetSocket()
@@ -135,39 +131,45 @@ class SSDPPort(udp.MulticastPort):
                 pass
         return skt
 
-    def _membership(self, link: Link) -> tuple[int, int, bytes]:
+    def _memberships(self, link: Link, leaving: bool = False) -> list[tuple[int, int, bytes]]:
         if link.family == socket.AF_INET6:
-            group = socket.inet_pton(socket.AF_INET6, SSDP_ADDR_V6_LINK)
-            return socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, group + struct.pack("=I", link.index)
+            option = socket.IPV6_LEAVE_GROUP if leaving else socket.IPV6_JOIN_GROUP
+            index = struct.pack("=I", link.index)
+            return [
+                (socket.IPPROTO_IPV6, option, socket.inet_pton(socket.AF_INET6, group) + index)
+                for group in self.groups6
+            ]
         # struct ip_mreqn: group, local address, interface index
         request = socket.inet_aton(SSDP_ADDR) + socket.inet_aton(link.host) + struct.pack("=i", link.index)
-        return socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, request
+        option = socket.IP_DROP_MEMBERSHIP if leaving else socket.IP_ADD_MEMBERSHIP
+        return [(socket.IPPROTO_IP, option, request)]
 
     def join(self, link: Link) -> None:
         """
-        Join the SSDP group on a link's interface (once per interface).
+        Join the SSDP group(s) on a link's interface (once per interface).
 
         @raise OSError: the OS refused.
         """
         if link.index in self._joined:
             return
-        level, option, value = self._membership(link)
-        self.socket.setsockopt(level, option, value)
+        for level, option, value in self._memberships(link):
+            self.socket.setsockopt(level, option, value)
         self._joined.add(link.index)
 
     def leave(self, link: Link) -> None:
         """
-        Leave the SSDP group on a link's interface.
+        Leave the SSDP group(s) on a link's interface.
         """
         if link.index not in self._joined:
             return
         self._joined.discard(link.index)
-        level, option, value = self._membership(link)
-        option = socket.IPV6_LEAVE_GROUP if link.family == socket.AF_INET6 else socket.IP_DROP_MEMBERSHIP
-        try:
-            self.socket.setsockopt(level, option, value)
-        except OSError as e:
-            log.debug("Leaving the SSDP group on {interface} failed: {error}", interface=link.interface, error=e)
+        for level, option, value in self._memberships(link, leaving=True):
+            try:
+                self.socket.setsockopt(level, option, value)
+            except OSError as e:
+                log.debug(
+                    "Leaving the SSDP group on {interface} failed: {error}", interface=link.interface, error=e
+                )
 
     def sendFrom(self, data: bytes, destination: Address, link: Link) -> bool:
         """
@@ -259,11 +261,20 @@ class Sender(Protocol):
 
 def multicastDestination(link: Link, port: int) -> Address:
     """
-    Where announcements for a link go.
+    The SSDP group of a link's family (FF02::C for IPv6), as a destination.
+    """
+    return multicastDestinations(link, port)[0]
+
+
+def multicastDestinations(link: Link, port: int, siteLocal: bool = False) -> list[Address]:
+    """
+    Where announcements for a link go: 239.255.255.250, or FF02::C (and
+    FF05::C when C{siteLocal}) on the link's interface.
     """
     if link.family == socket.AF_INET6:
-        return (SSDP_ADDR_V6_LINK, port, 0, link.index)
-    return (SSDP_ADDR, port)
+        groups = (SSDP_ADDR_V6_LINK, SSDP_ADDR_V6_SITE) if siteLocal else (SSDP_ADDR_V6_LINK,)
+        return [(group, port, 0, link.index) for group in groups]
+    return [(SSDP_ADDR, port)]
 
 
 def linksByIndex(links: Sequence[Link]) -> dict[tuple[int, int], list[Link]]:
