@@ -244,6 +244,33 @@ class LoopbackServiceTests(TestCase):
         self.assertEqual(code, 404)
 
 
+class AdvertisedHostTests(TestCase):
+    """
+    Behind NAT or in a container, LOCATION carries the host users set.
+    """
+
+    def locationWith(self, advertisedHost: str) -> str:
+        service = UPnPDeviceService(
+            [jambon()],
+            interfaces=["127.0.0.1"],
+            ssdpPort=freeUDPPort(),
+            advertisedHost=advertisedHost,
+            stateDirectory=Path(self.mktemp()),
+            reactor=reactor,
+        )
+        service.startService()
+        self.addCleanup(service.stopService)
+        return service.catalogue.publications[0].location(service.links[0])
+
+    def test_hostNameReplacesTheInterfaceAddress(self) -> None:
+        location = self.locationWith("nas.example.org")
+        self.assertTrue(location.startswith("http://nas.example.org:"), location)
+        self.assertTrue(location.endswith("/e427ce1a-3e80-43d0-ad6f-89ec42e46363/description.xml"))
+
+    def test_ipv6AddressIsBracketed(self) -> None:
+        self.assertTrue(self.locationWith("2001:db8::5").startswith("http://[2001:db8::5]:"))
+
+
 class StartupFailureTests(TestCase):
     def test_noInterfaceWithoutWatchingIsAStartupError(self) -> None:
         service = UPnPDeviceService(
