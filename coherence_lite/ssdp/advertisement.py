@@ -50,12 +50,23 @@ class Advertisement:
         device or service type).
     @ivar usn: the unique service name.
     @ivar device: the device the entry is about (for the root entry, the
-        root device).
+        root device), or L{None} for an entry registered by USN alone
+        (L{coherence_lite.compat.ssdp}); its UDN is then the USN's C{uuid:}
+        part.
     """
 
     nt: str
     usn: str
-    device: Device = field(compare=False, repr=False)
+    device: Device | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def udn(self) -> str:
+        """
+        The UDN of the device the entry is about.
+        """
+        if self.device is not None:
+            return self.device.UDN
+        return self.usn.split("::", 1)[0]
 
 
 def advertisements(root: Device) -> tuple[Advertisement, ...]:
@@ -135,7 +146,7 @@ def _matchType(st: str, ads: Sequence[Advertisement]) -> list[Match]:
             and (offered.domain, offered.kind, offered.name) == (asked.domain, asked.kind, asked.name)
             and offered.version >= asked.version
         ):
-            matches.append(Match(st, f"{ad.device.UDN}::{offered.withVersion(asked.version)}", ad))
+            matches.append(Match(st, f"{ad.udn}::{offered.withVersion(asked.version)}", ad))
     return matches
 
 

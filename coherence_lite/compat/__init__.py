@@ -1,0 +1,33 @@
+# -*- test-case-name: tests.test_compat_ssdp -*-
+"""
+Coherence's SSDP API, on coherence-lite's SSDP core.
+
+Code written against Coherence keeps running with its import lines changed;
+the module names mirror Coherence's:
+
+    - C{coherence.upnp.core.ssdp} → L{coherence_lite.compat.ssdp}
+      (C{SSDPServer}, C{SSDP_PORT}, C{SSDP_ADDR})
+    - C{coherence.upnp.core.msearch} → L{coherence_lite.compat.msearch}
+      (C{MSearch})
+    - C{from coherence import SERVER_ID} → C{from coherence_lite.compat
+      import SERVER_ID}
+    - signal names (C{'Coherence.UPnP.SSDP.new_device'}, ...) →
+      L{coherence_lite.signals}
+
+Only the names and the behaviour Coherence users rely on are kept; what
+Coherence did by accident (global state, headers leaking internal values,
+crashes on odd datagrams) is not.  C{docs/migrating-from-coherence.md} lists
+every difference.
+"""
+
+from __future__ import annotations
+
+from coherence_lite import __version__
+from coherence_lite.description import SPEC_VERSION
+from coherence_lite.ssdp.message import serverString
+
+__all__ = ["SERVER_ID"]
+
+#: The SERVER header of registrations that do not name one, as Coherence's
+#: C{coherence.SERVER_ID}: C{<OS>/<release> UPnP/1.1 coherence-lite/<version>}.
+SERVER_ID = serverString(__version__, f"{SPEC_VERSION[0]}.{SPEC_VERSION[1]}")

@@ -1,0 +1,832 @@
+# -*- test-case-name: tests.test_compat_ssdp -*-
+"""
+Coherence's C{SSDPServer}, as a thin façade over coherence-lite's SSDP core.
+
+Code that drives Coherence's SSDP server directly keeps working with one
+changed import::
+
+    from coherence.upnp.core.ssdp import SSDPServer     # Coherence
+    from coherence_lite.compat.ssdp import SSDPServer   # coherence-lite
+
+    ssdp = SSDPServer()
+    ssdp.register('local', 'uuid:...::upnp:rootdevice', 'upnp:rootdevice',
+                  'http://192.168.1.10:8080/description.xml')
+
+Underneath, nothing is Coherence-shaped:
+
+    - each local registration is a L{Publication} of one L{Advertisement}
+      (NT = the registered ST, the USN as given, LOCATION fixed), answered by
+      the core L{Responder} and announced by the core L{Announcer}, which an
+      L{SSDPService} runs;
+    - silent registrations sit in a second catalogue that only answers
+      searches naming their ST (never C{ssdp:all}) and is never announced;
+    - the table of known USNs, local and remote, is an L{EntryRegistry};
+      C{known} is a read-only view of it in Coherence's dict shape;
+    - signals go out through L{SignalSender}: asynchronously, sender ignored.
+
+With C{test=True} nothing binds a socket: the server sends through
+C{self.transport} (give it one with C{makeConnection}) and reads what tests
+pass to L{SSDPServer.datagramReceived}.  Timers (announcement rounds,
+response delays, expiry) run on the injected C{reactor} in both modes, so
+tests pass a L{twisted.internet.task.Clock} or call L{SSDPServer.shutdown}.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import random as _random
+import socket
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from twisted.internet.defer import Deferred, succeed
+from twisted.internet.error import CannotListenError
+from twisted.internet.interfaces import IReactorTime
+from twisted.internet.protocol import DatagramProtocol
+from twisted.logger import Logger
+
+from coherence_lite.compat import SERVER_ID
+from coherence_lite.netif import Link, NetworkInterface, selectLinks, systemInterfaces, usedLinks
+from coherence_lite.signals import DATAGRAM_RECEIVED, LOG, NEW_DEVICE, REMOVED_DEVICE, SignalSender
+from coherence_lite.ssdp import SSDP_ADDR, SSDP_PORT
+from coherence_lite.ssdp.advertisement import ALL, ROOT_DEVICE, Advertisement, matchSearch
+from coherence_lite.ssdp.catalogue import Catalogue, Publication
+from coherence_lite.ssdp.limits import ResponderLimits
+from coherence_lite.ssdp.message import (
+    Headers,
+    MSearch,
+    Notify,
+    ParseError,
+    SearchResponse,
+    _maxAge,
+    formatNotifyAlive,
+    hostHeader,
+    parse,
+)
+from coherence_lite.ssdp.protocol import SSDPProtocol, linkFor
+from coherence_lite.ssdp.registry import (
+    DEFAULT_MAX_AGE,
+    LOCAL,
+    MAX_ENTRIES,
+    REMOTE,
+    UNREGISTERED,
+    Entry,
+    EntryRegistry,
+)
+from coherence_lite.ssdp.responder import Responder
+from coherence_lite.ssdp.service import MessageObserver, SSDPService
+from coherence_lite.ssdp.transport import Address, Arrival, SSDPPort, listenSSDP, multicastDestination
+from coherence_lite.state import BootIdStore
+
+__all__ = [
+    "SSDP_PORT",
+    "SSDP_ADDR",
+    "SERVER_ID",
+    "KNOWN_KEYS",
+    "SSDPServer",
+    "Registration",
+    "KnownView",
+    "knownInfos",
+]
+
+log = Logger()
+
+#: The keys of every dict in L{SSDPServer.known}, as Coherence spelled them.
+KNOWN_KEYS = frozenset(
+    ("USN", "LOCATION", "ST", "EXT", "SERVER", "CACHE-CONTROL", "MANIFESTATION", "SILENT", "HOST", "last-seen")
+)
+
+#: The interface index of the one link a server in test mode serves.
+TEST_INDEX = 0
+
+#: Coherence sent each explicit alive (L{SSDPServer.doNotify}) twice.
+NOTIFY_REPEAT = 2
+
+
+@dataclass(frozen=True)
+class Registration:
+    """
+    A local registration: what C{register('local', ...)} was given, and the
+    publication the core answers and announces it with.
+
+    @ivar cacheControl: the CACHE-CONTROL text as registered; the core sends
+        C{max-age=<publication.maxAge>}.
+    @ivar host: the C{host} argument, kept for C{known[usn]['HOST']}.
+    """
+
+    usn: str
+    st: str
+    location: str
+    server: str
+    cacheControl: str
+    silent: bool
+    host: str | None
+    publication: Publication
+
+
+def knownInfos(entry: Entry, registration: Registration | None = None) -> dict[str, Any]:
+    """
+    An entry in Coherence's C{known} dict shape: exactly the keys of
+    L{KNOWN_KEYS}.
+
+    @param registration: the local registration of C{entry}, if it is one.
+    @return: a new dict; changing it changes nothing in the server.
+    """
+    if registration is not None and entry.manifestation == LOCAL:
+        cacheControl = registration.cacheControl
+        host = registration.host
+    else:
+        cacheControl = entry.headers.get("cache-control") or f"max-age={entry.maxAge}"
+        host = entry.source[0] if entry.source else None
+    return {
+        "USN": entry.usn,
+        "LOCATION": entry.location,
+        "ST": entry.st,
+        "EXT": "",
+        "SERVER": entry.server or "",
+        "CACHE-CONTROL": cacheControl,
+        "MANIFESTATION": entry.manifestation,
+        "SILENT": entry.silent,
+        "HOST": host,
+        "last-seen": entry.lastSeen,
+    }
+
+
+class KnownView(Mapping[str, dict[str, Any]]):
+    """
+    C{SSDPServer.known}: USN → a fresh dict of L{knownInfos}, read-only.
+
+    Coherence handed out its live table; here each lookup builds a new dict
+    from the L{EntryRegistry}, so nothing outside the server can change what
+    it answers or announces.
+    """
+
+    def __init__(self, registry: EntryRegistry, registrations: Mapping[str, Registration]) -> None:
+        self._registry = registry
+        self._registrations = registrations
+
+    def __getitem__(self, usn: str) -> dict[str, Any]:
+        entry = self._registry.get(usn)
+        if entry is None:
+            raise KeyError(usn)
+        return knownInfos(entry, self._registrations.get(usn))
+
+    def __contains__(self, usn: object) -> bool:
+        return usn in self._registry
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([entry.usn for entry in self._registry])
+
+    def __len__(self) -> int:
+        return len(self._registry)
+
+    def __repr__(self) -> str:
+        return f"KnownView({dict(self)!r})"
+
+
+class DatagramTap(DatagramProtocol):
+    """
+    Passes datagrams on to an L{SSDPProtocol}, then reports each raw
+    datagram: Coherence's C{datagram_received} signal goes out after the
+    datagram had its effect.
+    """
+
+    noisy = False
+
+    def __init__(self, inner: SSDPProtocol, seen: Callable[[bytes, Address], None]) -> None:
+        """
+        @param inner: parses and dispatches the datagrams.
+        @param seen: called with every datagram and its source.
+        """
+        self.inner = inner
+        self._seen = seen
+
+    def logPrefix(self) -> str:
+        """
+        How the port names this protocol in the log.
+        """
+        return "SSDPServer"
+
+    def datagramArrived(self, data: bytes, source: Address, arrival: Arrival) -> None:
+        """
+        One datagram arrived on the interface C{arrival.index}.
+        """
+        try:
+            self.inner.datagramArrived(data, source, arrival)
+        finally:
+            self._seen(data, source)
+
+    def datagramReceived(self, datagram: bytes, addr: Address) -> None:
+        """
+        A datagram without interface information: the inner protocol drops it.
+        """
+        self.inner.datagramReceived(datagram, addr)
+
+
+class TransportPort:
+    """
+    What an L{SSDPService} sends through in test mode instead of an
+    L{SSDPPort}: the C{transport} of an L{SSDPServer}, as Coherence's tests
+    give it with C{makeConnection}.
+    """
+
+    def __init__(self, protocol: DatagramProtocol) -> None:
+        self._protocol = protocol
+
+    def join(self, link: Link) -> None:
+        """
+        Nothing to join without a socket.
+        """
+
+    def leave(self, link: Link) -> None:
+        """
+        Nothing to leave without a socket.
+        """
+
+    def sendFrom(self, data: bytes, destination: Address, link: Link) -> bool:
+        """
+        Write C{data} to the protocol's transport, addressed to C{(host, port)}.
+
+        @return: whether the transport took it.
+        """
+        transport = self._protocol.transport
+        if transport is None:
+            log.warn("Not connected: datagram to {destination} dropped", destination=destination)
+            return False
+        try:
+            transport.write(data, (destination[0], destination[1]))
+        except OSError as e:
+            log.info("Could not send to {destination}: {error}", destination=destination, error=e)
+            return False
+        return True
+
+    def stopListening(self) -> None:
+        """
+        Nothing to close.
+        """
+
+
+class _RegistrySignals:
+    """
+    Turns L{EntryRegistry} events about root devices into Coherence's
+    C{new_device} / C{removed_device} signals and callbacks.
+    """
+
+    def __init__(self, server: SSDPServer) -> None:
+        self._server = server
+
+    def entryAdded(self, entry: Entry) -> None:
+        if entry.st == ROOT_DEVICE:
+            self._server._deviceEvent(NEW_DEVICE, "new_device", entry)
+
+    def entryUpdated(self, old: Entry, new: Entry) -> None:
+        # A root device back on another LOCATION is another description:
+        # Coherence kept the stale one; its consumers re-fetch on new_device.
+        if new.st == ROOT_DEVICE and old.location != new.location:
+            self._server._deviceEvent(REMOVED_DEVICE, "removed_device", old)
+            self._server._deviceEvent(NEW_DEVICE, "new_device", new)
+
+    def entryRemoved(self, entry: Entry, reason: str) -> None:
+        if entry.st == ROOT_DEVICE:
+            self._server._deviceEvent(REMOVED_DEVICE, "removed_device", entry)
+
+
+class _LogSignals(MessageObserver):
+    """
+    Coherence's C{Coherence.UPnP.Log} lines for its log window.
+    """
+
+    def __init__(self, signals: SignalSender) -> None:
+        self._signals = signals
+
+    def notifyReceived(self, notify: Notify, source: Address, link: Link) -> None:
+        self._signals.send(LOG, "SSDP", source[0], f"Notify {notify.nts} for {notify.usn}")
+
+    def searchReceived(self, search: MSearch, source: Address, link: Link, multicast: bool) -> None:
+        self._signals.send(LOG, "SSDP", source[0], f"M-Search for {search.st}")
+
+
+class _QuietAnswers(MessageObserver):
+    """
+    Answers searches for silent registrations, except C{ssdp:all}: silent
+    entries are found only by those who ask for them by name.
+
+    Coherence registers the older versions of a device or service type as
+    silent entries next to the announced current one; the core already
+    answers a search for an older version from the current one (UDA's
+    version rule), so a search all of whose silent answers the announced
+    registrations give already is left to them, and nothing is sent twice.
+    """
+
+    def __init__(self, responder: Responder, quiet: Catalogue, announced: Catalogue) -> None:
+        self._responder = responder
+        self._quiet = quiet
+        self._announced = announced
+
+    def searchReceived(self, search: MSearch, source: Address, link: Link, multicast: bool) -> None:
+        if search.st == ALL:
+            return
+        wanted = {(m.st, m.usn) for p in self._quiet for m in matchSearch(search.st, p.advertisements)}
+        answered = {(m.st, m.usn) for p in self._announced for m in matchSearch(search.st, p.advertisements)}
+        if wanted - answered:
+            self._responder.searchReceived(search, source, link, multicast)
+
+
+def _messageFrom(startLine: str, headers: Mapping[str, object]) -> MSearch | Notify | SearchResponse | ParseError:
+    """
+    Read a Coherence-style header dict (lower-case names) as the message it
+    describes, through the same parser datagrams go through.
+    """
+    lines = [startLine] + [f"{name}: {value}" for name, value in headers.items()]
+    return parse(("\r\n".join(lines) + "\r\n\r\n").encode("utf-8", "replace"))
+
+
+def _testLink(interface: str) -> Link:
+    """
+    The one link of a server in test mode: on C{interface} (any address when
+    empty), with every peer of its family on-link.
+    """
+    address = ipaddress.ip_interface(f"{interface or '0.0.0.0'}/0")
+    return Link("test", TEST_INDEX, address, (address.network,))
+
+
+class SSDPServer(DatagramProtocol):
+    """
+    Coherence's SSDP server: registrations, the table of known USNs,
+    announcements, answers to searches and signals.
+
+    Unlike Coherence's, every instance has its own state (no class-level
+    tables), time and randomness are injected, and LOCATION, ST, USN and
+    SERVER are checked when registered, so no registration can put a line
+    break into a datagram.
+
+    @ivar known: USN → Coherence's dict (L{KNOWN_KEYS}); a read-only view.
+    @ivar registry: the L{EntryRegistry} behind C{known}.
+    @ivar catalogue: the L{Catalogue} of announced local registrations.
+    @ivar quietCatalogue: the L{Catalogue} of silent local registrations.
+    @ivar service: the core L{SSDPService} doing the work.
+    @ivar reactor: the reactor everything is timed on.
+    @ivar test: whether no socket is bound (Coherence's C{test} flag).
+    """
+
+    noisy = False
+
+    def __init__(
+        self,
+        test: bool = False,
+        interface: str = "",
+        *,
+        reactor: IReactorTime | None = None,
+        ssdpPort: int = SSDP_PORT,
+        interfaces: Sequence[str] | None = None,
+        random: _random.Random | None = None,
+        ttl: int = 2,
+        maxEntries: int = MAX_ENTRIES,
+        limits: ResponderLimits = ResponderLimits(),
+        systemInterfaces: Callable[[], Sequence[NetworkInterface]] = systemInterfaces,
+    ) -> None:
+        """
+        Set the server up and, unless C{test}, start it at once: bind the
+        SSDP port and join the group, as Coherence's constructor did.
+
+        @param test: bind nothing; send through C{self.transport}.
+        @param interface: Coherence's argument: an interface address to
+            serve; empty for every suitable interface (IPv4).  In test mode,
+            the address the one test link has.
+        @param reactor: the reactor; the global one when L{None}.
+        @param ssdpPort: the SSDP port (1900 on a real network).
+        @param interfaces: interface names or addresses to serve, instead of
+            C{interface}.
+        @param random: randomness for response delays and announcement
+            spacing.
+        @param ttl: the multicast TTL.
+        @param maxEntries: the most remote USNs remembered.
+        @param limits: how much searches are answered (see L{Responder}).
+        @param systemInterfaces: asks the OS for its interfaces.
+        """
+        if reactor is None:
+            from twisted.internet import reactor as globalReactor
+
+            reactor = globalReactor  # type: ignore[assignment]
+        assert reactor is not None
+        self.reactor = reactor
+        self.test = test
+        self.interface = interface
+        self.ssdpPort = ssdpPort
+        self._random = random if random is not None else _random.Random()
+        if interfaces is not None:
+            self._requested: tuple[str, ...] = tuple(interfaces)
+        else:
+            self._requested = (interface,) if interface else ()
+        self._systemInterfaces = systemInterfaces
+        self._links: tuple[Link, ...] = ()
+        self._taps: dict[int, DatagramTap] = {}
+        self._signals = SignalSender(reactor)
+        self._callbacks: dict[str, list[Callable[..., object]]] = {}
+        self._registrations: dict[str, Registration] = {}
+        self._stopped = False
+
+        self.catalogue = Catalogue(server=SERVER_ID)
+        self.quietCatalogue = Catalogue(server=SERVER_ID)
+        self.registry = EntryRegistry(reactor, maxEntries)
+        self.registry.observers.append(_RegistrySignals(self))
+        self.known: Mapping[str, dict[str, Any]] = KnownView(self.registry, self._registrations)
+        self.service = SSDPService(
+            self.catalogue,
+            lambda: self._links,
+            reactor,
+            ssdpPort=ssdpPort,
+            ttl=ttl,
+            random=self._random,
+            limits=limits,
+            listen=self._listen,  # type: ignore[arg-type]
+        )
+        quietResponder = Responder(self.quietCatalogue, self.service, reactor, self._random, limits)
+        self._quietResponder = quietResponder
+        self.service.observers.extend(
+            [self.registry, _QuietAnswers(quietResponder, self.quietCatalogue, self.catalogue), _LogSignals(self._signals)]
+        )
+        if not test:
+            self._start(self._chooseLinks())
+
+    # Starting and stopping
+
+    def _chooseLinks(self) -> tuple[Link, ...]:
+        reports = selectLinks(self._systemInterfaces(), self._requested, ipv6=False)
+        for report in reports:
+            log.info("Interface {line}", line=report.describe())
+        links = tuple(usedLinks(reports))
+        if not links:
+            log.error("No usable network interface for SSDP; nothing will be announced or answered")
+        return links
+
+    def _start(self, links: tuple[Link, ...]) -> None:
+        if self.service.running or self._stopped:
+            return
+        self._links = links
+        bootId = BootIdStore(None, self.reactor).next()
+        self.catalogue.bootId = self.quietCatalogue.bootId = bootId
+        try:
+            self.service.startService()
+        except CannotListenError as e:
+            log.error(
+                "Cannot listen for SSDP on port {port}: {error}; "
+                "is another SSDP server running on this host?",
+                port=self.ssdpPort,
+                error=e.socketError,
+            )
+
+    def _listen(self, reactor: object, port: int, family: int, ttl: int, protocol: SSDPProtocol) -> SSDPPort | TransportPort:
+        tap = DatagramTap(protocol, self._datagramSeen)
+        self._taps[family] = tap
+        if self.test:
+            return TransportPort(self)
+        return listenSSDP(reactor, port, family, ttl, tap)
+
+    def startProtocol(self) -> None:
+        """
+        In test mode, start serving once a transport is connected.
+        """
+        if self.test:
+            self._start((_testLink(self.interface),))
+
+    def shutdown(self) -> Deferred[None]:
+        """
+        Send byebye for every local registration (announced ones twice, as
+        the core does; silent ones once), then close the sockets and forget
+        every entry, cancelling their timers.
+
+        @return: a L{Deferred} that fires once the last byebye is written.
+        """
+        if self._stopped:
+            return succeed(None)
+        self._stopped = True
+        self._quietResponder.stop()
+        if self.service.running:
+            quiet = list(self.quietCatalogue)
+            if quiet:
+                self.service.announcer.sendByebye(self.links, quiet)
+            done: Deferred[None] = self.service.stopService()
+        else:
+            done = succeed(None)
+
+        def forget(_: object) -> None:
+            self.registry.clear()
+            self._taps.clear()
+
+        return done.addCallback(forget)
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        """
+        The links announcements go out on (empty until started).
+        """
+        return self.service.announcer.links
+
+    # Receiving
+
+    def _datagramSeen(self, data: bytes, source: Address) -> None:
+        self._signals.send(DATAGRAM_RECEIVED, data, source[0], source[1])
+
+    def _linkFor(self, host: str) -> Link | None:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        return linkFor([link for link in self._links if link.family == family], host)
+
+    def datagramReceived(self, datagram: bytes, addr: Address) -> None:
+        """
+        Handle one datagram as if it arrived on the SSDP port from C{addr}
+        (sent to the multicast group).  Malformed datagrams are dropped with
+        a debug line; every datagram is then passed on with the
+        C{UPnP.SSDP.datagram_received} signal.
+
+        @param datagram: the datagram's bytes.
+        @param addr: C{(host, port)} of the sender.
+        """
+        link = self._linkFor(addr[0])
+        tap = self._taps.get(link.family) if link is not None else None
+        if link is None or tap is None:
+            log.warn("Not running: datagram from {host}:{port} dropped", host=addr[0], port=addr[1])
+            return
+        group = multicastDestination(link, self.ssdpPort)[0]
+        tap.datagramArrived(datagram, addr, Arrival(link.index, group))
+
+    def notifyReceived(self, headers: Mapping[str, object], addr: Address) -> None:
+        """
+        Handle a NOTIFY given as Coherence's header dict (lower-case names):
+        remember the USN on alive, forget it on byebye.
+
+        An entry point, not a hook: datagrams do not pass through it.
+        """
+        message = _messageFrom("NOTIFY * HTTP/1.1", headers)
+        link = self._linkFor(addr[0])
+        if not isinstance(message, Notify) or link is None:
+            log.debug("NOTIFY from {host} ignored: {message!r}", host=addr[0], message=message)
+            return
+        self.service.notifyReceived(message, addr, link)
+
+    def discoveryRequest(self, headers: Mapping[str, object], addr: Address) -> None:
+        """
+        Handle an M-SEARCH given as Coherence's header dict (lower-case
+        names), as if sent to the group: matching local registrations answer
+        C{addr} within MX.
+
+        An entry point, not a hook: datagrams do not pass through it.
+        """
+        message = _messageFrom("M-SEARCH * HTTP/1.1", headers)
+        link = self._linkFor(addr[0])
+        if not isinstance(message, MSearch) or link is None:
+            log.debug("M-SEARCH from {host} ignored: {message!r}", host=addr[0], message=message)
+            return
+        self.service.searchReceived(message, addr, link, True)
+
+    def searchResponseReceived(self, response: SearchResponse, source: Address) -> None:
+        """
+        Remember (or refresh) the USN of an answer to one of our searches;
+        L{coherence_lite.compat.msearch.MSearch} calls this.
+        """
+        link = self._linkFor(source[0])
+        if link is None:
+            log.debug("Search response from {host} ignored: not running", host=source[0])
+            return
+        self.registry.responseReceived(response, source, link)
+
+    # Registrations
+
+    def register(
+        self,
+        manifestation: str,
+        usn: str,
+        st: str,
+        location: str,
+        server: str | None = SERVER_ID,
+        cache_control: str = "max-age=1800",
+        silent: bool = False,
+        host: str | None = None,
+    ) -> None:
+        """
+        Register a USN.
+
+        A C{'local'} one is ours: answered to searches and, unless C{silent},
+        announced now (three rounds over about a second) and again before its
+        max-age runs out.  A C{'remote'} one is remembered until its max-age
+        runs out, unless a local one has the same USN.  A root device
+        (C{st='upnp:rootdevice'}) is signalled with C{new_device}.
+
+        @param manifestation: C{'local'} or C{'remote'}.
+        @param st: the NT it is announced with and the ST it answers.
+        @param location: its LOCATION, sent as is on every link.
+        @param server: its SERVER header.
+        @param cache_control: its CACHE-CONTROL; only max-age is used
+            (C{max-age = 900} and C{max-age=900, no-cache} are understood),
+            1800 when there is none.
+        @param silent: answer searches naming C{st}, never announce it.
+        @param host: kept as C{known[usn]['HOST']}.
+        @raise ValueError: C{manifestation} is neither, or a local USN, ST,
+            LOCATION or SERVER could not be sent as it is.
+        """
+        maxAge = _maxAge(cache_control)
+        if maxAge is None or maxAge < 1:
+            maxAge = DEFAULT_MAX_AGE
+        if manifestation == LOCAL:
+            self._registerLocal(usn, st, location, server or SERVER_ID, cache_control, maxAge, silent, host)
+        elif manifestation == REMOTE:
+            self._registerRemote(usn, st, location, server, cache_control, maxAge, silent, host)
+        else:
+            raise ValueError(f"manifestation must be 'local' or 'remote', not {manifestation!r}")
+
+    def _registerLocal(
+        self,
+        usn: str,
+        st: str,
+        location: str,
+        server: str,
+        cacheControl: str,
+        maxAge: int,
+        silent: bool,
+        host: str | None,
+    ) -> None:
+        # Refuse what could not be sent, now rather than at each announcement.
+        formatNotifyAlive(
+            host=hostHeader(SSDP_ADDR, self.ssdpPort),
+            nt=st,
+            usn=usn,
+            location=location,
+            maxAge=maxAge,
+            server=server,
+            bootId=0,
+            configId=None,
+        )
+        log.info("Registering {st} as {usn} at {location}", st=st, usn=usn, location=location)
+        previous = self._registrations.get(usn)
+        if previous is not None:
+            self._unpublish(previous)
+        publication = Publication(
+            (Advertisement(nt=st, usn=usn),),
+            location=lambda link: location,
+            configId=None,
+            maxAge=maxAge,
+            server=server,
+        )
+        self._registrations[usn] = Registration(usn, st, location, server, cacheControl, silent, host, publication)
+        self.registry.add(
+            Entry(
+                usn=usn,
+                st=st,
+                location=location,
+                server=server,
+                maxAge=maxAge,
+                manifestation=LOCAL,
+                silent=silent,
+                lastSeen=self.reactor.seconds(),
+            )
+        )
+        if silent:
+            self.quietCatalogue.add(publication)
+        else:
+            self.service.publish(publication)
+        self._reannounceWithin()
+
+    def _registerRemote(
+        self,
+        usn: str,
+        st: str,
+        location: str,
+        server: str | None,
+        cacheControl: str,
+        maxAge: int,
+        silent: bool,
+        host: str | None,
+    ) -> None:
+        if usn in self._registrations:
+            log.debug("Remote {usn} ignored: registered here as local", usn=usn)
+            return
+        pairs = [("CACHE-CONTROL", cacheControl)]
+        if server:
+            pairs.append(("SERVER", server))
+        self.registry.add(
+            Entry(
+                usn=usn,
+                st=st,
+                location=location,
+                server=server or None,
+                maxAge=maxAge,
+                source=(host, 0) if host else None,
+                manifestation=REMOTE,
+                silent=silent,
+                lastSeen=self.reactor.seconds(),
+                headers=Headers(pairs),
+            )
+        )
+
+    def _unpublish(self, registration: Registration) -> None:
+        """
+        Stop answering and announcing a registration, without byebye.
+        """
+        self.catalogue.remove(registration.publication)
+        self.quietCatalogue.remove(registration.publication)
+
+    def _reannounceWithin(self) -> None:
+        # The announcer re-announces within a fraction of the catalogue's
+        # max-age: keep it at the shortest one registered.
+        maxAges = [
+            r.publication.maxAge
+            for r in self._registrations.values()
+            if not r.silent and r.publication.maxAge is not None
+        ]
+        self.catalogue.maxAge = min(maxAges, default=DEFAULT_MAX_AGE)
+
+    def unRegister(self, usn: str) -> None:
+        """
+        Forget a USN: a local one is no longer answered nor announced (no
+        byebye is sent: call L{doByebye} first for that).  A root device is
+        signalled with C{removed_device}.  Unknown USNs are ignored.
+        """
+        if usn not in self.registry and usn not in self._registrations:
+            log.debug("Un-registering unknown {usn} ignored", usn=usn)
+            return
+        log.info("Un-registering {usn}", usn=usn)
+        self.registry.remove(usn, UNREGISTERED)
+        registration = self._registrations.pop(usn, None)
+        if registration is not None:
+            self._unpublish(registration)
+            self._reannounceWithin()
+
+    def isKnown(self, usn: str) -> bool:
+        """
+        Whether a USN is registered or was heard and has not expired.
+        """
+        return usn in self.registry
+
+    # Sending
+
+    def doNotify(self, usn: str) -> None:
+        """
+        Send the ssdp:alive of a local, not silent registration now, twice,
+        on every link.  Remote USNs are not ours to announce: ignored.
+        """
+        registration = self._registrations.get(usn)
+        if registration is None:
+            log.warn("Not announcing {usn}: not registered here as local", usn=usn)
+            return
+        if registration.silent:
+            return
+        log.debug("Sending alive for {usn}", usn=usn)
+        for _ in range(NOTIFY_REPEAT):
+            self.service.announcer.sendAlive(self.links, [registration.publication])
+
+    def doByebye(self, usn: str) -> None:
+        """
+        Send the ssdp:byebye of a local registration now, once, on every
+        link; it stays registered.  Remote USNs are not ours: ignored.
+        """
+        registration = self._registrations.get(usn)
+        if registration is None:
+            log.warn("Not sending byebye for {usn}: not registered here as local", usn=usn)
+            return
+        log.debug("Sending byebye for {usn}", usn=usn)
+        self.service.announcer.sendByebye(self.links, [registration.publication])
+
+    def resendNotify(self) -> None:
+        """
+        L{doNotify} every local registration.  The core re-announces on its
+        own; this is for code that calls it explicitly.
+        """
+        for usn in list(self._registrations):
+            self.doNotify(usn)
+
+    # Signals and callbacks
+
+    def _deviceEvent(self, signal: str, callbackName: str, entry: Entry) -> None:
+        infos = knownInfos(entry, self._registrations.get(entry.usn))
+        self._signals.send(signal, device_type=entry.st, infos=infos)
+        self.reactor.callLater(0, self.callback, callbackName, entry.st, infos)
+
+    def subscribe(self, name: str, callback: Callable[..., object]) -> None:
+        """
+        Call C{callback} on L{callback}C{(name, ...)}.  The server itself
+        calls C{'new_device'} and C{'removed_device'} with
+        C{(device_type, infos)}, as the signals, after the current call
+        returns.
+        """
+        self._callbacks.setdefault(name, []).append(callback)
+
+    def unsubscribe(self, name: str, callback: Callable[..., object]) -> None:
+        """
+        Stop calling C{callback} for C{name} (no-op when it was not
+        subscribed).
+        """
+        callbacks = self._callbacks.get(name, [])
+        if callback in callbacks:
+            callbacks.remove(callback)
+
+    def callback(self, name: str, *args: object) -> None:
+        """
+        Call every callback subscribed to C{name} with C{args}, now.  One
+        that raises is logged and the others still run.
+        """
+        for function in list(self._callbacks.get(name, ())):
+            try:
+                function(*args)
+            except Exception:
+                log.failure("Callback {callback!r} for {name} failed", callback=function, name=name)

@@ -1,0 +1,272 @@
+"""
+Tests for L{coherence_lite.ssdp.registry}: the table of known SSDP entries,
+fed NOTIFYs and search responses, timed on a L{Clock}.
+"""
+
+from __future__ import annotations
+
+from twisted.internet.task import Clock
+from twisted.trial.unittest import SynchronousTestCase
+
+from coherence_lite.ssdp.message import Notify, SearchResponse, parse
+from coherence_lite.ssdp.registry import (
+    BYEBYE_REASON,
+    DEFAULT_MAX_AGE,
+    EXPIRED,
+    LOCAL,
+    REMOTE,
+    UNREGISTERED,
+    Entry,
+    EntryRegistry,
+)
+
+from tests.support import link
+
+LINK = link("192.168.1.10/24")
+SOURCE = ("192.168.1.50", 1900)
+USN = "uuid:e711a4bf::upnp:rootdevice"
+
+
+def notify(
+    nts: str = "ssdp:alive",
+    usn: str = USN,
+    nt: str = "upnp:rootdevice",
+    location: str = "http://192.168.1.50:2869/d.xml",
+    cacheControl: str | None = "max-age=1800",
+    server: str | None = "Linux/5 UPnP/1.0 Thing/1",
+) -> Notify:
+    """
+    Parse a NOTIFY built from its header values (L{None} leaves one out).
+    """
+    lines = ["NOTIFY * HTTP/1.1", "HOST: 239.255.255.250:1900", f"NT: {nt}", f"NTS: {nts}", f"USN: {usn}"]
+    if nts != "ssdp:byebye":
+        lines.append(f"LOCATION: {location}")
+    if cacheControl is not None:
+        lines.append(f"CACHE-CONTROL: {cacheControl}")
+    if server is not None:
+        lines.append(f"SERVER: {server}")
+    message = parse(("\r\n".join(lines) + "\r\n\r\n").encode())
+    assert isinstance(message, Notify), message
+    return message
+
+
+def response(usn: str = USN, st: str = "upnp:rootdevice", cacheControl: str = "max-age=600") -> SearchResponse:
+    lines = [
+        "HTTP/1.1 200 OK",
+        f"CACHE-CONTROL: {cacheControl}",
+        "EXT:",
+        "LOCATION: http://192.168.1.50:2869/d.xml",
+        f"ST: {st}",
+        f"USN: {usn}",
+    ]
+    message = parse(("\r\n".join(lines) + "\r\n\r\n").encode())
+    assert isinstance(message, SearchResponse), message
+    return message
+
+
+class RecordingObserver:
+    """
+    Records what an L{EntryRegistry} tells its observers.
+    """
+
+    def __init__(self) -> None:
+        self.events: list[tuple] = []
+
+    def entryAdded(self, entry: Entry) -> None:
+        self.events.append(("added", entry.usn))
+
+    def entryUpdated(self, old: Entry, new: Entry) -> None:
+        self.events.append(("updated", new.usn))
+
+    def entryRemoved(self, entry: Entry, reason: str) -> None:
+        self.events.append(("removed", entry.usn, reason))
+
+
+class EntryRegistryTests(SynchronousTestCase):
+    def setUp(self) -> None:
+        self.clock = Clock()
+        self.clock.advance(1000)
+        self.registry = EntryRegistry(self.clock)
+        self.observer = RecordingObserver()
+        self.registry.observers.append(self.observer)
+
+    def test_aliveAddsTheEntryOnce(self) -> None:
+        self.registry.notifyReceived(notify(), SOURCE, LINK)
+        entry = self.registry.get(USN)
+        assert entry is not None
+        self.assertEqual(
+            (entry.st, entry.location, entry.server, entry.maxAge, entry.source, entry.manifestation),
+            ("upnp:rootdevice", "http://192.168.1.50:2869/d.xml", "Linux/5 UPnP/1.0 Thing/1", 1800, SOURCE, REMOTE),
+        )
+        self.assertEqual(entry.lastSeen, 1000)
+        self.assertEqual(self.observer.events, [("added", USN)])
+
+    def test_repeatedAliveRefreshesWithoutSecondAdded(self) -> None:
+        self.registry.notifyReceived(notify(), SOURCE, LINK)
+        self.clock.advance(100)
+        self.registry.notifyReceived(notify(), SOURCE, LINK)
+        self.assertEqual(self.observer.events, [("added", USN)])
+        entry = self.registry.get(USN)
+        assert entry is not None
+        self.assertEqual(entry.lastSeen, 1100)
+        self.assertEqual(len(self.registry), 1)
+
+    def test_repeatedAliveFromAnotherPortIsNoUpdate(self) -> None:
+        self.registry.notifyReceived(notify(), SOURCE, LINK)
+        self.registry.notifyReceived(notify(), (SOURCE[0], 50123), LINK)
+        self.assertEqual(self.observer.events, [("added", USN)])
+
+    def test_changedLocationIsAnUpdate(self) -> None:
+        self.registry.notifyReceived(notify(), SOURCE, LINK)
+        self.registry.notifyReceived(notify(location="http://192.168.1.50:5000/new.xml"), SOURCE, LINK)
+        self.assertEqual(self.observer.events, [("added", USN), ("updated", USN)])
+        entry = self.registry.get(USN)
+        assert entry is not None
+        self.assertEqual(entry.location, "http://192.168.1.50:5000/new.xml")
+
+    def test_byebyeRemoves(self) -> None:
+        self.registry.notifyReceived(notify(), SOURCE, LINK)
+        self.registry.notifyReceived(notify("ssdp:byebye"), SOURCE, LINK)
+        self.assertNotIn(USN, self.registry)
+        self.assertEqual(self.observer.events, [("added", USN), ("removed", USN, BYEBYE_REASON)])
+        self.assertEqual(self.clock.getDelayedCalls(), [])
+
+    def test_byebyeForUnknownUSNIsIgnored(self) -> None:
+        self.registry.notifyReceived(notify("ssdp:byebye"), SOURCE, LINK)
+        self.assertEqual(self.observer.events, [])
+
+    def test_entryExpiresAfterItsMaxAge(self) -> None:
+        self.registry.notifyReceived(notify(cacheControl="max-age=300"), SOURCE, LINK)
+        self.clock.advance(299)
+        self.assertIn(USN, self.registry)
+        self.clock.advance(1)
+        self.assertNotIn(USN, self.registry)
+        self.assertEqual(self.observer.events[-1], ("removed", USN, EXPIRED))
+
+    def test_refreshRestartsTheExpiry(self) -> None:
+        self.registry.notifyReceived(notify(cacheControl="max-age=300"), SOURCE, LINK)
+        self.clock.advance(200)
+        self.registry.notifyReceived(notify(cacheControl="max-age=300"), SOURCE, LINK)
+        self.clock.advance(200)
+        self.assertIn(USN, self.registry)
+        self.clock.advance(100)
+        self.assertNotIn(USN, self.registry)
+
+    def test_maxAgeWithSpacesAroundEquals(self) -> None:
+        self.registry.notifyReceived(notify(cacheControl="max-age = 900"), SOURCE, LINK)
+        entry = self.registry.get(USN)
+        assert entry is not None
+        self.assertEqual(entry.maxAge, 900)
+        self.clock.advance(899)
+        self.assertIn(USN, self.registry)
+        self.clock.advance(1)
+        self.assertNotIn(USN, self.registry)
+
+    def test_maxAgeAmongOtherDirectives(self) -> None:
+        for value in ("max-age=1200, no-cache", 'no-cache, MAX-AGE="1200"'):
+            self.registry.notifyReceived(notify(cacheControl=value, usn=f"uuid:{len(value)}"), SOURCE, LINK)
+        self.assertEqual({entry.maxAge for entry in self.registry}, {1200})
+
+    def test_missingCacheControlMeansDefaultMaxAge(self) -> None:
+        self.registry.notifyReceived(notify(cacheControl=None), SOURCE, LINK)
+        entry = self.registry.get(USN)
+        assert entry is not None
+        self.assertEqual(entry.maxAge, DEFAULT_MAX_AGE)
+        self.clock.advance(DEFAULT_MAX_AGE - 1)
+        self.assertIn(USN, self.registry)
+        self.clock.advance(1)
+        self.assertNotIn(USN, self.registry)
+
+    def test_unusableMaxAgeMeansDefault(self) -> None:
+        for value in ("max-age=soon", "max-age=0", "no-cache"):
+            self.registry.notifyReceived(notify(cacheControl=value, usn=f"uuid:{value}"), SOURCE, LINK)
+        self.assertEqual({entry.maxAge for entry in self.registry}, {DEFAULT_MAX_AGE})
+
+    def test_missingServerIsNone(self) -> None:
+        self.registry.notifyReceived(notify(server=None), SOURCE, LINK)
+        entry = self.registry.get(USN)
+        assert entry is not None
+        self.assertIsNone(entry.server)
+
+    def test_searchResponseIsTrackedWithItsST(self) -> None:
+        self.registry.responseReceived(response(st="uuid:e711a4bf", usn="uuid:e711a4bf"), SOURCE, LINK)
+        entry = self.registry.get("uuid:e711a4bf")
+        assert entry is not None
+        self.assertEqual((entry.st, entry.maxAge), ("uuid:e711a4bf", 600))
+        self.clock.advance(600)
+        self.assertNotIn("uuid:e711a4bf", self.registry)
+
+    def local(self, usn: str = USN) -> Entry:
+        return Entry(usn=usn, st="upnp:rootdevice", location="http://192.168.1.10/d.xml", manifestation=LOCAL, maxAge=60)
+
+    def test_localEntryNeverExpires(self) -> None:
+        self.registry.add(self.local())
+        self.assertEqual(self.clock.getDelayedCalls(), [])
+        self.clock.advance(10 * DEFAULT_MAX_AGE)
+        self.assertIn(USN, self.registry)
+
+    def test_localEntryIsNotReplacedByRemote(self) -> None:
+        self.registry.add(self.local())
+        self.registry.notifyReceived(notify(), SOURCE, LINK)
+        self.registry.responseReceived(response(), SOURCE, LINK)
+        entry = self.registry.get(USN)
+        assert entry is not None
+        self.assertEqual((entry.manifestation, entry.location), (LOCAL, "http://192.168.1.10/d.xml"))
+        self.assertEqual(self.clock.getDelayedCalls(), [])
+
+    def test_remoteByebyeDoesNotRemoveLocalEntry(self) -> None:
+        self.registry.add(self.local())
+        self.registry.notifyReceived(notify("ssdp:byebye"), SOURCE, LINK)
+        self.assertIn(USN, self.registry)
+
+    def test_localReplacingRemoteCancelsItsExpiry(self) -> None:
+        self.registry.notifyReceived(notify(), SOURCE, LINK)
+        self.registry.add(self.local())
+        self.assertEqual(self.clock.getDelayedCalls(), [])
+
+    def test_removeSaysWhy(self) -> None:
+        self.registry.add(self.local())
+        removed = self.registry.remove(USN)
+        self.assertEqual(removed, self.local())
+        self.assertEqual(self.observer.events[-1], ("removed", USN, UNREGISTERED))
+        self.assertIsNone(self.registry.remove(USN))
+
+    def test_tableIsBounded(self) -> None:
+        registry = EntryRegistry(self.clock, maxEntries=3)
+        registry.add(self.local("uuid:local"))
+        for number in range(10):
+            registry.notifyReceived(notify(usn=f"uuid:{number}"), SOURCE, LINK)
+        self.assertEqual(len(registry), 4)
+        self.assertEqual(registry.dropped, 7)
+        self.assertEqual(len(self.clock.getDelayedCalls()), 3)
+
+    def test_fullTableStillRefreshesKnownEntries(self) -> None:
+        registry = EntryRegistry(self.clock, maxEntries=1)
+        registry.notifyReceived(notify(cacheControl="max-age=100"), SOURCE, LINK)
+        registry.notifyReceived(notify(usn="uuid:other"), SOURCE, LINK)
+        self.clock.advance(90)
+        registry.notifyReceived(notify(cacheControl="max-age=100"), SOURCE, LINK)
+        self.clock.advance(90)
+        self.assertIn(USN, registry)
+        self.assertEqual(registry.dropped, 1)
+
+    def test_expiredEntryFreesItsPlace(self) -> None:
+        registry = EntryRegistry(self.clock, maxEntries=1)
+        registry.notifyReceived(notify(cacheControl="max-age=100"), SOURCE, LINK)
+        self.clock.advance(100)
+        registry.notifyReceived(notify(usn="uuid:other"), SOURCE, LINK)
+        self.assertIn("uuid:other", registry)
+
+    def test_clearForgetsSilentlyAndCancelsTimers(self) -> None:
+        self.registry.notifyReceived(notify(), SOURCE, LINK)
+        self.registry.add(self.local("uuid:local"))
+        self.observer.events.clear()
+        self.registry.clear()
+        self.assertEqual(len(self.registry), 0)
+        self.assertEqual(self.observer.events, [])
+        self.assertEqual(self.clock.getDelayedCalls(), [])
+
+    def test_tablesAreNotShared(self) -> None:
+        other = EntryRegistry(self.clock)
+        self.registry.notifyReceived(notify(), SOURCE, LINK)
+        self.assertNotIn(USN, other)

@@ -1,0 +1,120 @@
+"""
+Tests for L{coherence_lite.signals}: louie signals delivered on the next
+reactor turn, the sender ignored, one failing receiver isolated.
+
+louie's registry is global: every receiver connected here is disconnected
+in a cleanup, and receivers are kept alive by the test (louie holds weak
+references).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import louie
+from twisted.internet.task import Clock
+from twisted.internet.testing import EventLoggingObserver
+from twisted.logger import globalLogPublisher
+from twisted.trial.unittest import SynchronousTestCase
+
+from coherence_lite import signals
+from coherence_lite.signals import ALL_SIGNALS, SignalSender
+
+TEST_SIGNAL = "coherence-lite.tests.signal"
+
+
+class SignalSenderTests(SynchronousTestCase):
+    def setUp(self) -> None:
+        self.clock = Clock()
+        self.sender = SignalSender(self.clock)
+        self.received: list[tuple[Any, ...]] = []
+
+    def connect(self, receiver: Callable[..., object], signal: str = TEST_SIGNAL, **options: Any) -> None:
+        louie.connect(receiver, signal, **options)
+        self.addCleanup(louie.disconnect, receiver, signal, **options)
+
+    def test_deliveredOnlyWhenTheReactorTurns(self) -> None:
+        def receiver(value: int) -> None:
+            self.received.append((value,))
+
+        self.connect(receiver)
+        self.sender.send(TEST_SIGNAL, 1)
+        self.assertEqual(self.received, [])
+        self.clock.advance(0)
+        self.assertEqual(self.received, [(1,)])
+
+    def test_positionalAndNamedArguments(self) -> None:
+        def receiver(data: bytes, host: str, port: int, extra: str = "") -> None:
+            self.received.append((data, host, port, extra))
+
+        self.connect(receiver)
+        self.sender.send(TEST_SIGNAL, b"x", "10.0.0.1", 1900, extra="yes")
+        self.clock.advance(0)
+        self.assertEqual(self.received, [(b"x", "10.0.0.1", 1900, "yes")])
+
+    def test_receiverConnectedWithDefaultSenderGetsIt(self) -> None:
+        def receiver(**named: Any) -> None:
+            self.received.append(tuple(sorted(named)))
+
+        self.connect(receiver)  # sender=louie.Any, as Coherence code connects
+        self.sender.send(TEST_SIGNAL, device_type="upnp:rootdevice", infos={})
+        self.clock.advance(0)
+        self.assertEqual(len(self.received), 1)
+        self.assertIn("device_type", self.received[0])
+        self.assertIn("infos", self.received[0])
+
+    def test_receiverOfAnotherSenderDoesNotGetIt(self) -> None:
+        particular = object()
+
+        def receiver() -> None:
+            self.received.append(())
+
+        self.connect(receiver, sender=particular)
+        self.sender.send(TEST_SIGNAL)
+        self.clock.advance(0)
+        self.assertEqual(self.received, [])
+
+    def test_orderIsKept(self) -> None:
+        def receiver(value: int) -> None:
+            self.received.append((value,))
+
+        self.connect(receiver)
+        for value in range(5):
+            self.sender.send(TEST_SIGNAL, value)
+        self.clock.advance(0)
+        self.assertEqual(self.received, [(value,) for value in range(5)])
+
+    def test_failingReceiverDoesNotStopOthersAndIsLogged(self) -> None:
+        events = EventLoggingObserver.createWithCleanup(self, globalLogPublisher)
+
+        def broken(value: int) -> None:
+            raise RuntimeError("receiver broke")
+
+        def working(value: int) -> None:
+            self.received.append((value,))
+
+        self.connect(broken)
+        self.connect(working)
+        self.sender.send(TEST_SIGNAL, 7)
+        self.clock.advance(0)
+        self.assertEqual(self.received, [(7,)])
+        errors = [event for event in events if event.get("signal") == TEST_SIGNAL]
+        self.assertEqual(len(errors), 1)
+        self.assertIsInstance(errors[0]["error"], RuntimeError)
+        self.assertEqual(errors[0]["log_level"].name, "error")
+
+    def test_noReceiverIsFine(self) -> None:
+        self.sender.send(TEST_SIGNAL, 1)
+        self.clock.advance(0)
+        self.assertEqual(self.clock.getDelayedCalls(), [])
+
+
+class SignalNameTests(SynchronousTestCase):
+    def test_coherenceNames(self) -> None:
+        self.assertEqual(signals.NEW_DEVICE, "Coherence.UPnP.SSDP.new_device")
+        self.assertEqual(signals.REMOVED_DEVICE, "Coherence.UPnP.SSDP.removed_device")
+        self.assertEqual(signals.DATAGRAM_RECEIVED, "UPnP.SSDP.datagram_received")
+        self.assertEqual(signals.LOG, "Coherence.UPnP.Log")
+
+    def test_allSignalsAreDistinct(self) -> None:
+        self.assertEqual(len(set(ALL_SIGNALS)), len(ALL_SIGNALS))
