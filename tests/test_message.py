@@ -32,6 +32,7 @@ from coherence_lite.ssdp.message import (
     httpDate,
     isSearchTarget,
     parse,
+    parseMaxAge,
     serverString,
 )
 
@@ -353,6 +354,31 @@ class RealWorldParseTests(SynchronousTestCase):
             message = parse(replaceLine(ROUTER_ALIVE, old, new))
             assert isinstance(message, Notify), (new, message)
             self.assertIsNone(getattr(message, attribute), new)
+
+
+class ParseMaxAgeTests(SynchronousTestCase):
+    """
+    L{parseMaxAge} reads the max-age directive of a CACHE-CONTROL value.
+    """
+
+    def test_spacesAroundEquals(self) -> None:
+        self.assertEqual(parseMaxAge("max-age = 1800"), 1800)
+
+    def test_amongOtherDirectives(self) -> None:
+        self.assertEqual(parseMaxAge("max-age=1800, no-cache"), 1800)
+        self.assertEqual(parseMaxAge("no-cache, max-age=60"), 60)
+
+    def test_quoted(self) -> None:
+        self.assertEqual(parseMaxAge('max-age="90"'), 90)
+
+    def test_missing(self) -> None:
+        self.assertIsNone(parseMaxAge(None))
+        self.assertIsNone(parseMaxAge(""))
+        self.assertIsNone(parseMaxAge("no-cache"))
+
+    def test_garbage(self) -> None:
+        for value in ("max-age=soon", "max-age=", "max-age=-5", "max-age=1e3", "max-age=99999999999", "\x00=="):
+            self.assertIsNone(parseMaxAge(value), value)
 
 
 class BadInputTests(SynchronousTestCase):

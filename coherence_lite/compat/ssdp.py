@@ -29,15 +29,23 @@ C{self.transport} (give it one with C{makeConnection}) and reads what tests
 pass to L{SSDPServer.datagramReceived}.  Timers (announcement rounds,
 response delays, expiry) run on the injected C{reactor} in both modes, so
 tests pass a L{twisted.internet.task.Clock} or call L{SSDPServer.shutdown}.
+
+This module holds L{SSDPServer} and Coherence's names; the parts it is
+made of live next to it, and the public ones stay importable from here:
+
+    - L{coherence_lite.compat.known}: C{known} in Coherence's dict shape
+      (L{KNOWN_KEYS}, L{Registration}, L{knownInfos}, L{KnownView});
+    - L{coherence_lite.compat.adapters}: how the server plugs into a socket
+      or a test transport (L{DatagramTap}, L{TransportPort});
+    - L{coherence_lite.compat.observers}: what it hangs on the core for
+      signals and silent registrations.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import random as _random
 import socket
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any, Callable
 
 from twisted.internet.defer import Deferred, succeed
@@ -47,10 +55,14 @@ from twisted.internet.protocol import DatagramProtocol
 from twisted.logger import Logger
 
 from coherence_lite.compat import SERVER_ID
+from coherence_lite.compat.adapters import TEST_INDEX  # noqa: F401 (importable from here, as before the split)
+from coherence_lite.compat.adapters import DatagramTap, TransportPort, testModeLink
+from coherence_lite.compat.known import KNOWN_KEYS, KnownView, Registration, knownInfos
+from coherence_lite.compat.observers import LogSignals, QuietAnswers, RegistrySignals
 from coherence_lite.netif import Link, NetworkInterface, selectLinks, systemInterfaces, usedLinks
-from coherence_lite.signals import DATAGRAM_RECEIVED, LOG, NEW_DEVICE, REMOVED_DEVICE, SignalSender
+from coherence_lite.signals import DATAGRAM_RECEIVED, SignalSender
 from coherence_lite.ssdp import SSDP_ADDR, SSDP_PORT
-from coherence_lite.ssdp.advertisement import ALL, ROOT_DEVICE, Advertisement, matchSearch
+from coherence_lite.ssdp.advertisement import Advertisement
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
 from coherence_lite.ssdp.limits import ResponderLimits
 from coherence_lite.ssdp.message import (
@@ -59,10 +71,10 @@ from coherence_lite.ssdp.message import (
     Notify,
     ParseError,
     SearchResponse,
-    _maxAge,
     formatNotifyAlive,
     hostHeader,
     parse,
+    parseMaxAge,
 )
 from coherence_lite.ssdp.protocol import SSDPProtocol, linkFor
 from coherence_lite.ssdp.registry import (
@@ -73,9 +85,10 @@ from coherence_lite.ssdp.registry import (
     UNREGISTERED,
     Entry,
     EntryRegistry,
+    maxAgeOrDefault,
 )
 from coherence_lite.ssdp.responder import Responder
-from coherence_lite.ssdp.service import MessageObserver, SSDPService
+from coherence_lite.ssdp.service import SSDPService
 from coherence_lite.ssdp.transport import Address, Arrival, SSDPPort, listenSSDP, multicastDestination
 from coherence_lite.state import BootIdStore
 
@@ -92,245 +105,8 @@ __all__ = [
 
 log = Logger()
 
-#: The keys of every dict in L{SSDPServer.known}, as Coherence spelled them.
-KNOWN_KEYS = frozenset(
-    ("USN", "LOCATION", "ST", "EXT", "SERVER", "CACHE-CONTROL", "MANIFESTATION", "SILENT", "HOST", "last-seen")
-)
-
-#: The interface index of the one link a server in test mode serves.
-TEST_INDEX = 0
-
 #: Coherence sent each explicit alive (L{SSDPServer.doNotify}) twice.
 NOTIFY_REPEAT = 2
-
-
-@dataclass(frozen=True)
-class Registration:
-    """
-    A local registration: what C{register('local', ...)} was given, and the
-    publication the core answers and announces it with.
-
-    @ivar cacheControl: the CACHE-CONTROL text as registered; the core sends
-        C{max-age=<publication.maxAge>}.
-    @ivar host: the C{host} argument, kept for C{known[usn]['HOST']}.
-    """
-
-    usn: str
-    st: str
-    location: str
-    server: str
-    cacheControl: str
-    silent: bool
-    host: str | None
-    publication: Publication
-
-
-def knownInfos(entry: Entry, registration: Registration | None = None) -> dict[str, Any]:
-    """
-    An entry in Coherence's C{known} dict shape: exactly the keys of
-    L{KNOWN_KEYS}.
-
-    @param registration: the local registration of C{entry}, if it is one.
-    @return: a new dict; changing it changes nothing in the server.
-    """
-    if registration is not None and entry.manifestation == LOCAL:
-        cacheControl = registration.cacheControl
-        host = registration.host
-    else:
-        cacheControl = entry.headers.get("cache-control") or f"max-age={entry.maxAge}"
-        host = entry.source[0] if entry.source else None
-    return {
-        "USN": entry.usn,
-        "LOCATION": entry.location,
-        "ST": entry.st,
-        "EXT": "",
-        "SERVER": entry.server or "",
-        "CACHE-CONTROL": cacheControl,
-        "MANIFESTATION": entry.manifestation,
-        "SILENT": entry.silent,
-        "HOST": host,
-        "last-seen": entry.lastSeen,
-    }
-
-
-class KnownView(Mapping[str, dict[str, Any]]):
-    """
-    C{SSDPServer.known}: USN → a fresh dict of L{knownInfos}, read-only.
-
-    Coherence handed out its live table; here each lookup builds a new dict
-    from the L{EntryRegistry}, so nothing outside the server can change what
-    it answers or announces.
-    """
-
-    def __init__(self, registry: EntryRegistry, registrations: Mapping[str, Registration]) -> None:
-        self._registry = registry
-        self._registrations = registrations
-
-    def __getitem__(self, usn: str) -> dict[str, Any]:
-        entry = self._registry.get(usn)
-        if entry is None:
-            raise KeyError(usn)
-        return knownInfos(entry, self._registrations.get(usn))
-
-    def __contains__(self, usn: object) -> bool:
-        return usn in self._registry
-
-    def __iter__(self) -> Iterator[str]:
-        return iter([entry.usn for entry in self._registry])
-
-    def __len__(self) -> int:
-        return len(self._registry)
-
-    def __repr__(self) -> str:
-        return f"KnownView({dict(self)!r})"
-
-
-class DatagramTap(DatagramProtocol):
-    """
-    Passes datagrams on to an L{SSDPProtocol}, then reports each raw
-    datagram: Coherence's C{datagram_received} signal goes out after the
-    datagram had its effect.
-    """
-
-    noisy = False
-
-    def __init__(self, inner: SSDPProtocol, seen: Callable[[bytes, Address], None]) -> None:
-        """
-        @param inner: parses and dispatches the datagrams.
-        @param seen: called with every datagram and its source.
-        """
-        self.inner = inner
-        self._seen = seen
-
-    def logPrefix(self) -> str:
-        """
-        How the port names this protocol in the log.
-        """
-        return "SSDPServer"
-
-    def datagramArrived(self, data: bytes, source: Address, arrival: Arrival) -> None:
-        """
-        One datagram arrived on the interface C{arrival.index}.
-        """
-        try:
-            self.inner.datagramArrived(data, source, arrival)
-        finally:
-            self._seen(data, source)
-
-    def datagramReceived(self, datagram: bytes, addr: Address) -> None:
-        """
-        A datagram without interface information: the inner protocol drops it.
-        """
-        self.inner.datagramReceived(datagram, addr)
-
-
-class TransportPort:
-    """
-    What an L{SSDPService} sends through in test mode instead of an
-    L{SSDPPort}: the C{transport} of an L{SSDPServer}, as Coherence's tests
-    give it with C{makeConnection}.
-    """
-
-    def __init__(self, protocol: DatagramProtocol) -> None:
-        self._protocol = protocol
-
-    def join(self, link: Link) -> None:
-        """
-        Nothing to join without a socket.
-        """
-
-    def leave(self, link: Link) -> None:
-        """
-        Nothing to leave without a socket.
-        """
-
-    def sendFrom(self, data: bytes, destination: Address, link: Link) -> bool:
-        """
-        Write C{data} to the protocol's transport, addressed to C{(host, port)}.
-
-        @return: whether the transport took it.
-        """
-        transport = self._protocol.transport
-        if transport is None:
-            log.warn("Not connected: datagram to {destination} dropped", destination=destination)
-            return False
-        try:
-            transport.write(data, (destination[0], destination[1]))
-        except OSError as e:
-            log.info("Could not send to {destination}: {error}", destination=destination, error=e)
-            return False
-        return True
-
-    def stopListening(self) -> None:
-        """
-        Nothing to close.
-        """
-
-
-class _RegistrySignals:
-    """
-    Turns L{EntryRegistry} events about root devices into Coherence's
-    C{new_device} / C{removed_device} signals and callbacks.
-    """
-
-    def __init__(self, server: SSDPServer) -> None:
-        self._server = server
-
-    def entryAdded(self, entry: Entry) -> None:
-        if entry.st == ROOT_DEVICE:
-            self._server._deviceEvent(NEW_DEVICE, "new_device", entry)
-
-    def entryUpdated(self, old: Entry, new: Entry) -> None:
-        # A root device back on another LOCATION is another description:
-        # Coherence kept the stale one; its consumers re-fetch on new_device.
-        if new.st == ROOT_DEVICE and old.location != new.location:
-            self._server._deviceEvent(REMOVED_DEVICE, "removed_device", old)
-            self._server._deviceEvent(NEW_DEVICE, "new_device", new)
-
-    def entryRemoved(self, entry: Entry, reason: str) -> None:
-        if entry.st == ROOT_DEVICE:
-            self._server._deviceEvent(REMOVED_DEVICE, "removed_device", entry)
-
-
-class _LogSignals(MessageObserver):
-    """
-    Coherence's C{Coherence.UPnP.Log} lines for its log window.
-    """
-
-    def __init__(self, signals: SignalSender) -> None:
-        self._signals = signals
-
-    def notifyReceived(self, notify: Notify, source: Address, link: Link) -> None:
-        self._signals.send(LOG, "SSDP", source[0], f"Notify {notify.nts} for {notify.usn}")
-
-    def searchReceived(self, search: MSearch, source: Address, link: Link, multicast: bool) -> None:
-        self._signals.send(LOG, "SSDP", source[0], f"M-Search for {search.st}")
-
-
-class _QuietAnswers(MessageObserver):
-    """
-    Answers searches for silent registrations, except C{ssdp:all}: silent
-    entries are found only by those who ask for them by name.
-
-    Coherence registers the older versions of a device or service type as
-    silent entries next to the announced current one; the core already
-    answers a search for an older version from the current one (UDA's
-    version rule), so a search all of whose silent answers the announced
-    registrations give already is left to them, and nothing is sent twice.
-    """
-
-    def __init__(self, responder: Responder, quiet: Catalogue, announced: Catalogue) -> None:
-        self._responder = responder
-        self._quiet = quiet
-        self._announced = announced
-
-    def searchReceived(self, search: MSearch, source: Address, link: Link, multicast: bool) -> None:
-        if search.st == ALL:
-            return
-        wanted = {(m.st, m.usn) for p in self._quiet for m in matchSearch(search.st, p.advertisements)}
-        answered = {(m.st, m.usn) for p in self._announced for m in matchSearch(search.st, p.advertisements)}
-        if wanted - answered:
-            self._responder.searchReceived(search, source, link, multicast)
 
 
 def _messageFrom(startLine: str, headers: Mapping[str, object]) -> MSearch | Notify | SearchResponse | ParseError:
@@ -340,15 +116,6 @@ def _messageFrom(startLine: str, headers: Mapping[str, object]) -> MSearch | Not
     """
     lines = [startLine] + [f"{name}: {value}" for name, value in headers.items()]
     return parse(("\r\n".join(lines) + "\r\n\r\n").encode("utf-8", "replace"))
-
-
-def _testLink(interface: str) -> Link:
-    """
-    The one link of a server in test mode: on C{interface} (any address when
-    empty), with every peer of its family on-link.
-    """
-    address = ipaddress.ip_interface(f"{interface or '0.0.0.0'}/0")
-    return Link("test", TEST_INDEX, address, (address.network,))
 
 
 class SSDPServer(DatagramProtocol):
@@ -430,7 +197,7 @@ class SSDPServer(DatagramProtocol):
         self.catalogue = Catalogue(server=SERVER_ID)
         self.quietCatalogue = Catalogue(server=SERVER_ID)
         self.registry = EntryRegistry(reactor, maxEntries)
-        self.registry.observers.append(_RegistrySignals(self))
+        self.registry.observers.append(RegistrySignals(self._deviceEvent))
         self.known: Mapping[str, dict[str, Any]] = KnownView(self.registry, self._registrations)
         self.service = SSDPService(
             self.catalogue,
@@ -445,7 +212,7 @@ class SSDPServer(DatagramProtocol):
         quietResponder = Responder(self.quietCatalogue, self.service, reactor, self._random, limits)
         self._quietResponder = quietResponder
         self.service.observers.extend(
-            [self.registry, _QuietAnswers(quietResponder, self.quietCatalogue, self.catalogue), _LogSignals(self._signals)]
+            [self.registry, QuietAnswers(quietResponder, self.quietCatalogue, self.catalogue), LogSignals(self._signals)]
         )
         if not test:
             self._start(self._chooseLinks())
@@ -489,7 +256,7 @@ class SSDPServer(DatagramProtocol):
         In test mode, start serving once a transport is connected.
         """
         if self.test:
-            self._start((_testLink(self.interface),))
+            self._start((testModeLink(self.interface),))
 
     def shutdown(self) -> Deferred[None]:
         """
@@ -625,9 +392,7 @@ class SSDPServer(DatagramProtocol):
         @raise ValueError: C{manifestation} is neither, or a local USN, ST,
             LOCATION or SERVER could not be sent as it is.
         """
-        maxAge = _maxAge(cache_control)
-        if maxAge is None or maxAge < 1:
-            maxAge = DEFAULT_MAX_AGE
+        maxAge = maxAgeOrDefault(parseMaxAge(cache_control))
         if manifestation == LOCAL:
             self._registerLocal(usn, st, location, server or SERVER_ID, cache_control, maxAge, silent, host)
         elif manifestation == REMOTE:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from coherence_lite.netif import Link
-from coherence_lite.ssdp.advertisement import Advertisement
+from coherence_lite.ssdp.advertisement import Advertisement, Match, matchSearch
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,6 +60,20 @@ class Catalogue:
 
     def __iter__(self) -> Iterator[Publication]:
         return iter(list(self.publications))
+
+    def answers(self, st: str) -> list[tuple[Publication, Match]]:
+        """
+        What a search for C{st} is answered with.
+
+        @param st: the ST of the search, as received.
+        @return: each publication with each of its matches (see
+            L{matchSearch}), in the order they are published.
+        """
+        return [
+            (publication, match)
+            for publication in self
+            for match in matchSearch(st, publication.advertisements)
+        ]
 
     def maxAgeOf(self, publication: Publication) -> int:
         """

@@ -65,6 +65,7 @@ __all__ = [
     "ParseError",
     "Message",
     "parse",
+    "parseMaxAge",
     "isSearchTarget",
     "formatNotifyAlive",
     "formatNotifyByebye",
@@ -418,10 +419,21 @@ def _number(value: str | None, low: int, high: int) -> int | None:
     return number
 
 
-def _maxAge(value: str | None) -> int | None:
+def parseMaxAge(value: str | None) -> int | None:
     """
-    The max-age directive of a CACHE-CONTROL value, tolerating spaces around
-    C{=}, other directives around it and a quoted number.
+    The max-age directive of a CACHE-CONTROL value, in seconds.
+
+    Lenient where devices differ: the directive name is matched
+    case-insensitively, spaces around C{=} and other directives before or
+    after it are tolerated (C{max-age = 1800}, C{no-cache, max-age=60}) and
+    the number may be quoted (C{max-age="90"}).  Only the first max-age
+    directive counts.
+
+    @param value: a CACHE-CONTROL header value, or L{None} when the header
+        is missing.
+    @return: the number of seconds, or L{None} when there is no max-age
+        directive or its argument is not a whole number of seconds (at most
+        10 digits).
     """
     if value is None:
         return None
@@ -486,7 +498,7 @@ def _notify(headers: Headers) -> Notify:
         nt=nt,
         usn=usn,
         location=location,
-        maxAge=_maxAge(headers.get("cache-control")),
+        maxAge=parseMaxAge(headers.get("cache-control")),
         server=headers.get("server") or None,
         bootId=bootId,
         configId=configId,
@@ -506,7 +518,7 @@ def _searchResponse(headers: Headers) -> SearchResponse:
         st=st,
         usn=usn,
         location=location,
-        maxAge=_maxAge(headers.get("cache-control")),
+        maxAge=parseMaxAge(headers.get("cache-control")),
         server=headers.get("server") or None,
         bootId=bootId,
         configId=configId,

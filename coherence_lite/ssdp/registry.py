@@ -37,6 +37,18 @@ EXPIRED = "expired"
 UNREGISTERED = "unregistered"
 
 
+def maxAgeOrDefault(maxAge: int | None) -> int:
+    """
+    How long an entry announced with C{maxAge} is kept, in seconds.
+
+    @param maxAge: the max-age it was announced or registered with, if any
+        (see L{coherence_lite.ssdp.message.parseMaxAge}).
+    @return: C{maxAge}, or L{DEFAULT_MAX_AGE} when it is L{None} or not
+        positive.
+    """
+    return maxAge if maxAge is not None and maxAge > 0 else DEFAULT_MAX_AGE
+
+
 @dataclass(frozen=True)
 class Entry:
     """
@@ -192,7 +204,7 @@ class EntryRegistry(MessageObserver):
             st=st,
             location=message.location,
             server=message.server,
-            maxAge=message.maxAge if message.maxAge is not None and message.maxAge > 0 else DEFAULT_MAX_AGE,
+            maxAge=maxAgeOrDefault(message.maxAge),
             source=source,
             lastSeen=self._clock.seconds(),
             bootId=message.bootId,

@@ -17,7 +17,7 @@ from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from twisted.logger import Logger
 
 from coherence_lite.netif import Link
-from coherence_lite.ssdp.advertisement import Match, matchSearch
+from coherence_lite.ssdp.advertisement import Match
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
 from coherence_lite.ssdp.limits import ResponderLimits, TokenBuckets
 from coherence_lite.ssdp.message import MSearch, formatSearchResponse, httpDate
@@ -85,11 +85,7 @@ class Responder:
         if search.st == "ssdp:all" and not self._firstAllInWindow(host, link, mx):
             self._drop("repeated-ssdp-all", search, source)
             return
-        answers = [
-            (publication, match)
-            for publication in self._catalogue
-            for match in matchSearch(search.st, publication.advertisements)
-        ]
+        answers = self._catalogue.answers(search.st)
         if not answers:
             self._stats.count("searches.unmatched")
             return

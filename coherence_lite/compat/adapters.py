@@ -1,0 +1,124 @@
+# -*- test-case-name: tests.test_compat_ssdp -*-
+"""
+How an L{SSDPServer <coherence_lite.compat.ssdp.SSDPServer>} plugs into the
+core's sockets, or into the transport a test gives it.
+
+    - L{DatagramTap} sits between the socket and the core L{SSDPProtocol},
+      so every datagram can go out as Coherence's C{datagram_received}
+      signal once it had its effect;
+    - L{TransportPort} is what the core L{SSDPService} sends through in test
+      mode: the server's C{transport} instead of an L{SSDPPort};
+    - L{testModeLink} is the one link a server in test mode serves.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Callable
+
+from twisted.internet.protocol import DatagramProtocol
+from twisted.logger import Logger
+
+from coherence_lite.netif import Link
+from coherence_lite.ssdp.protocol import SSDPProtocol
+from coherence_lite.ssdp.transport import Address, Arrival
+
+__all__ = ["TEST_INDEX", "DatagramTap", "TransportPort", "testModeLink"]
+
+log = Logger()
+
+#: The interface index of the one link a server in test mode serves.
+TEST_INDEX = 0
+
+
+class DatagramTap(DatagramProtocol):
+    """
+    Passes datagrams on to an L{SSDPProtocol}, then reports each raw
+    datagram: Coherence's C{datagram_received} signal goes out after the
+    datagram had its effect.
+    """
+
+    noisy = False
+
+    def __init__(self, inner: SSDPProtocol, seen: Callable[[bytes, Address], None]) -> None:
+        """
+        @param inner: parses and dispatches the datagrams.
+        @param seen: called with every datagram and its source.
+        """
+        self.inner = inner
+        self._seen = seen
+
+    def logPrefix(self) -> str:
+        """
+        How the port names this protocol in the log.
+        """
+        return "SSDPServer"
+
+    def datagramArrived(self, data: bytes, source: Address, arrival: Arrival) -> None:
+        """
+        One datagram arrived on the interface C{arrival.index}.
+        """
+        try:
+            self.inner.datagramArrived(data, source, arrival)
+        finally:
+            self._seen(data, source)
+
+    def datagramReceived(self, datagram: bytes, addr: Address) -> None:
+        """
+        A datagram without interface information: the inner protocol drops it.
+        """
+        self.inner.datagramReceived(datagram, addr)
+
+
+class TransportPort:
+    """
+    What an L{SSDPService <coherence_lite.ssdp.service.SSDPService>} sends
+    through in test mode instead of an
+    L{SSDPPort <coherence_lite.ssdp.transport.SSDPPort>}: the C{transport} of
+    an L{SSDPServer <coherence_lite.compat.ssdp.SSDPServer>}, as Coherence's
+    tests give it with C{makeConnection}.
+    """
+
+    def __init__(self, protocol: DatagramProtocol) -> None:
+        self._protocol = protocol
+
+    def join(self, link: Link) -> None:
+        """
+        Nothing to join without a socket.
+        """
+
+    def leave(self, link: Link) -> None:
+        """
+        Nothing to leave without a socket.
+        """
+
+    def sendFrom(self, data: bytes, destination: Address, link: Link) -> bool:
+        """
+        Write C{data} to the protocol's transport, addressed to C{(host, port)}.
+
+        @return: whether the transport took it.
+        """
+        transport = self._protocol.transport
+        if transport is None:
+            log.warn("Not connected: datagram to {destination} dropped", destination=destination)
+            return False
+        try:
+            transport.write(data, (destination[0], destination[1]))
+        except OSError as e:
+            log.info("Could not send to {destination}: {error}", destination=destination, error=e)
+            return False
+        return True
+
+    def stopListening(self) -> None:
+        """
+        Nothing to close.
+        """
+
+
+def testModeLink(interface: str) -> Link:
+    """
+    The one link of a server in test mode: on C{interface} (any address when
+    empty), with every peer of its family on-link.
+    """
+    address = ipaddress.ip_interface(f"{interface or '0.0.0.0'}/0")
+    return Link("test", TEST_INDEX, address, (address.network,))

@@ -1,0 +1,106 @@
+# -*- test-case-name: tests.test_compat_ssdp -*-
+"""
+What an L{SSDPServer <coherence_lite.compat.ssdp.SSDPServer>} hangs on the
+core to behave like Coherence's:
+
+    - L{RegistrySignals} watches the L{EntryRegistry} for root devices
+      coming and going (Coherence's C{new_device} / C{removed_device});
+    - L{LogSignals} sends Coherence's C{Coherence.UPnP.Log} lines for the
+      messages the core receives;
+    - L{QuietAnswers} answers searches for silent registrations.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from coherence_lite.netif import Link
+from coherence_lite.signals import LOG, NEW_DEVICE, REMOVED_DEVICE, SignalSender
+from coherence_lite.ssdp.advertisement import ALL, ROOT_DEVICE
+from coherence_lite.ssdp.catalogue import Catalogue
+from coherence_lite.ssdp.message import MSearch, Notify
+from coherence_lite.ssdp.registry import Entry
+from coherence_lite.ssdp.responder import Responder
+from coherence_lite.ssdp.service import MessageObserver
+from coherence_lite.ssdp.transport import Address
+
+__all__ = ["DeviceEvent", "RegistrySignals", "LogSignals", "QuietAnswers"]
+
+#: Called with a signal name, the name of the matching callback and the
+#: entry of the root device concerned.
+DeviceEvent = Callable[[str, str, Entry], None]
+
+
+class RegistrySignals:
+    """
+    Turns L{EntryRegistry} events about root devices into Coherence's
+    C{new_device} / C{removed_device} signals and callbacks.
+    """
+
+    def __init__(self, deviceEvent: DeviceEvent) -> None:
+        """
+        @param deviceEvent: sends the signal and calls the callbacks.
+        """
+        self._deviceEvent = deviceEvent
+
+    def entryAdded(self, entry: Entry) -> None:
+        if entry.st == ROOT_DEVICE:
+            self._deviceEvent(NEW_DEVICE, "new_device", entry)
+
+    def entryUpdated(self, old: Entry, new: Entry) -> None:
+        # A root device back on another LOCATION is another description:
+        # Coherence kept the stale one; its consumers re-fetch on new_device.
+        if new.st == ROOT_DEVICE and old.location != new.location:
+            self._deviceEvent(REMOVED_DEVICE, "removed_device", old)
+            self._deviceEvent(NEW_DEVICE, "new_device", new)
+
+    def entryRemoved(self, entry: Entry, reason: str) -> None:
+        if entry.st == ROOT_DEVICE:
+            self._deviceEvent(REMOVED_DEVICE, "removed_device", entry)
+
+
+class LogSignals(MessageObserver):
+    """
+    Coherence's C{Coherence.UPnP.Log} lines for its log window.
+    """
+
+    def __init__(self, signals: SignalSender) -> None:
+        self._signals = signals
+
+    def notifyReceived(self, notify: Notify, source: Address, link: Link) -> None:
+        self._signals.send(LOG, "SSDP", source[0], f"Notify {notify.nts} for {notify.usn}")
+
+    def searchReceived(self, search: MSearch, source: Address, link: Link, multicast: bool) -> None:
+        self._signals.send(LOG, "SSDP", source[0], f"M-Search for {search.st}")
+
+
+class QuietAnswers(MessageObserver):
+    """
+    Answers searches for silent registrations, except C{ssdp:all}: silent
+    entries are found only by those who ask for them by name.
+
+    Coherence registers the older versions of a device or service type as
+    silent entries next to the announced current one; the core already
+    answers a search for an older version from the current one (UDA's
+    version rule), so a search all of whose silent answers the announced
+    registrations give already is left to them, and nothing is sent twice.
+    """
+
+    def __init__(self, responder: Responder, quiet: Catalogue, announced: Catalogue) -> None:
+        """
+        @param responder: answers from C{quiet}.
+        @param quiet: the silent registrations.
+        @param announced: the announced registrations, which the core
+            answers.
+        """
+        self._responder = responder
+        self._quiet = quiet
+        self._announced = announced
+
+    def searchReceived(self, search: MSearch, source: Address, link: Link, multicast: bool) -> None:
+        if search.st == ALL:
+            return
+        wanted = {(m.st, m.usn) for _, m in self._quiet.answers(search.st)}
+        answered = {(m.st, m.usn) for _, m in self._announced.answers(search.st)}
+        if wanted - answered:
+            self._responder.searchReceived(search, source, link, multicast)
