@@ -1,0 +1,208 @@
+# -*- test-case-name: tests.test_controlpoint -*-
+"""
+L{ControlPoint}: seeing the UPnP devices on the network, as one
+L{MultiService}.
+
+It wires the parts: the links to use (L{coherence_lite.netif.selectLinks}),
+an L{SSDPService} on the SSDP port hearing announcements, a L{Searcher}
+sending M-SEARCH from a port of its own, an L{EntryRegistry} both feed,
+and a L{DeviceTracker} that fetches and keeps the descriptions.  Hearing
+announcements is a bonus: when the SSDP port cannot be bound (another
+program holds it without sharing it) the control point still finds devices
+by searching.
+"""
+
+from __future__ import annotations
+
+import random as _random
+from typing import Callable, Sequence
+
+from twisted.application.service import MultiService, Service
+from twisted.internet.error import CannotListenError
+from twisted.internet.interfaces import IReactorTime
+from twisted.logger import Logger
+from twisted.web.client import Agent, HTTPConnectionPool
+from twisted.web.iweb import IAgent
+
+from coherence_lite import __version__
+from coherence_lite.controlpoint.fetch import FETCH_TIMEOUT, Fetcher, HTTPFetcher, RetryingFetcher
+from coherence_lite.controlpoint.remote import RemoteRootDevice
+from coherence_lite.controlpoint.search import (
+    SEARCH_INTERVAL,
+    SEARCH_MX,
+    SEARCH_TARGET,
+    ListenFunction,
+    Searcher,
+    listenSearchPort,
+)
+from coherence_lite.controlpoint.tracker import DeviceTracker
+from coherence_lite.netif import InterfaceReport, Link, selectLinks, systemInterfaces, usedLinks
+from coherence_lite.service import StartupError
+from coherence_lite.signals import SignalSender
+from coherence_lite.ssdp.catalogue import Catalogue
+from coherence_lite.ssdp.message import serverString
+from coherence_lite.ssdp.registry import EntryRegistry
+from coherence_lite.ssdp.service import ListenFunction as SSDPListenFunction
+from coherence_lite.ssdp.service import SSDPService
+from coherence_lite.ssdp.transport import listenSSDP
+
+__all__ = ["ControlPoint", "makeFetcher"]
+
+log = Logger()
+
+
+def makeFetcher(reactor: IReactorTime, agent: IAgent | None = None, timeout: float = FETCH_TIMEOUT) -> Fetcher:
+    """
+    The fetcher a control point uses: an L{HTTPFetcher} on a non-persistent
+    L{Agent}, retried with backoff.
+
+    @param reactor: connects and times the requests.
+    @param agent: the agent to use instead of a new one.
+    """
+    if agent is None:
+        agent = Agent(reactor, pool=HTTPConnectionPool(reactor, persistent=False))  # type: ignore[arg-type, assignment]
+    assert agent is not None
+    userAgent = serverString(__version__)
+    return RetryingFetcher(HTTPFetcher(agent, reactor, timeout=timeout, userAgent=userAgent), reactor)
+
+
+class ControlPoint(MultiService):
+    """
+    Finds the UPnP devices on some links and keeps their descriptions.
+
+    @ivar registry: every SSDP entry heard.
+    @ivar tracker: the described root devices; add L{DeviceObserver}s to
+        C{tracker.observers}.
+    @ivar searcher: sends the searches.
+    @ivar listener: hears the announcements on the SSDP port.
+    @ivar links: the links in use, once started.
+
+    @param interfaces: interface names or addresses to use; empty for every
+        suitable one (see L{selectLinks}).
+    @param excludeInterfaces: names or glob patterns never to use.
+    @param ipv6: use IPv6 too where an interface has an address for it.
+    @param ssdpPort: the SSDP port (1900 on a real network).
+    @param searchTarget: the ST searched for.
+    @param mx: the MX of searches.
+    @param searchInterval: seconds between searches; L{None} to search only
+        when started and when L{search} is called.
+    @param ttl: the multicast TTL (hop limit) of searches.
+    @param reactor: the reactor; the global one when L{None}.
+    @param fetcher: gets descriptions; L{makeFetcher}C{(reactor)} by default.
+    @param signals: sends the louie signals; one on the reactor by default.
+    """
+
+    def __init__(
+        self,
+        *,
+        interfaces: Sequence[str] = (),
+        excludeInterfaces: Sequence[str] = (),
+        ipv6: bool = True,
+        ssdpPort: int = 1900,
+        searchTarget: str = SEARCH_TARGET,
+        mx: int = SEARCH_MX,
+        searchInterval: float | None = SEARCH_INTERVAL,
+        ttl: int = 2,
+        reactor: object = None,
+        fetcher: Fetcher | None = None,
+        signals: SignalSender | None = None,
+        random: _random.Random | None = None,
+        systemInterfaces: Callable[[], list] = systemInterfaces,
+        listenSSDP: SSDPListenFunction = listenSSDP,  # type: ignore[assignment]
+        listenSearch: ListenFunction = listenSearchPort,
+    ) -> None:
+        super().__init__()
+        if reactor is None:
+            from twisted.internet import reactor as globalReactor
+
+            reactor = globalReactor
+        clock: IReactorTime = reactor  # type: ignore[assignment]
+        self.reactor = reactor
+        self.interfaces = tuple(interfaces)
+        self.excludeInterfaces = tuple(excludeInterfaces)
+        self.ipv6 = ipv6
+        self._systemInterfaces = systemInterfaces
+        self.links: list[Link] = []
+        self.registry = EntryRegistry(clock)
+        self.tracker = DeviceTracker(
+            self.registry, clock, fetcher if fetcher is not None else makeFetcher(clock), signals
+        )
+        self.tracker.setName("tracker")
+        self.tracker.setServiceParent(self)
+        self.listener = SSDPService(
+            Catalogue(server=serverString(__version__)),
+            lambda: self.links,
+            clock,
+            ssdpPort=ssdpPort,
+            ttl=ttl,
+            random=random,
+            listen=listenSSDP,
+        )
+        self.listener.observers.append(self.registry)
+        self.listener.setName("listener")
+        self.listener.setServiceParent(self)
+        self.searcher = Searcher(
+            lambda: self.links,
+            clock,
+            ssdpPort=ssdpPort,
+            searchTarget=searchTarget,
+            mx=mx,
+            interval=searchInterval,
+            ttl=ttl,
+            userAgent=serverString(__version__),
+            listen=listenSearch,
+        )
+        self.searcher.observers.append(self.registry)
+        self.searcher.setName("searcher")
+        self.searcher.setServiceParent(self)
+
+    def interfaceReports(self) -> list[InterfaceReport]:
+        """
+        Which interfaces would be used, and why each is used or skipped.
+        """
+        return selectLinks(self._systemInterfaces(), self.interfaces, self.excludeInterfaces, self.ipv6)
+
+    def startService(self) -> None:
+        """
+        Choose the links, follow the registry, listen and search.
+
+        @raise StartupError: no interface can be used, or no search socket
+            can be bound.
+        """
+        reports = self.interfaceReports()
+        for report in reports:
+            log.debug("Interface {line}", line=report.describe())
+        links = usedLinks(reports)
+        if not links:
+            raise StartupError("no usable network interface (name one with --interface)")
+        self.links = links
+        Service.startService(self)
+        self.tracker.startService()
+        try:
+            self.listener.startService()
+        except CannotListenError as e:
+            self.listener.stopService()
+            log.warn(
+                "Cannot hear announcements on SSDP port {port} ({error}); finding devices by searching only",
+                port=e.port,
+                error=e.socketError,
+            )
+        try:
+            self.searcher.startService()
+        except CannotListenError as e:
+            for child in (self.listener, self.tracker):
+                child.stopService()
+            self.running = 0
+            raise StartupError(f"cannot bind a port to search from: {e.socketError}") from None
+
+    def devices(self) -> list[RemoteRootDevice]:
+        """
+        The root devices described so far.
+        """
+        return self.tracker.devices()
+
+    def search(self, searchTarget: str | None = None, mx: int | None = None) -> None:
+        """
+        Search again now (see L{Searcher.search}).
+        """
+        self.searcher.search(searchTarget, mx)

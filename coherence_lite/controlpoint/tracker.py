@@ -1,0 +1,541 @@
+# -*- test-case-name: tests.test_controlpoint -*-
+"""
+From SSDP entries to described devices: the control point's table of root
+devices.
+
+L{DeviceTracker} observes an L{EntryRegistry}.  The first entry of a device
+with a LOCATION (its C{upnp:rootdevice} entry, or any other when that one
+was not heard) has its description fetched, once: entries of the same
+device, or naming the same LOCATION, wait for the fetch already under way.
+A parsed description becomes a L{RemoteRootDevice}, kept by UDN, and is
+announced with Coherence's louie signals and to Python observers.
+
+The device is forgotten when its C{upnp:rootdevice} entry goes (byebye,
+expiry, unregistration) or the last entry of any device of its tree does.
+An announcement with a new BOOTID.UPNP.ORG or CONFIGID.UPNP.ORG (or, for a
+UDA 1.0 device without BOOTID, a new LOCATION) means the device rebooted,
+moved or changed its description: it is removed and fetched again.
+
+A description that cannot be fetched (after the fetcher's own retries) or
+read is logged once at warning level and tried again after
+C{recheckAfter} seconds if the device is still announced, or at once when it
+announces a new BOOTID or CONFIGID.
+
+Entries of devices this host serves (L{LOCAL}) are treated like the others;
+their devices get the C{local} manifestation.
+
+A LOCATION is not fetched when it names a multicast, unspecified or
+broadcast address, or this machine's loopback while the announcement came
+from elsewhere: a forged announcement must not make the control point
+send requests to services listening on loopback.  Fetches are otherwise
+bounded by the fetcher (size, time, concurrency).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import Iterator
+from urllib.parse import urlsplit
+
+from twisted.application.service import Service
+from twisted.internet.defer import CancelledError, Deferred, maybeDeferred
+from twisted.internet.interfaces import IDelayedCall, IReactorTime
+from twisted.logger import Logger
+from twisted.python.failure import Failure
+
+from coherence_lite import signals as _signals
+from coherence_lite.controlpoint.fetch import FetchError, Fetcher
+from coherence_lite.controlpoint.parse import DescriptionError, parseDescription
+from coherence_lite.controlpoint.remote import ROOT_DEVICE_ST, RemoteDevice, RemoteRootDevice
+from coherence_lite.signals import SignalSender
+from coherence_lite.ssdp.registry import Entry, EntryRegistry
+
+__all__ = ["RECHECK_AFTER", "DeviceObserver", "DeviceTracker"]
+
+log = Logger()
+
+#: Seconds before a description that could not be used is tried again.
+RECHECK_AFTER = 300.0
+
+
+class DeviceObserver:
+    """
+    Base for Python objects told about devices by a L{DeviceTracker};
+    every method does nothing unless overridden.
+    """
+
+    def deviceAdded(self, root: RemoteRootDevice) -> None:
+        """
+        A root device was described and is now known.
+        """
+
+    def deviceRemoved(self, root: RemoteRootDevice) -> None:
+        """
+        A known root device left, expired, or is about to be fetched again.
+        """
+
+    def descriptionFailed(self, location: str, reason: str) -> None:
+        """
+        The description at C{location} could not be fetched or read.
+        """
+
+
+def _isRootEntry(entry: Entry) -> bool:
+    return entry.usn.lower().endswith("::" + ROOT_DEVICE_ST)
+
+
+def _locationProblem(entry: Entry) -> str | None:
+    """
+    Why the LOCATION of an entry is not to be fetched, if it is not: an
+    address no device can have, or this machine's loopback announced by
+    another machine (a spoofed announcement would otherwise make the
+    control point send requests to local services).
+    """
+    try:
+        host = urlsplit(entry.location or "").hostname
+    except ValueError:
+        return "malformed LOCATION"
+    if host is None:
+        return "LOCATION without a host"
+    try:
+        address = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return None  # a name: nothing to check without resolving it
+    if address.is_multicast or address.is_unspecified or address == ipaddress.IPv4Address("255.255.255.255"):
+        return f"LOCATION on {address}, which no device can have"
+    if address.is_loopback and entry.source is not None:
+        try:
+            fromLoopback = ipaddress.ip_address(str(entry.source[0]).split("%", 1)[0]).is_loopback
+        except ValueError:
+            fromLoopback = False
+        if not fromLoopback:
+            return f"LOCATION on loopback announced from {entry.source[0]}"
+    return None
+
+
+@dataclass(eq=False)
+class _Tracked:
+    """
+    A described root device and what it was fetched for.
+
+    @ivar udns: lower-cased UDNs whose entries keep it alive: its tree's,
+        and any other that was announced with its LOCATION.
+    """
+
+    root: RemoteRootDevice
+    udns: frozenset[str]
+    bootId: int | None
+    configId: int | None
+
+
+@dataclass(eq=False)
+class _Pending:
+    """
+    A description being fetched, and the entries waiting for it.
+    """
+
+    location: str
+    entry: Entry
+    udns: set[str]
+    deferred: Deferred[bytes] | None = None
+    cancelled: bool = False
+
+
+@dataclass(eq=False)
+class _Failed:
+    """
+    A description that could not be used, until it is tried again.
+    """
+
+    location: str
+    udns: set[str]
+    bootId: int | None
+    configId: int | None
+    recheck: IDelayedCall | None = None
+
+
+@dataclass
+class _State:
+    roots: dict[str, _Tracked] = field(default_factory=dict)
+    byUdn: dict[str, _Tracked] = field(default_factory=dict)
+    #: Fetches under way, by location and by every UDN waiting for them.
+    pending: dict[str, _Pending] = field(default_factory=dict)
+    pendingByUdn: dict[str, _Pending] = field(default_factory=dict)
+    failed: dict[str, _Failed] = field(default_factory=dict)
+    #: Failures in a row, by location: only the first is a warning.
+    failures: dict[str, int] = field(default_factory=dict)
+    #: How many registry entries there are of each UDN and at each
+    #: location, so that "is anything left?" needs no scan.
+    entriesOfUdn: Counter[str] = field(default_factory=Counter)
+    entriesAt: Counter[str] = field(default_factory=Counter)
+
+    def count(self, entry: Entry, step: int) -> None:
+        for counter, key in ((self.entriesOfUdn, entry.udn.lower()), (self.entriesAt, entry.location)):
+            if key is None:
+                continue
+            counter[key] += step
+            if counter[key] <= 0:
+                del counter[key]
+
+    def addPending(self, pending: _Pending, udn: str) -> None:
+        pending.udns.add(udn)
+        self.pendingByUdn[udn] = pending
+
+    def dropPending(self, pending: _Pending) -> None:
+        if self.pending.get(pending.location) is pending:
+            del self.pending[pending.location]
+        for udn in pending.udns:
+            if self.pendingByUdn.get(udn) is pending:
+                del self.pendingByUdn[udn]
+
+
+class DeviceTracker(Service):
+    """
+    Keeps a L{RemoteRootDevice} for every root device announced in a
+    registry.
+
+    @ivar observers: told of every device added or removed, synchronously.
+    @param registry: the SSDP entries to follow.
+    @param clock: schedules the re-checks of failed descriptions.
+    @param fetcher: gets descriptions (normally a
+        L{coherence_lite.controlpoint.fetch.RetryingFetcher}).
+    @param signals: sends the louie signals; one on C{clock} by default.
+    @param recheckAfter: seconds before an unusable description is tried
+        again, L{None} never to.
+    """
+
+    def __init__(
+        self,
+        registry: EntryRegistry,
+        clock: IReactorTime,
+        fetcher: Fetcher,
+        signals: SignalSender | None = None,
+        recheckAfter: float | None = RECHECK_AFTER,
+    ) -> None:
+        self.registry = registry
+        self._clock = clock
+        self._fetcher = fetcher
+        self._signals = signals if signals is not None else SignalSender(clock)
+        self._recheckAfter = recheckAfter
+        self._state = _State()
+        self.observers: list[DeviceObserver] = []
+
+    # Queries.
+
+    def __iter__(self) -> Iterator[RemoteRootDevice]:
+        return iter(self.devices())
+
+    def __len__(self) -> int:
+        return len(self._state.roots)
+
+    def devices(self) -> list[RemoteRootDevice]:
+        """
+        The known root devices, in the order they were described.
+        """
+        return [tracked.root for tracked in self._state.roots.values()]
+
+    def get(self, udn: str) -> RemoteRootDevice | None:
+        """
+        The root device with this UDN (compared case-insensitively).
+        """
+        tracked = self._state.roots.get(udn.lower())
+        return tracked.root if tracked is not None else None
+
+    def deviceWithId(self, udn: str) -> RemoteDevice | None:
+        """
+        The device, root or embedded, with this UDN.
+        """
+        tracked = self._state.byUdn.get(udn.lower())
+        if tracked is None:
+            return None
+        for device in tracked.root.allDevices():
+            if device.UDN.lower() == udn.lower():
+                return device
+        return None
+
+    def pendingLocations(self) -> list[str]:
+        """
+        The descriptions being fetched right now.
+        """
+        return list(self._state.pending)
+
+    # Lifecycle.
+
+    def startService(self) -> None:
+        """
+        Follow the registry, starting with the entries it already holds.
+        """
+        Service.startService(self)
+        self.registry.observers.append(self)
+        entries = list(self.registry)
+        for entry in entries:
+            self._state.count(entry, 1)
+        for entry in entries:
+            self._consider(entry)
+
+    def stopService(self) -> None:
+        """
+        Stop following the registry and abandon fetches and re-checks.  The
+        devices known so far stay readable.
+        """
+        Service.stopService(self)
+        if self in self.registry.observers:
+            self.registry.observers.remove(self)
+        for pending in list(self._state.pending.values()):
+            self._abandon(pending)
+        for failed in list(self._state.failed.values()):
+            self._forgetFailure(failed)
+        self._state.entriesOfUdn.clear()
+        self._state.entriesAt.clear()
+
+    # RegistryObserver
+
+    def entryAdded(self, entry: Entry) -> None:
+        """
+        A USN was seen for the first time.
+        """
+        self._state.count(entry, 1)
+        self._consider(entry)
+
+    def entryUpdated(self, old: Entry, new: Entry) -> None:
+        """
+        A USN was announced again with other values.
+        """
+        self._state.count(old, -1)
+        self._state.count(new, 1)
+        self._consider(new)
+
+    def entryRemoved(self, entry: Entry, reason: str) -> None:
+        """
+        A USN is gone.
+        """
+        udn = entry.udn.lower()
+        state = self._state
+        state.count(entry, -1)
+        tracked = state.byUdn.get(udn)
+        if tracked is not None:
+            if _isRootEntry(entry) or not self._anyEntryOf(tracked.udns):
+                self._remove(tracked, reason)
+            return
+        pending = state.pendingByUdn.get(udn)
+        if pending is not None and (_isRootEntry(entry) or not self._anyEntryOf(pending.udns)):
+            log.debug("Abandoning the fetch of {location}: {reason}", location=pending.location, reason=reason)
+            self._abandon(pending)
+        failed = state.failed.get(entry.location or "")
+        if failed is not None and not self._anyEntryAt(failed.location):
+            self._forgetFailure(failed)
+
+    # Internals.
+
+    def _anyEntryOf(self, udns: frozenset[str] | set[str]) -> bool:
+        return any(udn in self._state.entriesOfUdn for udn in udns)
+
+    def _anyEntryAt(self, location: str) -> bool:
+        return location in self._state.entriesAt
+
+    def _consider(self, entry: Entry) -> None:
+        location = entry.location
+        if location is None:
+            return
+        udn = entry.udn.lower()
+        state = self._state
+        tracked = state.byUdn.get(udn)
+        if tracked is not None:
+            change = self._change(tracked, entry)
+            if change is not None:
+                self._remove(tracked, change)
+                self._fetch(entry)
+            return
+        pending = state.pendingByUdn.get(udn) or state.pending.get(location)
+        if pending is not None:
+            state.addPending(pending, udn)
+            return
+        failed = state.failed.get(location)
+        if failed is not None:
+            if (entry.bootId, entry.configId) == (failed.bootId, failed.configId):
+                failed.udns.add(udn)
+                return
+            self._forgetFailure(failed)
+        problem = _locationProblem(entry)
+        if problem is not None:
+            log.debug("Not fetching {location} for {usn}: {problem}", location=location, usn=entry.usn, problem=problem)
+            return
+        self._fetch(entry)
+
+    @staticmethod
+    def _change(tracked: _Tracked, entry: Entry) -> str | None:
+        """
+        Why C{entry} means the device must be fetched again, if it does.
+        """
+        if entry.bootId is not None and tracked.bootId is not None and entry.bootId != tracked.bootId:
+            return f"BOOTID changed from {tracked.bootId} to {entry.bootId}"
+        if entry.configId is not None and tracked.configId is not None and entry.configId != tracked.configId:
+            return f"CONFIGID changed from {tracked.configId} to {entry.configId}"
+        if entry.location != tracked.root.location and (entry.bootId is None or tracked.bootId is None):
+            # A UDA 1.1 device changes BOOTID when its address changes; the
+            # same BOOTID with another LOCATION is another of its interfaces.
+            return f"LOCATION changed to {entry.location}"
+        return None
+
+    def _fetch(self, entry: Entry) -> None:
+        assert entry.location is not None
+        existing = self._state.pending.get(entry.location)
+        if existing is not None:
+            self._state.addPending(existing, entry.udn.lower())
+            return
+        pending = _Pending(entry.location, entry, set())
+        self._state.pending[pending.location] = pending
+        self._state.addPending(pending, entry.udn.lower())
+        log.debug("Fetching the description of {udn} from {location}", udn=entry.udn, location=pending.location)
+        deferred = maybeDeferred(self._fetcher.fetch, pending.location)
+        if not pending.cancelled and self._state.pending.get(pending.location) is pending:
+            pending.deferred = deferred
+        deferred.addCallbacks(
+            self._fetched, self._fetchFailed, callbackArgs=(pending,), errbackArgs=(pending,)
+        )
+        deferred.addErrback(
+            lambda failure: log.failure(
+                "Handling the description at {location} failed", failure, location=pending.location
+            )
+        )
+
+    def _abandon(self, pending: _Pending) -> None:
+        pending.cancelled = True
+        self._state.dropPending(pending)
+        if pending.deferred is not None and not pending.deferred.called:
+            pending.deferred.cancel()
+
+    def _done(self, pending: _Pending) -> bool:
+        """
+        Forget a finished fetch; whether its result still matters.
+        """
+        self._state.dropPending(pending)
+        return not pending.cancelled
+
+    def _fetched(self, body: bytes, pending: _Pending) -> None:
+        if not self._done(pending):
+            return
+        parsed = parseDescription(body, pending.location)
+        if isinstance(parsed, DescriptionError):
+            self._failed(pending, f"unusable description: {parsed.reason}")
+            return
+        state = self._state
+        state.failures.pop(pending.location, None)
+        tree = frozenset(device.UDN.lower() for device in parsed.allDevices())
+        known = [state.byUdn[udn] for udn in tree if udn in state.byUdn]
+        if known:
+            log.debug(
+                "{location} describes {udn}, already known from {other}",
+                location=pending.location,
+                udn=parsed.UDN,
+                other=known[0].root.location,
+            )
+            return
+        udns = tree | pending.udns
+        if not self._anyEntryOf(udns):
+            log.debug("{udn} left while its description was fetched", udn=parsed.UDN)
+            return
+        if not pending.udns & tree:
+            log.info(
+                "The description at {location} is of {udn}, announced as {announced}",
+                location=pending.location,
+                udn=parsed.UDN,
+                announced=", ".join(sorted(pending.udns)),
+            )
+        entry = self.registry.get(parsed.usn) or pending.entry
+        source = entry.source[0] if entry.source else None
+        root = replace(
+            parsed,
+            server=entry.server,
+            bootId=entry.bootId,
+            configId=parsed.configId if parsed.configId is not None else entry.configId,
+            host=source or urlsplit(pending.location).hostname or "",
+            manifestation=entry.manifestation,
+        )
+        tracked = _Tracked(root, udns, entry.bootId, entry.configId)
+        state.roots[root.UDN.lower()] = tracked
+        for udn in udns:
+            state.byUdn[udn] = tracked
+        log.info(
+            "Found {name!r} ({type}) at {location}",
+            name=root.friendlyName,
+            type=root.deviceType,
+            location=root.location,
+        )
+        devices = list(root.allDevices())
+        for device in reversed(devices):
+            self._signals.send(_signals.DEVICE_DETECTION_COMPLETED, device=device)
+        self._signals.send(_signals.ROOT_DEVICE_DETECTION_COMPLETED, device=root)
+        self._tell("deviceAdded", root)
+
+    def _fetchFailed(self, failure: Failure, pending: _Pending) -> None:
+        if not self._done(pending) or failure.check(CancelledError):
+            return
+        if failure.check(FetchError):
+            reason = failure.value.reason  # type: ignore[union-attr]
+        else:
+            log.failure("Fetching {location} failed unexpectedly", failure, location=pending.location)
+            reason = failure.getErrorMessage()
+        self._failed(pending, reason)
+
+    def _failed(self, pending: _Pending, reason: str) -> None:
+        state = self._state
+        times = state.failures.get(pending.location, 0) + 1
+        state.failures[pending.location] = times
+        failed = _Failed(pending.location, set(pending.udns), pending.entry.bootId, pending.entry.configId)
+        state.failed[failed.location] = failed
+        emit = log.warn if times == 1 else log.info
+        emit(
+            "Cannot use the description of {udns} at {location}: {reason}",
+            udns=", ".join(sorted(pending.udns)),
+            location=pending.location,
+            reason=reason,
+        )
+        if self._recheckAfter is not None:
+            failed.recheck = self._clock.callLater(self._recheckAfter, self._recheck, failed)
+        self._tell("descriptionFailed", pending.location, reason)
+
+    def _recheck(self, failed: _Failed) -> None:
+        if self._state.failed.get(failed.location) is not failed:
+            return
+        del self._state.failed[failed.location]
+        entries = [entry for entry in self.registry if entry.location == failed.location]
+        if not entries:
+            self._state.failures.pop(failed.location, None)
+            return
+        roots = [entry for entry in entries if _isRootEntry(entry)]
+        log.debug("Trying the description at {location} again", location=failed.location)
+        self._fetch((roots or entries)[0])
+
+    def _forgetFailure(self, failed: _Failed) -> None:
+        if self._state.failed.get(failed.location) is failed:
+            del self._state.failed[failed.location]
+        if failed.recheck is not None and failed.recheck.active():
+            failed.recheck.cancel()
+        self._state.failures.pop(failed.location, None)
+
+    def _remove(self, tracked: _Tracked, reason: str) -> None:
+        state = self._state
+        root = tracked.root
+        if state.roots.get(root.UDN.lower()) is tracked:
+            del state.roots[root.UDN.lower()]
+        for udn in tracked.udns:
+            if state.byUdn.get(udn) is tracked:
+                del state.byUdn[udn]
+        log.info(
+            "{name!r} ({udn}) is gone: {reason}", name=root.friendlyName, udn=root.UDN, reason=reason
+        )
+        for device in reversed(list(root.allDevices())[1:]):
+            self._signals.send(_signals.DEVICE_REMOVED, usn=device.UDN)
+        self._signals.send(_signals.DEVICE_REMOVED, usn=root.usn)
+        self._signals.send(_signals.ROOT_DEVICE_REMOVED, usn=root.usn)
+        self._tell("deviceRemoved", root)
+
+    def _tell(self, method: str, *arguments: object) -> None:
+        for observer in list(self.observers):
+            try:
+                getattr(observer, method)(*arguments)
+            except Exception:
+                log.failure("Device observer {observer!r} failed in {method}", observer=observer, method=method)
