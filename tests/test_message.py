@@ -6,7 +6,9 @@ L{parse} never raises).
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+import re
+
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from twisted.trial.unittest import SynchronousTestCase
 
@@ -302,6 +304,20 @@ class RealWorldParseTests(SynchronousTestCase):
             parse(datagram),
             Notify(BYEBYE, "upnp:rootdevice", f"{UDN}::upnp:rootdevice", None, None, None, 3, 9, None, None),
         )
+
+    def test_byebyeWithInvalidLocationKeepsTheByebyeWithoutIt(self) -> None:
+        """
+        A byebye needs no LOCATION: an invalid one is dropped, never passed
+        on unchecked, and the byebye still counts.
+        """
+        for location in ("http://h/a b".encode(), "caf\u00e9".encode("utf-8"), b"\xc2\x80"):
+            datagram = crlf(
+                "NOTIFY * HTTP/1.1\nHOST: 239.255.255.250:1900\nNT: upnp:rootdevice\n"
+                f"NTS: ssdp:byebye\nUSN: {UDN}::upnp:rootdevice\n"
+            ) + b"LOCATION: " + location + b"\r\n\r\n"
+            message = parse(datagram)
+            assert isinstance(message, Notify), message
+            self.assertIsNone(message.location, location)
 
     def test_updateWithNextBootIdAndSearchPort(self) -> None:
         datagram = crlf(
@@ -787,9 +803,72 @@ class RoundTripPropertyTests(SynchronousTestCase):
         self.assertTrue(isSearchTarget(target))
 
 
+# Nearly valid messages: every header a message kind needs, each with a
+# good value or a hostile one (spaces, tabs, non-ASCII, injected line
+# breaks, empty, huge), names in any case, and unknown headers around them,
+# so that parse returns messages often and every field gets attacked.
+hostile = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "", " ", "a b", "x\ty", "caf\u00e9", "ssdp:all\r\nX-Evil: 1", "ssdp:all\rX: 1", "1\x00", "\x7f",
+            "\u2028", "\ufeff", "-1", "+3", "0x10", "9" * 11, "a" * 300, '"ssdp:discover" ', "max-age=-1",
+        ]
+    ),
+)
+GOOD = {
+    "host": ["239.255.255.250:1900", "[FF02::C]:1900", "192.168.1.10:1900"],
+    "man": ['"ssdp:discover"'],
+    "st": ["ssdp:all", "upnp:rootdevice", UDN, "urn:schemas-upnp-org:device:Basic:1", "urn:Belkin:device:**"],
+    "mx": ["0", "1", "3", "120", "9999999999"],
+    "nt": ["upnp:rootdevice", UDN, "urn:schemas-upnp-org:service:SwitchPower:1"],
+    "nts": [ALIVE, BYEBYE, UPDATE],
+    "usn": [UDN, f"{UDN}::upnp:rootdevice"],
+    "location": ["http://192.168.1.1:5000/rootDesc.xml", "http://[fe80::1]:80/d.xml"],
+    "cache-control": ["max-age=1800", "max-age = 60, no-cache", 'max-age="90"'],
+    "server": ["Linux/6.1 UPnP/1.1 MiniUPnPd/2.3.3", "caf\u00e9 \t server"],
+    "bootid.upnp.org": ["0", "1700000000", "2147483647", "2147483648"],
+    "configid.upnp.org": ["0", "16777215", "16777216"],
+    "nextbootid.upnp.org": ["5"],
+    "searchport.upnp.org": ["49152", "1900"],
+    "ext": [""],
+}
+KINDS = {
+    "M-SEARCH * HTTP/1.1": ["host", "man", "st", "mx"],
+    "NOTIFY * HTTP/1.1": ["host", "nt", "nts", "usn", "location", "cache-control", "server", "bootid.upnp.org", "configid.upnp.org", "nextbootid.upnp.org", "searchport.upnp.org"],
+    "HTTP/1.1 200 OK": ["cache-control", "ext", "location", "server", "st", "usn", "bootid.upnp.org", "configid.upnp.org", "searchport.upnp.org"],
+}
+
+
+@st.composite
+def nearlyValidMessages(draw: st.DrawFn) -> bytes:
+    start = draw(st.sampled_from(sorted(KINDS)))
+    lines = [start]
+    for name in KINDS[start]:
+        if draw(st.integers(0, 19)) == 0:
+            continue
+        spelled = "".join(c.upper() if draw(st.booleans()) else c for c in name)
+        value = draw(st.sampled_from(GOOD[name]) if draw(st.integers(0, 5)) else hostile)
+        lines.append(spelled + draw(st.sampled_from([":", ": ", " :\t"])) + value)
+        if draw(st.integers(0, 7)) == 0:
+            lines.append(spelled + ": " + draw(st.sampled_from(GOOD[name]) | hostile))
+    lines += draw(st.lists(st.builds("X-{}: {}".format, names, st.sampled_from(HEADER_VALUES) | hostile), max_size=3))
+    if draw(st.integers(0, 9)) == 0:
+        lines += draw(st.lists(headerLines, max_size=2))
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8", "surrogatepass")
+
+
+_WORD_FIELD = re.compile(r"[\x21-\x7e]+")
+_TOKEN_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9a-z]+")
+_NO_CONTROL = re.compile(r"[^\x00-\x08\x0a-\x1f\x7f]*")
+
+
 class FuzzPropertyTests(SynchronousTestCase):
     """
-    L{parse} never raises and only returns its four result types.
+    L{parse} never raises, only returns its four result types, and never
+    returns a field it did not validate: every field of a message passes
+    the validators, and the formatters accept it (above all the ST, the
+    only request text a response may carry).
     """
 
     def assertParsesToAValue(self, data: bytes) -> None:
@@ -798,6 +877,91 @@ class FuzzPropertyTests(SynchronousTestCase):
         if isinstance(result, ParseError):
             self.assertIsInstance(result.reason, str)
             self.assertTrue(result.reason)
+        else:
+            self.assertOnlyValidatedFields(result)
+
+    def assertWord(self, value: object) -> None:
+        assert isinstance(value, str), value
+        self.assertRegex(value, _WORD_FIELD)
+        self.assertIsNotNone(_WORD_FIELD.fullmatch(value), value)
+
+    def assertNumber(self, value: object, low: int, high: int) -> None:
+        if value is not None:
+            assert isinstance(value, int) and not isinstance(value, bool), value
+            self.assertTrue(low <= value <= high, value)
+
+    def assertOnlyValidatedFields(self, message: MSearch | Notify | SearchResponse) -> None:
+        for name, value in message.headers.pairs:
+            self.assertIsNotNone(_TOKEN_NAME.fullmatch(name), name)
+            self.assertIsNotNone(_NO_CONTROL.fullmatch(value), value)
+            self.assertEqual(value, value.strip(" \t"))
+        if isinstance(message, MSearch):
+            self.assertTrue(isSearchTarget(message.st), message.st)
+            self.assertWord(message.host)
+            self.assertNumber(message.mx, 0, 9999999999)
+            # The one value a response copies from a request goes through as is.
+            response = parse(formatSearchResponse(message.st, UDN, "http://h/", 1800, "S/1 UPnP/1.1 P/1", "D", 1, 1))
+            assert isinstance(response, SearchResponse)
+            self.assertEqual(response.st, message.st)
+            self.assertEqual(parse(formatMSearch(message.st, None, message.host)), MSearch(message.st, None, message.host))
+        elif isinstance(message, Notify):
+            self.assertIn(message.nts, (ALIVE, BYEBYE, UPDATE))
+            for word in (message.nt, message.usn):
+                self.assertWord(word)
+            if message.nts != BYEBYE or message.location is not None:
+                self.assertWord(message.location)
+            self.assertNumber(message.maxAge, 0, 10**10)
+            self.assertNumber(message.bootId, 0, 2**31 - 1)
+            self.assertNumber(message.nextBootId, 0, 2**31 - 1)
+            self.assertNumber(message.configId, 0, 2**24 - 1)
+            self.assertNumber(message.searchPort, 49152, 65535)
+            if message.server is not None:
+                self.assertIsNotNone(_NO_CONTROL.fullmatch(message.server))
+            again = parse(formatNotifyByebye("h:1900", message.nt, message.usn, message.bootId or 0, message.configId))
+            assert isinstance(again, Notify)
+            self.assertEqual((again.nt, again.usn), (message.nt, message.usn))
+        else:
+            for word in (message.st, message.usn, message.location):
+                self.assertWord(word)
+            self.assertNumber(message.maxAge, 0, 10**10)
+            self.assertNumber(message.bootId, 0, 2**31 - 1)
+            self.assertNumber(message.configId, 0, 2**24 - 1)
+            self.assertNumber(message.searchPort, 49152, 65535)
+            again = parse(
+                formatSearchResponse(
+                    message.st, message.usn, message.location, 1800, "S", "D", 1, message.configId, message.searchPort
+                )
+            )
+            assert isinstance(again, SearchResponse)
+            self.assertEqual(
+                (again.st, again.usn, again.location, again.configId, again.searchPort),
+                (message.st, message.usn, message.location, message.configId, message.searchPort),
+            )
+
+    @settings(max_examples=300)
+    @given(nearlyValidMessages())
+    def test_nearlyValidMessages(self, data) -> None:
+        self.assertParsesToAValue(data)
+
+    def test_nearlyValidMessagesReachEveryKind(self) -> None:
+        """
+        The strategy above produces every message kind, so the property
+        checks the validators of each (it would prove little if everything
+        were a L{ParseError}).
+        """
+        kinds: set[type] = set()
+
+        class AllSeen(Exception):
+            pass
+
+        @settings(max_examples=3000, database=None, phases=[Phase.generate])
+        @given(nearlyValidMessages())
+        def collect(data: bytes) -> None:
+            kinds.add(type(parse(data)))
+            if kinds >= {MSearch, Notify, SearchResponse}:
+                raise AllSeen()
+
+        self.assertRaises(AllSeen, collect)
 
     @settings(max_examples=500)
     @given(st.binary(max_size=MAX_DATAGRAM + 10))

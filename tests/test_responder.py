@@ -12,7 +12,7 @@ from twisted.trial.unittest import SynchronousTestCase
 
 from coherence_lite.ssdp.advertisement import advertisements
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
-from coherence_lite.ssdp.limits import ResponderLimits
+from coherence_lite.ssdp.limits import ResponderLimits, TokenBuckets
 from coherence_lite.ssdp.message import MSearch, SearchResponse, Headers, parse
 from coherence_lite.ssdp.responder import Responder
 from coherence_lite.stats import Stats
@@ -200,3 +200,67 @@ class ResponderTests(SynchronousTestCase):
         self.catalogue.publications.clear()
         self.clock.advance(5)
         self.assertEqual(self.sender.sent, [])
+
+
+class SourceTableBoundTests(SynchronousTestCase):
+    """
+    What the responder remembers per source is bounded by
+    C{ResponderLimits.maxSources}, whatever the number of sources.
+    """
+
+    def setUp(self) -> None:
+        self.clock = Clock()
+        self.clock.advance(1_000)
+
+    def test_tokenBucketsKeepAtMostMaxKeys(self) -> None:
+        buckets = TokenBuckets(self.clock, rate=1, burst=1, maxKeys=3)
+        for host in range(1000):
+            buckets.allow(f"10.0.{host // 250}.{host % 250}")
+        self.assertEqual(len(buckets), 3)
+
+    def test_leastRecentlySeenSourceIsForgottenFirst(self) -> None:
+        buckets = TokenBuckets(self.clock, rate=1, burst=1, maxKeys=2)
+        self.assertTrue(buckets.allow("a"))
+        self.assertTrue(buckets.allow("b"))
+        self.assertFalse(buckets.allow("a"))  # "a" is now the most recent
+        self.assertTrue(buckets.allow("c"))  # forgets "b"
+        self.assertFalse(buckets.allow("a"))  # still remembered, still empty
+        self.assertTrue(buckets.allow("b"))  # forgotten: a fresh bucket
+
+    def test_responderBucketTableIsBoundedByMaxSources(self) -> None:
+        stats = Stats()
+        sender = RecordingSender(self.clock)
+        catalogue = Catalogue(server="Linux/6 UPnP/1.1 coherence-lite/0.1.0", bootId=7)
+        catalogue.add(Publication(advertisements(jambon()), lambda l: "http://x/d.xml", 1))
+        responder = Responder(catalogue, sender, self.clock, random.Random(3), ResponderLimits(maxSources=8), stats)
+        for host in range(2, 200):
+            responder.searchReceived(search("upnp:rootdevice", mx=None), (f"192.168.1.{host}", 1900), LINK, False)
+        self.assertEqual(len(responder._buckets), 8)
+        self.assertEqual(len(sender.sent), 198)
+
+    def test_ssdpAllTableIsBoundedAndFreesExpiredEntries(self) -> None:
+        stats = Stats()
+        sender = RecordingSender(self.clock)
+        catalogue = Catalogue(server="Linux/6 UPnP/1.1 coherence-lite/0.1.0", bootId=7)
+        catalogue.add(Publication(advertisements(jambon()), lambda l: "http://x/d.xml", 1))
+        responder = Responder(catalogue, sender, self.clock, random.Random(3), ResponderLimits(maxSources=2), stats)
+        for host in (2, 3, 4):
+            responder.searchReceived(search("ssdp:all", mx=2), (f"192.168.1.{host}", 1900), LINK, True)
+        self.assertEqual(stats["searches.answered"], 2)
+        self.assertEqual(stats["dropped.ssdp-all-table-full"], 1)
+        self.assertLessEqual(len(responder._allAnswered), 2)
+        self.clock.advance(2)
+        responder.searchReceived(search("ssdp:all", mx=2), ("192.168.1.4", 1900), LINK, True)
+        self.assertEqual(stats["searches.answered"], 3)
+        self.assertLessEqual(len(responder._allAnswered), 2)
+
+    def test_repeatedSsdpAllAfterItsWindowIsAnsweredAgain(self) -> None:
+        stats = Stats()
+        catalogue = Catalogue(server="Linux/6 UPnP/1.1 coherence-lite/0.1.0", bootId=7)
+        catalogue.add(Publication(advertisements(jambon()), lambda l: "http://x/d.xml", 1))
+        responder = Responder(catalogue, RecordingSender(self.clock), self.clock, random.Random(3), ResponderLimits(), stats)
+        for _ in range(5):
+            responder.searchReceived(search("ssdp:all", mx=1), QUERIER, LINK, True)
+            responder.searchReceived(search("ssdp:all", mx=1), QUERIER, LINK, True)
+            self.clock.advance(1)
+        self.assertEqual((stats["searches.answered"], stats["dropped.repeated-ssdp-all"]), (5, 5))

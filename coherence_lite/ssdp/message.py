@@ -37,9 +37,10 @@ where a value is interpreted:
     kept as sent: clamping it and ignoring multicast searches without it are
     the responder's job.
   - NOTIFY needs NTS (C{ssdp:alive}, C{ssdp:byebye} or C{ssdp:update}), NT
-    and USN, and LOCATION for alive and update.  A 200 response needs ST,
-    USN and LOCATION.  CACHE-CONTROL's max-age and the C{*.UPNP.ORG} numbers
-    are L{None} when absent or unusable: they never cause a refusal.
+    and USN, and LOCATION for alive and update (a byebye's LOCATION is
+    L{None} unless valid).  A 200 response needs ST, USN and LOCATION.
+    CACHE-CONTROL's max-age and the C{*.UPNP.ORG} numbers are L{None} when
+    absent or unusable: they never cause a refusal.
 """
 
 from __future__ import annotations
@@ -489,7 +490,11 @@ def _notify(headers: Headers) -> Notify:
     usn = _word(headers, "usn", what)
     location: str | None
     if nts == BYEBYE:
+        # A byebye needs no LOCATION: one that is not a valid word is dropped
+        # rather than passed on unchecked (or costing the byebye).
         location = headers.get("location") or None
+        if location is not None and not _WORD.fullmatch(location):
+            location = None
     else:
         location = _word(headers, "location", what)
     bootId, configId, nextBootId, searchPort = _upnpNumbers(headers)

@@ -12,6 +12,7 @@ for their delay is capped.
 from __future__ import annotations
 
 import random as _random
+from collections import OrderedDict
 
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from twisted.logger import Logger
@@ -53,7 +54,7 @@ class Responder:
         self._buckets = TokenBuckets(clock, limits.rate, limits.burst, limits.maxSources)
         self._pending: set[IDelayedCall] = set()
         # (source host, link interface) -> time until which ssdp:all is not answered again
-        self._allAnswered: dict[tuple[str, str], float] = {}
+        self._allAnswered: OrderedDict[tuple[str, str], float] = OrderedDict()
 
     @property
     def pending(self) -> int:
@@ -82,9 +83,11 @@ class Responder:
         if not self._buckets.allow(host):
             self._drop("rate-limited", search, source)
             return
-        if search.st == "ssdp:all" and not self._firstAllInWindow(host, link, mx):
-            self._drop("repeated-ssdp-all", search, source)
-            return
+        if search.st == "ssdp:all":
+            first = self._firstAllInWindow(host, link, mx)
+            if first is not True:
+                self._drop("repeated-ssdp-all" if first is False else "ssdp-all-table-full", search, source)
+                return
         answers = self._catalogue.answers(search.st)
         if not answers:
             self._stats.count("searches.unmatched")
@@ -98,15 +101,26 @@ class Responder:
             else:
                 self._schedule(self._random.uniform(0, mx), publication, match, source, link)
 
-    def _firstAllInWindow(self, host: str, link: Link, mx: int | None) -> bool:
+    def _firstAllInWindow(self, host: str, link: Link, mx: int | None) -> bool | None:
+        """
+        Whether an C{ssdp:all} from C{host} on C{link} is the first in its
+        window: L{True} (remembered now), L{False} (answered already) or
+        L{None} (too many sources to remember: not answered).
+        """
         now = self._clock.seconds()
         key = (host, link.interface)
         if self._allAnswered.get(key, 0.0) > now:
             return False
+        self._allAnswered.pop(key, None)
+        # Entries are kept in the order they were added, so the expired ones
+        # are mostly at the front: forgetting them costs O(1) per search.
+        while self._allAnswered:
+            oldest, until = next(iter(self._allAnswered.items()))
+            if until > now:
+                break
+            del self._allAnswered[oldest]
         if len(self._allAnswered) >= self._limits.maxSources:
-            self._allAnswered = {k: t for k, t in self._allAnswered.items() if t > now}
-            if len(self._allAnswered) >= self._limits.maxSources:
-                return False
+            return None
         self._allAnswered[key] = now + (mx or 1)
         return True
 
