@@ -14,6 +14,10 @@ Allowed} with an C{Allow} header); every path the layout does not name is
 C{404 Not Found}, whatever its method.  A device's presentation page lives
 at C{/<uuid>/}; C{/<uuid>} without the slash is 404, like every other path
 the layout does not spell.
+
+Presentation pages end with the host's counters (a L{Stats}), the only
+part rendered per request.  The site enforces L{HTTPLimits} (sizes,
+timeouts, connection caps), see L{coherence_lite.httplimits}.
 """
 
 from __future__ import annotations
@@ -22,13 +26,16 @@ from html import escape
 from typing import Iterable, Sequence, cast
 from urllib.parse import urlsplit
 
+from twisted.internet.interfaces import IReactorTime
 from twisted.web.resource import IResource, Resource
-from twisted.web.server import Request, Site
+from twisted.web.server import Request
 
 from coherence_lite import __version__, layout
 from coherence_lite.description import SPEC_VERSION, Documents
 from coherence_lite.device import Device
+from coherence_lite.httplimits import HTTPLimits, LimitedSite
 from coherence_lite.ssdp.message import serverString
+from coherence_lite.stats import Stats
 
 __all__ = [
     "XML_CONTENT_TYPE",
@@ -36,6 +43,7 @@ __all__ = [
     "HTML_CONTENT_TYPE",
     "defaultServerHeader",
     "StaticResource",
+    "PresentationResource",
     "NotFoundResource",
     "DirectoryResource",
     "ServiceResource",
@@ -148,19 +156,51 @@ class StaticResource(Resource):
         _sendHeaders(request, 405, _METHOD_NOT_ALLOWED_HEADERS, len(_METHOD_NOT_ALLOWED_BODY))
         return _METHOD_NOT_ALLOWED_BODY
 
+    def currentBody(self) -> bytes:
+        """
+        The body to send now: always L{body} here.
+        """
+        return self.body
+
     def render_GET(self, request: Request) -> bytes:
         """
         Send the headers and the body.
         """
-        _sendHeaders(request, 200, self._headers, len(self.body))
-        return self.body
+        body = self.currentBody()
+        _sendHeaders(request, 200, self._headers, len(body))
+        return body
 
     def render_HEAD(self, request: Request) -> bytes:
         """
         Send the same headers as C{GET}, without the body.
         """
-        _sendHeaders(request, 200, self._headers, len(self.body))
+        _sendHeaders(request, 200, self._headers, len(self.currentBody()))
         return b""
+
+
+class PresentationResource(StaticResource):
+    """
+    A presentation page: prebuilt HTML with the host's counters inserted
+    before its end at each request.
+    """
+
+    def __init__(self, page: bytes, stats: Stats | None) -> None:
+        """
+        @param page: the prebuilt page, ending with C{</body></html>}.
+        @param stats: the counters to show; L{None} serves C{page} as is.
+        """
+        super().__init__(page, HTML_CONTENT_TYPE)
+        self.stats = stats
+        assert page.endswith(_PAGE_END), page[-40:]
+        self._head = page[: -len(_PAGE_END)]
+
+    def currentBody(self) -> bytes:
+        """
+        The page with the counters as they are now.
+        """
+        if self.stats is None:
+            return self.body
+        return self._head + _statsSection(self.stats.snapshot()) + _PAGE_END
 
 
 class DirectoryResource(Resource):
@@ -243,12 +283,25 @@ def _safeLink(url: str | None) -> str | None:
     return None
 
 
+_PAGE_END = b"</body>\n</html>\n"
+
+
 def _page(title: str, body: Iterable[str]) -> bytes:
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{escape(title)}</title>\n</head>\n<body>\n" + "".join(body) + "</body>\n</html>\n"
-    ).encode("utf-8")
+        f"<title>{escape(title)}</title>\n</head>\n<body>\n" + "".join(body)
+    ).encode("utf-8") + _PAGE_END
+
+
+def _statsSection(counters: dict[str, int]) -> bytes:
+    """
+    The counters as an HTML table, escaped.
+    """
+    if not counters:
+        return b"<h2>Statistics</h2>\n<p>Nothing counted yet.</p>\n"
+    rows = "".join(_row(name, str(value)) for name, value in counters.items())
+    return f"<h2>Statistics</h2>\n<table>\n{rows}</table>\n".encode("utf-8")
 
 
 def _row(label: str, value: str | None, link: str | None = None) -> str:
@@ -343,11 +396,12 @@ def _place(host: HostResource, path: str, leaf: Resource) -> None:
     node.putChild(name, leaf)
 
 
-def makeRootResource(documentsList: Sequence[Documents]) -> HostResource:
+def makeRootResource(documentsList: Sequence[Documents], stats: Stats | None = None) -> HostResource:
     """
     Build the resource tree serving some root devices.
 
     @param documentsList: the rendered documents of each root device.
+    @param stats: counters to show on the presentation pages, if any.
     @return: the root resource, to serve at C{/}.
     @raise ValueError: two devices share a UDN, or two documents of a device
         share a path (a service whose short id is C{icons} or
@@ -363,7 +417,7 @@ def makeRootResource(documentsList: Sequence[Documents]) -> HostResource:
             deviceResource = DeviceResource(device)
             host.devices[device.UDN] = deviceResource
             host.putChild(_segments(layout.presentationPath(device))[0], deviceResource)
-            _place(host, layout.presentationPath(device), StaticResource(_presentationPage(device, documents), HTML_CONTENT_TYPE))
+            _place(host, layout.presentationPath(device), PresentationResource(_presentationPage(device, documents), stats))
             if device.icons:
                 iconDirectory = _segments(layout.iconPath(device, device.icons[0]))[-2]
                 deviceResource.putChild(iconDirectory, DirectoryResource())
@@ -383,36 +437,45 @@ def makeRootResource(documentsList: Sequence[Documents]) -> HostResource:
     return host
 
 
-class _DeviceSite(Site):
+class _DeviceSite(LimitedSite):
     """
-    A L{Site} adding the C{Server} and C{X-Content-Type-Options} headers to
-    every response, 404s and 405s included.
+    A L{LimitedSite} adding the C{Server} and C{X-Content-Type-Options}
+    headers to every response, 404s and 405s included.
     """
-
-    noisy = False
-
-    def __init__(self, resource: Resource, serverHeader: bytes) -> None:
-        super().__init__(cast(IResource, resource))
-        self.serverHeader = serverHeader
 
     def getResourceFor(self, request: Request) -> IResource:
         """
         Set the headers every response carries, then find the resource.
         """
+        assert self.serverHeader is not None
         request.setHeader(b"Server", self.serverHeader)
         request.setHeader(b"X-Content-Type-Options", b"nosniff")
         resource: IResource = super().getResourceFor(request)
         return resource
 
 
-def makeSite(documentsList: Sequence[Documents], server: str | None = None) -> Site:
+def makeSite(
+    documentsList: Sequence[Documents],
+    server: str | None = None,
+    *,
+    limits: HTTPLimits = HTTPLimits(),
+    stats: Stats | None = None,
+    reactor: IReactorTime | None = None,
+) -> LimitedSite:
     """
     Build the HTTP site of a device host.
+
+    To serve changed documents, swap the tree in with
+    C{site.resource = makeRootResource(newDocuments, site.stats)}.
 
     @param documentsList: the rendered documents of each root device.
     @param server: the C{Server} header value, normally the SSDP C{SERVER}
         string; by default L{defaultServerHeader} of the documents' UDA
         version, which is what SSDP announces too.
+    @param limits: sizes, timeouts and connection caps.
+    @param stats: where HTTP events are counted, and what the presentation
+        pages show; a new L{Stats} when L{None}.
+    @param reactor: for timeouts; the global reactor when L{None}.
     @return: a site with C{displayTracebacks} off, ready for
         C{reactor.listenTCP} or C{strports.service}.
     @raise ValueError: see L{makeRootResource}.
@@ -422,6 +485,13 @@ def makeSite(documentsList: Sequence[Documents], server: str | None = None) -> S
         serverHeader = defaultServerHeader(max(versions) if versions else SPEC_VERSION)
     else:
         serverHeader = server.encode("ascii")
-    site = _DeviceSite(makeRootResource(documentsList), serverHeader)
+    stats = stats if stats is not None else Stats()
+    site = _DeviceSite(
+        cast(IResource, makeRootResource(documentsList, stats)),
+        limits=limits,
+        stats=stats,
+        reactor=reactor,
+        serverHeader=serverHeader,
+    )
     site.displayTracebacks = False
     return site

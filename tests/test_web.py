@@ -31,6 +31,7 @@ from coherence_lite import layout
 from coherence_lite.description import SPEC_VERSION, Documents, buildDocuments
 from coherence_lite.device import Device, Icon, Service, StateVariable
 from coherence_lite.ssdp.message import serverString
+from coherence_lite.stats import Stats
 from coherence_lite.web import (
     HTML_CONTENT_TYPE,
     XML_CONTENT_TYPE,
@@ -330,6 +331,40 @@ class ResourceTreeTests(SynchronousTestCase):
         The site never shows tracebacks.
         """
         self.assertFalse(makeSite([self.documents]).displayTracebacks)
+
+    def test_presentationPageShowsTheCountersAsTheyAreNow(self) -> None:
+        """
+        With a L{Stats}, each presentation page ends with the counters as
+        they are at the time of the request, escaped; C{HEAD} gives the
+        same length.
+        """
+        stats = Stats()
+        root = makeRootResource([self.documents], stats)
+        path = layout.presentationPath(self.documents.root).encode()
+        page = parseHTML(b"".join(render(root, path).written))
+        self.assertIn("Nothing counted yet.", "".join(page.text))
+        stats.count("datagrams.received", 12)
+        stats.count("dropped.<script>")
+        request = render(root, path)
+        data = b"".join(request.written)
+        text = "".join(parseHTML(data).text)
+        self.assertIn("datagrams.received12", text)
+        self.assertIn("dropped.<script>1", text)
+        self.assertNotIn(b"<script>", data)
+        self.assertEqual(header(request, b"content-length"), b"%d" % len(data))
+        self.assertEqual(header(render(root, path, b"HEAD"), b"content-length"), b"%d" % len(data))
+        stats.count("datagrams.received")
+        self.assertIn(b"<td>13</td>", b"".join(render(root, path).written))
+
+    def test_documentsStayPrebuiltWithStats(self) -> None:
+        """
+        Counters change only the presentation pages: descriptions are still
+        served from their prebuilt bytes.
+        """
+        root = makeRootResource([self.documents], Stats())
+        path = layout.descriptionPath(self.documents.root).encode()
+        request = DummyRequest(path[1:].split(b"/"))
+        self.assertIs(getChildForRequest(root, request).render(request), self.documents.description)
 
     def test_defaultServerHeaderAgreesWithSSDP(self) -> None:
         """
