@@ -23,7 +23,10 @@ from twisted.web.server import Site
 from coherence_lite import __version__
 from coherence_lite.description import SPEC_VERSION, Documents, buildDocuments
 from coherence_lite.device import Device
+from coherence_lite.httplimits import HTTPLimits
 from coherence_lite.layout import descriptionPath
+from coherence_lite.monitor import DEFAULT_INTERVAL as STATS_INTERVAL
+from coherence_lite.monitor import StatsMonitor
 from coherence_lite.netif import InterfaceReport, Link, selectLinks, systemInterfaces, usedLinks
 from coherence_lite.ssdp.advertisement import advertisements
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
@@ -121,6 +124,10 @@ class UPnPDeviceService(MultiService):
         the clock instead.
     @param pollInterval: seconds between looks at the interfaces for
         addresses that appear, change or go; 0 to never look again.
+    @param limits: how much the SSDP responder answers.
+    @param httpLimits: HTTP sizes, timeouts and connection caps.
+    @param statsInterval: seconds between two stats lines in the log; 0
+        logs them only when stopping.
     @param reactor: the reactor; the global one when L{None}.
     """
 
@@ -139,6 +146,8 @@ class UPnPDeviceService(MultiService):
         advertisedHost: str | None = None,
         stateDirectory: Path | None = None,
         limits: ResponderLimits = ResponderLimits(),
+        httpLimits: HTTPLimits = HTTPLimits(),
+        statsInterval: float = STATS_INTERVAL,
         reactor: object = None,
         random: _random.Random | None = None,
         systemInterfaces: Callable[[], list] = systemInterfaces,
@@ -164,7 +173,11 @@ class UPnPDeviceService(MultiService):
             server=serverString(__version__, f"{major}.{minor}"),
             maxAge=maxAge,
         )
-        self.web = WebServerService(makeSite(self.documents), httpPort, reactor)
+        self.web = WebServerService(
+            makeSite(self.documents, limits=httpLimits, stats=self.stats, reactor=reactor),  # type: ignore[arg-type]
+            httpPort,
+            reactor,
+        )
         self.web.setName("web")
         self.web.setServiceParent(self)
         self.ssdp = SSDPService(
@@ -180,6 +193,8 @@ class UPnPDeviceService(MultiService):
         )
         self.ssdp.setName("ssdp")
         self.ssdp.setServiceParent(self)
+        self.monitor = StatsMonitor(self.stats, reactor, statsInterval)  # type: ignore[arg-type]
+        self.monitor.setServiceParent(self)
         self.watcher: InterfaceWatcher | None = None
         if pollInterval > 0:
             self.watcher = InterfaceWatcher(self.interfaceReports, self.linksChanged, reactor, pollInterval)  # type: ignore[arg-type]

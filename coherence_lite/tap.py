@@ -17,6 +17,8 @@ from twisted.python import usage
 from coherence_lite.config import ConfigError, loadDevice
 from coherence_lite.defaults import defaultDevice
 from coherence_lite.device import Device, DeviceError
+from coherence_lite.httplimits import HTTPLimits
+from coherence_lite.monitor import DEFAULT_INTERVAL as STATS_INTERVAL
 from coherence_lite.netif import selectLinks, systemInterfaces
 from coherence_lite.service import StartupError, UPnPDeviceService
 from coherence_lite.ssdp.limits import ResponderLimits
@@ -69,6 +71,11 @@ class Options(usage.Options):
         ["search-rate", None, ResponderLimits.rate, "M-SEARCHes answered per second and source address.", float],
         ["search-burst", None, ResponderLimits.burst, "M-SEARCHes a source may send at once before --search-rate applies.", int],
         ["max-pending", None, ResponderLimits.maxPending, "Responses waiting for their MX delay, all sources together; more are dropped.", int],
+        ["http-idle-timeout", None, HTTPLimits.idleTimeout, "Seconds an HTTP connection may stay silent before it is closed.", float],
+        ["http-request-timeout", None, HTTPLimits.requestTimeout, "Seconds from the first byte of an HTTP request until all of it must have arrived (else 408).", float],
+        ["http-max-connections-per-client", None, HTTPLimits.maxConnectionsPerClient, "Open HTTP connections per client address; more are closed at once.", int],
+        ["http-max-connections", None, HTTPLimits.maxConnections, "Open HTTP connections in all; more are closed at once.", int],
+        ["stats-interval", None, STATS_INTERVAL, "Seconds between two 'Stats:' lines in the log; 0 logs them only when stopping.", float],
     ]
 
     compData = usage.Completions(
@@ -113,6 +120,12 @@ class Options(usage.Options):
             raise usage.UsageError("--search-rate must be above 0; --search-burst and --max-pending at least 1")
         if self["ssdp-port"] == 0:
             raise usage.UsageError("--ssdp-port must be a fixed port (1900 on a real network)")
+        if not (0 < self["http-idle-timeout"] <= 86400 and 0 < self["http-request-timeout"] <= 86400):
+            raise usage.UsageError("--http-idle-timeout and --http-request-timeout must be above 0 and at most 86400 seconds")
+        if not 1 <= self["http-max-connections-per-client"] <= self["http-max-connections"]:
+            raise usage.UsageError("--http-max-connections-per-client must be from 1 to --http-max-connections")
+        if not 0 <= self["stats-interval"] <= 86400:
+            raise usage.UsageError("--stats-interval must be from 0 to 86400 seconds")
         if self["uuid"] is not None:
             text = self["uuid"].removeprefix("uuid:")
             try:
@@ -184,4 +197,11 @@ def makeService(options: Options) -> IService:
         limits=ResponderLimits(
             rate=options["search-rate"], burst=options["search-burst"], maxPending=options["max-pending"]
         ),
+        httpLimits=HTTPLimits(
+            idleTimeout=options["http-idle-timeout"],
+            requestTimeout=options["http-request-timeout"],
+            maxConnectionsPerClient=options["http-max-connections-per-client"],
+            maxConnections=options["http-max-connections"],
+        ),
+        statsInterval=options["stats-interval"],
     )

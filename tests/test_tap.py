@@ -14,6 +14,7 @@ from twisted.plugin import getPlugins
 from twisted.python.usage import UsageError
 from twisted.trial.unittest import SynchronousTestCase
 
+from coherence_lite.httplimits import HTTPLimits
 from coherence_lite.tap import Options, makeService
 from coherence_lite.service import UPnPDeviceService
 
@@ -95,7 +96,41 @@ class OptionsTests(SynchronousTestCase):
         self.assertEqual(
             service.documents[0].root.deviceType, "urn:schemas-upnp-org:device:BinaryLight:1"
         )
-        self.assertEqual([child.name for child in service], ["web", "ssdp", "watcher"])
+        self.assertEqual([child.name for child in service], ["web", "ssdp", "monitor", "watcher"])
+
+    def test_httpLimitsAndStatsIntervalReachTheService(self) -> None:
+        options = self.parse(
+            "--interface", "127.0.0.1", "--state-dir", self.mktemp(),
+            "--http-idle-timeout", "5", "--http-request-timeout", "2.5",
+            "--http-max-connections-per-client", "4", "--http-max-connections", "40",
+            "--stats-interval", "60",
+        )
+        service = makeService(options)
+        self.assertEqual(
+            service.web.site.limits,
+            HTTPLimits(idleTimeout=5, requestTimeout=2.5, maxConnectionsPerClient=4, maxConnections=40),
+        )
+        self.assertEqual(service.monitor.interval, 60)
+
+    def test_httpLimitDefaults(self) -> None:
+        options = self.parse()
+        self.assertEqual(
+            (options["http-idle-timeout"], options["http-request-timeout"], options["http-max-connections-per-client"],
+             options["http-max-connections"], options["stats-interval"]),
+            (30.0, 20.0, 20, 512, 300.0),
+        )
+
+    def test_badHttpLimitsAreUsageErrors(self) -> None:
+        for arguments in (
+            ("--http-idle-timeout", "0"),
+            ("--http-request-timeout", "-1"),
+            ("--http-request-timeout", "nan"),
+            ("--http-max-connections-per-client", "0"),
+            ("--http-max-connections", "10", "--http-max-connections-per-client", "11"),
+            ("--stats-interval", "-5"),
+        ):
+            error = self.assertRaises(UsageError, self.parse, *arguments)
+            self.assertIn(arguments[0], str(error))
 
 
 class PluginTests(SynchronousTestCase):
