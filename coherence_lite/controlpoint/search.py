@@ -147,7 +147,7 @@ class Searcher(Service):
         """
         links = list(self._links())
         for family in sorted({link.family for link in links}):
-            protocol = SSDPProtocol(self, self._linksOn, family, self.stats)
+            protocol = SSDPProtocol(self, self._linksOn, family, self._reactor, self.stats)
             self.ports[family] = self._listen(self._reactor, family, self._ttl, protocol)
         self._served = linksByIndex(links)
         Service.startService(self)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import Callable, Protocol, Sequence
 
+from twisted.internet.interfaces import IReactorTime
 from twisted.internet.protocol import DatagramProtocol
 from twisted.logger import Logger
 
+from coherence_lite.logbudget import LogBudget
 from coherence_lite.netif import Link
 from coherence_lite.ssdp.message import MSearch, Notify, ParseError, SearchResponse, parse
 from coherence_lite.ssdp.transport import Address, Arrival
@@ -59,6 +61,7 @@ class SSDPProtocol(DatagramProtocol):
     Parses datagrams and dispatches them by kind.
 
     @param linksOn: the served links of an interface, by (family, index).
+    @param clock: times the budget of debug lines about dropped datagrams.
     """
 
     noisy = False
@@ -68,15 +71,17 @@ class SSDPProtocol(DatagramProtocol):
         handler: MessageHandler,
         linksOn: Callable[[int, int], Sequence[Link]],
         family: int,
+        clock: IReactorTime,
         stats: Stats | None = None,
     ) -> None:
         self._handler = handler
         self._linksOn = linksOn
         self._family = family
         self._stats = stats or Stats()
+        self._dropLog = LogBudget(log, clock)
 
     def datagramReceived(self, datagram: bytes, addr: Address) -> None:
-        log.debug("Datagram from {source} without interface information dropped", source=addr)
+        self._dropLog.debug("Datagram from {source} without interface information dropped", source=addr)
         self._stats.count("dropped.no-interface")
 
     def datagramArrived(self, data: bytes, source: Address, arrival: Arrival) -> None:
@@ -91,7 +96,7 @@ class SSDPProtocol(DatagramProtocol):
         message = parse(data)
         if isinstance(message, ParseError):
             self._stats.count("dropped.malformed")
-            log.debug(
+            self._dropLog.debug(
                 "Malformed datagram from {host}:{port} dropped: {reason}",
                 host=source[0],
                 port=source[1],

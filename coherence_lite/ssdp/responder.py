@@ -17,6 +17,7 @@ from collections import OrderedDict
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from twisted.logger import Logger
 
+from coherence_lite.logbudget import LogBudget
 from coherence_lite.netif import Link
 from coherence_lite.ssdp.advertisement import Match
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
@@ -53,6 +54,7 @@ class Responder:
         self._stats = stats or Stats()
         self._buckets = TokenBuckets(clock, limits.rate, limits.burst, limits.maxSources)
         self._pending: set[IDelayedCall] = set()
+        self._dropLog = LogBudget(log, clock)
         # (source host, link interface) -> time until which ssdp:all is not answered again
         self._allAnswered: OrderedDict[tuple[str, str], float] = OrderedDict()
 
@@ -154,7 +156,7 @@ class Responder:
 
     def _drop(self, reason: str, search: MSearch, source: Address) -> None:
         self._stats.count(f"dropped.{reason}")
-        log.debug(
+        self._dropLog.debug(
             "Search for {st} from {host}:{port} not answered: {reason}",
             st=search.st,
             host=source[0],

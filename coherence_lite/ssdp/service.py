@@ -120,7 +120,7 @@ class SSDPService(Service):
         @return: the links that could be joined.
         """
         for family in sorted({link.family for link in links} - set(self.ports)):
-            protocol = SSDPProtocol(self, self._linksOn, family, self.stats)
+            protocol = SSDPProtocol(self, self._linksOn, family, self._reactor, self.stats)
             port = self._listen(self._reactor, self.ssdpPort, family, self._ttl, protocol)
             port.groups6 = self._groups6
             self.ports[family] = port
