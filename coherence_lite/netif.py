@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterable, Sequence, Union
 
 import ifaddr
+from twisted.logger import Logger, LogLevel
 
 IPInterface = Union[ipaddress.IPv4Interface, ipaddress.IPv6Interface]
 
@@ -284,3 +285,13 @@ def usedLinks(reports: Iterable[InterfaceReport]) -> list[Link]:
     Every link of the used interfaces.
     """
     return [link for report in reports if report.used for link in report.links]
+
+
+def reportedLinks(reports: Sequence[InterfaceReport], logger: Logger, level: LogLevel = LogLevel.info) -> list[Link]:
+    """
+    Log one line per interface (used or skipped, and why) and return the
+    links of the used ones.
+    """
+    for report in reports:
+        logger.emit(level, "Interface {line}", line=report.describe())
+    return usedLinks(reports)

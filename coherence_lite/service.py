@@ -27,7 +27,7 @@ from coherence_lite.httplimits import HTTPLimits
 from coherence_lite.layout import descriptionPath
 from coherence_lite.monitor import DEFAULT_INTERVAL as STATS_INTERVAL
 from coherence_lite.monitor import StatsMonitor
-from coherence_lite.netif import InterfaceReport, Link, selectLinks, systemInterfaces, usedLinks
+from coherence_lite.netif import InterfaceReport, Link, reportedLinks, selectLinks, systemInterfaces
 from coherence_lite.ssdp.advertisement import advertisements
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
 from coherence_lite.ssdp.limits import ResponderLimits
@@ -229,10 +229,7 @@ class UPnPDeviceService(MultiService):
 
         @raise StartupError: a port is taken or no interface can be used.
         """
-        reports = self.interfaceReports()
-        for report in reports:
-            log.info("Interface {line}", line=report.describe())
-        self.links = usedLinks(reports)
+        self.links = reportedLinks(self.interfaceReports(), log)
         if not self.links:
             if self.watcher is None:
                 raise StartupError(

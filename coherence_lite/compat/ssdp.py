@@ -59,7 +59,7 @@ from coherence_lite.compat.adapters import TEST_INDEX  # noqa: F401 (importable 
 from coherence_lite.compat.adapters import DatagramTap, TransportPort, testModeLink
 from coherence_lite.compat.known import KNOWN_KEYS, KnownView, Registration, knownInfos
 from coherence_lite.compat.observers import LogSignals, QuietAnswers, RegistrySignals
-from coherence_lite.netif import Link, NetworkInterface, selectLinks, systemInterfaces, usedLinks
+from coherence_lite.netif import Link, NetworkInterface, reportedLinks, selectLinks, systemInterfaces
 from coherence_lite.signals import DATAGRAM_RECEIVED, SignalSender
 from coherence_lite.ssdp import SSDP_ADDR, SSDP_PORT
 from coherence_lite.ssdp.advertisement import Advertisement
@@ -220,10 +220,7 @@ class SSDPServer(DatagramProtocol):
     # Starting and stopping
 
     def _chooseLinks(self) -> tuple[Link, ...]:
-        reports = selectLinks(self._systemInterfaces(), self._requested, ipv6=False)
-        for report in reports:
-            log.info("Interface {line}", line=report.describe())
-        links = tuple(usedLinks(reports))
+        links = tuple(reportedLinks(selectLinks(self._systemInterfaces(), self._requested, ipv6=False), log))
         if not links:
             log.error("No usable network interface for SSDP; nothing will be announced or answered")
         return links

@@ -20,7 +20,7 @@ from typing import Callable, Sequence
 from twisted.application.service import MultiService, Service
 from twisted.internet.error import CannotListenError
 from twisted.internet.interfaces import IReactorTime
-from twisted.logger import Logger
+from twisted.logger import Logger, LogLevel
 from twisted.web.client import Agent, HTTPConnectionPool
 from twisted.web.iweb import IAgent
 
@@ -36,7 +36,7 @@ from coherence_lite.controlpoint.search import (
     listenSearchPort,
 )
 from coherence_lite.controlpoint.tracker import DeviceTracker
-from coherence_lite.netif import InterfaceReport, Link, selectLinks, systemInterfaces, usedLinks
+from coherence_lite.netif import InterfaceReport, Link, reportedLinks, selectLinks, systemInterfaces
 from coherence_lite.service import StartupError
 from coherence_lite.signals import SignalSender
 from coherence_lite.ssdp.catalogue import Catalogue
@@ -169,10 +169,7 @@ class ControlPoint(MultiService):
         @raise StartupError: no interface can be used, or no search socket
             can be bound.
         """
-        reports = self.interfaceReports()
-        for report in reports:
-            log.debug("Interface {line}", line=report.describe())
-        links = usedLinks(reports)
+        links = reportedLinks(self.interfaceReports(), log, LogLevel.debug)
         if not links:
             raise StartupError("no usable network interface (name one with --interface)")
         self.links = links
