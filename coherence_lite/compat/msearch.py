@@ -87,6 +87,8 @@ class MSearch(DatagramProtocol):
             except CannotListenError as e:
                 log.error("Cannot bind a port to search from: {error}", error=e.socketError)
                 return
+            # Never answer our own searches (UDA).
+            ssdp_server.service.searchPorts.add(self.port.getHost().port)
             self.startDiscovering()
 
     def startDiscovering(self, interval: float = DISCOVERY_INTERVAL) -> None:
@@ -114,6 +116,7 @@ class MSearch(DatagramProtocol):
         port, self.port = self.port, None
         if port is None:
             return succeed(None)
+        self.ssdp_server.service.searchPorts.discard(port.getHost().port)
         return maybeDeferred(port.stopListening)
 
     def _discoverRound(self) -> None:

@@ -84,6 +84,9 @@ class SSDPService(Service):
         self.ports: dict[int, SSDPPort] = {}
         self._served: dict[tuple[int, int], list[Link]] = {}
         self.observers: list[MessageObserver] = []
+        #: Local ports this host searches from: searches from them (and
+        #: from the SSDP port) on our own addresses are not answered.
+        self.searchPorts: set[int] = set()
         self.responder = Responder(catalogue, self, reactor, self._random, limits, self.stats)
         self.announcer = Announcer(catalogue, self, reactor, ssdpPort, self._random, self.stats)
         self.announcer.siteLocal = ipv6SiteLocal
@@ -196,7 +199,7 @@ class SSDPService(Service):
         self.catalogue.remove(publication)
 
     def _isOwn(self, source: Address) -> bool:
-        if source[1] != self.ssdpPort:
+        if source[1] != self.ssdpPort and source[1] not in self.searchPorts:
             return False
         host = source[0].split("%", 1)[0]
         return any(link.host == host for links in self._served.values() for link in links)
