@@ -42,7 +42,7 @@ from html import escape
 from io import BytesIO
 from typing import Any, Callable, cast
 
-from twisted.internet.interfaces import IAddress, IDelayedCall, IReactorTime
+from twisted.internet.interfaces import IAddress, IDelayedCall, IReactorTime, ITCPTransport
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 from twisted.web import http
@@ -333,7 +333,7 @@ class LimitedHTTPChannel(HTTPChannel):
     def _abort(self) -> None:
         self._abortCall = None
         if self.transport is not None:
-            self.transport.abortConnection()
+            cast(ITCPTransport, self.transport).abortConnection()
 
     def _cancelDeadline(self) -> None:
         if self._deadline is not None:

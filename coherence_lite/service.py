@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from twisted.application.service import MultiService, Service
-from twisted.internet.defer import Deferred, maybeDeferred
+from twisted.internet.defer import Deferred
 from twisted.internet.error import CannotListenError
 from twisted.internet.interfaces import IListeningPort
 from twisted.logger import Logger
@@ -100,7 +100,8 @@ class WebServerService(Service):
         listening, self._listening = self._listening, None
         if listening is None:
             return None
-        return maybeDeferred(listening.stopListening)
+        stopped: Deferred[None] | None = listening.stopListening()
+        return stopped
 
 
 class UPnPDeviceService(MultiService):

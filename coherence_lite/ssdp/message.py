@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import platform
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from functools import lru_cache
@@ -587,7 +587,7 @@ def _checkMaxAge(value: object) -> int:
     return _checkNumber("maxAge", value, 1, _MAX_BOOT_ID)
 
 
-def _searchPortHeaders(searchPort: int | None) -> list[tuple[str, str]]:
+def _searchPortHeaders(searchPort: int | None) -> list[tuple[str, str | None]]:
     if searchPort is None:
         return []
     return [("SEARCHPORT.UPNP.ORG", str(_checkNumber("searchPort", searchPort, *_SEARCH_PORTS)))]
@@ -598,7 +598,7 @@ def _configIdValue(configId: int | None) -> str | None:
     return None if configId is None else str(_checkConfigId(configId))
 
 
-def _render(startLine: str, headers: list[tuple[str, str | None]]) -> bytes:
+def _render(startLine: str, headers: Sequence[tuple[str, str | None]]) -> bytes:
     """
     Join checked headers into a datagram: CRLF line endings, an empty line
     at the end.  A header with an empty value is written C{NAME:}; one whose

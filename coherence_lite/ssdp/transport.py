@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Protocol, Sequence
 
 from twisted.internet import udp
-from twisted.internet.interfaces import IReactorCore
+from twisted.internet.interfaces import IReactorMulticast
 from twisted.internet.protocol import DatagramProtocol
 from twisted.logger import Logger
 
@@ -100,7 +100,7 @@ class SSDPPort(udp.MulticastPort):
         protocol: DatagramProtocol,
         family: int,
         ttl: int,
-        reactor: IReactorCore | None = None,
+        reactor: IReactorMulticast | None = None,
     ) -> None:
         interface = "::" if family == socket.AF_INET6 else ""
         super().__init__(
