@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -160,3 +161,36 @@ class ForeignControlPointTests(NamespaceTestCase):
         self.assertEqual(device["friendly_name"], "Jambon 3000")
         self.assertEqual(urlsplit(device["location"]).hostname, self.c1.deviceAddress)
         self.assertTrue(re.match(r"^uuid:e427ce1a-", device["udn"]))
+
+    def test_gupnpFindsTheDeviceAndReadsItsDescription(self) -> None:
+        python = GUPNP_PYTHON
+        if python is None:
+            raise SkipTest("GUPnP 1.6 with PyGObject is not installed (Debian: python3-gi gir1.2-gupnp-1.6)")
+        self.startDaemon()
+        probe = Path(__file__).with_name("gupnp_probe.py")
+        result = self.topology.execIn(self.c1.namespace, python, str(probe), self.c1.interface, "4")
+        [device] = json.loads(result.stdout)
+        self.assertEqual(device["udn"], "uuid:e427ce1a-3e80-43d0-ad6f-89ec42e46363")
+        self.assertEqual(device["friendlyName"], "Jambon 3000")
+        self.assertEqual(device["manufacturer"], "Boucherie numérique SAS")
+        self.assertEqual(device["services"], ["urn:boucherie.example.com:service:Jambon:1"])
+        self.assertEqual(urlsplit(device["location"]).hostname, self.c1.deviceAddress)
+        # GUPnP picks the largest icon, the one Windows' Network view shows too.
+        self.assertTrue(device["iconURL"].endswith("/icons/icon-120.png"), device["iconURL"])
+
+
+def _gupnpPython() -> str | None:
+    """
+    A Python that can import GUPnP 1.6 through PyGObject (Debian's), if any.
+    """
+    for candidate in ("/usr/bin/python3", sys.executable):
+        check = subprocess.run(
+            [candidate, "-c", "import gi; gi.require_version('GUPnP', '1.6'); from gi.repository import GUPnP"],
+            capture_output=True,
+        )
+        if check.returncode == 0:
+            return candidate
+    return None
+
+
+GUPNP_PYTHON = _gupnpPython() if REASON is None else None
