@@ -44,6 +44,7 @@ from coherence_lite.controlpoint.report import (
 )
 from coherence_lite.controlpoint.search import SEARCH_INTERVAL, SEARCH_MX, SEARCH_TARGET
 from coherence_lite.controlpoint.tracker import DeviceObserver
+from coherence_lite.options import port
 from coherence_lite.service import StartupError
 from coherence_lite.ssdp.message import isSearchTarget
 
@@ -58,13 +59,6 @@ DEFAULT_TIMEOUT = 5.0
 def _version() -> None:
     sys.stdout.write(f"{PROGRAM} {__version__}\n")
     raise SystemExit(0)
-
-
-def _port(value: str) -> int:
-    number = int(value)
-    if not 1 <= number <= 65535:
-        raise ValueError(value)
-    return number
 
 
 class SearchOptions(usage.Options):
@@ -94,7 +88,7 @@ class SearchOptions(usage.Options):
         ["mx", None, SEARCH_MX, "Seconds devices may wait before answering, 1 to 5.", int],
         ["timeout", "n", None, f"Seconds to search before listing (default {DEFAULT_TIMEOUT:g}; with --watch, until Ctrl-C).", float],
         ["rescan-interval", "r", SEARCH_INTERVAL, "Seconds between searches while running; 0 searches only at the start.", float],
-        ["ssdp-port", None, 1900, "UDP port of the SSDP group; change it only for isolated tests.", _port],
+        ["ssdp-port", None, 1900, "UDP port of the SSDP group; change it only for isolated tests.", port],
     ]
 
     compData = usage.Completions(

@@ -20,18 +20,12 @@ from coherence_lite.device import Device, DeviceError
 from coherence_lite.httplimits import HTTPLimits
 from coherence_lite.monitor import DEFAULT_INTERVAL as STATS_INTERVAL
 from coherence_lite.netif import selectLinks, systemInterfaces
+from coherence_lite.options import portOrZero
 from coherence_lite.service import StartupError, UPnPDeviceService
 from coherence_lite.ssdp.limits import ResponderLimits
 from coherence_lite.state import defaultStateDirectory
 
 log = Logger()
-
-
-def _port(value: str) -> int:
-    number = int(value)
-    if not 0 <= number <= 65535:
-        raise ValueError(value)
-    return number
 
 
 class Options(usage.Options):
@@ -61,8 +55,8 @@ class Options(usage.Options):
         ["config", "c", None, "A TOML file describing the device tree (see README: 'Device files')."],
         ["friendly-name", "n", None, "The device's friendlyName (overrides the config file)."],
         ["uuid", "u", None, "The root device's UUID (overrides the config file; default: stable, derived from host and name)."],
-        ["http-port", "p", 0, "TCP port for descriptions and icons; 0 picks a free one.", _port],
-        ["ssdp-port", None, 1900, "UDP port for SSDP; change it only for isolated tests.", _port],
+        ["http-port", "p", 0, "TCP port for descriptions and icons; 0 picks a free one.", portOrZero],
+        ["ssdp-port", None, 1900, "UDP port for SSDP; change it only for isolated tests.", portOrZero],
         ["max-age", None, 1800, "Seconds an announcement stays valid (CACHE-CONTROL max-age), 1800 to 86400.", int],
         ["ttl", None, 2, "Multicast TTL / hop limit of announcements, 1 to 255.", int],
         ["advertised-host", None, None, "Host or address to put in LOCATION instead of the interface's (NAT, containers)."],
