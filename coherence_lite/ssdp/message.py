@@ -51,7 +51,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from functools import lru_cache
-from typing import Union
+from typing import TypedDict, Union
 
 from coherence_lite.ssdp import SSDP_ADDR, SSDP_PORT
 
@@ -449,15 +449,33 @@ def parseMaxAge(value: str | None) -> int | None:
     return None
 
 
-def _upnpNumbers(headers: Headers) -> tuple[int | None, int | None, int | None, int | None]:
+class _AdvertisedFields(TypedDict):
     """
-    BOOTID, CONFIGID, NEXTBOOTID and SEARCHPORT, each L{None} unless valid.
+    What L{_advertisedFields} returns: the fields a L{Notify} and a
+    L{SearchResponse} share.
     """
-    return (
-        _number(headers.get("bootid.upnp.org"), 0, _MAX_BOOT_ID),
-        _number(headers.get("configid.upnp.org"), 0, _MAX_CONFIG_ID),
-        _number(headers.get("nextbootid.upnp.org"), 0, _MAX_BOOT_ID),
-        _number(headers.get("searchport.upnp.org"), *_SEARCH_PORTS),
+
+    maxAge: int | None
+    server: str | None
+    bootId: int | None
+    configId: int | None
+    searchPort: int | None
+    headers: Headers
+
+
+def _advertisedFields(headers: Headers) -> _AdvertisedFields:
+    """
+    What an announcement and a search response say alike: CACHE-CONTROL's
+    max-age, SERVER, BOOTID, CONFIGID and SEARCHPORT, each L{None} unless
+    valid, and all the headers.
+    """
+    return _AdvertisedFields(
+        maxAge=parseMaxAge(headers.get("cache-control")),
+        server=headers.get("server") or None,
+        bootId=_number(headers.get("bootid.upnp.org"), 0, _MAX_BOOT_ID),
+        configId=_number(headers.get("configid.upnp.org"), 0, _MAX_CONFIG_ID),
+        searchPort=_number(headers.get("searchport.upnp.org"), *_SEARCH_PORTS),
+        headers=headers,
     )
 
 
@@ -497,19 +515,13 @@ def _notify(headers: Headers) -> Notify:
             location = None
     else:
         location = _word(headers, "location", what)
-    bootId, configId, nextBootId, searchPort = _upnpNumbers(headers)
     return Notify(
         nts=nts,
         nt=nt,
         usn=usn,
         location=location,
-        maxAge=parseMaxAge(headers.get("cache-control")),
-        server=headers.get("server") or None,
-        bootId=bootId,
-        configId=configId,
-        nextBootId=nextBootId,
-        searchPort=searchPort,
-        headers=headers,
+        nextBootId=_number(headers.get("nextbootid.upnp.org"), 0, _MAX_BOOT_ID),
+        **_advertisedFields(headers),
     )
 
 
@@ -518,18 +530,7 @@ def _searchResponse(headers: Headers) -> SearchResponse:
     st = _word(headers, "st", what)
     usn = _word(headers, "usn", what)
     location = _word(headers, "location", what)
-    bootId, configId, _, searchPort = _upnpNumbers(headers)
-    return SearchResponse(
-        st=st,
-        usn=usn,
-        location=location,
-        maxAge=parseMaxAge(headers.get("cache-control")),
-        server=headers.get("server") or None,
-        bootId=bootId,
-        configId=configId,
-        searchPort=searchPort,
-        headers=headers,
-    )
+    return SearchResponse(st=st, usn=usn, location=location, **_advertisedFields(headers))
 
 
 # Formatting.
