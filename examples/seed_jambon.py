@@ -4,7 +4,9 @@ The seed's Jambon 3000, announced the Coherence way.
 
 The python-upnp-ssdp-example seed took Coherence's C{SSDPServer}, registered
 its device's USNs with C{register('local', ...)} and served the description
-over HTTP.  This is the same flow on coherence-lite: the Coherence-compatible
+over HTTP.  This is the same flow on coherence-lite: the device is read from
+the device file C{jambon-3000.toml} next to this script by
+L{coherence_lite.config.loadDevice}, the Coherence-compatible
 L{coherence_lite.compat.ssdp.SSDPServer} announces and answers, and
 L{coherence_lite.web} serves the description, SCPD, icons and presentation
 page built by L{coherence_lite.description}.
@@ -44,37 +46,18 @@ from twisted.logger import (
 
 from coherence_lite.compat.msearch import MSearch
 from coherence_lite.compat.ssdp import SSDP_PORT, SSDPServer
-from coherence_lite.defaults import defaultIcons
+from coherence_lite.config import loadDevice
 from coherence_lite.description import buildDocuments
-from coherence_lite.device import Action, Argument, Device, Service, StateVariable
+from coherence_lite.device import Device
 from coherence_lite.layout import descriptionPath
 from coherence_lite.signals import NEW_DEVICE, REMOVED_DEVICE
 from coherence_lite.web import makeSite
 
 log = Logger()
 
-#: The seed's device.
-JAMBON = Device(
-    deviceType="urn:schemas-upnp-org:device:Basic:1",
-    friendlyName="Jambon 3000",
-    manufacturer="Boucherie numérique SAS",
-    manufacturerURL="http://www.boucherie.example.com/",
-    modelDescription="Jambon Appliance 3000",
-    modelName="Jambon",
-    modelNumber="3000",
-    modelURL="http://www.boucherie.example.com/en/products/jambon-3000/",
-    serialNumber="JBN425133",
-    UDN="uuid:e427ce1a-3e80-43d0-ad6f-89ec42e46363",
-    icons=defaultIcons(),
-    services=(
-        Service(
-            serviceType="urn:boucherie.example.com:service:Jambon:1",
-            serviceId="urn:boucherie.example.com:serviceId:Jambon",
-            actions=(Action("GetSlices", (Argument("Slices", "out", "Slices"),)),),
-            stateVariables=(StateVariable("Slices", "ui4", defaultValue="0"),),
-        ),
-    ),
-)
+#: The seed's device, as a coherence-lite device file (it has no icons of its
+#: own, so coherence-lite's default icons are published).
+DEVICE_FILE = Path(__file__).resolve().parent / "jambon-3000.toml"
 
 
 def parseArguments(argv: Sequence[str]) -> argparse.Namespace:
@@ -144,6 +127,7 @@ def main(reactor: IReactorCore, *argv: str) -> Deferred[None]:
     until the reactor stops.
     """
     options = parseArguments(argv)
+    jambon = loadDevice(DEVICE_FILE)
     predicate = LogLevelFilterPredicate(defaultLogLevel=LogLevel.info)
     globalLogBeginner.beginLoggingTo([FilteringLogObserver(textFileLogObserver(sys.stdout), [predicate])])
 
@@ -151,13 +135,13 @@ def main(reactor: IReactorCore, *argv: str) -> Deferred[None]:
     devices.connect()
 
     tcp: IReactorTCP = reactor  # type: ignore[assignment]
-    web = tcp.listenTCP(options.http_port, makeSite([buildDocuments(JAMBON)]), interface=options.interface)
+    web = tcp.listenTCP(options.http_port, makeSite([buildDocuments(jambon)]), interface=options.interface)
     host = f"[{options.interface}]" if ":" in options.interface else options.interface
-    location = f"http://{host}:{web.getHost().port}{descriptionPath(JAMBON)}"  # type: ignore[attr-defined]
+    location = f"http://{host}:{web.getHost().port}{descriptionPath(jambon)}"  # type: ignore[attr-defined]
     log.info("Serving the description at {location}", location=location)
 
     ssdp = SSDPServer(interface=options.interface, reactor=reactor, ssdpPort=options.ssdp_port)  # type: ignore[arg-type]
-    register(ssdp, JAMBON, location)
+    register(ssdp, jambon, location)
     search = MSearch(ssdp) if options.search else None
 
     def stop() -> Deferred[object]:
