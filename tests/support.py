@@ -1,24 +1,35 @@
 """
-Shared test helpers: sample devices, links and a recording sender.
+Shared test helpers: sample devices, links, a recording sender and a device
+host on loopback.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Sequence
+
+from twisted.application.service import IService
+from twisted.internet import defer, reactor
+from twisted.trial.unittest import TestCase
 
 from coherence_lite.device import Action, Argument, Device, Service, StateVariable
 from coherence_lite.netif import Link
+from coherence_lite.service import UPnPDeviceService
 
 JAMBON_UDN = "uuid:e427ce1a-3e80-43d0-ad6f-89ec42e46363"
 
 
-def jambon() -> Device:
+def jambon(**changes: Any) -> Device:
     """
-    The seed's Jambon 3000: a Basic:1 root device with one service.
+    The seed's Jambon 3000: a Basic:1 root device with one service (one
+    action, C{GetSlices}) and no icons.
+
+    @param changes: fields to replace, as with L{dataclasses.replace}.
     """
-    return Device(
+    device = Device(
         deviceType="urn:schemas-upnp-org:device:Basic:1",
         friendlyName="Jambon 3000",
         manufacturer="Boucherie numérique SAS",
@@ -38,6 +49,7 @@ def jambon() -> Device:
             ),
         ),
     )
+    return replace(device, **changes)
 
 
 def binaryLight(udn: str = "uuid:11111111-2222-3333-4444-555555555555", version: int = 1) -> Device:
@@ -115,3 +127,49 @@ def loopbackMulticastSocket(family: int = socket.AF_INET) -> socket.socket:
     skt.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
     skt.setblocking(False)
     return skt
+
+
+def freeUDPPort() -> int:
+    """
+    A UDP port nothing on 127.0.0.1 uses right now.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def startLoopbackService(
+    testCase: TestCase, devices: Sequence[Device], ssdpPort: int | None = None, **options: Any
+) -> UPnPDeviceService:
+    """
+    Start a real L{UPnPDeviceService} serving 127.0.0.1 only, with its state
+    in a temporary directory, and stop it (if it still runs) when the test
+    ends.
+
+    @param testCase: the test the service is for (its C{mktemp} and
+        C{addCleanup} are used).
+    @param devices: the root devices to host.
+    @param ssdpPort: the SSDP port; L{None} for a free one.
+    @param options: further keyword arguments of L{UPnPDeviceService}.
+    @return: the started service.
+    """
+    service = UPnPDeviceService(
+        devices,
+        interfaces=["127.0.0.1"],
+        ssdpPort=freeUDPPort() if ssdpPort is None else ssdpPort,
+        stateDirectory=Path(testCase.mktemp()),
+        reactor=reactor,
+        **options,
+    )
+    service.startService()
+    testCase.addCleanup(stopIfRunning, service)
+    return service
+
+
+def stopIfRunning(service: IService) -> defer.Deferred[object]:
+    """
+    Stop a service unless it has stopped already.
+    """
+    if service.running:
+        return defer.maybeDeferred(service.stopService)
+    return defer.succeed(None)

@@ -12,7 +12,6 @@ import io
 import json
 import os
 import re
-import socket
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -42,7 +41,7 @@ from coherence_lite.controlpoint.report import (
 from coherence_lite.description import deviceDescription
 from coherence_lite.service import StartupError
 
-from tests.support import binaryLight, jambon
+from tests.support import binaryLight, freeUDPPort, jambon
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHT_URL = "http://192.168.1.20:49152/11111111-2222-3333-4444-555555555555/description.xml"
@@ -359,12 +358,6 @@ class SearchCommandTests(SynchronousTestCase):
 
 
 # The acceptance test: real processes on loopback.
-
-
-def freeUDPPort() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def environment() -> dict[str, str]:

@@ -29,7 +29,7 @@ from coherence_lite.compat.ssdp import KNOWN_KEYS, SSDP_ADDR, SSDP_PORT, SSDPSer
 from coherence_lite.signals import DATAGRAM_RECEIVED, LOG, NEW_DEVICE, REMOVED_DEVICE
 from coherence_lite.ssdp.message import httpDate
 
-from tests.test_integration import freeUDPPort
+from tests.support import JAMBON_UDN, freeUDPPort
 
 # Coherence's fixture: a Windows device's alive.
 ssdp_notify_1 = """NOTIFY * HTTP/1.1
@@ -59,7 +59,7 @@ MSEARCH_RESPONSE_1 = (
 )
 
 # The seed's Jambon 3000, registered the Coherence way: its four USNs.
-JAMBON = "uuid:e427ce1a-3e80-43d0-ad6f-89ec42e46363"
+JAMBON = JAMBON_UDN
 JAMBON_LOCATION = f"http://192.168.4.207:8088/{JAMBON[5:]}/description.xml"
 JAMBON_USNS = (
     (f"{JAMBON}::upnp:rootdevice", "upnp:rootdevice"),

@@ -25,9 +25,10 @@ from coherence_lite.device import (
     stableUDN,
 )
 
+from tests.support import JAMBON_UDN, jambon
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 PNG = defaultIcons()[0].data
-JAMBON_UDN = "uuid:e427ce1a-3e80-43d0-ad6f-89ec42e46363"
 
 #: The smallest valid device file.
 MINIMAL = """\
@@ -169,17 +170,8 @@ class ExampleTests(SynchronousTestCase):
             Action("GetMode", (Argument("CurrentMode", "out", "Mode"),)),
             Action("SetMode", (Argument("NewMode", "in", "Mode"),)),
         )
-        expected = Device(
-            deviceType="urn:schemas-upnp-org:device:Basic:1",
-            friendlyName="Jambon 3000",
-            manufacturer="Boucherie numérique SAS",
-            manufacturerURL="http://www.boucherie.example.com/",
-            modelDescription="Jambon Appliance 3000",
-            modelName="Jambon",
-            modelNumber="3000",
-            modelURL="http://www.boucherie.example.com/en/products/jambon-3000/",
-            serialNumber="JBN425133",
-            UDN=JAMBON_UDN,
+        # The seed's device, with the default icons and a richer service.
+        expected = jambon(
             icons=defaultIcons(),
             services=(
                 Service(

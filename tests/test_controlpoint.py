@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import socket
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import louie
@@ -46,7 +45,7 @@ from coherence_lite.controlpoint.search import SEARCH_SPACING
 from coherence_lite.defaults import defaultIcons
 from coherence_lite.description import computeConfigId, deviceDescription
 from coherence_lite.netif import NetworkInterface
-from coherence_lite.service import StartupError, UPnPDeviceService
+from coherence_lite.service import StartupError
 from coherence_lite.signals import SignalSender
 from coherence_lite.ssdp.advertisement import advertisements
 from coherence_lite.ssdp.message import (
@@ -60,7 +59,7 @@ from coherence_lite.ssdp.message import (
 )
 from coherence_lite.ssdp.registry import Entry, EntryRegistry
 
-from tests.support import binaryLight, jambon, link
+from tests.support import binaryLight, freeUDPPort, jambon, link, startLoopbackService
 
 LINK = link("192.168.1.10/24")
 DEVICE_HOST = "192.168.1.20"
@@ -75,12 +74,6 @@ SERVER = "Linux/6 UPnP/1.1 test/1"
 def lightDescription() -> bytes:
     device = replace(binaryLight(), icons=defaultIcons())
     return deviceDescription(device, computeConfigId(device))
-
-
-def freeUDPPort() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # Descriptions written by hand, shaped like real devices'.
@@ -1277,15 +1270,7 @@ class LoopbackControlPointTests(TestCase):
     @defer.inlineCallbacks
     def test_findsAHostedDeviceAndSeesItsByebye(self):
         ssdpPort = freeUDPPort()
-        host = UPnPDeviceService(
-            [binaryLight()],
-            interfaces=["127.0.0.1"],
-            ssdpPort=ssdpPort,
-            stateDirectory=Path(self.mktemp()),
-            reactor=reactor,
-        )
-        host.startService()
-        self.addCleanup(lambda: host.running and host.stopService())
+        host = startLoopbackService(self, [binaryLight()], ssdpPort)
         controlPoint = ControlPoint(
             interfaces=["127.0.0.1"], ssdpPort=ssdpPort, mx=1, searchInterval=None, reactor=reactor
         )

@@ -43,10 +43,12 @@ from coherence_lite.device import (
     StateVariable,
 )
 
+from tests import support
+from tests.support import JAMBON_UDN
+
 D = "{" + DEVICE_NAMESPACE + "}"
 S = "{" + SERVICE_NAMESPACE + "}"
 
-JAMBON_UDN = "uuid:e427ce1a-3e80-43d0-ad6f-89ec42e46363"
 LAMP_UDN = "uuid:0b3c6a2e-6f0e-4d7c-9d38-1f2a3b4c5d6e"
 BULB_UDN = "uuid:7d9b1c44-58a1-4e2b-8f3e-a0b1c2d3e4f5"
 
@@ -109,23 +111,16 @@ def jambonService() -> Service:
 
 def jambon(**changes: object) -> Device:
     """
-    The Jambon 3000 root device, with one icon and one service; keyword
+    The Jambon 3000 of L{tests.support.jambon} as these tests describe it:
+    without a modelURL, with one icon and with L{jambonService}; keyword
     arguments replace fields.
     """
-    device = Device(
-        deviceType="urn:schemas-upnp-org:device:Basic:1",
-        friendlyName="Jambon 3000",
-        manufacturer="Boucherie numérique SAS",
-        manufacturerURL="http://www.boucherie.example.com/",
-        modelDescription="Jambon Appliance 3000",
-        modelName="Jambon",
-        modelNumber="3000",
-        serialNumber="JBN425133",
-        UDN=JAMBON_UDN,
-        icons=(Icon("image/png", 48, 48, 24, png(48, 48), name="jambon-48.png"),),
-        services=(jambonService(),),
-    )
-    return replace(device, **changes)  # type: ignore[arg-type]
+    described = {
+        "modelURL": None,
+        "icons": (Icon("image/png", 48, 48, 24, png(48, 48), name="jambon-48.png"),),
+        "services": (jambonService(),),
+    }
+    return support.jambon(**{**described, **changes})
 
 
 def switchPower() -> Service:

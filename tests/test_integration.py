@@ -10,7 +10,6 @@ parsed as a control point would.
 from __future__ import annotations
 
 import socket
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from defusedxml import ElementTree
@@ -25,22 +24,13 @@ from coherence_lite.service import StartupError, UPnPDeviceService
 from coherence_lite.ssdp import SSDP_ADDR
 from coherence_lite.ssdp.message import BYEBYE, Notify, SearchResponse, formatMSearch, parse
 
-from tests.support import binaryLight, jambon
+from tests.support import binaryLight, freeUDPPort, jambon, startLoopbackService, stopIfRunning
 
 DEVICE_NS = "{urn:schemas-upnp-org:device-1-0}"
 SERVICE_NS = "{urn:schemas-upnp-org:service-1-0}"
 
 #: Longest a test waits for datagrams to arrive (seconds).
 WAIT = 5.0
-
-
-def freeUDPPort() -> int:
-    """
-    A UDP port nothing on 127.0.0.1 uses right now.
-    """
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Collector(DatagramProtocol):
@@ -86,6 +76,24 @@ class Collector(DatagramProtocol):
         return [message for message, _ in self.messages if isinstance(message, kind)]
 
 
+def groupListener(testCase: TestCase, ssdpPort: int) -> Collector:
+    """
+    A socket in the SSDP group on loopback, hearing announcements, closed
+    when the test ends.
+    """
+    collector = Collector()
+    # Bound to every address (a socket bound to 127.0.0.1 gets no group
+    # traffic) but a member of the group on loopback only; it never sends.
+    port = reactor.listenMulticast(ssdpPort, collector, listenMultiple=True)
+    port.socket.setsockopt(
+        socket.IPPROTO_IP,
+        socket.IP_ADD_MEMBERSHIP,
+        socket.inet_aton(SSDP_ADDR) + socket.inet_aton("127.0.0.1"),
+    )
+    testCase.addCleanup(port.stopListening)
+    return collector
+
+
 class LoopbackServiceTests(TestCase):
     """
     A device host on 127.0.0.1, searched and read like a control point does.
@@ -95,22 +103,9 @@ class LoopbackServiceTests(TestCase):
 
     def setUp(self) -> defer.Deferred | None:
         self.ssdpPort = freeUDPPort()
-        self.service = UPnPDeviceService(
-            [jambon(), binaryLight()],
-            interfaces=["127.0.0.1"],
-            ssdpPort=self.ssdpPort,
-            stateDirectory=Path(self.mktemp()),
-            reactor=reactor,
-        )
-        self.service.startService()
-        self.addCleanup(self.stopService)
+        self.service = startLoopbackService(self, [jambon(), binaryLight()], self.ssdpPort)
         self.agent = Agent(reactor)
         return None
-
-    def stopService(self) -> defer.Deferred:
-        if self.service.running:
-            return defer.maybeDeferred(self.service.stopService)
-        return defer.succeed(None)
 
     def querier(self) -> tuple[Collector, object]:
         """
@@ -122,22 +117,6 @@ class LoopbackServiceTests(TestCase):
         port.socket.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
         self.addCleanup(port.stopListening)
         return collector, port
-
-    def groupListener(self) -> Collector:
-        """
-        A socket in the SSDP group on loopback, hearing announcements.
-        """
-        collector = Collector()
-        # Bound to every address (a socket bound to 127.0.0.1 gets no group
-        # traffic) but a member of the group on loopback only; it never sends.
-        port = reactor.listenMulticast(self.ssdpPort, collector, listenMultiple=True)
-        port.socket.setsockopt(
-            socket.IPPROTO_IP,
-            socket.IP_ADD_MEMBERSHIP,
-            socket.inet_aton(SSDP_ADDR) + socket.inet_aton("127.0.0.1"),
-        )
-        self.addCleanup(port.stopListening)
-        return collector
 
     def search(self, port, st: str, mx: int | None = 1, destination: str = SSDP_ADDR) -> None:
         port.write(formatMSearch(st, mx), (destination, self.ssdpPort))
@@ -212,16 +191,9 @@ class LoopbackServiceTests(TestCase):
 
     @defer.inlineCallbacks
     def test_aliveOnStartAndByebyeOnStop(self):
-        yield self.stopService()
-        listener = self.groupListener()
-        self.service = UPnPDeviceService(
-            [jambon()],
-            interfaces=["127.0.0.1"],
-            ssdpPort=self.ssdpPort,
-            stateDirectory=Path(self.mktemp()),
-            reactor=reactor,
-        )
-        self.service.startService()
+        yield stopIfRunning(self.service)
+        listener = groupListener(self, self.ssdpPort)
+        self.service = startLoopbackService(self, [jambon()], self.ssdpPort)
         # three bursts of 4
         yield listener.waitFor(lambda c: len(c.ofType(Notify)) >= 12)
         alive = listener.ofType(Notify)
@@ -250,16 +222,7 @@ class AdvertisedHostTests(TestCase):
     """
 
     def locationWith(self, advertisedHost: str) -> str:
-        service = UPnPDeviceService(
-            [jambon()],
-            interfaces=["127.0.0.1"],
-            ssdpPort=freeUDPPort(),
-            advertisedHost=advertisedHost,
-            stateDirectory=Path(self.mktemp()),
-            reactor=reactor,
-        )
-        service.startService()
-        self.addCleanup(service.stopService)
+        service = startLoopbackService(self, [jambon()], advertisedHost=advertisedHost)
         return service.catalogue.publications[0].location(service.links[0])
 
     def test_hostNameReplacesTheInterfaceAddress(self) -> None:

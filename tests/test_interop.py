@@ -14,10 +14,7 @@ from twisted.internet import defer, reactor
 from twisted.internet.utils import getProcessOutputAndValue
 from twisted.trial.unittest import SkipTest, TestCase
 
-from coherence_lite.service import UPnPDeviceService
-
-from tests.support import binaryLight, jambon
-from tests.test_integration import freeUDPPort
+from tests.support import binaryLight, freeUDPPort, jambon, startLoopbackService
 
 PROBE = Path(__file__).with_name("async_upnp_client_probe.py")
 
@@ -34,15 +31,7 @@ class AsyncUPnPClientTests(TestCase):
         if async_upnp_client is None:
             raise SkipTest("async-upnp-client is not installed (pip install '.[test]')")
         self.ssdpPort = freeUDPPort()
-        self.service = UPnPDeviceService(
-            [jambon(), binaryLight()],
-            interfaces=["127.0.0.1"],
-            ssdpPort=self.ssdpPort,
-            stateDirectory=Path(self.mktemp()),
-            reactor=reactor,
-        )
-        self.service.startService()
-        self.addCleanup(self.service.stopService)
+        self.service = startLoopbackService(self, [jambon(), binaryLight()], self.ssdpPort)
 
     async def probe(self, searchTarget: str) -> dict:
         out, err, code = await getProcessOutputAndValue(

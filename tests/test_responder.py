@@ -6,10 +6,12 @@ answers, the version rule and the amplification limits, on a L{Clock}.
 from __future__ import annotations
 
 import random
+from typing import Callable
 
 from twisted.internet.task import Clock
 from twisted.trial.unittest import SynchronousTestCase
 
+from coherence_lite.netif import Link
 from coherence_lite.ssdp.advertisement import advertisements
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
 from coherence_lite.ssdp.limits import ResponderLimits, TokenBuckets
@@ -27,16 +29,22 @@ def search(st: str, mx: int | None = 2) -> MSearch:
     return MSearch(st=st, mx=mx, host="239.255.255.250:1900", headers=Headers([]))
 
 
+def jambonCatalogue(location: Callable[[Link], str] = lambda l: "http://x/d.xml", configId: int = 1) -> Catalogue:
+    """
+    A catalogue (BOOTID 7) publishing the Jambon 3000 at C{location}.
+    """
+    catalogue = Catalogue(server="Linux/6 UPnP/1.1 coherence-lite/0.1.0", bootId=7)
+    catalogue.add(Publication(advertisements(jambon()), location, configId))
+    return catalogue
+
+
 class ResponderTests(SynchronousTestCase):
     def setUp(self) -> None:
         self.clock = Clock()
         self.clock.advance(1_000_000)
         self.sender = RecordingSender(self.clock)
         self.stats = Stats()
-        self.catalogue = Catalogue(server="Linux/6 UPnP/1.1 coherence-lite/0.1.0", bootId=7)
-        self.catalogue.add(
-            Publication(advertisements(jambon()), lambda l: f"http://{l.urlHost}:8080/d.xml", 42)
-        )
+        self.catalogue = jambonCatalogue(lambda l: f"http://{l.urlHost}:8080/d.xml", 42)
         self.responder = self.makeResponder()
 
     def makeResponder(self, limits: ResponderLimits = ResponderLimits()) -> Responder:
@@ -212,6 +220,16 @@ class SourceTableBoundTests(SynchronousTestCase):
         self.clock = Clock()
         self.clock.advance(1_000)
 
+    def jambonResponder(self, limits: ResponderLimits) -> tuple[Responder, RecordingSender, Stats]:
+        """
+        A responder for L{jambonCatalogue} with these limits, its sender and
+        its stats.
+        """
+        sender = RecordingSender(self.clock)
+        stats = Stats()
+        responder = Responder(jambonCatalogue(), sender, self.clock, random.Random(3), limits, stats)
+        return responder, sender, stats
+
     def test_tokenBucketsKeepAtMostMaxKeys(self) -> None:
         buckets = TokenBuckets(self.clock, rate=1, burst=1, maxKeys=3)
         for host in range(1000):
@@ -228,22 +246,14 @@ class SourceTableBoundTests(SynchronousTestCase):
         self.assertTrue(buckets.allow("b"))  # forgotten: a fresh bucket
 
     def test_responderBucketTableIsBoundedByMaxSources(self) -> None:
-        stats = Stats()
-        sender = RecordingSender(self.clock)
-        catalogue = Catalogue(server="Linux/6 UPnP/1.1 coherence-lite/0.1.0", bootId=7)
-        catalogue.add(Publication(advertisements(jambon()), lambda l: "http://x/d.xml", 1))
-        responder = Responder(catalogue, sender, self.clock, random.Random(3), ResponderLimits(maxSources=8), stats)
+        responder, sender, stats = self.jambonResponder(ResponderLimits(maxSources=8))
         for host in range(2, 200):
             responder.searchReceived(search("upnp:rootdevice", mx=None), (f"192.168.1.{host}", 1900), LINK, False)
         self.assertEqual(len(responder._buckets), 8)
         self.assertEqual(len(sender.sent), 198)
 
     def test_ssdpAllTableIsBoundedAndFreesExpiredEntries(self) -> None:
-        stats = Stats()
-        sender = RecordingSender(self.clock)
-        catalogue = Catalogue(server="Linux/6 UPnP/1.1 coherence-lite/0.1.0", bootId=7)
-        catalogue.add(Publication(advertisements(jambon()), lambda l: "http://x/d.xml", 1))
-        responder = Responder(catalogue, sender, self.clock, random.Random(3), ResponderLimits(maxSources=2), stats)
+        responder, _, stats = self.jambonResponder(ResponderLimits(maxSources=2))
         for host in (2, 3, 4):
             responder.searchReceived(search("ssdp:all", mx=2), (f"192.168.1.{host}", 1900), LINK, True)
         self.assertEqual(stats["searches.answered"], 2)
@@ -255,10 +265,7 @@ class SourceTableBoundTests(SynchronousTestCase):
         self.assertLessEqual(len(responder._allAnswered), 2)
 
     def test_repeatedSsdpAllAfterItsWindowIsAnsweredAgain(self) -> None:
-        stats = Stats()
-        catalogue = Catalogue(server="Linux/6 UPnP/1.1 coherence-lite/0.1.0", bootId=7)
-        catalogue.add(Publication(advertisements(jambon()), lambda l: "http://x/d.xml", 1))
-        responder = Responder(catalogue, RecordingSender(self.clock), self.clock, random.Random(3), ResponderLimits(), stats)
+        responder, _, stats = self.jambonResponder(ResponderLimits())
         for _ in range(5):
             responder.searchReceived(search("ssdp:all", mx=1), QUERIER, LINK, True)
             responder.searchReceived(search("ssdp:all", mx=1), QUERIER, LINK, True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import sys
 import time
 from pathlib import Path
@@ -23,12 +22,12 @@ from twisted.internet.task import deferLater
 from twisted.python.failure import Failure
 from twisted.trial.unittest import TestCase
 
-from coherence_lite.ssdp import SSDP_ADDR
 from coherence_lite.ssdp.advertisement import advertisements
 from coherence_lite.ssdp.message import ALIVE, BYEBYE, Notify
 from coherence_lite.tap import Options
 
-from tests.test_integration import Collector, freeUDPPort
+from tests.support import freeUDPPort
+from tests.test_integration import Collector, groupListener
 
 reactor: Any = _globalReactor
 
@@ -71,18 +70,6 @@ class ShutdownTests(TestCase):
 
     timeout = 40
 
-    def groupListener(self, port: int) -> Collector:
-        """
-        A socket in the SSDP group on loopback only; it never sends.
-        """
-        collector = Collector()
-        listening = reactor.listenMulticast(port, collector, listenMultiple=True)
-        listening.socket.setsockopt(
-            socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton(SSDP_ADDR) + socket.inet_aton("127.0.0.1")
-        )
-        self.addCleanup(listening.stopListening)
-        return collector
-
     def arguments(self, ssdpPort: int) -> list[str]:
         """
         The C{upnp-device} options of the daemon under test.
@@ -119,7 +106,7 @@ class ShutdownTests(TestCase):
     @inlineCallbacks
     def stopsWithin5SecondsSayingByebye(self, signalNumber: int) -> Any:
         ssdpPort = freeUDPPort()
-        listener = self.groupListener(ssdpPort)
+        listener = groupListener(self, ssdpPort)
         daemon = self.start(ssdpPort)
         options = Options()
         options.parseOptions(self.arguments(ssdpPort))
