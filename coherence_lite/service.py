@@ -27,7 +27,14 @@ from coherence_lite.httplimits import HTTPLimits
 from coherence_lite.layout import descriptionPath
 from coherence_lite.monitor import DEFAULT_INTERVAL as STATS_INTERVAL
 from coherence_lite.monitor import StatsMonitor
-from coherence_lite.netif import InterfaceReport, Link, reportedLinks, selectLinks, systemInterfaces
+from coherence_lite.netif import (
+    InterfaceReport,
+    Link,
+    parseAddress,
+    reportedLinks,
+    selectLinks,
+    systemInterfaces,
+)
 from coherence_lite.ssdp.advertisement import advertisements
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
 from coherence_lite.ssdp.limits import ResponderLimits
@@ -166,6 +173,9 @@ class UPnPDeviceService(MultiService):
         self.excludeInterfaces = tuple(excludeInterfaces)
         self.ipv6 = ipv6
         self.advertisedHost = advertisedHost
+        # An IPv6 literal stands in brackets in a URL.
+        literal = parseAddress(advertisedHost) if advertisedHost else None
+        self._advertisedURLHost = f"[{advertisedHost}]" if literal and literal.version == 6 else advertisedHost
         self._systemInterfaces = systemInterfaces
         self._bootIds = BootIdStore(stateDirectory, reactor)  # type: ignore[arg-type]
         self.links: list[Link] = []
@@ -211,10 +221,7 @@ class UPnPDeviceService(MultiService):
         path = descriptionPath(documents.root)
 
         def location(link: Link) -> str:
-            host = self.advertisedHost or link.urlHost
-            if self.advertisedHost and ":" in self.advertisedHost and not self.advertisedHost.startswith("["):
-                host = f"[{self.advertisedHost}]"
-            return f"http://{host}:{self.web.port}{path}"
+            return f"http://{self._advertisedURLHost or link.urlHost}:{self.web.port}{path}"
 
         return Publication(advertisements(documents.root), location, documents.configId)
 
