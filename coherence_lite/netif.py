@@ -205,13 +205,6 @@ def _linksOf(
     return tuple(links)
 
 
-def _parseAddress(text: str) -> ipaddress._BaseAddress | None:
-    try:
-        return ipaddress.ip_address(text)
-    except ValueError:
-        return None
-
-
 def selectLinks(
     interfaces: Sequence[NetworkInterface],
     requested: Sequence[str] = (),
@@ -233,7 +226,7 @@ def selectLinks(
     wanted: dict[str, ipaddress._BaseAddress | None] = {}
     unmatched = list(requested)
     for item in requested:
-        address = _parseAddress(item)
+        address = parseAddress(item)
         for interface in interfaces:
             if interface.name == item or (
                 address is not None and any(a.ip == address for a in interface.addresses)

@@ -49,6 +49,7 @@ from coherence_lite import signals as _signals
 from coherence_lite.controlpoint.fetch import FetchError, Fetcher
 from coherence_lite.controlpoint.parse import DescriptionError, parseDescription
 from coherence_lite.controlpoint.remote import ROOT_DEVICE_ST, RemoteDevice, RemoteRootDevice
+from coherence_lite.netif import parseAddress
 from coherence_lite.signals import SignalSender
 from coherence_lite.ssdp.registry import Entry, EntryRegistry
 
@@ -99,18 +100,14 @@ def _locationProblem(entry: Entry) -> str | None:
         return "malformed LOCATION"
     if host is None:
         return "LOCATION without a host"
-    try:
-        address = ipaddress.ip_address(host.split("%", 1)[0])
-    except ValueError:
+    address = parseAddress(host)
+    if address is None:
         return None  # a name: nothing to check without resolving it
     if address.is_multicast or address.is_unspecified or address == ipaddress.IPv4Address("255.255.255.255"):
         return f"LOCATION on {address}, which no device can have"
     if address.is_loopback and entry.source is not None:
-        try:
-            fromLoopback = ipaddress.ip_address(str(entry.source[0]).split("%", 1)[0]).is_loopback
-        except ValueError:
-            fromLoopback = False
-        if not fromLoopback:
+        source = parseAddress(str(entry.source[0]))
+        if source is None or not source.is_loopback:
             return f"LOCATION on loopback announced from {entry.source[0]}"
     return None
 
