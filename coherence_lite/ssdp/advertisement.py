@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from coherence_lite.device import Device, parseURN
 
-__all__ = ["ROOT_DEVICE", "ALL", "Advertisement", "advertisements", "Match", "matchSearch"]
+__all__ = ["ROOT_DEVICE", "ALL", "Advertisement", "advertisements", "Match", "matchSearch", "udnOf"]
 
 #: The NT of the root device entry and the search target for it.
 ROOT_DEVICE = "upnp:rootdevice"
@@ -64,9 +64,15 @@ class Advertisement:
         """
         The UDN of the device the entry is about.
         """
-        if self.device is not None:
-            return self.device.UDN
-        return self.usn.split("::", 1)[0]
+        return udnOf(self.usn)
+
+
+def udnOf(usn: str) -> str:
+    """
+    The device part of a USN: C{uuid:D} for C{uuid:D::upnp:rootdevice},
+    C{uuid:D::urn:...} and C{uuid:D} alike.
+    """
+    return usn.split("::", 1)[0]
 
 
 def advertisements(root: Device) -> tuple[Advertisement, ...]:

@@ -18,6 +18,7 @@ from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from twisted.logger import Logger
 
 from coherence_lite.netif import Link
+from coherence_lite.ssdp.advertisement import udnOf
 from coherence_lite.ssdp.message import BYEBYE, Headers, Notify, SearchResponse
 from coherence_lite.ssdp.service import MessageObserver
 from coherence_lite.ssdp.transport import Address
@@ -79,7 +80,7 @@ class Entry:
         """
         The device part of the USN (C{uuid:...}).
         """
-        return self.usn.split("::", 1)[0]
+        return udnOf(self.usn)
 
     def sameAnnouncement(self, other: "Entry") -> bool:
         """
