@@ -138,18 +138,14 @@ class Options(usage.Options):
             overrides["friendlyName"] = self["friendly-name"]
         if self["uuid"] is not None:
             overrides["UDN"] = self["uuid"]
-        if self["config"] is None:
-            try:
-                return defaultDevice(friendlyName=overrides.get("friendlyName"), udn=overrides.get("UDN"))
-            except DeviceError as e:
-                raise usage.UsageError(f"--{_OPTION_OF.get(e.field, e.field)}: {e.reason}") from None
         try:
-            device = loadDevice(self["config"])
+            if self["config"] is None:
+                return defaultDevice(friendlyName=overrides.get("friendlyName"), udn=overrides.get("UDN"))
+            return replace(loadDevice(self["config"]), **overrides)
         except ConfigError as e:
             raise usage.UsageError(str(e)) from None
-        try:
-            return replace(device, **overrides)
         except DeviceError as e:
+            # Only the overrides can be wrong here: the file was validated.
             raise usage.UsageError(f"--{_OPTION_OF.get(e.field, e.field)}: {e.reason}") from None
 
 
