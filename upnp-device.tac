@@ -15,9 +15,9 @@ import os
 
 from twisted.application.service import Application
 
-from coherence_lite.defaults import defaultIcons
-from coherence_lite.device import Action, Argument, Device, Service, StateVariable
-from coherence_lite.service import UPnPDeviceService
+from coherence_lite.model.defaults import defaultIcons
+from coherence_lite.model.device import Action, Argument, Device, Service, StateVariable
+from coherence_lite.host.service import UPnPDeviceService
 
 jambon = Device(
     deviceType="urn:schemas-upnp-org:device:Basic:1",

@@ -14,16 +14,16 @@ from twisted.application.service import IService
 from twisted.logger import Logger
 from twisted.python import usage
 
-from coherence_lite.config import ConfigError, loadDevice
-from coherence_lite.defaults import defaultDevice
-from coherence_lite.device import Device, DeviceError
-from coherence_lite.httplimits import HTTPLimits
+from coherence_lite.model.devicefile import ConfigError, loadDevice
+from coherence_lite.model.defaults import defaultDevice
+from coherence_lite.model.device import Device, DeviceError
+from coherence_lite.http.limits import HTTPLimits
 from coherence_lite.monitor import DEFAULT_INTERVAL as STATS_INTERVAL
-from coherence_lite.netif import selectLinks, systemInterfaces
-from coherence_lite.options import portOrZero
-from coherence_lite.service import StartupError, UPnPDeviceService
+from coherence_lite.net.interfaces import selectLinks, systemInterfaces
+from coherence_lite.cli.options import portOrZero
+from coherence_lite.host.service import StartupError, UPnPDeviceService
 from coherence_lite.ssdp.limits import ResponderLimits
-from coherence_lite.state import defaultStateDirectory
+from coherence_lite.host.bootid import defaultStateDirectory
 
 log = Logger()
 

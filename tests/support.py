@@ -15,9 +15,9 @@ from twisted.application.service import IService
 from twisted.internet import defer, reactor
 from twisted.trial.unittest import TestCase
 
-from coherence_lite.device import Action, Argument, Device, Service, StateVariable
-from coherence_lite.netif import Link
-from coherence_lite.service import UPnPDeviceService
+from coherence_lite.model.device import Action, Argument, Device, Service, StateVariable
+from coherence_lite.net.interfaces import Link
+from coherence_lite.host.service import UPnPDeviceService
 
 JAMBON_UDN = "uuid:e427ce1a-3e80-43d0-ad6f-89ec42e46363"
 

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from twisted.trial.unittest import SynchronousTestCase
 
-from coherence_lite.device import Device, Service
+from coherence_lite.model.device import Device, Service
 from coherence_lite.ssdp.advertisement import Advertisement, Match, advertisements, matchSearch
 
 ROOT = "uuid:11111111-2222-3333-4444-555555555555"

@@ -1,5 +1,5 @@
 """
-Tests for the C{coherence-lite} command (L{coherence_lite.__main__}) and
+Tests for the C{coherence-lite} command (L{coherence_lite.cli.main}) and
 its output (L{coherence_lite.controlpoint.report}): option parsing,
 formatting, a search run over a fake control point, and the acceptance
 test: C{coherence-lite search} finds a device our own daemon hosts on
@@ -26,7 +26,7 @@ from twisted.python.usage import UsageError
 from twisted.trial.unittest import SynchronousTestCase, TestCase
 
 from coherence_lite import __version__
-from coherence_lite.__main__ import Options, SearchCommand, SearchOptions, main
+from coherence_lite.cli.main import Options, SearchCommand, SearchOptions, main
 from coherence_lite.controlpoint import LOCAL, RemoteRootDevice, parseDescription
 from coherence_lite.controlpoint.report import (
     ADDED,
@@ -38,8 +38,8 @@ from coherence_lite.controlpoint.report import (
     matchesTarget,
     safeText,
 )
-from coherence_lite.description import deviceDescription
-from coherence_lite.service import StartupError
+from coherence_lite.model.description import deviceDescription
+from coherence_lite.host.service import StartupError
 
 from tests.support import binaryLight, freeUDPPort, jambon
 

@@ -1,5 +1,5 @@
 """
-Tests for L{coherence_lite.config}: TOML device files.
+Tests for L{coherence_lite.model.devicefile}: TOML device files.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings, strategies as st
 from twisted.trial.unittest import SynchronousTestCase
 
-from coherence_lite import config
-from coherence_lite.config import ConfigError, deviceFromMapping, loadDevice
-from coherence_lite.defaults import BASIC_DEVICE, defaultDevice, defaultIcons
-from coherence_lite.device import (
+from coherence_lite.model import devicefile
+from coherence_lite.model.devicefile import ConfigError, deviceFromMapping, loadDevice
+from coherence_lite.model.defaults import BASIC_DEVICE, defaultDevice, defaultIcons
+from coherence_lite.model.device import (
     Action,
     AllowedValueRange,
     Argument,
@@ -1008,13 +1008,13 @@ class DuplicateErrorTests(DeviceFileTestCase):
 
 #: Every key a device file knows, to build random documents from.
 _KEYS = sorted(
-    set(config._DEVICE_KEYS)
-    | set(config._ICON_KEYS)
-    | set(config._SERVICE_KEYS)
-    | set(config._ACTION_KEYS)
-    | set(config._ARGUMENT_KEYS)
-    | set(config._VARIABLE_KEYS)
-    | set(config._RANGE_KEYS)
+    set(devicefile._DEVICE_KEYS)
+    | set(devicefile._ICON_KEYS)
+    | set(devicefile._SERVICE_KEYS)
+    | set(devicefile._ACTION_KEYS)
+    | set(devicefile._ARGUMENT_KEYS)
+    | set(devicefile._VARIABLE_KEYS)
+    | set(devicefile._RANGE_KEYS)
 )
 _SCALARS = (
     st.none()

@@ -42,10 +42,10 @@ from coherence_lite.controlpoint import (
 from coherence_lite.controlpoint.fetch import checkURL
 from coherence_lite.controlpoint.parse import MAX_DESCRIPTION_SIZE, MAX_DEPTH
 from coherence_lite.controlpoint.search import SEARCH_SPACING
-from coherence_lite.defaults import defaultIcons
-from coherence_lite.description import computeConfigId, deviceDescription
-from coherence_lite.netif import NetworkInterface
-from coherence_lite.service import StartupError
+from coherence_lite.model.defaults import defaultIcons
+from coherence_lite.model.description import computeConfigId, deviceDescription
+from coherence_lite.net.interfaces import NetworkInterface
+from coherence_lite.host.service import StartupError
 from coherence_lite.signals import SignalSender
 from coherence_lite.ssdp.advertisement import advertisements
 from coherence_lite.ssdp.message import (

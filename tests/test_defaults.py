@@ -1,5 +1,5 @@
 """
-Tests for L{coherence_lite.defaults}: the default icons and device.
+Tests for L{coherence_lite.model.defaults}: the default icons and device.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from importlib import resources
 from twisted.trial.unittest import SynchronousTestCase
 
 from coherence_lite import __version__
-from coherence_lite.defaults import (
+from coherence_lite.model.defaults import (
     BASIC_DEVICE,
     defaultDevice,
     defaultFriendlyName,
     defaultIcons,
 )
-from coherence_lite.device import Device, DeviceError, stableUDN
+from coherence_lite.model.device import Device, DeviceError, stableUDN
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

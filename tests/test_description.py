@@ -1,6 +1,6 @@
 # -*- test-case-name: tests.test_description -*-
 """
-Tests for L{coherence_lite.description}: the device and service description
+Tests for L{coherence_lite.model.description}: the device and service description
 documents, parsed back with defusedxml.
 """
 
@@ -20,8 +20,8 @@ from hypothesis import given, settings, strategies as st
 
 from twisted.trial.unittest import SynchronousTestCase
 
-from coherence_lite import layout
-from coherence_lite.description import (
+from coherence_lite.model import layout
+from coherence_lite.model.description import (
     DEVICE_NAMESPACE,
     MAX_CONFIG_ID,
     SERVICE_NAMESPACE,
@@ -32,7 +32,7 @@ from coherence_lite.description import (
     deviceDescription,
     serviceDescription,
 )
-from coherence_lite.device import (
+from coherence_lite.model.device import (
     Action,
     AllowedValueRange,
     Argument,
@@ -617,7 +617,7 @@ class ConfigIdTests(SynchronousTestCase):
         script = (
             "import sys; sys.path.insert(0, sys.argv[1]);"
             "from tests.test_description import lamp;"
-            "from coherence_lite.description import computeConfigId;"
+            "from coherence_lite.model.description import computeConfigId;"
             "print(computeConfigId(lamp()))"
         )
         here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -1,5 +1,5 @@
 """
-Tests for L{coherence_lite.device}: the frozen, validated device model.
+Tests for L{coherence_lite.model.device}: the frozen, validated device model.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import dataclasses
 
 from twisted.trial.unittest import SynchronousTestCase
 
-from coherence_lite.device import (
+from coherence_lite.model.device import (
     Action,
     AllowedValueRange,
     Argument,

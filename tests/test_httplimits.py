@@ -1,6 +1,6 @@
 # -*- test-case-name: tests.test_httplimits -*-
 """
-Tests for L{coherence_lite.httplimits}: deterministic ones driving a channel
+Tests for L{coherence_lite.http.limits}: deterministic ones driving a channel
 over a L{StringTransport} on a L{Clock}, and real ones against the device
 site listening on 127.0.0.1 with small, per-test limits.
 """
@@ -23,11 +23,11 @@ from twisted.trial.unittest import SynchronousTestCase, TestCase
 from twisted.web.resource import Resource
 from twisted.web.server import Request
 
-from coherence_lite import layout
-from coherence_lite.description import buildDocuments
-from coherence_lite.httplimits import HTTPLimits, LimitedHTTPChannel, LimitedSite, errorPage
+from coherence_lite.model import layout
+from coherence_lite.model.description import buildDocuments
+from coherence_lite.http.limits import HTTPLimits, LimitedHTTPChannel, LimitedSite, errorPage
 from coherence_lite.stats import Stats
-from coherence_lite.web import makeSite
+from coherence_lite.host.site import makeSite
 
 from tests.support import jambon
 

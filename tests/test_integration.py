@@ -19,8 +19,8 @@ from twisted.internet.task import deferLater
 from twisted.trial.unittest import TestCase
 from twisted.web.client import Agent, readBody
 
-from coherence_lite.defaults import defaultIcons
-from coherence_lite.service import StartupError, UPnPDeviceService
+from coherence_lite.model.defaults import defaultIcons
+from coherence_lite.host.service import StartupError, UPnPDeviceService
 from coherence_lite.ssdp import SSDP_ADDR
 from coherence_lite.ssdp.message import BYEBYE, Notify, SearchResponse, formatMSearch, parse
 

@@ -1,5 +1,5 @@
 """
-Tests for L{coherence_lite.netif}: which interfaces are served, and why.
+Tests for L{coherence_lite.net.interfaces}: which interfaces are served, and why.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import ipaddress
 
 from twisted.trial.unittest import SynchronousTestCase
 
-from coherence_lite.netif import NetworkInterface, selectLinks, systemInterfaces, usedLinks
+from coherence_lite.net.interfaces import NetworkInterface, selectLinks, systemInterfaces, usedLinks
 
 
 def interface(name, index, *addresses, up=True, loopback=False, multicast=True):

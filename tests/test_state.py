@@ -1,5 +1,5 @@
 """
-Tests for L{coherence_lite.state}: BOOTID kept across restarts.
+Tests for L{coherence_lite.host.bootid}: BOOTID kept across restarts.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 from twisted.internet.task import Clock
 from twisted.trial.unittest import SynchronousTestCase
 
-from coherence_lite.state import MAX_BOOTID, BootIdStore, writeAtomically
+from coherence_lite.host.bootid import MAX_BOOTID, BootIdStore, writeAtomically
 
 
 class BootIdStoreTests(SynchronousTestCase):

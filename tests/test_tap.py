@@ -14,9 +14,9 @@ from twisted.plugin import getPlugins
 from twisted.python.usage import UsageError
 from twisted.trial.unittest import SynchronousTestCase
 
-from coherence_lite.httplimits import HTTPLimits
+from coherence_lite.http.limits import HTTPLimits
 from coherence_lite.tap import Options, makeService
-from coherence_lite.service import UPnPDeviceService
+from coherence_lite.host.service import UPnPDeviceService
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -1,5 +1,5 @@
 """
-Tests for L{coherence_lite.watcher} and for how the SSDP side follows
+Tests for L{coherence_lite.net.watcher} and for how the SSDP side follows
 interface changes: byebye for what went away, ssdp:update then alive with a
 new BOOTID for what came.
 """
@@ -12,12 +12,12 @@ import socket
 from twisted.internet.task import Clock
 from twisted.trial.unittest import SynchronousTestCase
 
-from coherence_lite.netif import InterfaceReport
+from coherence_lite.net.interfaces import InterfaceReport
 from coherence_lite.ssdp.advertisement import advertisements
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
 from coherence_lite.ssdp.message import ALIVE, BYEBYE, UPDATE, Notify, parse
 from coherence_lite.ssdp.service import SSDPService
-from coherence_lite.watcher import InterfaceWatcher
+from coherence_lite.net.watcher import InterfaceWatcher
 
 from tests.support import RecordingSender, jambon, link
 

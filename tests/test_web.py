@@ -1,6 +1,6 @@
 # -*- test-case-name: tests.test_web -*-
 """
-Tests for L{coherence_lite.web}: fast ones against the resource tree with
+Tests for L{coherence_lite.host.site}: fast ones against the resource tree with
 L{DummyRequest}, and real HTTP ones against a site listening on 127.0.0.1.
 """
 
@@ -27,12 +27,12 @@ from twisted.web.resource import getChildForRequest
 from twisted.web.server import NOT_DONE_YET, Site
 from twisted.web.test.requesthelper import DummyRequest
 
-from coherence_lite import layout
-from coherence_lite.description import SPEC_VERSION, Documents, buildDocuments
-from coherence_lite.device import Device, Icon, Service, StateVariable
+from coherence_lite.model import layout
+from coherence_lite.model.description import SPEC_VERSION, Documents, buildDocuments
+from coherence_lite.model.device import Device, Icon, Service, StateVariable
 from coherence_lite.ssdp.message import serverString
 from coherence_lite.stats import Stats
-from coherence_lite.web import (
+from coherence_lite.host.site import (
     HTML_CONTENT_TYPE,
     XML_CONTENT_TYPE,
     DeviceResource,

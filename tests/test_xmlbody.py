@@ -1,6 +1,6 @@
 # -*- test-case-name: tests.test_xmlbody -*-
 """
-Tests for L{coherence_lite.xmlbody}: bounded reads and safe XML parsing of
+Tests for L{coherence_lite.http.body}: bounded reads and safe XML parsing of
 request bodies.
 """
 
@@ -11,7 +11,7 @@ from io import BytesIO
 
 from twisted.trial.unittest import SynchronousTestCase
 
-from coherence_lite.xmlbody import MAX_XML_BODY, BodyError, parseXMLBody, readBody
+from coherence_lite.http.body import MAX_XML_BODY, BodyError, parseXMLBody, readBody
 
 SOAP = (
     b'<?xml version="1.0" encoding="utf-8"?>\n'

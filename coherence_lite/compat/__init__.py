@@ -23,7 +23,7 @@ every difference.
 from __future__ import annotations
 
 from coherence_lite import __version__
-from coherence_lite.description import SPEC_VERSION
+from coherence_lite.model.description import SPEC_VERSION
 from coherence_lite.ssdp.message import serverString
 
 __all__ = ["SERVER_ID"]

@@ -19,7 +19,7 @@ from typing import Callable
 from twisted.internet.protocol import DatagramProtocol
 from twisted.logger import Logger
 
-from coherence_lite.netif import Link
+from coherence_lite.net.interfaces import Link
 from coherence_lite.ssdp.protocol import SSDPProtocol
 from coherence_lite.ssdp.transport import Address, Arrival
 

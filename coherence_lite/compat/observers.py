@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from coherence_lite.netif import Link
+from coherence_lite.net.interfaces import Link
 from coherence_lite.signals import LOG, NEW_DEVICE, REMOVED_DEVICE, SignalSender
 from coherence_lite.ssdp.advertisement import ALL, ROOT_DEVICE
 from coherence_lite.ssdp.catalogue import Catalogue

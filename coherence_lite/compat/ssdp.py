@@ -59,7 +59,7 @@ from coherence_lite.compat.adapters import TEST_INDEX  # noqa: F401 (importable 
 from coherence_lite.compat.adapters import DatagramTap, TransportPort, testModeLink
 from coherence_lite.compat.known import KNOWN_KEYS, KnownView, Registration, knownInfos
 from coherence_lite.compat.observers import LogSignals, QuietAnswers, RegistrySignals
-from coherence_lite.netif import Link, NetworkInterface, reportedLinks, selectLinks, systemInterfaces
+from coherence_lite.net.interfaces import Link, NetworkInterface, reportedLinks, selectLinks, systemInterfaces
 from coherence_lite.signals import DATAGRAM_RECEIVED, SignalSender
 from coherence_lite.ssdp import SSDP_ADDR, SSDP_PORT
 from coherence_lite.ssdp.advertisement import Advertisement
@@ -90,7 +90,7 @@ from coherence_lite.ssdp.registry import (
 from coherence_lite.ssdp.responder import Responder
 from coherence_lite.ssdp.service import SSDPService
 from coherence_lite.ssdp.transport import Address, Arrival, SSDPPort, listenSSDP, multicastDestination
-from coherence_lite.state import BootIdStore
+from coherence_lite.host.bootid import BootIdStore
 
 __all__ = [
     "SSDP_PORT",

@@ -3,7 +3,7 @@
 L{ControlPoint}: seeing the UPnP devices on the network, as one
 L{MultiService}.
 
-It wires the parts: the links to use (L{coherence_lite.netif.selectLinks}),
+It wires the parts: the links to use (L{coherence_lite.net.interfaces.selectLinks}),
 an L{SSDPService} on the SSDP port hearing announcements, a L{Searcher}
 sending M-SEARCH from a port of its own, an L{EntryRegistry} both feed,
 and a L{DeviceTracker} that fetches and keeps the descriptions.  Hearing
@@ -36,8 +36,8 @@ from coherence_lite.controlpoint.search import (
     listenSearchPort,
 )
 from coherence_lite.controlpoint.tracker import DeviceTracker
-from coherence_lite.netif import InterfaceReport, Link, reportedLinks, selectLinks, systemInterfaces
-from coherence_lite.service import StartupError
+from coherence_lite.net.interfaces import InterfaceReport, Link, reportedLinks, selectLinks, systemInterfaces
+from coherence_lite.host.service import StartupError
 from coherence_lite.signals import SignalSender
 from coherence_lite.ssdp.catalogue import Catalogue
 from coherence_lite.ssdp.message import serverString

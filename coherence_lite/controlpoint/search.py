@@ -22,7 +22,7 @@ from twisted.internet.protocol import DatagramProtocol
 from twisted.internet.task import LoopingCall
 from twisted.logger import Logger
 
-from coherence_lite.netif import Link
+from coherence_lite.net.interfaces import Link
 from coherence_lite.ssdp.message import MSearch, Notify, SearchResponse, formatMSearch, hostHeader
 from coherence_lite.ssdp.protocol import SSDPProtocol
 from coherence_lite.ssdp.service import MessageObserver

@@ -49,7 +49,7 @@ from coherence_lite import signals as _signals
 from coherence_lite.controlpoint.fetch import FetchError, Fetcher
 from coherence_lite.controlpoint.parse import DescriptionError, parseDescription
 from coherence_lite.controlpoint.remote import ROOT_DEVICE_ST, RemoteDevice, RemoteRootDevice
-from coherence_lite.netif import parseAddress
+from coherence_lite.net.interfaces import parseAddress
 from coherence_lite.signals import SignalSender
 from coherence_lite.ssdp.registry import Entry, EntryRegistry
 

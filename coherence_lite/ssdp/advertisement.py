@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from coherence_lite.device import Device, parseURN
+from coherence_lite.model.device import Device, parseURN
 
 __all__ = ["ROOT_DEVICE", "ALL", "Advertisement", "advertisements", "Match", "matchSearch", "udnOf"]
 

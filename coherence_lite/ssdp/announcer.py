@@ -19,7 +19,7 @@ from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from twisted.logger import Logger
 
-from coherence_lite.netif import Link
+from coherence_lite.net.interfaces import Link
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
 from coherence_lite.ssdp.message import (
     formatNotifyAlive,

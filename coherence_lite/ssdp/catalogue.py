@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
-from coherence_lite.netif import Link
+from coherence_lite.net.interfaces import Link
 from coherence_lite.ssdp.advertisement import Advertisement, Match, matchSearch
 
 

@@ -17,7 +17,7 @@ from typing import Iterator, Protocol
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from twisted.logger import Logger
 
-from coherence_lite.netif import Link
+from coherence_lite.net.interfaces import Link
 from coherence_lite.ssdp.advertisement import udnOf
 from coherence_lite.ssdp.message import BYEBYE, Headers, Notify, SearchResponse
 from coherence_lite.ssdp.service import MessageObserver

@@ -23,7 +23,7 @@ from twisted.internet.interfaces import IReactorMulticast
 from twisted.internet.protocol import DatagramProtocol
 from twisted.logger import Logger
 
-from coherence_lite.netif import Link, parseAddress
+from coherence_lite.net.interfaces import Link, parseAddress
 from coherence_lite.ssdp import SSDP_ADDR, SSDP_ADDR_V6_LINK, SSDP_ADDR_V6_SITE
 from coherence_lite.ssdp.message import MAX_DATAGRAM
 

@@ -17,7 +17,7 @@ from twisted.internet.interfaces import IReactorTime
 from twisted.internet.task import LoopingCall
 from twisted.logger import Logger
 
-from coherence_lite.netif import InterfaceReport, Link, usedLinks
+from coherence_lite.net.interfaces import InterfaceReport, Link, usedLinks
 
 log = Logger()
 

@@ -20,7 +20,7 @@ against any description URL, for root and embedded devices alike.
 
 from __future__ import annotations
 
-from coherence_lite.device import Device, Icon, Service
+from coherence_lite.model.device import Device, Icon, Service
 
 DESCRIPTION = "description.xml"
 SCPD = "scpd.xml"

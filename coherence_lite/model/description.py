@@ -4,7 +4,7 @@ Device and service description documents (UDA 1.1 §2), rendered as bytes.
 
 Everything here is pure: a frozen L{Device} tree goes in, UTF-8 XML comes
 out, with no I/O and no reactor.  The URLs the documents name come from
-L{coherence_lite.layout}, so the web resource tree serving them agrees with
+L{coherence_lite.model.layout}, so the web resource tree serving them agrees with
 them by construction.
 
 The documents are rendered once per configuration by L{buildDocuments};
@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
 
-from coherence_lite import layout
-from coherence_lite.device import Device, DeviceError, Service, StateVariable
+from coherence_lite.model import layout
+from coherence_lite.model.device import Device, DeviceError, Service, StateVariable
 
 __all__ = [
     "SPEC_VERSION",
@@ -246,7 +246,7 @@ def deviceDescription(root: Device, configId: int, *, specMinor: int = SPEC_VERS
     """
     Render the device description document of a root device.
 
-    All URLs in it are absolute paths from L{coherence_lite.layout}; there
+    All URLs in it are absolute paths from L{coherence_lite.model.layout}; there
     is no C{URLBase}, so they resolve against the description's own URL.
 
     @param root: the root device; its embedded devices are described too.

@@ -21,13 +21,13 @@ from twisted.logger import Logger
 from twisted.web.server import Site
 
 from coherence_lite import __version__
-from coherence_lite.description import SPEC_VERSION, Documents, buildDocuments
-from coherence_lite.device import Device
-from coherence_lite.httplimits import HTTPLimits
-from coherence_lite.layout import descriptionPath
+from coherence_lite.model.description import SPEC_VERSION, Documents, buildDocuments
+from coherence_lite.model.device import Device
+from coherence_lite.http.limits import HTTPLimits
+from coherence_lite.model.layout import descriptionPath
 from coherence_lite.monitor import DEFAULT_INTERVAL as STATS_INTERVAL
 from coherence_lite.monitor import StatsMonitor
-from coherence_lite.netif import (
+from coherence_lite.net.interfaces import (
     InterfaceReport,
     Link,
     parseAddress,
@@ -40,10 +40,10 @@ from coherence_lite.ssdp.catalogue import Catalogue, Publication
 from coherence_lite.ssdp.limits import ResponderLimits
 from coherence_lite.ssdp.message import serverString
 from coherence_lite.ssdp.service import SSDPService
-from coherence_lite.state import BootIdStore
+from coherence_lite.host.bootid import BootIdStore
 from coherence_lite.stats import Stats
-from coherence_lite.watcher import DEFAULT_INTERVAL, InterfaceWatcher
-from coherence_lite.web import makeSite
+from coherence_lite.net.watcher import DEFAULT_INTERVAL, InterfaceWatcher
+from coherence_lite.host.site import makeSite
 
 log = Logger()
 
@@ -117,7 +117,7 @@ class UPnPDeviceService(MultiService):
 
     @param devices: the root devices.
     @param interfaces: interface names or addresses to serve; empty for every
-        suitable one (see L{coherence_lite.netif.selectLinks}).
+        suitable one (see L{coherence_lite.net.interfaces.selectLinks}).
     @param excludeInterfaces: names or glob patterns never to serve.
     @param ipv6: serve IPv6 too where an interface has an address for it.
     @param ipv6SiteLocal: on IPv6, also join and announce to the site-local

@@ -4,7 +4,7 @@ Device files: a UPnP device tree described in TOML.
 
 A device file describes one root device: its identity, icons, services and
 embedded devices.  L{loadDevice} reads one into a validated
-L{coherence_lite.device.Device}; anything wrong in it is a L{ConfigError}
+L{coherence_lite.model.device.Device}; anything wrong in it is a L{ConfigError}
 naming the file, the key and the reason.
 
 The format
@@ -156,8 +156,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from coherence_lite.defaults import defaultIcons
-from coherence_lite.device import (
+from coherence_lite.model.defaults import defaultIcons
+from coherence_lite.model.device import (
     Action,
     AllowedValueRange,
     Argument,

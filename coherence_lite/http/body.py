@@ -4,7 +4,7 @@ Reading XML request bodies (SOAP control requests, GENA event messages)
 from a hostile network: a bounded number of bytes, parsed with defusedxml so
 that no DTD, entity declaration or external reference is processed.
 
-The channel of L{coherence_lite.httplimits} already refuses bodies above
+The channel of L{coherence_lite.http.limits} already refuses bodies above
 its C{maxBodySize}; L{parseXMLBody} takes its own, usually smaller, limit
 for the endpoint at hand.  Errors are L{BodyError} values carrying the HTTP
 status to answer with.

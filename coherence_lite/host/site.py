@@ -4,7 +4,7 @@ The HTTP side of a device host: a twisted.web resource tree serving the
 description documents, SCPDs, icons and presentation pages of one or more
 root devices.
 
-Paths come from L{coherence_lite.layout}.  Every response body is built
+Paths come from L{coherence_lite.model.layout}.  Every response body is built
 once, when the tree is built from L{Documents}; requests only look bytes
 up.  When a device's configuration changes, build a new tree and swap it
 in with C{site.resource = makeRootResource(...)}.
@@ -17,7 +17,7 @@ the layout does not spell.
 
 Presentation pages end with the host's counters (a L{Stats}), the only
 part rendered per request.  The site enforces L{HTTPLimits} (sizes,
-timeouts, connection caps), see L{coherence_lite.httplimits}.
+timeouts, connection caps), see L{coherence_lite.http.limits}.
 """
 
 from __future__ import annotations
@@ -30,10 +30,11 @@ from twisted.internet.interfaces import IReactorTime
 from twisted.web.resource import IResource, Resource
 from twisted.web.server import Request
 
-from coherence_lite import __version__, layout
-from coherence_lite.description import SPEC_VERSION, Documents
-from coherence_lite.device import Device
-from coherence_lite.httplimits import HTTPLimits, LimitedSite
+from coherence_lite import __version__
+from coherence_lite.model import layout
+from coherence_lite.model.description import SPEC_VERSION, Documents
+from coherence_lite.model.device import Device
+from coherence_lite.http.limits import HTTPLimits, LimitedSite
 from coherence_lite.ssdp.message import serverString
 from coherence_lite.stats import Stats
 

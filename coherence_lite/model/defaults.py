@@ -17,7 +17,7 @@ import socket
 from importlib import resources
 
 from coherence_lite import PRODUCT, __version__
-from coherence_lite.device import Device, Icon, stableUDN
+from coherence_lite.model.device import Device, Icon, stableUDN
 
 __all__ = ["BASIC_DEVICE", "defaultIcons", "defaultFriendlyName", "defaultDevice"]
 
@@ -86,7 +86,7 @@ def defaultDevice(
     @param hostname: the host name used for the name and the UDN; L{None}
         for L{socket.gethostname}.
     @return: a valid L{Device} with no services and L{defaultIcons}.
-    @raise coherence_lite.device.DeviceError: when C{friendlyName} or
+    @raise coherence_lite.model.device.DeviceError: when C{friendlyName} or
         C{udn} is not acceptable to UPnP.
     """
     if hostname is None:
