@@ -9,4 +9,3 @@ L{coherence_lite.host.service.UPnPDeviceService} yourself (see C{upnp-device.tac
 
 __version__ = "0.1.0"
 
-PRODUCT = "coherence-lite"

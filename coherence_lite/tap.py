@@ -21,7 +21,8 @@ from coherence_lite.http.limits import HTTPLimits
 from coherence_lite.monitor import DEFAULT_INTERVAL as STATS_INTERVAL
 from coherence_lite.net.interfaces import selectLinks, systemInterfaces
 from coherence_lite.cli.options import portOrZero
-from coherence_lite.host.service import StartupError, UPnPDeviceService
+from coherence_lite.errors import StartupError
+from coherence_lite.host.service import UPnPDeviceService
 from coherence_lite.ssdp.limits import ResponderLimits
 from coherence_lite.host.bootid import defaultStateDirectory
 

@@ -39,7 +39,7 @@ from coherence_lite.controlpoint.report import (
     safeText,
 )
 from coherence_lite.model.description import deviceDescription
-from coherence_lite.host.service import StartupError
+from coherence_lite.errors import StartupError
 
 from tests.support import binaryLight, freeUDPPort, jambon
 

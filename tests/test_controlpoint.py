@@ -45,7 +45,7 @@ from coherence_lite.controlpoint.search import SEARCH_SPACING
 from coherence_lite.model.defaults import defaultIcons
 from coherence_lite.model.description import computeConfigId, deviceDescription
 from coherence_lite.net.interfaces import NetworkInterface
-from coherence_lite.host.service import StartupError
+from coherence_lite.errors import StartupError
 from coherence_lite.signals import SignalSender
 from coherence_lite.ssdp.advertisement import advertisements
 from coherence_lite.ssdp.message import (

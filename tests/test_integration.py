@@ -20,7 +20,8 @@ from twisted.trial.unittest import TestCase
 from twisted.web.client import Agent, readBody
 
 from coherence_lite.model.defaults import defaultIcons
-from coherence_lite.host.service import StartupError, UPnPDeviceService
+from coherence_lite.errors import StartupError
+from coherence_lite.host.service import UPnPDeviceService
 from coherence_lite.ssdp import SSDP_ADDR
 from coherence_lite.ssdp.message import BYEBYE, Notify, SearchResponse, formatMSearch, parse
 

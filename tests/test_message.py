@@ -35,7 +35,6 @@ from coherence_lite.ssdp.message import (
     isSearchTarget,
     parse,
     parseMaxAge,
-    serverString,
 )
 
 UDN = "uuid:e427ce1a-3e80-43d0-ad6f-89ec42e46363"
@@ -672,26 +671,6 @@ class FormatTests(SynchronousTestCase):
         self.assertRaises(ValueError, hostHeader, "239.255.255.250", 0)
         self.assertRaises(ValueError, hostHeader, "239.255.255.250", 70000)
         self.assertRaises(ValueError, hostHeader, "a\r\nb", 1900)
-
-    def test_serverString(self) -> None:
-        self.assertEqual(
-            serverString("0.1.0", system="Linux", release="6.1.0-13-amd64"),
-            "Linux/6.1.0-13-amd64 UPnP/1.1 coherence-lite/0.1.0",
-        )
-        self.assertEqual(
-            serverString("0.1.0", "2.0", system="Windows NT", release="10 (Pro)"),
-            "Windows-NT/10-Pro UPnP/2.0 coherence-lite/0.1.0",
-        )
-        self.assertEqual(serverString("1", system="", release=""), "unknown/unknown UPnP/1.1 coherence-lite/1")
-        self.assertRaises(ValueError, serverString, "0.1.0", "1.1\r\nX: y")
-
-    def test_serverStringFromThisPlatformIsThreeTokens(self) -> None:
-        value = serverString("0.1.0")
-        tokens = value.split(" ")
-        self.assertEqual(len(tokens), 3)
-        for token in tokens:
-            self.assertEqual(token.count("/"), 1, value)
-        self.assertEqual(tokens[1:], ["UPnP/1.1", "coherence-lite/0.1.0"])
 
 
 # Hypothesis strategies.

@@ -30,7 +30,7 @@ from twisted.web.test.requesthelper import DummyRequest
 from coherence_lite.model import layout
 from coherence_lite.model.description import SPEC_VERSION, Documents, buildDocuments
 from coherence_lite.model.device import Device, Icon, Service, StateVariable
-from coherence_lite.ssdp.message import serverString
+from coherence_lite.identity import serverString
 from coherence_lite.stats import Stats
 from coherence_lite.host.site import (
     HTML_CONTENT_TYPE,

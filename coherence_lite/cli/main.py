@@ -45,7 +45,7 @@ from coherence_lite.controlpoint.report import (
 from coherence_lite.controlpoint.search import SEARCH_INTERVAL, SEARCH_MX, SEARCH_TARGET
 from coherence_lite.controlpoint.tracker import DeviceObserver
 from coherence_lite.cli.options import port
-from coherence_lite.host.service import StartupError
+from coherence_lite.errors import StartupError
 from coherence_lite.ssdp.message import isSearchTarget
 
 __all__ = ["Options", "SearchOptions", "SearchCommand", "main"]

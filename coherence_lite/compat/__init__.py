@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from coherence_lite import __version__
 from coherence_lite.model.description import SPEC_VERSION
-from coherence_lite.ssdp.message import serverString
+from coherence_lite.identity import serverString
 
 __all__ = ["SERVER_ID"]
 

@@ -37,10 +37,10 @@ from coherence_lite.controlpoint.search import (
 )
 from coherence_lite.controlpoint.tracker import DeviceTracker
 from coherence_lite.net.interfaces import InterfaceReport, Link, reportedLinks, selectLinks, systemInterfaces
-from coherence_lite.host.service import StartupError
+from coherence_lite.errors import StartupError
 from coherence_lite.signals import SignalSender
 from coherence_lite.ssdp.catalogue import Catalogue
-from coherence_lite.ssdp.message import serverString
+from coherence_lite.identity import serverString
 from coherence_lite.ssdp.registry import EntryRegistry
 from coherence_lite.ssdp.service import ListenFunction as SSDPListenFunction
 from coherence_lite.ssdp.service import SSDPService

@@ -38,21 +38,15 @@ from coherence_lite.net.interfaces import (
 from coherence_lite.ssdp.advertisement import advertisements
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
 from coherence_lite.ssdp.limits import ResponderLimits
-from coherence_lite.ssdp.message import serverString
+from coherence_lite.identity import serverString
 from coherence_lite.ssdp.service import SSDPService
 from coherence_lite.host.bootid import BootIdStore
 from coherence_lite.stats import Stats
 from coherence_lite.net.watcher import DEFAULT_INTERVAL, InterfaceWatcher
 from coherence_lite.host.site import makeSite
+from coherence_lite.errors import StartupError
 
 log = Logger()
-
-
-class StartupError(Exception):
-    """
-    The host cannot start (a port is taken, no interface is usable); the
-    message says why in one line.
-    """
 
 
 class WebServerService(Service):

@@ -35,7 +35,7 @@ from coherence_lite.model import layout
 from coherence_lite.model.description import SPEC_VERSION, Documents
 from coherence_lite.model.device import Device
 from coherence_lite.http.limits import HTTPLimits, LimitedSite
-from coherence_lite.ssdp.message import serverString
+from coherence_lite.identity import serverString
 from coherence_lite.stats import Stats
 
 __all__ = [

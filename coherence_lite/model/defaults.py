@@ -16,7 +16,8 @@ import functools
 import socket
 from importlib import resources
 
-from coherence_lite import PRODUCT, __version__
+from coherence_lite import __version__
+from coherence_lite.identity import PRODUCT
 from coherence_lite.model.device import Device, Icon, stableUDN
 
 __all__ = ["BASIC_DEVICE", "defaultIcons", "defaultFriendlyName", "defaultDevice"]

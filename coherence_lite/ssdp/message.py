@@ -45,7 +45,6 @@ where a value is interpreted:
 
 from __future__ import annotations
 
-import platform
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -75,7 +74,6 @@ __all__ = [
     "formatMSearch",
     "httpDate",
     "hostHeader",
-    "serverString",
     "ALIVE",
     "BYEBYE",
     "UPDATE",
@@ -634,7 +632,7 @@ def formatNotifyAlive(
 
     @param host: the HOST value, see L{hostHeader}.
     @param maxAge: seconds the announcement is valid (CACHE-CONTROL).
-    @param server: the SERVER value, see L{serverString}.
+    @param server: the SERVER value, see L{coherence_lite.identity.serverString}.
     @param searchPort: SEARCHPORT.UPNP.ORG, only when not answering on 1900.
     @return: the datagram.
     @raise ValueError: a value cannot be sent as it is.
@@ -810,40 +808,3 @@ def hostHeader(address: str, port: int) -> str:
         bare = address.strip("[]").split("%", 1)[0]
         return f"[{bare.upper()}]:{port}"
     return f"{address}:{port}"
-
-
-_NOT_TOKEN = re.compile(r"[^A-Za-z0-9.+_\-]+")
-
-
-def _productToken(text: str) -> str:
-    """
-    Squeeze C{text} into a product token: letters, digits, C{.+_-}.
-    """
-    return _NOT_TOKEN.sub("-", text).strip("-") or "unknown"
-
-
-def serverString(
-    productVersion: str,
-    upnpVersion: str = "1.1",
-    system: str | None = None,
-    release: str | None = None,
-) -> str:
-    """
-    The SERVER (and USER-AGENT) value UDA asks for:
-    C{<OS>/<release> UPnP/1.1 coherence-lite/<version>}.
-
-    @param productVersion: coherence-lite's version.
-    @param upnpVersion: the UDA version, agreeing with the description's
-        specVersion.
-    @param system: the OS name; defaults to C{platform.system()}.
-    @param release: the OS release; defaults to C{platform.release()}.
-    @raise ValueError: C{upnpVersion} is not C{major.minor}.
-    """
-    if not isinstance(upnpVersion, str) or not re.fullmatch(r"[0-9]\.[0-9]", upnpVersion):
-        raise ValueError(f"upnpVersion must look like '1.1', not {upnpVersion!r}")
-    system = platform.system() if system is None else system
-    release = platform.release() if release is None else release
-    return (
-        f"{_productToken(system)}/{_productToken(release)} UPnP/{upnpVersion} "
-        f"coherence-lite/{_productToken(productVersion)}"
-    )
