@@ -12,8 +12,9 @@ from pathlib import Path
 
 from twisted.internet import defer, reactor
 from twisted.internet.utils import getProcessOutputAndValue
-from twisted.trial.unittest import SkipTest, TestCase
+from twisted.trial.unittest import TestCase
 
+from tests.prerequisites import missing
 from tests.support import binaryLight, freeUDPPort, jambon, startLoopbackService
 
 PROBE = Path(__file__).with_name("async_upnp_client_probe.py")
@@ -29,7 +30,7 @@ class AsyncUPnPClientTests(TestCase):
 
     def setUp(self) -> None:
         if async_upnp_client is None:
-            raise SkipTest("async-upnp-client is not installed (pip install '.[test]')")
+            missing("async-upnp-client is not installed (pip install '.[test]')")
         self.ssdpPort = freeUDPPort()
         self.service = startLoopbackService(self, [jambon(), binaryLight()], self.ssdpPort)
 

@@ -25,9 +25,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from twisted.logger import Logger
-from twisted.trial.unittest import SkipTest, SynchronousTestCase
+from twisted.trial.unittest import SynchronousTestCase
 
 from tests.netns import ROOT, Topology, readJSON, unavailable
+from tests.prerequisites import missing
 
 log = Logger()
 REASON = unavailable()
@@ -37,7 +38,7 @@ POLL = "1"
 class NamespaceTestCase(SynchronousTestCase):
     def setUp(self) -> None:
         if REASON is not None:
-            raise SkipTest(REASON)
+            missing(REASON)
         self.topology = Topology.build()
         self.addCleanup(self.topology.destroy)
         self.c1, self.c2 = self.topology.clients
@@ -150,7 +151,7 @@ class ForeignControlPointTests(NamespaceTestCase):
         try:
             import async_upnp_client  # noqa: F401
         except ImportError:
-            raise SkipTest("async-upnp-client is not installed (pip install '.[test]')")
+            missing("async-upnp-client is not installed (pip install '.[test]')")
         self.startDaemon()
         probe = Path(__file__).with_name("async_upnp_client_probe.py")
         result = self.topology.execIn(
@@ -165,7 +166,7 @@ class ForeignControlPointTests(NamespaceTestCase):
     def test_gupnpFindsTheDeviceAndReadsItsDescription(self) -> None:
         python = GUPNP_PYTHON
         if python is None:
-            raise SkipTest("GUPnP 1.6 with PyGObject is not installed (Debian: python3-gi gir1.2-gupnp-1.6)")
+            missing("GUPnP 1.6 with PyGObject is not installed (Debian: python3-gi gir1.2-gupnp-1.6)")
         self.startDaemon()
         probe = Path(__file__).with_name("gupnp_probe.py")
         result = self.topology.execIn(self.c1.namespace, python, str(probe), self.c1.interface, "4")

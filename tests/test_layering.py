@@ -1,0 +1,197 @@
+"""
+The package's layering rules (../shared/DESIGN.md), checked mechanically:
+
+  - pure modules (everything under C{model/}, every C{message.py}, the SSDP
+    parser and formatter, the advertisement set, the remote-description
+    parser) load no reactor, no twisted.web, no louie and no socket module,
+    even through a package C{__init__};
+  - C{tap.py} imports the host package only, and the plugin only C{tap};
+  - louie is imported by C{signals.py} alone, and the core packages never
+    send signals: only C{compat} (the edge) imports C{coherence_lite.signals}.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from twisted.trial.unittest import SynchronousTestCase
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "coherence_lite"
+
+#: Modules that are pure besides everything under model/ and every message.py.
+EXTRA_PURE = (
+    "coherence_lite.identity",
+    "coherence_lite.ssdp.parse",
+    "coherence_lite.ssdp.format",
+    "coherence_lite.ssdp.advertisement",
+    "coherence_lite.controlpoint.parse",
+    "coherence_lite.controlpoint.remote",
+)
+
+#: What a pure module must never load: the reactor, twisted.web, louie and
+#: socket code (the stdlib's and ours).
+FORBIDDEN = ("twisted.internet", "twisted.web", "louie", "socket", "_socket", "coherence_lite.ssdp.transport")
+
+#: The packages whose objects call each other directly and never send a
+#: louie signal (signals are sent at the edge: compat).
+CORE = ("model", "ssdp", "http", "host", "net", "controlpoint", "control", "eventing", "backend")
+
+
+def moduleName(path: Path) -> str:
+    """
+    The dotted name of a module file below the project root.
+    """
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def pureModules() -> list[str]:
+    """
+    Every module the layering rules call pure that exists today.
+    """
+    found = {moduleName(path) for path in (PACKAGE / "model").rglob("*.py")}
+    found |= {moduleName(path) for path in PACKAGE.rglob("message.py")}
+    found |= {name for name in EXTRA_PURE if (ROOT / (name.replace(".", "/") + ".py")).exists()}
+    return sorted(found)
+
+
+def forbiddenLoadedBy(module: str) -> list[str]:
+    """
+    Import C{module} alone in a fresh interpreter and list the forbidden
+    modules that got loaded.
+    """
+    script = (
+        "import importlib, json, sys\n"
+        f"importlib.import_module({module!r})\n"
+        f"forbidden = {FORBIDDEN!r}\n"
+        "print(json.dumps(sorted(n for n in sys.modules "
+        "if any(n == f or n.startswith(f + '.') for f in forbidden))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"importing {module} failed:\n{result.stderr}")
+    loaded: list[str] = json.loads(result.stdout)
+    return loaded
+
+
+def importsOf(path: Path) -> set[str]:
+    """
+    The modules a source file imports (absolute names; C{from X import Y}
+    gives both C{X} and C{X.Y}, since Y may be a module).
+    """
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def ours(names: set[str]) -> set[str]:
+    """
+    The names of C{names} that are coherence-lite modules.
+    """
+    return {name for name in names if name == "coherence_lite" or name.startswith("coherence_lite.")}
+
+
+class PureModuleTests(SynchronousTestCase):
+    """
+    Pure modules stay pure.
+    """
+
+    def test_thereArePureModulesToCheck(self) -> None:
+        """
+        The rule covers the model, the SSDP wire format and every
+        C{message.py}: the list is not empty by a path mistake.
+        """
+        modules = pureModules()
+        self.assertIn("coherence_lite.model.device", modules)
+        self.assertIn("coherence_lite.ssdp.message", modules)
+        self.assertGreaterEqual(len(modules), 8)
+
+    def test_pureModulesLoadNoReactorWebLouieOrSockets(self) -> None:
+        """
+        Each pure module, imported alone in a fresh interpreter, loads
+        nothing from twisted.internet, twisted.web, louie, socket or the
+        SSDP transport.
+        """
+        leaks = {module: loaded for module in pureModules() if (loaded := forbiddenLoadedBy(module))}
+        self.assertEqual(leaks, {})
+
+    def test_theCheckSeesALeak(self) -> None:
+        """
+        The check is not blind: the SSDP transport, which is socket code,
+        is reported as loading C{socket}.
+        """
+        self.assertIn("socket", forbiddenLoadedBy("coherence_lite.ssdp.transport"))
+
+
+class WiringTests(SynchronousTestCase):
+    """
+    The twistd plugin and C{tap.py} only wire.
+    """
+
+    def test_tapImportsTheHostPackageOnly(self) -> None:
+        """
+        C{tap.py} takes everything it builds from C{coherence_lite.host}.
+        """
+        imported = ours(importsOf(PACKAGE / "tap.py"))
+        outside = {name for name in imported if not name.startswith("coherence_lite.host")}
+        self.assertEqual(outside, set())
+        self.assertTrue(imported)
+
+    def test_pluginImportsTapOnly(self) -> None:
+        """
+        The plugin file points twistd at C{coherence_lite.tap} and imports
+        nothing else of ours.
+        """
+        plugin = ROOT / "twisted" / "plugins" / "coherence_lite_upnp.py"
+        self.assertEqual(ours(importsOf(plugin)), set())
+        self.assertIn('"coherence_lite.tap"', plugin.read_text(encoding="utf-8"))
+
+
+class SignalTests(SynchronousTestCase):
+    """
+    Louie signals are the edge's business.
+    """
+
+    def sources(self) -> list[Path]:
+        """
+        Every module of the package.
+        """
+        return sorted(PACKAGE.rglob("*.py"))
+
+    def test_onlySignalsImportsLouie(self) -> None:
+        """
+        C{coherence_lite/signals.py} is the one module that imports louie.
+        """
+        importers = [
+            path.relative_to(ROOT).as_posix()
+            for path in self.sources()
+            if any(name == "louie" or name.startswith("louie.") for name in importsOf(path))
+        ]
+        self.assertEqual(importers, ["coherence_lite/signals.py"])
+
+    def test_coreNeverSendsSignals(self) -> None:
+        """
+        No module of the core packages imports C{coherence_lite.signals}:
+        core objects tell observers, and compat turns that into signals.
+        """
+        senders = [
+            path.relative_to(ROOT).as_posix()
+            for path in self.sources()
+            if path.relative_to(PACKAGE).parts[0] in CORE
+            and any(name.startswith("coherence_lite.signals") for name in importsOf(path))
+        ]
+        self.assertEqual(senders, [])
