@@ -26,6 +26,11 @@ except ImportError:
 
 
 class AsyncUPnPClientTests(TestCase):
+    """
+    async-upnp-client, Home Assistant's UPnP library, against two devices
+    hosted on loopback.
+    """
+
     timeout = 60
 
     def setUp(self) -> None:
@@ -43,6 +48,10 @@ class AsyncUPnPClientTests(TestCase):
 
     @defer.inlineCallbacks
     def test_findsBothRootDevicesAndReadsTheirDescriptions(self):
+        """
+        A root-device search finds both devices and async-upnp-client builds
+        each from its description (actions, embedded device).
+        """
         result = yield defer.ensureDeferred(self.probe("upnp:rootdevice"))
         self.assertEqual(
             sorted(r["USN"] for r in result["responses"]),
@@ -63,6 +72,9 @@ class AsyncUPnPClientTests(TestCase):
 
     @defer.inlineCallbacks
     def test_serviceSearchReturnsEachDeviceOfferingIt(self):
+        """
+        A service-type search returns each device that offers the service.
+        """
         result = yield defer.ensureDeferred(self.probe("urn:schemas-upnp-org:service:SwitchPower:1"))
         self.assertEqual(
             sorted(r["USN"].split("::")[0] for r in result["responses"]),

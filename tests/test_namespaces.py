@@ -36,6 +36,11 @@ POLL = "1"
 
 
 class NamespaceTestCase(SynchronousTestCase):
+    """
+    A fresh device namespace and two client namespaces per test, deleted
+    after it; the daemon runs the Jambon 3000 as a user runs it.
+    """
+
     def setUp(self) -> None:
         if REASON is not None:
             missing(REASON)
@@ -54,7 +59,15 @@ class NamespaceTestCase(SynchronousTestCase):
 
 
 class TwoSubnetTests(NamespaceTestCase):
+    """
+    One daemon serving two links on two subnets.
+    """
+
     def test_eachClientGetsALocationOnItsOwnSubnetThatItCanFetch(self) -> None:
+        """
+        Each client is answered from, and given a LOCATION on, the device
+        address of its own subnet, and that LOCATION fetches.
+        """
         self.startDaemon()
         for client in (self.c1, self.c2):
             [response] = self.search(client)
@@ -67,6 +80,10 @@ class TwoSubnetTests(NamespaceTestCase):
             self.assertEqual(fetched["friendlyName"], "Jambon 3000")
 
     def test_notifiesGoOutOnBothLinksWithEachLinksLocation(self) -> None:
+        """
+        Alive NOTIFYs go out on both links, each from and with a LOCATION on
+        that link's own address.
+        """
         listeners = [self.topology.startProbe(client, "listen", client.interface, "--wait", "4") for client in (self.c1, self.c2)]
         self.startDaemon()
         for client, listener in zip((self.c1, self.c2), listeners):
@@ -78,6 +95,10 @@ class TwoSubnetTests(NamespaceTestCase):
             self.assertEqual({n["_from"] for n in alive}, {client.deviceAddress})
 
     def test_offLinkSourceGetsNoAnswerWhileOnLinkDoes(self) -> None:
+        """
+        A search from an address off the receiving link gets no answer (no
+        reflection), while one from the link does.
+        """
         self.startDaemon()
         self.topology.execIn(self.c1.namespace, "ip", "addr", "add", "10.99.0.2/24", "dev", self.c1.interface)
         offLink = self.search(self.c1, "ssdp:all", "--source", "10.99.0.2")
@@ -89,7 +110,15 @@ class TwoSubnetTests(NamespaceTestCase):
 
 
 class IPv6Tests(NamespaceTestCase):
+    """
+    Discovery and description over IPv6 link-local and site-local groups.
+    """
+
     def test_searchOnFF02CIsAnsweredAndTheLocationFetchesOverIPv6(self) -> None:
+        """
+        An M-SEARCH to [FF02::C]:1900 is answered with an IPv6 LOCATION that
+        fetches over IPv6.
+        """
         self.startDaemon()
         [response] = self.search(self.c1, "upnp:rootdevice", "--v6", self.c1.interface)
         location = response["LOCATION"]
@@ -100,13 +129,25 @@ class IPv6Tests(NamespaceTestCase):
         self.assertEqual(fetched["friendlyName"], "Jambon 3000")
 
     def test_siteLocalGroupIsServedWhenConfigured(self) -> None:
+        """
+        With C{--ipv6-site-local}, a search on FF05::C is answered too.
+        """
         self.startDaemon("--ipv6-site-local")
         [response] = self.search(self.c2, "upnp:rootdevice", "--v6", self.c2.interface, "--group6", "ff05::c")
         self.assertEqual(urlsplit(response["LOCATION"]).hostname, self.c2.deviceAddress6)
 
 
 class AddressChangeTests(NamespaceTestCase):
+    """
+    Addresses and interfaces that change while the daemon runs.
+    """
+
     def test_replacedAddressIsWithdrawnAndAnnouncedWithANewBootId(self) -> None:
+        """
+        When a link's address is replaced, the client sees byebye first, then
+        alive with the new LOCATION and BOOTID+1, and later searches use the
+        new address.
+        """
         daemon = self.startDaemon()
         [before] = self.search(self.c1)
         listener = self.topology.startProbe(self.c1, "listen", self.c1.interface, "--wait", "5")
@@ -136,6 +177,9 @@ class AddressChangeTests(NamespaceTestCase):
         daemon.waitFor("10.81.1.11 added")
 
     def test_interfaceAppearingLaterIsServedWithoutRestart(self) -> None:
+        """
+        An interface that comes up after start is served without a restart.
+        """
         self.topology.execIn(self.topology.device, "ip", "link", "set", self.c2.deviceInterface, "down")
         daemon = self.startDaemon()
         self.assertEqual(self.search(self.c2), [])
@@ -147,7 +191,15 @@ class AddressChangeTests(NamespaceTestCase):
 
 
 class ForeignControlPointTests(NamespaceTestCase):
+    """
+    Control points written by others find the daemon across a veth link.
+    """
+
     def test_asyncUPnPClientFindsTheDeviceAcrossTheLink(self) -> None:
+        """
+        async-upnp-client, in a client namespace, finds the Jambon 3000 with a
+        LOCATION on its own link.
+        """
         try:
             import async_upnp_client  # noqa: F401
         except ImportError:
@@ -164,6 +216,10 @@ class ForeignControlPointTests(NamespaceTestCase):
         self.assertTrue(re.match(r"^uuid:e427ce1a-", device["udn"]))
 
     def test_gupnpFindsTheDeviceAndReadsItsDescription(self) -> None:
+        """
+        GUPnP (GNOME's control point) finds the device and reads its UDN,
+        friendly name and UTF-8 manufacturer from the description.
+        """
         python = GUPNP_PYTHON
         if python is None:
             missing("GUPnP 1.6 with PyGObject is not installed (Debian: python3-gi gir1.2-gupnp-1.6)")
