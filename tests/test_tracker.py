@@ -1,0 +1,406 @@
+"""
+Tests for L{coherence_lite.controlpoint.tracker}: L{DeviceTracker} over a
+real registry, with a fake fetcher and a L{Clock}.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import louie
+from twisted.internet.defer import Deferred
+from twisted.internet.task import Clock
+from twisted.internet.testing import EventLoggingObserver
+from twisted.logger import LogLevel, globalLogPublisher
+from twisted.trial.unittest import SynchronousTestCase
+
+from coherence_lite import signals
+from coherence_lite.controlpoint.fetch import FetchError, RetryingFetcher
+from coherence_lite.controlpoint.remote import LOCAL, REMOTE, RemoteRootDevice
+from coherence_lite.controlpoint.tracker import DeviceObserver, DeviceTracker
+from coherence_lite.model.description import deviceDescription
+from coherence_lite.signals import SignalSender
+from coherence_lite.ssdp.advertisement import advertisements
+from coherence_lite.ssdp.message import Notify, SearchResponse, formatNotifyAlive, formatNotifyByebye, formatSearchResponse, parse
+from coherence_lite.ssdp.registry import Entry, EntryRegistry
+
+from tests.controlpoint_support import (
+    BILLION_LAUGHS,
+    DEVICE_HOST,
+    DIMMER_UDN,
+    LIGHT_UDN,
+    LINK,
+    SERVER,
+    SOURCE,
+    URL,
+    FakeFetcher,
+    lightDescription,
+)
+from tests.support import binaryLight, jambon
+
+
+class SignalRecorder:
+    """
+    Records the device signals louie delivers.
+    """
+
+    NAMES = (
+        signals.ROOT_DEVICE_DETECTION_COMPLETED,
+        signals.DEVICE_DETECTION_COMPLETED,
+        signals.ROOT_DEVICE_REMOVED,
+        signals.DEVICE_REMOVED,
+    )
+
+    def __init__(self, testCase: SynchronousTestCase) -> None:
+        self.received: list[tuple[str, dict[str, Any]]] = []
+        for name in self.NAMES:
+            louie.connect(self.receive, name)
+            testCase.addCleanup(louie.disconnect, self.receive, name)
+
+    def receive(self, signal: str | None = None, **named: Any) -> None:
+        named.pop("sender", None)
+        self.received.append((signal, named))  # type: ignore[arg-type]
+
+    def names(self) -> list[str]:
+        return [name for name, _ in self.received]
+
+    def clear(self) -> None:
+        del self.received[:]
+
+
+class RecordingObserver(DeviceObserver):
+    def __init__(self) -> None:
+        self.events: list[tuple[str, object]] = []
+
+    def deviceAdded(self, root: RemoteRootDevice) -> None:
+        self.events.append(("added", root))
+
+    def deviceRemoved(self, root: RemoteRootDevice) -> None:
+        self.events.append(("removed", root))
+
+    def descriptionFailed(self, location: str, reason: str) -> None:
+        self.events.append(("failed", location))
+
+
+class TrackerTests(SynchronousTestCase):
+    """
+    L{DeviceTracker} over a real registry, with a fake fetcher and a
+    L{Clock}.
+    """
+
+    def setUp(self) -> None:
+        self.clock = Clock()
+        self.registry = EntryRegistry(self.clock)
+        self.fetcher = FakeFetcher()
+        self.signals = SignalRecorder(self)
+        self.events = EventLoggingObserver.createWithCleanup(self, globalLogPublisher)
+        self.observer = RecordingObserver()
+        self.tracker = self.makeTracker(self.fetcher)
+
+    def makeTracker(self, fetcher: Any) -> DeviceTracker:
+        tracker = DeviceTracker(self.registry, self.clock, fetcher, SignalSender(self.clock))
+        tracker.observers.append(self.observer)
+        tracker.startService()
+        self.addCleanup(lambda: tracker.running and tracker.stopService())
+        return tracker
+
+    def announce(
+        self,
+        location: str = URL,
+        bootId: int = 1,
+        configId: int | None = 5,
+        maxAge: int = 1800,
+        only: str | None = None,
+        bootless: bool = False,
+    ) -> None:
+        """
+        NOTIFY alive for the light's whole advertisement set (or the entry
+        whose NT is C{only}).
+        """
+        for ad in advertisements(binaryLight()):
+            if only is not None and ad.nt != only:
+                continue
+            datagram = formatNotifyAlive("239.255.255.250:1900", ad.nt, ad.usn, location, maxAge, SERVER, bootId, configId)
+            if bootless:
+                datagram = datagram.replace(b"BOOTID.UPNP.ORG: %d\r\n" % bootId, b"")
+            notify = parse(datagram)
+            assert isinstance(notify, Notify)
+            self.registry.notifyReceived(notify, SOURCE, LINK)
+
+    def byebye(self, only: str | None = None) -> None:
+        for ad in advertisements(binaryLight()):
+            if only is None or ad.nt == only:
+                notify = parse(formatNotifyByebye("239.255.255.250:1900", ad.nt, ad.usn, 1, 5))
+                self.registry.notifyReceived(notify, SOURCE, LINK)  # type: ignore[arg-type]
+
+    def answer(self, index: int = -1, body: bytes | None = None) -> None:
+        self.fetcher.requests[index][1].callback(lightDescription() if body is None else body)
+
+    def deliver(self) -> None:
+        self.clock.advance(0)
+
+    def test_aliveFetchesOnceAndSignalsOnTheNextTurn(self) -> None:
+        self.announce()
+        self.assertEqual(self.fetcher.urls, [URL])
+        self.answer()
+        self.assertEqual(self.signals.received, [])
+        self.deliver()
+        [root] = self.tracker.devices()
+        self.assertEqual(
+            self.signals.received,
+            [
+                (signals.DEVICE_DETECTION_COMPLETED, {"device": root.devices[0]}),
+                (signals.DEVICE_DETECTION_COMPLETED, {"device": root}),
+                (signals.ROOT_DEVICE_DETECTION_COMPLETED, {"device": root}),
+            ],
+        )
+        self.assertEqual(self.observer.events, [("added", root)])
+        self.assertEqual((root.server, root.bootId, root.host, root.manifestation), (SERVER, 1, DEVICE_HOST, REMOTE))
+        self.assertIs(self.tracker.get(LIGHT_UDN.upper()), root)
+        self.assertIs(self.tracker.deviceWithId(DIMMER_UDN), root.devices[0])
+
+    def test_repeatedAliveDoesNotFetchAgain(self) -> None:
+        self.announce()
+        self.answer()
+        self.deliver()
+        self.signals.clear()
+        for _ in range(3):
+            self.clock.advance(600)
+            self.announce()
+        self.deliver()
+        self.assertEqual(len(self.fetcher.requests), 1)
+        self.assertEqual(self.signals.received, [])
+        self.assertEqual(len(self.tracker.devices()), 1)
+
+    def test_entriesArrivingDuringAFetchShareIt(self) -> None:
+        self.announce(only=DIMMER_UDN)
+        self.announce()
+        self.assertEqual(self.fetcher.urls, [URL])
+        self.assertEqual(self.tracker.pendingLocations(), [URL])
+        self.answer()
+        self.deliver()
+        self.assertEqual(len(self.tracker.devices()), 1)
+        self.assertEqual(self.signals.names().count(signals.ROOT_DEVICE_DETECTION_COMPLETED), 1)
+        self.assertEqual(self.tracker.pendingLocations(), [])
+
+    def test_searchResponsesAreTrackedToo(self) -> None:
+        response = parse(formatSearchResponse("upnp:rootdevice", f"{LIGHT_UDN}::upnp:rootdevice", URL, 1800, SERVER, "x", 3, 5))
+        assert isinstance(response, SearchResponse)
+        self.registry.responseReceived(response, SOURCE, LINK)
+        self.answer()
+        [root] = self.tracker.devices()
+        self.assertEqual(root.bootId, 3)
+
+    def test_byebyeRemovesTheTreeWithCoherenceSignals(self) -> None:
+        self.announce()
+        self.answer()
+        self.deliver()
+        [root] = self.tracker.devices()
+        self.signals.clear()
+        self.byebye(only="upnp:rootdevice")
+        self.assertEqual(self.signals.received, [])
+        self.deliver()
+        usn = f"{LIGHT_UDN}::upnp:rootdevice"
+        self.assertEqual(
+            self.signals.received,
+            [
+                (signals.DEVICE_REMOVED, {"usn": DIMMER_UDN}),
+                (signals.DEVICE_REMOVED, {"usn": usn}),
+                (signals.ROOT_DEVICE_REMOVED, {"usn": usn}),
+            ],
+        )
+        self.assertEqual(self.observer.events[-1], ("removed", root))
+        self.assertEqual(self.tracker.devices(), [])
+
+    def test_lastEntryGoingRemovesTheTree(self) -> None:
+        self.announce(only=DIMMER_UDN)
+        self.answer()
+        self.assertEqual(len(self.tracker.devices()), 1)
+        self.byebye(only=DIMMER_UDN)
+        self.assertEqual(self.tracker.devices(), [])
+
+    def test_expiryAfterMaxAgeRemoves(self) -> None:
+        self.announce(maxAge=1800)
+        self.answer()
+        self.clock.advance(1799)
+        self.assertEqual(len(self.tracker.devices()), 1)
+        self.clock.advance(1)
+        self.assertEqual(self.tracker.devices(), [])
+        self.assertIn(signals.ROOT_DEVICE_REMOVED, self.signals.names())
+        gone = [e for e in self.events if "is gone" in e["log_format"]]
+        self.assertEqual(gone[0]["reason"], "expired")
+
+    def test_newBootIdRemovesAndFetchesAgain(self) -> None:
+        self.announce(bootId=1)
+        self.answer()
+        self.deliver()
+        self.signals.clear()
+        self.announce(bootId=2)
+        self.assertEqual(self.fetcher.urls, [URL, URL])
+        self.assertEqual(self.tracker.devices(), [])
+        self.answer()
+        self.deliver()
+        [root] = self.tracker.devices()
+        self.assertEqual(root.bootId, 2)
+        self.assertEqual(
+            self.signals.names(),
+            [signals.DEVICE_REMOVED, signals.DEVICE_REMOVED, signals.ROOT_DEVICE_REMOVED]
+            + [signals.DEVICE_DETECTION_COMPLETED] * 2
+            + [signals.ROOT_DEVICE_DETECTION_COMPLETED],
+        )
+        self.assertEqual([kind for kind, _ in self.observer.events], ["added", "removed", "added"])
+
+    def test_newConfigIdFetchesAgain(self) -> None:
+        self.announce(configId=5)
+        self.answer()
+        self.announce(configId=6)
+        self.assertEqual(len(self.fetcher.requests), 2)
+
+    def test_otherLocationWithTheSameBootIdIsAnotherInterface(self) -> None:
+        self.announce()
+        self.answer()
+        self.announce(location=URL.replace(DEVICE_HOST, "10.9.9.9"))
+        self.assertEqual(len(self.fetcher.requests), 1)
+        self.assertEqual(len(self.tracker.devices()), 1)
+
+    def test_newLocationOfADeviceWithoutBootIdFetchesAgain(self) -> None:
+        self.announce(bootless=True)
+        self.answer()
+        moved = URL.replace(DEVICE_HOST, "192.168.1.21")
+        self.announce(location=moved, bootless=True)
+        self.assertEqual(self.fetcher.urls, [URL, moved])
+
+    def test_byebyeDuringTheFetchCancelsIt(self) -> None:
+        self.announce()
+        self.byebye()
+        self.assertEqual(self.fetcher.cancelled, [URL])
+        self.deliver()
+        self.assertEqual(self.signals.received, [])
+        self.assertEqual(self.tracker.devices(), [])
+        self.assertEqual(self.tracker.pendingLocations(), [])
+
+    def test_fetchFailuresAreRetriedWithBackoffThenGivenUpWithOneWarning(self) -> None:
+        inner = FakeFetcher()
+        self.tracker.stopService()
+        self.tracker = self.makeTracker(RetryingFetcher(inner, self.clock))
+        self.announce()
+        times = []
+        for wait in (2, 4, 8):
+            times.append(self.clock.seconds())
+            inner.requests[-1][1].errback(FetchError("connection refused"))
+            self.clock.advance(wait)
+        times.append(self.clock.seconds())
+        inner.requests[-1][1].errback(FetchError("connection refused"))
+        self.assertEqual(times, [0, 2, 6, 14])
+        self.assertEqual(len(inner.requests), 4)
+        self.assertEqual(self.tracker.devices(), [])
+        warnings = [e for e in self.events if e["log_level"] == LogLevel.warn]
+        self.assertEqual(len(warnings), 1)
+        self.assertIn("connection refused", warnings[0]["reason"])
+        self.assertIn(("failed", URL), self.observer.events)
+        # Still announced: tried again after RECHECK_AFTER, and a success
+        # then adds the device; no second warning was logged.
+        self.clock.advance(299)
+        self.assertEqual(len(inner.requests), 4)
+        self.clock.advance(1)
+        self.assertEqual(len(inner.requests), 5)
+        inner.requests[-1][1].callback(lightDescription())
+        self.assertEqual(len(self.tracker.devices()), 1)
+        self.assertEqual(len([e for e in self.events if e["log_level"] == LogLevel.warn]), 1)
+
+    def test_repeatedFailuresWarnOnce(self) -> None:
+        self.announce()
+        for _ in range(3):
+            self.fetcher.requests[-1][1].errback(FetchError("HTTP status 500"))
+            self.clock.advance(300)
+        self.assertEqual(len(self.fetcher.requests), 4)
+        levels = [e["log_level"] for e in self.events if "Cannot use" in e["log_format"]]
+        self.assertEqual(levels, [LogLevel.warn, LogLevel.info, LogLevel.info])
+
+    def test_newBootIdAfterAFailureFetchesAtOnce(self) -> None:
+        self.announce(bootId=1)
+        self.fetcher.requests[-1][1].errback(FetchError("HTTP status 404", permanent=True))
+        self.announce(bootId=1)
+        self.assertEqual(len(self.fetcher.requests), 1)
+        self.announce(bootId=2)
+        self.assertEqual(len(self.fetcher.requests), 2)
+
+    def test_deviceLeavingAfterAFailureIsForgotten(self) -> None:
+        self.announce()
+        self.fetcher.requests[-1][1].errback(FetchError("timeout"))
+        self.byebye()
+        self.assertEqual(self.clock.getDelayedCalls(), [])
+
+    def test_unusableDescriptionIsAWarningNotACrash(self) -> None:
+        self.announce()
+        self.answer(body=BILLION_LAUGHS)
+        self.assertEqual(self.tracker.devices(), [])
+        [warning] = [e for e in self.events if e["log_level"] == LogLevel.warn]
+        self.assertIn("unusable description", warning["reason"])
+
+    def test_unexpectedFetcherErrorIsLoggedNotRaised(self) -> None:
+        class Broken:
+            def fetch(self, url: str) -> Deferred[bytes]:
+                raise RuntimeError("bug")
+
+        self.tracker.stopService()
+        self.tracker = self.makeTracker(Broken())
+        self.announce()
+        self.assertEqual(len(self.flushLoggedErrors(RuntimeError)), 1)
+        self.assertEqual(self.tracker.devices(), [])
+
+    def test_failingObserverDoesNotStopTheOthers(self) -> None:
+        class Failing(DeviceObserver):
+            def deviceAdded(self, root: RemoteRootDevice) -> None:
+                raise ValueError("observer bug")
+
+        self.tracker.observers.insert(0, Failing())
+        self.announce()
+        self.answer()
+        self.assertEqual(len(self.flushLoggedErrors(ValueError)), 1)
+        self.assertEqual([kind for kind, _ in self.observer.events], ["added"])
+
+    def test_localEntriesGiveLocalDevices(self) -> None:
+        for ad in advertisements(binaryLight()):
+            self.registry.add(Entry(usn=ad.usn, st=ad.nt, location=URL, manifestation=LOCAL))
+        self.assertEqual(self.fetcher.urls, [URL])
+        self.answer()
+        [root] = self.tracker.devices()
+        self.assertEqual(root.manifestation, LOCAL)
+        self.assertTrue(root.devices[0].is_local())
+        self.registry.remove(f"{LIGHT_UDN}::upnp:rootdevice")
+        self.assertEqual(self.tracker.devices(), [])
+
+    def test_entriesKnownBeforeStartAreFetched(self) -> None:
+        self.tracker.stopService()
+        self.announce()
+        self.assertEqual(self.fetcher.requests, [])
+        self.tracker.startService()
+        self.assertEqual(self.fetcher.urls, [URL])
+
+    def test_stopAbandonsFetches(self) -> None:
+        self.announce()
+        self.tracker.stopService()
+        self.assertEqual(self.fetcher.cancelled, [URL])
+        self.announce(bootId=9)
+        self.assertEqual(len(self.fetcher.requests), 1)
+
+    def test_loopbackLocationFromAnotherMachineIsNotFetched(self) -> None:
+        self.announce(location="http://127.0.0.1:6379/description.xml")
+        self.announce(location="http://[::1]:80/d.xml", only="upnp:rootdevice", bootId=2)
+        self.announce(location="http://239.255.255.250:80/d.xml", only="upnp:rootdevice", bootId=3)
+        self.announce(location="http://0.0.0.0:80/d.xml", only="upnp:rootdevice", bootId=4)
+        self.assertEqual(self.fetcher.requests, [])
+
+    def test_loopbackLocationFromLoopbackIsFetched(self) -> None:
+        notify = parse(formatNotifyAlive("239.255.255.250:1900", "upnp:rootdevice", f"{LIGHT_UDN}::upnp:rootdevice", "http://127.0.0.1:8080/d.xml", 1800, SERVER, 1, 5))
+        self.registry.notifyReceived(notify, ("127.0.0.1", 1900), LINK)  # type: ignore[arg-type]
+        self.assertEqual(self.fetcher.urls, ["http://127.0.0.1:8080/d.xml"])
+
+    def test_descriptionOfAnotherUDNIsKeptUnderItsOwn(self) -> None:
+        self.announce(only="upnp:rootdevice")
+        self.answer(body=deviceDescription(jambon(), 1))
+        [root] = self.tracker.devices()
+        self.assertEqual(root.friendlyName, "Jambon 3000")
+        self.byebye(only="upnp:rootdevice")
+        self.assertEqual(self.tracker.devices(), [])
