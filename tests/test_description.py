@@ -403,7 +403,7 @@ class DeviceDescriptionTests(SynchronousTestCase):
                 "urn:boucherie.example.com:serviceId:Jambon",
                 layout.servicePath(root, service, layout.SCPD),
                 layout.servicePath(root, service, layout.CONTROL),
-                layout.servicePath(root, service, layout.EVENT),
+                layout.servicePath(root, service, layout.SUBSCRIBE),
             ],
         )
 
@@ -464,7 +464,7 @@ class DeviceDescriptionTests(SynchronousTestCase):
         for device in root.allDevices():
             expected.extend(layout.iconPath(device, icon) for icon in device.icons)
             for service in device.services:
-                expected.extend(layout.servicePath(device, service, leaf) for leaf in (layout.SCPD, layout.CONTROL, layout.EVENT))
+                expected.extend(layout.servicePath(device, service, leaf) for leaf in (layout.SCPD, layout.CONTROL, layout.SUBSCRIBE))
             expected.append(layout.presentationPath(device))
         found = [
             urljoin(location, element.text or "")

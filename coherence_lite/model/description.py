@@ -143,7 +143,7 @@ def _deviceElement(parent: ET.Element, device: Device) -> None:
             _element(serviceElement, "serviceId", service.serviceId)
             _element(serviceElement, "SCPDURL", layout.servicePath(device, service, layout.SCPD))
             _element(serviceElement, "controlURL", layout.servicePath(device, service, layout.CONTROL))
-            _element(serviceElement, "eventSubURL", layout.servicePath(device, service, layout.EVENT))
+            _element(serviceElement, "eventSubURL", layout.servicePath(device, service, layout.SUBSCRIBE))
     if device.devices:
         deviceList = _element(element, "deviceList")
         for embedded in device.devices:

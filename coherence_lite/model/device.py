@@ -15,7 +15,11 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Iterator
 
+from coherence_lite.model.types import dataTypeProblem, hasValueList
+
 __all__ = [
+    "LOCAL",
+    "REMOTE",
     "DeviceError",
     "URN",
     "parseURN",
@@ -28,6 +32,11 @@ __all__ = [
     "Device",
     "stableUDN",
 ]
+
+#: Where a device is hosted, as Coherence calls it (its "manifestation"):
+#: by this process, or by another on the network.
+LOCAL = "local"
+REMOTE = "remote"
 
 
 class DeviceError(ValueError):
@@ -70,12 +79,6 @@ _URL = re.compile(r"^[^\s<>\"]{1,1024}$")
 _UPC = re.compile(r"^[0-9]{12}$")
 _IMAGE_TYPE = re.compile(r"^image/[a-z0-9.+\-]+$")
 _ICON_NAME = re.compile(r"^[A-Za-z0-9_\-][A-Za-z0-9_.\-]{0,63}$")
-
-#: UDA 1.1 §2.5 data types.
-DATA_TYPES = frozenset(
-    """ui1 ui2 ui4 ui8 i1 i2 i4 i8 int r4 r8 number fixed.14.4 float char string
-    date dateTime dateTime.tz time time.tz boolean bin.base64 bin.hex uri uuid""".split()
-)
 
 
 @dataclass(frozen=True)
@@ -271,11 +274,9 @@ class StateVariable:
 
     def __post_init__(self) -> None:
         _check(_matches(_ELEMENT_NAME, self.name), "name", "must be a name of up to 32 letters, digits, '_' or '-'")
-        _check(
-            isinstance(self.dataType, str) and self.dataType in DATA_TYPES,
-            "dataType",
-            f"{self.dataType!r} is not a UPnP data type (one of {', '.join(sorted(DATA_TYPES))})",
-        )
+        problem = dataTypeProblem(self.dataType)
+        if problem is not None:
+            raise DeviceError("dataType", problem)
         _check(isinstance(self.sendEvents, bool), "sendEvents", "must be true or false")
         _check(isinstance(self.multicast, bool), "multicast", "must be true or false")
         if self.defaultValue is not None:
@@ -294,7 +295,7 @@ class StateVariable:
             "a state variable has allowed values or an allowed range, not both",
         )
         if self.allowedValues:
-            _check(self.dataType == "string", "allowedValues", "only string variables have a list of allowed values")
+            _check(hasValueList(self.dataType), "allowedValues", "only string variables have a list of allowed values")
 
 
 @dataclass(frozen=True)

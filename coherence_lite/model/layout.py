@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_layout -*-
+# -*- test-case-name: tests.test_description -*-
 """
 Where each document of a hosted device lives on its HTTP server.
 
@@ -22,10 +22,23 @@ from __future__ import annotations
 
 from coherence_lite.model.device import Device, Icon, Service
 
+__all__ = [
+    "DESCRIPTION",
+    "SCPD",
+    "CONTROL",
+    "SUBSCRIBE",
+    "ICONS",
+    "descriptionPath",
+    "presentationPath",
+    "iconPath",
+    "servicePath",
+]
+
+#: The last segment of each document's or endpoint's path.
 DESCRIPTION = "description.xml"
 SCPD = "scpd.xml"
 CONTROL = "control"
-EVENT = "subscribe"
+SUBSCRIBE = "subscribe"
 ICONS = "icons"
 
 
@@ -54,6 +67,6 @@ def servicePath(device: Device, service: Service, leaf: str) -> str:
     """
     The path of one of a service's documents or endpoints.
 
-    @param leaf: L{SCPD}, L{CONTROL} or L{EVENT}.
+    @param leaf: L{SCPD}, L{CONTROL} or L{SUBSCRIBE}.
     """
     return f"/{device.uuid}/{service.shortId}/{leaf}"
