@@ -54,7 +54,8 @@ sys.path.insert(0, str(ROOT))
 from defusedxml.ElementTree import fromstring  # noqa: E402
 
 from coherence_lite.ssdp import SSDP_ADDR  # noqa: E402
-from coherence_lite.ssdp.message import SearchResponse, parse  # noqa: E402
+from coherence_lite.ssdp.message import SearchResponse  # noqa: E402
+from coherence_lite.ssdp.parse import parse  # noqa: E402
 
 JAMBON_UDN = "uuid:e427ce1a-3e80-43d0-ad6f-89ec42e46363"
 DEVICE_NS = "{urn:schemas-upnp-org:device-1-0}"

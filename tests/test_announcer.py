@@ -13,7 +13,8 @@ from twisted.trial.unittest import SynchronousTestCase
 from coherence_lite.ssdp.advertisement import advertisements
 from coherence_lite.ssdp.announcer import Announcer
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
-from coherence_lite.ssdp.message import BYEBYE, ALIVE, Notify, parse
+from coherence_lite.ssdp.message import BYEBYE, ALIVE, Notify
+from coherence_lite.ssdp.parse import parse
 
 from tests.support import RecordingSender, binaryLight, jambon, link
 

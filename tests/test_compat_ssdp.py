@@ -27,7 +27,7 @@ from coherence_lite.compat import SERVER_ID
 from coherence_lite.compat.msearch import MSearch
 from coherence_lite.compat.ssdp import KNOWN_KEYS, SSDP_ADDR, SSDP_PORT, SSDPServer
 from coherence_lite.signals import DATAGRAM_RECEIVED, LOG, NEW_DEVICE, REMOVED_DEVICE
-from coherence_lite.ssdp.message import httpDate
+from coherence_lite.ssdp.format import httpDate
 
 from tests.support import JAMBON_UDN, freeUDPPort
 

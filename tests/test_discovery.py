@@ -19,7 +19,7 @@ from coherence_lite.controlpoint.remote import RemoteRootDevice
 from coherence_lite.controlpoint.tracker import DeviceObserver
 from coherence_lite.errors import StartupError
 from coherence_lite.net.interfaces import NetworkInterface
-from coherence_lite.ssdp.message import formatNotifyAlive
+from coherence_lite.ssdp.format import formatNotifyAlive
 
 from tests.controlpoint_support import LIGHT_UDN, SERVER, URL, FakeFetcher, FakeSockets, lightDescription
 from tests.support import binaryLight, freeUDPPort, startLoopbackService

@@ -23,7 +23,9 @@ from coherence_lite.model.defaults import defaultIcons
 from coherence_lite.errors import StartupError
 from coherence_lite.host.service import UPnPDeviceService
 from coherence_lite.ssdp import SSDP_ADDR
-from coherence_lite.ssdp.message import BYEBYE, Notify, SearchResponse, formatMSearch, parse
+from coherence_lite.ssdp.format import formatMSearch
+from coherence_lite.ssdp.message import BYEBYE, Notify, SearchResponse
+from coherence_lite.ssdp.parse import parse
 
 from tests.support import binaryLight, freeUDPPort, jambon, startLoopbackService, stopIfRunning
 

@@ -15,7 +15,8 @@ from coherence_lite.net.interfaces import Link
 from coherence_lite.ssdp.advertisement import advertisements
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
 from coherence_lite.ssdp.limits import ResponderLimits, TokenBuckets
-from coherence_lite.ssdp.message import MSearch, SearchResponse, Headers, parse
+from coherence_lite.ssdp.message import MSearch, SearchResponse, Headers
+from coherence_lite.ssdp.parse import parse
 from coherence_lite.ssdp.responder import Responder
 from coherence_lite.stats import Stats
 

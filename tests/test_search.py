@@ -11,7 +11,9 @@ from twisted.internet.task import Clock
 from twisted.trial.unittest import SynchronousTestCase
 
 from coherence_lite.controlpoint.search import SEARCH_SPACING, Searcher
-from coherence_lite.ssdp.message import MSearch, formatSearchResponse, parse
+from coherence_lite.ssdp.format import formatSearchResponse
+from coherence_lite.ssdp.message import MSearch
+from coherence_lite.ssdp.parse import parse
 from coherence_lite.ssdp.registry import EntryRegistry
 
 from tests.controlpoint_support import LIGHT_UDN, LINK, SERVER, SOURCE, URL, FakeSockets

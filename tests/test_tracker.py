@@ -21,7 +21,9 @@ from coherence_lite.controlpoint.tracker import DeviceObserver, DeviceTracker
 from coherence_lite.model.description import deviceDescription
 from coherence_lite.signals import SignalSender
 from coherence_lite.ssdp.advertisement import advertisements
-from coherence_lite.ssdp.message import Notify, SearchResponse, formatNotifyAlive, formatNotifyByebye, formatSearchResponse, parse
+from coherence_lite.ssdp.format import formatNotifyAlive, formatNotifyByebye, formatSearchResponse
+from coherence_lite.ssdp.message import Notify, SearchResponse
+from coherence_lite.ssdp.parse import parse
 from coherence_lite.ssdp.registry import Entry, EntryRegistry
 
 from tests.controlpoint_support import (

@@ -15,7 +15,8 @@ from twisted.trial.unittest import SynchronousTestCase
 from coherence_lite.net.interfaces import InterfaceReport
 from coherence_lite.ssdp.advertisement import advertisements
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
-from coherence_lite.ssdp.message import ALIVE, BYEBYE, UPDATE, Notify, parse
+from coherence_lite.ssdp.message import ALIVE, BYEBYE, UPDATE, Notify
+from coherence_lite.ssdp.parse import parse
 from coherence_lite.ssdp.service import SSDPService
 from coherence_lite.net.watcher import InterfaceWatcher
 

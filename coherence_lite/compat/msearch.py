@@ -31,7 +31,9 @@ from coherence_lite.compat.ssdp import SSDPServer
 from coherence_lite.signals import DATAGRAM_RECEIVED, SignalSender
 from coherence_lite.ssdp import SSDP_ADDR
 from coherence_lite.ssdp.advertisement import ALL
-from coherence_lite.ssdp.message import ParseError, SearchResponse, formatMSearch, hostHeader, parse
+from coherence_lite.ssdp.format import formatMSearch, hostHeader
+from coherence_lite.ssdp.message import ParseError, SearchResponse
+from coherence_lite.ssdp.parse import parse
 from coherence_lite.ssdp.transport import Address, Arrival, SSDPPort, listenSSDP
 
 __all__ = ["MSearch", "DISCOVERY_INTERVAL", "DISCOVERY_MX"]

@@ -65,17 +65,9 @@ from coherence_lite.ssdp import SSDP_ADDR, SSDP_PORT
 from coherence_lite.ssdp.advertisement import Advertisement
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
 from coherence_lite.ssdp.limits import ResponderLimits
-from coherence_lite.ssdp.message import (
-    Headers,
-    MSearch,
-    Notify,
-    ParseError,
-    SearchResponse,
-    formatNotifyAlive,
-    hostHeader,
-    parse,
-    parseMaxAge,
-)
+from coherence_lite.ssdp.format import formatNotifyAlive, hostHeader
+from coherence_lite.ssdp.message import Headers, MSearch, Notify, ParseError, SearchResponse
+from coherence_lite.ssdp.parse import parse, parseMaxAge
 from coherence_lite.ssdp.protocol import SSDPProtocol, linkFor
 from coherence_lite.ssdp.registry import (
     DEFAULT_MAX_AGE,

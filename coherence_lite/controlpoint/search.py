@@ -23,7 +23,8 @@ from twisted.internet.task import LoopingCall
 from twisted.logger import Logger
 
 from coherence_lite.net.interfaces import Link
-from coherence_lite.ssdp.message import MSearch, Notify, SearchResponse, formatMSearch, hostHeader
+from coherence_lite.ssdp.format import formatMSearch, hostHeader
+from coherence_lite.ssdp.message import MSearch, Notify, SearchResponse
 from coherence_lite.ssdp.protocol import SSDPProtocol
 from coherence_lite.ssdp.service import MessageObserver
 from coherence_lite.ssdp.transport import Address, SSDPPort, linksByIndex, multicastDestination

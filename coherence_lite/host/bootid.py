@@ -19,10 +19,9 @@ from pathlib import Path
 from twisted.internet.interfaces import IReactorTime
 from twisted.logger import Logger
 
-log = Logger()
+from coherence_lite.ssdp.message import MAX_BOOTID
 
-#: BOOTID is a non-negative 31-bit integer.
-MAX_BOOTID = 2**31 - 1
+log = Logger()
 
 
 def defaultStateDirectory() -> Path:

@@ -21,12 +21,7 @@ from twisted.logger import Logger
 
 from coherence_lite.net.interfaces import Link
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
-from coherence_lite.ssdp.message import (
-    formatNotifyAlive,
-    formatNotifyByebye,
-    formatNotifyUpdate,
-    hostHeader,
-)
+from coherence_lite.ssdp.format import formatNotifyAlive, formatNotifyByebye, formatNotifyUpdate, hostHeader
 from coherence_lite.ssdp.advertisement import Advertisement
 from coherence_lite.ssdp.transport import Sender, multicastDestinations
 from coherence_lite.stats import Stats

@@ -17,7 +17,8 @@ from twisted.logger import Logger
 
 from coherence_lite.logbudget import LogBudget
 from coherence_lite.net.interfaces import Link
-from coherence_lite.ssdp.message import MSearch, Notify, ParseError, SearchResponse, parse
+from coherence_lite.ssdp.message import MSearch, Notify, ParseError, SearchResponse
+from coherence_lite.ssdp.parse import parse
 from coherence_lite.ssdp.transport import Address, Arrival
 from coherence_lite.stats import Stats
 

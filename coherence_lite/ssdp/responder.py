@@ -22,7 +22,8 @@ from coherence_lite.net.interfaces import Link
 from coherence_lite.ssdp.advertisement import Match
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
 from coherence_lite.ssdp.limits import ResponderLimits, TokenBuckets
-from coherence_lite.ssdp.message import MSearch, formatSearchResponse, httpDate
+from coherence_lite.ssdp.format import formatSearchResponse, httpDate
+from coherence_lite.ssdp.message import MSearch
 from coherence_lite.ssdp.transport import Address, Sender
 from coherence_lite.stats import Stats
 
