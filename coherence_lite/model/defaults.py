@@ -13,7 +13,7 @@ recognising the device.
 from __future__ import annotations
 
 import functools
-import socket
+import platform
 from importlib import resources
 
 from coherence_lite import __version__
@@ -85,13 +85,13 @@ def defaultDevice(
         C{stableUDN(hostname, friendlyName, BASIC_DEVICE)}, which is the
         same on every start.
     @param hostname: the host name used for the name and the UDN; L{None}
-        for L{socket.gethostname}.
+        for this machine's (L{platform.node}).
     @return: a valid L{Device} with no services and L{defaultIcons}.
     @raise coherence_lite.model.device.DeviceError: when C{friendlyName} or
         C{udn} is not acceptable to UPnP.
     """
     if hostname is None:
-        hostname = socket.gethostname()
+        hostname = platform.node()
     if friendlyName is None:
         friendlyName = defaultFriendlyName(hostname)
     if udn is None:

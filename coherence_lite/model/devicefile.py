@@ -1,161 +1,25 @@
-# -*- test-case-name: tests.test_config -*-
+# -*- test-case-name: tests.test_devicefile,tests.test_devicefile_errors -*-
 """
 Device files: a UPnP device tree described in TOML.
 
 A device file describes one root device: its identity, icons, services and
-embedded devices.  L{loadDevice} reads one into a validated
-L{coherence_lite.model.device.Device}; anything wrong in it is a L{ConfigError}
-naming the file, the key and the reason.
+embedded devices, with keys named as the elements of the UPnP device
+description.  L{loadDevice} reads one into a validated
+L{coherence_lite.model.device.Device}; anything wrong in it is a
+L{ConfigError} naming the file, the dotted key and the reason.
 
-The format
-==========
-
-The file is UTF-8 TOML (https://toml.io) with a single top-level table,
-`[device]`.  Keys are named exactly as the elements of the UPnP device
-description; text values are TOML strings (quote numbers:
-`modelNumber = "3000"`).  A small example::
-
-    [device]
-    deviceType = "urn:schemas-upnp-org:device:BinaryLight:1"
-    friendlyName = "Porch light"
-    manufacturer = "Example Ltd"
-    modelName = "Light"
-
-    [[device.service]]
-    serviceType = "urn:schemas-upnp-org:service:SwitchPower:1"
-    serviceId = "urn:upnp-org:serviceId:SwitchPower"
-
-    [[device.service.action]]
-    name = "GetStatus"
-
-    [[device.service.action.argument]]
-    name = "ResultStatus"
-    direction = "out"
-    relatedStateVariable = "Status"
-
-    [[device.service.stateVariable]]
-    name = "Status"
-    dataType = "boolean"
-    sendEvents = true
-    defaultValue = false
-
-Device keys (`[device]`, and each `[[device.device]]`)::
-
-    deviceType        required  urn:<domain>:device:<type>:<version>
-    friendlyName      required  the name users see, at most 64 characters
-    manufacturer      required  at most 64 characters
-    modelName         required  at most 32 characters
-    UDN               optional  "uuid:" and an RFC 4122 UUID (see below)
-    manufacturerURL   optional  URL
-    modelDescription  optional  at most 128 characters
-    modelNumber       optional  at most 32 characters
-    modelURL          optional  URL
-    serialNumber      optional  at most 64 characters
-    UPC               optional  the 12-digit Universal Product Code
-    presentationURL   optional  URL; when absent, coherence-lite's own page
-    defaultIcons      optional  true or false, default true (see Icons)
-    icon              optional  array of tables [[device.icon]]
-    service           optional  array of tables [[device.service]]
-    device            optional  array of tables [[device.device]]
-
-UDN: leave it out and coherence-lite derives one that stays the same
-across restarts: `stableUDN(hostname, friendlyName, deviceType)` for the
-root device (the same UDN as the default device of that name and type), and
-`stableUDN(parentUDN, friendlyName, deviceType)` for an embedded device.
-Renaming a device, or moving the file to another host, changes a derived
-UDN: write one out to pin it.  Every device in the tree needs its own UDN.
-
-Icons (`[[device.icon]]`, one table per icon)::
-
-    file      required  the image file, relative to the device file's folder
-    width     required  pixels, 1 to 4096
-    height    required  pixels, 1 to 4096
-    depth     required  bits per pixel (32 for RGBA PNG, 24 for RGB)
-    mimetype  optional  default from the file's extension:
-                        .png image/png, .jpg/.jpeg image/jpeg, .gif image/gif
-    name      optional  the file name in the icon's URL; default
-                        icon-<width>x<height>x<depth>.<type>
-
-A device with no `[[device.icon]]` table gets coherence-lite's default
-icons (48x48 and 120x120 PNG); write `defaultIcons = false` to publish no
-icon at all.  Given icons replace the default ones, never add to them.
-Image files must be at most 1 MiB; PNG, JPEG and GIF files are checked to
-be what their type says.
-
-Services (`[[device.service]]`, one table per service)::
-
-    serviceType    required  urn:<domain>:service:<type>:<version>
-    serviceId      required  urn:<domain>:serviceId:<id>; the <id> part is
-                             unique within a device and names the service's URLs
-    action         optional  array of tables [[device.service.action]]
-    stateVariable  optional  array of tables [[device.service.stateVariable]]
-
-coherence-lite chooses SCPDURL, controlURL and eventSubURL itself.
-
-Actions (`[[device.service.action]]`)::
-
-    name      required  unique within the service
-    argument  optional  array of tables [[device.service.action.argument]],
-                        in the order of the action's signature
-
-Arguments (`[[device.service.action.argument]]`)::
-
-    name                  required  unique within the action
-    direction             required  "in" or "out"
-    relatedStateVariable  required  the name of a state variable of the service
-
-State variables (`[[device.service.stateVariable]]`)::
-
-    name               required  unique within the service
-    dataType           required  a UPnP data type: ui1 ui2 ui4 ui8 i1 i2 i4 i8
-                                 int r4 r8 number fixed.14.4 float char string
-                                 date dateTime dateTime.tz time time.tz boolean
-                                 bin.base64 bin.hex uri uuid
-    sendEvents         optional  true or false, default false
-    multicast          optional  true or false, default false
-    defaultValue       optional  a string, or a TOML number or boolean written
-                                 as UPnP does: 42 is "42", true is "1",
-                                 false is "0"
-    allowedValues      optional  array of strings (string variables only)
-    allowedValueRange  optional  table { minimum, maximum, step }, each a number
-                                 or a string; step is optional.  A variable has
-                                 allowedValues or allowedValueRange, not both.
-
-Embedded devices (`[[device.device]]`) take the device keys above, and
-nest: their services are `[[device.device.service]]`, their own embedded
-devices `[[device.device.device]]`, and so on.  As everywhere in TOML, a
-`[[a.b]]` header adds to the *last* `[[a]]` defined above it, so write
-each service's actions and state variables after its `[[device.service]]`
-header and before the next one.
-
-Errors
-======
-
-Every problem is a `ConfigError`.  Its key is the dotted path of the
-offending value, counting array elements from 0, e.g.
-`device.service[1].action[0].argument[2].direction`; its string form is
-`"<file>: <key>: <reason>"`, or `"<file>: <reason>"` for problems with the
-whole file (unreadable, not UTF-8, not TOML).  Unknown keys are errors too,
-so that a misspelt key is never silently ignored.
+The format, with every key, is documented in C{docs/device-files.md}; the
+generic TOML reading is L{coherence_lite.model._toml}'s.
 """
 
 from __future__ import annotations
 
-import difflib
-import json
-import math
 import os
-import re
-import socket
-import sys
+import platform
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence, TypeVar
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
+from coherence_lite.model._toml import Table, describe, parseTOML
 from coherence_lite.model.defaults import defaultIcons
 from coherence_lite.model.device import (
     Action,
@@ -231,7 +95,6 @@ _MODEL_TO_KEY = {
     "stateVariables": "stateVariable",
     "data": "file",
 }
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_\-]+$")
 
 
 class ConfigError(Exception):
@@ -261,14 +124,20 @@ def loadDevice(path: str | os.PathLike[str], *, hostname: str | None = None) -> 
     """
     Read a device file.
 
-    @param path: the TOML device file (see the module documentation).
+    @param path: the TOML device file (see C{docs/device-files.md}).
     @param hostname: the host name that derived UDNs depend on; L{None} for
-        L{socket.gethostname}.
+        this machine's (L{platform.node}).
     @return: the root device the file describes.
     @raise ConfigError: for any problem with the file or its content.
     """
     name = os.fsdecode(path)
-    return deviceFromMapping(_readTOML(name), name, hostname=hostname)
+    try:
+        with open(name, "rb") as f:
+            raw = f.read()
+    except OSError as e:
+        raise ConfigError(name, "", f"cannot read the device file: {e.strerror or e}") from e
+    data = parseTOML(raw, lambda reason: ConfigError(name, "", reason))
+    return deviceFromMapping(data, name, hostname=hostname)
 
 
 def deviceFromMapping(
@@ -282,16 +151,16 @@ def deviceFromMapping(
     @param path: the file the data came from: named in errors, and the
         folder of icon files is taken from it.
     @param hostname: the host name that derived UDNs depend on; L{None} for
-        L{socket.gethostname}.
+        this machine's (L{platform.node}).
     @return: the root device.
     @raise ConfigError: for any problem with the content.
     """
     if hostname is None:
-        hostname = socket.gethostname()
+        hostname = platform.node()
     context = _Context(path, os.path.dirname(path), hostname)
     if not isinstance(data, Mapping):
-        raise context.error("", f"must be a TOML document (a table), not {_describe(data)}")
-    document = _Table(context, "", data, ("device",))
+        raise context.error("", f"must be a TOML document (a table), not {describe(data)}")
+    document = Table(context, "", data, ("device",))
     root = document.table("device", _DEVICE_KEYS)
     if root is None:
         raise context.error(
@@ -299,32 +168,6 @@ def deviceFromMapping(
             "is missing: a device file describes its root device in a [device] table",
         )
     return _device(root, None)
-
-
-def _readTOML(path: str) -> Mapping[str, object]:
-    """
-    Read and parse a TOML file, turning every failure into a L{ConfigError}.
-    """
-    try:
-        with open(path, "rb") as f:
-            raw = f.read()
-    except OSError as e:
-        raise ConfigError(path, "", f"cannot read the device file: {e.strerror or e}") from e
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        raise ConfigError(
-            path,
-            "",
-            f"is not UTF-8 text (byte 0x{raw[e.start]:02x} on line {line}); save it as UTF-8",
-        ) from e
-    try:
-        return tomllib.loads(text.removeprefix("\ufeff"))
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(path, "", f"is not valid TOML: {e}") from e
-    except RecursionError as e:
-        raise ConfigError(path, "", "is not valid TOML: values are nested too deeply") from e
 
 
 @dataclass
@@ -341,201 +184,30 @@ class _Context:
     udns: dict[str, str] = field(default_factory=dict)
 
     def error(self, key: str, reason: str) -> ConfigError:
+        """
+        The error for the value at C{key} of this file.
+        """
         return ConfigError(self.path, key, reason)
 
-
-class _Table:
-    """
-    One TOML table of a device file, read with type checks and errors that
-    name the dotted key.
-    """
-
-    def __init__(
-        self,
-        context: _Context,
-        key: str,
-        data: Mapping[str, object],
-        allowed: Sequence[str],
-    ) -> None:
-        self.context = context
-        self.key = key
-        self._data = data
-        for name in data:
-            if name not in allowed:
-                raise context.error(self.keyOf(str(name)), _unknownKey(str(name), allowed))
-
-    def keyOf(self, name: str, index: int | None = None) -> str:
+    def unsettable(self, name: str) -> str | None:
         """
-        The dotted key of a value of this table, or of one element of an
-        array value.
+        Why a description element a device file cannot set is left out.
         """
-        part = name if _BARE_KEY.match(name) else json.dumps(name, ensure_ascii=False)
-        if index is not None:
-            part += f"[{index}]"
-        return self.subKey(part)
-
-    def subKey(self, path: str) -> str:
-        """
-        The dotted key of C{path} (already spelt as a key) under this table.
-        """
-        return f"{self.key}.{path}" if self.key else path
-
-    def error(self, name: str, reason: str, index: int | None = None) -> ConfigError:
-        return self.context.error(self.keyOf(name, index), reason)
-
-    def _get(self, name: str, required: bool) -> object:
-        value = self._data.get(name)
-        if value is None and required:
-            raise self.error(name, "is required but missing")
-        return value
-
-    def text(self, name: str, required: bool = False) -> str | None:
-        value = self._get(name, required)
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            hint = ""
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                hint = f'; write it in quotes: {name} = "{value}"'
-            raise self.error(name, f"must be a string, not {_describe(value)}{hint}")
-        if not value.strip():
-            advice = "" if required else "; leave the key out if it does not apply"
-            raise self.error(name, f"must not be empty{advice}")
-        return value
-
-    def boolean(self, name: str, default: bool) -> bool:
-        value = self._get(name, False)
-        if value is None:
-            return default
-        if not isinstance(value, bool):
-            hint = ""
-            if isinstance(value, str) and value.lower() in ("true", "false", "yes", "no", "1", "0"):
-                hint = f" (write {name} = true or {name} = false, without quotes)"
-            raise self.error(name, f"must be true or false, not {_describe(value)}{hint}")
-        return value
-
-    def integer(self, name: str) -> int:
-        value = self._get(name, True)
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise self.error(name, f"must be a whole number, not {_describe(value)}")
-        return value
-
-    def upnpValue(self, name: str, allowBoolean: bool, required: bool = False) -> str | None:
-        """
-        A string, or a number or boolean spelt as a UPnP value string.
-        """
-        value = self._get(name, required)
-        if value is None or isinstance(value, str):
-            return value
-        if isinstance(value, bool):
-            if allowBoolean:
-                return "1" if value else "0"
-        elif isinstance(value, int):
-            return str(value)
-        elif isinstance(value, float):
-            if not math.isfinite(value):
-                raise self.error(name, f"must be a finite number, not {value}")
-            return repr(value)
-        expected = "a string, a number or a boolean" if allowBoolean else "a string or a number"
-        raise self.error(name, f"must be {expected}, not {_describe(value)}")
-
-    def strings(self, name: str) -> tuple[str, ...]:
-        value = self._get(name, False)
-        if value is None:
-            return ()
-        if not _isArray(value):
-            raise self.error(name, f"must be an array of strings, not {_describe(value)}")
-        assert isinstance(value, Sequence)
-        for index, item in enumerate(value):
-            if not isinstance(item, str):
-                raise self.error(name, f"must be a string, not {_describe(item)}", index)
-        return tuple(value)
-
-    def table(self, name: str, allowed: Sequence[str]) -> _Table | None:
-        value = self._get(name, False)
-        if value is None:
-            return None
-        if not isinstance(value, Mapping):
-            hint = ""
-            if _isArray(value):
-                hint = f": write a single [{_header(self.keyOf(name))}] table"
-            raise self.error(name, f"must be a table, not {_describe(value)}{hint}")
-        return _Table(self.context, self.keyOf(name), value, allowed)
-
-    def tables(self, name: str, allowed: Sequence[str]) -> list[_Table]:
-        value = self._get(name, False)
-        if value is None:
-            return []
-        if not _isArray(value):
-            header = _header(self.keyOf(name))
-            raise self.error(
-                name,
-                f"must be an array of tables, not {_describe(value)}: "
-                f"start each one with [[{header}]] (double brackets)",
-            )
-        assert isinstance(value, Sequence)
-        result = []
-        for index, item in enumerate(value):
-            if not isinstance(item, Mapping):
-                raise self.error(name, f"must be a table, not {_describe(item)}", index)
-            result.append(_Table(self.context, self.keyOf(name, index), item, allowed))
-        return result
-
-    def build(self, factory: Callable[..., _T], **fields: object) -> _T:
-        """
-        Call a model constructor, turning its L{DeviceError} into a
-        L{ConfigError} for the matching key of this table.
-        """
-        try:
-            return factory(**fields)
-        except DeviceError as e:
-            raise self.context.error(self.subKey(_modelFieldToKey(e.field)), e.reason) from e
+        return _NOT_CONFIGURABLE.get(name)
 
 
-def _header(key: str) -> str:
+_Table = Table[_Context]
+
+
+def _build(table: _Table, factory: Callable[..., _T], **fields: object) -> _T:
     """
-    The TOML table header for a dotted key: C{device.device[0].service}
-    is written C{device.device.service}.
+    Call a model constructor, turning its L{DeviceError} into a
+    L{ConfigError} for the matching key of C{table}.
     """
-    return re.sub(r"\[\d+\]", "", key)
-
-
-def _isArray(value: object) -> bool:
-    return isinstance(value, Sequence) and not isinstance(value, (str, bytes))
-
-
-def _describe(value: object) -> str:
-    """
-    Name the TOML type of a value, for error messages.
-    """
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a float"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, Mapping):
-        return "a table"
-    if _isArray(value):
-        return "an array"
-    if value is None:
-        return "nothing"
-    return "a date or time" if hasattr(value, "isoformat") else f"a {type(value).__name__}"
-
-
-def _unknownKey(name: str, allowed: Sequence[str]) -> str:
-    """
-    Explain that C{name} is not a key of a table, suggesting the key meant.
-    """
-    explanation = _NOT_CONFIGURABLE.get(name.lower())
-    if explanation is not None:
-        return f"cannot be set: {explanation}"
-    byLower = {key.lower(): key for key in allowed}
-    close = difflib.get_close_matches(name.lower(), list(byLower), n=1, cutoff=0.75)
-    guess = f"did you mean {byLower[close[0]]!r}? " if close else ""
-    return f"unknown key; {guess}allowed keys here: {', '.join(allowed)}"
+    try:
+        return factory(**fields)
+    except DeviceError as e:
+        raise table.reader.error(table.subKey(_modelFieldToKey(e.field)), e.reason) from e
 
 
 def _modelFieldToKey(fieldName: str) -> str:
@@ -576,7 +248,7 @@ def _device(table: _Table, parentUDN: str | None) -> Device:
     icons = _icons(table)
     services = tuple(_service(service) for service in table.tables("service", _SERVICE_KEYS))
     _requireUnique(
-        table.context,
+        table.reader,
         [(f"{table.keyOf('service', i)}.serviceId", s.shortId) for i, s in enumerate(services)],
         "ends in {value!r} like {other}: service ids must differ in their last part "
         "within a device",
@@ -584,7 +256,7 @@ def _device(table: _Table, parentUDN: str | None) -> Device:
     devices = tuple(
         _device(child, fields["UDN"]) for child in table.tables("device", _DEVICE_KEYS)
     )
-    return table.build(Device, icons=icons, services=services, devices=devices, **fields)
+    return _build(table, Device, icons=icons, services=services, devices=devices, **fields)
 
 
 def _udn(table: _Table, fields: Mapping[str, str | None], parentUDN: str | None) -> str:
@@ -594,7 +266,7 @@ def _udn(table: _Table, fields: Mapping[str, str | None], parentUDN: str | None)
     udn = fields["UDN"]
     key = table.keyOf("UDN")
     if udn is None:
-        seed = table.context.hostname if parentUDN is None else parentUDN
+        seed = table.reader.hostname if parentUDN is None else parentUDN
         udn = stableUDN(seed, fields["friendlyName"] or "", fields["deviceType"] or "")
         reason = (
             "the UDN derived from the host (or parent), friendlyName and deviceType is "
@@ -602,9 +274,9 @@ def _udn(table: _Table, fields: Mapping[str, str | None], parentUDN: str | None)
         )
     else:
         reason = "{value!r} is already the UDN of {other}: every device needs its own UDN"
-    seen = table.context.udns
+    seen = table.reader.udns
     if udn.lower() in seen:
-        raise table.context.error(key, reason.format(value=udn, other=seen[udn.lower()]))
+        raise table.reader.error(key, reason.format(value=udn, other=seen[udn.lower()]))
     seen[udn.lower()] = table.key
     return udn
 
@@ -617,7 +289,7 @@ def _icons(table: _Table) -> tuple[Icon, ...]:
     useDefault = table.boolean("defaultIcons", True)
     icons = tuple(_icon(icon) for icon in table.tables("icon", _ICON_KEYS))
     _requireUnique(
-        table.context,
+        table.reader,
         [(table.keyOf("icon", i), icon.name) for i, icon in enumerate(icons)],
         "would be served as {value!r} like {other}: set a different name for one of them",
     )
@@ -644,7 +316,8 @@ def _icon(table: _Table) -> Icon:
             )
     width, height, depth = (table.integer(name) for name in ("width", "height", "depth"))
     data = _readIcon(table, fileName, mimetype)
-    return table.build(
+    return _build(
+        table,
         Icon,
         mimetype=mimetype,
         width=width,
@@ -659,7 +332,7 @@ def _readIcon(table: _Table, fileName: str, mimetype: str) -> bytes:
     """
     Read an icon's image file, relative to the device file's folder.
     """
-    path = os.path.join(table.context.folder, fileName)
+    path = os.path.join(table.reader.folder, fileName)
     try:
         with open(path, "rb") as f:
             data = f.read(_MAX_ICON_BYTES + 1)
@@ -684,16 +357,17 @@ def _service(table: _Table) -> Service:
         _stateVariable(variable) for variable in table.tables("stateVariable", _VARIABLE_KEYS)
     )
     _requireUnique(
-        table.context,
+        table.reader,
         [(table.keyOf("action", i) + ".name", a.name) for i, a in enumerate(actions)],
         "{value!r} is already the name of {other}: action names must be unique",
     )
     _requireUnique(
-        table.context,
+        table.reader,
         [(table.keyOf("stateVariable", i) + ".name", v.name) for i, v in enumerate(variables)],
         "{value!r} is already the name of {other}: state variable names must be unique",
     )
-    return table.build(
+    return _build(
+        table,
         Service,
         serviceType=table.text("serviceType", required=True),
         serviceId=table.text("serviceId", required=True),
@@ -711,18 +385,19 @@ def _action(table: _Table) -> Action:
         _argument(argument) for argument in table.tables("argument", _ARGUMENT_KEYS)
     )
     _requireUnique(
-        table.context,
+        table.reader,
         [(table.keyOf("argument", i) + ".name", a.name) for i, a in enumerate(arguments)],
         "{value!r} is already the name of {other}: argument names must be unique",
     )
-    return table.build(Action, name=name, arguments=arguments)
+    return _build(table, Action, name=name, arguments=arguments)
 
 
 def _argument(table: _Table) -> Argument:
     """
     Read a C{[[device.service.action.argument]]} table.
     """
-    return table.build(
+    return _build(
+        table,
         Argument,
         name=table.text("name", required=True),
         direction=table.text("direction", required=True),
@@ -735,7 +410,8 @@ def _stateVariable(table: _Table) -> StateVariable:
     Read a C{[[device.service.stateVariable]]} table.
     """
     rangeTable = table.table("allowedValueRange", _RANGE_KEYS)
-    return table.build(
+    return _build(
+        table,
         StateVariable,
         name=table.text("name", required=True),
         dataType=table.text("dataType", required=True),
@@ -751,7 +427,8 @@ def _allowedValueRange(table: _Table) -> AllowedValueRange:
     """
     Read an C{allowedValueRange} table.
     """
-    return table.build(
+    return _build(
+        table,
         AllowedValueRange,
         minimum=table.upnpValue("minimum", allowBoolean=False, required=True),
         maximum=table.upnpValue("maximum", allowBoolean=False, required=True),
