@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_host_service -*-
+# -*- test-case-name: tests.test_host_service,tests.test_control_message -*-
 """
 Errors shared by the device host, the control point and the command line.
 
@@ -7,7 +7,7 @@ device model, L{ConfigError} with device files, L{ParseError} with SSDP
 messages); this module holds the ones several packages raise or catch.
 """
 
-__all__ = ["StartupError"]
+__all__ = ["StartupError", "UPnPError", "UPNP_ERROR_DESCRIPTIONS"]
 
 
 class StartupError(Exception):
@@ -15,3 +15,58 @@ class StartupError(Exception):
     A service cannot start (a port is taken, no interface is usable); the
     message says why in one line.
     """
+
+
+#: The standard description of each UPnP error code UDA 2.0 defines for
+#: control (section 3.2.2), used when a L{UPnPError} is raised without one.
+UPNP_ERROR_DESCRIPTIONS = {
+    401: "Invalid Action",
+    402: "Invalid Args",
+    501: "Action Failed",
+    600: "Argument Value Invalid",
+    601: "Argument Value Out of Range",
+    602: "Optional Action Not Implemented",
+    603: "Out of Memory",
+    604: "Human Intervention Required",
+    605: "String Argument Too Long",
+}
+
+
+class UPnPError(Exception):
+    """
+    An action failed with a UPnP error code: the control endpoint answers it
+    with a SOAP fault carrying C{code} and C{description}.
+
+    Raise it from an action: C{raise UPnPError(402)}, or with a service's
+    own code, C{raise UPnPError(714, "No such entry in array")}.
+
+    @ivar code: 401 (invalid action), 402 (invalid arguments), 501 (action
+        failed), or 600 to 899 (600-699 common, 700-799 defined by the
+        service's standard, 800-899 by the vendor).
+    @ivar description: a short text for the fault's C{errorDescription};
+        the standard one when the code has one and none is given.
+    """
+
+    def __init__(self, code: int, description: str | None = None) -> None:
+        """
+        @raise ValueError: C{code} is not one of the codes above, no
+            description is given for a code without a standard one, or the
+            description is empty, longer than 256 characters or holds a
+            control character.
+        """
+        if isinstance(code, bool) or not isinstance(code, int) or not (code in (401, 402, 501) or 600 <= code <= 899):
+            raise ValueError(f"{code!r} is not a UPnP error code (401, 402, 501 or 600-899)")
+        if description is None:
+            description = UPNP_ERROR_DESCRIPTIONS.get(code)
+            if description is None:
+                raise ValueError(f"UPnP error {code} has no standard description: give one")
+        if not isinstance(description, str) or not description.strip() or len(description) > 256:
+            raise ValueError("a UPnP error description is a text of 1 to 256 characters")
+        if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or 0xD800 <= ord(c) < 0xE000 or c in "\ufffe\uffff" for c in description):
+            raise ValueError("a UPnP error description holds no control characters")
+        super().__init__(code, description)
+        self.code = code
+        self.description = description
+
+    def __str__(self) -> str:
+        return f"UPnP error {self.code}: {self.description}"

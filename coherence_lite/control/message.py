@@ -1,0 +1,488 @@
+# -*- test-case-name: tests.test_control_message -*-
+"""
+SOAP 1.1 messages of UPnP control (UDA 2.0 section 3): parsing action
+requests, formatting responses and faults.
+
+Everything here is pure: no sockets, no clock, no reactor.  Parsing never
+raises: whatever a client sends becomes an L{ActionRequest}, a
+L{QueryStateVariable} or a L{ControlError} saying how to answer.  The
+C{format*} functions raise L{ValueError} for a name that is not an XML name
+or a value holding a character XML 1.0 cannot carry, so no caller can
+inject markup; every value is escaped.
+
+Parsing rules:
+
+  - C{SOAPACTION} is C{serviceType#actionName}, quoted or not.  A UDA 1.0
+    C{M-POST} carries it as C{NN-SOAPACTION} under
+    C{MAN: "http://schemas.xmlsoap.org/soap/envelope/"; ns=NN}.  Without a
+    usable one the request is not a control request: L{ControlError} 400.
+  - The body is at most C{maxSize} bytes (413), parsed with defusedxml (no
+    DTD, no entity, no external reference) and at most L{MAX_ELEMENTS}
+    elements and L{MAX_DEPTH} levels deep, stopped as soon as either is
+    passed; anything else that is not a well-formed C{s:Envelope} with one
+    C{s:Body} (after an optional C{s:Header}) is 400.
+  - The body holds one action element, in the namespace and with the name
+    SOAPACTION gives, else fault 401.  Its children are the arguments,
+    unqualified (or, as some UDA 1.0 clients write them, in the action's
+    namespace), text only, each name once, at most L{MAX_ARGUMENTS}: else
+    fault 402.  Checking them against the SCPD is the caller's job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
+
+from coherence_lite.errors import UPnPError
+
+__all__ = [
+    "SOAP_ENVELOPE_NS",
+    "SOAP_ENCODING",
+    "CONTROL_NS",
+    "QUERY_STATE_VARIABLE",
+    "CONTENT_TYPE",
+    "MAX_BODY",
+    "MAX_ELEMENTS",
+    "MAX_DEPTH",
+    "MAX_ARGUMENTS",
+    "SOAPAction",
+    "ActionRequest",
+    "QueryStateVariable",
+    "ActionResponse",
+    "ControlError",
+    "XMLError",
+    "headerValue",
+    "isXMLContentType",
+    "parseSOAPAction",
+    "soapActionOf",
+    "parseXML",
+    "parseRequest",
+    "parseResponse",
+    "escapeText",
+    "escapeAttribute",
+    "formatResponse",
+    "formatFault",
+    "formatQueryStateVariableResponse",
+]
+
+#: The SOAP 1.1 envelope namespace.
+SOAP_ENVELOPE_NS = "http://schemas.xmlsoap.org/soap/envelope/"
+
+#: The SOAP 1.1 encoding style every UPnP envelope declares.
+SOAP_ENCODING = "http://schemas.xmlsoap.org/soap/encoding/"
+
+#: The namespace of UPnP control's own elements: the fault detail and the
+#: deprecated QueryStateVariable action.
+CONTROL_NS = "urn:schemas-upnp-org:control-1-0"
+
+#: The name of the deprecated action that reads one state variable.
+QUERY_STATE_VARIABLE = "QueryStateVariable"
+
+#: The Content-Type of every response and fault.
+CONTENT_TYPE = 'text/xml; charset="utf-8"'
+
+#: The default largest request body, in bytes (the HTTP layer's limit).
+MAX_BODY = 65536
+
+#: The most elements a parsed document may have.
+MAX_ELEMENTS = 256
+
+#: The deepest a parsed document may nest (an argument is at level 4).
+MAX_DEPTH = 8
+
+#: The most arguments an action request or response may carry.
+MAX_ARGUMENTS = 64
+
+_MAN = re.compile(r'"?http://schemas\.xmlsoap\.org/soap/envelope/"?\s*;\s*ns\s*=\s*([0-9]{2})', re.IGNORECASE)
+_SERVICE_TYPE = re.compile(r"[!$%'()*+,\-./0-9:;=?@A-Z\[\]^_`a-z{|}~]{1,256}")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]{0,63}")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
+_ENVELOPE_START = (
+    f'<s:Envelope xmlns:s="{SOAP_ENVELOPE_NS}" s:encodingStyle="{SOAP_ENCODING}"><s:Body>'
+)
+_ENVELOPE_END = "</s:Body></s:Envelope>"
+_ENVELOPE = f"{{{SOAP_ENVELOPE_NS}}}Envelope"
+_HEADER = f"{{{SOAP_ENVELOPE_NS}}}Header"
+_BODY = f"{{{SOAP_ENVELOPE_NS}}}Body"
+_FAULT = f"{{{SOAP_ENVELOPE_NS}}}Fault"
+
+
+@dataclass(frozen=True)
+class SOAPAction:
+    """
+    What a SOAPACTION header names: an action of a service type.
+    """
+
+    serviceType: str
+    actionName: str
+
+
+@dataclass(frozen=True)
+class ActionRequest:
+    """
+    A parsed action call.
+
+    @ivar arguments: (name, text) of each in-argument, in the order sent.
+    """
+
+    serviceType: str
+    actionName: str
+    arguments: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class QueryStateVariable:
+    """
+    A call of the deprecated C{QueryStateVariable} action for C{varName}.
+    """
+
+    varName: str
+
+
+@dataclass(frozen=True)
+class ActionResponse:
+    """
+    A parsed successful answer: (name, text) of each out-argument, in order.
+    """
+
+    arguments: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class ControlError:
+    """
+    A control request (or response) that cannot be used.
+
+    @ivar status: the HTTP status to answer: 400 (not a SOAP action call at
+        all), 413 (body too large) or 500 with a fault.
+    @ivar errorCode: the fault's UPnP error code (401 or 402) when
+        C{status} is 500, else L{None}.
+    @ivar reason: why, for a log line (never sent to the client).
+    """
+
+    status: int
+    errorCode: int | None
+    reason: str
+
+    def fault(self) -> UPnPError | None:
+        """
+        The error to answer as a fault, or L{None} for a plain HTTP status.
+        """
+        return None if self.errorCode is None else UPnPError(self.errorCode)
+
+
+def _badRequest(reason: str) -> ControlError:
+    return ControlError(400, None, reason)
+
+
+def _fault(code: int, reason: str) -> ControlError:
+    return ControlError(500, code, reason)
+
+
+class XMLError(Exception):
+    """
+    A document L{parseXML} refuses; the message says why.
+    """
+
+
+def headerValue(headers: Mapping[str, str], name: str) -> str | None:
+    """
+    The value of header C{name} (matched case-insensitively), stripped of
+    surrounding whitespace; L{None} when absent or empty.
+    """
+    wanted = name.lower()
+    for key, value in headers.items():
+        if key.lower() == wanted:
+            value = value.strip(" \t")
+            return value or None
+    return None
+
+
+def isXMLContentType(value: str | None) -> bool:
+    """
+    Whether a request's Content-Type is acceptable for a SOAP body:
+    C{text/xml} or C{application/xml}, with any parameters, or none at all.
+    """
+    if value is None:
+        return True
+    return value.split(";", 1)[0].strip().lower() in ("text/xml", "application/xml")
+
+
+def parseSOAPAction(value: str | None) -> SOAPAction | ControlError:
+    """
+    Parse a SOAPACTION header, C{"serviceType#actionName"}, quotes optional.
+    """
+    if value is None:
+        return _badRequest("no SOAPACTION")
+    value = value.strip(" \t")
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+    serviceType, hash, actionName = value.partition("#")
+    if not hash or not _SERVICE_TYPE.fullmatch(serviceType) or not _NAME.fullmatch(actionName):
+        return _badRequest("SOAPACTION is not serviceType#actionName")
+    return SOAPAction(serviceType, actionName)
+
+
+def soapActionOf(method: str, headers: Mapping[str, str]) -> SOAPAction | ControlError:
+    """
+    The SOAPACTION of a C{POST}, or of an C{M-POST} with its C{MAN} header
+    and C{NN-SOAPACTION}.
+    """
+    if method == "POST":
+        return parseSOAPAction(headerValue(headers, "soapaction"))
+    if method == "M-POST":
+        man = _MAN.fullmatch(headerValue(headers, "man") or "")
+        if man is None:
+            return _badRequest("M-POST without the SOAP envelope MAN extension")
+        return parseSOAPAction(headerValue(headers, f"{man.group(1)}-soapaction"))
+    return _badRequest(f"{method[:16]!r} is not POST or M-POST")
+
+
+class _BoundedBuilder(TreeBuilder):
+    """
+    A tree builder that stops the parse once a document has too many
+    elements or nests too deep.
+    """
+
+    def __init__(self, maxElements: int, maxDepth: int) -> None:
+        super().__init__()
+        self._left = maxElements
+        self._depth = 0
+        self._maxDepth = maxDepth
+
+    def start(self, tag: str, attrs: dict[str, str]) -> Element:
+        self._left -= 1
+        self._depth += 1
+        if self._left < 0:
+            raise XMLError("too many elements")
+        if self._depth > self._maxDepth:
+            raise XMLError("elements nested too deep")
+        return super().start(tag, attrs)
+
+    def end(self, tag: str) -> Element:
+        self._depth -= 1
+        return super().end(tag)
+
+
+def parseXML(data: bytes, maxElements: int = MAX_ELEMENTS, maxDepth: int = MAX_DEPTH) -> Element:
+    """
+    Parse a whole XML document safely: defusedxml (no DTD, no entity
+    declaration, no external reference), bounded element count and depth.
+
+    @return: the root element.
+    @raise XMLError: the document is empty, not well-formed, forbidden or
+        too large.
+    """
+    parser = DefusedXMLParser(target=_BoundedBuilder(maxElements, maxDepth), forbid_dtd=True)
+    try:
+        parser.feed(data.lstrip(b" \t\r\n"))
+        root: Element = parser.close()
+    except DefusedXmlException as e:
+        raise XMLError(f"forbidden XML construct ({type(e).__name__})") from None
+    except ParseError as e:
+        raise XMLError(f"malformed XML ({e})") from None
+    return root
+
+
+def _split(tag: str) -> tuple[str | None, str]:
+    if tag.startswith("{"):
+        namespace, _, local = tag[1:].partition("}")
+        return namespace, local
+    return None, tag
+
+
+def _soapBody(data: bytes, maxSize: int) -> Element | ControlError:
+    """
+    The C{s:Body} element of a SOAP envelope.
+    """
+    if len(data) > maxSize:
+        return ControlError(413, None, f"body larger than {maxSize} bytes")
+    try:
+        root = parseXML(data)
+    except XMLError as e:
+        return _badRequest(str(e))
+    if root.tag != _ENVELOPE:
+        return _badRequest("not a SOAP envelope")
+    children = list(root)
+    if children and children[0].tag == _HEADER:
+        children = children[1:]
+    if len(children) != 1 or children[0].tag != _BODY:
+        return _badRequest("a SOAP envelope holds one Body, after an optional Header")
+    return children[0]
+
+
+def _arguments(element: Element) -> tuple[tuple[str, str], ...] | ControlError:
+    """
+    The (name, text) children of an action or response element.
+    """
+    namespace, _ = _split(element.tag)
+    arguments: list[tuple[str, str]] = []
+    for child in element:
+        childNamespace, name = _split(child.tag)
+        if childNamespace not in (None, namespace) or not _NAME.fullmatch(name):
+            return _fault(402, f"unexpected element {child.tag[:80]!r}")
+        if len(child):
+            return _fault(402, f"argument {name!r} is not text")
+        if any(name == seen for seen, _ in arguments):
+            return _fault(402, f"argument {name!r} given twice")
+        if len(arguments) == MAX_ARGUMENTS:
+            return _fault(402, f"more than {MAX_ARGUMENTS} arguments")
+        arguments.append((name, child.text or ""))
+    return tuple(arguments)
+
+
+def parseRequest(data: bytes, action: SOAPAction, maxSize: int = MAX_BODY) -> ActionRequest | QueryStateVariable | ControlError:
+    """
+    Parse the body of an action call announced by C{action} (its
+    SOAPACTION).
+
+    @return: the call; a L{QueryStateVariable} when SOAPACTION names that
+        deprecated action in L{CONTROL_NS}; or why not.
+    """
+    body = _soapBody(data, maxSize)
+    if isinstance(body, ControlError):
+        return body
+    if len(body) != 1:
+        return _fault(401, "a SOAP Body holds one action element")
+    element = body[0]
+    if _split(element.tag) != (action.serviceType, action.actionName):
+        return _fault(401, "the action element does not match SOAPACTION")
+    arguments = _arguments(element)
+    if isinstance(arguments, ControlError):
+        return arguments
+    if action == SOAPAction(CONTROL_NS, QUERY_STATE_VARIABLE):
+        if len(arguments) != 1 or arguments[0][0] != "varName":
+            return _fault(402, "QueryStateVariable takes varName alone")
+        return QueryStateVariable(arguments[0][1])
+    return ActionRequest(action.serviceType, action.actionName, arguments)
+
+
+def _upnpError(fault: Element) -> UPnPError | ControlError:
+    """
+    The UPnP error in the detail of a SOAP fault; its standard description
+    when the one sent is unusable.
+    """
+    detail = f"detail/{{{CONTROL_NS}}}UPnPError/{{{CONTROL_NS}}}"
+    code = (fault.findtext(detail + "errorCode") or "").strip()
+    description = (fault.findtext(detail + "errorDescription") or "").strip()
+    if re.fullmatch("[0-9]{3}", code):
+        for text in (description, None):
+            try:
+                return UPnPError(int(code), text)
+            except ValueError:
+                pass
+    return _fault(402, "a fault without a usable UPnP error")
+
+
+def parseResponse(data: bytes, action: SOAPAction, maxSize: int = MAX_BODY) -> ActionResponse | UPnPError | ControlError:
+    """
+    Parse the answer to a call of C{action}, for a control point.
+
+    @return: the out-arguments; the L{UPnPError} of a fault; or why the
+        answer cannot be used (C{status} 400 when it is not SOAP, 500 with
+        code 401 or 402 when it does not answer C{action} or holds a fault
+        that is not a UPnP one).
+    """
+    body = _soapBody(data, maxSize)
+    if isinstance(body, ControlError):
+        return body
+    if len(body) != 1:
+        return _fault(401, "a SOAP Body holds one response element")
+    element = body[0]
+    if element.tag == _FAULT:
+        return _upnpError(element)
+    if _split(element.tag) != (action.serviceType, action.actionName + "Response"):
+        return _fault(401, "the response element does not match the action")
+    arguments = _arguments(element)
+    if isinstance(arguments, ControlError):
+        return arguments
+    return ActionResponse(arguments)
+
+
+def _checkXMLText(value: str) -> None:
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not text")
+    if _NOT_XML.search(value):
+        raise ValueError("a value holds a character XML 1.0 cannot carry")
+
+
+def escapeText(value: str) -> str:
+    """
+    C{value} escaped as element content: C{&}, C{<}, C{>} and a carriage
+    return (which a parser would turn into a line feed) become references.
+
+    @raise ValueError: C{value} holds a character XML 1.0 cannot carry (a
+        control character other than tab, line feed and carriage return, a
+        surrogate, U+FFFE or U+FFFF).
+    """
+    _checkXMLText(value)
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def escapeAttribute(value: str) -> str:
+    """
+    C{value} escaped as a double-quoted attribute value (tab, line feed and
+    carriage return as references, so they survive normalisation).
+
+    @raise ValueError: as L{escapeText}.
+    """
+    return escapeText(value).replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;")
+
+
+def _checkName(name: str) -> str:
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise ValueError(f"{name!r} is not an action or argument name")
+    return name
+
+
+def _envelope(inner: str) -> bytes:
+    return (_XML_DECLARATION + _ENVELOPE_START + inner + _ENVELOPE_END).encode("utf-8")
+
+
+def formatResponse(serviceType: str, actionName: str, arguments: Sequence[tuple[str, str]]) -> bytes:
+    """
+    The body of a successful answer: C{<u:actionNameResponse
+    xmlns:u="serviceType">} holding each out-argument, in the order given,
+    as UTF-8 with an XML declaration.
+
+    @param arguments: (name, lexical value) of each out-argument.
+    @raise ValueError: a name is not an XML name, C{serviceType} is not a
+        printable token, or a value holds a character XML cannot carry.
+    """
+    if not isinstance(serviceType, str) or not _SERVICE_TYPE.fullmatch(serviceType):
+        raise ValueError(f"{serviceType!r} is not a service type")
+    tag = "u:" + _checkName(actionName) + "Response"
+    parts = [f'<{tag} xmlns:u="{escapeAttribute(serviceType)}">']
+    for name, value in arguments:
+        parts.append(f"<{_checkName(name)}>{escapeText(value)}</{name}>")
+    parts.append(f"</{tag}>")
+    return _envelope("".join(parts))
+
+
+def formatFault(error: UPnPError) -> bytes:
+    """
+    The body of a failed call: a C{s:Client} fault whose detail is the
+    C{UPnPError} with C{error}'s code and description.
+    """
+    return _envelope(
+        "<s:Fault><faultcode>s:Client</faultcode><faultstring>UPnPError</faultstring>"
+        f'<detail><UPnPError xmlns="{CONTROL_NS}"><errorCode>{error.code:d}</errorCode>'
+        f"<errorDescription>{escapeText(error.description)}</errorDescription>"
+        "</UPnPError></detail></s:Fault>"
+    )
+
+
+def formatQueryStateVariableResponse(value: str) -> bytes:
+    """
+    The body answering a L{QueryStateVariable}: the variable's lexical
+    C{value} in C{<return>}.
+
+    @raise ValueError: C{value} holds a character XML cannot carry.
+    """
+    return formatResponse(CONTROL_NS, QUERY_STATE_VARIABLE, [("return", value)])
