@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_controlpoint -*-
+# -*- test-case-name: tests.test_description_parse -*-
 """
 Reading device description documents fetched from other devices.
 
@@ -8,10 +8,10 @@ L{DescriptionError} comes out; L{parseDescription} never raises.
 
 The document came from the network, so it is read defensively:
 
-  - At most L{MAX_DESCRIPTION_SIZE} bytes, checked before any parsing.
-  - L{defusedxml} refuses DTDs, entity declarations and external
-    references (billion laughs, XXE); anything expat cannot read is an
-    error value.
+  - At most L{MAX_DESCRIPTION_SIZE} bytes, checked before any parsing,
+    and parsed with L{coherence_lite.model.xmlparse.parseXML}: no DTD, no
+    entity declaration, no external reference (billion laughs, XXE), and
+    anything expat cannot read is an error value.
   - At most L{MAX_DEVICES} devices nested at most L{MAX_DEPTH} deep,
     L{MAX_SERVICES} services and L{MAX_ICONS} icons per device.
 
@@ -34,8 +34,6 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from defusedxml import ElementTree as SafeElementTree
-
 from coherence_lite.controlpoint.remote import (
     RemoteDevice,
     RemoteIcon,
@@ -43,9 +41,10 @@ from coherence_lite.controlpoint.remote import (
     RemoteService,
     resolveURL,
 )
+from coherence_lite.model.description import DEVICE_NAMESPACE, MAX_CONFIG_ID
+from coherence_lite.model.xmlparse import XMLError, parseXML
 
 __all__ = [
-    "DEVICE_NAMESPACE",
     "MAX_DESCRIPTION_SIZE",
     "MAX_DEPTH",
     "MAX_DEVICES",
@@ -54,9 +53,6 @@ __all__ = [
     "DescriptionError",
     "parseDescription",
 ]
-
-#: The namespace of device descriptions.
-DEVICE_NAMESPACE = "urn:schemas-upnp-org:device-1-0"
 
 #: The largest description read, in bytes.
 MAX_DESCRIPTION_SIZE = 256 * 1024
@@ -73,7 +69,6 @@ MAX_SERVICES = 256
 #: The most icons of one device.
 MAX_ICONS = 32
 
-_MAX_CONFIG_ID = 2**24 - 1
 _UDN = re.compile(r"[\x21-\x7e]{1,128}")
 _SMALL_NUMBER = re.compile(r"[0-9]{1,5}")
 _CONFIG_ID = re.compile(r"[0-9]{1,8}")
@@ -114,34 +109,13 @@ def parseDescription(data: bytes, location: str) -> RemoteRootDevice | Descripti
         against it.
     @return: the root device, or why the document cannot be used.
     """
-    if len(data) > MAX_DESCRIPTION_SIZE:
-        return DescriptionError(f"description of {len(data)} bytes is larger than {MAX_DESCRIPTION_SIZE}")
-    document = _document(bytes(data))
-    if isinstance(document, DescriptionError):
-        return document
+    document = parseXML(bytes(data), MAX_DESCRIPTION_SIZE, lenient=True)
+    if isinstance(document, XMLError):
+        return DescriptionError(document.reason)
     try:
         return _Reader(document, location).root()
     except _Invalid as invalid:
         return DescriptionError(invalid.reason)
-
-
-def _document(data: bytes) -> ET.Element | DescriptionError:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    data = data.strip(b" \t\r\n").rstrip(b"\x00 \t\r\n")
-    if not data:
-        return DescriptionError("empty description")
-    try:
-        element = SafeElementTree.fromstring(
-            data, forbid_dtd=True, forbid_entities=True, forbid_external=True
-        )
-    except ET.ParseError as e:
-        return DescriptionError(f"not well-formed XML: {e}")
-    except (ValueError, LookupError) as e:
-        # defusedxml's refusals (DTDForbidden, EntitiesForbidden, ...) are
-        # ValueErrors, as are encodings expat cannot read.
-        return DescriptionError(f"refused XML: {e.__class__.__name__}: {e}")
-    return element  # type: ignore[no-any-return]
 
 
 def _split(tag: object) -> tuple[str | None, str]:
@@ -166,7 +140,7 @@ def _configId(text: str | None) -> int | None:
     if text is None or not _CONFIG_ID.fullmatch(text.strip()):
         return None
     value = int(text)
-    return value if value <= _MAX_CONFIG_ID else None
+    return value if value <= MAX_CONFIG_ID else None
 
 
 class _Reader:

@@ -13,10 +13,9 @@ status to answer with.
 from __future__ import annotations
 
 from typing import IO, Protocol
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from coherence_lite.model.xmlparse import XMLError, parseXML
 
 __all__ = ["MAX_XML_BODY", "BodyError", "readBody", "parseXMLBody"]
 
@@ -73,13 +72,7 @@ def parseXMLBody(request: _HasContent, maxSize: int = MAX_XML_BODY) -> Element:
     @raise BodyError: (413) the body is too large; (400) it is empty, not
         well-formed XML, or uses a DTD, an entity or an external reference.
     """
-    data = readBody(request, maxSize)
-    if not data.strip():
-        raise BodyError(400, "empty body")
-    try:
-        element: Element = fromstring(data, forbid_dtd=True)
-    except DefusedXmlException as e:
-        raise BodyError(400, f"forbidden XML construct ({type(e).__name__})") from None
-    except ParseError as e:
-        raise BodyError(400, f"malformed XML ({e})") from None
-    return element
+    parsed = parseXML(readBody(request, maxSize), maxSize)
+    if isinstance(parsed, XMLError):
+        raise BodyError(400, parsed.reason)
+    return parsed
