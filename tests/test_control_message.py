@@ -21,7 +21,6 @@ from coherence_lite.control.message import (
     ControlError,
     QueryStateVariable,
     SOAPAction,
-    XMLError,
     escapeAttribute,
     escapeText,
     formatFault,
@@ -32,10 +31,11 @@ from coherence_lite.control.message import (
     parseRequest,
     parseResponse,
     parseSOAPAction,
-    parseXML,
+    shapeProblem,
     soapActionOf,
 )
 from coherence_lite.errors import UPnPError
+from coherence_lite.model.xmlparse import XMLError, parseXML
 
 SWITCH = "urn:schemas-upnp-org:service:SwitchPower:1"
 SET_TARGET = SOAPAction(SWITCH, "SetTarget")
@@ -374,9 +374,10 @@ class ParseRequestTests(SynchronousTestCase):
         self.assertIsInstance(parseRequest(setTarget(junk), SET_TARGET), (ActionRequest, ControlError))
 
 
-class ParseXMLTests(SynchronousTestCase):
+class ShapeProblemTests(SynchronousTestCase):
     """
-    L{parseXML}, the bounded parser the control and eventing messages share.
+    L{shapeProblem}, the bound on parsed documents that the control and
+    eventing messages share.
     """
 
     def test_bounds(self) -> None:
@@ -384,10 +385,12 @@ class ParseXMLTests(SynchronousTestCase):
         The element and depth bounds are the caller's; exactly at them is
         accepted.
         """
-        self.assertEqual(parseXML(b"<a><b/><c/></a>", maxElements=3).tag, "a")
-        self.assertRaises(XMLError, parseXML, b"<a><b/><c/></a>", maxElements=2)
-        self.assertEqual(parseXML(b"<a><b><c/></b></a>", maxDepth=3).tag, "a")
-        self.assertRaises(XMLError, parseXML, b"<a><b><c/></b></a>", maxDepth=2)
+        wide, deep = parseXML(b"<a><b/><c/></a>", 100), parseXML(b"<a><b><c/></b></a>", 100)
+        assert not isinstance(wide, XMLError) and not isinstance(deep, XMLError)
+        self.assertIsNone(shapeProblem(wide, maxElements=3))
+        self.assertEqual(shapeProblem(wide, maxElements=2), "too many elements")
+        self.assertIsNone(shapeProblem(deep, maxDepth=3))
+        self.assertEqual(shapeProblem(deep, maxDepth=2), "elements nested too deep")
 
 
 class FormatTests(SynchronousTestCase):

@@ -16,11 +16,12 @@ Parsing rules:
     C{M-POST} carries it as C{NN-SOAPACTION} under
     C{MAN: "http://schemas.xmlsoap.org/soap/envelope/"; ns=NN}.  Without a
     usable one the request is not a control request: L{ControlError} 400.
-  - The body is at most C{maxSize} bytes (413), parsed with defusedxml (no
-    DTD, no entity, no external reference) and at most L{MAX_ELEMENTS}
-    elements and L{MAX_DEPTH} levels deep, stopped as soon as either is
-    passed; anything else that is not a well-formed C{s:Envelope} with one
-    C{s:Body} (after an optional C{s:Header}) is 400.
+  - The body is at most C{maxSize} bytes (413), parsed by
+    L{coherence_lite.model.xmlparse} (defusedxml: no DTD, no entity, no
+    external reference), with at most L{MAX_ELEMENTS} elements and
+    L{MAX_DEPTH} levels; anything else that is not a well-formed
+    C{s:Envelope} with one C{s:Body} (after an optional C{s:Header}) is
+    400.
   - The body holds one action element, in the namespace and with the name
     SOAPACTION gives, else fault 401.  Its children are the arguments,
     unqualified (or, as some UDA 1.0 clients write them, in the action's
@@ -33,12 +34,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from xml.etree.ElementTree import Element, ParseError, TreeBuilder
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser
+from xml.etree.ElementTree import Element
 
 from coherence_lite.errors import UPnPError
+from coherence_lite.model.xmlparse import XMLError, parseXML
 
 __all__ = [
     "SOAP_ENVELOPE_NS",
@@ -55,12 +54,11 @@ __all__ = [
     "QueryStateVariable",
     "ActionResponse",
     "ControlError",
-    "XMLError",
     "headerValue",
     "isXMLContentType",
     "parseSOAPAction",
     "soapActionOf",
-    "parseXML",
+    "shapeProblem",
     "parseRequest",
     "parseResponse",
     "escapeText",
@@ -185,12 +183,6 @@ def _fault(code: int, reason: str) -> ControlError:
     return ControlError(500, code, reason)
 
 
-class XMLError(Exception):
-    """
-    A document L{parseXML} refuses; the message says why.
-    """
-
-
 def headerValue(headers: Mapping[str, str], name: str) -> str | None:
     """
     The value of header C{name} (matched case-insensitively), stripped of
@@ -244,50 +236,23 @@ def soapActionOf(method: str, headers: Mapping[str, str]) -> SOAPAction | Contro
     return _badRequest(f"{method[:16]!r} is not POST or M-POST")
 
 
-class _BoundedBuilder(TreeBuilder):
+def shapeProblem(root: Element, maxElements: int = MAX_ELEMENTS, maxDepth: int = MAX_DEPTH) -> str | None:
     """
-    A tree builder that stops the parse once a document has too many
-    elements or nests too deep.
+    What is wrong with the size of a parsed document, if anything: more
+    than C{maxElements} elements, or nesting deeper than C{maxDepth} levels
+    (the root is level 1).  The walk stops at the first excess.
     """
-
-    def __init__(self, maxElements: int, maxDepth: int) -> None:
-        super().__init__()
-        self._left = maxElements
-        self._depth = 0
-        self._maxDepth = maxDepth
-
-    def start(self, tag: str, attrs: dict[str, str]) -> Element:
-        self._left -= 1
-        self._depth += 1
-        if self._left < 0:
-            raise XMLError("too many elements")
-        if self._depth > self._maxDepth:
-            raise XMLError("elements nested too deep")
-        return super().start(tag, attrs)
-
-    def end(self, tag: str) -> Element:
-        self._depth -= 1
-        return super().end(tag)
-
-
-def parseXML(data: bytes, maxElements: int = MAX_ELEMENTS, maxDepth: int = MAX_DEPTH) -> Element:
-    """
-    Parse a whole XML document safely: defusedxml (no DTD, no entity
-    declaration, no external reference), bounded element count and depth.
-
-    @return: the root element.
-    @raise XMLError: the document is empty, not well-formed, forbidden or
-        too large.
-    """
-    parser = DefusedXMLParser(target=_BoundedBuilder(maxElements, maxDepth), forbid_dtd=True)
-    try:
-        parser.feed(data.lstrip(b" \t\r\n"))
-        root: Element = parser.close()
-    except DefusedXmlException as e:
-        raise XMLError(f"forbidden XML construct ({type(e).__name__})") from None
-    except ParseError as e:
-        raise XMLError(f"malformed XML ({e})") from None
-    return root
+    count = 0
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        count += 1
+        if count > maxElements:
+            return "too many elements"
+        if depth > maxDepth:
+            return "elements nested too deep"
+        stack.extend((child, depth + 1) for child in element)
+    return None
 
 
 def _split(tag: str) -> tuple[str | None, str]:
@@ -303,10 +268,12 @@ def _soapBody(data: bytes, maxSize: int) -> Element | ControlError:
     """
     if len(data) > maxSize:
         return ControlError(413, None, f"body larger than {maxSize} bytes")
-    try:
-        root = parseXML(data)
-    except XMLError as e:
-        return _badRequest(str(e))
+    root = parseXML(data, maxSize, lenient=True)
+    if isinstance(root, XMLError):
+        return _badRequest(root.reason)
+    problem = shapeProblem(root)
+    if problem is not None:
+        return _badRequest(problem)
     if root.tag != _ENVELOPE:
         return _badRequest("not a SOAP envelope")
     children = list(root)

@@ -36,7 +36,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address, ip_address
 
-from coherence_lite.control.message import XMLError, escapeText, headerValue, parseXML
+from coherence_lite.control.message import escapeText, headerValue, shapeProblem
+from coherence_lite.model.xmlparse import XMLError, parseXML
 
 __all__ = [
     "EVENT_NS",
@@ -51,6 +52,7 @@ __all__ = [
     "MAX_CALLBACK_LENGTH",
     "MAX_STATEVARS",
     "MAX_PROPERTIES",
+    "MAX_PROPERTY_SET",
     "CallbackURL",
     "NewSubscription",
     "Renewal",
@@ -105,6 +107,9 @@ MAX_STATEVARS = 64
 
 #: The most variables a parsed property set may carry.
 MAX_PROPERTIES = 256
+
+#: The largest property set L{parsePropertySet} reads by default, in bytes.
+MAX_PROPERTY_SET = 65536
 
 _CALLBACK = re.compile(r"(?:\s*<[^<>]*>)+\s*")
 _CALLBACK_URL = re.compile(
@@ -379,20 +384,25 @@ def formatPropertySet(properties: Sequence[tuple[str, str]]) -> bytes:
     return "".join(parts).encode("utf-8")
 
 
-def parsePropertySet(data: bytes, maxProperties: int = MAX_PROPERTIES) -> tuple[tuple[str, str], ...] | str:
+def parsePropertySet(
+    data: bytes, maxProperties: int = MAX_PROPERTIES, maxSize: int = MAX_PROPERTY_SET
+) -> tuple[tuple[str, str], ...] | str:
     """
     Parse the body of an event message into (variable name, text) pairs in
     document order.  Each C{e:property} may hold one variable or, as some
     devices send, several; other children of the property set are ignored.
 
-    @return: the pairs, or why the body is refused (not well-formed or
-        forbidden XML, not a property set, a variable that is not text, more
-        than C{maxProperties} variables).
+    @return: the pairs, or why the body is refused (larger than
+        C{maxSize} bytes, not well-formed or forbidden XML, not a property
+        set, a variable that is not text, more than C{maxProperties}
+        variables).
     """
-    try:
-        root = parseXML(data, maxElements=2 * maxProperties + 8, maxDepth=4)
-    except XMLError as e:
-        return str(e)
+    root = parseXML(data, maxSize, lenient=True)
+    if isinstance(root, XMLError):
+        return root.reason
+    problem = shapeProblem(root, maxElements=2 * maxProperties + 8, maxDepth=4)
+    if problem is not None:
+        return problem
     if root.tag != _PROPERTYSET:
         return "not an event property set"
     properties: list[tuple[str, str]] = []
