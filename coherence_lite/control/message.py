@@ -37,34 +37,15 @@ from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
 from coherence_lite.errors import UPnPError
+from coherence_lite.http.body import MAX_XML_BODY
 from coherence_lite.model.xmlparse import XMLError, parseXML
 
 __all__ = [
-    "SOAP_ENVELOPE_NS",
-    "SOAP_ENCODING",
-    "CONTROL_NS",
-    "QUERY_STATE_VARIABLE",
-    "CONTENT_TYPE",
-    "MAX_BODY",
-    "MAX_ELEMENTS",
-    "MAX_DEPTH",
-    "MAX_ARGUMENTS",
-    "SOAPAction",
-    "ActionRequest",
-    "QueryStateVariable",
-    "ActionResponse",
-    "ControlError",
-    "headerValue",
-    "isXMLContentType",
-    "parseSOAPAction",
-    "soapActionOf",
-    "shapeProblem",
-    "parseRequest",
-    "parseResponse",
-    "escapeText",
-    "escapeAttribute",
-    "formatResponse",
-    "formatFault",
+    "SOAP_ENVELOPE_NS", "SOAP_ENCODING", "CONTROL_NS", "QUERY_STATE_VARIABLE", "CONTENT_TYPE",
+    "MAX_ELEMENTS", "MAX_DEPTH", "MAX_ARGUMENTS", "SOAPAction", "ActionRequest",
+    "QueryStateVariable", "ActionResponse", "ControlError", "headerValue", "isXMLContentType",
+    "parseSOAPAction", "soapActionOf", "shapeProblem", "parseRequest", "parseResponse",
+    "escapeText", "formatResponse", "formatFault",
     "formatQueryStateVariableResponse",
 ]
 
@@ -83,9 +64,6 @@ QUERY_STATE_VARIABLE = "QueryStateVariable"
 
 #: The Content-Type of every response and fault.
 CONTENT_TYPE = 'text/xml; charset="utf-8"'
-
-#: The default largest request body, in bytes (the HTTP layer's limit).
-MAX_BODY = 65536
 
 #: The most elements a parsed document may have.
 MAX_ELEMENTS = 256
@@ -167,12 +145,6 @@ class ControlError:
     status: int
     errorCode: int | None
     reason: str
-
-    def fault(self) -> UPnPError | None:
-        """
-        The error to answer as a fault, or L{None} for a plain HTTP status.
-        """
-        return None if self.errorCode is None else UPnPError(self.errorCode)
 
 
 def _badRequest(reason: str) -> ControlError:
@@ -304,7 +276,7 @@ def _arguments(element: Element) -> tuple[tuple[str, str], ...] | ControlError:
     return tuple(arguments)
 
 
-def parseRequest(data: bytes, action: SOAPAction, maxSize: int = MAX_BODY) -> ActionRequest | QueryStateVariable | ControlError:
+def parseRequest(data: bytes, action: SOAPAction, maxSize: int = MAX_XML_BODY) -> ActionRequest | QueryStateVariable | ControlError:
     """
     Parse the body of an action call announced by C{action} (its
     SOAPACTION).
@@ -347,7 +319,7 @@ def _upnpError(fault: Element) -> UPnPError | ControlError:
     return _fault(402, "a fault without a usable UPnP error")
 
 
-def parseResponse(data: bytes, action: SOAPAction, maxSize: int = MAX_BODY) -> ActionResponse | UPnPError | ControlError:
+def parseResponse(data: bytes, action: SOAPAction, maxSize: int = MAX_XML_BODY) -> ActionResponse | UPnPError | ControlError:
     """
     Parse the answer to a call of C{action}, for a control point.
 
@@ -372,13 +344,6 @@ def parseResponse(data: bytes, action: SOAPAction, maxSize: int = MAX_BODY) -> A
     return ActionResponse(arguments)
 
 
-def _checkXMLText(value: str) -> None:
-    if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not text")
-    if _NOT_XML.search(value):
-        raise ValueError("a value holds a character XML 1.0 cannot carry")
-
-
 def escapeText(value: str) -> str:
     """
     C{value} escaped as element content: C{&}, C{<}, C{>} and a carriage
@@ -388,18 +353,9 @@ def escapeText(value: str) -> str:
         control character other than tab, line feed and carriage return, a
         surrogate, U+FFFE or U+FFFF).
     """
-    _checkXMLText(value)
+    if not isinstance(value, str) or _NOT_XML.search(value):
+        raise ValueError(f"{value!r:.40} is not text XML 1.0 can carry")
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-
-
-def escapeAttribute(value: str) -> str:
-    """
-    C{value} escaped as a double-quoted attribute value (tab, line feed and
-    carriage return as references, so they survive normalisation).
-
-    @raise ValueError: as L{escapeText}.
-    """
-    return escapeText(value).replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;")
 
 
 def _checkName(name: str) -> str:
@@ -425,7 +381,7 @@ def formatResponse(serviceType: str, actionName: str, arguments: Sequence[tuple[
     if not isinstance(serviceType, str) or not _SERVICE_TYPE.fullmatch(serviceType):
         raise ValueError(f"{serviceType!r} is not a service type")
     tag = "u:" + _checkName(actionName) + "Response"
-    parts = [f'<{tag} xmlns:u="{escapeAttribute(serviceType)}">']
+    parts = [f'<{tag} xmlns:u="{serviceType}">']  # _SERVICE_TYPE needs no escaping
     for name, value in arguments:
         parts.append(f"<{_checkName(name)}>{escapeText(value)}</{name}>")
     parts.append(f"</{tag}>")

@@ -36,39 +36,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address, ip_address
 
-from coherence_lite.control.message import escapeText, headerValue, shapeProblem
+from coherence_lite.control.message import CONTENT_TYPE, escapeText, headerValue, shapeProblem
+from coherence_lite.http.body import MAX_XML_BODY
 from coherence_lite.model.xmlparse import XMLError, parseXML
 
 __all__ = [
-    "EVENT_NS",
-    "NT_EVENT",
-    "NTS_PROPCHANGE",
-    "CONTENT_TYPE",
-    "DEFAULT_TIMEOUT",
-    "MIN_TIMEOUT",
-    "MAX_TIMEOUT",
-    "MAX_SEQ",
-    "MAX_CALLBACK_URLS",
-    "MAX_CALLBACK_LENGTH",
-    "MAX_STATEVARS",
-    "MAX_PROPERTIES",
-    "MAX_PROPERTY_SET",
-    "CallbackURL",
-    "NewSubscription",
-    "Renewal",
-    "Unsubscribe",
-    "EventNotify",
-    "SubscriptionError",
-    "parseCallback",
-    "parseTimeout",
-    "parseSID",
-    "parseStateVars",
-    "classify",
-    "classifyNotify",
-    "nextSeq",
-    "formatPropertySet",
-    "parsePropertySet",
-    "notifyHeaders",
+    "EVENT_NS", "NT_EVENT", "NTS_PROPCHANGE", "CONTENT_TYPE", "DEFAULT_TIMEOUT", "MIN_TIMEOUT",
+    "MAX_TIMEOUT", "MAX_SEQ", "MAX_CALLBACK_URLS", "MAX_CALLBACK_LENGTH", "MAX_STATEVARS",
+    "MAX_PROPERTIES", "CallbackURL", "NewSubscription", "Renewal",
+    "Unsubscribe", "EventNotify", "SubscriptionError", "parseCallback", "parseTimeout", "parseSID",
+    "parseStateVars", "classify", "classifyNotify", "nextSeq", "formatPropertySet",
+    "parsePropertySet", "notifyHeaders",
 ]
 
 #: The namespace of property sets.
@@ -79,9 +57,6 @@ NT_EVENT = "upnp:event"
 
 #: The NTS of event messages.
 NTS_PROPCHANGE = "upnp:propchange"
-
-#: The Content-Type of event messages.
-CONTENT_TYPE = 'text/xml; charset="utf-8"'
 
 #: Seconds granted when a SUBSCRIBE asks for no particular time.
 DEFAULT_TIMEOUT = 1800
@@ -107,9 +82,6 @@ MAX_STATEVARS = 64
 
 #: The most variables a parsed property set may carry.
 MAX_PROPERTIES = 256
-
-#: The largest property set L{parsePropertySet} reads by default, in bytes.
-MAX_PROPERTY_SET = 65536
 
 _CALLBACK = re.compile(r"(?:\s*<[^<>]*>)+\s*")
 _CALLBACK_URL = re.compile(
@@ -385,7 +357,7 @@ def formatPropertySet(properties: Sequence[tuple[str, str]]) -> bytes:
 
 
 def parsePropertySet(
-    data: bytes, maxProperties: int = MAX_PROPERTIES, maxSize: int = MAX_PROPERTY_SET
+    data: bytes, maxProperties: int = MAX_PROPERTIES, maxSize: int = MAX_XML_BODY
 ) -> tuple[tuple[str, str], ...] | str:
     """
     Parse the body of an event message into (variable name, text) pairs in
