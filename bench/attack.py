@@ -56,6 +56,7 @@ from defusedxml.ElementTree import fromstring  # noqa: E402
 from coherence_lite.ssdp import SSDP_ADDR  # noqa: E402
 from coherence_lite.ssdp.message import SearchResponse  # noqa: E402
 from coherence_lite.ssdp.parse import parse  # noqa: E402
+from tests.support import freeTCPPort, freeUDPPort  # noqa: E402
 
 JAMBON_UDN = "uuid:e427ce1a-3e80-43d0-ad6f-89ec42e46363"
 DEVICE_NS = "{urn:schemas-upnp-org:device-1-0}"
@@ -64,12 +65,6 @@ DEVICE_NS = "{urn:schemas-upnp-org:device-1-0}"
 def write(text: str) -> None:
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
-
-
-def freePort(kind: int) -> int:
-    with socket.socket(socket.AF_INET, kind) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Daemon:
@@ -437,8 +432,8 @@ def main() -> int:
     arguments = parser.parse_args()
     deadline = time.monotonic() + arguments.max_seconds
     rng = random.Random(arguments.seed)
-    ssdpPort = freePort(socket.SOCK_DGRAM)
-    httpPort = freePort(socket.SOCK_STREAM)
+    ssdpPort = freeUDPPort()
+    httpPort = freeTCPPort()
 
     with tempfile.TemporaryDirectory() as state:
         daemon = Daemon(ssdpPort, httpPort, state)

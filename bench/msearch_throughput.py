@@ -27,6 +27,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.support import freeUDPPort  # noqa: E402
 
 ECHO_SERVER = """
 import sys
@@ -48,12 +51,6 @@ SEARCH = (
     b"M-SEARCH * HTTP/1.1\r\nHOST: 127.0.0.1:1900\r\n"
     b'MAN: "ssdp:discover"\r\nST: upnp:rootdevice\r\n\r\n'
 )
-
-
-def freeUDPPort() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def waitForLine(process: subprocess.Popen, marker: str, timeout: float = 20.0) -> str:

@@ -15,6 +15,8 @@ from typing import Any
 from twisted.internet.interfaces import IReactorTime
 from twisted.logger import Logger
 
+__all__ = ["LogBudget"]
+
 
 class LogBudget:
     """

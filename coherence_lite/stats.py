@@ -1,16 +1,77 @@
-# -*- test-case-name: tests.test_responder -*-
+# -*- test-case-name: tests.test_stats -*-
 """
-Counters of what the daemon received, sent and dropped.
+Counters of what the host and the control point received, sent and dropped,
+and L{StatsMonitor}, which logs them periodically.
+
+Every counter name is listed in L{COUNTERS} with its meaning, the way
+L{coherence_lite.signals} lists the signals; C{tests/test_stats.py} reads
+the package's source and fails when a name counted somewhere is not listed
+here, or a listed one is counted nowhere.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
+from twisted.application.service import Service
+from twisted.internet.interfaces import IReactorTime
+from twisted.internet.task import LoopingCall
+from twisted.logger import Logger
+
+__all__ = ["COUNTERS", "STATS_INTERVAL", "Stats", "StatsMonitor", "summary"]
+
+log = Logger()
+
+#: Seconds between two stats lines by default.
+STATS_INTERVAL = 300.0
+
+#: Every counter name, with what it counts.
+COUNTERS = {
+    # SSDP datagrams.
+    "datagrams.received": "SSDP datagrams that arrived with their interface known.",
+    "datagrams.sent": "SSDP datagrams sent: NOTIFYs, search answers and searches.",
+    "dropped.no-interface": "Datagrams dropped because the socket did not say which interface they came in on.",
+    "dropped.unserved-interface": "Datagrams dropped because they came in on an interface or subnet not served.",
+    "dropped.malformed": "Datagrams dropped because they are not SSDP messages.",
+    # Answering searches.
+    "dropped.off-link": "Searches not answered because the querier is not on the link they came in on.",
+    "dropped.no-mx": "Multicast searches not answered because they have no valid MX.",
+    "dropped.rate-limited": "Searches not answered because their source sent too many.",
+    "dropped.repeated-ssdp-all": "Searches for ssdp:all not answered: the source had one answered within MX.",
+    "dropped.ssdp-all-table-full": "Searches for ssdp:all not answered: too many sources are remembered already.",
+    "dropped.pending-cap": "Search answers not sent because too many were waiting for their MX delay.",
+    "searches.answered": "Searches that matched something of ours.",
+    "searches.unmatched": "Searches that matched nothing of ours.",
+    "responses.sent": "Search answers sent (one per matching advertisement).",
+    # Announcing.
+    "notify.sent": "NOTIFY datagrams handed to a socket (alive, update and byebye).",
+    # Searching, on the control point side.
+    "searches.sent": "M-SEARCH datagrams sent by the control point.",
+    "responses.received": "Search answers the control point received.",
+    # HTTP.
+    "http.connections": "HTTP connections accepted.",
+    "http.refused.client-cap": "HTTP connections closed at once: their client had too many open.",
+    "http.refused.total-cap": "HTTP connections closed at once: too many were open in all.",
+    "http.rejected.line-too-long": "HTTP requests refused (414 or 431) for a request line or header line too long.",
+    "http.rejected.head-too-large": "HTTP requests refused (431) for too many header lines or too large a head.",
+    "http.rejected.body-too-large": "HTTP requests refused (413) for a body too large.",
+    "http.rejected.unread-responses": "HTTP connections closed because the client did not read its answers.",
+    "http.timeouts.idle": "HTTP connections closed after a silence of the idle timeout.",
+    "http.timeouts.request": "HTTP requests answered 408: not all there within the request timeout.",
+    "http.requests": "HTTP requests answered by a resource.",
+    "http.responses.1xx": "HTTP answers with an informational status.",
+    "http.responses.2xx": "HTTP answers with a success status.",
+    "http.responses.3xx": "HTTP answers with a redirection status.",
+    "http.responses.4xx": "HTTP answers with a client error status, refusals included.",
+    "http.responses.5xx": "HTTP answers with a server error status.",
+    "http.responses.other": "HTTP answers with a status outside 100 to 599.",
+}
+
 
 class Stats:
     """
-    Named counters, such as C{datagrams.received} or C{dropped.off-link}.
+    Named counters, such as C{datagrams.received} or C{dropped.off-link}
+    (see L{COUNTERS}).
 
     Counting is cheap and never fails; L{snapshot} gives a sorted copy for
     logs and the presentation page.
@@ -33,3 +94,65 @@ class Stats:
         The counters by name, sorted.
         """
         return dict(sorted(self._counts.items()))
+
+
+def summary(counters: dict[str, int]) -> str:
+    """
+    Counters as one line: C{datagrams.received=12 dropped.off-link=3}, in
+    name order; C{(none)} when there are none.
+    """
+    return " ".join(f"{name}={value}" for name, value in sorted(counters.items())) or "(none)"
+
+
+class StatsMonitor(Service):
+    """
+    Logs a L{Stats} at info level every C{interval} seconds while running,
+    and once more when stopped.
+
+    A failure while logging is itself logged; the loop goes on.
+
+    @ivar interval: seconds between lines; 0 logs only when stopping.
+    """
+
+    def __init__(self, stats: Stats, clock: IReactorTime, interval: float = STATS_INTERVAL) -> None:
+        """
+        @param stats: the counters to log.
+        @param clock: the reactor, or a L{twisted.internet.task.Clock}.
+        @param interval: seconds between lines, 0 for none but the last.
+        @raise ValueError: C{interval} is negative.
+        """
+        if interval < 0:
+            raise ValueError("interval must not be negative")
+        self.setName("monitor")
+        self.stats = stats
+        self.interval = interval
+        self._loop = LoopingCall(self.logNow)
+        self._loop.clock = clock
+
+    def logNow(self) -> None:
+        """
+        Log the counters now; never raises.
+        """
+        try:
+            counters = self.stats.snapshot()
+            log.info("Stats: {summary}", summary=summary(counters), counters=counters)
+        except Exception:
+            log.failure("Cannot log the stats")
+
+    def startService(self) -> None:
+        """
+        Start logging every C{interval} seconds, the first line after one
+        interval.
+        """
+        Service.startService(self)
+        if self.interval > 0:
+            self._loop.start(self.interval, now=False)
+
+    def stopService(self) -> None:
+        """
+        Stop the loop and log the counters a last time.
+        """
+        Service.stopService(self)
+        if self._loop.running:
+            self._loop.stop()
+        self.logNow()

@@ -1,6 +1,7 @@
 """
-Shared test helpers: sample devices, links, a recording sender and a device
-host on loopback.
+Shared test helpers: sample devices, links, a recording sender, free ports
+and a device host on loopback.  The benchmarks in C{bench/} take their free
+ports from here too.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from twisted.application.service import IService
 from twisted.internet import defer, reactor
 from twisted.trial.unittest import TestCase
 
+from coherence_lite.host.service import UPnPDeviceService
+from coherence_lite.host.settings import HostSettings
 from coherence_lite.model.device import Action, Argument, Device, Service, StateVariable
 from coherence_lite.net.interfaces import Link
-from coherence_lite.host.service import UPnPDeviceService
 
 JAMBON_UDN = "uuid:e427ce1a-3e80-43d0-ad6f-89ec42e46363"
 
@@ -129,17 +131,29 @@ def loopbackMulticastSocket(family: int = socket.AF_INET) -> socket.socket:
     return skt
 
 
+def _freePort(kind: int) -> int:
+    with socket.socket(socket.AF_INET, kind) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 def freeUDPPort() -> int:
     """
     A UDP port nothing on 127.0.0.1 uses right now.
     """
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return _freePort(socket.SOCK_DGRAM)
+
+
+def freeTCPPort() -> int:
+    """
+    A TCP port nothing on 127.0.0.1 uses right now.
+    """
+    return _freePort(socket.SOCK_STREAM)
 
 
 def startLoopbackService(
-    testCase: TestCase, devices: Sequence[Device], ssdpPort: int | None = None, **options: Any
+    testCase: TestCase, devices: Sequence[Device], ssdpPort: int | None = None, **settings: Any
 ) -> UPnPDeviceService:
     """
     Start a real L{UPnPDeviceService} serving 127.0.0.1 only, with its state
@@ -150,16 +164,18 @@ def startLoopbackService(
         C{addCleanup} are used).
     @param devices: the root devices to host.
     @param ssdpPort: the SSDP port; L{None} for a free one.
-    @param options: further keyword arguments of L{UPnPDeviceService}.
+    @param settings: further fields of its L{HostSettings}.
     @return: the started service.
     """
     service = UPnPDeviceService(
         devices,
-        interfaces=["127.0.0.1"],
-        ssdpPort=freeUDPPort() if ssdpPort is None else ssdpPort,
-        stateDirectory=Path(testCase.mktemp()),
+        HostSettings(
+            interfaces=("127.0.0.1",),
+            ssdpPort=freeUDPPort() if ssdpPort is None else ssdpPort,
+            stateDirectory=Path(testCase.mktemp()),
+            **settings,
+        ),
         reactor=reactor,
-        **options,
     )
     service.startService()
     testCase.addCleanup(stopIfRunning, service)

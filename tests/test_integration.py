@@ -1,3 +1,4 @@
+# -*- test-case-name: tests.test_integration -*-
 """
 Integration: the real L{UPnPDeviceService} on loopback multicast.
 
@@ -16,12 +17,14 @@ from defusedxml import ElementTree
 from twisted.internet import defer, reactor
 from twisted.internet.protocol import DatagramProtocol
 from twisted.internet.task import deferLater
+from twisted.logger import LogLevel, globalLogPublisher
 from twisted.trial.unittest import TestCase
 from twisted.web.client import Agent, readBody
 
-from coherence_lite.model.defaults import defaultIcons
 from coherence_lite.errors import StartupError
-from coherence_lite.host.service import UPnPDeviceService
+from coherence_lite.host.service import DaemonService, UPnPDeviceService
+from coherence_lite.host.settings import HostSettings
+from coherence_lite.model.defaults import defaultIcons
 from coherence_lite.ssdp import SSDP_ADDR
 from coherence_lite.ssdp.format import formatMSearch
 from coherence_lite.ssdp.message import BYEBYE, Notify, SearchResponse
@@ -134,6 +137,10 @@ class LoopbackServiceTests(TestCase):
 
     @defer.inlineCallbacks
     def test_searchFollowLocationAndParseDescriptionAndSCPD(self):
+        """
+        A search for the service type is answered from loopback with a LOCATION whose description
+        and SCPD are served and parse as UPnP documents.
+        """
         collector, port = self.querier()
         self.search(port, "urn:boucherie.example.com:service:Jambon:1", mx=1)
         yield collector.waitFor(lambda c: c.ofType(SearchResponse))
@@ -166,6 +173,9 @@ class LoopbackServiceTests(TestCase):
 
     @defer.inlineCallbacks
     def test_ssdpAllGetsEveryAdvertisementOfEveryDevice(self):
+        """
+        ssdp:all is answered with every advertisement of both devices, once each.
+        """
         collector, port = self.querier()
         self.search(port, "ssdp:all", mx=1)
         # Jambon: 3 + 0 + 1; the light: 3 + 2 * 1 + 2.
@@ -177,6 +187,9 @@ class LoopbackServiceTests(TestCase):
 
     @defer.inlineCallbacks
     def test_unicastSearchIsAnsweredWithoutMX(self):
+        """
+        A search sent straight to the host, without MX, is answered at once.
+        """
         collector, port = self.querier()
         self.search(port, "upnp:rootdevice", mx=None, destination="127.0.0.1")
         yield collector.waitFor(lambda c: len(c.ofType(SearchResponse)) >= 2, timeout=2)
@@ -184,6 +197,9 @@ class LoopbackServiceTests(TestCase):
 
     @defer.inlineCallbacks
     def test_malformedDatagramsAreDroppedAndServiceStillAnswers(self):
+        """
+        Malformed datagrams are dropped and counted, and the host still answers the next search.
+        """
         collector, port = self.querier()
         for garbage in (b"", b"\x00\xff" * 50, b"M-SEARCH * HTTP/1.1\r\nST: ssdp:all\r\n\r\n", b"A" * 9000):
             port.write(garbage, (SSDP_ADDR, self.ssdpPort))
@@ -194,6 +210,10 @@ class LoopbackServiceTests(TestCase):
 
     @defer.inlineCallbacks
     def test_aliveOnStartAndByebyeOnStop(self):
+        """
+        Starting sends three bursts of alive with the link's LOCATION; stopping sends byebye twice
+        per advertisement.
+        """
         yield stopIfRunning(self.service)
         listener = groupListener(self, self.ssdpPort)
         self.service = startLoopbackService(self, [jambon()], self.ssdpPort)
@@ -209,6 +229,9 @@ class LoopbackServiceTests(TestCase):
 
     @defer.inlineCallbacks
     def test_iconAndPresentationPageAreServed(self):
+        """
+        The presentation page is served at the device's path, and traversal out of it is 404.
+        """
         documents = self.service.documents[0]
         base = f"http://127.0.0.1:{self.service.web.port}"
         code, headers, body = yield defer.ensureDeferred(self.fetch(f"{base}/{documents.root.uuid}/"))
@@ -229,27 +252,57 @@ class AdvertisedHostTests(TestCase):
         return service.catalogue.publications[0].location(service.links[0])
 
     def test_hostNameReplacesTheInterfaceAddress(self) -> None:
+        """
+        An advertised host name replaces the interface's address in LOCATION.
+        """
         location = self.locationWith("nas.example.org")
         self.assertTrue(location.startswith("http://nas.example.org:"), location)
         self.assertTrue(location.endswith("/e427ce1a-3e80-43d0-ad6f-89ec42e46363/description.xml"))
 
     def test_ipv6AddressIsBracketed(self) -> None:
+        """
+        An advertised IPv6 address stands in brackets in LOCATION.
+        """
         self.assertTrue(self.locationWith("2001:db8::5").startswith("http://[2001:db8::5]:"))
 
 
 class StartupFailureTests(TestCase):
+    """
+    A host that cannot start, or not yet.
+    """
+
     def test_noInterfaceWithoutWatchingIsAStartupError(self) -> None:
-        service = UPnPDeviceService(
-            [jambon()], interfaces=["no-such-interface0"], ssdpPort=freeUDPPort(), reactor=reactor, pollInterval=0
-        )
+        """
+        Without a usable interface and without watching for one, starting
+        fails with a L{StartupError} that says so, and nothing runs.
+        """
+        settings = HostSettings(interfaces=("no-such-interface0",), ssdpPort=freeUDPPort(), pollInterval=0)
+        service = UPnPDeviceService([jambon()], settings, reactor=reactor)
         error = self.assertRaises(StartupError, service.startService)
         self.assertIn("no usable network interface", str(error))
         self.assertFalse(service.running)
 
+    def test_daemonExitsWithStatus1AndOneLine(self) -> None:
+        """
+        The daemon's host turns a start-up failure into one critical log
+        line and exit status 1.
+        """
+        settings = HostSettings(interfaces=("no-such-interface0",), ssdpPort=freeUDPPort(), pollInterval=0)
+        events: list[dict[str, object]] = []
+        globalLogPublisher.addObserver(events.append)
+        self.addCleanup(globalLogPublisher.removeObserver, events.append)
+        error = self.assertRaises(SystemExit, DaemonService([jambon()], settings, reactor=reactor).startService)
+        self.assertEqual(error.code, 1)
+        [critical] = [event for event in events if event["log_level"] == LogLevel.critical]
+        self.assertIn("no usable network interface", str(critical["reason"]))
+
     def test_noInterfaceYetWaitsForOne(self) -> defer.Deferred:
-        service = UPnPDeviceService(
-            [jambon()], interfaces=["no-such-interface0"], ssdpPort=freeUDPPort(), reactor=reactor
-        )
+        """
+        Without a usable interface but watching for one, the host runs with
+        no link and no socket.
+        """
+        settings = HostSettings(interfaces=("no-such-interface0",), ssdpPort=freeUDPPort())
+        service = UPnPDeviceService([jambon()], settings, reactor=reactor)
         service.startService()
         self.assertTrue(service.running)
         self.assertEqual(service.links, [])
@@ -257,4 +310,7 @@ class StartupFailureTests(TestCase):
         return defer.maybeDeferred(service.stopService)
 
     def test_defaultIconsAreUsable(self) -> None:
+        """
+        The default icons load: 48 and 120 pixels wide.
+        """
         self.assertEqual([icon.width for icon in defaultIcons()], [48, 120])

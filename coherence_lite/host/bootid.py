@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_state -*-
+# -*- test-case-name: tests.test_bootid -*-
 """
 State kept across restarts: the BOOTID.UPNP.ORG counter.
 
@@ -20,6 +20,8 @@ from twisted.internet.interfaces import IReactorTime
 from twisted.logger import Logger
 
 from coherence_lite.ssdp.message import MAX_BOOTID
+
+__all__ = ["BootIdStore", "defaultStateDirectory", "writeAtomically"]
 
 log = Logger()
 

@@ -4,49 +4,59 @@ L{UPnPDeviceService}: a complete device host as one L{MultiService}.
 
 Its children start in order: the web server first (announcements carry its
 port), then SSDP.  Stopping sends byebye for every device, then closes the
-sockets and the web server.
+sockets and the web server.  L{HostSettings} says how; L{DaemonService} is
+the same host for C{twistd}, exiting on a start-up failure.
 """
 
 from __future__ import annotations
 
 import random as _random
-from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Sequence, cast
 
 from twisted.application.service import MultiService, Service
+from twisted.internet.address import IPv4Address, IPv6Address
 from twisted.internet.defer import Deferred
 from twisted.internet.error import CannotListenError
-from twisted.internet.interfaces import IListeningPort
+from twisted.internet.interfaces import IListeningPort, IReactorTCP
+from twisted.internet.protocol import ServerFactory
 from twisted.logger import Logger
 from twisted.web.server import Site
 
 from coherence_lite import __version__
+from coherence_lite.errors import StartupError
+from coherence_lite.host.bootid import BootIdStore
+from coherence_lite.host.settings import HostSettings
+from coherence_lite.host.site import makeSite, publicationOf
+from coherence_lite.identity import serverString
 from coherence_lite.model.description import SPEC_VERSION, Documents, buildDocuments
 from coherence_lite.model.device import Device
-from coherence_lite.http.limits import HTTPLimits
-from coherence_lite.model.layout import descriptionPath
-from coherence_lite.monitor import DEFAULT_INTERVAL as STATS_INTERVAL
-from coherence_lite.monitor import StatsMonitor
-from coherence_lite.net.interfaces import (
-    InterfaceReport,
-    Link,
-    parseAddress,
-    reportedLinks,
-    selectLinks,
-    systemInterfaces,
-)
-from coherence_lite.ssdp.advertisement import advertisements
+from coherence_lite.net.interfaces import InterfaceReport, Link, NetworkInterface, reportedLinks, selectLinks
+from coherence_lite.net.interfaces import systemInterfaces as _systemInterfaces
+from coherence_lite.net.reactor import Reactor, defaultReactor
+from coherence_lite.net.watcher import InterfaceWatcher
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
-from coherence_lite.ssdp.limits import ResponderLimits
-from coherence_lite.identity import serverString
 from coherence_lite.ssdp.service import SSDPService
-from coherence_lite.host.bootid import BootIdStore
-from coherence_lite.stats import Stats
-from coherence_lite.net.watcher import DEFAULT_INTERVAL, InterfaceWatcher
-from coherence_lite.host.site import makeSite
-from coherence_lite.errors import StartupError
+from coherence_lite.stats import Stats, StatsMonitor
+
+__all__ = ["DaemonService", "InterfaceLister", "UPnPDeviceService", "WebServerService", "interfaceReports"]
 
 log = Logger()
+
+#: A function listing the machine's network interfaces, such as
+#: L{coherence_lite.net.interfaces.systemInterfaces}.
+InterfaceLister = Callable[[], Sequence[NetworkInterface]]
+
+
+def interfaceReports(settings: HostSettings, systemInterfaces: InterfaceLister | None = None) -> list[InterfaceReport]:
+    """
+    Which interfaces a host with these settings would serve, and why each
+    is used or skipped.
+
+    @param systemInterfaces: lists the machine's interfaces; the real ones
+        when L{None}.
+    """
+    found = (systemInterfaces or _systemInterfaces)()
+    return selectLinks(found, settings.interfaces, settings.excludeInterfaces, settings.ipv6)
 
 
 class WebServerService(Service):
@@ -56,7 +66,7 @@ class WebServerService(Service):
     @ivar port: the bound port number, once started.
     """
 
-    def __init__(self, site: Site, port: int, reactor: object, interface: str | None = None) -> None:
+    def __init__(self, site: Site, port: int, reactor: IReactorTCP, interface: str | None = None) -> None:
         self.site = site
         self.requestedPort = port
         self.interface = interface
@@ -69,7 +79,9 @@ class WebServerService(Service):
         The port HTTP is served on.
         """
         assert self._listening is not None, "the web server is not running"
-        return self._listening.getHost().port  # type: ignore[attr-defined, no-any-return]
+        address = self._listening.getHost()
+        assert isinstance(address, (IPv4Address, IPv6Address)), address
+        return address.port
 
     def startService(self) -> None:
         """
@@ -81,9 +93,10 @@ class WebServerService(Service):
         error: CannotListenError | None = None
         for interface in candidates:
             try:
-                self._listening = self._reactor.listenTCP(  # type: ignore[attr-defined]
-                    self.requestedPort, self.site, interface=interface
-                )
+                # Twisted types Site as a factory of its own channel wrapper,
+                # which its listenTCP does not name: hence the cast.
+                factory = cast(ServerFactory, self.site)
+                self._listening = self._reactor.listenTCP(self.requestedPort, factory, interface=interface)
                 break
             except CannotListenError as e:
                 error = e
@@ -109,100 +122,72 @@ class UPnPDeviceService(MultiService):
     """
     Hosts UPnP root devices on the local network.
 
-    @param devices: the root devices.
-    @param interfaces: interface names or addresses to serve; empty for every
-        suitable one (see L{coherence_lite.net.interfaces.selectLinks}).
-    @param excludeInterfaces: names or glob patterns never to serve.
-    @param ipv6: serve IPv6 too where an interface has an address for it.
-    @param ipv6SiteLocal: on IPv6, also join and announce to the site-local
-        group FF05::C (the link-local FF02::C always).
-    @param httpPort: the HTTP port, 0 for any free one.
-    @param ssdpPort: the SSDP port (1900 on a real network).
-    @param maxAge: the CACHE-CONTROL max-age of announcements, in seconds.
-    @param ttl: the multicast TTL (hop limit).
-    @param advertisedHost: a host name or address to put in LOCATION instead
-        of the interface's address (behind NAT or in a container).
-    @param stateDirectory: where BOOTID is kept across restarts; L{None} uses
-        the clock instead.
-    @param pollInterval: seconds between looks at the interfaces for
-        addresses that appear, change or go; 0 to never look again.
-    @param limits: how much the SSDP responder answers.
-    @param httpLimits: HTTP sizes, timeouts and connection caps.
-    @param statsInterval: seconds between two stats lines in the log; 0
-        logs them only when stopping.
-    @param reactor: the reactor; the global one when L{None}.
+    Its children start in order: the web server (C{web}) first, since
+    announcements carry its port, then SSDP (C{ssdp}), the stats log
+    (C{monitor}) and, unless C{settings.pollInterval} is 0, the interface
+    watcher (C{watcher}).
+
+    @ivar settings: how the devices are hosted.
+    @ivar documents: the rendered documents of each root device.
+    @ivar stats: the counters of SSDP and HTTP, logged and shown on the
+        presentation pages.
+    @ivar links: the links served now.
     """
 
     def __init__(
         self,
         devices: Sequence[Device],
+        settings: HostSettings = HostSettings(),
         *,
-        interfaces: Sequence[str] = (),
-        excludeInterfaces: Sequence[str] = (),
-        ipv6: bool = True,
-        ipv6SiteLocal: bool = False,
-        httpPort: int = 0,
-        ssdpPort: int = 1900,
-        maxAge: int = 1800,
-        ttl: int = 2,
-        advertisedHost: str | None = None,
-        stateDirectory: Path | None = None,
-        limits: ResponderLimits = ResponderLimits(),
-        httpLimits: HTTPLimits = HTTPLimits(),
-        statsInterval: float = STATS_INTERVAL,
-        reactor: object = None,
+        reactor: Reactor | None = None,
         random: _random.Random | None = None,
-        systemInterfaces: Callable[[], list] = systemInterfaces,
-        pollInterval: float = DEFAULT_INTERVAL,
+        systemInterfaces: InterfaceLister | None = None,
     ) -> None:
+        """
+        @param devices: the root devices.
+        @param settings: how to host them.
+        @param reactor: the reactor; the global one when L{None}.
+        @param random: chooses the delays of announcements and answers; a
+            new L{random.Random} when L{None}.
+        @param systemInterfaces: lists the machine's interfaces, the real
+            ones when L{None}; tests give made-up ones (the host looks at
+            them again while it runs, so a list given once would not do).
+        """
         super().__init__()
-        if reactor is None:
-            from twisted.internet import reactor as globalReactor
-
-            reactor = globalReactor
-        self.reactor = reactor
+        self.reactor = reactor if reactor is not None else defaultReactor()
+        self.settings = settings
         self.stats = Stats()
         self.documents: list[Documents] = [buildDocuments(device) for device in devices]
-        self.interfaces = tuple(interfaces)
-        self.excludeInterfaces = tuple(excludeInterfaces)
-        self.ipv6 = ipv6
-        self.advertisedHost = advertisedHost
-        # An IPv6 literal stands in brackets in a URL.
-        literal = parseAddress(advertisedHost) if advertisedHost else None
-        self._advertisedURLHost = f"[{advertisedHost}]" if literal and literal.version == 6 else advertisedHost
         self._systemInterfaces = systemInterfaces
-        self._bootIds = BootIdStore(stateDirectory, reactor)  # type: ignore[arg-type]
+        self._bootIds = BootIdStore(settings.stateDirectory, self.reactor)
         self.links: list[Link] = []
         major, minor = SPEC_VERSION
-        self.catalogue = Catalogue(
-            server=serverString(__version__, f"{major}.{minor}"),
-            maxAge=maxAge,
-        )
+        self.catalogue = Catalogue(server=serverString(__version__, f"{major}.{minor}"), maxAge=settings.maxAge)
         self.web = WebServerService(
-            makeSite(self.documents, limits=httpLimits, stats=self.stats, reactor=reactor),  # type: ignore[arg-type]
-            httpPort,
-            reactor,
+            makeSite(self.documents, limits=settings.httpLimits, stats=self.stats, reactor=self.reactor),
+            settings.httpPort,
+            self.reactor,
         )
         self.web.setName("web")
         self.web.setServiceParent(self)
         self.ssdp = SSDPService(
             self.catalogue,
             lambda: self.links,
-            reactor,  # type: ignore[arg-type]
-            ssdpPort=ssdpPort,
-            ttl=ttl,
+            self.reactor,
+            ssdpPort=settings.ssdpPort,
+            ttl=settings.ttl,
             random=random,
-            limits=limits,
+            limits=settings.responderLimits,
             stats=self.stats,
-            ipv6SiteLocal=ipv6SiteLocal,
+            ipv6SiteLocal=settings.ipv6SiteLocal,
         )
         self.ssdp.setName("ssdp")
         self.ssdp.setServiceParent(self)
-        self.monitor = StatsMonitor(self.stats, reactor, statsInterval)  # type: ignore[arg-type]
+        self.monitor = StatsMonitor(self.stats, self.reactor, settings.statsInterval)
         self.monitor.setServiceParent(self)
         self.watcher: InterfaceWatcher | None = None
-        if pollInterval > 0:
-            self.watcher = InterfaceWatcher(self.interfaceReports, self.linksChanged, reactor, pollInterval)  # type: ignore[arg-type]
+        if settings.pollInterval > 0:
+            self.watcher = InterfaceWatcher(self.interfaceReports, self.linksChanged, self.reactor, settings.pollInterval)
             self.watcher.setName("watcher")
             self.watcher.setServiceParent(self)
         for documents in self.documents:
@@ -210,20 +195,16 @@ class UPnPDeviceService(MultiService):
 
     def publicationOf(self, documents: Documents) -> Publication:
         """
-        What SSDP says about one of our root devices.
+        What SSDP says about one of our root devices: see
+        L{coherence_lite.host.site.publicationOf}.
         """
-        path = descriptionPath(documents.root)
-
-        def location(link: Link) -> str:
-            return f"http://{self._advertisedURLHost or link.urlHost}:{self.web.port}{path}"
-
-        return Publication(advertisements(documents.root), location, documents.configId)
+        return publicationOf(documents, lambda: self.web.port, self.settings.advertisedHost)
 
     def interfaceReports(self) -> list[InterfaceReport]:
         """
         Which interfaces would be served, and why each is used or skipped.
         """
-        return selectLinks(self._systemInterfaces(), self.interfaces, self.excludeInterfaces, self.ipv6)
+        return interfaceReports(self.settings, self._systemInterfaces)
 
     def startService(self) -> None:
         """
@@ -275,3 +256,20 @@ class UPnPDeviceService(MultiService):
         added = [link for link in new if link not in old]
         self.ssdp.setLinks(self.links, self._bootIds.next() if added else None)
         self._logHosting([link for link in self.ssdp.announcer.links if link in added])
+
+
+class DaemonService(UPnPDeviceService):
+    """
+    The device host as a daemon runs it (C{twistd upnp-device}): a start-up
+    failure is one logged line and exit status 1, not a traceback.
+    """
+
+    def startService(self) -> None:
+        """
+        Start, or log why not and exit with status 1.
+        """
+        try:
+            super().startService()
+        except StartupError as e:
+            log.critical("Cannot start: {reason}", reason=str(e))
+            raise SystemExit(1) from None

@@ -1,10 +1,11 @@
-# -*- test-case-name: tests.test_httplimits -*-
+# -*- test-case-name: tests.test_http_limits -*-
 """
 HTTP that a hostile network cannot exhaust: bounded requests, timeouts,
 connection caps and error pages without internals.
 
-L{LimitedSite} is a L{Site} whose connections are L{LimitedHTTPChannel}s
-and whose requests are L{LimitedRequest}s.  With its L{HTTPLimits}:
+L{coherence_lite.http.server.LimitedSite} is a L{Site} whose connections
+are L{LimitedHTTPChannel}s and whose requests are
+L{coherence_lite.http.server.LimitedRequest}s.  With its L{HTTPLimits}:
 
   - A request line or header line longer than C{maxLineLength} gets
     C{414 URI Too Long} (request line) or C{431 Request Header Fields Too
@@ -36,42 +37,37 @@ the requests answered by a resource.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
-from html import escape
-from io import BytesIO
-from typing import Any, Callable, cast
+from typing import Callable, cast
 
-from twisted.internet.interfaces import IAddress, IDelayedCall, IReactorTime, ITCPTransport
+from twisted.internet.interfaces import IDelayedCall, IReactorTime, ITCPTransport
 from twisted.logger import Logger
 from twisted.python.failure import Failure
-from twisted.web import http
-from twisted.web.http import RESPONSES, HTTPChannel, datetimeToString
-from twisted.web.http_headers import Headers
-from twisted.web.resource import IResource
-from twisted.web.server import NOT_DONE_YET, Request, Site
+from twisted.web.http import HTTPChannel, datetimeToString
+from twisted.web.server import Request
 
+from coherence_lite.http.resources import HTML_CONTENT_TYPE, NOSNIFF, errorPage, reasonPhrase
 from coherence_lite.stats import Stats
 
-__all__ = ["HTTPLimits", "LimitedHTTPChannel", "LimitedRequest", "LimitedSite", "errorPage"]
+__all__ = ["HTTPLimits", "LimitedHTTPChannel", "statusCounter"]
 
 log = Logger()
 
-#: The Content-Type of error pages.
-_HTML = b"text/html; charset=utf-8"
-
-# RFC 9110 / 6585 reason phrases of the statuses this module sends.
-_REASONS = {
-    408: b"Request Timeout",
-    413: b"Content Too Large",
-    414: b"URI Too Long",
-    431: b"Request Header Fields Too Large",
-    500: b"Internal Server Error",
+#: The counter of each status class; see L{coherence_lite.stats.COUNTERS}.
+_STATUS_COUNTERS = {
+    1: "http.responses.1xx",
+    2: "http.responses.2xx",
+    3: "http.responses.3xx",
+    4: "http.responses.4xx",
+    5: "http.responses.5xx",
 }
 
 
-def _reason(code: int) -> bytes:
-    return _REASONS.get(code) or RESPONSES.get(code, b"Error")
+def statusCounter(code: int) -> str:
+    """
+    The counter of a response's status class, such as C{http.responses.4xx}.
+    """
+    return _STATUS_COUNTERS.get(code // 100, "http.responses.other")
 
 
 @dataclass(frozen=True)
@@ -112,42 +108,45 @@ class HTTPLimits:
                 raise ValueError(f"{name} must be at least 1")
 
 
-def errorPage(code: int) -> bytes:
-    """
-    A small, fixed HTML page for an error status: its code and reason, and
-    nothing about the request or the server's state.
-
-    @param code: an HTTP status code, such as 404.
-    """
-    reason = escape(_reason(code).decode("ascii"))
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{code} {reason}</title></head>"
-        f"<body><h1>{reason}</h1></body></html>\n"
-    ).encode("ascii")
-
-
-def _statusClass(code: int) -> str:
-    return f"http.responses.{code // 100}xx"
-
-
 class LimitedHTTPChannel(HTTPChannel):
     """
     An L{HTTPChannel} enforcing an L{HTTPLimits}: line, head and body sizes
     and a deadline per request; the idle timeout is Twisted's C{timeOut}.
 
-    A L{LimitedSite} builds it and calls L{configure} before the
-    connection starts.
+    A L{LimitedSite} builds one per connection, with everything it needs.
+
+    @ivar limits: the limits enforced.
+    @ivar stats: where refusals and timeouts are counted.
+    @ivar serverHeader: the C{Server} value of the refusals it answers, or
+        L{None}.
+    @ivar rejected: whether the request was refused (nothing more is read).
     """
 
-    limits = HTTPLimits()
-    stats = Stats()
-    serverHeader: bytes | None = None
-    clientKey = ""
-
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        limits: HTTPLimits,
+        stats: Stats,
+        closed: Callable[[LimitedHTTPChannel], None],
+        serverHeader: bytes | None,
+        clock: IReactorTime,
+    ) -> None:
+        """
+        @param closed: called once with this channel when the connection
+            is gone.
+        @param clock: dates the refusals (the site's clock, which also runs
+            the timeouts).
+        """
         super().__init__()
-        self._closed: Callable[[LimitedHTTPChannel], None] | None = None
+        self.limits = limits
+        self.stats = stats
+        self.serverHeader = serverHeader
+        self._closed: Callable[[LimitedHTTPChannel], None] | None = closed
+        self._clock = clock
+        # Twisted's own checks stay as a backstop; ours answer first.
+        self.MAX_LENGTH = limits.maxLineLength
+        self.maxHeaders = limits.maxHeaders
+        self.totalHeadersSize = limits.maxHeadSize
+        self.abortTimeout = limits.abortTimeout  # type: ignore[assignment]
         self._headLines = 0
         self._headBytes = 0
         self._awaitingRequest = True
@@ -155,33 +154,6 @@ class LimitedHTTPChannel(HTTPChannel):
         self._abortCall: IDelayedCall | None = None
         self._sendBufferFull = False
         self.rejected = False
-
-    def configure(
-        self,
-        limits: HTTPLimits,
-        stats: Stats,
-        clientKey: str,
-        closed: Callable[[LimitedHTTPChannel], None],
-        serverHeader: bytes | None = None,
-    ) -> None:
-        """
-        Apply C{limits} and say where to count and report.
-
-        @param clientKey: the client's address, for the per-client cap.
-        @param closed: called once with this channel when the connection
-            is gone.
-        @param serverHeader: the C{Server} value of error responses.
-        """
-        self.limits = limits
-        self.stats = stats
-        self.clientKey = clientKey
-        self._closed = closed
-        self.serverHeader = serverHeader
-        # Twisted's own checks stay as a backstop; ours answer first.
-        self.MAX_LENGTH = limits.maxLineLength
-        self.maxHeaders = limits.maxHeaders
-        self.totalHeadersSize = limits.maxHeadSize
-        self.abortTimeout = limits.abortTimeout  # type: ignore[assignment]
 
     # Receiving.
 
@@ -297,17 +269,17 @@ class LimitedHTTPChannel(HTTPChannel):
         self._cancelDeadline()
         self.clearLineBuffer()
         self.setTimeout(None)
-        self.stats.count(_statusClass(code))
+        self.stats.count(statusCounter(code))
         peer = self.transport.getPeer() if self.transport is not None else None
         log.debug("HTTP client {peer} refused with {code}: {reason}", peer=str(peer), code=code, reason=reason)
         body = errorPage(code)
         head = [
-            b"HTTP/1.1 %d %s" % (code, _reason(code)),
-            b"Date: " + datetimeToString(),
-            b"Content-Type: " + _HTML,
+            b"HTTP/1.1 %d %s" % (code, reasonPhrase(code)),
+            b"Date: " + datetimeToString(self._clock.seconds()),
+            b"Content-Type: " + HTML_CONTENT_TYPE,
             b"Content-Length: %d" % (len(body),),
             b"Connection: close",
-            b"X-Content-Type-Options: nosniff",
+            b"%s: %s" % NOSNIFF,
         ]
         if self.serverHeader is not None:
             head.insert(1, b"Server: " + self.serverHeader)
@@ -351,169 +323,3 @@ class LimitedHTTPChannel(HTTPChannel):
         closed, self._closed = self._closed, None
         if closed is not None:
             closed(self)
-
-
-class _BytesOnly:
-    """
-    Renders a resource and refuses any result but bytes or C{NOT_DONE_YET},
-    so that Twisted never shows its own page about the value returned.
-    """
-
-    def __init__(self, resource: IResource) -> None:
-        self.resource = resource
-
-    def render(self, request: Request) -> bytes | int:
-        body = self.resource.render(request)
-        if body is not NOT_DONE_YET and not isinstance(body, bytes):
-            raise TypeError(f"{self.resource!r} rendered {type(body).__name__}, not bytes")
-        return cast("bytes | int", body)
-
-
-class LimitedRequest(Request):
-    """
-    A L{Request} that keeps at most C{maxBodySize} bytes of body and answers
-    failures with a plain 500 page.
-    """
-
-    _bodyReceived = 0
-
-    def handleContentChunk(self, data: bytes) -> None:
-        """
-        Keep a chunk of the body, unless the body grows beyond the limit:
-        then the channel answers 413.
-        """
-        channel = self.channel
-        if isinstance(channel, LimitedHTTPChannel):
-            if channel.rejected:
-                return
-            self._bodyReceived += len(data)
-            if self._bodyReceived > channel.limits.maxBodySize:
-                channel.reject(413, "body-too-large")
-                return
-        super().handleContentChunk(data)
-
-    def render(self, resrc: IResource) -> None:
-        """
-        Render C{resrc}; a result that is not bytes is a failure.
-        """
-        super().render(_BytesOnly(resrc))
-
-    def processingFailed(self, reason: Failure) -> Failure:
-        """
-        Log the failure and answer a plain C{500 Internal Server Error}:
-        no traceback, no repr, nothing of the request.
-        """
-        log.failure(
-            "Error answering {method} {uri}",
-            failure=reason,
-            method=self.method.decode("latin-1"),
-            uri=self.uri.decode("latin-1")[:200],
-        )
-        if self.finished or self.channel is None:
-            return reason
-        if self.startedWriting:
-            # Too late for a status: cut the response short.
-            self.channel.loseConnection()
-            return reason
-        kept = {name: self.responseHeaders.getRawHeaders(name) for name in (b"server", b"date")}
-        self.responseHeaders = Headers()
-        for name, values in kept.items():
-            if values:
-                self.responseHeaders.setRawHeaders(name, values)
-        body = errorPage(500)
-        self.setResponseCode(500)
-        self.setHeader(b"Content-Type", _HTML)
-        self.setHeader(b"Content-Length", b"%d" % (len(body),))
-        self.setHeader(b"X-Content-Type-Options", b"nosniff")
-        self.write(body)
-        self.finish()
-        return reason
-
-
-class LimitedSite(Site):
-    """
-    A L{Site} with L{HTTPLimits}, connection caps and counters.
-
-    @ivar limits: the limits.
-    @ivar stats: where requests, refusals and timeouts are counted.
-    @ivar serverHeader: the C{Server} value of error responses made by the
-        channel, or L{None}.
-    """
-
-    protocol = LimitedHTTPChannel  # type: ignore[assignment]
-    requestFactory = LimitedRequest
-    displayTracebacks = False
-    noisy = False
-
-    def __init__(
-        self,
-        resource: IResource,
-        limits: HTTPLimits = HTTPLimits(),
-        stats: Stats | None = None,
-        reactor: IReactorTime | None = None,
-        serverHeader: bytes | None = None,
-    ) -> None:
-        """
-        @param resource: the root resource.
-        @param reactor: for timeouts; the global reactor when L{None}.
-        """
-        super().__init__(resource, timeout=limits.idleTimeout, reactor=reactor)
-        self.limits = limits
-        self.stats = stats if stats is not None else Stats()
-        self.serverHeader = serverHeader
-        self._open = 0
-        self._perClient: Counter[str] = Counter()
-
-    @property
-    def openConnections(self) -> int:
-        """
-        How many connections are open now.
-        """
-        return self._open
-
-    def buildProtocol(self, addr: IAddress | None) -> Any:
-        """
-        Build a channel for a new connection, or refuse it (L{None}, which
-        closes it at once) when its client or the site is at its cap.
-        """
-        clientKey = str(getattr(addr, "host", ""))
-        if self._open >= self.limits.maxConnections:
-            return self._refuse("total-cap", clientKey)
-        if self._perClient[clientKey] >= self.limits.maxConnectionsPerClient:
-            return self._refuse("client-cap", clientKey)
-        channel = super().buildProtocol(addr)
-        if channel is None:
-            return None
-        channel.configure(self.limits, self.stats, clientKey, self._connectionClosed, self.serverHeader)
-        self._open += 1
-        self._perClient[clientKey] += 1
-        self.stats.count("http.connections")
-        return channel
-
-    def _refuse(self, cap: str, clientKey: str) -> None:
-        self.stats.count(f"http.refused.{cap}")
-        log.debug("HTTP connection from {client} refused: {cap}", client=clientKey, cap=cap)
-        return None
-
-    def _connectionClosed(self, channel: LimitedHTTPChannel) -> None:
-        self._open -= 1
-        self._perClient[channel.clientKey] -= 1
-        if self._perClient[channel.clientKey] <= 0:
-            del self._perClient[channel.clientKey]
-
-    def getContentFile(self, length: int | None) -> BytesIO:
-        """
-        Where a request body goes: memory, as bodies are at most
-        C{maxBodySize} bytes (Twisted would use a temporary file for large
-        or chunked ones).
-        """
-        return BytesIO()
-
-    def log(self, request: http.Request) -> None:
-        """
-        Count an answered request by status class, then write the access
-        log line.
-        """
-        self.stats.count("http.requests")
-        self.stats.count(_statusClass(request.code))
-        super().log(request)

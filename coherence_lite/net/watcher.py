@@ -19,10 +19,12 @@ from twisted.logger import Logger
 
 from coherence_lite.net.interfaces import InterfaceReport, Link, usedLinks
 
+__all__ = ["POLL_INTERVAL", "InterfaceWatcher"]
+
 log = Logger()
 
 #: Seconds between two looks at the interfaces.
-DEFAULT_INTERVAL = 5.0
+POLL_INTERVAL = 5.0
 
 
 class InterfaceWatcher(Service):
@@ -39,7 +41,7 @@ class InterfaceWatcher(Service):
         select: Callable[[], Sequence[InterfaceReport]],
         changed: Callable[[list[Link], list[Link]], None],
         clock: IReactorTime,
-        interval: float = DEFAULT_INTERVAL,
+        interval: float = POLL_INTERVAL,
     ) -> None:
         self._select = select
         self._changed = changed

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_xmlbody -*-
+# -*- test-case-name: tests.test_http_body -*-
 """
 Tests for L{coherence_lite.http.body}: bounded reads and safe XML parsing of
 request bodies.
@@ -57,13 +57,27 @@ def request(body: bytes | None) -> _Request:
 
 
 class ReadBodyTests(SynchronousTestCase):
+    """
+    L{readBody}: bounded reads.
+    """
+
     def test_readsFromTheStart(self) -> None:
+        """
+        The body is read from its first byte, wherever the content file was left.
+        """
         self.assertEqual(readBody(request(b"hello")), b"hello")
 
     def test_noContentIsEmpty(self) -> None:
+        """
+        A request without content has an empty body.
+        """
         self.assertEqual(readBody(request(None)), b"")
 
     def test_tooLargeIs413AndReadIsBounded(self) -> None:
+        """
+        A body above the limit is a 413 error, found by reading one byte more than the limit and no
+        more.
+        """
         r = request(b"x" * 1000)
         error = self.assertRaises(BodyError, readBody, r, 100)
         self.assertEqual(error.code, 413)
@@ -71,11 +85,21 @@ class ReadBodyTests(SynchronousTestCase):
         self.assertEqual(r.content.readSizes, [101])
 
     def test_exactlyTheLimitIsAccepted(self) -> None:
+        """
+        A body of exactly the limit is read whole.
+        """
         self.assertEqual(len(readBody(request(b"x" * MAX_XML_BODY))), MAX_XML_BODY)
 
 
 class ParseXMLBodyTests(SynchronousTestCase):
+    """
+    L{parseXMLBody}: safe parsing of bounded bodies.
+    """
+
     def test_soapEnvelope(self) -> None:
+        """
+        A SOAP envelope parses into its root element, namespaces kept.
+        """
         root = parseXMLBody(request(SOAP))
         self.assertEqual(root.tag, "{http://schemas.xmlsoap.org/soap/envelope/}Envelope")
         self.assertEqual(root.find(".//newTargetValue").text, "1")  # type: ignore[union-attr]
@@ -86,6 +110,9 @@ class ParseXMLBodyTests(SynchronousTestCase):
         return error
 
     def test_billionLaughsIsRefused(self) -> None:
+        """
+        Nested entity declarations (billion laughs) are refused as forbidden, with 400.
+        """
         body = (
             b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
             b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><lolz>&lol2;</lolz>'
@@ -93,20 +120,35 @@ class ParseXMLBodyTests(SynchronousTestCase):
         self.assertIn("forbidden", self.assertRefused(body).reason)
 
     def test_externalEntityIsRefused(self) -> None:
+        """
+        An external entity reading a local file is refused as forbidden, with 400.
+        """
         body = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>'
         self.assertIn("forbidden", self.assertRefused(body).reason)
 
     def test_anyDTDIsRefused(self) -> None:
+        """
+        Any document type declaration, external or empty, is refused with 400.
+        """
         self.assertRefused(b'<!DOCTYPE x SYSTEM "http://example.com/x.dtd"><x/>')
         self.assertRefused(b"<!DOCTYPE x><x/>")
 
     def test_malformedAndEmpty(self) -> None:
+        """
+        Empty, blank, truncated, mismatched and undecodable bodies are refused with 400.
+        """
         for body in (b"", b"  \r\n", b"<a>", b"not xml", b"<a></b>", b"\xff\xfe<a/>"):
             self.assertRefused(body)
 
     def test_tooLargeIs413(self) -> None:
+        """
+        A body one byte above the limit is a 413 error; at the limit it parses.
+        """
         self.assertRefused(SOAP, 413, maxSize=len(SOAP) - 1)
         self.assertEqual(parseXMLBody(request(SOAP), len(SOAP)).tag.rsplit("}", 1)[1], "Envelope")
 
     def test_errorSaysCodeAndReason(self) -> None:
+        """
+        A body error reads as its status and reason.
+        """
         self.assertEqual(str(BodyError(413, "too big")), "413: too big")

@@ -1,8 +1,9 @@
-# -*- test-case-name: tests.test_httplimits -*-
+# -*- test-case-name: tests.test_http_limits -*-
 """
-Tests for L{coherence_lite.http.limits}: deterministic ones driving a channel
-over a L{StringTransport} on a L{Clock}, and real ones against the device
-site listening on 127.0.0.1 with small, per-test limits.
+Tests for L{coherence_lite.http.limits} and L{coherence_lite.http.server}:
+deterministic ones driving a channel over a L{StringTransport} on a
+L{Clock}, and real ones against the device site listening on 127.0.0.1 with
+small, per-test limits.
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from twisted.trial.unittest import SynchronousTestCase, TestCase
 from twisted.web.resource import Resource
 from twisted.web.server import Request
 
+from coherence_lite.host.site import makeSite
+from coherence_lite.http.limits import HTTPLimits, LimitedHTTPChannel
+from coherence_lite.http.resources import errorPage
+from coherence_lite.http.server import LimitedSite
 from coherence_lite.model import layout
 from coherence_lite.model.description import buildDocuments
-from coherence_lite.http.limits import HTTPLimits, LimitedHTTPChannel, LimitedSite, errorPage
 from coherence_lite.stats import Stats
-from coherence_lite.host.site import makeSite
 
 from tests.support import jambon
 
@@ -124,35 +127,55 @@ class ChannelTests(SynchronousTestCase):
         self.assertEqual(self.stats["http.responses.4xx"], 1)
 
     def test_longHeaderLineIs431(self) -> None:
+        """
+        A header line longer than the limit is refused with 431 and the connection closed.
+        """
         channel, transport = self.connect()
         channel.dataReceived(b"GET / HTTP/1.1\r\nX-Big: " + b"b" * 2000 + b"\r\n\r\n")
         self.assertEqual(self.status(transport), b"HTTP/1.1 431 Request Header Fields Too Large")
         self.assertTrue(transport.disconnecting)
 
     def test_tooManyHeadersIs431(self) -> None:
+        """
+        More header lines than the limit are refused with 431 and counted as a head too large.
+        """
         channel, transport = self.connect()
         channel.dataReceived(b"GET / HTTP/1.1\r\n" + b"".join(b"X-%d: y\r\n" % i for i in range(10_000)) + b"\r\n")
         self.assertEqual(self.status(transport), b"HTTP/1.1 431 Request Header Fields Too Large")
         self.assertEqual(self.stats["http.rejected.head-too-large"], 1)
 
     def test_headersUpToTheLimitAreServed(self) -> None:
+        """
+        A request with as many header lines as the limit allows is served.
+        """
         channel, transport = self.connect()
         headers = b"".join(b"X-%d: y\r\n" % i for i in range(self.limits.maxHeaders - 2))
         channel.dataReceived(b"GET " + _description() + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + headers + b"\r\n")
         self.assertEqual(self.status(transport), b"HTTP/1.1 200 OK")
 
     def test_largeHeadIs431(self) -> None:
+        """
+        A head larger than the limit in bytes, though each line is short enough, is refused with
+        431.
+        """
         channel, transport = self.connect()
         channel.dataReceived(b"GET / HTTP/1.1\r\n" + b"".join(b"X-%d: %s\r\n" % (i, b"v" * 900) for i in range(5)) + b"\r\n")
         self.assertEqual(self.status(transport), b"HTTP/1.1 431 Request Header Fields Too Large")
 
     def test_announcedLargeBodyIs413BeforeItArrives(self) -> None:
+        """
+        A Content-Length above the body limit is refused with 413 before any body byte arrives.
+        """
         channel, transport = self.connect()
         channel.dataReceived(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n")
         self.assertEqual(self.status(transport), b"HTTP/1.1 413 Content Too Large")
         self.assertEqual(self.stats["http.rejected.body-too-large"], 1)
 
     def test_chunkedBodyGrowingBeyondTheLimitIs413(self) -> None:
+        """
+        A chunked body is refused with 413 as soon as it grows beyond the limit, having kept no more
+        than the limit.
+        """
         channel, transport = self.connect()
         channel.dataReceived(b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
         for _ in range(3):
@@ -162,6 +185,9 @@ class ChannelTests(SynchronousTestCase):
         self.assertLessEqual(len(request.content.getvalue()), self.limits.maxBodySize)
 
     def test_bodyWithinTheLimitReachesTheResource(self) -> None:
+        """
+        A body of exactly the limit reaches the resource, which answers it.
+        """
         channel, transport = self.connect()
         channel.dataReceived(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n" + b"x" * 1000)
         self.assertEqual(self.status(transport), b"HTTP/1.1 405 Method Not Allowed")
@@ -188,6 +214,9 @@ class ChannelTests(SynchronousTestCase):
         self.assertEqual(aborted, [])
 
     def test_rejectedClientThatNeverReadsIsAborted(self) -> None:
+        """
+        A refused client that reads nothing has its connection aborted after the abort timeout.
+        """
         channel, transport = self.connect()
         aborted: list[bool] = []
         transport.abortConnection = lambda: aborted.append(True)  # type: ignore[method-assign]
@@ -196,6 +225,9 @@ class ChannelTests(SynchronousTestCase):
         self.assertEqual(aborted, [True])
 
     def test_idleConnectionIsClosed(self) -> None:
+        """
+        A connection silent for the idle timeout is closed without an answer and counted.
+        """
         channel, transport = self.connect()
         self.clock.advance(29)
         self.assertFalse(transport.disconnecting)
@@ -222,6 +254,9 @@ class ChannelTests(SynchronousTestCase):
         self.assertEqual(self.status(transport), b"HTTP/1.1 408 Request Timeout")
 
     def test_pipelinedRequestsAreAnswered(self) -> None:
+        """
+        Pipelined requests are all answered, in order, and counted by status class.
+        """
         channel, transport = self.connect()
         channel.dataReceived(_get(_description()) * 3 + _get(b"/", close=True))
         self.assertEqual(transport.value().count(b"HTTP/1.1 200 OK"), 4)
@@ -260,7 +295,29 @@ class ChannelTests(SynchronousTestCase):
         self.assertIn(b"Content-Length: %d" % len(body), lines)
         self.assertEqual(body, errorPage(414))
 
+    def test_refusalIsDatedByTheSitesClock(self) -> None:
+        """
+        The C{Date} of a refusal is the site's clock's time, not the wall
+        clock's.
+        """
+        self.clock.advance(784111777)
+        channel, transport = self.connect()
+        channel.dataReceived(b"GET /" + b"a" * 2000)
+        self.assertIn(b"Date: Sun, 06 Nov 1994 08:49:37 GMT", transport.value().split(b"\r\n"))
+
+    def test_channelsHaveNoSharedDefaults(self) -> None:
+        """
+        A channel cannot be built without its limits, counters and clock,
+        so none falls back on values shared by every channel.
+        """
+        self.assertRaises(TypeError, LimitedHTTPChannel)
+        for name in ("limits", "stats", "serverHeader", "clientKey"):
+            self.assertFalse(hasattr(LimitedHTTPChannel, name), name)
+
     def test_connectionCountsFollowOpenAndClose(self) -> None:
+        """
+        The site's count of open connections follows connections opening and closing.
+        """
         channels = [self.connect()[0] for _ in range(3)]
         self.assertEqual(self.site.openConnections, 3)
         for channel in channels:
@@ -275,6 +332,10 @@ class CapTests(SynchronousTestCase):
     """
 
     def test_perClientAndTotalCaps(self) -> None:
+        """
+        Connections beyond the per-client or the total cap are refused, counted, and allowed again
+        once one closes.
+        """
         stats = Stats()
         site = _site(HTTPLimits(maxConnectionsPerClient=2, maxConnections=3), Clock(), stats)
         a = IPv4Address("TCP", "192.168.1.2", 1)
@@ -290,6 +351,9 @@ class CapTests(SynchronousTestCase):
         self.assertIsNotNone(site.buildProtocol(a))
 
     def test_limitsAreValidated(self) -> None:
+        """
+        Limits of zero or below are refused when the limits are built.
+        """
         for bad in ({"idleTimeout": 0}, {"requestTimeout": -1}, {"maxConnections": 0}, {"maxBodySize": 0}):
             self.assertRaises(ValueError, HTTPLimits, **bad)
 
@@ -389,6 +453,9 @@ class RealSocketTests(TestCase):
 
     @inlineCallbacks
     def test_globalCapCountsEveryClient(self) -> Any:
+        """
+        The total cap counts the connections of every client together.
+        """
         site = self.listen(HTTPLimits(maxConnectionsPerClient=3, maxConnections=4))
         first, second = [], []
         for _ in range(3):
@@ -402,6 +469,9 @@ class RealSocketTests(TestCase):
 
     @inlineCallbacks
     def test_megabyteURLIs414AndClosed(self) -> Any:
+        """
+        A one-megabyte URL over a real socket gets 414 and a closed connection.
+        """
         self.listen(HTTPLimits())
         client = yield self.connect(b"GET /" + b"a" * 1_000_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
         answer = yield client.lost
@@ -410,6 +480,9 @@ class RealSocketTests(TestCase):
 
     @inlineCallbacks
     def test_tenThousandHeadersAre431AndClosed(self) -> Any:
+        """
+        Ten thousand header lines over a real socket get 431 and a closed connection.
+        """
         self.listen(HTTPLimits())
         client = yield self.connect(b"GET / HTTP/1.1\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(10_000)) + b"\r\n")
         answer = yield client.lost
@@ -417,6 +490,9 @@ class RealSocketTests(TestCase):
 
     @inlineCallbacks
     def test_idleConnectionIsClosedAfterTheTimeout(self) -> Any:
+        """
+        A real connection that sends nothing is closed after the idle timeout, unanswered.
+        """
         self.listen(HTTPLimits(idleTimeout=0.2))
         client = yield self.connect()
         answer = yield client.lost
@@ -425,6 +501,9 @@ class RealSocketTests(TestCase):
 
     @inlineCallbacks
     def test_trickledRequestGets408(self) -> Any:
+        """
+        A real client trickling its head one byte at a time gets 408 at the request deadline.
+        """
         self.listen(HTTPLimits(idleTimeout=10, requestTimeout=0.3))
         client = yield self.connect(b"GET / HTTP/1.1\r\n")
         sent = 0
@@ -479,6 +558,9 @@ class RealSocketTests(TestCase):
 
     @inlineCallbacks
     def test_countsByStatusClass(self) -> Any:
+        """
+        Answered requests over real sockets are counted in all and by status class.
+        """
         self.listen(HTTPLimits())
         for path in (_description(), b"/nothing", b"/"):
             client = yield self.connect(_get(path, close=True))

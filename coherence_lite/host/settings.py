@@ -1,0 +1,116 @@
+# -*- test-case-name: tests.test_settings -*-
+"""
+What a device host is told: L{HostSettings}, one frozen value holding every
+setting and its default, and L{hostedDevice}, the root device that
+C{twistd upnp-device} hosts from its options.
+
+The defaults are spelled here once; C{twistd upnp-device} shows them in its
+help and builds its settings from them, and a library user changes only the
+fields they care about (C{HostSettings(interfaces=("eth0",))}).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from coherence_lite.http.limits import HTTPLimits
+from coherence_lite.model.defaults import defaultDevice
+from coherence_lite.model.device import Device, DeviceError
+from coherence_lite.model.devicefile import ConfigError, loadDevice
+from coherence_lite.net.watcher import POLL_INTERVAL
+from coherence_lite.ssdp.limits import ResponderLimits
+from coherence_lite.stats import STATS_INTERVAL
+
+__all__ = ["HostSettings", "HostedDeviceError", "hostedDevice"]
+
+
+@dataclass(frozen=True)
+class HostSettings:
+    """
+    How a L{coherence_lite.host.service.UPnPDeviceService} hosts its devices.
+
+    @ivar interfaces: interface names or addresses to serve; empty for every
+        suitable one (see L{coherence_lite.net.interfaces.selectLinks}).
+    @ivar excludeInterfaces: names or glob patterns never to serve.
+    @ivar ipv6: serve IPv6 too where an interface has an address for it.
+    @ivar ipv6SiteLocal: on IPv6, also join and announce to the site-local
+        group FF05::C (the link-local FF02::C always).
+    @ivar httpPort: the HTTP port, 0 for any free one.
+    @ivar ssdpPort: the SSDP port (1900 on a real network).
+    @ivar maxAge: the CACHE-CONTROL max-age of announcements, in seconds.
+    @ivar ttl: the multicast TTL (hop limit).
+    @ivar advertisedHost: a host name or address to put in LOCATION instead
+        of the interface's address (behind NAT or in a container).
+    @ivar stateDirectory: where BOOTID is kept across restarts; L{None} uses
+        the clock instead.
+    @ivar pollInterval: seconds between looks at the interfaces for
+        addresses that appear, change or go; 0 to never look again.
+    @ivar statsInterval: seconds between two stats lines in the log; 0 logs
+        them only when stopping.
+    @ivar responderLimits: how much the SSDP responder answers.
+    @ivar httpLimits: HTTP sizes, timeouts and connection caps.
+    """
+
+    interfaces: tuple[str, ...] = ()
+    excludeInterfaces: tuple[str, ...] = ()
+    ipv6: bool = True
+    ipv6SiteLocal: bool = False
+    httpPort: int = 0
+    ssdpPort: int = 1900
+    maxAge: int = 1800
+    ttl: int = 2
+    advertisedHost: str | None = None
+    stateDirectory: Path | None = None
+    pollInterval: float = POLL_INTERVAL
+    statsInterval: float = STATS_INTERVAL
+    responderLimits: ResponderLimits = ResponderLimits()
+    httpLimits: HTTPLimits = HTTPLimits()
+
+
+class HostedDeviceError(Exception):
+    """
+    The device to host cannot be built from a device file and overrides.
+
+    @ivar field: the device field an override got wrong (C{friendlyName},
+        C{UDN}), or L{None} when the device file is at fault.
+    @ivar reason: what is wrong; for a device file, its path, key and reason.
+    """
+
+    def __init__(self, field: str | None, reason: str) -> None:
+        super().__init__(field, reason)
+        self.field = field
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return self.reason if self.field is None else f"{self.field}: {self.reason}"
+
+
+def hostedDevice(config: str | Path | None = None, friendlyName: str | None = None, udn: str | None = None) -> Device:
+    """
+    The root device to host: the one described by the device file C{config},
+    or without one the default Basic:1 device named after this host; with
+    C{friendlyName} and C{udn} replacing its own when given.
+
+    @param config: the path of a TOML device file, or L{None}.
+    @param friendlyName: the friendlyName to use instead, or L{None}.
+    @param udn: the root device's UDN (C{uuid:...}) to use instead, or
+        L{None} (a device file's own, or a stable one derived from the host
+        and name).
+    @raise HostedDeviceError: the file cannot be read or is not a valid
+        device, or an override is not a valid value.
+    """
+    try:
+        if config is None:
+            return defaultDevice(friendlyName=friendlyName, udn=udn)
+        device = loadDevice(config)
+        if friendlyName is not None:
+            device = replace(device, friendlyName=friendlyName)
+        if udn is not None:
+            device = replace(device, UDN=udn)
+        return device
+    except ConfigError as e:
+        raise HostedDeviceError(None, str(e)) from None
+    except DeviceError as e:
+        # Only the overrides can be wrong here: the file was validated.
+        raise HostedDeviceError(e.field, e.reason) from None

@@ -1,0 +1,208 @@
+# -*- test-case-name: tests.test_http_limits -*-
+"""
+L{LimitedSite}: a L{Site} whose connections are
+L{coherence_lite.http.limits.LimitedHTTPChannel}s, with connection caps, and
+whose requests are L{LimitedRequest}s: bodies bounded while they arrive,
+failures answered with a plain 500 page.  The limits and the counters are
+described in L{coherence_lite.http.limits}.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from io import BytesIO
+from typing import Any
+
+from twisted.internet.interfaces import IAddress, IReactorTime
+from twisted.logger import Logger
+from twisted.python.failure import Failure
+from twisted.web import http
+from twisted.web.http_headers import Headers
+from twisted.web.resource import IResource
+from twisted.web.server import NOT_DONE_YET, Request, Site
+
+from coherence_lite.http.limits import HTTPLimits, LimitedHTTPChannel, statusCounter
+from coherence_lite.http.resources import HTML_CONTENT_TYPE, NOSNIFF, errorPage
+from coherence_lite.stats import Stats
+
+__all__ = ["LimitedRequest", "LimitedSite"]
+
+log = Logger()
+
+
+class _BytesOnly:
+    """
+    Renders a resource and refuses any result but bytes or C{NOT_DONE_YET},
+    so that Twisted never shows its own page about the value returned.
+    """
+
+    def __init__(self, resource: IResource) -> None:
+        self.resource = resource
+
+    def render(self, request: Request) -> bytes | int:
+        body = self.resource.render(request)
+        if body is not NOT_DONE_YET and not isinstance(body, bytes):
+            raise TypeError(f"{self.resource!r} rendered {type(body).__name__}, not bytes")
+        return body
+
+
+class LimitedRequest(Request):
+    """
+    A L{Request} that keeps at most C{maxBodySize} bytes of body and answers
+    failures with a plain 500 page.
+    """
+
+    _bodyReceived = 0
+
+    def handleContentChunk(self, data: bytes) -> None:
+        """
+        Keep a chunk of the body, unless the body grows beyond the limit:
+        then the channel answers 413.
+        """
+        channel = self.channel
+        if isinstance(channel, LimitedHTTPChannel):
+            if channel.rejected:
+                return
+            self._bodyReceived += len(data)
+            if self._bodyReceived > channel.limits.maxBodySize:
+                channel.reject(413, "body-too-large")
+                return
+        super().handleContentChunk(data)
+
+    def render(self, resrc: IResource) -> None:
+        """
+        Render C{resrc}; a result that is not bytes is a failure.
+        """
+        super().render(_BytesOnly(resrc))
+
+    def processingFailed(self, reason: Failure) -> Failure:
+        """
+        Log the failure and answer a plain C{500 Internal Server Error}:
+        no traceback, no repr, nothing of the request.
+        """
+        log.failure(
+            "Error answering {method} {uri}",
+            failure=reason,
+            method=self.method.decode("latin-1"),
+            uri=self.uri.decode("latin-1")[:200],
+        )
+        if self.finished or self.channel is None:
+            return reason
+        if self.startedWriting:
+            # Too late for a status: cut the response short.
+            self.channel.loseConnection()
+            return reason
+        kept = {name: self.responseHeaders.getRawHeaders(name) for name in (b"server", b"date")}
+        self.responseHeaders = Headers()
+        for name, values in kept.items():
+            if values:
+                self.responseHeaders.setRawHeaders(name, values)
+        body = errorPage(500)
+        self.setResponseCode(500)
+        self.setHeader(b"Content-Type", HTML_CONTENT_TYPE)
+        self.setHeader(b"Content-Length", b"%d" % (len(body),))
+        self.setHeader(*NOSNIFF)
+        self.write(body)
+        self.finish()
+        return reason
+
+
+class LimitedSite(Site):
+    """
+    A L{Site} with L{HTTPLimits}, connection caps and counters.
+
+    @ivar limits: the limits.
+    @ivar stats: where requests, refusals and timeouts are counted.
+    @ivar serverHeader: the C{Server} value of error responses made by the
+        channel, or L{None}.
+    """
+
+    requestFactory = LimitedRequest
+    displayTracebacks = False
+    noisy = False
+
+    def __init__(
+        self,
+        resource: IResource,
+        limits: HTTPLimits = HTTPLimits(),
+        stats: Stats | None = None,
+        reactor: IReactorTime | None = None,
+        serverHeader: bytes | None = None,
+    ) -> None:
+        """
+        @param resource: the root resource.
+        @param reactor: for timeouts and the C{Date} of refusals; the global
+            reactor when L{None}.
+        """
+        super().__init__(resource, timeout=limits.idleTimeout, reactor=reactor)
+        self.limits = limits
+        self.stats = stats if stats is not None else Stats()
+        self.serverHeader = serverHeader
+        self._open = 0
+        self._perClient: Counter[str] = Counter()
+        self._clientOf: dict[LimitedHTTPChannel, str] = {}
+
+    def protocol(self) -> LimitedHTTPChannel:  # type: ignore[override]
+        """
+        A channel with this site's limits, counters and clock, for
+        L{buildProtocol}.  (Twisted declares this attribute as a factory of
+        its own channel wrapper, hence the override.)
+        """
+        return LimitedHTTPChannel(self.limits, self.stats, self._connectionClosed, self.serverHeader, self.reactor)
+
+    @property
+    def openConnections(self) -> int:
+        """
+        How many connections are open now.
+        """
+        return self._open
+
+    def buildProtocol(self, addr: IAddress | None) -> Any:
+        """
+        Build a channel for a new connection, or refuse it (L{None}, which
+        closes it at once) when its client or the site is at its cap.
+        """
+        clientKey = str(getattr(addr, "host", ""))
+        if self._open >= self.limits.maxConnections:
+            self._refuse("total-cap", clientKey)
+            return None
+        if self._perClient[clientKey] >= self.limits.maxConnectionsPerClient:
+            self._refuse("client-cap", clientKey)
+            return None
+        channel = super().buildProtocol(addr)
+        if channel is None:
+            return None
+        assert isinstance(channel, LimitedHTTPChannel), channel
+        self._clientOf[channel] = clientKey
+        self._open += 1
+        self._perClient[clientKey] += 1
+        self.stats.count("http.connections")
+        return channel
+
+    def _refuse(self, cap: str, clientKey: str) -> None:
+        self.stats.count(f"http.refused.{cap}")
+        log.debug("HTTP connection from {client} refused: {cap}", client=clientKey, cap=cap)
+
+    def _connectionClosed(self, channel: LimitedHTTPChannel) -> None:
+        clientKey = self._clientOf.pop(channel)
+        self._open -= 1
+        self._perClient[clientKey] -= 1
+        if self._perClient[clientKey] <= 0:
+            del self._perClient[clientKey]
+
+    def getContentFile(self, length: int | None) -> BytesIO:
+        """
+        Where a request body goes: memory, as bodies are at most
+        C{maxBodySize} bytes (Twisted would use a temporary file for large
+        or chunked ones).
+        """
+        return BytesIO()
+
+    def log(self, request: http.Request) -> None:
+        """
+        Count an answered request by status class, then write the access
+        log line.
+        """
+        self.stats.count("http.requests")
+        self.stats.count(statusCounter(request.code))
+        super().log(request)
