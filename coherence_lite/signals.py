@@ -7,8 +7,28 @@ them.  As with the louie Coherence bundled, signals are delivered
 asynchronously (from the reactor, after the current call returns) and the
 sender is not used: connect receivers with the default C{sender=louie.Any}.
 
-Inside the package, objects call each other directly; signals are only the
-public event API at the edge.
+Every signal, and who sends it (always at the edge, L{coherence_lite.compat}):
+
+  - L{NEW_DEVICE} (C{Coherence.UPnP.SSDP.new_device}) and L{REMOVED_DEVICE}
+    (C{Coherence.UPnP.SSDP.removed_device}): a root device's SSDP entry came
+    or went; an L{SSDPServer <coherence_lite.compat.ssdp.SSDPServer>}.
+  - L{DATAGRAM_RECEIVED} (C{UPnP.SSDP.datagram_received}): any datagram
+    arrived; an C{SSDPServer} and an
+    L{MSearch <coherence_lite.compat.msearch.MSearch>}.
+  - L{LOG} (C{Coherence.UPnP.Log}): a line for Coherence's log window; an
+    C{SSDPServer}.
+  - L{ROOT_DEVICE_DETECTION_COMPLETED}, L{DEVICE_DETECTION_COMPLETED},
+    L{ROOT_DEVICE_REMOVED} and L{DEVICE_REMOVED}
+    (C{Coherence.UPnP.RootDevice.detection_completed}, ...): a remote device
+    was described or left; a control point's
+    L{DeviceSignals <coherence_lite.compat.devices.DeviceSignals>}.
+
+An C{SSDPServer} also calls the callbacks subscribed to Coherence's callback
+names L{NEW_DEVICE_CALLBACK} (C{new_device}) and L{REMOVED_DEVICE_CALLBACK}
+(C{removed_device}) alongside the first two signals.
+
+Inside the package, objects call each other directly and tell observers;
+signals are only the public event API at the edge.
 """
 
 from __future__ import annotations
@@ -18,6 +38,21 @@ from typing import Any
 import louie
 from twisted.internet.interfaces import IReactorTime
 from twisted.logger import Logger
+
+__all__ = [
+    "NEW_DEVICE",
+    "REMOVED_DEVICE",
+    "DATAGRAM_RECEIVED",
+    "LOG",
+    "ROOT_DEVICE_DETECTION_COMPLETED",
+    "DEVICE_DETECTION_COMPLETED",
+    "ROOT_DEVICE_REMOVED",
+    "DEVICE_REMOVED",
+    "ALL_SIGNALS",
+    "NEW_DEVICE_CALLBACK",
+    "REMOVED_DEVICE_CALLBACK",
+    "SignalSender",
+]
 
 log = Logger()
 
@@ -49,6 +84,12 @@ ALL_SIGNALS = (
     ROOT_DEVICE_REMOVED,
     DEVICE_REMOVED,
 )
+
+#: The name an C{SSDPServer} calls L{NEW_DEVICE}'s callbacks by
+#: (C{SSDPServer.subscribe('new_device', ...)}), as Coherence did.
+NEW_DEVICE_CALLBACK = "new_device"
+#: The name an C{SSDPServer} calls L{REMOVED_DEVICE}'s callbacks by.
+REMOVED_DEVICE_CALLBACK = "removed_device"
 
 
 class SignalSender:

@@ -89,7 +89,7 @@ class EntryRegistryTests(SynchronousTestCase):
         self.clock.advance(1000)
         self.registry = EntryRegistry(self.clock)
         self.observer = RecordingObserver()
-        self.registry.observers.append(self.observer)
+        self.registry.addObserver(self.observer)
 
     def test_aliveAddsTheEntryOnce(self) -> None:
         self.registry.notifyReceived(notify(), SOURCE, LINK)

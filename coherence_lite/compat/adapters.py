@@ -20,8 +20,9 @@ from twisted.internet.protocol import DatagramProtocol
 from twisted.logger import Logger
 
 from coherence_lite.net.interfaces import Link
+from coherence_lite.ssdp.message import Address
 from coherence_lite.ssdp.protocol import SSDPProtocol
-from coherence_lite.ssdp.transport import Address, Arrival
+from coherence_lite.ssdp.transport import Arrival, ipv6Groups
 
 __all__ = ["TEST_INDEX", "DatagramTap", "TransportPort", "testModeLink"]
 
@@ -40,19 +41,21 @@ class DatagramTap(DatagramProtocol):
 
     noisy = False
 
-    def __init__(self, inner: SSDPProtocol, seen: Callable[[bytes, Address], None]) -> None:
+    def __init__(self, inner: SSDPProtocol, seen: Callable[[bytes, Address], None], name: str = "SSDPServer") -> None:
         """
         @param inner: parses and dispatches the datagrams.
         @param seen: called with every datagram and its source.
+        @param name: how the port names this protocol in the log.
         """
         self.inner = inner
         self._seen = seen
+        self._name = name
 
     def logPrefix(self) -> str:
         """
         How the port names this protocol in the log.
         """
-        return "SSDPServer"
+        return self._name
 
     def datagramArrived(self, data: bytes, source: Address, arrival: Arrival) -> None:
         """
@@ -77,10 +80,13 @@ class TransportPort:
     L{SSDPPort <coherence_lite.ssdp.transport.SSDPPort>}: the C{transport} of
     an L{SSDPServer <coherence_lite.compat.ssdp.SSDPServer>}, as Coherence's
     tests give it with C{makeConnection}.
+
+    @ivar groups6: the IPv6 groups a socket would join; none is joined here.
     """
 
     def __init__(self, protocol: DatagramProtocol) -> None:
         self._protocol = protocol
+        self.groups6 = ipv6Groups()
 
     def join(self, link: Link) -> None:
         """

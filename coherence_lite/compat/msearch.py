@@ -11,30 +11,38 @@ hands every answer to its L{SSDPServer}, which remembers the USN until its
 max-age runs out (and, unlike Coherence, refreshes it on every answer).
 Every datagram it receives goes out as C{UPnP.SSDP.datagram_received}.
 
-Searches leave through every IPv4 link the server serves, from that link's
-address.  With C{test=True} nothing binds: searches go to C{self.transport}
-and nothing repeats until L{MSearch.startDiscovering} is called.
+It is a thin wrapper: the sockets, the sending and the answers are a core
+L{Searcher}'s (a port of its own, not shared with C{SO_REUSEADDR}); only
+Coherence's schedule and names are kept here.  Searches leave through every
+IPv4 link the server serves, from that link's address, and the server never
+answers them (they are this host's own).  With C{test=True} nothing binds:
+searches go to C{self.transport} and nothing repeats until
+L{MSearch.startDiscovering} is called.
 """
 
 from __future__ import annotations
 
 import socket
 
-from twisted.internet.defer import Deferred, maybeDeferred, succeed
+from twisted.internet.defer import Deferred, succeed
 from twisted.internet.error import CannotListenError
-from twisted.internet.interfaces import IReactorTime
 from twisted.internet.protocol import DatagramProtocol
 from twisted.internet.task import LoopingCall
 from twisted.logger import Logger
 
+from coherence_lite.compat.adapters import DatagramTap
 from coherence_lite.compat.ssdp import SSDPServer
+from coherence_lite.controlpoint.search import Searcher, listenSearchPort
+from coherence_lite.net.interfaces import Link
+from coherence_lite.net.reactor import Reactor
 from coherence_lite.signals import DATAGRAM_RECEIVED, SignalSender
 from coherence_lite.ssdp import SSDP_ADDR
 from coherence_lite.ssdp.advertisement import ALL
 from coherence_lite.ssdp.format import formatMSearch, hostHeader
-from coherence_lite.ssdp.message import ParseError, SearchResponse
+from coherence_lite.ssdp.message import Address, ParseError, SearchResponse
 from coherence_lite.ssdp.parse import parse
-from coherence_lite.ssdp.transport import Address, Arrival, SSDPPort, listenSSDP
+from coherence_lite.ssdp.protocol import MessageHandler, SSDPProtocol
+from coherence_lite.ssdp.transport import SSDPPort
 
 __all__ = ["MSearch", "DISCOVERY_INTERVAL", "DISCOVERY_MX"]
 
@@ -47,12 +55,28 @@ DISCOVERY_INTERVAL = 120.0
 DISCOVERY_MX = 5
 
 
+class _AnswersTo(MessageHandler):
+    """
+    Gives every answer a L{Searcher} hears to an L{SSDPServer}.
+    """
+
+    def __init__(self, server: SSDPServer) -> None:
+        self._server = server
+
+    def responseReceived(self, response: SearchResponse, source: Address, link: Link) -> None:
+        """
+        Let the server remember (or refresh) the answering USN.
+        """
+        self._server.searchResponseReceived(response, source)
+
+
 class MSearch(DatagramProtocol):
     """
     Searches for every device and feeds the answers to an L{SSDPServer}.
 
     @ivar ssdp_server: the server answers are given to (Coherence's name).
-    @ivar port: the bound UDP port, when not in test mode and bound.
+    @ivar port: the bound IPv4 search port, when not in test mode, bound,
+        and the server has an IPv4 link.
     """
 
     noisy = False
@@ -62,7 +86,7 @@ class MSearch(DatagramProtocol):
         ssdp_server: SSDPServer,
         test: bool = False,
         *,
-        reactor: IReactorTime | None = None,
+        reactor: Reactor | None = None,
         ttl: int = 2,
     ) -> None:
         """
@@ -82,16 +106,49 @@ class MSearch(DatagramProtocol):
         self._signals = SignalSender(self.reactor)
         self._loop = LoopingCall(self._discoverRound)
         self._loop.clock = self.reactor
+        self._searcher: Searcher | None = None
         self.port: SSDPPort | None = None
         if not test:
-            try:
-                self.port = listenSSDP(self.reactor, 0, socket.AF_INET, ttl, self)
-            except CannotListenError as e:
-                log.error("Cannot bind a port to search from: {error}", error=e.socketError)
-                return
+            self._startSearcher(ttl)
+
+    def _startSearcher(self, ttl: int) -> None:
+        """
+        Bind the search port of a L{Searcher} that sends what L{discover}
+        asks for, tell the server its searches are ours, and start searching.
+        """
+        searcher = Searcher(
+            self._ipv4Links,
+            self.reactor,
+            ssdpPort=self.ssdp_server.ssdpPort,
+            searchTarget=ALL,
+            mx=DISCOVERY_MX,
+            interval=None,
+            copies=1,
+            ttl=ttl,
+            listen=self._listen,
+            searchOnStart=False,
+        )
+        searcher.addObserver(_AnswersTo(self.ssdp_server))
+        try:
+            searcher.startService()
+        except CannotListenError as e:
+            log.error("Cannot bind a port to search from: {error}", error=e.socketError)
+            return
+        self._searcher = searcher
+        self.port = searcher.ports.get(socket.AF_INET)
+        for port in searcher.ports.values():
             # Never answer our own searches (UDA).
-            ssdp_server.service.searchPorts.add(self.port.getHost().port)
-            self.startDiscovering()
+            self.ssdp_server.service.ignoreSearchesFrom(port.getHost().port)
+        self.startDiscovering()
+
+    def _ipv4Links(self) -> list[Link]:
+        return [link for link in self.ssdp_server.links if link.family == socket.AF_INET]
+
+    def _listen(self, reactor: Reactor, family: int, ttl: int, protocol: SSDPProtocol) -> SSDPPort:
+        return listenSearchPort(reactor, family, ttl, DatagramTap(protocol, self._datagramSeen, "MSearch"))
+
+    def _datagramSeen(self, data: bytes, source: Address) -> None:
+        self._signals.send(DATAGRAM_RECEIVED, data, source[0], source[1])
 
     def startDiscovering(self, interval: float = DISCOVERY_INTERVAL) -> None:
         """
@@ -115,11 +172,13 @@ class MSearch(DatagramProtocol):
         @return: a L{Deferred} that fires once the port is closed.
         """
         self.stopDiscovering()
-        port, self.port = self.port, None
-        if port is None:
+        searcher, self._searcher = self._searcher, None
+        self.port = None
+        if searcher is None:
             return succeed(None)
-        self.ssdp_server.service.searchPorts.discard(port.getHost().port)
-        return maybeDeferred(port.stopListening)
+        for port in searcher.ports.values():
+            self.ssdp_server.service.stopIgnoringSearchesFrom(port.getHost().port)
+        return searcher.stopService()
 
     def _discoverRound(self) -> None:
         # One failing round must not stop the loop.
@@ -139,32 +198,24 @@ class MSearch(DatagramProtocol):
         """
         Send one C{ssdp:all} search with MX 5 to the SSDP group.
         """
-        ssdpPort = self.ssdp_server.ssdpPort
-        datagram = formatMSearch(ALL, DISCOVERY_MX, hostHeader(SSDP_ADDR, ssdpPort))
-        destination = (SSDP_ADDR, ssdpPort)
-        if self.port is not None:
-            for link in self.ssdp_server.links:
-                if link.family == socket.AF_INET:
-                    self.port.sendFrom(datagram, destination, link)
+        if self._searcher is not None:
+            self._searcher.search(ALL, DISCOVERY_MX)
             return
         if self.transport is None:
             log.warn("Not searching: not connected")
             return
+        ssdpPort = self.ssdp_server.ssdpPort
+        datagram = formatMSearch(ALL, DISCOVERY_MX, hostHeader(SSDP_ADDR, ssdpPort))
         try:
-            self.transport.write(datagram, destination)
+            self.transport.write(datagram, (SSDP_ADDR, ssdpPort))
         except OSError as e:
             log.info("Could not send a search: {error}", error=e)
 
-    def datagramArrived(self, data: bytes, source: Address, arrival: Arrival) -> None:
-        """
-        A datagram arrived on the bound port.
-        """
-        self.datagramReceived(data, source)
-
     def datagramReceived(self, datagram: bytes, addr: Address) -> None:
         """
-        Give an answer to the server, then signal C{datagram_received}.
-        Anything but an answer is dropped with a debug line.
+        In test mode, a datagram arrived through C{self.transport}: give an
+        answer to the server, then signal C{datagram_received}.  Anything
+        but an answer is dropped with a debug line.
         """
         message = parse(datagram)
         if isinstance(message, SearchResponse):
@@ -178,4 +229,4 @@ class MSearch(DatagramProtocol):
             )
         else:
             log.debug("{kind} from {host}:{port} ignored", kind=type(message).__name__, host=addr[0], port=addr[1])
-        self._signals.send(DATAGRAM_RECEIVED, datagram, addr[0], addr[1])
+        self._datagramSeen(datagram, addr)

@@ -15,14 +15,20 @@ from __future__ import annotations
 from typing import Callable
 
 from coherence_lite.net.interfaces import Link
-from coherence_lite.signals import LOG, NEW_DEVICE, REMOVED_DEVICE, SignalSender
+from coherence_lite.signals import (
+    LOG,
+    NEW_DEVICE,
+    NEW_DEVICE_CALLBACK,
+    REMOVED_DEVICE,
+    REMOVED_DEVICE_CALLBACK,
+    SignalSender,
+)
 from coherence_lite.ssdp.advertisement import ALL, ROOT_DEVICE
 from coherence_lite.ssdp.catalogue import Catalogue
-from coherence_lite.ssdp.message import MSearch, Notify
+from coherence_lite.ssdp.message import Address, MSearch, Notify
+from coherence_lite.ssdp.protocol import MessageHandler
 from coherence_lite.ssdp.registry import Entry
 from coherence_lite.ssdp.responder import Responder
-from coherence_lite.ssdp.service import MessageObserver
-from coherence_lite.ssdp.transport import Address
 
 __all__ = ["DeviceEvent", "RegistrySignals", "LogSignals", "QuietAnswers"]
 
@@ -44,22 +50,31 @@ class RegistrySignals:
         self._deviceEvent = deviceEvent
 
     def entryAdded(self, entry: Entry) -> None:
+        """
+        A root device is new: C{new_device}.
+        """
         if entry.st == ROOT_DEVICE:
-            self._deviceEvent(NEW_DEVICE, "new_device", entry)
+            self._deviceEvent(NEW_DEVICE, NEW_DEVICE_CALLBACK, entry)
 
     def entryUpdated(self, old: Entry, new: Entry) -> None:
-        # A root device back on another LOCATION is another description:
-        # Coherence kept the stale one; its consumers re-fetch on new_device.
+        """
+        A root device back on another LOCATION is another description:
+        C{removed_device} for the old one, then C{new_device}.  (Coherence
+        kept the stale one; its consumers re-fetch on C{new_device}.)
+        """
         if new.st == ROOT_DEVICE and old.location != new.location:
-            self._deviceEvent(REMOVED_DEVICE, "removed_device", old)
-            self._deviceEvent(NEW_DEVICE, "new_device", new)
+            self._deviceEvent(REMOVED_DEVICE, REMOVED_DEVICE_CALLBACK, old)
+            self._deviceEvent(NEW_DEVICE, NEW_DEVICE_CALLBACK, new)
 
     def entryRemoved(self, entry: Entry, reason: str) -> None:
+        """
+        A root device is gone: C{removed_device}.
+        """
         if entry.st == ROOT_DEVICE:
-            self._deviceEvent(REMOVED_DEVICE, "removed_device", entry)
+            self._deviceEvent(REMOVED_DEVICE, REMOVED_DEVICE_CALLBACK, entry)
 
 
-class LogSignals(MessageObserver):
+class LogSignals(MessageHandler):
     """
     Coherence's C{Coherence.UPnP.Log} lines for its log window.
     """
@@ -68,13 +83,19 @@ class LogSignals(MessageObserver):
         self._signals = signals
 
     def notifyReceived(self, notify: Notify, source: Address, link: Link) -> None:
+        """
+        Log a NOTIFY as Coherence did.
+        """
         self._signals.send(LOG, "SSDP", source[0], f"Notify {notify.nts} for {notify.usn}")
 
     def searchReceived(self, search: MSearch, source: Address, link: Link, multicast: bool) -> None:
+        """
+        Log an M-SEARCH as Coherence did.
+        """
         self._signals.send(LOG, "SSDP", source[0], f"M-Search for {search.st}")
 
 
-class QuietAnswers(MessageObserver):
+class QuietAnswers(MessageHandler):
     """
     Answers searches for silent registrations, except C{ssdp:all}: silent
     entries are found only by those who ask for them by name.
@@ -98,6 +119,9 @@ class QuietAnswers(MessageObserver):
         self._announced = announced
 
     def searchReceived(self, search: MSearch, source: Address, link: Link, multicast: bool) -> None:
+        """
+        Answer from the silent registrations what the announced ones do not.
+        """
         if search.st == ALL:
             return
         wanted = {(m.st, m.usn) for _, m in self._quiet.answers(search.st)}

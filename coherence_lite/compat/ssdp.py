@@ -50,23 +50,23 @@ from typing import Any, Callable
 
 from twisted.internet.defer import Deferred, succeed
 from twisted.internet.error import CannotListenError
-from twisted.internet.interfaces import IReactorTime
 from twisted.internet.protocol import DatagramProtocol
 from twisted.logger import Logger
 
 from coherence_lite.compat import SERVER_ID
-from coherence_lite.compat.adapters import TEST_INDEX  # noqa: F401 (importable from here, as before the split)
 from coherence_lite.compat.adapters import DatagramTap, TransportPort, testModeLink
 from coherence_lite.compat.known import KNOWN_KEYS, KnownView, Registration, knownInfos
 from coherence_lite.compat.observers import LogSignals, QuietAnswers, RegistrySignals
+from coherence_lite.host.bootid import BootIdStore
 from coherence_lite.net.interfaces import Link, NetworkInterface, reportedLinks, selectLinks, systemInterfaces
+from coherence_lite.net.reactor import Reactor, defaultReactor
 from coherence_lite.signals import DATAGRAM_RECEIVED, SignalSender
 from coherence_lite.ssdp import SSDP_ADDR, SSDP_PORT
 from coherence_lite.ssdp.advertisement import Advertisement
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
-from coherence_lite.ssdp.limits import ResponderLimits
 from coherence_lite.ssdp.format import formatNotifyAlive, hostHeader
-from coherence_lite.ssdp.message import Headers, MSearch, Notify, ParseError, SearchResponse
+from coherence_lite.ssdp.limits import ResponderLimits
+from coherence_lite.ssdp.message import Address, Headers, MSearch, Notify, ParseError, SearchResponse
 from coherence_lite.ssdp.parse import parse, parseMaxAge
 from coherence_lite.ssdp.protocol import SSDPProtocol, linkFor
 from coherence_lite.ssdp.registry import (
@@ -81,8 +81,7 @@ from coherence_lite.ssdp.registry import (
 )
 from coherence_lite.ssdp.responder import Responder
 from coherence_lite.ssdp.service import SSDPService
-from coherence_lite.ssdp.transport import Address, Arrival, SSDPPort, listenSSDP, multicastDestination
-from coherence_lite.host.bootid import BootIdStore
+from coherence_lite.ssdp.transport import Arrival, GroupPort, listenSSDP, multicastDestination
 
 __all__ = [
     "SSDP_PORT",
@@ -136,7 +135,7 @@ class SSDPServer(DatagramProtocol):
         test: bool = False,
         interface: str = "",
         *,
-        reactor: IReactorTime | None = None,
+        reactor: Reactor | None = None,
         ssdpPort: int = SSDP_PORT,
         interfaces: Sequence[str] | None = None,
         random: _random.Random | None = None,
@@ -164,12 +163,7 @@ class SSDPServer(DatagramProtocol):
         @param limits: how much searches are answered (see L{Responder}).
         @param systemInterfaces: asks the OS for its interfaces.
         """
-        if reactor is None:
-            from twisted.internet import reactor as globalReactor
-
-            reactor = globalReactor  # type: ignore[assignment]
-        assert reactor is not None
-        self.reactor = reactor
+        self.reactor = reactor if reactor is not None else defaultReactor()
         self.test = test
         self.interface = interface
         self.ssdpPort = ssdpPort
@@ -181,31 +175,31 @@ class SSDPServer(DatagramProtocol):
         self._systemInterfaces = systemInterfaces
         self._links: tuple[Link, ...] = ()
         self._taps: dict[int, DatagramTap] = {}
-        self._signals = SignalSender(reactor)
+        self._signals = SignalSender(self.reactor)
         self._callbacks: dict[str, list[Callable[..., object]]] = {}
         self._registrations: dict[str, Registration] = {}
         self._stopped = False
 
         self.catalogue = Catalogue(server=SERVER_ID)
         self.quietCatalogue = Catalogue(server=SERVER_ID)
-        self.registry = EntryRegistry(reactor, maxEntries)
-        self.registry.observers.append(RegistrySignals(self._deviceEvent))
+        self.registry = EntryRegistry(self.reactor, maxEntries)
+        self.registry.addObserver(RegistrySignals(self._deviceEvent))
         self.known: Mapping[str, dict[str, Any]] = KnownView(self.registry, self._registrations)
         self.service = SSDPService(
             self.catalogue,
             lambda: self._links,
-            reactor,
+            self.reactor,
             ssdpPort=ssdpPort,
             ttl=ttl,
             random=self._random,
             limits=limits,
-            listen=self._listen,  # type: ignore[arg-type]
+            listen=self._listen,
         )
-        quietResponder = Responder(self.quietCatalogue, self.service, reactor, self._random, limits)
+        quietResponder = Responder(self.quietCatalogue, self.service, self.reactor, self._random, limits)
         self._quietResponder = quietResponder
-        self.service.observers.extend(
-            [self.registry, QuietAnswers(quietResponder, self.quietCatalogue, self.catalogue), LogSignals(self._signals)]
-        )
+        self.service.addObserver(self.registry)
+        self.service.addObserver(QuietAnswers(quietResponder, self.quietCatalogue, self.catalogue))
+        self.service.addObserver(LogSignals(self._signals))
         if not test:
             self._start(self._chooseLinks())
 
@@ -233,7 +227,7 @@ class SSDPServer(DatagramProtocol):
                 error=e.socketError,
             )
 
-    def _listen(self, reactor: object, port: int, family: int, ttl: int, protocol: SSDPProtocol) -> SSDPPort | TransportPort:
+    def _listen(self, reactor: Reactor, port: int, family: int, ttl: int, protocol: SSDPProtocol) -> GroupPort:
         tap = DatagramTap(protocol, self._datagramSeen)
         self._taps[family] = tap
         if self.test:
@@ -262,7 +256,7 @@ class SSDPServer(DatagramProtocol):
         if self.service.running:
             quiet = list(self.quietCatalogue)
             if quiet:
-                self.service.announcer.sendByebye(self.links, quiet)
+                self.service.sendByebye(quiet)
             done: Deferred[None] = self.service.stopService()
         else:
             done = succeed(None)
@@ -278,7 +272,7 @@ class SSDPServer(DatagramProtocol):
         """
         The links announcements go out on (empty until started).
         """
-        return self.service.announcer.links
+        return self.service.links
 
     # Receiving
 
@@ -527,7 +521,7 @@ class SSDPServer(DatagramProtocol):
             return
         log.debug("Sending alive for {usn}", usn=usn)
         for _ in range(NOTIFY_REPEAT):
-            self.service.announcer.sendAlive(self.links, [registration.publication])
+            self.service.sendAlive([registration.publication])
 
     def doByebye(self, usn: str) -> None:
         """
@@ -539,7 +533,7 @@ class SSDPServer(DatagramProtocol):
             log.warn("Not sending byebye for {usn}: not registered here as local", usn=usn)
             return
         log.debug("Sending byebye for {usn}", usn=usn)
-        self.service.announcer.sendByebye(self.links, [registration.publication])
+        self.service.sendByebye([registration.publication])
 
     def resendNotify(self) -> None:
         """

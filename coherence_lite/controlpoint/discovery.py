@@ -1,10 +1,10 @@
-# -*- test-case-name: tests.test_controlpoint -*-
+# -*- test-case-name: tests.test_discovery -*-
 """
 L{ControlPoint}: seeing the UPnP devices on the network, as one
 L{MultiService}.
 
 It wires the parts: the links to use (L{coherence_lite.net.interfaces.selectLinks}),
-an L{SSDPService} on the SSDP port hearing announcements, a L{Searcher}
+an L{SSDPListener} on the SSDP port hearing announcements, a L{Searcher}
 sending M-SEARCH from a port of its own, an L{EntryRegistry} both feed,
 and a L{DeviceTracker} that fetches and keeps the descriptions.  Hearing
 announcements is a bonus: when the SSDP port cannot be bound (another
@@ -14,12 +14,10 @@ by searching.
 
 from __future__ import annotations
 
-import random as _random
 from typing import Callable, Sequence
 
 from twisted.application.service import MultiService, Service
 from twisted.internet.error import CannotListenError
-from twisted.internet.interfaces import IReactorTime
 from twisted.logger import Logger, LogLevel
 from twisted.web.client import Agent, HTTPConnectionPool
 from twisted.web.iweb import IAgent
@@ -36,14 +34,20 @@ from coherence_lite.controlpoint.search import (
     listenSearchPort,
 )
 from coherence_lite.controlpoint.tracker import DeviceTracker
-from coherence_lite.net.interfaces import InterfaceReport, Link, reportedLinks, selectLinks, systemInterfaces
 from coherence_lite.errors import StartupError
-from coherence_lite.signals import SignalSender
-from coherence_lite.ssdp.catalogue import Catalogue
 from coherence_lite.identity import serverString
+from coherence_lite.net.interfaces import (
+    InterfaceReport,
+    Link,
+    NetworkInterface,
+    reportedLinks,
+    selectLinks,
+    systemInterfaces,
+)
+from coherence_lite.net.reactor import Reactor, defaultReactor
+from coherence_lite.ssdp.listener import ListenFunction as SSDPListenFunction
+from coherence_lite.ssdp.listener import SSDPListener
 from coherence_lite.ssdp.registry import EntryRegistry
-from coherence_lite.ssdp.service import ListenFunction as SSDPListenFunction
-from coherence_lite.ssdp.service import SSDPService
 from coherence_lite.ssdp.transport import listenSSDP
 
 __all__ = ["ControlPoint", "makeFetcher"]
@@ -51,7 +55,7 @@ __all__ = ["ControlPoint", "makeFetcher"]
 log = Logger()
 
 
-def makeFetcher(reactor: IReactorTime, agent: IAgent | None = None, timeout: float = FETCH_TIMEOUT) -> Fetcher:
+def makeFetcher(reactor: Reactor, agent: IAgent | None = None, timeout: float = FETCH_TIMEOUT) -> Fetcher:
     """
     The fetcher a control point uses: an L{HTTPFetcher} on a non-persistent
     L{Agent}, retried with backoff.
@@ -60,8 +64,7 @@ def makeFetcher(reactor: IReactorTime, agent: IAgent | None = None, timeout: flo
     @param agent: the agent to use instead of a new one.
     """
     if agent is None:
-        agent = Agent(reactor, pool=HTTPConnectionPool(reactor, persistent=False))  # type: ignore[arg-type, assignment]
-    assert agent is not None
+        agent = Agent(reactor, pool=HTTPConnectionPool(reactor, persistent=False))
     userAgent = serverString(__version__)
     return RetryingFetcher(HTTPFetcher(agent, reactor, timeout=timeout, userAgent=userAgent), reactor)
 
@@ -71,8 +74,9 @@ class ControlPoint(MultiService):
     Finds the UPnP devices on some links and keeps their descriptions.
 
     @ivar registry: every SSDP entry heard.
-    @ivar tracker: the described root devices; add L{DeviceObserver}s to
-        C{tracker.observers}.
+    @ivar tracker: the described root devices; add L{DeviceObserver}s with
+        C{tracker.addObserver} (Coherence's signals:
+        L{coherence_lite.compat.devices.DeviceSignals}).
     @ivar searcher: sends the searches.
     @ivar listener: hears the announcements on the SSDP port.
     @ivar links: the links in use, once started.
@@ -89,7 +93,9 @@ class ControlPoint(MultiService):
     @param ttl: the multicast TTL (hop limit) of searches.
     @param reactor: the reactor; the global one when L{None}.
     @param fetcher: gets descriptions; L{makeFetcher}C{(reactor)} by default.
-    @param signals: sends the louie signals; one on the reactor by default.
+    @param systemInterfaces: asks the OS for its interfaces.
+    @param listenSSDP: binds the SSDP socket of one address family.
+    @param listenSearch: binds the search socket of one address family.
     """
 
     def __init__(
@@ -103,47 +109,32 @@ class ControlPoint(MultiService):
         mx: int = SEARCH_MX,
         searchInterval: float | None = SEARCH_INTERVAL,
         ttl: int = 2,
-        reactor: object = None,
+        reactor: Reactor | None = None,
         fetcher: Fetcher | None = None,
-        signals: SignalSender | None = None,
-        random: _random.Random | None = None,
-        systemInterfaces: Callable[[], list] = systemInterfaces,
-        listenSSDP: SSDPListenFunction = listenSSDP,  # type: ignore[assignment]
+        systemInterfaces: Callable[[], Sequence[NetworkInterface]] = systemInterfaces,
+        listenSSDP: SSDPListenFunction = listenSSDP,
         listenSearch: ListenFunction = listenSearchPort,
     ) -> None:
         super().__init__()
-        if reactor is None:
-            from twisted.internet import reactor as globalReactor
-
-            reactor = globalReactor
-        clock: IReactorTime = reactor  # type: ignore[assignment]
-        self.reactor = reactor
+        self.reactor = reactor if reactor is not None else defaultReactor()
         self.interfaces = tuple(interfaces)
         self.excludeInterfaces = tuple(excludeInterfaces)
         self.ipv6 = ipv6
         self._systemInterfaces = systemInterfaces
         self.links: list[Link] = []
-        self.registry = EntryRegistry(clock)
+        self.registry = EntryRegistry(self.reactor)
         self.tracker = DeviceTracker(
-            self.registry, clock, fetcher if fetcher is not None else makeFetcher(clock), signals
+            self.registry, self.reactor, fetcher if fetcher is not None else makeFetcher(self.reactor)
         )
         self.tracker.setName("tracker")
         self.tracker.setServiceParent(self)
-        self.listener = SSDPService(
-            Catalogue(server=serverString(__version__)),
-            lambda: self.links,
-            clock,
-            ssdpPort=ssdpPort,
-            ttl=ttl,
-            random=random,
-            listen=listenSSDP,
-        )
-        self.listener.observers.append(self.registry)
+        self.listener = SSDPListener(lambda: self.links, self.reactor, ssdpPort=ssdpPort, ttl=ttl, listen=listenSSDP)
+        self.listener.addObserver(self.registry)
         self.listener.setName("listener")
         self.listener.setServiceParent(self)
         self.searcher = Searcher(
             lambda: self.links,
-            clock,
+            self.reactor,
             ssdpPort=ssdpPort,
             searchTarget=searchTarget,
             mx=mx,
@@ -152,7 +143,7 @@ class ControlPoint(MultiService):
             userAgent=serverString(__version__),
             listen=listenSearch,
         )
-        self.searcher.observers.append(self.registry)
+        self.searcher.addObserver(self.registry)
         self.searcher.setName("searcher")
         self.searcher.setServiceParent(self)
 

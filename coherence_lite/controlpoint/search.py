@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_controlpoint -*-
+# -*- test-case-name: tests.test_search -*-
 """
 Searching: M-SEARCH out of every link, and the answers back.
 
@@ -17,17 +17,19 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from twisted.application.service import Service
-from twisted.internet.interfaces import IDelayedCall, IReactorTime
+from twisted.internet.defer import Deferred, gatherResults, maybeDeferred
+from twisted.internet.interfaces import IDelayedCall
 from twisted.internet.protocol import DatagramProtocol
 from twisted.internet.task import LoopingCall
 from twisted.logger import Logger
 
 from coherence_lite.net.interfaces import Link
+from coherence_lite.net.reactor import Reactor
+from coherence_lite.ssdp.advertisement import ALL
 from coherence_lite.ssdp.format import formatMSearch, hostHeader
-from coherence_lite.ssdp.message import MSearch, Notify, SearchResponse
-from coherence_lite.ssdp.protocol import SSDPProtocol
-from coherence_lite.ssdp.service import MessageObserver
-from coherence_lite.ssdp.transport import Address, SSDPPort, linksByIndex, multicastDestination
+from coherence_lite.ssdp.message import Address, MSearch, Notify, SearchResponse
+from coherence_lite.ssdp.protocol import MessageHandler, SSDPProtocol
+from coherence_lite.ssdp.transport import SSDPPort, linksByIndex, multicastDestination
 from coherence_lite.stats import Stats
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "SEARCH_INTERVAL",
     "SEARCH_COPIES",
     "SEARCH_SPACING",
+    "ListenFunction",
     "Searcher",
     "listenSearchPort",
 ]
@@ -43,7 +46,7 @@ __all__ = [
 log = Logger()
 
 #: What is searched for by default: everything.
-SEARCH_TARGET = "ssdp:all"
+SEARCH_TARGET = ALL
 #: Seconds devices may wait before answering (MX).
 SEARCH_MX = 2
 #: Seconds between searches while running.
@@ -53,7 +56,9 @@ SEARCH_COPIES = 2
 #: Seconds between the copies of one search.
 SEARCH_SPACING = 1.0
 
-ListenFunction = Callable[[IReactorTime, int, int, DatagramProtocol], SSDPPort]
+#: Binds the search socket of one address family: C{(reactor, family, ttl,
+#: protocol)}.
+ListenFunction = Callable[[Reactor, int, int, SSDPProtocol], SSDPPort]
 
 
 class _SearchPort(SSDPPort):
@@ -63,12 +68,12 @@ class _SearchPort(SSDPPort):
     the group.
     """
 
-    def __init__(self, protocol: DatagramProtocol, family: int, ttl: int, reactor: object) -> None:
-        super().__init__(0, protocol, family, ttl, reactor=reactor)  # type: ignore[arg-type]
+    def __init__(self, protocol: DatagramProtocol, family: int, ttl: int, reactor: Reactor) -> None:
+        super().__init__(0, protocol, family, ttl, reactor=reactor)
         self.listenMultiple = False
 
 
-def listenSearchPort(reactor: IReactorTime, family: int, ttl: int, protocol: DatagramProtocol) -> SSDPPort:
+def listenSearchPort(reactor: Reactor, family: int, ttl: int, protocol: DatagramProtocol) -> SSDPPort:
     """
     Bind a search socket of one address family on a free port.
 
@@ -79,12 +84,11 @@ def listenSearchPort(reactor: IReactorTime, family: int, ttl: int, protocol: Dat
     return port
 
 
-class Searcher(Service):
+class Searcher(Service, MessageHandler):
     """
-    Sends M-SEARCH on some links and passes the answers on.
+    Sends M-SEARCH on some links and tells its observers of every answer
+    (and of any NOTIFY that arrives on the search port).
 
-    @ivar observers: told of every answer (and of any NOTIFY that arrives
-        on the search port).
     @ivar ports: the search sockets by address family, while running.
     @param links: the links to search on, asked when starting.
     @param reactor: binds the sockets and schedules the searches.
@@ -96,12 +100,14 @@ class Searcher(Service):
     @param copies: how many times each search is sent, L{SEARCH_SPACING}
         seconds apart.
     @param userAgent: the USER-AGENT header of the searches, if any.
+    @param searchOnStart: search as soon as started; when L{False}, only
+        L{search} and the C{interval} send searches.
     """
 
     def __init__(
         self,
         links: Callable[[], Sequence[Link]],
-        reactor: IReactorTime,
+        reactor: Reactor,
         ssdpPort: int = 1900,
         searchTarget: str = SEARCH_TARGET,
         mx: int = SEARCH_MX,
@@ -111,6 +117,7 @@ class Searcher(Service):
         userAgent: str | None = None,
         listen: ListenFunction = listenSearchPort,
         stats: Stats | None = None,
+        searchOnStart: bool = True,
     ) -> None:
         # Fail now, not at the first search.
         formatMSearch(searchTarget, mx, userAgent=userAgent)
@@ -125,11 +132,26 @@ class Searcher(Service):
         self._userAgent = userAgent
         self._listen = listen
         self.stats = stats or Stats()
-        self.observers: list[MessageObserver] = []
+        self._searchOnStart = searchOnStart
+        self._observers: list[MessageHandler] = []
         self.ports: dict[int, SSDPPort] = {}
         self._served: dict[tuple[int, int], list[Link]] = {}
         self._loop: LoopingCall | None = None
         self._calls: set[IDelayedCall] = set()
+
+    def addObserver(self, observer: MessageHandler) -> None:
+        """
+        Tell C{observer} of every answer from now on, after the observers
+        added before it.
+        """
+        self._observers.append(observer)
+
+    def removeObserver(self, observer: MessageHandler) -> None:
+        """
+        Stop telling C{observer} (no-op when it was not observing).
+        """
+        if observer in self._observers:
+            self._observers.remove(observer)
 
     @property
     def links(self) -> list[Link]:
@@ -140,8 +162,8 @@ class Searcher(Service):
 
     def startService(self) -> None:
         """
-        Bind a search socket per address family, search at once, and then
-        every C{interval} seconds.
+        Bind a search socket per address family, search at once (unless told
+        not to), and then every C{interval} seconds.
 
         @raise twisted.internet.error.CannotListenError: a socket could not
             be bound.
@@ -152,15 +174,18 @@ class Searcher(Service):
             self.ports[family] = self._listen(self._reactor, family, self._ttl, protocol)
         self._served = linksByIndex(links)
         Service.startService(self)
-        self.search()
+        if self._searchOnStart:
+            self.search()
         if self._interval:
             self._loop = LoopingCall(self._periodic)
             self._loop.clock = self._reactor
             self._loop.start(self._interval, now=False)
 
-    def stopService(self) -> None:
+    def stopService(self) -> Deferred[None]:
         """
         Stop searching and close the sockets.
+
+        @return: a L{Deferred} that fires once the sockets are closed.
         """
         Service.stopService(self)
         if self._loop is not None and self._loop.running:
@@ -170,10 +195,10 @@ class Searcher(Service):
             if call.active():
                 call.cancel()
         self._calls.clear()
-        for port in self.ports.values():
-            port.stopListening()
+        closing = [maybeDeferred(port.stopListening) for port in self.ports.values()]
         self.ports.clear()
         self._served = {}
+        return gatherResults(closing).addCallback(lambda _: None)
 
     def search(self, searchTarget: str | None = None, mx: int | None = None) -> None:
         """
@@ -226,7 +251,7 @@ class Searcher(Service):
         """
         Pass a NOTIFY on (none should arrive on a port outside the group).
         """
-        for observer in list(self.observers):
+        for observer in list(self._observers):
             observer.notifyReceived(notify, source, link)
 
     def responseReceived(self, response: SearchResponse, source: Address, link: Link) -> None:
@@ -234,5 +259,5 @@ class Searcher(Service):
         Pass an answer on.
         """
         self.stats.count("responses.received")
-        for observer in list(self.observers):
+        for observer in list(self._observers):
             observer.responseReceived(response, source, link)

@@ -26,6 +26,8 @@ from coherence_lite.ssdp.advertisement import Advertisement
 from coherence_lite.ssdp.transport import Sender, multicastDestinations
 from coherence_lite.stats import Stats
 
+__all__ = ["Announcer", "INITIAL_ROUNDS", "INITIAL_DELAY", "ROUND_SPACING", "REANNOUNCE_FRACTION", "BYEBYE_SPACING"]
+
 log = Logger()
 
 #: How many times the whole set is sent when joining.
@@ -44,6 +46,8 @@ class Announcer:
     """
     Sends the NOTIFY messages for what a L{Catalogue} publishes, on a set of
     links.
+
+    @ivar siteLocal: also announce to FF05::C (site-local) on IPv6 links.
     """
 
     def __init__(
@@ -54,6 +58,7 @@ class Announcer:
         ssdpPort: int,
         random: _random.Random | None = None,
         stats: Stats | None = None,
+        siteLocal: bool = False,
     ) -> None:
         self._catalogue = catalogue
         self._sender = sender
@@ -65,8 +70,7 @@ class Announcer:
         self._calls: set[IDelayedCall] = set()
         self._reannounce: IDelayedCall | None = None
         self.running = False
-        #: Also announce to FF05::C (site-local) on IPv6 links.
-        self.siteLocal = False
+        self.siteLocal = siteLocal
 
     @property
     def links(self) -> tuple[Link, ...]:

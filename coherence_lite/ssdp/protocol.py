@@ -1,15 +1,17 @@
-# -*- test-case-name: tests.test_protocol -*-
+# -*- test-case-name: tests.test_ssdp_service -*-
 """
-From datagrams to messages: the SSDP L{DatagramProtocol}.
+From datagrams to messages: the SSDP L{DatagramProtocol}, and
+L{MessageHandler}, the one interface everything that hears SSDP messages
+implements.
 
-It finds the link a datagram arrived on, parses it and hands the message to
-a handler.  Malformed datagrams are dropped with one debug line; nothing of
-them reaches the handler.
+The protocol finds the link a datagram arrived on, parses it and hands the
+message to a handler.  Malformed datagrams are dropped with one debug line;
+nothing of them reaches the handler.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Sequence
 
 from twisted.internet.interfaces import IReactorTime
 from twisted.internet.protocol import DatagramProtocol
@@ -17,22 +19,29 @@ from twisted.logger import Logger
 
 from coherence_lite.logbudget import LogBudget
 from coherence_lite.net.interfaces import Link
-from coherence_lite.ssdp.message import MSearch, Notify, ParseError, SearchResponse
+from coherence_lite.ssdp.message import Address, MSearch, Notify, ParseError, SearchResponse
 from coherence_lite.ssdp.parse import parse
-from coherence_lite.ssdp.transport import Address, Arrival
+from coherence_lite.ssdp.transport import Arrival
 from coherence_lite.stats import Stats
+
+__all__ = ["MessageHandler", "SSDPProtocol", "linkFor"]
 
 log = Logger()
 
 
-class MessageHandler(Protocol):
+class MessageHandler:
     """
-    What an L{SSDPProtocol} gives parsed messages to.
+    What hears parsed SSDP messages: an L{SSDPProtocol}'s handler, and the
+    observers of an L{SSDPListener <coherence_lite.ssdp.listener.SSDPListener>}
+    or a L{Searcher <coherence_lite.controlpoint.search.Searcher>}.
+
+    A base class: every method does nothing, so a subclass overrides only
+    the messages it cares about.
     """
 
     def searchReceived(self, search: MSearch, source: Address, link: Link, multicast: bool) -> None:
         """
-        An M-SEARCH arrived on C{link}.
+        An M-SEARCH arrived on C{link}, sent to the group when C{multicast}.
         """
 
     def notifyReceived(self, notify: Notify, source: Address, link: Link) -> None:

@@ -19,9 +19,22 @@ from twisted.logger import Logger
 
 from coherence_lite.net.interfaces import Link
 from coherence_lite.ssdp.advertisement import udnOf
-from coherence_lite.ssdp.message import BYEBYE, Headers, Notify, SearchResponse
-from coherence_lite.ssdp.service import MessageObserver
-from coherence_lite.ssdp.transport import Address
+from coherence_lite.ssdp.message import BYEBYE, Address, Headers, Notify, SearchResponse
+from coherence_lite.ssdp.protocol import MessageHandler
+
+__all__ = [
+    "DEFAULT_MAX_AGE",
+    "MAX_ENTRIES",
+    "LOCAL",
+    "REMOTE",
+    "BYEBYE_REASON",
+    "EXPIRED",
+    "UNREGISTERED",
+    "maxAgeOrDefault",
+    "Entry",
+    "RegistryObserver",
+    "EntryRegistry",
+]
 
 log = Logger()
 
@@ -43,7 +56,7 @@ def maxAgeOrDefault(maxAge: int | None) -> int:
     How long an entry announced with C{maxAge} is kept, in seconds.
 
     @param maxAge: the max-age it was announced or registered with, if any
-        (see L{coherence_lite.ssdp.message.parseMaxAge}).
+        (see L{coherence_lite.ssdp.parse.parseMaxAge}).
     @return: C{maxAge}, or L{DEFAULT_MAX_AGE} when it is L{None} or not
         positive.
     """
@@ -112,10 +125,13 @@ class RegistryObserver(Protocol):
         """
 
 
-class EntryRegistry(MessageObserver):
+class EntryRegistry(MessageHandler):
     """
-    The table of known SSDP entries, fed by an
-    L{coherence_lite.ssdp.service.SSDPService} it observes.
+    The table of known SSDP entries, fed by the
+    L{SSDPListener <coherence_lite.ssdp.listener.SSDPListener>} and
+    L{Searcher <coherence_lite.controlpoint.search.Searcher>} it observes.
+
+    @ivar dropped: how many new remote entries the full table refused.
     """
 
     def __init__(self, clock: IReactorTime, maxEntries: int = MAX_ENTRIES) -> None:
@@ -123,8 +139,22 @@ class EntryRegistry(MessageObserver):
         self._maxEntries = maxEntries
         self._entries: dict[str, Entry] = {}
         self._expiries: dict[str, IDelayedCall] = {}
-        self.observers: list[RegistryObserver] = []
+        self._observers: list[RegistryObserver] = []
         self.dropped = 0
+
+    def addObserver(self, observer: RegistryObserver) -> None:
+        """
+        Tell C{observer} of every entry added, updated and removed from now
+        on, after the observers added before it.
+        """
+        self._observers.append(observer)
+
+    def removeObserver(self, observer: RegistryObserver) -> None:
+        """
+        Stop telling C{observer} (no-op when it was not observing).
+        """
+        if observer in self._observers:
+            self._observers.remove(observer)
 
     def __contains__(self, usn: object) -> bool:
         return usn in self._entries
@@ -152,7 +182,7 @@ class EntryRegistry(MessageObserver):
             return
         self._entries[entry.usn] = entry
         self._scheduleExpiry(entry)
-        for observer in list(self.observers):
+        for observer in list(self._observers):
             if old is None:
                 observer.entryAdded(entry)
             elif not old.sameAnnouncement(entry):
@@ -169,7 +199,7 @@ class EntryRegistry(MessageObserver):
         if call is not None and call.active():
             call.cancel()
         if entry is not None:
-            for observer in list(self.observers):
+            for observer in list(self._observers):
                 observer.entryRemoved(entry, reason)
         return entry
 
@@ -213,7 +243,7 @@ class EntryRegistry(MessageObserver):
             headers=message.headers,
         )
 
-    # MessageObserver
+    # MessageHandler
     def notifyReceived(self, notify: Notify, source: Address, link: Link) -> None:
         """
         Track an alive/update, forget on byebye.

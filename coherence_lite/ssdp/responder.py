@@ -19,13 +19,16 @@ from twisted.logger import Logger
 
 from coherence_lite.logbudget import LogBudget
 from coherence_lite.net.interfaces import Link
-from coherence_lite.ssdp.advertisement import Match
+from coherence_lite.ssdp.advertisement import ALL, Match
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
-from coherence_lite.ssdp.limits import ResponderLimits, TokenBuckets
 from coherence_lite.ssdp.format import formatSearchResponse, httpDate
-from coherence_lite.ssdp.message import MSearch
-from coherence_lite.ssdp.transport import Address, Sender
+from coherence_lite.ssdp.limits import ResponderLimits, TokenBuckets
+from coherence_lite.ssdp.message import Address, MSearch
+from coherence_lite.ssdp.protocol import MessageHandler
+from coherence_lite.ssdp.transport import Sender
 from coherence_lite.stats import Stats
+
+__all__ = ["MAX_MX", "Responder"]
 
 log = Logger()
 
@@ -33,9 +36,10 @@ log = Logger()
 MAX_MX = 5
 
 
-class Responder:
+class Responder(MessageHandler):
     """
-    Answers searches for what a L{Catalogue} publishes.
+    Answers searches for what a L{Catalogue} publishes; an observer of an
+    L{SSDPListener <coherence_lite.ssdp.listener.SSDPListener>}.
     """
 
     def __init__(
@@ -86,7 +90,7 @@ class Responder:
         if not self._buckets.allow(host):
             self._drop("rate-limited", search, source)
             return
-        if search.st == "ssdp:all":
+        if search.st == ALL:
             first = self._firstAllInWindow(host, link, mx)
             if first is not True:
                 self._drop("repeated-ssdp-all" if first is False else "ssdp-all-table-full", search, source)

@@ -1,108 +1,69 @@
-# -*- test-case-name: tests.test_ssdp_service -*-
+# -*- test-case-name: tests.test_ssdp_service,tests.test_watcher -*-
 """
-The SSDP side of a device host as one L{IService}: sockets, responder and
-announcer over a L{Catalogue}, on a set of links.
+The SSDP side of a device host as one L{IService}: an L{SSDPListener} that
+also answers searches for a L{Catalogue} (its L{Responder} is the first
+observer) and announces it (its L{Announcer}).
 """
 
 from __future__ import annotations
 
 import random as _random
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
-from twisted.application.service import Service
 from twisted.internet.defer import Deferred, succeed
 from twisted.internet.error import CannotListenError
-from twisted.internet.interfaces import IReactorTime
 from twisted.logger import Logger
 
 from coherence_lite.net.interfaces import Link
-from coherence_lite.ssdp import SSDP_ADDR_V6_LINK, SSDP_ADDR_V6_SITE
+from coherence_lite.net.reactor import Reactor
 from coherence_lite.ssdp.announcer import Announcer
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
 from coherence_lite.ssdp.limits import ResponderLimits
-from coherence_lite.ssdp.message import MSearch, Notify, SearchResponse
-from coherence_lite.ssdp.protocol import SSDPProtocol
+from coherence_lite.ssdp.listener import ListenFunction, SSDPListener
 from coherence_lite.ssdp.responder import Responder
-from coherence_lite.ssdp.transport import Address, SSDPPort, listenSSDP, linksByIndex
+from coherence_lite.ssdp.transport import listenSSDP
 from coherence_lite.stats import Stats
+
+__all__ = ["SSDPService"]
 
 log = Logger()
 
-ListenFunction = Callable[[object, int, int, int, SSDPProtocol], SSDPPort]
 
-
-class MessageObserver:
+class SSDPService(SSDPListener):
     """
-    Base for objects that watch NOTIFYs and search responses (control point
-    side); every method does nothing unless overridden.
-    """
+    Serves SSDP for a L{Catalogue} on some links: answers searches for it
+    and announces it.
 
-    def notifyReceived(self, notify: Notify, source: Address, link: Link) -> None:
-        """
-        A NOTIFY arrived.
-        """
-
-    def responseReceived(self, response: SearchResponse, source: Address, link: Link) -> None:
-        """
-        A search response arrived.
-        """
-
-    def searchReceived(self, search: MSearch, source: Address, link: Link, multicast: bool) -> None:
-        """
-        An M-SEARCH arrived (after the responder saw it).
-        """
-
-
-class SSDPService(Service):
-    """
-    Serves SSDP for a L{Catalogue} on some links.
-
-    @ivar ports: the sockets by address family, while running.
+    @ivar catalogue: what is answered and announced.
+    @ivar responder: answers searches; the first observer.
+    @ivar announcer: sends alive, update and byebye.
     """
 
     def __init__(
         self,
         catalogue: Catalogue,
         links: Callable[[], Sequence[Link]],
-        reactor: IReactorTime,
+        reactor: Reactor,
         ssdpPort: int = 1900,
         ttl: int = 2,
         random: _random.Random | None = None,
         limits: ResponderLimits = ResponderLimits(),
         stats: Stats | None = None,
-        listen: ListenFunction = listenSSDP,  # type: ignore[assignment]
+        listen: ListenFunction = listenSSDP,
         ipv6SiteLocal: bool = False,
     ) -> None:
+        """
+        @param random: spreads response delays and announcements.
+        @param limits: how much searches are answered.
+        @param ipv6SiteLocal: on IPv6, also join and announce to FF05::C.
+        See L{SSDPListener} for the others.
+        """
+        super().__init__(links, reactor, ssdpPort, ttl, stats, listen, ipv6SiteLocal)
         self.catalogue = catalogue
-        self._links = links
-        self._reactor = reactor
-        self.ssdpPort = ssdpPort
-        self._ttl = ttl
-        self._listen = listen
-        self.stats = stats or Stats()
-        self._random = random or _random.Random()
-        self.ports: dict[int, SSDPPort] = {}
-        self._served: dict[tuple[int, int], list[Link]] = {}
-        self.observers: list[MessageObserver] = []
-        #: Local ports this host searches from: searches from them (and
-        #: from the SSDP port) on our own addresses are not answered.
-        self.searchPorts: set[int] = set()
-        self.responder = Responder(catalogue, self, reactor, self._random, limits, self.stats)
-        self.announcer = Announcer(catalogue, self, reactor, ssdpPort, self._random, self.stats)
-        self.announcer.siteLocal = ipv6SiteLocal
-        self._groups6 = (SSDP_ADDR_V6_LINK, SSDP_ADDR_V6_SITE) if ipv6SiteLocal else (SSDP_ADDR_V6_LINK,)
-
-    # Sender
-    def send(self, data: bytes, destination: Address, link: Link) -> None:
-        """
-        Send a datagram out of C{link}, from its address.
-        """
-        port = self.ports.get(link.family)
-        if port is not None and port.sendFrom(data, destination, link):
-            self.stats.count("datagrams.sent")
-
-    def _linksOn(self, family: int, index: int) -> Sequence[Link]:
-        return self._served.get((family, index), ())
+        randomness = random or _random.Random()
+        self.responder = Responder(catalogue, self, reactor, randomness, limits, self.stats)
+        self.announcer = Announcer(catalogue, self, reactor, ssdpPort, randomness, self.stats, ipv6SiteLocal)
+        self.addObserver(self.responder)
 
     def startService(self) -> None:
         """
@@ -111,42 +72,8 @@ class SSDPService(Service):
         @raise twisted.internet.error.CannotListenError: the SSDP port is not
             free.
         """
-        joined = self._join(list(self._links()))
-        Service.startService(self)
-        self.announcer.start(joined)
-
-    def _join(self, links: Sequence[Link]) -> list[Link]:
-        """
-        Make sure a socket exists for each family and the group is joined on
-        each link; leave the interfaces no longer served.
-
-        @return: the links that could be joined.
-        """
-        for family in sorted({link.family for link in links} - set(self.ports)):
-            protocol = SSDPProtocol(self, self._linksOn, family, self._reactor, self.stats)
-            port = self._listen(self._reactor, self.ssdpPort, family, self._ttl, protocol)
-            port.groups6 = self._groups6
-            self.ports[family] = port
-        joined = []
-        for link in links:
-            try:
-                self.ports[link.family].join(link)
-            except OSError as e:
-                log.error(
-                    "Cannot join the SSDP group on {interface} ({address}): {error}",
-                    interface=link.interface,
-                    address=link.host,
-                    error=e.strerror or e,
-                )
-                continue
-            joined.append(link)
-        served = {(link.family, link.index) for link in joined}
-        for links_ in self._served.values():
-            for link in links_:
-                if (link.family, link.index) not in served and link.family in self.ports:
-                    self.ports[link.family].leave(link)
-        self._served = linksByIndex(joined)
-        return joined
+        super().startService()
+        self.announcer.start(self.links)
 
     def setLinks(self, links: Sequence[Link], nextBootId: int | None) -> None:
         """
@@ -165,24 +92,14 @@ class SSDPService(Service):
             return
         self.announcer.linksChanged(joined, nextBootId)
 
-    def stopService(self) -> Deferred[None]:
+    def _leaving(self) -> Deferred[None]:
         """
-        Send byebye for everything, then close the sockets.
+        Cancel the pending answers and send byebye for everything.
 
-        @return: a L{Deferred} that fires once the byebyes are written and
-            the sockets closed.
+        @return: a L{Deferred} that fires once the byebyes are written.
         """
-        Service.stopService(self)
         self.responder.stop()
-        done = self.announcer.stop() if self.announcer.running else succeed(None)
-
-        def close(_: object) -> None:
-            for port in self.ports.values():
-                port.stopListening()
-            self.ports.clear()
-            self._served = {}
-
-        return done.addCallback(close)
+        return self.announcer.stop() if self.announcer.running else succeed(None)
 
     def publish(self, publication: Publication) -> None:
         """
@@ -198,34 +115,16 @@ class SSDPService(Service):
         self.announcer.withdrawn(publication)
         self.catalogue.remove(publication)
 
-    def _isOwn(self, source: Address) -> bool:
-        if source[1] != self.ssdpPort and source[1] not in self.searchPorts:
-            return False
-        host = source[0].split("%", 1)[0]
-        return any(link.host == host for links in self._served.values() for link in links)
+    def sendAlive(self, publications: Iterable[Publication]) -> None:
+        """
+        Send one ssdp:alive for every advertisement of C{publications} on
+        every link, now (the announcer also does on its own schedule).
+        """
+        self.announcer.sendAlive(self.links, publications)
 
-    # MessageHandler
-    def searchReceived(self, search: MSearch, source: Address, link: Link, multicast: bool) -> None:
+    def sendByebye(self, publications: Iterable[Publication]) -> None:
         """
-        Answer a search unless it is our own.
+        Send one ssdp:byebye for every advertisement of C{publications} on
+        every link, now; they stay published.
         """
-        if self._isOwn(source):
-            return
-        self.responder.searchReceived(search, source, link, multicast)
-        for observer in list(self.observers):
-            observer.searchReceived(search, source, link, multicast)
-
-    def notifyReceived(self, notify: Notify, source: Address, link: Link) -> None:
-        """
-        Pass a NOTIFY on to the observers.
-        """
-        for observer in list(self.observers):
-            observer.notifyReceived(notify, source, link)
-
-    def responseReceived(self, response: SearchResponse, source: Address, link: Link) -> None:
-        """
-        Pass a search response on to the observers.
-        """
-        for observer in list(self.observers):
-            observer.responseReceived(response, source, link)
-
+        self.announcer.sendByebye(self.links, publications)

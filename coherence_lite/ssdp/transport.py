@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_integration -*-
+# -*- test-case-name: tests.test_integration,tests.test_compat_ssdp -*-
 """
 The only SSDP code that touches sockets.
 
@@ -24,8 +24,22 @@ from twisted.internet.protocol import DatagramProtocol
 from twisted.logger import Logger
 
 from coherence_lite.net.interfaces import Link, parseAddress
+from coherence_lite.net.reactor import Reactor
 from coherence_lite.ssdp import SSDP_ADDR, SSDP_ADDR_V6_LINK, SSDP_ADDR_V6_SITE
-from coherence_lite.ssdp.message import MAX_DATAGRAM
+from coherence_lite.ssdp.message import MAX_DATAGRAM, Address
+
+__all__ = [
+    "Arrival",
+    "DatagramHandler",
+    "GroupPort",
+    "SSDPPort",
+    "listenSSDP",
+    "Sender",
+    "ipv6Groups",
+    "multicastDestination",
+    "multicastDestinations",
+    "linksByIndex",
+]
 
 log = Logger()
 
@@ -74,7 +88,13 @@ class Arrival:
         return address is not None and address.is_multicast
 
 
-Address = tuple  # (host, port) or (host, port, flowinfo, scope)
+def ipv6Groups(siteLocal: bool = False) -> tuple[str, ...]:
+    """
+    The IPv6 SSDP groups: FF02::C (link-local), and FF05::C (site-local)
+    when C{siteLocal}.  Joined on each IPv6 link, and where announcements
+    for it go.
+    """
+    return (SSDP_ADDR_V6_LINK, SSDP_ADDR_V6_SITE) if siteLocal else (SSDP_ADDR_V6_LINK,)
 
 
 class DatagramHandler(Protocol):
@@ -108,9 +128,8 @@ class SSDPPort(udp.MulticastPort):
         )
         self._ttl = ttl
         self._joined: set[int] = set()
-        #: The IPv6 groups joined on each interface (FF02::C, and FF05::C
-        #: when site-local SSDP is configured).
-        self.groups6: tuple[str, ...] = (SSDP_ADDR_V6_LINK,)
+        #: The IPv6 groups joined on each interface (see L{ipv6Groups}).
+        self.groups6 = ipv6Groups()
 
     def createInternetSocket(self) -> socket.socket:
         skt = super().createInternetSocket()
@@ -236,13 +255,44 @@ def _arrival(ancillary: list[tuple[int, int, bytes]]) -> Arrival | None:
     return None
 
 
-def listenSSDP(reactor: object, port: int, family: int, ttl: int, protocol: DatagramProtocol) -> SSDPPort:
+class GroupPort(Protocol):
+    """
+    What an SSDP listener needs of its socket of one address family: an
+    L{SSDPPort}, or a stand-in that writes to a test transport.
+
+    @ivar groups6: the IPv6 groups joined on each link (see L{ipv6Groups}).
+    """
+
+    groups6: tuple[str, ...]
+
+    def join(self, link: Link) -> None:
+        """
+        Join the SSDP group(s) on a link's interface.
+        """
+
+    def leave(self, link: Link) -> None:
+        """
+        Leave the SSDP group(s) on a link's interface.
+        """
+
+    def sendFrom(self, data: bytes, destination: Address, link: Link) -> bool:
+        """
+        Send one datagram out of a link's interface, from its address.
+        """
+
+    def stopListening(self) -> object:
+        """
+        Close the socket.
+        """
+
+
+def listenSSDP(reactor: Reactor, port: int, family: int, ttl: int, protocol: DatagramProtocol) -> SSDPPort:
     """
     Bind an L{SSDPPort} on every address of a family.
 
     @raise twisted.internet.error.CannotListenError: the port is not free.
     """
-    ssdpPort = SSDPPort(port, protocol, family, ttl, reactor=reactor)  # type: ignore[arg-type]
+    ssdpPort = SSDPPort(port, protocol, family, ttl, reactor=reactor)
     ssdpPort.startListening()
     return ssdpPort
 
@@ -272,8 +322,7 @@ def multicastDestinations(link: Link, port: int, siteLocal: bool = False) -> lis
     FF05::C when C{siteLocal}) on the link's interface.
     """
     if link.family == socket.AF_INET6:
-        groups = (SSDP_ADDR_V6_LINK, SSDP_ADDR_V6_SITE) if siteLocal else (SSDP_ADDR_V6_LINK,)
-        return [(group, port, 0, link.index) for group in groups]
+        return [(group, port, 0, link.index) for group in ipv6Groups(siteLocal)]
     return [(SSDP_ADDR, port)]
 
 
