@@ -15,9 +15,16 @@ import os
 
 from twisted.application.service import Application
 
-from coherence_lite.model.defaults import defaultIcons
-from coherence_lite.model.device import Action, Argument, Device, Service, StateVariable
-from coherence_lite.host.service import UPnPDeviceService
+from coherence_lite import (
+    Action,
+    Argument,
+    Device,
+    HostSettings,
+    Service,
+    StateVariable,
+    UPnPDeviceService,
+    defaultIcons,
+)
 
 jambon = Device(
     deviceType="urn:schemas-upnp-org:device:Basic:1",
@@ -45,8 +52,8 @@ jambon = Device(
 )
 
 application = Application("upnp-device")
-UPnPDeviceService(
-    [jambon],
-    interfaces=[os.environ.get("UPNP_INTERFACE", "127.0.0.1")],
+settings = HostSettings(
+    interfaces=(os.environ.get("UPNP_INTERFACE", "127.0.0.1"),),
     ssdpPort=int(os.environ.get("UPNP_SSDP_PORT", "1900")),
-).setServiceParent(application)
+)
+UPnPDeviceService([jambon], settings).setServiceParent(application)

@@ -6,10 +6,11 @@ The python-upnp-ssdp-example seed took Coherence's C{SSDPServer}, registered
 its device's USNs with C{register('local', ...)} and served the description
 over HTTP.  This is the same flow on coherence-lite: the device is read from
 the device file C{jambon-3000.toml} next to this script by
-L{coherence_lite.model.devicefile.loadDevice}, the Coherence-compatible
-L{coherence_lite.compat.ssdp.SSDPServer} announces and answers, and
-L{coherence_lite.host.site} serves the description, SCPD, icons and presentation
-page built by L{coherence_lite.model.description}.
+L{coherence_lite.loadDevice}, the Coherence-compatible
+L{coherence_lite.compat.ssdp.SSDPServer} announces and answers, and a site
+from L{coherence_lite.makeSite} serves the description, SCPD, icons and
+presentation page that L{coherence_lite.buildDocuments} renders.  It imports
+only C{coherence_lite} and C{coherence_lite.compat}.
 
 Run it on loopback (the default interface) with a spare SSDP port::
 
@@ -44,14 +45,10 @@ from twisted.logger import (
     textFileLogObserver,
 )
 
+from coherence_lite import Device, buildDocuments, descriptionPath, loadDevice, makeSite
+from coherence_lite.compat import NEW_DEVICE, REMOVED_DEVICE
 from coherence_lite.compat.msearch import MSearch
 from coherence_lite.compat.ssdp import SSDP_PORT, SSDPServer
-from coherence_lite.model.devicefile import loadDevice
-from coherence_lite.model.description import buildDocuments
-from coherence_lite.model.device import Device
-from coherence_lite.model.layout import descriptionPath
-from coherence_lite.signals import NEW_DEVICE, REMOVED_DEVICE
-from coherence_lite.host.site import makeSite
 
 log = Logger()
 

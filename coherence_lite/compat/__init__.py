@@ -11,8 +11,9 @@ the module names mirror Coherence's:
       (C{MSearch})
     - C{from coherence import SERVER_ID} → C{from coherence_lite.compat
       import SERVER_ID}
-    - signal names (C{'Coherence.UPnP.SSDP.new_device'}, ...) →
-      L{coherence_lite.signals}
+    - signal names (C{'Coherence.UPnP.SSDP.new_device'}, ...) → the
+      constants here (C{from coherence_lite.compat import NEW_DEVICE}),
+      spelled in L{coherence_lite.signals}
 
 Only the names and the behaviour Coherence users rely on are kept; what
 Coherence did by accident (global state, headers leaking internal values,
@@ -25,8 +26,32 @@ from __future__ import annotations
 from coherence_lite import __version__
 from coherence_lite.model.description import SPEC_VERSION
 from coherence_lite.identity import serverString
+from coherence_lite.signals import (
+    DATAGRAM_RECEIVED,
+    DEVICE_DETECTION_COMPLETED,
+    DEVICE_REMOVED,
+    LOG,
+    NEW_DEVICE,
+    NEW_DEVICE_CALLBACK,
+    REMOVED_DEVICE,
+    REMOVED_DEVICE_CALLBACK,
+    ROOT_DEVICE_DETECTION_COMPLETED,
+    ROOT_DEVICE_REMOVED,
+)
 
-__all__ = ["SERVER_ID"]
+__all__ = [
+    "SERVER_ID",
+    "DATAGRAM_RECEIVED",
+    "DEVICE_DETECTION_COMPLETED",
+    "DEVICE_REMOVED",
+    "LOG",
+    "NEW_DEVICE",
+    "NEW_DEVICE_CALLBACK",
+    "REMOVED_DEVICE",
+    "REMOVED_DEVICE_CALLBACK",
+    "ROOT_DEVICE_DETECTION_COMPLETED",
+    "ROOT_DEVICE_REMOVED",
+]
 
 #: The SERVER header of registrations that do not name one, as Coherence's
 #: C{coherence.SERVER_ID}: C{<OS>/<release> UPnP/1.1 coherence-lite/<version>}.
