@@ -1,3 +1,4 @@
+# -*- test-case-name: tests.test_cli -*-
 """
 Tests for the C{coherence-lite} command (L{coherence_lite.cli.main}) and
 its output (L{coherence_lite.controlpoint.report}): option parsing,
@@ -27,7 +28,9 @@ from twisted.trial.unittest import SynchronousTestCase, TestCase
 
 from coherence_lite import __version__
 from coherence_lite.cli.main import Options, SearchCommand, SearchOptions, main
-from coherence_lite.controlpoint import LOCAL, RemoteRootDevice, parseDescription
+from coherence_lite.controlpoint.parse import parseDescription
+from coherence_lite.controlpoint.remote import RemoteRootDevice
+from coherence_lite.model.device import LOCAL
 from coherence_lite.controlpoint.report import (
     ADDED,
     REMOVED,
@@ -40,6 +43,7 @@ from coherence_lite.controlpoint.report import (
 )
 from coherence_lite.model.description import deviceDescription
 from coherence_lite.errors import StartupError
+from coherence_lite.tap import Options as TapOptions
 
 from tests.support import binaryLight, freeUDPPort, jambon
 
@@ -62,12 +66,23 @@ def ham(**changes: Any) -> RemoteRootDevice:
 
 
 class OptionsTests(SynchronousTestCase):
+    """
+    L{Options} and L{SearchOptions}, parsed in this process.
+    """
+
     def parse(self, *arguments: str) -> SearchOptions:
+        """
+        Parse C{search} with C{arguments}; return the search's options.
+        """
         options = Options()
         options.parseOptions(["search", *arguments])
         return options.subOptions  # type: ignore[no-any-return]
 
     def test_defaults(self) -> None:
+        """
+        Without options a search is for ssdp:all with MX 2 for 5 seconds on SSDP port 1900, every
+        interface, rescanning every 120 seconds, as text.
+        """
         options = self.parse()
         self.assertEqual(
             (options["st"], options["mx"], options["timeout"], options["watch"], options["json"], options["ssdp-port"]),
@@ -76,19 +91,32 @@ class OptionsTests(SynchronousTestCase):
         self.assertEqual((options["interfaces"], options["exclude"], options["rescan-interval"]), ([], [], 120.0))
 
     def test_interfacesAreRepeatable(self) -> None:
+        """
+        C{--interface}, C{-i} and C{--exclude-interface} can be given several times, in order.
+        """
         options = self.parse("--interface", "eth0", "-i", "127.0.0.1", "--exclude-interface", "docker*")
         self.assertEqual(options["interfaces"], ["eth0", "127.0.0.1"])
         self.assertEqual(options["exclude"], ["docker*"])
 
     def test_gssdpDiscoverShortOptions(self) -> None:
+        """
+        The short options of gssdp-discover and upnp-client mean the same here.
+        """
         options = self.parse("-t", "upnp:rootdevice", "-n", "2.5", "-r", "30", "-w")
         self.assertEqual((options["st"], options["timeout"], options["rescan-interval"], options["watch"]), ("upnp:rootdevice", 2.5, 30.0, True))
 
     def test_watchRunsUntilStoppedUnlessATimeoutIsGiven(self) -> None:
+        """
+        With C{--watch} there is no timeout unless one is given.
+        """
         self.assertIsNone(self.parse("--watch")["timeout"])
         self.assertEqual(self.parse("--watch", "--timeout", "60")["timeout"], 60.0)
 
     def test_badValuesAreUsageErrors(self) -> None:
+        """
+        Bad search targets, MX, timeouts, ports and rescan intervals, and unknown options, are usage
+        errors.
+        """
         for arguments in (
             ("--st", "nonsense"),
             ("--st", "urn:x y"),
@@ -104,7 +132,25 @@ class OptionsTests(SynchronousTestCase):
         ):
             self.assertRaises(UsageError, self.parse, *arguments)
 
+    def test_networkOptionsAreTheDaemons(self) -> None:
+        """
+        The options choosing the links are the daemon's, parsed the same
+        way, and refuse the same values with the same message.
+        """
+        arguments = ["-i", "eth0", "--exclude-interface", "tun*", "--no-ipv6", "--ssdp-port", "1901"]
+        daemon = TapOptions()
+        daemon.parseOptions(arguments)
+        search = self.parse(*arguments)
+        keys = ("interfaces", "exclude", "no-ipv6", "ssdp-port")
+        self.assertEqual([search[key] for key in keys], [daemon[key] for key in keys])
+        searchError = self.assertRaises(UsageError, self.parse, "--ssdp-port", "0")
+        daemonError = self.assertRaises(UsageError, TapOptions().parseOptions, ["--ssdp-port", "0"])
+        self.assertEqual(str(searchError), str(daemonError))
+
     def test_aCommandIsNeeded(self) -> None:
+        """
+        The command alone, without a subcommand, is a usage error.
+        """
         self.assertRaises(UsageError, Options().parseOptions, [])
 
 
@@ -120,6 +166,9 @@ class MainTests(SynchronousTestCase):
         self.patch(sys, "stderr", self.stderr)
 
     def test_badOptionIsOneLineAndStatus2(self) -> None:
+        """
+        A bad option is one error line on stderr naming the command and the option, and status 2.
+        """
         self.assertEqual(main(["search", "--mx", "9"]), 2)
         [line] = self.stderr.getvalue().splitlines()
         self.assertIn("coherence-lite search: error:", line)
@@ -127,25 +176,45 @@ class MainTests(SynchronousTestCase):
         self.assertEqual(self.stdout.getvalue(), "")
 
     def test_noCommandIsStatus2(self) -> None:
+        """
+        No command is status 2 with a message saying one is needed.
+        """
         self.assertEqual(main([]), 2)
         self.assertIn("a command is needed", self.stderr.getvalue())
 
     def test_unknownCommandIsStatus2(self) -> None:
+        """
+        An unknown command is status 2 with one error line.
+        """
         self.assertEqual(main(["browse"]), 2)
         self.assertEqual(len(self.stderr.getvalue().splitlines()), 1)
 
     def test_version(self) -> None:
+        """
+        C{--version} prints the program and its version and exits with status 0.
+        """
         self.assertEqual(main(["--version"]), 0)
         self.assertEqual(self.stdout.getvalue(), f"coherence-lite {__version__}\n")
 
     def test_helpListsTheOptions(self) -> None:
+        """
+        C{search --help} exits with status 0 and lists the search options.
+        """
         self.assertEqual(main(["search", "--help"]), 0)
         for option in ("--interface", "--ssdp-port", "--st", "--mx", "--timeout", "--watch", "--json", "--rescan-interval"):
             self.assertIn(option, self.stdout.getvalue())
 
 
 class SafeTextTests(SynchronousTestCase):
+    """
+    L{safeText}: received text made safe for a terminal.
+    """
+
     def test_controlAndBidiCharactersAreEscaped(self) -> None:
+        """
+        Terminal control, C1 and bidirectional override characters, line breaks and backslashes are
+        escaped.
+        """
         self.assertEqual(safeText("Lamp\x1b[2J"), "Lamp\\x1b[2J")
         self.assertEqual(safeText("a\x9b2Jb"), "a\\x9b2Jb")
         self.assertEqual(safeText("evil\u202egnp.exe"), "evil\\u202egnp.exe")
@@ -153,15 +222,28 @@ class SafeTextTests(SynchronousTestCase):
         self.assertEqual(safeText("back\\slash"), "back\\\\slash")
 
     def test_ordinaryTextIsKept(self) -> None:
+        """
+        Printable text in any script is kept as it is.
+        """
         self.assertEqual(safeText("Boucherie numérique SAS — 北京"), "Boucherie numérique SAS — 北京")
 
     def test_longTextIsCut(self) -> None:
+        """
+        Text over 200 characters is cut with an ellipsis; None is empty.
+        """
         self.assertEqual(safeText("x" * 300), "x" * 200 + "...")
         self.assertEqual(safeText(None), "")
 
 
 class ReportTests(SynchronousTestCase):
+    """
+    The text and JSON the command prints.
+    """
+
     def test_listingShowsTheTreeIndented(self) -> None:
+        """
+        The listing shows a root device's fields, services and embedded devices, indented by level.
+        """
         self.assertEqual(
             describeDevices([light()]),
             "Lamp\n"
@@ -184,17 +266,26 @@ class ReportTests(SynchronousTestCase):
         )
 
     def test_devicesAreSeparatedAndLocalOnesMarked(self) -> None:
+        """
+        Devices are separated by a blank line and those hosted here are marked local.
+        """
         text = describeDevices([ham(manifestation=LOCAL), light()])
         self.assertIn("\n\nLamp\n", text)
         self.assertIn("  hosted:       here (local)\n", text)
         self.assertIn("  model:        Jambon 3000\n", text)
 
     def test_receivedTextCannotControlTheTerminal(self) -> None:
+        """
+        Escape sequences in a remote device's name are printed escaped.
+        """
         text = describeDevices([light(friendlyName="Lamp\x1b]0;owned\x07")])
         self.assertNotIn("\x1b", text)
         self.assertTrue(text.startswith("Lamp\\x1b]0;owned\\x07\n"))
 
     def test_watchLines(self) -> None:
+        """
+        Watch lines start with + or - and give name, type, LOCATION and UDN.
+        """
         self.assertEqual(
             deviceLine(ADDED, light()),
             f"+  Lamp  urn:schemas-upnp-org:device:BinaryLight:1  {LIGHT_URL}  uuid:11111111-2222-3333-4444-555555555555\n",
@@ -202,6 +293,10 @@ class ReportTests(SynchronousTestCase):
         self.assertTrue(deviceLine(REMOVED, light()).startswith("-  Lamp  "))
 
     def test_json(self) -> None:
+        """
+        The JSON listing holds each device's fields, services and embedded devices, and an event is
+        one JSON line.
+        """
         [data] = json.loads(devicesJSON([light()]))
         self.assertEqual(data["friendlyName"], "Lamp")
         self.assertEqual(data["location"], LIGHT_URL)
@@ -214,6 +309,10 @@ class ReportTests(SynchronousTestCase):
         self.assertEqual(json.loads(line)["event"], "removed")
 
     def test_searchTargetsMatchAsUDASays(self) -> None:
+        """
+        A device tree matches ssdp:all, upnp:rootdevice, its UDNs and its device and service types,
+        and nothing else.
+        """
         root = light()
         for target in (
             "ssdp:all",
@@ -236,9 +335,20 @@ class ReportTests(SynchronousTestCase):
 
 
 class FakeTracker:
+    """
+    Stands for a control point's tracker: observers and pending fetches.
+    """
+
     def __init__(self) -> None:
         self.observers: list[Any] = []
         self.pending: list[str] = []
+
+    def addObserver(self, observer: Any) -> None:
+        self.observers.append(observer)
+
+    def removeObserver(self, observer: Any) -> None:
+        if observer in self.observers:
+            self.observers.remove(observer)
 
     def pendingLocations(self) -> list[str]:
         return list(self.pending)
@@ -269,6 +379,10 @@ class FakeControlPoint:
 
 
 class SearchCommandTests(SynchronousTestCase):
+    """
+    L{SearchCommand} over a L{FakeControlPoint} on a L{Clock}.
+    """
+
     def setUp(self) -> None:
         self.clock = Clock()
         self.stdout = io.StringIO()
@@ -278,6 +392,10 @@ class SearchCommandTests(SynchronousTestCase):
         return SearchCommand(self.clock, controlPoint, self.stdout, self.stderr, **kwargs)  # type: ignore[arg-type]
 
     def test_listsTheDevicesFoundWhenTheTimeIsUp(self) -> None:
+        """
+        The devices found are listed, sorted by name, once the timeout is up, and the control point
+        is stopped.
+        """
         controlPoint = FakeControlPoint([light(), ham()])
         done = self.command(controlPoint, timeout=3).run()
         self.assertTrue(controlPoint.running)
@@ -291,6 +409,9 @@ class SearchCommandTests(SynchronousTestCase):
         self.assertEqual(self.stderr.getvalue(), "")
 
     def test_nothingFoundSaysSoOnStderrAndSucceeds(self) -> None:
+        """
+        When nothing is found, stderr says so and the status is 0.
+        """
         done = self.command(FakeControlPoint([]), timeout=1).run()
         self.clock.advance(1)
         self.assertEqual(self.successResultOf(done), 0)
@@ -298,6 +419,9 @@ class SearchCommandTests(SynchronousTestCase):
         self.assertEqual(self.stderr.getvalue(), "no devices found\n")
 
     def test_json(self) -> None:
+        """
+        With JSON, the devices found are printed as one JSON array.
+        """
         done = self.command(FakeControlPoint([light()]), timeout=1, asJSON=True).run()
         self.clock.advance(1)
         self.assertEqual(self.successResultOf(done), 0)
@@ -305,6 +429,9 @@ class SearchCommandTests(SynchronousTestCase):
         self.assertEqual(device["UDN"], "uuid:11111111-2222-3333-4444-555555555555")
 
     def test_onlyDevicesMatchingTheTargetAreListed(self) -> None:
+        """
+        Only the devices matching the search target are listed.
+        """
         done = self.command(FakeControlPoint([light(), ham()]), timeout=1, searchTarget="urn:schemas-upnp-org:service:SwitchPower:1").run()
         self.clock.advance(1)
         self.successResultOf(done)
@@ -312,6 +439,10 @@ class SearchCommandTests(SynchronousTestCase):
         self.assertNotIn("Jambon", self.stdout.getvalue())
 
     def test_watchPrintsComingsAndGoingsUntilStopped(self) -> None:
+        """
+        With watch, each device added or removed is printed as it happens, until stopped, and the
+        observer is removed.
+        """
         controlPoint = FakeControlPoint()
         command = self.command(controlPoint, timeout=None, watch=True)
         done = command.run()
@@ -332,6 +463,9 @@ class SearchCommandTests(SynchronousTestCase):
         self.successResultOf(command.stop())
 
     def test_watchJSONIsOneObjectPerLine(self) -> None:
+        """
+        With watch and JSON, each event is one JSON object per line.
+        """
         controlPoint = FakeControlPoint()
         command = self.command(controlPoint, timeout=None, watch=True, asJSON=True)
         command.run()
@@ -342,6 +476,9 @@ class SearchCommandTests(SynchronousTestCase):
         self.assertEqual([event["event"] for event in events], ["added", "removed"])
 
     def test_startupErrorIsOneLineAndStatus1(self) -> None:
+        """
+        A control point that cannot start is one line on stderr and status 1.
+        """
         command = self.command(FakeControlPoint(startupError="no usable network interface"), timeout=1)
         self.assertEqual(self.successResultOf(command.run()), 1)
         self.assertEqual(self.stderr.getvalue(), "coherence-lite search: no usable network interface\n")
@@ -349,6 +486,9 @@ class SearchCommandTests(SynchronousTestCase):
         self.assertEqual(self.stdout.getvalue(), "")
 
     def test_descriptionsStillBeingFetchedAreNoted(self) -> None:
+        """
+        Descriptions still being fetched when the time is up are noted on stderr.
+        """
         controlPoint = FakeControlPoint()
         controlPoint.tracker.pending = [LIGHT_URL]
         done = self.command(controlPoint, timeout=1).run()
@@ -475,6 +615,10 @@ class LoopbackSearchTests(TestCase):
 
     @defer.inlineCallbacks
     def test_searchFindsTheDeviceOurDaemonHosts(self):
+        """
+        The search command finds the device our daemon hosts on loopback, as text and as JSON, with
+        its LOCATION, UDN, SERVER and services.
+        """
         daemon = self.daemon()
         log = yield daemon.waitFor("Hosting", 15)
         hosting = HOSTING.search(log)
@@ -508,6 +652,9 @@ class LoopbackSearchTests(TestCase):
 
     @defer.inlineCallbacks
     def test_watchSeesTheDaemonComeAndGo(self):
+        """
+        The watching search prints a + line when the daemon starts and a - line when it stops.
+        """
         watch = self.search("--watch")
         # The watcher must be listening before the daemon announces; its
         # search of an empty network finds nothing meanwhile.
@@ -529,6 +676,9 @@ class LoopbackSearchTests(TestCase):
 
     @defer.inlineCallbacks
     def test_nothingOnTheNetworkIsStatus0WithANote(self):
+        """
+        A search finding nothing prints nothing, notes it on stderr and exits with status 0.
+        """
         search = self.search("--timeout", "1")
         status = yield search.ended
         self.assertEqual(status, 0, search.errors)

@@ -142,7 +142,15 @@ class ShutdownTests(TestCase):
         yield deferLater(reactor, 0, lambda: None)
 
     def test_sigtermSaysByebyeAndExitsWithin5Seconds(self) -> Any:
+        """
+        SIGTERM makes the daemon say byebye for everything it announced and exit within 5 seconds,
+        without a traceback.
+        """
         return self.stopsWithin5SecondsSayingByebye(signal.SIGTERM)
 
     def test_sigintSaysByebyeAndExitsWithin5Seconds(self) -> Any:
+        """
+        SIGINT makes the daemon say byebye for everything it announced and exit within 5 seconds,
+        without a traceback.
+        """
         return self.stopsWithin5SecondsSayingByebye(signal.SIGINT)

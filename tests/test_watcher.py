@@ -1,3 +1,4 @@
+# -*- test-case-name: tests.test_watcher -*-
 """
 Tests for L{coherence_lite.net.watcher} and for how the SSDP side follows
 interface changes: byebye for what went away, ssdp:update then alive with a
@@ -12,7 +13,7 @@ import socket
 from twisted.internet.task import Clock
 from twisted.trial.unittest import SynchronousTestCase
 
-from coherence_lite.net.interfaces import InterfaceReport
+from coherence_lite.net.interfaces import InterfaceReport, Link
 from coherence_lite.ssdp.advertisement import advertisements
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
 from coherence_lite.ssdp.message import ALIVE, BYEBYE, UPDATE, Notify
@@ -27,11 +28,19 @@ NEW = link("192.168.1.20/24", "eth0", 2)
 WIFI = link("10.0.0.5/8", "wlan0", 3)
 
 
-def report(*links) -> list[InterfaceReport]:
+def report(*links: Link) -> list[InterfaceReport]:
+    """
+    Reports using each of C{links}.
+    """
     return [InterfaceReport(l.interface, True, "test", (l,)) for l in links]
 
 
 class InterfaceWatcherTests(SynchronousTestCase):
+    """
+    L{InterfaceWatcher} polling made-up reports every 5 seconds of a
+    L{Clock}.
+    """
+
     def setUp(self) -> None:
         self.clock = Clock()
         self.reports = report(OLD)
@@ -42,10 +51,16 @@ class InterfaceWatcherTests(SynchronousTestCase):
         self.addCleanup(self.watcher.stopService)
 
     def test_noChangeReportsNothing(self) -> None:
+        """
+        Polls that find the same links report nothing.
+        """
         self.clock.advance(30)
         self.assertEqual(self.changes, [])
 
     def test_changeIsReportedWithinOneInterval(self) -> None:
+        """
+        A changed set of links is reported once, with the old and new links, at the next poll.
+        """
         self.reports = report(NEW, WIFI)
         self.clock.advance(5)
         self.assertEqual(self.changes, [([OLD], [NEW, WIFI])])
@@ -53,6 +68,9 @@ class InterfaceWatcherTests(SynchronousTestCase):
         self.assertEqual(len(self.changes), 1)
 
     def test_failureIsLoggedAndPollingGoesOn(self) -> None:
+        """
+        A failing look at the interfaces is logged and the next poll still reports the change.
+        """
         def broken():
             raise OSError("netlink unhappy")
 
@@ -64,6 +82,9 @@ class InterfaceWatcherTests(SynchronousTestCase):
         self.assertEqual(self.changes, [([OLD], [WIFI])])
 
     def test_stopStopsPolling(self) -> None:
+        """
+        Once stopped, the watcher polls no more and leaves nothing scheduled.
+        """
         self.watcher.stopService()
         self.assertEqual(self.clock.getDelayedCalls(), [])
 
@@ -92,6 +113,10 @@ class FakePort:
 
 
 class FollowingChangesTests(SynchronousTestCase):
+    """
+    An L{SSDPService} told that its links changed, its datagrams recorded.
+    """
+
     def setUp(self) -> None:
         self.clock = Clock()
         self.sender = RecordingSender(self.clock)
@@ -115,6 +140,10 @@ class FollowingChangesTests(SynchronousTestCase):
         return [(parse(sent.data), sent.link) for sent in self.sender.sent]
 
     def test_addressReplacedSendsByebyeThenUpdateThenAliveWithNewBootId(self) -> None:
+        """
+        A replaced address gets byebye for its old entries, the link that stayed gets ssdp:update
+        with the next BOOTID, then alive goes out everywhere with the new BOOTID and LOCATIONs.
+        """
         self.service.setLinks([NEW, WIFI], nextBootId=8)
         self.clock.pump([0.1] * 20)
         kinds = [(n.nts, l.host, n.bootId, n.nextBootId) for n, l in self.notifies()]
@@ -132,12 +161,18 @@ class FollowingChangesTests(SynchronousTestCase):
         self.assertEqual(self.catalogue.bootId, 8)
 
     def test_everyUpdatePrecedesEveryAliveWithTheNewBootId(self) -> None:
+        """
+        Every ssdp:update is sent before any alive carrying the new BOOTID.
+        """
         self.service.setLinks([NEW, WIFI], nextBootId=8)
         self.clock.pump([0.1] * 20)
         order = [n.nts for n, _ in self.notifies() if n.nts != BYEBYE]
         self.assertEqual(order, sorted(order, key=lambda nts: nts != UPDATE))
 
     def test_interfaceGoneLeavesQuietlyWithoutNewBootId(self) -> None:
+        """
+        An interface that goes gets byebye and leaves the group, and BOOTID stays as it was.
+        """
         self.service.setLinks([OLD], nextBootId=None)
         self.clock.pump([0.1] * 20)
         self.assertEqual(self.ports[socket.AF_INET].joined, {2})
@@ -145,12 +180,19 @@ class FollowingChangesTests(SynchronousTestCase):
         self.assertEqual(self.catalogue.bootId, 7)
 
     def test_searchesOnANewInterfaceAreServed(self) -> None:
+        """
+        A new interface joins the group and its searches are matched to its link.
+        """
         third = link("172.20.0.2/16", "eth1", 5)
         self.service.setLinks([OLD, WIFI, third], nextBootId=8)
         self.assertEqual(self.ports[socket.AF_INET].joined, {2, 3, 5})
         self.assertEqual(self.service._linksOn(socket.AF_INET, 5), [third])
 
     def test_ipv6AppearingOpensTheIPv6Socket(self) -> None:
+        """
+        An IPv6 address appearing opens the IPv6 socket and announces on FF02::C through its
+        interface.
+        """
         v6 = link("fd00::10/64", "eth0", 2)
         self.service.setLinks([OLD, WIFI, v6], nextBootId=8)
         self.assertIn(socket.AF_INET6, self.ports)

@@ -17,18 +17,20 @@ Exit status: 0 when the search ran (whether or not anything was found),
 from __future__ import annotations
 
 import sys
-from typing import IO, Any, Callable, Sequence
+from typing import IO, Any, Sequence
 
 from twisted.internet.defer import Deferred, maybeDeferred, succeed
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from twisted.logger import (
     FilteringLogObserver,
+    ILogObserver,
     LogLevel,
     LogLevelFilterPredicate,
     eventAsText,
     globalLogBeginner,
 )
 from twisted.python import usage
+from zope.interface import provider
 
 from coherence_lite import __version__
 from coherence_lite.controlpoint.discovery import ControlPoint
@@ -44,8 +46,9 @@ from coherence_lite.controlpoint.report import (
 )
 from coherence_lite.controlpoint.search import SEARCH_INTERVAL, SEARCH_MX, SEARCH_TARGET
 from coherence_lite.controlpoint.tracker import DeviceObserver
-from coherence_lite.cli.options import port
 from coherence_lite.errors import StartupError
+from coherence_lite.host.options import NetworkOptions
+from coherence_lite.net.reactor import Reactor
 from coherence_lite.ssdp.message import isSearchTarget
 
 __all__ = ["Options", "SearchOptions", "SearchCommand", "main"]
@@ -61,9 +64,11 @@ def _version() -> None:
     raise SystemExit(0)
 
 
-class SearchOptions(usage.Options):
+class SearchOptions(NetworkOptions):
     """
-    Options of C{coherence-lite search}.
+    Options of C{coherence-lite search}; C{--interface},
+    C{--exclude-interface}, C{--no-ipv6} and C{--ssdp-port} come from
+    L{NetworkOptions}, shared with C{twistd upnp-device}.
     """
 
     synopsis = "[options]"
@@ -76,10 +81,9 @@ class SearchOptions(usage.Options):
         "Example: coherence-lite search --interface eth0 --st upnp:rootdevice"
     )
 
-    optFlags = [
+    optFlags: list[list[str | None]] = [
         ["watch", "w", "Keep running until Ctrl-C, printing '+' and '-' lines as devices come and go."],
         ["json", None, "Print JSON: one array of devices, or with --watch one object per line."],
-        ["no-ipv6", None, "Search over IPv4 only."],
         ["verbose", "v", "Log what happens on stderr (otherwise warnings only)."],
     ]
 
@@ -88,37 +92,20 @@ class SearchOptions(usage.Options):
         ["mx", None, SEARCH_MX, "Seconds devices may wait before answering, 1 to 5.", int],
         ["timeout", "n", None, f"Seconds to search before listing (default {DEFAULT_TIMEOUT:g}; with --watch, until Ctrl-C).", float],
         ["rescan-interval", "r", SEARCH_INTERVAL, "Seconds between searches while running; 0 searches only at the start.", float],
-        ["ssdp-port", None, 1900, "UDP port of the SSDP group; change it only for isolated tests.", port],
     ]
 
-    compData = usage.Completions(
-        optActions={
-            "interface": usage.CompleteNetInterfaces(),
-            "exclude-interface": usage.CompleteNetInterfaces(),
-            "st": usage.CompleteList(["ssdp:all", "upnp:rootdevice"]),
-        }
-    )
-
-    def __init__(self) -> None:
-        super().__init__()
-        self["interfaces"] = []
-        self["exclude"] = []
-
-    def opt_interface(self, name: str) -> None:
-        """Search on this interface (a name like eth0, or one of its addresses); repeatable. Default: every up, multicast-capable interface except loopback and container/VM bridges."""
-        self["interfaces"].append(name)
-
-    opt_i = opt_interface
-
-    def opt_exclude_interface(self, pattern: str) -> None:
-        """Never search on interfaces matching this name or glob (e.g. 'tun*'); repeatable."""
-        self["exclude"].append(pattern)
+    compData = usage.Completions(optActions={"st": usage.CompleteList(["ssdp:all", "upnp:rootdevice"])})
 
     def opt_version(self) -> None:
         """Print the version and exit."""
         _version()
 
     def postOptions(self) -> None:
+        """
+        Check the values; without C{--timeout} nor C{--watch}, search for
+        the default time.
+        """
+        super().postOptions()
         if not isSearchTarget(self["st"]):
             raise usage.UsageError(
                 f"--st: {self['st']!r} is not a search target "
@@ -213,7 +200,7 @@ class SearchCommand(DeviceObserver):
             return succeed(1)
         self._started = True
         if self._watch:
-            self._controlPoint.tracker.observers.append(self)
+            self._controlPoint.tracker.addObserver(self)
         if self._timeout is not None:
             self._deadline = self._clock.callLater(self._timeout, self.stop)
         return self._done
@@ -232,8 +219,7 @@ class SearchCommand(DeviceObserver):
             self._deadline.cancel()
         pending = self._controlPoint.tracker.pendingLocations()
         devices = self._shown(self._controlPoint.devices())
-        if self in self._controlPoint.tracker.observers:
-            self._controlPoint.tracker.observers.remove(self)
+        self._controlPoint.tracker.removeObserver(self)
         self._stopping = maybeDeferred(self._controlPoint.stopService)
         self._stopping.addBoth(lambda _: self._finish(devices, pending))
         return self._stopping
@@ -275,16 +261,17 @@ class SearchCommand(DeviceObserver):
         self._event(REMOVED, root)
 
 
-def _logTo(stream: IO[str], level: LogLevel) -> Callable[[dict[str, Any]], None]:
+def _logTo(stream: IO[str], level: LogLevel) -> ILogObserver:
+    @provider(ILogObserver)
     def observe(event: dict[str, Any]) -> None:
         text = eventAsText(event, includeTimestamp=False, includeSystem=False)
         stream.write(f"{PROGRAM}: {event['log_level'].name}: {text}\n")
         stream.flush()
 
-    return FilteringLogObserver(observe, [LogLevelFilterPredicate(defaultLogLevel=level)])  # type: ignore[arg-type, list-item, return-value]
+    return FilteringLogObserver(observe, [LogLevelFilterPredicate(defaultLogLevel=level)])
 
 
-def _search(reactor: Any, options: SearchOptions) -> Deferred[None]:
+def _search(reactor: Reactor, options: SearchOptions) -> Deferred[None]:
     controlPoint = ControlPoint(
         interfaces=options["interfaces"],
         excludeInterfaces=options["exclude"],
@@ -334,9 +321,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else 0
-    search: SearchOptions = options.subOptions  # type: ignore[assignment]
+    search: SearchOptions = options.subOptions
     level = LogLevel.info if search["verbose"] else LogLevel.warn
-    globalLogBeginner.beginLoggingTo([_logTo(sys.stderr, level)], redirectStandardIO=False)  # type: ignore[list-item]
+    globalLogBeginner.beginLoggingTo([_logTo(sys.stderr, level)], redirectStandardIO=False)
     from twisted.internet.task import react
 
     try:
