@@ -10,8 +10,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import louie
 from twisted.internet.defer import Deferred
 from twisted.internet.error import CannotListenError
+from twisted.trial.unittest import SynchronousTestCase
+
+from coherence_lite import signals
 
 from coherence_lite.model.defaults import defaultIcons
 from coherence_lite.model.description import computeConfigId, deviceDescription
@@ -213,3 +217,31 @@ class FakeSockets:
         self.search.append(fake)
         return fake
 
+
+class SignalRecorder:
+    """
+    Records the device signals louie delivers.
+    """
+
+    NAMES = (
+        signals.ROOT_DEVICE_DETECTION_COMPLETED,
+        signals.DEVICE_DETECTION_COMPLETED,
+        signals.ROOT_DEVICE_REMOVED,
+        signals.DEVICE_REMOVED,
+    )
+
+    def __init__(self, testCase: SynchronousTestCase) -> None:
+        self.received: list[tuple[str, dict[str, Any]]] = []
+        for name in self.NAMES:
+            louie.connect(self.receive, name)
+            testCase.addCleanup(louie.disconnect, self.receive, name)
+
+    def receive(self, signal: str | None = None, **named: Any) -> None:
+        named.pop("sender", None)
+        self.received.append((signal, named))  # type: ignore[arg-type]
+
+    def names(self) -> list[str]:
+        return [name for name, _ in self.received]
+
+    def clear(self) -> None:
+        del self.received[:]

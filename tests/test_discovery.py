@@ -26,6 +26,9 @@ from tests.support import binaryLight, freeUDPPort, startLoopbackService
 
 
 def loopbackInterfaces() -> list[NetworkInterface]:
+    """
+    A machine with loopback and one Ethernet interface.
+    """
     import ipaddress
 
     return [
@@ -40,6 +43,9 @@ class ControlPointTests(SynchronousTestCase):
     """
 
     def makeControlPoint(self, sockets: FakeSockets, **kwargs: Any) -> ControlPoint:
+        """
+        A control point on C{sockets}, a L{Clock} and a fake fetcher.
+        """
         self.clock = Clock()
         self.fetcher = FakeFetcher()
         controlPoint = ControlPoint(
@@ -54,6 +60,10 @@ class ControlPointTests(SynchronousTestCase):
         return controlPoint
 
     def test_listensSearchesAndTracksOnTheChosenLink(self) -> None:
+        """
+        A control point listens and searches on the chosen link, and an announcement
+        heard leads to the described device.
+        """
         sockets = FakeSockets()
         controlPoint = self.makeControlPoint(sockets, interfaces=["127.0.0.1"], ssdpPort=19001)
         controlPoint.startService()
@@ -75,6 +85,10 @@ class ControlPointTests(SynchronousTestCase):
         self.assertEqual(root.friendlyName, "Lamp")
 
     def test_busySSDPPortMeansSearchingOnly(self) -> None:
+        """
+        When the SSDP port is taken, the control point warns and finds devices by
+        searching only.
+        """
         events = EventLoggingObserver.createWithCleanup(self, globalLogPublisher)
         sockets = FakeSockets(refuseSSDP=True)
         controlPoint = self.makeControlPoint(sockets, interfaces=["127.0.0.1"])
@@ -84,12 +98,18 @@ class ControlPointTests(SynchronousTestCase):
         self.assertIn("searching only", warning["log_format"])
 
     def test_defaultSkipsLoopback(self) -> None:
+        """
+        Without interfaces named, loopback is not used.
+        """
         sockets = FakeSockets()
         controlPoint = self.makeControlPoint(sockets)
         controlPoint.startService()
         self.assertEqual([l.interface for l in controlPoint.links], ["eth0"])
 
     def test_noUsableInterfaceIsAStartupError(self) -> None:
+        """
+        No usable interface is a L{StartupError}, and the control point is left stopped.
+        """
         controlPoint = self.makeControlPoint(FakeSockets(), interfaces=["no-such0"])
         error = self.assertRaises(StartupError, controlPoint.startService)
         self.assertIn("no usable network interface", str(error))
@@ -106,6 +126,10 @@ class LoopbackControlPointTests(TestCase):
 
     @defer.inlineCallbacks
     def test_findsAHostedDeviceAndSeesItsByebye(self):
+        """
+        A real control point finds a device hosted on 127.0.0.1, with its embedded
+        device and LOCATION, and sees it leave.
+        """
         ssdpPort = freeUDPPort()
         host = startLoopbackService(self, [binaryLight()], ssdpPort)
         controlPoint = ControlPoint(
@@ -123,7 +147,7 @@ class LoopbackControlPointTests(TestCase):
                 if not removed.called:
                     removed.callback(root)
 
-        controlPoint.tracker.observers.append(Waiter())
+        controlPoint.tracker.addObserver(Waiter())
         controlPoint.startService()
         self.addCleanup(lambda: controlPoint.running and controlPoint.stopService())
         root = yield added.addTimeout(10, reactor)

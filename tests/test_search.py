@@ -21,6 +21,10 @@ from tests.support import link
 
 
 class SearcherTests(SynchronousTestCase):
+    """
+    L{Searcher} on fake sockets and a L{Clock}, feeding a registry.
+    """
+
     def setUp(self) -> None:
         self.clock = Clock()
         self.sockets = FakeSockets()
@@ -29,13 +33,20 @@ class SearcherTests(SynchronousTestCase):
             lambda: self.links, self.clock, ssdpPort=19000, mx=3, interval=60, listen=self.sockets.listenSearch
         )
         self.registry = EntryRegistry(self.clock)
-        self.searcher.observers.append(self.registry)
+        self.searcher.addObserver(self.registry)
 
     def searches(self) -> list[tuple[MSearch, tuple, Any]]:
+        """
+        The searches sent so far: message, destination and link.
+        """
         [port] = self.sockets.search
         return [(parse(data), destination, sent) for data, destination, sent in port.sent]  # type: ignore[misc]
 
     def test_searchesEveryLinkAtOnceAndAgainAfterASecond(self) -> None:
+        """
+        A started searcher searches every link at once and once more after the spacing,
+        then waits.
+        """
         self.searcher.startService()
         first = self.searches()
         self.assertEqual([(destination, sent) for _, destination, sent in first], [(("239.255.255.250", 19000), l) for l in self.links])
@@ -47,6 +58,9 @@ class SearcherTests(SynchronousTestCase):
         self.assertEqual(len(self.searches()), 4)
 
     def test_searchesAgainEveryInterval(self) -> None:
+        """
+        The searches are repeated every interval.
+        """
         self.searcher.startService()
         self.clock.advance(60)
         self.assertEqual(len(self.searches()), 6)
@@ -54,6 +68,9 @@ class SearcherTests(SynchronousTestCase):
         self.assertEqual(len(self.searches()), 10)
 
     def test_answersReachTheObservers(self) -> None:
+        """
+        Answers to the searches reach the observers, here a registry.
+        """
         self.searcher.startService()
         [port] = self.sockets.search
         response = formatSearchResponse("upnp:rootdevice", f"{LIGHT_UDN}::upnp:rootdevice", URL, 1800, SERVER, "x", 1, 5)
@@ -65,12 +82,18 @@ class SearcherTests(SynchronousTestCase):
         self.assertEqual(entry.location, URL)
 
     def test_otherTargetOnDemand(self) -> None:
+        """
+        A search for another target can be sent on demand, and a bad target is refused.
+        """
         self.searcher.startService()
         self.searcher.search("upnp:rootdevice", 1)
         self.assertEqual(self.searches()[-1][0].st, "upnp:rootdevice")
         self.assertRaises(ValueError, self.searcher.search, "nonsense")
 
     def test_stopClosesAndCancels(self) -> None:
+        """
+        Stopping closes the port and cancels every timer.
+        """
         self.searcher.startService()
         [port] = self.sockets.search
         self.searcher.stopService()
@@ -79,4 +102,7 @@ class SearcherTests(SynchronousTestCase):
         self.assertEqual(port.joined, [])
 
     def test_badTargetFailsAtConstruction(self) -> None:
+        """
+        A bad search target is refused when the searcher is built.
+        """
         self.assertRaises(ValueError, Searcher, lambda: [], self.clock, searchTarget="x y")

@@ -141,6 +141,9 @@ class FileErrorTests(DeviceFileTestCase):
     """
 
     def test_notUTF8SaysTheLine(self) -> None:
+        """
+        A file that is not UTF-8 is an error naming the line of the first bad byte.
+        """
         self.loadError(
             MINIMAL.encode("utf-8") + b'serialNumber = "caf\xe9"\n',
             "",
@@ -149,6 +152,9 @@ class FileErrorTests(DeviceFileTestCase):
         )
 
     def test_tomlSyntaxErrorSaysLineAndColumn(self) -> None:
+        """
+        A TOML syntax error names the line and column.
+        """
         self.loadError(
             MINIMAL + "modelNumber = 3000 3000\n",
             "",
@@ -157,6 +163,9 @@ class FileErrorTests(DeviceFileTestCase):
         )
 
     def test_deeplyNestedArraysAreASyntaxError(self) -> None:
+        """
+        Arrays nested too deep for the parser are a TOML error, not a crash.
+        """
         self.loadError("x = " + "[" * 5000 + "]" * 5000 + "\n", "", "not valid TOML")
 
 
@@ -166,29 +175,51 @@ class StructureErrorTests(DeviceFileTestCase):
     """
 
     def test_missingDeviceTable(self) -> None:
+        """
+        A file without C{[device]} says that table is missing.
+        """
         self.loadError("", "device", "is missing", "[device]")
 
     def test_deviceIsNotATable(self) -> None:
+        """
+        C{device} as a plain value is an error saying it must be a table.
+        """
         self.loadError('device = "Jambon"\n', "device", "must be a table, not a string")
 
     def test_deviceArrayOfTablesSaysSingleTable(self) -> None:
+        """
+        C{[[device]]} is an error that says to write a single C{[device]} table.
+        """
         self.loadError(MINIMAL.replace("[device]", "[[device]]"), "device", "single [device]")
 
     def test_unknownTopLevelKey(self) -> None:
+        """
+        An unknown top-level key is an error that lists C{device} as the allowed one.
+        """
         self.loadError("colour = 1\n" + MINIMAL, "colour", "unknown key", "device")
 
     def test_unknownDeviceKeyListsTheAllowedOnes(self) -> None:
+        """
+        An unknown device key is an error that lists the allowed keys.
+        """
         error = self.loadError(MINIMAL + 'colour = "red"\n', "device.colour", "unknown key")
         for key in ("deviceType", "friendlyName", "UDN", "presentationURL", "icon", "service"):
             self.assertIn(key, error.reason)
 
     def test_misspeltKeySuggestsTheRightOne(self) -> None:
+        """
+        A key close to an allowed one, in case or spelling, suggests it.
+        """
         self.loadError(MINIMAL + 'udn = "x"\n', "device.udn", "did you mean 'UDN'?")
         self.loadError(
             MINIMAL + 'serialNumbr = "x"\n', "device.serialNumbr", "did you mean 'serialNumber'?"
         )
 
     def test_unknownKeyDeepInsideNamesTheFullPath(self) -> None:
+        """
+        An unknown key deep in the tree is named by its full dotted key, indexes
+        included.
+        """
         text = DEEP.format(direction="in").replace(
             'name = "C"\n', 'name = "C"\ncolour = "red"\n'
         )
@@ -199,9 +230,15 @@ class StructureErrorTests(DeviceFileTestCase):
         )
 
     def test_quotedUnknownKeyIsQuotedInThePath(self) -> None:
+        """
+        A key that needs quotes in TOML is quoted in the error's key.
+        """
         self.loadError(MINIMAL + '"friendly name" = "x"\n', 'device."friendly name"', "unknown key")
 
     def test_serviceURLsCannotBeSet(self) -> None:
+        """
+        Setting a URL the host chooses itself is an error that says so.
+        """
         self.loadError(
             WITH_SERVICE.replace(
                 'serviceId = "urn:boucherie.example.com:serviceId:Jambon"\n',
@@ -213,11 +250,18 @@ class StructureErrorTests(DeviceFileTestCase):
         )
 
     def test_missingRequiredDeviceKeys(self) -> None:
+        """
+        Each of the four required device keys is named when it is missing.
+        """
         for key in ("deviceType", "friendlyName", "manufacturer", "modelName"):
             text = "\n".join(line for line in MINIMAL.splitlines() if not line.startswith(key))
             self.loadError(text, f"device.{key}", "is required but missing")
 
     def test_missingRequiredNestedKeys(self) -> None:
+        """
+        Required keys of services, arguments and state variables are named by their full
+        key when missing.
+        """
         cases = {
             'serviceType = "urn:boucherie.example.com:service:Jambon:1"\n': (
                 "device.service[0].serviceType"
@@ -231,6 +275,9 @@ class StructureErrorTests(DeviceFileTestCase):
             self.loadError(WITH_SERVICE.replace(line, ""), key, "is required but missing")
 
     def test_missingRangeMinimum(self) -> None:
+        """
+        An allowed range without minimum is an error on C{minimum}.
+        """
         self.loadError(
             WITH_SERVICE + "allowedValueRange = { maximum = 9 }\n",
             "device.service[0].stateVariable[0].allowedValueRange.minimum",
@@ -238,6 +285,9 @@ class StructureErrorTests(DeviceFileTestCase):
         )
 
     def test_numberForTextSaysToQuoteIt(self) -> None:
+        """
+        A number where text is expected is an error that shows the quoted spelling.
+        """
         self.loadError(
             MINIMAL + "modelNumber = 3000\n",
             "device.modelNumber",
@@ -246,6 +296,9 @@ class StructureErrorTests(DeviceFileTestCase):
         )
 
     def test_dateForTextIsAWrongType(self) -> None:
+        """
+        A TOML date where text is expected is named as a date.
+        """
         self.loadError(
             MINIMAL + "serialNumber = 1979-05-27\n",
             "device.serialNumber",
@@ -253,6 +306,9 @@ class StructureErrorTests(DeviceFileTestCase):
         )
 
     def test_emptyOptionalTextSaysToLeaveTheKeyOut(self) -> None:
+        """
+        An empty optional text is an error that says to leave the key out.
+        """
         self.loadError(
             MINIMAL + 'modelURL = ""\n',
             "device.modelURL",
@@ -261,6 +317,9 @@ class StructureErrorTests(DeviceFileTestCase):
         )
 
     def test_quotedBooleanSaysToDropTheQuotes(self) -> None:
+        """
+        A quoted boolean is an error that says to write it without quotes.
+        """
         self.loadError(
             WITH_SERVICE + 'sendEvents = "yes"\n',
             "device.service[0].stateVariable[0].sendEvents",
@@ -269,6 +328,9 @@ class StructureErrorTests(DeviceFileTestCase):
         )
 
     def test_defaultIconsMustBeABoolean(self) -> None:
+        """
+        C{defaultIcons} must be a boolean, not a number.
+        """
         self.loadError(
             MINIMAL + "defaultIcons = 0\n",
             "device.defaultIcons",
@@ -276,6 +338,9 @@ class StructureErrorTests(DeviceFileTestCase):
         )
 
     def test_singleServiceTableSaysToUseDoubleBrackets(self) -> None:
+        """
+        C{[device.service]} is an error that says to write C{[[device.service]]}.
+        """
         self.loadError(
             MINIMAL + '[device.service]\nserviceType = "x"\n',
             "device.service",
@@ -284,6 +349,9 @@ class StructureErrorTests(DeviceFileTestCase):
         )
 
     def test_embeddedDoubleBracketHintHasNoIndexes(self) -> None:
+        """
+        The header suggested for an embedded device's tables has no array indexes.
+        """
         self.loadError(
             EMBEDDED + "[device.device.action]\n",
             "device.device[1].action",
@@ -296,6 +364,9 @@ class StructureErrorTests(DeviceFileTestCase):
         )
 
     def test_arrayElementThatIsNotATable(self) -> None:
+        """
+        An array element that is not a table is an error on that element.
+        """
         self.loadError(
             MINIMAL + "icon = [1]\n",
             "device.icon[0]",
@@ -303,6 +374,9 @@ class StructureErrorTests(DeviceFileTestCase):
         )
 
     def test_allowedValuesMustBeAnArrayOfStrings(self) -> None:
+        """
+        Allowed values must be an array, and each element a string, named by its index.
+        """
         prefix = "device.service[0].stateVariable[0]"
         self.loadError(
             WITH_SERVICE + 'allowedValues = "a"\n',
@@ -316,6 +390,10 @@ class StructureErrorTests(DeviceFileTestCase):
         )
 
     def test_defaultValueOfAnotherType(self) -> None:
+        """
+        A default value that is neither a string, a number nor a boolean is an error
+        saying what it is.
+        """
         self.loadError(
             WITH_SERVICE + "defaultValue = [1]\n",
             "device.service[0].stateVariable[0].defaultValue",
@@ -323,6 +401,9 @@ class StructureErrorTests(DeviceFileTestCase):
         )
 
     def test_defaultValueMustBeFinite(self) -> None:
+        """
+        An infinite default value is refused.
+        """
         self.loadError(
             WITH_SERVICE + "defaultValue = inf\n",
             "device.service[0].stateVariable[0].defaultValue",
@@ -330,6 +411,9 @@ class StructureErrorTests(DeviceFileTestCase):
         )
 
     def test_rangeValuesMustNotBeBooleans(self) -> None:
+        """
+        Range bounds may be numbers or strings, not booleans.
+        """
         self.loadError(
             WITH_SERVICE + "allowedValueRange = { minimum = true, maximum = 9 }\n",
             "device.service[0].stateVariable[0].allowedValueRange.minimum",
@@ -337,6 +421,9 @@ class StructureErrorTests(DeviceFileTestCase):
         )
 
     def test_allowedValueRangeMustBeATable(self) -> None:
+        """
+        An allowed range written as an array is an error saying it must be a table.
+        """
         self.loadError(
             WITH_SERVICE + "allowedValueRange = [0, 9]\n",
             "device.service[0].stateVariable[0].allowedValueRange",
@@ -344,5 +431,9 @@ class StructureErrorTests(DeviceFileTestCase):
         )
 
     def test_deviceFromMappingRejectsANonMapping(self) -> None:
+        """
+        L{deviceFromMapping} of something that is not a mapping is an error on the whole
+        document.
+        """
         error = self.assertRaises(ConfigError, deviceFromMapping, [1], "<memory>", "host")
         self.assertEqual((error.path, error.key), ("<memory>", ""))

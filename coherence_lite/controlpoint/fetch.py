@@ -1,7 +1,8 @@
-# -*- test-case-name: tests.test_controlpoint -*-
+# -*- test-case-name: tests.test_fetch -*-
 """
 Fetching device descriptions over HTTP.
 
+L{locationProblem} decides which announced LOCATIONs are fetched at all.
 L{HTTPFetcher} makes one bounded attempt: C{http://} URLs only, a time limit
 on the whole exchange measured with the injected clock, a cap on the body
 size (the connection is dropped as soon as it is exceeded), a cap on
@@ -15,6 +16,7 @@ L{Deferred} drops the connection or the pending retry.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -31,6 +33,7 @@ from twisted.web.http_headers import Headers
 from twisted.web.iweb import UNKNOWN_LENGTH, IAgent, IResponse
 
 from coherence_lite.controlpoint.parse import MAX_DESCRIPTION_SIZE
+from coherence_lite.net.interfaces import parseAddress
 
 __all__ = [
     "FETCH_TIMEOUT",
@@ -39,6 +42,7 @@ __all__ = [
     "HTTPFetcher",
     "RetryingFetcher",
     "checkURL",
+    "locationProblem",
 ]
 
 log = Logger()
@@ -97,6 +101,38 @@ def checkURL(url: str) -> str | None:
         return "only http:// URLs are fetched"
     if not parts.hostname:
         return "the URL has no host"
+    return None
+
+
+def locationProblem(location: str | None, announcedFrom: str | None) -> str | None:
+    """
+    Why an announced LOCATION is not to be fetched, if it is not: it names
+    an address no device can have (multicast, unspecified, broadcast), or
+    this machine's loopback while the announcement came from another
+    machine, which a forged announcement would use to make the control
+    point send requests to local services.
+
+    @param location: the LOCATION announced.
+    @param announcedFrom: the address the announcement came from; L{None}
+        for this host's own entries.
+    @return: the reason, or L{None} when nothing is wrong with it (a host
+        name cannot be checked without resolving it).
+    """
+    try:
+        host = urlsplit(location or "").hostname
+    except ValueError:
+        return "malformed LOCATION"
+    if host is None:
+        return "LOCATION without a host"
+    address = parseAddress(host)
+    if address is None:
+        return None
+    if address.is_multicast or address.is_unspecified or address == ipaddress.IPv4Address("255.255.255.255"):
+        return f"LOCATION on {address}, which no device can have"
+    if address.is_loopback and announcedFrom is not None:
+        source = parseAddress(announcedFrom)
+        if source is None or not source.is_loopback:
+            return f"LOCATION on loopback announced from {announcedFrom}"
     return None
 
 
@@ -224,7 +260,7 @@ class HTTPFetcher:
         if response.code != 200:
             response.deliverBody(_Discard())
             raise FetchError(f"HTTP status {response.code}", permanent=400 <= response.code < 500)
-        if response.length is not UNKNOWN_LENGTH and response.length > self._maxSize:  # type: ignore[operator]
+        if response.length is not UNKNOWN_LENGTH and response.length > self._maxSize:
             response.deliverBody(_Discard())
             raise FetchError(
                 f"body of {response.length} bytes is larger than {self._maxSize}", permanent=True

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_controlpoint -*-
+# -*- test-case-name: tests.test_remote -*-
 """
 Devices seen on the network: what a control point knows about a root device
 once its description has been fetched.
@@ -7,37 +7,30 @@ The objects are frozen dataclasses built by
 L{coherence_lite.controlpoint.parse.parseDescription}; every URL in them is
 absolute.  Each device knows its C{parent} and each service its C{device}
 (set when the enclosing object is built, and left out of comparisons and
-C{repr}), so code written against Coherence's C{RootDevice} and C{Device}
-can walk the tree the same way.  The C{get_*} methods and the few
-snake_case properties exist for those users and carry Coherence's names;
-new code reads the camelCase fields.
+C{repr}).  Coherence's C{get_*} accessors for these objects are
+L{coherence_lite.compat.accessors}'.
+
+Pure: no reactor, no sockets.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator
 from urllib.parse import urljoin, urlsplit
 
+from coherence_lite.model.device import REMOTE
+from coherence_lite.ssdp.advertisement import ROOT_DEVICE
+
 __all__ = [
-    "LOCAL",
-    "REMOTE",
-    "ROOT_DEVICE_ST",
+    "MAX_URL",
     "RemoteIcon",
     "RemoteService",
     "RemoteDevice",
     "RemoteRootDevice",
     "resolveURL",
 ]
-
-#: Manifestations, as in Coherence: a device this process hosts, or another.
-LOCAL = "local"
-REMOTE = "remote"
-
-#: The search target / notification type of root device entries.
-ROOT_DEVICE_ST = "upnp:rootdevice"
-
 
 #: The longest URL kept from a description.
 MAX_URL = 2048
@@ -83,21 +76,6 @@ def _isHTTP(url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.netloc)
-
-
-def _typeParts(urn: str) -> tuple[str, int]:
-    """
-    The name and version of a C{urn:domain:kind:Name:v} type, or C{("", 0)}
-    when C{urn} is not shaped like one.
-    """
-    parts = urn.split(":")
-    if len(parts) != 5 or parts[0] != "urn":
-        return "", 0
-    try:
-        version = int(parts[4])
-    except ValueError:
-        version = 0
-    return parts[3], version
 
 
 @dataclass(frozen=True)
@@ -146,44 +124,6 @@ class RemoteService:
     controlURL: str | None
     eventSubURL: str | None
     device: "RemoteDevice | None" = field(default=None, init=False, compare=False, repr=False)
-
-    # Coherence's Service accessors.
-
-    def get_type(self) -> str:
-        """
-        The service type URN.
-        """
-        return self.serviceType
-
-    def get_id(self) -> str:
-        """
-        The service id.
-        """
-        return self.serviceId
-
-    def get_device(self) -> "RemoteDevice | None":
-        """
-        The device offering this service.
-        """
-        return self.device
-
-    def get_scpd_url(self) -> str | None:
-        """
-        The absolute URL of the service description.
-        """
-        return self.SCPDURL
-
-    def get_control_url(self) -> str | None:
-        """
-        The absolute URL SOAP actions are posted to.
-        """
-        return self.controlURL
-
-    def get_event_sub_url(self) -> str | None:
-        """
-        The absolute URL for GENA subscriptions.
-        """
-        return self.eventSubURL
 
     def asDict(self) -> dict[str, Any]:
         """
@@ -285,161 +225,6 @@ class RemoteDevice:
             "devices": [device.asDict() for device in self.devices],
         }
 
-    # Coherence's Device attributes and accessors.
-
-    @property
-    def friendly_name(self) -> str:
-        """
-        Coherence's name for L{friendlyName}.
-        """
-        return self.friendlyName
-
-    @property
-    def device_type(self) -> str:
-        """
-        Coherence's name for L{deviceType}.
-        """
-        return self.deviceType
-
-    @property
-    def udn(self) -> str:
-        """
-        Coherence's name for L{UDN}.
-        """
-        return self.UDN
-
-    def get_id(self) -> str:
-        """
-        The UDN, C{uuid:...}.
-        """
-        return self.UDN
-
-    def get_uuid(self) -> str:
-        """
-        The UDN without its C{uuid:} prefix.
-        """
-        return self.UDN[len("uuid:"):] if self.UDN.startswith("uuid:") else self.UDN
-
-    def get_friendly_name(self) -> str:
-        """
-        The friendly name.
-        """
-        return self.friendlyName
-
-    def get_device_type(self) -> str:
-        """
-        The device type URN.
-        """
-        return self.deviceType
-
-    def get_friendly_device_type(self) -> str:
-        """
-        The type's name: C{MediaServer} for
-        C{urn:schemas-upnp-org:device:MediaServer:1}; empty when the type is
-        not a URN of that shape.
-        """
-        return _typeParts(self.deviceType)[0]
-
-    def get_device_type_version(self) -> int:
-        """
-        The type's version as a number (0 when there is none).
-        """
-        return _typeParts(self.deviceType)[1]
-
-    def get_markup_name(self) -> str:
-        """
-        C{"<type name>:<version> <friendly name>"}, as Coherence's UIs show
-        devices.
-        """
-        name, version = _typeParts(self.deviceType)
-        return f"{name}:{version} {self.friendlyName}"
-
-    def get_services(self) -> list[RemoteService]:
-        """
-        The services of this device (not of embedded ones).
-        """
-        return list(self.services)
-
-    def get_service_by_type(self, type: str | Sequence[str]) -> RemoteService | None:
-        """
-        The first service whose type's name (C{ContentDirectory} in
-        C{urn:schemas-upnp-org:service:ContentDirectory:1}) is C{type}, or
-        one of C{type} when a list or tuple is given.
-        """
-        names = (type,) if isinstance(type, str) else tuple(type)
-        for service in self.services:
-            if _typeParts(service.serviceType)[0] in names:
-                return service
-        return None
-
-    def get_devices(self) -> list["RemoteDevice"]:
-        """
-        The devices embedded directly in this one.
-        """
-        return list(self.devices)
-
-    get_embedded_devices = get_devices
-
-    def get_embedded_device_by_type(self, type: str) -> list["RemoteDevice"]:
-        """
-        The embedded devices whose type's name is C{type}.
-        """
-        return [device for device in self.devices if device.get_friendly_device_type() == type]
-
-    def get_parent_id(self) -> str:
-        """
-        The UDN of the device this one is embedded in; empty for a root.
-        """
-        return self.parent.UDN if self.parent is not None else ""
-
-    def get_presentation_url(self) -> str:
-        """
-        The presentation page's URL, empty when there is none.
-        """
-        return self.presentationURL or ""
-
-    def get_location(self) -> str:
-        """
-        The URL of the root device's description.
-        """
-        return self.root.location
-
-    def get_usn(self) -> str:
-        """
-        The root device's USN (Coherence gives embedded devices their root's).
-        """
-        return self.root.usn
-
-    def get_upnp_version(self) -> str:
-        """
-        The description's specVersion, C{"1.1"}, or C{"n/a"}.
-        """
-        return self.root.get_upnp_version()
-
-    def get_urlbase(self) -> str | None:
-        """
-        The description's (deprecated) URLBase, if it has one.
-        """
-        return self.root.urlBase
-
-    def make_fullyqualified(self, url: str) -> str:
-        """
-        Resolve a URL of the description the way its own URLs were.
-        """
-        return resolveURL(self.root.location, self.root.urlBase, url) or url
-
-    def is_local(self) -> bool:
-        """
-        Whether the device is hosted by this process.
-        """
-        return self.root.manifestation == LOCAL
-
-    def is_remote(self) -> bool:
-        """
-        Whether the device is hosted elsewhere.
-        """
-        return self.root.manifestation != LOCAL
-
 
 @dataclass(frozen=True)
 class RemoteRootDevice(RemoteDevice):
@@ -457,7 +242,8 @@ class RemoteRootDevice(RemoteDevice):
     @ivar urlBase: the description's URLBase, if it has one.
     @ivar host: the address the announcement came from (else LOCATION's
         host).
-    @ivar manifestation: L{LOCAL} or L{REMOTE}.
+    @ivar manifestation: L{coherence_lite.model.device.LOCAL} or
+        L{coherence_lite.model.device.REMOTE}.
     """
 
     location: str = ""
@@ -473,14 +259,7 @@ class RemoteRootDevice(RemoteDevice):
     def __post_init__(self) -> None:
         super().__post_init__()
         if not self.usn:
-            object.__setattr__(self, "usn", f"{self.UDN}::{ROOT_DEVICE_ST}")
-
-    @property
-    def st(self) -> str:
-        """
-        The notification type Coherence created root devices for.
-        """
-        return ROOT_DEVICE_ST
+            object.__setattr__(self, "usn", f"{self.UDN}::{ROOT_DEVICE}")
 
     def asDict(self) -> dict[str, Any]:
         """
@@ -501,43 +280,3 @@ class RemoteRootDevice(RemoteDevice):
             manifestation=self.manifestation,
         )
         return data
-
-    # Coherence's RootDevice accessors.
-
-    def get_usn(self) -> str:
-        """
-        C{<UDN>::upnp:rootdevice}.
-        """
-        return self.usn
-
-    def get_st(self) -> str:
-        """
-        C{upnp:rootdevice}.
-        """
-        return ROOT_DEVICE_ST
-
-    def get_location(self) -> str:
-        """
-        The description's URL.
-        """
-        return self.location
-
-    def get_host(self) -> str:
-        """
-        The address the device announced itself from.
-        """
-        return self.host
-
-    def get_upnp_version(self) -> str:
-        """
-        The description's specVersion, C{"1.1"}, or C{"n/a"}.
-        """
-        if self.specVersion is None:
-            return "n/a"
-        return "%d.%d" % self.specVersion
-
-    def get_urlbase(self) -> str | None:
-        """
-        The description's (deprecated) URLBase, if it has one.
-        """
-        return self.urlBase

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_cli -*-
+# -*- test-case-name: tests.test_report,tests.test_cli -*-
 """
 Devices as text and JSON for people and programs: what C{coherence-lite
 search} prints.
@@ -14,9 +14,11 @@ import json
 import unicodedata
 from typing import Iterable
 
-from coherence_lite.controlpoint.remote import LOCAL, RemoteDevice, RemoteRootDevice
+from coherence_lite.controlpoint.remote import RemoteDevice, RemoteRootDevice
+from coherence_lite.model.device import LOCAL
+from coherence_lite.ssdp.advertisement import ROOT_DEVICE, Advertisement, matchSearch
 
-__all__ = ["matchesTarget", "safeText", "describeDevices", "deviceLine", "devicesJSON", "eventJSON", "ADDED", "REMOVED"]
+__all__ = ["announcedAs", "matchesTarget", "safeText", "describeDevices", "deviceLine", "devicesJSON", "eventJSON", "ADDED", "REMOVED"]
 
 #: Event names of L{eventJSON} and signs of L{deviceLine}.
 ADDED = "added"
@@ -52,41 +54,31 @@ def safeText(text: str | None, limit: int = 200) -> str:
     return "".join(out) + ("..." if cut else "")
 
 
-def _typeOf(urn: str) -> tuple[str, int] | None:
+def announcedAs(root: RemoteRootDevice) -> tuple[Advertisement, ...]:
     """
-    C{urn:domain:kind:name} and the version of a type URN, or L{None}.
+    The (NT, USN) pairs a described tree is announced and found by, as UDA
+    1.1 §1.1.2 lists them: the root device entry, then for each device its
+    C{uuid:} entry, its type and the distinct types of its services.
     """
-    prefix, _, version = urn.rpartition(":")
-    if prefix.count(":") != 3 or not prefix.startswith("urn:") or not version.isdigit():
-        return None
-    return prefix, int(version)
+    entries = [Advertisement(ROOT_DEVICE, root.usn)]
+    for device in root.allDevices():
+        entries.append(Advertisement(device.UDN, device.UDN))
+        entries.append(Advertisement(device.deviceType, f"{device.UDN}::{device.deviceType}"))
+        for serviceType in dict.fromkeys(service.serviceType for service in device.services):
+            entries.append(Advertisement(serviceType, f"{device.UDN}::{serviceType}"))
+    return tuple(entries)
 
 
 def matchesTarget(root: RemoteRootDevice, searchTarget: str) -> bool:
     """
-    Whether a root device answers a search target, as UDA matches them:
-    C{ssdp:all} and C{upnp:rootdevice} match every root device, C{uuid:D}
-    a tree holding device D, and a device or service type a tree holding a
-    device of that type, or offering that service, in that version or a
-    later one.
+    Whether a root device answers a search target, by the rules the device
+    host answers searches with (L{coherence_lite.ssdp.advertisement.matchSearch}
+    on L{announcedAs}): C{ssdp:all} and C{upnp:rootdevice} match every root
+    device, C{uuid:D} a tree holding device D, and a device or service type
+    a tree holding a device of that type, or offering that service, in that
+    version or a later one.
     """
-    if searchTarget in ("ssdp:all", "upnp:rootdevice"):
-        return True
-    devices = list(root.allDevices())
-    if searchTarget.lower().startswith("uuid:"):
-        return any(device.UDN.lower() == searchTarget.lower() for device in devices)
-    wanted = _typeOf(searchTarget)
-    if wanted is None:
-        return False
-    if ":device:" in wanted[0]:
-        types = [device.deviceType for device in devices]
-    else:
-        types = [service.serviceType for device in devices for service in device.services]
-    for typeURN in types:
-        found = _typeOf(typeURN)
-        if found is not None and found[0] == wanted[0] and found[1] >= wanted[1]:
-            return True
-    return False
+    return bool(matchSearch(searchTarget, announcedAs(root)))
 
 
 def _serviceLines(device: RemoteDevice, indent: str) -> list[str]:

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_controlpoint -*-
+# -*- test-case-name: tests.test_tracker -*-
 """
 From SSDP entries to described devices: the control point's table of root
 devices.
@@ -8,7 +8,8 @@ with a LOCATION (its C{upnp:rootdevice} entry, or any other when that one
 was not heard) has its description fetched, once: entries of the same
 device, or naming the same LOCATION, wait for the fetch already under way.
 A parsed description becomes a L{RemoteRootDevice}, kept by UDN, and is
-announced with Coherence's louie signals and to Python observers.
+told to the L{DeviceObserver}s (L{coherence_lite.compat.devices} has the
+one that sends Coherence's louie signals).
 
 The device is forgotten when its C{upnp:rootdevice} entry goes (byebye,
 expiry, unregistration) or the last entry of any device of its tree does.
@@ -21,36 +22,32 @@ read is logged once at warning level and tried again after
 C{recheckAfter} seconds if the device is still announced, or at once when it
 announces a new BOOTID or CONFIGID.
 
-Entries of devices this host serves (L{LOCAL}) are treated like the others;
-their devices get the C{local} manifestation.
+Entries of devices this host serves (L{coherence_lite.model.device.LOCAL})
+are treated like the others; their devices get the C{local} manifestation.
 
-A LOCATION is not fetched when it names a multicast, unspecified or
-broadcast address, or this machine's loopback while the announcement came
-from elsewhere: a forged announcement must not make the control point
-send requests to services listening on loopback.  Fetches are otherwise
-bounded by the fetcher (size, time, concurrency).
+A LOCATION that L{coherence_lite.controlpoint.fetch.locationProblem}
+refuses (no device's address, or loopback announced from elsewhere) is
+not fetched; fetches are otherwise bounded by the fetcher (size, time,
+concurrency).
 """
 
 from __future__ import annotations
 
-import ipaddress
-from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Iterator
 from urllib.parse import urlsplit
 
 from twisted.application.service import Service
-from twisted.internet.defer import CancelledError, Deferred, maybeDeferred
-from twisted.internet.interfaces import IDelayedCall, IReactorTime
+from twisted.internet.defer import CancelledError, maybeDeferred
+from twisted.internet.interfaces import IReactorTime
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 
-from coherence_lite import signals as _signals
-from coherence_lite.controlpoint.fetch import FetchError, Fetcher
+from coherence_lite.controlpoint._tracking import Failed, Pending, Tracked, TrackerState
+from coherence_lite.controlpoint.fetch import FetchError, Fetcher, locationProblem
 from coherence_lite.controlpoint.parse import DescriptionError, parseDescription
-from coherence_lite.controlpoint.remote import ROOT_DEVICE_ST, RemoteDevice, RemoteRootDevice
-from coherence_lite.net.interfaces import parseAddress
-from coherence_lite.signals import SignalSender
+from coherence_lite.controlpoint.remote import RemoteDevice, RemoteRootDevice
+from coherence_lite.ssdp.advertisement import ROOT_DEVICE
 from coherence_lite.ssdp.registry import Entry, EntryRegistry
 
 __all__ = ["RECHECK_AFTER", "DeviceObserver", "DeviceTracker"]
@@ -84,121 +81,19 @@ class DeviceObserver:
 
 
 def _isRootEntry(entry: Entry) -> bool:
-    return entry.usn.lower().endswith("::" + ROOT_DEVICE_ST)
-
-
-def _locationProblem(entry: Entry) -> str | None:
-    """
-    Why the LOCATION of an entry is not to be fetched, if it is not: an
-    address no device can have, or this machine's loopback announced by
-    another machine (a spoofed announcement would otherwise make the
-    control point send requests to local services).
-    """
-    try:
-        host = urlsplit(entry.location or "").hostname
-    except ValueError:
-        return "malformed LOCATION"
-    if host is None:
-        return "LOCATION without a host"
-    address = parseAddress(host)
-    if address is None:
-        return None  # a name: nothing to check without resolving it
-    if address.is_multicast or address.is_unspecified or address == ipaddress.IPv4Address("255.255.255.255"):
-        return f"LOCATION on {address}, which no device can have"
-    if address.is_loopback and entry.source is not None:
-        source = parseAddress(str(entry.source[0]))
-        if source is None or not source.is_loopback:
-            return f"LOCATION on loopback announced from {entry.source[0]}"
-    return None
-
-
-@dataclass(eq=False)
-class _Tracked:
-    """
-    A described root device and what it was fetched for.
-
-    @ivar udns: lower-cased UDNs whose entries keep it alive: its tree's,
-        and any other that was announced with its LOCATION.
-    """
-
-    root: RemoteRootDevice
-    udns: frozenset[str]
-    bootId: int | None
-    configId: int | None
-
-
-@dataclass(eq=False)
-class _Pending:
-    """
-    A description being fetched, and the entries waiting for it.
-    """
-
-    location: str
-    entry: Entry
-    udns: set[str]
-    deferred: Deferred[bytes] | None = None
-    cancelled: bool = False
-
-
-@dataclass(eq=False)
-class _Failed:
-    """
-    A description that could not be used, until it is tried again.
-    """
-
-    location: str
-    udns: set[str]
-    bootId: int | None
-    configId: int | None
-    recheck: IDelayedCall | None = None
-
-
-@dataclass
-class _State:
-    roots: dict[str, _Tracked] = field(default_factory=dict)
-    byUdn: dict[str, _Tracked] = field(default_factory=dict)
-    #: Fetches under way, by location and by every UDN waiting for them.
-    pending: dict[str, _Pending] = field(default_factory=dict)
-    pendingByUdn: dict[str, _Pending] = field(default_factory=dict)
-    failed: dict[str, _Failed] = field(default_factory=dict)
-    #: Failures in a row, by location: only the first is a warning.
-    failures: dict[str, int] = field(default_factory=dict)
-    #: How many registry entries there are of each UDN and at each
-    #: location, so that "is anything left?" needs no scan.
-    entriesOfUdn: Counter[str] = field(default_factory=Counter)
-    entriesAt: Counter[str] = field(default_factory=Counter)
-
-    def count(self, entry: Entry, step: int) -> None:
-        for counter, key in ((self.entriesOfUdn, entry.udn.lower()), (self.entriesAt, entry.location)):
-            if key is None:
-                continue
-            counter[key] += step
-            if counter[key] <= 0:
-                del counter[key]
-
-    def addPending(self, pending: _Pending, udn: str) -> None:
-        pending.udns.add(udn)
-        self.pendingByUdn[udn] = pending
-
-    def dropPending(self, pending: _Pending) -> None:
-        if self.pending.get(pending.location) is pending:
-            del self.pending[pending.location]
-        for udn in pending.udns:
-            if self.pendingByUdn.get(udn) is pending:
-                del self.pendingByUdn[udn]
+    return entry.usn.lower().endswith("::" + ROOT_DEVICE)
 
 
 class DeviceTracker(Service):
     """
     Keeps a L{RemoteRootDevice} for every root device announced in a
-    registry.
+    registry, and tells its L{DeviceObserver}s, synchronously, of every
+    device added or removed.
 
-    @ivar observers: told of every device added or removed, synchronously.
     @param registry: the SSDP entries to follow.
     @param clock: schedules the re-checks of failed descriptions.
     @param fetcher: gets descriptions (normally a
         L{coherence_lite.controlpoint.fetch.RetryingFetcher}).
-    @param signals: sends the louie signals; one on C{clock} by default.
     @param recheckAfter: seconds before an unusable description is tried
         again, L{None} never to.
     """
@@ -208,16 +103,31 @@ class DeviceTracker(Service):
         registry: EntryRegistry,
         clock: IReactorTime,
         fetcher: Fetcher,
-        signals: SignalSender | None = None,
         recheckAfter: float | None = RECHECK_AFTER,
     ) -> None:
         self.registry = registry
         self._clock = clock
         self._fetcher = fetcher
-        self._signals = signals if signals is not None else SignalSender(clock)
         self._recheckAfter = recheckAfter
-        self._state = _State()
-        self.observers: list[DeviceObserver] = []
+        self._state = TrackerState()
+        self._observers: list[DeviceObserver] = []
+
+    # Observers.
+
+    def addObserver(self, observer: DeviceObserver) -> None:
+        """
+        Tell C{observer} of the devices added and removed from now on, after
+        the observers added before it.
+        """
+        if observer not in self._observers:
+            self._observers.append(observer)
+
+    def removeObserver(self, observer: DeviceObserver) -> None:
+        """
+        Stop telling C{observer}; nothing happens if it was not added.
+        """
+        if observer in self._observers:
+            self._observers.remove(observer)
 
     # Queries.
 
@@ -265,7 +175,7 @@ class DeviceTracker(Service):
         Follow the registry, starting with the entries it already holds.
         """
         Service.startService(self)
-        self.registry.observers.append(self)
+        self.registry.addObserver(self)
         entries = list(self.registry)
         for entry in entries:
             self._state.count(entry, 1)
@@ -278,8 +188,7 @@ class DeviceTracker(Service):
         devices known so far stay readable.
         """
         Service.stopService(self)
-        if self in self.registry.observers:
-            self.registry.observers.remove(self)
+        self.registry.removeObserver(self)
         for pending in list(self._state.pending.values()):
             self._abandon(pending)
         for failed in list(self._state.failed.values()):
@@ -355,14 +264,14 @@ class DeviceTracker(Service):
                 failed.udns.add(udn)
                 return
             self._forgetFailure(failed)
-        problem = _locationProblem(entry)
+        problem = locationProblem(location, None if entry.source is None else str(entry.source[0]))
         if problem is not None:
             log.debug("Not fetching {location} for {usn}: {problem}", location=location, usn=entry.usn, problem=problem)
             return
         self._fetch(entry)
 
     @staticmethod
-    def _change(tracked: _Tracked, entry: Entry) -> str | None:
+    def _change(tracked: Tracked, entry: Entry) -> str | None:
         """
         Why C{entry} means the device must be fetched again, if it does.
         """
@@ -382,7 +291,7 @@ class DeviceTracker(Service):
         if existing is not None:
             self._state.addPending(existing, entry.udn.lower())
             return
-        pending = _Pending(entry.location, entry, set())
+        pending = Pending(entry.location, entry, set())
         self._state.pending[pending.location] = pending
         self._state.addPending(pending, entry.udn.lower())
         log.debug("Fetching the description of {udn} from {location}", udn=entry.udn, location=pending.location)
@@ -398,20 +307,20 @@ class DeviceTracker(Service):
             )
         )
 
-    def _abandon(self, pending: _Pending) -> None:
+    def _abandon(self, pending: Pending) -> None:
         pending.cancelled = True
         self._state.dropPending(pending)
         if pending.deferred is not None and not pending.deferred.called:
             pending.deferred.cancel()
 
-    def _done(self, pending: _Pending) -> bool:
+    def _done(self, pending: Pending) -> bool:
         """
         Forget a finished fetch; whether its result still matters.
         """
         self._state.dropPending(pending)
         return not pending.cancelled
 
-    def _fetched(self, body: bytes, pending: _Pending) -> None:
+    def _fetched(self, body: bytes, pending: Pending) -> None:
         if not self._done(pending):
             return
         parsed = parseDescription(body, pending.location)
@@ -451,7 +360,7 @@ class DeviceTracker(Service):
             host=source or urlsplit(pending.location).hostname or "",
             manifestation=entry.manifestation,
         )
-        tracked = _Tracked(root, udns, entry.bootId, entry.configId)
+        tracked = Tracked(root, udns, entry.bootId, entry.configId)
         state.roots[root.UDN.lower()] = tracked
         for udn in udns:
             state.byUdn[udn] = tracked
@@ -461,27 +370,23 @@ class DeviceTracker(Service):
             type=root.deviceType,
             location=root.location,
         )
-        devices = list(root.allDevices())
-        for device in reversed(devices):
-            self._signals.send(_signals.DEVICE_DETECTION_COMPLETED, device=device)
-        self._signals.send(_signals.ROOT_DEVICE_DETECTION_COMPLETED, device=root)
         self._tell("deviceAdded", root)
 
-    def _fetchFailed(self, failure: Failure, pending: _Pending) -> None:
+    def _fetchFailed(self, failure: Failure, pending: Pending) -> None:
         if not self._done(pending) or failure.check(CancelledError):
             return
         if failure.check(FetchError):
-            reason = failure.value.reason  # type: ignore[union-attr]
+            reason = failure.value.reason
         else:
             log.failure("Fetching {location} failed unexpectedly", failure, location=pending.location)
             reason = failure.getErrorMessage()
         self._failed(pending, reason)
 
-    def _failed(self, pending: _Pending, reason: str) -> None:
+    def _failed(self, pending: Pending, reason: str) -> None:
         state = self._state
         times = state.failures.get(pending.location, 0) + 1
         state.failures[pending.location] = times
-        failed = _Failed(pending.location, set(pending.udns), pending.entry.bootId, pending.entry.configId)
+        failed = Failed(pending.location, set(pending.udns), pending.entry.bootId, pending.entry.configId)
         state.failed[failed.location] = failed
         emit = log.warn if times == 1 else log.info
         emit(
@@ -494,7 +399,7 @@ class DeviceTracker(Service):
             failed.recheck = self._clock.callLater(self._recheckAfter, self._recheck, failed)
         self._tell("descriptionFailed", pending.location, reason)
 
-    def _recheck(self, failed: _Failed) -> None:
+    def _recheck(self, failed: Failed) -> None:
         if self._state.failed.get(failed.location) is not failed:
             return
         del self._state.failed[failed.location]
@@ -506,14 +411,14 @@ class DeviceTracker(Service):
         log.debug("Trying the description at {location} again", location=failed.location)
         self._fetch((roots or entries)[0])
 
-    def _forgetFailure(self, failed: _Failed) -> None:
+    def _forgetFailure(self, failed: Failed) -> None:
         if self._state.failed.get(failed.location) is failed:
             del self._state.failed[failed.location]
         if failed.recheck is not None and failed.recheck.active():
             failed.recheck.cancel()
         self._state.failures.pop(failed.location, None)
 
-    def _remove(self, tracked: _Tracked, reason: str) -> None:
+    def _remove(self, tracked: Tracked, reason: str) -> None:
         state = self._state
         root = tracked.root
         if state.roots.get(root.UDN.lower()) is tracked:
@@ -524,14 +429,10 @@ class DeviceTracker(Service):
         log.info(
             "{name!r} ({udn}) is gone: {reason}", name=root.friendlyName, udn=root.UDN, reason=reason
         )
-        for device in reversed(list(root.allDevices())[1:]):
-            self._signals.send(_signals.DEVICE_REMOVED, usn=device.UDN)
-        self._signals.send(_signals.DEVICE_REMOVED, usn=root.usn)
-        self._signals.send(_signals.ROOT_DEVICE_REMOVED, usn=root.usn)
         self._tell("deviceRemoved", root)
 
     def _tell(self, method: str, *arguments: object) -> None:
-        for observer in list(self.observers):
+        for observer in list(self._observers):
             try:
                 getattr(observer, method)(*arguments)
             except Exception:

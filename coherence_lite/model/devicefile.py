@@ -37,19 +37,10 @@ __all__ = ["ConfigError", "loadDevice", "deviceFromMapping"]
 
 _T = TypeVar("_T")
 
+#: The keys of each table, in the order of the description's elements.
 _DEVICE_TEXT = (
-    "deviceType",
-    "friendlyName",
-    "manufacturer",
-    "manufacturerURL",
-    "modelDescription",
-    "modelName",
-    "modelNumber",
-    "modelURL",
-    "serialNumber",
-    "UPC",
-    "UDN",
-    "presentationURL",
+    "deviceType", "friendlyName", "manufacturer", "manufacturerURL", "modelDescription", "modelName",
+    "modelNumber", "modelURL", "serialNumber", "UPC", "UDN", "presentationURL",
 )
 _DEVICE_REQUIRED = frozenset({"deviceType", "friendlyName", "manufacturer", "modelName"})
 _DEVICE_KEYS = _DEVICE_TEXT + ("defaultIcons", "icon", "service", "device")
@@ -58,21 +49,17 @@ _SERVICE_KEYS = ("serviceType", "serviceId", "action", "stateVariable")
 _ACTION_KEYS = ("name", "argument")
 _ARGUMENT_KEYS = ("name", "direction", "relatedStateVariable")
 _VARIABLE_KEYS = (
-    "name",
-    "dataType",
-    "sendEvents",
-    "multicast",
-    "defaultValue",
-    "allowedValues",
-    "allowedValueRange",
+    "name", "dataType", "sendEvents", "multicast", "defaultValue", "allowedValues", "allowedValueRange",
 )
 _RANGE_KEYS = ("minimum", "maximum", "step")
 
+_SERVICE_URLS = "coherence-lite chooses SCPDURL, controlURL and eventSubURL itself"
+
 #: What to say about description elements a device file cannot set.
 _NOT_CONFIGURABLE = {
-    "scpdurl": "coherence-lite chooses SCPDURL, controlURL and eventSubURL itself",
-    "controlurl": "coherence-lite chooses SCPDURL, controlURL and eventSubURL itself",
-    "eventsuburl": "coherence-lite chooses SCPDURL, controlURL and eventSubURL itself",
+    "scpdurl": _SERVICE_URLS,
+    "controlurl": _SERVICE_URLS,
+    "eventsuburl": _SERVICE_URLS,
     "urlbase": "URLBase is deprecated since UPnP 1.1 and never sent",
     "url": "coherence-lite serves icons itself; name the image with 'file'",
 }
@@ -140,9 +127,7 @@ def loadDevice(path: str | os.PathLike[str], *, hostname: str | None = None) -> 
     return deviceFromMapping(data, name, hostname=hostname)
 
 
-def deviceFromMapping(
-    data: Mapping[str, object], path: str, hostname: str | None = None
-) -> Device:
+def deviceFromMapping(data: Mapping[str, object], path: str, hostname: str | None = None) -> Device:
     """
     Build a device from a parsed device file.
 

@@ -1,0 +1,111 @@
+# -*- test-case-name: tests.test_tracker -*-
+"""
+The bookkeeping of L{coherence_lite.controlpoint.tracker.DeviceTracker}:
+the devices it described, the fetches under way and failed, and how many
+registry entries keep each alive.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from twisted.internet.defer import Deferred
+from twisted.internet.interfaces import IDelayedCall
+
+from coherence_lite.controlpoint.remote import RemoteRootDevice
+from coherence_lite.ssdp.registry import Entry
+
+__all__ = ["Tracked", "Pending", "Failed", "TrackerState"]
+
+
+@dataclass(eq=False)
+class Tracked:
+    """
+    A described root device and what it was fetched for.
+
+    @ivar udns: lower-cased UDNs whose entries keep it alive: its tree's,
+        and any other that was announced with its LOCATION.
+    """
+
+    root: RemoteRootDevice
+    udns: frozenset[str]
+    bootId: int | None
+    configId: int | None
+
+
+@dataclass(eq=False)
+class Pending:
+    """
+    A description being fetched, and the entries waiting for it.
+    """
+
+    location: str
+    entry: Entry
+    udns: set[str]
+    deferred: Deferred[bytes] | None = None
+    cancelled: bool = False
+
+
+@dataclass(eq=False)
+class Failed:
+    """
+    A description that could not be used, until it is tried again.
+    """
+
+    location: str
+    udns: set[str]
+    bootId: int | None
+    configId: int | None
+    recheck: IDelayedCall | None = None
+
+
+@dataclass
+class TrackerState:
+    """
+    Everything a tracker knows, indexed for the questions it asks.
+
+    @ivar roots: the described root devices, by lower-cased root UDN.
+    @ivar byUdn: the same, by every lower-cased UDN that keeps them alive.
+    """
+
+    roots: dict[str, Tracked] = field(default_factory=dict)
+    byUdn: dict[str, Tracked] = field(default_factory=dict)
+    #: Fetches under way, by location and by every UDN waiting for them.
+    pending: dict[str, Pending] = field(default_factory=dict)
+    pendingByUdn: dict[str, Pending] = field(default_factory=dict)
+    failed: dict[str, Failed] = field(default_factory=dict)
+    #: Failures in a row, by location: only the first is a warning.
+    failures: dict[str, int] = field(default_factory=dict)
+    #: How many registry entries there are of each UDN and at each
+    #: location, so that "is anything left?" needs no scan.
+    entriesOfUdn: Counter[str] = field(default_factory=Counter)
+    entriesAt: Counter[str] = field(default_factory=Counter)
+
+    def count(self, entry: Entry, step: int) -> None:
+        """
+        Count an entry in (C{step} 1) or out (-1).
+        """
+        for counter, key in ((self.entriesOfUdn, entry.udn.lower()), (self.entriesAt, entry.location)):
+            if key is None:
+                continue
+            counter[key] += step
+            if counter[key] <= 0:
+                del counter[key]
+
+    def addPending(self, pending: Pending, udn: str) -> None:
+        """
+        Make the entries of C{udn} wait for C{pending}.
+        """
+        pending.udns.add(udn)
+        self.pendingByUdn[udn] = pending
+
+    def dropPending(self, pending: Pending) -> None:
+        """
+        Forget a fetch, finished or abandoned.
+        """
+        if self.pending.get(pending.location) is pending:
+            del self.pending[pending.location]
+        for udn in pending.udns:
+            if self.pendingByUdn.get(udn) is pending:
+                del self.pendingByUdn[udn]
