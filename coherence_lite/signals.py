@@ -17,10 +17,13 @@ Every signal, and who sends it (always at the edge, L{coherence_lite.compat}):
     L{MSearch <coherence_lite.compat.msearch.MSearch>}.
   - L{LOG} (C{Coherence.UPnP.Log}): a line for Coherence's log window; an
     C{SSDPServer}.
-  - L{ROOT_DEVICE_DETECTION_COMPLETED}, L{DEVICE_DETECTION_COMPLETED},
-    L{ROOT_DEVICE_REMOVED} and L{DEVICE_REMOVED}
-    (C{Coherence.UPnP.RootDevice.detection_completed}, ...): a remote device
-    was described or left; a control point's
+  - L{ROOT_DEVICE_DETECTION_COMPLETED}
+    (C{Coherence.UPnP.RootDevice.detection_completed}) and
+    L{DEVICE_DETECTION_COMPLETED} (C{Coherence.UPnP.Device.detection_completed}):
+    a remote root device, and each device of its tree, was described;
+    L{ROOT_DEVICE_REMOVED} (C{Coherence.UPnP.RootDevice.removed}) and
+    L{DEVICE_REMOVED} (C{Coherence.UPnP.Device.removed}): they left.  Sent by
+    a control point's
     L{DeviceSignals <coherence_lite.compat.devices.DeviceSignals>}.
 
 An C{SSDPServer} also calls the callbacks subscribed to Coherence's callback

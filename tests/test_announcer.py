@@ -22,6 +22,10 @@ LINKS = (link("192.168.1.10/24", "eth0", 2), link("fd00::10/64", "eth0", 2), lin
 
 
 class AnnouncerTests(SynchronousTestCase):
+    """
+    L{Announcer} sends alive, byebye and update for a catalogue on its links.
+    """
+
     def setUp(self) -> None:
         self.clock = Clock()
         self.sender = RecordingSender(self.clock)
@@ -40,6 +44,10 @@ class AnnouncerTests(SynchronousTestCase):
         return messages  # type: ignore[return-value]
 
     def test_startSendsThreeBurstsOnEveryLink(self) -> None:
+        """
+        Starting sends the whole set three times on every link, the first round
+        within 100 ms, all alive.
+        """
         self.announcer.start(LINKS)
         self.assertEqual(self.sender.sent, [])
         self.clock.pump([0.05] * 40)
@@ -49,6 +57,11 @@ class AnnouncerTests(SynchronousTestCase):
         self.assertTrue(all(n.nts == ALIVE for n in self.notifies()))
 
     def test_aliveCarriesEachLinksLocationAndGroup(self) -> None:
+        """
+        Each alive carries the LOCATION of its link's address, goes to its
+        family's group with the matching HOST, and carries max-age, BOOTID and
+        CONFIGID.
+        """
         self.announcer.start(LINKS)
         self.clock.pump([0.05] * 40)
         for sent, notify in zip(self.sender.sent, self.notifies()):
@@ -62,12 +75,19 @@ class AnnouncerTests(SynchronousTestCase):
             self.assertEqual((notify.maxAge, notify.bootId, notify.configId), (1800, 3, 99))
 
     def test_aliveSetIsTheAdvertisementSet(self) -> None:
+        """
+        The alives of a round are exactly the advertisement set.
+        """
         self.announcer.start(LINKS[:1])
         self.clock.pump([0.05] * 40)
         pairs = {(n.nt, n.usn) for n in self.notifies()}
         self.assertEqual(pairs, {(ad.nt, ad.usn) for ad in self.publication.advertisements})
 
     def test_reannouncesBelowHalfMaxAge(self) -> None:
+        """
+        The whole set is sent again at random intervals between a fifth and a
+        half of max-age.
+        """
         self.announcer.start(LINKS[:1])
         self.clock.pump([0.05] * 40)
         self.sender.clear()
@@ -85,6 +105,10 @@ class AnnouncerTests(SynchronousTestCase):
         self.assertGreater(len(set(times)), 1)
 
     def test_stopSendsByebyeTwiceAndFiresAfter(self) -> None:
+        """
+        Stopping sends byebye for everything at once and again 0.1 s later,
+        then fires, leaving no timer.
+        """
         self.announcer.start(LINKS)
         self.clock.pump([0.05] * 40)
         self.sender.clear()
@@ -99,6 +123,10 @@ class AnnouncerTests(SynchronousTestCase):
         self.assertEqual(self.clock.getDelayedCalls(), [])
 
     def test_stopDuringBurstCancelsTheRestAndSendsByebye(self) -> None:
+        """
+        Stopping before the first round cancels the rounds and sends only
+        byebyes.
+        """
         self.announcer.start(LINKS[:1])
         done = self.announcer.stop()
         self.clock.advance(10)
@@ -107,15 +135,25 @@ class AnnouncerTests(SynchronousTestCase):
         self.assertEqual(self.clock.getDelayedCalls(), [])
 
     def test_stopWhenNotStartedSendsNothing(self) -> None:
+        """
+        Stopping an announcer never started sends nothing and fires at once.
+        """
         self.successResultOf(self.announcer.stop())
         self.assertEqual(self.sender.sent, [])
 
     def test_noByebyeBeforeFirstAlive(self) -> None:
+        """
+        The first datagram sent is an alive, not a byebye.
+        """
         self.announcer.start(LINKS[:1])
         self.clock.pump([0.05] * 40)
         self.assertEqual(self.notifies()[0].nts, ALIVE)
 
     def test_publishedWhileRunningIsAnnounced(self) -> None:
+        """
+        A publication added while running gets initial rounds of its own, and
+        only it.
+        """
         self.announcer.start(LINKS[:1])
         self.clock.pump([0.05] * 40)
         self.sender.clear()
@@ -127,6 +165,10 @@ class AnnouncerTests(SynchronousTestCase):
         self.assertEqual(len(self.sender.sent), 3 * 4)
 
     def test_withdrawnSendsByebyeAndIsNotReannounced(self) -> None:
+        """
+        A withdrawn publication gets one byebye per advertisement and is not
+        announced again.
+        """
         self.announcer.start(LINKS[:1])
         self.clock.pump([0.05] * 40)
         self.sender.clear()
@@ -138,6 +180,10 @@ class AnnouncerTests(SynchronousTestCase):
         self.assertEqual(self.sender.sent, [])
 
     def test_failingSendDoesNotStopReannouncing(self) -> None:
+        """
+        A sender that raises is logged for each round and the re-announce timer
+        keeps running.
+        """
         calls = []
 
         def broken(data, destination, link):
@@ -153,6 +199,10 @@ class AnnouncerTests(SynchronousTestCase):
         self.assertEqual(len(self.clock.getDelayedCalls()), 1)
 
     def test_siteLocalAlsoAnnouncesToFF05(self) -> None:
+        """
+        With site-local announcing, IPv6 links are announced to FF05::C as well
+        as FF02::C, each with its HOST.
+        """
         self.announcer.siteLocal = True
         self.announcer.start(LINKS[:2])
         self.clock.pump([0.05] * 40)

@@ -27,6 +27,9 @@ QUERIER = ("192.168.1.77", 50000)
 
 
 def search(st: str, mx: int | None = 2) -> MSearch:
+    """
+    A search for C{st} with this MX.
+    """
     return MSearch(st=st, mx=mx, host="239.255.255.250:1900", headers=Headers([]))
 
 
@@ -40,6 +43,11 @@ def jambonCatalogue(location: Callable[[Link], str] = lambda l: "http://x/d.xml"
 
 
 class ResponderTests(SynchronousTestCase):
+    """
+    L{Responder} answers searches for its catalogue: within MX, at once, or
+    not at all.
+    """
+
     def setUp(self) -> None:
         self.clock = Clock()
         self.clock.advance(1_000_000)
@@ -58,6 +66,10 @@ class ResponderTests(SynchronousTestCase):
         return parsed  # type: ignore[return-value]
 
     def test_multicastSearchIsAnsweredWithinMX(self) -> None:
+        """
+        A multicast search is answered later, within MX, once per
+        advertisement, to the querier and on its link.
+        """
         self.responder.searchReceived(search("ssdp:all", mx=3), QUERIER, LINK, True)
         self.assertEqual(self.sender.sent, [])
         self.clock.pump([0.1] * 30)
@@ -70,13 +82,65 @@ class ResponderTests(SynchronousTestCase):
             self.assertEqual(sent.link, LINK)
 
     def test_responsesAreSpreadOverTheWindow(self) -> None:
+        """
+        The responses to one search each get their own delay.
+        """
         self.responder.searchReceived(search("ssdp:all", mx=5), QUERIER, LINK, True)
         self.clock.pump([0.01] * 500)
         times = {round(sent.time, 2) for sent in self.sender.sent}
         self.assertEqual(len(self.sender.sent), 4)
         self.assertEqual(len(times), 4)
 
+    def test_delaysSpreadOverTheWholeMXWindow(self) -> None:
+        """
+        Response delays are spread over the whole MX window, not bunched at
+        its start: over many searches with MX 5, some answers wait less
+        than a second and some more than four, none more than five.
+        """
+        self.responder = self.makeResponder(ResponderLimits(rate=1000, burst=1000))
+        start = self.clock.seconds()
+        for host in range(50):
+            self.responder.searchReceived(search("ssdp:all", mx=5), (f"192.168.1.{100 + host}", 1900), LINK, True)
+        delays = [call.getTime() - start for call in self.clock.getDelayedCalls()]
+        self.clock.advance(5)
+        self.assertEqual(len(delays), 50 * 4)
+        self.assertEqual(len(self.sender.sent), 50 * 4)
+        self.assertLessEqual(max(delays), 5)
+        self.assertGreater(max(delays), 4)
+        self.assertLess(min(delays), 1)
+        self.assertGreater(len([delay for delay in delays if delay > 2.5]), 50)
+
+    def test_largeMXSpreadsOverFiveSeconds(self) -> None:
+        """
+        An MX above 5 counts as 5: the delays spread over five seconds, no
+        more.
+        """
+        self.responder = self.makeResponder(ResponderLimits(rate=1000, burst=1000))
+        start = self.clock.seconds()
+        for host in range(50):
+            self.responder.searchReceived(search("ssdp:all", mx=120), (f"192.168.1.{100 + host}", 1900), LINK, True)
+        delays = [call.getTime() - start for call in self.clock.getDelayedCalls()]
+        self.clock.advance(5)
+        self.assertEqual(len(delays), 50 * 4)
+        self.assertEqual(len(self.sender.sent), 50 * 4)
+        self.assertTrue(4 < max(delays) <= 5, max(delays))
+
+    def test_ipv6LinkLocalQuerierIsAnsweredOnAGlobalOnlyLink(self) -> None:
+        """
+        A link-local IPv6 querier is answered on a link whose only network
+        is global: link-local addresses are always on the link.
+        """
+        global6 = link("2001:db8::10/64", "eth0", 2)
+        self.responder.searchReceived(search("upnp:rootdevice", mx=None), ("fe80::99", 50000, 0, 2), global6, False)
+        self.assertEqual(len(self.sender.sent), 1)
+        [response] = self.responses()
+        self.assertEqual(response.location, "http://[2001:db8::10]:8080/d.xml")
+        self.assertEqual(self.sender.sent[0].destination, ("fe80::99", 50000, 0, 2))
+
     def test_nothingIsSentAfterTheWindow(self) -> None:
+        """
+        Nothing is sent after the MX window, and no response is left waiting.
+        """
         self.responder.searchReceived(search("upnp:rootdevice", mx=2), QUERIER, LINK, True)
         self.clock.advance(2)
         count = len(self.sender.sent)
@@ -86,12 +150,19 @@ class ResponderTests(SynchronousTestCase):
         self.assertEqual(self.responder.pending, 0)
 
     def test_largeMXCountsAsFive(self) -> None:
+        """
+        An MX above 5 is answered within five seconds.
+        """
         self.responder.searchReceived(search("ssdp:all", mx=120), QUERIER, LINK, True)
         self.clock.advance(5)
         self.assertEqual(len(self.sender.sent), 4)
         self.assertEqual(self.responder.pending, 0)
 
     def test_multicastSearchWithoutMXIsIgnored(self) -> None:
+        """
+        A multicast search without MX, or with MX 0, is not answered and is
+        counted.
+        """
         self.responder.searchReceived(search("ssdp:all", mx=None), QUERIER, LINK, True)
         self.responder.searchReceived(search("ssdp:all", mx=0), QUERIER, LINK, True)
         self.clock.advance(10)
@@ -99,6 +170,10 @@ class ResponderTests(SynchronousTestCase):
         self.assertEqual(self.stats["dropped.no-mx"], 2)
 
     def test_unicastSearchIsAnsweredAtOnce(self) -> None:
+        """
+        A unicast search is answered at once with the link's LOCATION, BOOTID,
+        CONFIGID and max-age.
+        """
         self.responder.searchReceived(search("upnp:rootdevice", mx=None), QUERIER, LINK, False)
         [response] = self.responses()
         self.assertEqual(self.sender.sent[0].time, self.clock.seconds())
@@ -110,6 +185,10 @@ class ResponderTests(SynchronousTestCase):
         self.assertEqual(response.maxAge, 1800)
 
     def test_responseCarriesOnlyStandardHeaders(self) -> None:
+        """
+        A response carries UDA's headers only, with an empty EXT and the
+        clock's DATE.
+        """
         self.responder.searchReceived(search("upnp:rootdevice", mx=None), QUERIER, LINK, False)
         [response] = self.responses()
         self.assertEqual(
@@ -120,6 +199,10 @@ class ResponderTests(SynchronousTestCase):
         self.assertEqual(response.headers["date"], "Mon, 12 Jan 1970 13:46:40 GMT")
 
     def test_searchForOlderVersionAnswersWithAskedVersion(self) -> None:
+        """
+        A search for an older device version is answered with the version
+        asked.
+        """
         self.catalogue.publications[:] = [
             Publication(advertisements(binaryLight(version=2)), lambda l: "http://x/d.xml", 1)
         ]
@@ -130,12 +213,18 @@ class ResponderTests(SynchronousTestCase):
         self.assertEqual(response.usn, "uuid:11111111-2222-3333-4444-555555555555::" + st)
 
     def test_searchForNewerVersionIsNotAnswered(self) -> None:
+        """
+        A search for a newer version than hosted is not answered.
+        """
         self.responder.searchReceived(
             search("urn:schemas-upnp-org:device:Basic:2", mx=None), QUERIER, LINK, False
         )
         self.assertEqual(self.sender.sent, [])
 
     def test_serviceSearchIsAnsweredByEachDeviceOfferingIt(self) -> None:
+        """
+        A service search is answered once by each device offering the service.
+        """
         self.catalogue.publications[:] = [Publication(advertisements(binaryLight()), lambda l: "http://x/d.xml", 1)]
         st = "urn:schemas-upnp-org:service:SwitchPower:1"
         self.responder.searchReceived(search(st, mx=None), QUERIER, LINK, False)
@@ -149,6 +238,9 @@ class ResponderTests(SynchronousTestCase):
         )
 
     def test_offLinkQuerierIsNotAnswered(self) -> None:
+        """
+        Queriers outside the link's networks are not answered and are counted.
+        """
         self.responder.searchReceived(search("ssdp:all", mx=None), ("10.9.9.9", 1900), LINK, False)
         self.responder.searchReceived(search("ssdp:all", mx=1), ("8.8.8.8", 1900), LINK, True)
         self.clock.advance(5)
@@ -156,11 +248,17 @@ class ResponderTests(SynchronousTestCase):
         self.assertEqual(self.stats["dropped.off-link"], 2)
 
     def test_unknownTargetGetsNoAnswer(self) -> None:
+        """
+        Searches for types and devices not hosted get no answer.
+        """
         self.responder.searchReceived(search("urn:example-com:device:Toaster:1", mx=None), QUERIER, LINK, False)
         self.responder.searchReceived(search("uuid:00000000-0000-0000-0000-000000000000", mx=None), QUERIER, LINK, False)
         self.assertEqual(self.sender.sent, [])
 
     def test_sourceIsRateLimitedWithBurstAndRefill(self) -> None:
+        """
+        A source gets a burst of answers, then answers at the refill rate.
+        """
         self.responder = self.makeResponder(ResponderLimits(rate=2, burst=4))
         for _ in range(10):
             self.responder.searchReceived(search("upnp:rootdevice", mx=None), QUERIER, LINK, False)
@@ -172,6 +270,9 @@ class ResponderTests(SynchronousTestCase):
         self.assertEqual(len(self.sender.sent), 6)
 
     def test_rateLimitIsPerSource(self) -> None:
+        """
+        The rate limit is per source address, whatever the port.
+        """
         self.responder = self.makeResponder(ResponderLimits(rate=1, burst=1))
         for port in range(3):
             self.responder.searchReceived(search("upnp:rootdevice", mx=None), ("192.168.1.77", port), LINK, False)
@@ -179,6 +280,9 @@ class ResponderTests(SynchronousTestCase):
         self.assertEqual(len(self.sender.sent), 2)
 
     def test_ssdpAllIsAnsweredOncePerSourcePerWindow(self) -> None:
+        """
+        C{ssdp:all} from one source is answered once per MX window.
+        """
         self.responder.searchReceived(search("ssdp:all", mx=2), QUERIER, LINK, True)
         self.responder.searchReceived(search("ssdp:all", mx=2), QUERIER, LINK, True)
         self.clock.advance(2)
@@ -189,6 +293,10 @@ class ResponderTests(SynchronousTestCase):
         self.assertEqual(len(self.sender.sent), 8)
 
     def test_pendingResponsesAreCapped(self) -> None:
+        """
+        Responses waiting for their delay are capped; the rest are dropped and
+        counted.
+        """
         self.responder = self.makeResponder(ResponderLimits(rate=1000, burst=1000, maxPending=10))
         for host in range(5):
             self.responder.searchReceived(search("ssdp:all", mx=5), (f"192.168.1.{100 + host}", 1), LINK, True)
@@ -198,6 +306,9 @@ class ResponderTests(SynchronousTestCase):
         self.assertEqual(len(self.sender.sent), 10)
 
     def test_stopCancelsPendingResponses(self) -> None:
+        """
+        Stopping cancels every response still waiting, leaving no timer.
+        """
         self.responder.searchReceived(search("ssdp:all", mx=5), QUERIER, LINK, True)
         self.responder.stop()
         self.clock.advance(10)
@@ -205,6 +316,9 @@ class ResponderTests(SynchronousTestCase):
         self.assertEqual(self.clock.getDelayedCalls(), [])
 
     def test_withdrawnPublicationIsNotAnsweredAfterDelay(self) -> None:
+        """
+        A publication withdrawn during the delay is not answered for.
+        """
         self.responder.searchReceived(search("ssdp:all", mx=5), QUERIER, LINK, True)
         self.catalogue.publications.clear()
         self.clock.advance(5)
@@ -232,12 +346,18 @@ class SourceTableBoundTests(SynchronousTestCase):
         return responder, sender, stats
 
     def test_tokenBucketsKeepAtMostMaxKeys(self) -> None:
+        """
+        Token buckets are kept for at most C{maxKeys} sources.
+        """
         buckets = TokenBuckets(self.clock, rate=1, burst=1, maxKeys=3)
         for host in range(1000):
             buckets.allow(f"10.0.{host // 250}.{host % 250}")
         self.assertEqual(len(buckets), 3)
 
     def test_leastRecentlySeenSourceIsForgottenFirst(self) -> None:
+        """
+        The least recently seen source's bucket is forgotten first.
+        """
         buckets = TokenBuckets(self.clock, rate=1, burst=1, maxKeys=2)
         self.assertTrue(buckets.allow("a"))
         self.assertTrue(buckets.allow("b"))
@@ -247,6 +367,10 @@ class SourceTableBoundTests(SynchronousTestCase):
         self.assertTrue(buckets.allow("b"))  # forgotten: a fresh bucket
 
     def test_responderBucketTableIsBoundedByMaxSources(self) -> None:
+        """
+        The responder's bucket table stays within C{maxSources} while still
+        answering every source.
+        """
         responder, sender, stats = self.jambonResponder(ResponderLimits(maxSources=8))
         for host in range(2, 200):
             responder.searchReceived(search("upnp:rootdevice", mx=None), (f"192.168.1.{host}", 1900), LINK, False)
@@ -254,6 +378,10 @@ class SourceTableBoundTests(SynchronousTestCase):
         self.assertEqual(len(sender.sent), 198)
 
     def test_ssdpAllTableIsBoundedAndFreesExpiredEntries(self) -> None:
+        """
+        The table of C{ssdp:all} windows stays within C{maxSources}; a full
+        table refuses, and expired windows free their place.
+        """
         responder, _, stats = self.jambonResponder(ResponderLimits(maxSources=2))
         for host in (2, 3, 4):
             responder.searchReceived(search("ssdp:all", mx=2), (f"192.168.1.{host}", 1900), LINK, True)
@@ -266,6 +394,9 @@ class SourceTableBoundTests(SynchronousTestCase):
         self.assertLessEqual(len(responder._allAnswered), 2)
 
     def test_repeatedSsdpAllAfterItsWindowIsAnsweredAgain(self) -> None:
+        """
+        An C{ssdp:all} repeated after its window is answered again.
+        """
         responder, _, stats = self.jambonResponder(ResponderLimits())
         for _ in range(5):
             responder.searchReceived(search("ssdp:all", mx=1), QUERIER, LINK, True)

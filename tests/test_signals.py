@@ -24,6 +24,10 @@ TEST_SIGNAL = "coherence-lite.tests.signal"
 
 
 class SignalSenderTests(SynchronousTestCase):
+    """
+    L{SignalSender} delivers louie signals on the next reactor turn.
+    """
+
     def setUp(self) -> None:
         self.clock = Clock()
         self.sender = SignalSender(self.clock)
@@ -34,6 +38,10 @@ class SignalSenderTests(SynchronousTestCase):
         self.addCleanup(louie.disconnect, receiver, signal, **options)
 
     def test_deliveredOnlyWhenTheReactorTurns(self) -> None:
+        """
+        A signal reaches its receiver on the next reactor turn, not during the
+        send.
+        """
         def receiver(value: int) -> None:
             self.received.append((value,))
 
@@ -44,6 +52,9 @@ class SignalSenderTests(SynchronousTestCase):
         self.assertEqual(self.received, [(1,)])
 
     def test_positionalAndNamedArguments(self) -> None:
+        """
+        Positional and named arguments reach the receiver as sent.
+        """
         def receiver(data: bytes, host: str, port: int, extra: str = "") -> None:
             self.received.append((data, host, port, extra))
 
@@ -53,6 +64,10 @@ class SignalSenderTests(SynchronousTestCase):
         self.assertEqual(self.received, [(b"x", "10.0.0.1", 1900, "yes")])
 
     def test_receiverConnectedWithDefaultSenderGetsIt(self) -> None:
+        """
+        A receiver connected without a sender, as Coherence code connects, gets
+        the signal.
+        """
         def receiver(**named: Any) -> None:
             self.received.append(tuple(sorted(named)))
 
@@ -64,6 +79,9 @@ class SignalSenderTests(SynchronousTestCase):
         self.assertIn("infos", self.received[0])
 
     def test_receiverOfAnotherSenderDoesNotGetIt(self) -> None:
+        """
+        A receiver connected for a particular sender does not get the signal.
+        """
         particular = object()
 
         def receiver() -> None:
@@ -75,6 +93,9 @@ class SignalSenderTests(SynchronousTestCase):
         self.assertEqual(self.received, [])
 
     def test_orderIsKept(self) -> None:
+        """
+        Signals are delivered in the order they were sent.
+        """
         def receiver(value: int) -> None:
             self.received.append((value,))
 
@@ -85,6 +106,10 @@ class SignalSenderTests(SynchronousTestCase):
         self.assertEqual(self.received, [(value,) for value in range(5)])
 
     def test_failingReceiverDoesNotStopOthersAndIsLogged(self) -> None:
+        """
+        A receiver that raises is logged at error level and the others still
+        get the signal.
+        """
         events = EventLoggingObserver.createWithCleanup(self, globalLogPublisher)
 
         def broken(value: int) -> None:
@@ -104,17 +129,50 @@ class SignalSenderTests(SynchronousTestCase):
         self.assertEqual(errors[0]["log_level"].name, "error")
 
     def test_noReceiverIsFine(self) -> None:
+        """
+        A signal nobody listens to is dropped, leaving no timer.
+        """
         self.sender.send(TEST_SIGNAL, 1)
         self.clock.advance(0)
         self.assertEqual(self.clock.getDelayedCalls(), [])
 
 
 class SignalNameTests(SynchronousTestCase):
+    """
+    The signal and callback names are Coherence's, each spelled once.
+    """
+
     def test_coherenceNames(self) -> None:
+        """
+        The SSDP signals have Coherence's names.
+        """
         self.assertEqual(signals.NEW_DEVICE, "Coherence.UPnP.SSDP.new_device")
         self.assertEqual(signals.REMOVED_DEVICE, "Coherence.UPnP.SSDP.removed_device")
         self.assertEqual(signals.DATAGRAM_RECEIVED, "UPnP.SSDP.datagram_received")
         self.assertEqual(signals.LOG, "Coherence.UPnP.Log")
 
     def test_allSignalsAreDistinct(self) -> None:
+        """
+        No two signals share a name.
+        """
         self.assertEqual(len(set(ALL_SIGNALS)), len(ALL_SIGNALS))
+
+    def test_callbackNames(self) -> None:
+        """
+        The callback names an C{SSDPServer} calls are Coherence's
+        C{new_device} and C{removed_device}.
+        """
+        self.assertEqual((signals.NEW_DEVICE_CALLBACK, signals.REMOVED_DEVICE_CALLBACK), ("new_device", "removed_device"))
+
+    def test_docstringListsEverySignal(self) -> None:
+        """
+        The module docstring names every signal and callback name, by
+        constant and by value.
+        """
+        doc = signals.__doc__ or ""
+        for name in signals.__all__:
+            value = getattr(signals, name)
+            if isinstance(value, str):
+                self.assertIn(f"L{{{name}}}", doc)
+                self.assertIn(value, doc)
+        self.assertEqual({getattr(signals, n) for n in signals.__all__ if n.isupper() and isinstance(getattr(signals, n), str)} - set(ALL_SIGNALS), {"new_device", "removed_device"})

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_netif -*-
+# -*- test-case-name: tests.test_interfaces -*-
 """
 Network interfaces: which ones SSDP is served on, and with which address.
 
@@ -22,6 +22,23 @@ from typing import Iterable, Sequence, Union
 import ifaddr
 from twisted.logger import Logger, LogLevel
 
+__all__ = [
+    "IPInterface",
+    "IFF_UP",
+    "IFF_LOOPBACK",
+    "IFF_MULTICAST",
+    "VIRTUAL_BRIDGES",
+    "NetworkInterface",
+    "Link",
+    "InterfaceReport",
+    "parseAddress",
+    "systemInterfaces",
+    "selectLinks",
+    "usedLinks",
+    "reportedLinks",
+]
+
+#: An address with its prefix length, as an interface has it.
 IPInterface = Union[ipaddress.IPv4Interface, ipaddress.IPv6Interface]
 
 # Linux <net/if.h>
@@ -54,12 +71,15 @@ class Link:
 
     Searches arriving on the interface are answered from this address with a
     LOCATION on it; announcements leave through the interface with it.
+
+    @ivar networks: every network of the interface in this family, for the
+        on-link check (see L{isOnLink}), also when the link serves one
+        address the user named.
     """
 
     interface: str
     index: int
     address: IPInterface
-    #: Every network of the interface in this family, for the on-link check.
     networks: tuple[Union[ipaddress.IPv4Network, ipaddress.IPv6Network], ...] = ()
 
     @property
@@ -190,9 +210,19 @@ def _ipv6Preference(address: ipaddress.IPv6Interface) -> int:
 def _linksOf(
     interface: NetworkInterface, onlyAddress: ipaddress._BaseAddress | None, ipv6: bool
 ) -> tuple[Link, ...]:
+    """
+    The links of one interface: its first IPv4 address, and its preferred
+    IPv6 address when C{ipv6}; only C{onlyAddress} when the user named one.
+
+    A named IPv6 address still has every IPv6 network of the interface on
+    its link: peers on the interface's other prefixes, and above all its
+    link-local queriers, are on-link and get answered.  A named IPv4
+    address keeps its own networks only.
+    """
     links: list[Link] = []
     v4 = [a for a in interface.addresses if a.version == 4]
     v6 = [a for a in interface.addresses if isinstance(a, ipaddress.IPv6Interface)]
+    networks6 = tuple(a.network for a in v6)
     if onlyAddress is not None:
         v4 = [a for a in v4 if a.ip == onlyAddress]
         v6 = [a for a in v6 if a.ip == onlyAddress]
@@ -201,7 +231,7 @@ def _linksOf(
         links.append(Link(interface.name, interface.index, v4[0], tuple(a.network for a in v4)))
     if ipv6 and v6:
         best = sorted(v6, key=_ipv6Preference)[0]
-        links.append(Link(interface.name, interface.index, best, tuple(a.network for a in v6)))
+        links.append(Link(interface.name, interface.index, best, networks6))
     return tuple(links)
 
 
