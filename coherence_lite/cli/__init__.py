@@ -1,0 +1,8 @@
+# -*- test-case-name: tests.test_cli -*-
+"""
+The C{coherence-lite} command: L{main} (C{coherence-lite search}).
+
+This package file imports nothing.
+"""
+
+__all__: list[str] = []

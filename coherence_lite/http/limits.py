@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from typing import Callable, cast
 
 from twisted.internet.interfaces import IDelayedCall, IReactorTime, ITCPTransport
+from twisted.internet.protocol import connectionDone
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 from twisted.web.http import HTTPChannel, datetimeToString
@@ -146,6 +147,7 @@ class LimitedHTTPChannel(HTTPChannel):
         self.MAX_LENGTH = limits.maxLineLength
         self.maxHeaders = limits.maxHeaders
         self.totalHeadersSize = limits.maxHeadSize
+        # Twisted declares abortTimeout an int; any number of seconds works.
         self.abortTimeout = limits.abortTimeout  # type: ignore[assignment]
         self._headLines = 0
         self._headBytes = 0
@@ -313,7 +315,10 @@ class LimitedHTTPChannel(HTTPChannel):
                 self._deadline.cancel()
             self._deadline = None
 
-    def connectionLost(self, reason: Failure) -> None:  # type: ignore[override]
+    def connectionLost(self, reason: Failure = connectionDone) -> None:
+        """
+        Cancel this channel's timers, then tell the site it is gone.
+        """
         self._cancelDeadline()
         if self._abortCall is not None:
             if self._abortCall.active():

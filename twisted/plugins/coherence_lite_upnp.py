@@ -1,8 +1,11 @@
+# -*- test-case-name: tests.test_tap -*-
 """
 The C{upnp-device} twistd plugin: wiring only, see L{coherence_lite.tap}.
 """
 
 from twisted.application.service import ServiceMaker
+
+__all__ = ["upnpDevice"]
 
 upnpDevice = ServiceMaker(
     "coherence-lite UPnP device",
