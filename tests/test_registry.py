@@ -8,14 +8,13 @@ from __future__ import annotations
 from twisted.internet.task import Clock
 from twisted.trial.unittest import SynchronousTestCase
 
+from coherence_lite.model.device import LOCAL, REMOTE
 from coherence_lite.ssdp.message import Notify, SearchResponse
 from coherence_lite.ssdp.parse import parse
 from coherence_lite.ssdp.registry import (
     BYEBYE_REASON,
     DEFAULT_MAX_AGE,
     EXPIRED,
-    LOCAL,
-    REMOTE,
     UNREGISTERED,
     Entry,
     EntryRegistry,

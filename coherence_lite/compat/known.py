@@ -14,8 +14,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from coherence_lite.model.device import LOCAL
 from coherence_lite.ssdp.catalogue import Publication
-from coherence_lite.ssdp.registry import LOCAL, Entry, EntryRegistry
+from coherence_lite.ssdp.registry import Entry, EntryRegistry
 
 __all__ = ["KNOWN_KEYS", "Registration", "knownInfos", "KnownView"]
 

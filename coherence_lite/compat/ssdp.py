@@ -58,6 +58,7 @@ from coherence_lite.compat.adapters import DatagramTap, TransportPort, testModeL
 from coherence_lite.compat.known import KNOWN_KEYS, KnownView, Registration, knownInfos
 from coherence_lite.compat.observers import LogSignals, QuietAnswers, RegistrySignals
 from coherence_lite.host.bootid import BootIdStore
+from coherence_lite.model.device import LOCAL, REMOTE
 from coherence_lite.net.interfaces import Link, NetworkInterface, reportedLinks, selectLinks, systemInterfaces
 from coherence_lite.net.reactor import Reactor, defaultReactor
 from coherence_lite.signals import DATAGRAM_RECEIVED, SignalSender
@@ -71,9 +72,7 @@ from coherence_lite.ssdp.parse import parse, parseMaxAge
 from coherence_lite.ssdp.protocol import SSDPProtocol, linkFor
 from coherence_lite.ssdp.registry import (
     DEFAULT_MAX_AGE,
-    LOCAL,
     MAX_ENTRIES,
-    REMOTE,
     UNREGISTERED,
     Entry,
     EntryRegistry,

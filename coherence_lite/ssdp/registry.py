@@ -17,6 +17,7 @@ from typing import Iterator, Protocol
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from twisted.logger import Logger
 
+from coherence_lite.model.device import LOCAL, REMOTE
 from coherence_lite.net.interfaces import Link
 from coherence_lite.ssdp.advertisement import udnOf
 from coherence_lite.ssdp.message import BYEBYE, Address, Headers, Notify, SearchResponse
@@ -25,8 +26,6 @@ from coherence_lite.ssdp.protocol import MessageHandler
 __all__ = [
     "DEFAULT_MAX_AGE",
     "MAX_ENTRIES",
-    "LOCAL",
-    "REMOTE",
     "BYEBYE_REASON",
     "EXPIRED",
     "UNREGISTERED",
@@ -42,9 +41,6 @@ log = Logger()
 DEFAULT_MAX_AGE = 1800
 #: Remote entries kept at most.
 MAX_ENTRIES = 4096
-
-LOCAL = "local"
-REMOTE = "remote"
 
 BYEBYE_REASON = "byebye"
 EXPIRED = "expired"
@@ -70,7 +66,8 @@ class Entry:
 
     @ivar st: the notification type or search target.
     @ivar source: where it was last heard from (L{None} for local entries).
-    @ivar manifestation: L{LOCAL} (this host's) or L{REMOTE}.
+    @ivar manifestation: L{coherence_lite.model.device.LOCAL} (this host's)
+        or L{coherence_lite.model.device.REMOTE}.
     @ivar silent: a local entry that is answered for but never announced.
     @ivar lastSeen: the clock's time when it was last heard or registered.
     """
