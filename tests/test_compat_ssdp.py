@@ -13,6 +13,7 @@ Coherence bug it no longer has.  Time is a L{Clock} given as the reactor, so
 from __future__ import annotations
 
 import random
+import socket
 from typing import Any
 
 import louie
@@ -73,10 +74,16 @@ QUERIER = ("10.20.30.40", 1234)
 
 
 def datagram(lines: Any) -> bytes:
+    """
+    Join header lines into a CRLF datagram with its final empty line.
+    """
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
 def msearch(st: str, mx: int | None = 2) -> bytes:
+    """
+    A multicast search datagram for C{st} (no MX when L{None}).
+    """
     lines = ["M-SEARCH * HTTP/1.1", "HOST: 239.255.255.250:1900", 'MAN: "ssdp:discover"', f"ST: {st}"]
     if mx is not None:
         lines.append(f"MX: {mx}")
@@ -91,6 +98,9 @@ def lines(data: bytes) -> list[str]:
 
 
 def expected(*items: str) -> list[str]:
+    """
+    The sorted lines of a datagram made of C{items}, for L{lines}.
+    """
     return sorted(item + "\r\n" for item in items + ("",))
 
 
@@ -129,6 +139,10 @@ class SignalRecorder:
 
 
 class CompatTestCase(SynchronousTestCase):
+    """
+    A server in test mode on a fake datagram transport, timed on a L{Clock}.
+    """
+
     def setUp(self) -> None:
         self.clock = Clock()
         self.clock.advance(1_400_000_000)
@@ -175,6 +189,10 @@ class SSDPServerCoherenceTests(CompatTestCase):
     """
 
     def test_ssdp_notify(self) -> None:
+        """
+        An alive heard is remembered in C{known} with Coherence's keys and
+        values, the sender's address as HOST.
+        """
         self.assertEqual(self.proto.known, {})
         self.proto.datagramReceived(datagram(ssdp_notify_1), ("10.20.30.40", 1234))
         self.assertTrue(self.proto.isKnown(NOTIFY_USN))
@@ -197,11 +215,18 @@ class SSDPServerCoherenceTests(CompatTestCase):
         )
 
     def test_ssdp_notify_does_not_send_reply(self) -> None:
+        """
+        An alive heard is never answered.
+        """
         self.proto.datagramReceived(datagram(ssdp_notify_1), ("127.0.0.1", 1234))
         self.clock.advance(10)
         self.assertEqual(self.tr.written, [])
 
     def test_doNotify(self) -> None:
+        """
+        C{doNotify} sends a local registration's alive twice to the group, with
+        UDA's headers and BOOTID.
+        """
         # Coherence's test announced the remote device it had just heard:
         # sending alive for another host's device is a bug (see
         # test_doNotifyOfARemoteUSNSendsNothing); a local one is used here.
@@ -231,6 +256,10 @@ class SSDPServerCoherenceTests(CompatTestCase):
         )
 
     def test_doByebye(self) -> None:
+        """
+        C{doByebye} sends one byebye with UDA's headers only, and the USN stays
+        registered.
+        """
         # As test_doNotify: a local USN, not the remote one Coherence used.
         self.proto.register("local", ROOT_USN, "upnp:rootdevice", JAMBON_LOCATION)
         self.proto.doByebye(ROOT_USN)
@@ -253,6 +282,10 @@ class SSDPServerCoherenceTests(CompatTestCase):
         self.assertTrue(self.proto.isKnown(ROOT_USN))
 
     def test_discoveryResponse(self) -> None:
+        """
+        A search is answered within MX to the querier with UDA's headers and
+        the current DATE.
+        """
         self.proto.register("local", ROOT_USN, "upnp:rootdevice", JAMBON_LOCATION)
         self.tr.written.clear()
         self.proto.datagramReceived(msearch("upnp:rootdevice", mx=2), QUERIER)
@@ -280,6 +313,9 @@ class SSDPServerCoherenceTests(CompatTestCase):
         )
 
     def test_doNotifyOfARemoteUSNSendsNothing(self) -> None:
+        """
+        Neither alive nor byebye is sent for a USN heard from another host.
+        """
         # Coherence announced any USN it knew, other hosts' included.
         self.proto.datagramReceived(datagram(ssdp_notify_1), QUERIER)
         self.proto.doNotify(NOTIFY_USN)
@@ -288,7 +324,15 @@ class SSDPServerCoherenceTests(CompatTestCase):
 
 
 class AnnouncingTests(CompatTestCase):
+    """
+    Local registrations are announced, re-announced and withdrawn.
+    """
+
     def test_registeringAnnouncesThreeRounds(self) -> None:
+        """
+        Registering announces every local USN three times to the group, after a
+        short delay.
+        """
         self.registerJambon()
         self.assertEqual(self.tr.written, [])
         self.pastTheBursts()
@@ -298,6 +342,9 @@ class AnnouncingTests(CompatTestCase):
         self.assertEqual({address for _, address in self.tr.written}, {(SSDP_ADDR, SSDP_PORT)})
 
     def test_reannouncedBeforeHalfTheMaxAge(self) -> None:
+        """
+        Registrations are announced again before half their max-age.
+        """
         self.registerJambon()
         self.pastTheBursts()
         self.tr.written.clear()
@@ -305,6 +352,10 @@ class AnnouncingTests(CompatTestCase):
         self.assertEqual(len(self.tr.written), len(JAMBON_USNS))
 
     def test_shortMaxAgeIsReannouncedSooner(self) -> None:
+        """
+        A registration's own short max-age is announced and shortens the re-
+        announce interval.
+        """
         self.proto.register("local", ROOT_USN, "upnp:rootdevice", JAMBON_LOCATION, cache_control="max-age = 100")
         self.pastTheBursts()
         [first, *_] = self.written()
@@ -324,6 +375,10 @@ class AnnouncingTests(CompatTestCase):
         self.assertLess(max(gaps), 50)
 
     def test_unregisteredUSNIsNoLongerAnnounced(self) -> None:
+        """
+        An un-registered USN is neither re-announced nor sent by
+        C{resendNotify}.
+        """
         self.registerJambon()
         self.pastTheBursts()
         self.proto.unRegister(ROOT_USN)
@@ -334,6 +389,9 @@ class AnnouncingTests(CompatTestCase):
         self.assertFalse(any(ROOT_USN.encode() in data for data in self.written()))
 
     def test_unregisteredUSNIsNoLongerAnswered(self) -> None:
+        """
+        An un-registered USN no longer answers searches.
+        """
         self.registerJambon()
         self.proto.unRegister(ROOT_USN)
         self.pastTheBursts()
@@ -343,6 +401,9 @@ class AnnouncingTests(CompatTestCase):
         self.assertEqual(self.tr.written, [])
 
     def test_unRegisterSendsNoByebye(self) -> None:
+        """
+        Un-registering sends no byebye, as Coherence.
+        """
         self.registerJambon()
         self.pastTheBursts()
         self.tr.written.clear()
@@ -350,16 +411,43 @@ class AnnouncingTests(CompatTestCase):
         self.assertEqual(self.tr.written, [])
 
     def test_unRegisterOfUnknownUSNIsIgnored(self) -> None:
-        # Coherence raised KeyError.
+        """
+        Un-registering a USN neither registered nor heard sends nothing,
+        leaves C{known} as it was, signals nothing and logs no warning or
+        error (Coherence raised L{KeyError}).
+        """
+        events = EventLoggingObserver.createWithCleanup(self, globalLogPublisher)
+        signals = SignalRecorder(self)
+        self.registerJambon()
+        self.proto.datagramReceived(datagram(ssdp_notify_1), QUERIER)
+        self.pastTheBursts()
+        self.tr.written.clear()
+        signals.events.clear()
+        before = dict(self.proto.known)
         self.proto.unRegister("uuid:nobody")
+        self.clock.advance(0)
+        self.assertEqual(self.tr.written, [])
+        self.assertEqual(dict(self.proto.known), before)
+        self.assertEqual(len(before), len(JAMBON_USNS) + 1)
+        self.assertFalse(self.proto.isKnown("uuid:nobody"))
+        self.assertEqual(signals.events, [])
+        self.assertEqual([event for event in events if event["log_level"].name in ("warn", "error", "critical")], [])
 
     def test_resendNotifySendsEveryLocalTwice(self) -> None:
+        """
+        C{resendNotify} sends every local registration's alive twice, and
+        nothing for remote ones.
+        """
         self.registerJambon()
         self.proto.datagramReceived(datagram(ssdp_notify_1), QUERIER)
         self.proto.resendNotify()
         self.assertEqual(len(self.tr.written), 2 * len(JAMBON_USNS))
 
     def test_shutdownSendsByebyeAndFiresAfter(self) -> None:
+        """
+        C{shutdown} sends byebye twice for every registration, fires after the
+        second, and empties C{known}.
+        """
         self.registerJambon()
         self.pastTheBursts()
         self.tr.written.clear()
@@ -372,6 +460,9 @@ class AnnouncingTests(CompatTestCase):
         self.assertEqual(self.proto.known, {})
 
     def test_shutdownTwiceIsFine(self) -> None:
+        """
+        A second C{shutdown} fires at once.
+        """
         self.registerJambon()
         first = self.proto.shutdown()
         self.clock.advance(1)
@@ -379,6 +470,10 @@ class AnnouncingTests(CompatTestCase):
         self.successResultOf(self.proto.shutdown())
 
     def test_registrationCarriesItsServerAndMaxAge(self) -> None:
+        """
+        A registration's SERVER and max-age are sent, and its CACHE-CONTROL
+        kept in C{known} as given.
+        """
         self.proto.register(
             "local", ROOT_USN, "upnp:rootdevice", JAMBON_LOCATION, server="Jambon/1 UPnP/1.0 Boucherie/3000",
             cache_control="max-age=3600, no-cache",
@@ -390,6 +485,9 @@ class AnnouncingTests(CompatTestCase):
         self.assertEqual(self.proto.known[ROOT_USN]["CACHE-CONTROL"], "max-age=3600, no-cache")
 
     def test_registeringAgainReplacesTheRegistration(self) -> None:
+        """
+        Registering a USN again replaces its LOCATION.
+        """
         self.proto.register("local", ROOT_USN, "upnp:rootdevice", JAMBON_LOCATION)
         self.proto.register("local", ROOT_USN, "upnp:rootdevice", "http://192.168.4.207:9000/d.xml")
         self.pastTheBursts()
@@ -397,6 +495,10 @@ class AnnouncingTests(CompatTestCase):
         self.assertEqual(locations, {"LOCATION: http://192.168.4.207:9000/d.xml\r\n"})
 
     def test_unsendableRegistrationIsRefused(self) -> None:
+        """
+        A registration with a line break, a space or an empty ST is refused
+        before anything is remembered.
+        """
         # Coherence wrote whatever it was given into its datagrams.
         for usn, st, location in [
             (ROOT_USN, "upnp:rootdevice", "http://x/\r\nEVIL: 1"),
@@ -407,15 +509,25 @@ class AnnouncingTests(CompatTestCase):
         self.assertEqual(self.proto.known, {})
 
     def test_unknownManifestationIsRefused(self) -> None:
+        """
+        A manifestation other than local or remote is refused.
+        """
         self.assertRaises(ValueError, self.proto.register, "elsewhere", ROOT_USN, "upnp:rootdevice", JAMBON_LOCATION)
 
 
 class SilentTests(CompatTestCase):
+    """
+    Silent registrations answer searches naming them and are never announced.
+    """
+
     def setUp(self) -> None:
         super().setUp()
         self.proto.register("local", ROOT_USN, "upnp:rootdevice", JAMBON_LOCATION, silent=True)
 
     def test_silentIsNeverAnnounced(self) -> None:
+        """
+        A silent registration is never announced, even when asked to.
+        """
         self.clock.advance(0.1)
         self.pastTheBursts()
         self.clock.advance(3600)
@@ -424,25 +536,41 @@ class SilentTests(CompatTestCase):
         self.assertEqual(self.tr.written, [])
 
     def test_silentAnswersSearchesForItsST(self) -> None:
+        """
+        A silent registration answers a search naming its ST.
+        """
         self.proto.datagramReceived(msearch("upnp:rootdevice"), QUERIER)
         self.clock.advance(2)
         self.assertEqual(len(self.tr.written), 1)
         self.assertIn(f"USN: {ROOT_USN}\r\n", lines(self.written()[0]))
 
     def test_silentIsLeftOutOfSsdpAll(self) -> None:
+        """
+        A silent registration does not answer C{ssdp:all}.
+        """
         self.proto.datagramReceived(msearch("ssdp:all"), QUERIER)
         self.clock.advance(5)
         self.assertEqual(self.tr.written, [])
 
     def test_silentGetsByebyeOnShutdown(self) -> None:
+        """
+        A silent registration gets one byebye on shutdown.
+        """
         self.proto.shutdown()
         self.assertEqual(len(self.tr.written), 1)
         self.assertIn("NTS: ssdp:byebye\r\n", lines(self.written()[0]))
 
     def test_silentIsInKnown(self) -> None:
+        """
+        A silent registration is in C{known}, marked silent.
+        """
         self.assertTrue(self.proto.known[ROOT_USN]["SILENT"])
 
     def test_olderVersionsRegisteredSilentlyAreAnsweredOnce(self) -> None:
+        """
+        Older versions registered silently next to the current one are answered
+        once each, not twice.
+        """
         # Coherence's devices register their current type and, silently,
         # every older version; the version rule already answers those.
         for version in (2, 1):
@@ -457,6 +585,10 @@ class SilentTests(CompatTestCase):
 
 
 class AnsweringTests(CompatTestCase):
+    """
+    Searches are answered from the local registrations, with UDA's rules.
+    """
+
     def setUp(self) -> None:
         super().setUp()
         self.registerJambon()
@@ -464,6 +596,10 @@ class AnsweringTests(CompatTestCase):
         self.tr.written.clear()
 
     def test_ssdpAllIsAnsweredWithEveryRegistration(self) -> None:
+        """
+        C{ssdp:all} is answered within MX with every registration's ST, to the
+        querier.
+        """
         self.proto.datagramReceived(msearch("ssdp:all", mx=3), QUERIER)
         self.assertEqual(self.tr.written, [])
         self.clock.advance(3)
@@ -473,6 +609,10 @@ class AnsweringTests(CompatTestCase):
         self.assertEqual(sts, {f"ST: {st}\r\n" for _, st in JAMBON_USNS})
 
     def test_olderDeviceVersionIsAnsweredWithTheAskedVersion(self) -> None:
+        """
+        A search for an older device version is answered by the newer
+        registration, with the version asked.
+        """
         # Coherence answered exact STs only; UDA wants versions >= asked.
         self.proto.register(
             "local",
@@ -489,23 +629,35 @@ class AnsweringTests(CompatTestCase):
         self.assertIn(f"USN: {JAMBON}::urn:schemas-upnp-org:device:Basic:1\r\n", lines(answers[0]))
 
     def test_unknownTargetIsNotAnswered(self) -> None:
+        """
+        A search for a type not registered gets no answer.
+        """
         self.proto.datagramReceived(msearch("urn:schemas-upnp-org:device:MediaServer:1"), QUERIER)
         self.clock.advance(5)
         self.assertEqual(self.tr.written, [])
 
     def test_searchWithoutMXIsIgnored(self) -> None:
+        """
+        A multicast search without MX is ignored, not a crash.
+        """
         # Coherence raised KeyError on headers['mx'].
         self.proto.datagramReceived(msearch("ssdp:all", mx=None), QUERIER)
         self.clock.advance(5)
         self.assertEqual(self.tr.written, [])
 
     def test_discoveryRequestTakesCoherenceHeaders(self) -> None:
+        """
+        C{discoveryRequest} takes Coherence's header dict and answers it.
+        """
         headers = {"host": "239.255.255.250:1900", "man": '"ssdp:discover"', "st": "upnp:rootdevice", "mx": "1"}
         self.proto.discoveryRequest(headers, QUERIER)
         self.clock.advance(1)
         self.assertEqual(len(self.tr.written), 1)
 
     def test_remoteEntriesAreNotAnswered(self) -> None:
+        """
+        USNs heard from other hosts never answer searches.
+        """
         self.proto.datagramReceived(datagram(ssdp_notify_1), ("10.1.1.1", 1900))
         self.proto.datagramReceived(msearch("ssdp:all"), QUERIER)
         self.clock.advance(2)
@@ -513,13 +665,23 @@ class AnsweringTests(CompatTestCase):
 
 
 class ReceivingTests(CompatTestCase):
+    """
+    What the server makes of the datagrams and header dicts it is given.
+    """
+
     def test_datagramWithoutBlankLineIsRead(self) -> None:
+        """
+        A datagram without its final empty line is read.
+        """
         # Coherence dropped into pdb here.
         data = "\r\n".join(ssdp_notify_1).encode()
         self.proto.datagramReceived(data, QUERIER)
         self.assertTrue(self.proto.isKnown(NOTIFY_USN))
 
     def test_malformedDatagramsAreDropped(self) -> None:
+        """
+        Malformed datagrams change nothing, send nothing and log no error.
+        """
         events = EventLoggingObserver.createWithCleanup(self, globalLogPublisher)
         for data in (b"", b"\x00\xff\xfe", b"HELLO", b"NOTIFY * HTTP/1.1\r\nNTS: ssdp:alive\r\n\r\n", b"\r\n\r\n" * 3):
             self.proto.datagramReceived(data, QUERIER)
@@ -528,12 +690,20 @@ class ReceivingTests(CompatTestCase):
         self.assertEqual([event for event in events if event["log_level"].name in ("error", "critical")], [])
 
     def test_missingServerAndCacheControlDoNotRaise(self) -> None:
+        """
+        An alive without SERVER and CACHE-CONTROL is remembered with an empty
+        SERVER and the default max-age.
+        """
         data = datagram([line for line in ssdp_notify_1 if not line.startswith(("Server", "Cache-Control"))])
         self.proto.datagramReceived(data, QUERIER)
         service = self.proto.known[NOTIFY_USN]
         self.assertEqual((service["SERVER"], service["CACHE-CONTROL"]), ("", "max-age=1800"))
 
     def test_remoteEntryExpiresOnItsRealMaxAge(self) -> None:
+        """
+        A remote USN expires exactly at its max-age, however CACHE-CONTROL
+        spells it.
+        """
         # Coherence split CACHE-CONTROL on "=" (a ValueError for
         # "max-age=60, no-cache") and waited 30 s more, checked every 333 s.
         for usn, value in (("uuid:a", "max-age = 60"), ("uuid:b", "max-age=60, no-cache")):
@@ -547,6 +717,9 @@ class ReceivingTests(CompatTestCase):
         self.assertEqual(self.proto.known, {})
 
     def test_repeatedAliveRefreshesLastSeen(self) -> None:
+        """
+        An alive heard again refreshes last-seen and the expiry.
+        """
         self.proto.datagramReceived(datagram(ssdp_notify_1), QUERIER)
         first = self.proto.known[NOTIFY_USN]["last-seen"]
         self.clock.advance(1000)
@@ -556,18 +729,28 @@ class ReceivingTests(CompatTestCase):
         self.assertTrue(self.proto.isKnown(NOTIFY_USN))
 
     def test_byebyeForgets(self) -> None:
+        """
+        A byebye forgets the USN.
+        """
         self.proto.datagramReceived(datagram(ssdp_notify_1), QUERIER)
         byebye = [line.replace("ssdp:alive", "ssdp:byebye") for line in ssdp_notify_1]
         self.proto.datagramReceived(datagram(byebye), QUERIER)
         self.assertFalse(self.proto.isKnown(NOTIFY_USN))
 
     def test_notifyReceivedTakesCoherenceHeaders(self) -> None:
+        """
+        C{notifyReceived} takes Coherence's header dict and remembers the USN.
+        """
         headers = dict(line.lower().split(":", 1) for line in ssdp_notify_1[1:])
         headers["location"] = NOTIFY_LOCATION
         self.proto.notifyReceived(headers, QUERIER)
         self.assertTrue(self.proto.isKnown(NOTIFY_USN))
 
     def test_remoteCannotReplaceALocalRegistration(self) -> None:
+        """
+        Neither an alive heard nor a remote registration replaces a local
+        registration.
+        """
         self.proto.register("local", NOTIFY_USN, "upnp:rootdevice", JAMBON_LOCATION)
         self.proto.datagramReceived(datagram(ssdp_notify_1), QUERIER)
         self.proto.register("remote", NOTIFY_USN, "upnp:rootdevice", "http://evil/")
@@ -575,6 +758,10 @@ class ReceivingTests(CompatTestCase):
         self.assertEqual(self.proto.known[NOTIFY_USN]["MANIFESTATION"], "local")
 
     def test_registeredRemoteExpires(self) -> None:
+        """
+        A remote registration keeps its HOST, has an empty SERVER when none is
+        given, and expires at its max-age.
+        """
         self.proto.register("remote", "uuid:r", "uuid:r", "http://10.0.0.9/d.xml", None, "max-age=120", host="10.0.0.9")
         self.assertEqual(self.proto.known["uuid:r"]["HOST"], "10.0.0.9")
         self.assertEqual(self.proto.known["uuid:r"]["SERVER"], "")
@@ -582,6 +769,9 @@ class ReceivingTests(CompatTestCase):
         self.assertFalse(self.proto.isKnown("uuid:r"))
 
     def test_noLastSeenOnTheWire(self) -> None:
+        """
+        No datagram sent carries last-seen or any header but UDA's.
+        """
         # Coherence's responses carried "last-seen: <float>".
         self.registerJambon()
         self.pastTheBursts()
@@ -595,6 +785,9 @@ class ReceivingTests(CompatTestCase):
         self.assertFalse(any(b"last-seen" in data.lower() for data in self.written()))
 
     def test_knownHasExactlyTheDocumentedKeys(self) -> None:
+        """
+        Every C{known} entry, local or remote, has exactly Coherence's keys.
+        """
         self.proto.register("local", ROOT_USN, "upnp:rootdevice", JAMBON_LOCATION, host="192.168.4.207")
         self.proto.datagramReceived(datagram(ssdp_notify_1), QUERIER)
         self.assertEqual(len(self.proto.known), 2)
@@ -608,6 +801,10 @@ class ReceivingTests(CompatTestCase):
         self.assertEqual((local["MANIFESTATION"], local["HOST"], local["SERVER"]), ("local", "192.168.4.207", SERVER_ID))
 
     def test_knownIsAReadOnlyView(self) -> None:
+        """
+        C{known} is a read-only view: changing a returned dict or assigning an
+        item changes nothing.
+        """
         # Coherence handed out its live table.
         self.proto.register("local", ROOT_USN, "upnp:rootdevice", JAMBON_LOCATION)
         self.proto.known[ROOT_USN]["LOCATION"] = "http://evil/"
@@ -616,13 +813,23 @@ class ReceivingTests(CompatTestCase):
             self.proto.known[ROOT_USN] = {}  # type: ignore[index]
 
     def test_datagramBeforeConnectingIsDropped(self) -> None:
+        """
+        A datagram given before a transport is connected is dropped.
+        """
         server = SSDPServer(test=True, reactor=self.clock)
         server.datagramReceived(datagram(ssdp_notify_1), QUERIER)
         self.assertEqual(server.known, {})
 
 
 class InstanceTests(CompatTestCase):
+    """
+    Every server has its own state.
+    """
+
     def test_twoServersDoNotShareState(self) -> None:
+        """
+        Two servers share no registrations, entries, callbacks or answers.
+        """
         # Coherence kept known and _callbacks on the class.
         other = self.makeServer(seed=1)
         otherTransport = self.connect(other)
@@ -640,19 +847,33 @@ class InstanceTests(CompatTestCase):
         self.assertEqual(otherTransport.written, [])
 
     def test_noClassLevelMutableState(self) -> None:
+        """
+        C{SSDPServer} keeps no mutable state on the class.
+        """
         mutable = [name for name, value in vars(SSDPServer).items() if isinstance(value, (dict, list, set))]
         self.assertEqual(mutable, [])
 
     def test_constants(self) -> None:
+        """
+        C{SSDP_PORT} and C{SSDP_ADDR} are Coherence's.
+        """
         self.assertEqual((SSDP_PORT, SSDP_ADDR), (1900, "239.255.255.250"))
 
 
 class SignalTests(CompatTestCase):
+    """
+    The louie signals a server sends, asynchronously.
+    """
+
     def setUp(self) -> None:
         super().setUp()
         self.signals = SignalRecorder(self)
 
     def test_newDeviceForARemoteRootDevice(self) -> None:
+        """
+        A remote root device heard gives C{new_device} on the next reactor
+        turn, with its C{known} entry.
+        """
         self.proto.datagramReceived(datagram(ssdp_notify_1), QUERIER)
         self.assertEqual(self.signals.events, [])
         self.clock.advance(0)
@@ -663,6 +884,10 @@ class SignalTests(CompatTestCase):
         self.assertEqual(named["infos"], self.proto.known[NOTIFY_USN])
 
     def test_newDeviceForALocalRootDevice(self) -> None:
+        """
+        A local root device registered gives C{new_device} with its local
+        entry.
+        """
         self.registerJambon()
         self.clock.advance(0)
         [(_, named)] = self.signals.of(NEW_DEVICE)
@@ -670,6 +895,9 @@ class SignalTests(CompatTestCase):
         self.assertEqual(named["infos"]["MANIFESTATION"], "local")
 
     def test_onlyRootDevicesAreSignalled(self) -> None:
+        """
+        Entries other than root devices give no device signal.
+        """
         # As Coherence: embedded devices and services come with their root.
         self.proto.register("local", JAMBON, JAMBON, JAMBON_LOCATION)
         self.proto.unRegister(JAMBON)
@@ -677,12 +905,18 @@ class SignalTests(CompatTestCase):
         self.assertEqual(self.signals.of(NEW_DEVICE) + self.signals.of(REMOVED_DEVICE), [])
 
     def test_refreshIsNotANewDevice(self) -> None:
+        """
+        A root device heard again is not signalled again.
+        """
         self.proto.datagramReceived(datagram(ssdp_notify_1), QUERIER)
         self.proto.datagramReceived(datagram(ssdp_notify_1), QUERIER)
         self.clock.advance(0)
         self.assertEqual(len(self.signals.of(NEW_DEVICE)), 1)
 
     def test_removedDeviceOnByebye(self) -> None:
+        """
+        A root device's byebye gives C{removed_device} with its entry.
+        """
         self.proto.datagramReceived(datagram(ssdp_notify_1), QUERIER)
         byebye = [line.replace("ssdp:alive", "ssdp:byebye") for line in ssdp_notify_1]
         self.proto.datagramReceived(datagram(byebye), QUERIER)
@@ -692,12 +926,19 @@ class SignalTests(CompatTestCase):
         self.assertEqual(named["infos"]["USN"], NOTIFY_USN)
 
     def test_removedDeviceOnExpiry(self) -> None:
+        """
+        A root device's expiry gives C{removed_device}.
+        """
         self.proto.datagramReceived(datagram(ssdp_notify_1), QUERIER)
         self.clock.advance(1800)
         self.clock.advance(0)
         self.assertEqual(len(self.signals.of(REMOVED_DEVICE)), 1)
 
     def test_removedDeviceOnUnRegister(self) -> None:
+        """
+        Un-registering a local root device gives C{removed_device} with its
+        local entry.
+        """
         self.proto.register("local", ROOT_USN, "upnp:rootdevice", JAMBON_LOCATION, host="h")
         self.proto.unRegister(ROOT_USN)
         self.clock.advance(0)
@@ -705,6 +946,10 @@ class SignalTests(CompatTestCase):
         self.assertEqual((named["infos"]["MANIFESTATION"], named["infos"]["HOST"]), ("local", "h"))
 
     def test_rootDeviceAtANewLocationIsRemovedThenNew(self) -> None:
+        """
+        A root device heard at a new LOCATION gives C{removed_device} then
+        C{new_device}, and C{known} has the new LOCATION.
+        """
         # Coherence only refreshed last-seen and kept the old LOCATION.
         self.proto.datagramReceived(datagram(ssdp_notify_1), QUERIER)
         moved = [line.replace(":2869/", ":2870/") for line in ssdp_notify_1]
@@ -715,6 +960,10 @@ class SignalTests(CompatTestCase):
         self.assertIn(":2870/", self.proto.known[NOTIFY_USN]["LOCATION"])
 
     def test_datagramReceivedAfterTheDeviceSignals(self) -> None:
+        """
+        C{datagram_received} carries the datagram and its source and comes
+        after the signals it caused.
+        """
         data = datagram(ssdp_notify_1)
         self.proto.datagramReceived(data, ("10.20.30.40", 1234))
         self.clock.advance(0)
@@ -725,12 +974,18 @@ class SignalTests(CompatTestCase):
         self.assertEqual((args, named), ((data, "10.20.30.40", 1234), {}))
 
     def test_datagramReceivedForEveryDatagram(self) -> None:
+        """
+        Every datagram, malformed ones included, gives C{datagram_received}.
+        """
         for data in (b"garbage", msearch("ssdp:all")):
             self.proto.datagramReceived(data, QUERIER)
         self.clock.advance(0)
         self.assertEqual([args[0] for args, _ in self.signals.of(DATAGRAM_RECEIVED)], [b"garbage", msearch("ssdp:all")])
 
     def test_logSignals(self) -> None:
+        """
+        NOTIFYs and searches heard give Coherence's log lines.
+        """
         self.proto.datagramReceived(datagram(ssdp_notify_1), ("10.20.30.40", 1234))
         self.proto.datagramReceived(msearch("ssdp:all"), ("10.20.30.41", 5000))
         self.clock.advance(0)
@@ -744,7 +999,15 @@ class SignalTests(CompatTestCase):
 
 
 class CallbackTests(CompatTestCase):
+    """
+    Coherence's C{subscribe}/C{callback} mechanism.
+    """
+
     def test_newAndRemovedDeviceCallbacks(self) -> None:
+        """
+        Subscribed C{new_device} and C{removed_device} callbacks are called on
+        the next reactor turn with the ST and entry.
+        """
         calls: list[tuple] = []
         self.proto.subscribe("new_device", lambda *args: calls.append(("new",) + args))
         self.proto.subscribe("removed_device", lambda *args: calls.append(("removed",) + args))
@@ -756,6 +1019,10 @@ class CallbackTests(CompatTestCase):
         self.assertEqual(calls[0][2]["USN"], ROOT_USN)
 
     def test_callbackCallsNowInOrder(self) -> None:
+        """
+        C{callback} calls the subscribed callbacks now, in order;
+        unsubscribing, even twice, stops one.
+        """
         calls: list[tuple] = []
         first = lambda *args: calls.append(("first",) + args)  # noqa: E731
         self.proto.subscribe("custom", first)
@@ -769,6 +1036,9 @@ class CallbackTests(CompatTestCase):
         self.proto.callback("nobody")
 
     def test_failingCallbackIsLoggedAndOthersRun(self) -> None:
+        """
+        A failing callback is logged and the others still run.
+        """
         calls: list[int] = []
 
         def broken(value: int) -> None:
@@ -782,6 +1052,10 @@ class CallbackTests(CompatTestCase):
 
 
 class MSearchTests(CompatTestCase):
+    """
+    C{MSearch} in test mode: Coherence's searches and their answers.
+    """
+
     def setUp(self) -> None:
         super().setUp()
         self.search = MSearch(self.proto, test=True)
@@ -790,6 +1064,10 @@ class MSearchTests(CompatTestCase):
         self.addCleanup(self.search.shutdown)
 
     def test_msearch_request(self) -> None:
+        """
+        An answer to a search is remembered in C{known} with Coherence's keys
+        and values.
+        """
         self.assertEqual(self.proto.known, {})
         self.search.datagramReceived(datagram(MSEARCH_RESPONSE_1), ("10.20.30.40", 1234))
         self.assertTrue(self.proto.isKnown(USN_1))
@@ -812,11 +1090,18 @@ class MSearchTests(CompatTestCase):
         )
 
     def test_msearch_request_does_not_send_reply(self) -> None:
+        """
+        An answer to a search is never answered.
+        """
         self.search.datagramReceived(datagram(MSEARCH_RESPONSE_1), ("10.20.30.40", 1234))
         self.clock.advance(10)
         self.assertEqual(self.tr.written + self.searchTransport.written, [])
 
     def test_msearch_request_updates_timestamp(self) -> None:
+        """
+        An answer heard again refreshes last-seen and the expiry, which follows
+        its max-age.
+        """
         # Coherence's answers refreshed nothing (not even last-seen), so a
         # device only ever found by searching expired regardless.
         self.search.datagramReceived(datagram(MSEARCH_RESPONSE_1), ("10.20.30.40", 1234))
@@ -830,6 +1115,9 @@ class MSearchTests(CompatTestCase):
         self.assertFalse(self.proto.isKnown(USN_1))
 
     def test_discover(self) -> None:
+        """
+        C{discover} sends one C{ssdp:all} search with MX 5 to the group.
+        """
         self.assertEqual(self.searchTransport.written, [])
         self.search.discover()
         self.assertEqual(len(self.searchTransport.written), 1)
@@ -841,11 +1129,18 @@ class MSearchTests(CompatTestCase):
         )
 
     def test_doubleDiscoverSearchesTwice(self) -> None:
+        """
+        C{double_discover} sends the same search twice.
+        """
         self.search.double_discover()
         self.assertEqual(len(self.searchTransport.written), 2)
         self.assertEqual(self.searchTransport.written[0], self.searchTransport.written[1])
 
     def test_searchesEveryTwoMinutes(self) -> None:
+        """
+        C{startDiscovering} searches twice now and every two minutes, until
+        C{stopDiscovering}.
+        """
         self.search.startDiscovering()
         self.assertEqual(len(self.searchTransport.written), 2)
         self.clock.advance(119)
@@ -857,6 +1152,9 @@ class MSearchTests(CompatTestCase):
         self.assertEqual(len(self.searchTransport.written), 4)
 
     def test_failingRoundDoesNotStopSearching(self) -> None:
+        """
+        A round whose sending raises is logged and the searches go on.
+        """
         def broken(data: bytes, addr: object) -> None:
             raise RuntimeError("send broke")
 
@@ -867,6 +1165,10 @@ class MSearchTests(CompatTestCase):
         self.assertTrue(self.search._loop.running)
 
     def test_answerIsSignalled(self) -> None:
+        """
+        Every datagram the search port receives, answers and junk alike, gives
+        C{datagram_received} on the next turn.
+        """
         signals = SignalRecorder(self)
         data = datagram(MSEARCH_RESPONSE_1)
         self.search.datagramReceived(data, ("10.20.30.40", 1234))
@@ -879,6 +1181,10 @@ class MSearchTests(CompatTestCase):
         )
 
     def test_answerForARootDeviceIsANewDevice(self) -> None:
+        """
+        An answer from a root device gives C{new_device} before
+        C{datagram_received}.
+        """
         signals = SignalRecorder(self)
         response = [line.replace(USN_1, NOTIFY_USN) for line in MSEARCH_RESPONSE_1]
         response = [
@@ -924,6 +1230,10 @@ class LoopbackTests(TestCase):
 
     @inlineCallbacks
     def test_registrationsReachAnotherServer(self) -> Any:
+        """
+        Registrations of one server are heard by another on the same host and
+        port, and their byebyes too.
+        """
         self.registerOn(self.announcing)
         yield self.until(lambda: all(self.listening.isKnown(usn) for usn, _ in JAMBON_USNS))
         heard = self.listening.known[ROOT_USN]
@@ -935,6 +1245,10 @@ class LoopbackTests(TestCase):
 
     @inlineCallbacks
     def test_msearchIsHeardAndAnswered(self) -> Any:
+        """
+        A search from an C{MSearch} is heard by the other server and answered
+        to its port, every registration.
+        """
         self.registerOn(self.announcing)
         search = MSearch(self.listening)
         self.addCleanup(search.shutdown)
@@ -942,6 +1256,35 @@ class LoopbackTests(TestCase):
         yield self.until(lambda: ("SSDP", "127.0.0.1", "M-Search for ssdp:all") in [a for a, _ in self.signals.of(LOG)])
         answers = lambda: [a for a in self.signals.of(DATAGRAM_RECEIVED) if a[0][0].startswith(b"HTTP/1.1 200")]  # noqa: E731
         yield self.until(lambda: len(answers()) >= len(JAMBON_USNS))
+
+    def test_msearchPortIsItsOwn(self) -> None:
+        """
+        A bound C{MSearch} searches from a port of its own, not shared with
+        C{SO_REUSEADDR} (the kernel could hand out a port in use), and its
+        server takes its searches for its own.
+        """
+        search = MSearch(self.listening)
+        self.addCleanup(search.shutdown)
+        assert search.port is not None
+        self.assertEqual(search.port.socket.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR), 0)
+        port = search.port.getHost().port
+        self.assertNotEqual(port, self.ssdpPort)
+        self.assertTrue(self.listening.service.isOwnSearch(("127.0.0.1", port)))
+        self.assertFalse(self.announcing.service.isOwnSearch(("127.0.0.1", port)))
+
+    def test_msearchShutdownClosesItsPort(self) -> None:
+        """
+        Shutting an C{MSearch} down closes its port, stops the searches and
+        lets its server answer that port again.
+        """
+        search = MSearch(self.listening)
+        assert search.port is not None
+        port = search.port.getHost().port
+        done = search.shutdown()
+        self.assertIsNone(search.port)
+        self.assertFalse(search._loop.running)
+        self.assertFalse(self.listening.service.isOwnSearch(("127.0.0.1", port)))
+        return done
 
     def registerOn(self, server: SSDPServer) -> None:
         for usn, st in JAMBON_USNS:
