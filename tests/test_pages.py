@@ -14,7 +14,8 @@ from coherence_lite.model import layout
 from coherence_lite.model.description import buildDocuments
 from coherence_lite.stats import Stats
 
-from tests.test_description import JAMBON_UDN, jambon, lamp
+from tests.description_support import jambon, lamp
+from tests.support import JAMBON_UDN
 from tests.test_site import header, other, parseHTML, render
 
 

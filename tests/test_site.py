@@ -32,8 +32,8 @@ from coherence_lite.model.device import Device, Service, StateVariable
 from coherence_lite.ssdp.advertisement import advertisements
 from coherence_lite.stats import Stats
 
-from tests.support import link
-from tests.test_description import JAMBON_UDN, LAMP_UDN, BULB_UDN, jambon, lamp
+from tests.description_support import BULB_UDN, LAMP_UDN, jambon, lamp
+from tests.support import JAMBON_UDN, link
 
 OTHER_UDN = "uuid:5f1d2c3b-4a59-4687-9a0b-1c2d3e4f5a6b"
 

@@ -30,7 +30,7 @@ from coherence_lite.model import layout
 from coherence_lite.model.description import Documents, buildDocuments
 from coherence_lite.model.device import Icon
 
-from tests.test_description import D, jambon, lamp, png
+from tests.description_support import D, jambon, lamp, png
 from tests.test_site import OTHER_UDN, other, parseHTML
 
 reactor: Any = _globalReactor
