@@ -8,23 +8,26 @@ core's sockets, or into the transport a test gives it.
       signal once it had its effect;
     - L{TransportPort} is what the core L{SSDPService} sends through in test
       mode: the server's C{transport} instead of an L{SSDPPort};
-    - L{testModeLink} is the one link a server in test mode serves.
+    - L{testModeLink} is the one link a server in test mode serves;
+    - L{messageFrom} reads the header dicts Coherence's entry points take.
 """
 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
 from typing import Callable
 
 from twisted.internet.protocol import DatagramProtocol
 from twisted.logger import Logger
 
 from coherence_lite.net.interfaces import Link
-from coherence_lite.ssdp.message import Address
+from coherence_lite.ssdp.message import Address, MSearch, Notify, ParseError, SearchResponse
+from coherence_lite.ssdp.parse import parse
 from coherence_lite.ssdp.protocol import SSDPProtocol
 from coherence_lite.ssdp.transport import Arrival, ipv6Groups
 
-__all__ = ["TEST_INDEX", "DatagramTap", "TransportPort", "testModeLink"]
+__all__ = ["TEST_INDEX", "DatagramTap", "TransportPort", "testModeLink", "messageFrom"]
 
 log = Logger()
 
@@ -128,3 +131,12 @@ def testModeLink(interface: str) -> Link:
     """
     address = ipaddress.ip_interface(f"{interface or '0.0.0.0'}/0")
     return Link("test", TEST_INDEX, address, (address.network,))
+
+
+def messageFrom(startLine: str, headers: Mapping[str, object]) -> MSearch | Notify | SearchResponse | ParseError:
+    """
+    Read a Coherence-style header dict (lower-case names) as the message it
+    describes, through the same parser datagrams go through.
+    """
+    lines = [startLine] + [f"{name}: {value}" for name, value in headers.items()]
+    return parse(("\r\n".join(lines) + "\r\n\r\n").encode("utf-8", "replace"))

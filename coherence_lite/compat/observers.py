@@ -7,12 +7,15 @@ core to behave like Coherence's:
       coming and going (Coherence's C{new_device} / C{removed_device});
     - L{LogSignals} sends Coherence's C{Coherence.UPnP.Log} lines for the
       messages the core receives;
-    - L{QuietAnswers} answers searches for silent registrations.
+    - L{QuietAnswers} answers searches for silent registrations;
+    - L{Callbacks} holds the callbacks of Coherence's C{subscribe}.
 """
 
 from __future__ import annotations
 
 from typing import Callable
+
+from twisted.logger import Logger
 
 from coherence_lite.net.interfaces import Link
 from coherence_lite.signals import (
@@ -30,7 +33,9 @@ from coherence_lite.ssdp.protocol import MessageHandler
 from coherence_lite.ssdp.registry import Entry
 from coherence_lite.ssdp.responder import Responder
 
-__all__ = ["DeviceEvent", "RegistrySignals", "LogSignals", "QuietAnswers"]
+__all__ = ["DeviceEvent", "RegistrySignals", "LogSignals", "QuietAnswers", "Callbacks"]
+
+log = Logger()
 
 #: Called with a signal name, the name of the matching callback and the
 #: entry of the root device concerned.
@@ -128,3 +133,45 @@ class QuietAnswers(MessageHandler):
         answered = {(m.st, m.usn) for _, m in self._announced.answers(search.st)}
         if wanted - answered:
             self._responder.searchReceived(search, source, link, multicast)
+
+
+class Callbacks:
+    """
+    Callbacks by name, as Coherence's C{SSDPServer.subscribe} keeps them.
+    """
+
+    def __init__(self) -> None:
+        self._byName: dict[str, list[Callable[..., object]]] = {}
+
+    def subscribe(self, name: str, callback: Callable[..., object]) -> None:
+        """
+        Call C{callback} when C{name} is called, after those subscribed
+        before it.
+        """
+        self._byName.setdefault(name, []).append(callback)
+
+    def unsubscribe(self, name: str, callback: Callable[..., object]) -> None:
+        """
+        Stop calling C{callback} for C{name} (no-op when it was not
+        subscribed).
+        """
+        callbacks = self._byName.get(name, [])
+        if callback in callbacks:
+            callbacks.remove(callback)
+
+    def call(self, name: str, *args: object) -> None:
+        """
+        Call every callback subscribed to C{name} with C{args}, now.  One
+        that raises is logged and the others still run.
+        """
+        for function in list(self._byName.get(name, ())):
+            try:
+                function(*args)
+            except Exception:
+                log.failure("Callback {callback!r} for {name} failed", callback=function, name=name)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Callbacks) and other._byName == self._byName
+
+    def __repr__(self) -> str:
+        return f"Callbacks({self._byName!r})"

@@ -12,17 +12,11 @@ changed import::
     ssdp.register('local', 'uuid:...::upnp:rootdevice', 'upnp:rootdevice',
                   'http://192.168.1.10:8080/description.xml')
 
-Underneath, nothing is Coherence-shaped:
-
-    - each local registration is a L{Publication} of one L{Advertisement}
-      (NT = the registered ST, the USN as given, LOCATION fixed), answered by
-      the core L{Responder} and announced by the core L{Announcer}, which an
-      L{SSDPService} runs;
-    - silent registrations sit in a second catalogue that only answers
-      searches naming their ST (never C{ssdp:all}) and is never announced;
-    - the table of known USNs, local and remote, is an L{EntryRegistry};
-      C{known} is a read-only view of it in Coherence's dict shape;
-    - signals go out through L{SignalSender}: asynchronously, sender ignored.
+Underneath, nothing is Coherence-shaped: registrations are publications
+the core L{SSDPService} answers and announces, the table of known USNs is
+an L{EntryRegistry} (C{known} is a read-only view of it in Coherence's dict
+shape), and signals go out through L{SignalSender}: asynchronously, sender
+ignored.
 
 With C{test=True} nothing binds a socket: the server sends through
 C{self.transport} (give it one with C{makeConnection}) and reads what tests
@@ -31,14 +25,10 @@ response delays, expiry) run on the injected C{reactor} in both modes, so
 tests pass a L{twisted.internet.task.Clock} or call L{SSDPServer.shutdown}.
 
 This module holds L{SSDPServer} and Coherence's names; the parts it is
-made of live next to it, and the public ones stay importable from here:
-
-    - L{coherence_lite.compat.known}: C{known} in Coherence's dict shape
-      (L{KNOWN_KEYS}, L{Registration}, L{knownInfos}, L{KnownView});
-    - L{coherence_lite.compat.adapters}: how the server plugs into a socket
-      or a test transport (L{DatagramTap}, L{TransportPort});
-    - L{coherence_lite.compat.observers}: what it hangs on the core for
-      signals and silent registrations.
+made of live next to it: L{coherence_lite.compat.registrations} (local
+registrations and silent ones), L{coherence_lite.compat.known} (C{known}
+in Coherence's shape), L{coherence_lite.compat.adapters} (sockets or a test
+transport) and L{coherence_lite.compat.observers} (signals and callbacks).
 """
 
 from __future__ import annotations
@@ -54,24 +44,22 @@ from twisted.internet.protocol import DatagramProtocol
 from twisted.logger import Logger
 
 from coherence_lite.compat import SERVER_ID
-from coherence_lite.compat.adapters import DatagramTap, TransportPort, testModeLink
+from coherence_lite.compat.adapters import DatagramTap, TransportPort, messageFrom, testModeLink
 from coherence_lite.compat.known import KNOWN_KEYS, KnownView, Registration, knownInfos
-from coherence_lite.compat.observers import LogSignals, QuietAnswers, RegistrySignals
+from coherence_lite.compat.observers import Callbacks, LogSignals, QuietAnswers, RegistrySignals
+from coherence_lite.compat.registrations import LocalRegistrations, remoteEntry
 from coherence_lite.host.bootid import BootIdStore
 from coherence_lite.model.device import LOCAL, REMOTE
 from coherence_lite.net.interfaces import Link, NetworkInterface, reportedLinks, selectLinks, systemInterfaces
 from coherence_lite.net.reactor import Reactor, defaultReactor
 from coherence_lite.signals import DATAGRAM_RECEIVED, SignalSender
 from coherence_lite.ssdp import SSDP_ADDR, SSDP_PORT
-from coherence_lite.ssdp.advertisement import Advertisement
-from coherence_lite.ssdp.catalogue import Catalogue, Publication
-from coherence_lite.ssdp.format import formatNotifyAlive, hostHeader
+from coherence_lite.ssdp.catalogue import Catalogue
 from coherence_lite.ssdp.limits import ResponderLimits
-from coherence_lite.ssdp.message import Address, Headers, MSearch, Notify, ParseError, SearchResponse
-from coherence_lite.ssdp.parse import parse, parseMaxAge
+from coherence_lite.ssdp.message import Address, MSearch, Notify, SearchResponse
+from coherence_lite.ssdp.parse import parseMaxAge
 from coherence_lite.ssdp.protocol import SSDPProtocol, linkFor
 from coherence_lite.ssdp.registry import (
-    DEFAULT_MAX_AGE,
     MAX_ENTRIES,
     UNREGISTERED,
     Entry,
@@ -97,15 +85,6 @@ log = Logger()
 
 #: Coherence sent each explicit alive (L{SSDPServer.doNotify}) twice.
 NOTIFY_REPEAT = 2
-
-
-def _messageFrom(startLine: str, headers: Mapping[str, object]) -> MSearch | Notify | SearchResponse | ParseError:
-    """
-    Read a Coherence-style header dict (lower-case names) as the message it
-    describes, through the same parser datagrams go through.
-    """
-    lines = [startLine] + [f"{name}: {value}" for name, value in headers.items()]
-    return parse(("\r\n".join(lines) + "\r\n\r\n").encode("utf-8", "replace"))
 
 
 class SSDPServer(DatagramProtocol):
@@ -175,15 +154,12 @@ class SSDPServer(DatagramProtocol):
         self._links: tuple[Link, ...] = ()
         self._taps: dict[int, DatagramTap] = {}
         self._signals = SignalSender(self.reactor)
-        self._callbacks: dict[str, list[Callable[..., object]]] = {}
-        self._registrations: dict[str, Registration] = {}
+        self._callbacks = Callbacks()
         self._stopped = False
 
         self.catalogue = Catalogue(server=SERVER_ID)
-        self.quietCatalogue = Catalogue(server=SERVER_ID)
         self.registry = EntryRegistry(self.reactor, maxEntries)
         self.registry.addObserver(RegistrySignals(self._deviceEvent))
-        self.known: Mapping[str, dict[str, Any]] = KnownView(self.registry, self._registrations)
         self.service = SSDPService(
             self.catalogue,
             lambda: self._links,
@@ -194,6 +170,9 @@ class SSDPServer(DatagramProtocol):
             limits=limits,
             listen=self._listen,
         )
+        self._registrations = LocalRegistrations(self.service, self.registry, self.reactor)
+        self.quietCatalogue = self._registrations.quiet
+        self.known: Mapping[str, dict[str, Any]] = KnownView(self.registry, self._registrations)
         quietResponder = Responder(self.quietCatalogue, self.service, self.reactor, self._random, limits)
         self._quietResponder = quietResponder
         self.service.addObserver(self.registry)
@@ -307,7 +286,7 @@ class SSDPServer(DatagramProtocol):
 
         An entry point, not a hook: datagrams do not pass through it.
         """
-        message = _messageFrom("NOTIFY * HTTP/1.1", headers)
+        message = messageFrom("NOTIFY * HTTP/1.1", headers)
         link = self._linkFor(addr[0])
         if not isinstance(message, Notify) or link is None:
             log.debug("NOTIFY from {host} ignored: {message!r}", host=addr[0], message=message)
@@ -322,7 +301,7 @@ class SSDPServer(DatagramProtocol):
 
         An entry point, not a hook: datagrams do not pass through it.
         """
-        message = _messageFrom("M-SEARCH * HTTP/1.1", headers)
+        message = messageFrom("M-SEARCH * HTTP/1.1", headers)
         link = self._linkFor(addr[0])
         if not isinstance(message, MSearch) or link is None:
             log.debug("M-SEARCH from {host} ignored: {message!r}", host=addr[0], message=message)
@@ -376,112 +355,15 @@ class SSDPServer(DatagramProtocol):
         """
         maxAge = maxAgeOrDefault(parseMaxAge(cache_control))
         if manifestation == LOCAL:
-            self._registerLocal(usn, st, location, server or SERVER_ID, cache_control, maxAge, silent, host)
+            self._registrations.add(usn, st, location, server or SERVER_ID, cache_control, maxAge, silent, host)
         elif manifestation == REMOTE:
-            self._registerRemote(usn, st, location, server, cache_control, maxAge, silent, host)
+            if usn in self._registrations:
+                log.debug("Remote {usn} ignored: registered here as local", usn=usn)
+                return
+            entry = remoteEntry(usn, st, location, server, cache_control, maxAge, silent, host, self.reactor.seconds())
+            self.registry.add(entry)
         else:
             raise ValueError(f"manifestation must be 'local' or 'remote', not {manifestation!r}")
-
-    def _registerLocal(
-        self,
-        usn: str,
-        st: str,
-        location: str,
-        server: str,
-        cacheControl: str,
-        maxAge: int,
-        silent: bool,
-        host: str | None,
-    ) -> None:
-        # Refuse what could not be sent, now rather than at each announcement.
-        formatNotifyAlive(
-            host=hostHeader(SSDP_ADDR, self.ssdpPort),
-            nt=st,
-            usn=usn,
-            location=location,
-            maxAge=maxAge,
-            server=server,
-            bootId=0,
-            configId=None,
-        )
-        log.info("Registering {st} as {usn} at {location}", st=st, usn=usn, location=location)
-        previous = self._registrations.get(usn)
-        if previous is not None:
-            self._unpublish(previous)
-        publication = Publication(
-            (Advertisement(nt=st, usn=usn),),
-            location=lambda link: location,
-            configId=None,
-            maxAge=maxAge,
-            server=server,
-        )
-        self._registrations[usn] = Registration(usn, st, location, server, cacheControl, silent, host, publication)
-        self.registry.add(
-            Entry(
-                usn=usn,
-                st=st,
-                location=location,
-                server=server,
-                maxAge=maxAge,
-                manifestation=LOCAL,
-                silent=silent,
-                lastSeen=self.reactor.seconds(),
-            )
-        )
-        if silent:
-            self.quietCatalogue.add(publication)
-        else:
-            self.service.publish(publication)
-        self._reannounceWithin()
-
-    def _registerRemote(
-        self,
-        usn: str,
-        st: str,
-        location: str,
-        server: str | None,
-        cacheControl: str,
-        maxAge: int,
-        silent: bool,
-        host: str | None,
-    ) -> None:
-        if usn in self._registrations:
-            log.debug("Remote {usn} ignored: registered here as local", usn=usn)
-            return
-        pairs = [("CACHE-CONTROL", cacheControl)]
-        if server:
-            pairs.append(("SERVER", server))
-        self.registry.add(
-            Entry(
-                usn=usn,
-                st=st,
-                location=location,
-                server=server or None,
-                maxAge=maxAge,
-                source=(host, 0) if host else None,
-                manifestation=REMOTE,
-                silent=silent,
-                lastSeen=self.reactor.seconds(),
-                headers=Headers(pairs),
-            )
-        )
-
-    def _unpublish(self, registration: Registration) -> None:
-        """
-        Stop answering and announcing a registration, without byebye.
-        """
-        self.catalogue.remove(registration.publication)
-        self.quietCatalogue.remove(registration.publication)
-
-    def _reannounceWithin(self) -> None:
-        # The announcer re-announces within a fraction of the catalogue's
-        # max-age: keep it at the shortest one registered.
-        maxAges = [
-            r.publication.maxAge
-            for r in self._registrations.values()
-            if not r.silent and r.publication.maxAge is not None
-        ]
-        self.catalogue.maxAge = min(maxAges, default=DEFAULT_MAX_AGE)
 
     def unRegister(self, usn: str) -> None:
         """
@@ -494,10 +376,7 @@ class SSDPServer(DatagramProtocol):
             return
         log.info("Un-registering {usn}", usn=usn)
         self.registry.remove(usn, UNREGISTERED)
-        registration = self._registrations.pop(usn, None)
-        if registration is not None:
-            self._unpublish(registration)
-            self._reannounceWithin()
+        self._registrations.remove(usn)
 
     def isKnown(self, usn: str) -> bool:
         """
@@ -556,24 +435,18 @@ class SSDPServer(DatagramProtocol):
         C{(device_type, infos)}, as the signals, after the current call
         returns.
         """
-        self._callbacks.setdefault(name, []).append(callback)
+        self._callbacks.subscribe(name, callback)
 
     def unsubscribe(self, name: str, callback: Callable[..., object]) -> None:
         """
         Stop calling C{callback} for C{name} (no-op when it was not
         subscribed).
         """
-        callbacks = self._callbacks.get(name, [])
-        if callback in callbacks:
-            callbacks.remove(callback)
+        self._callbacks.unsubscribe(name, callback)
 
     def callback(self, name: str, *args: object) -> None:
         """
         Call every callback subscribed to C{name} with C{args}, now.  One
         that raises is logged and the others still run.
         """
-        for function in list(self._callbacks.get(name, ())):
-            try:
-                function(*args)
-            except Exception:
-                log.failure("Callback {callback!r} for {name} failed", callback=function, name=name)
+        self._callbacks.call(name, *args)
