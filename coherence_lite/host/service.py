@@ -235,7 +235,7 @@ class UPnPDeviceService(MultiService):
             if isinstance(e, CannotListenError):
                 raise StartupError(f"cannot use SSDP port {e.port}: {e.socketError}") from None
             raise
-        self._logHosting(self.ssdp.announcer.links)
+        self._logHosting(self.ssdp.links)
 
     def _logHosting(self, links: Sequence[Link]) -> None:
         for publication, documents in zip(self.catalogue, self.documents):
@@ -255,7 +255,7 @@ class UPnPDeviceService(MultiService):
         self.links = list(new)
         added = [link for link in new if link not in old]
         self.ssdp.setLinks(self.links, self._bootIds.next() if added else None)
-        self._logHosting([link for link in self.ssdp.announcer.links if link in added])
+        self._logHosting([link for link in self.ssdp.links if link in added])
 
 
 class DaemonService(UPnPDeviceService):
