@@ -1272,6 +1272,18 @@ class LoopbackTests(TestCase):
         self.assertTrue(self.listening.service.isOwnSearch(("127.0.0.1", port)))
         self.assertFalse(self.announcing.service.isOwnSearch(("127.0.0.1", port)))
 
+    def test_msearchSearchesTwiceAtOnceThenEveryTwoMinutes(self) -> None:
+        """
+        A bound C{MSearch} sends Coherence's double search at once, on each
+        IPv4 link, and schedules the next round two minutes later.
+        """
+        search = MSearch(self.listening)
+        self.addCleanup(search.shutdown)
+        assert search._searcher is not None
+        self.assertEqual(search._searcher.stats["searches.sent"], 2 * len(self.listening.links))
+        self.assertTrue(search._loop.running)
+        self.assertEqual(search._loop.interval, 120.0)
+
     def test_msearchShutdownClosesItsPort(self) -> None:
         """
         Shutting an C{MSearch} down closes its port, stops the searches and

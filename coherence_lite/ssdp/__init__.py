@@ -1,12 +1,23 @@
-# -*- test-case-name: tests.test_message -*-
+# -*- test-case-name: tests.test_message,tests.test_layering -*-
 """
 SSDP, the discovery half of UPnP: announcing hosted devices and answering
 searches for them over multicast UDP (HTTPU).
 
-L{coherence_lite.ssdp.message} parses and formats the datagrams and
-L{coherence_lite.ssdp.advertisement} turns a device tree into the set of
-(NT, USN) pairs it is announced and found by; both are pure.  The modules
-that touch sockets or the clock build on them.
+Pure, and safe to import anywhere:
+
+  - L{message}: the messages as values, the limits and spelling rules;
+  - L{parse} and L{format}: datagrams to messages and back;
+  - L{advertisement}: a device tree as the (NT, USN) pairs it is announced
+    and found by, and which of them answer a search.
+
+Built on them, with a clock and (through L{transport} only) sockets:
+L{catalogue} (what this host publishes), L{responder} and L{announcer}
+(policy), L{limits}, L{registry} (entries heard), L{protocol} (datagrams to
+a L{protocol.MessageHandler}), L{listener} (an L{listener.SSDPListener} that
+only hears) and L{service} (an L{service.SSDPService} that also answers and
+announces).
+
+This package file imports nothing: importing a pure module loads no more.
 """
 
 #: The SSDP port, for multicast and for the group's unicast searches.

@@ -12,6 +12,8 @@ from typing import Callable, Iterator
 from coherence_lite.net.interfaces import Link
 from coherence_lite.ssdp.advertisement import Advertisement, Match, matchSearch
 
+__all__ = ["Publication", "Catalogue"]
+
 
 @dataclass(frozen=True, eq=False)
 class Publication:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from twisted.internet.interfaces import IReactorTime
 
+__all__ = ["ResponderLimits", "TokenBuckets"]
+
 
 @dataclass(frozen=True)
 class ResponderLimits:
