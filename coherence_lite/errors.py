@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_host_service,tests.test_control_message -*-
+# -*- test-case-name: tests.test_control_message,tests.test_integration -*-
 """
 Errors shared by the device host, the control point and the command line.
 

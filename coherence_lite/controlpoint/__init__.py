@@ -19,3 +19,5 @@ L{coherence_lite.compat.accessors} and L{coherence_lite.compat.devices}.
 This package imports nothing on purpose, so that importing one of its
 pure modules loads no reactor, web client or device host.
 """
+
+__all__: list[str] = []

@@ -15,3 +15,5 @@ What a UPnP device is, as pure data: no reactor, no sockets, no louie.
 This package imports nothing on purpose: importing one of its modules
 loads only what that module needs.
 """
+
+__all__: list[str] = []
