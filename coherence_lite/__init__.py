@@ -18,6 +18,8 @@ without notice:
   - hosting: L{UPnPDeviceService}, L{HostSettings}, L{StartupError}; and to
     serve the documents with a web server of your own: L{buildDocuments},
     L{makeSite}, L{descriptionPath};
+  - services written in Python: L{ServiceBackend}, L{stateVariable},
+    L{action}, L{UPnPError};
   - finding devices: L{ControlPoint}.
 
 The names are loaded when first used, so importing the pure device model
@@ -38,6 +40,10 @@ _LOCATIONS = {
     "Argument": "coherence_lite.model.device",
     "ConfigError": "coherence_lite.model.devicefile",
     "ControlPoint": "coherence_lite.controlpoint.discovery",
+    "ServiceBackend": "coherence_lite.backend.service",
+    "UPnPError": "coherence_lite.errors",
+    "action": "coherence_lite.backend.service",
+    "stateVariable": "coherence_lite.backend.service",
     "Device": "coherence_lite.model.device",
     "DeviceError": "coherence_lite.model.device",
     "HostSettings": "coherence_lite.host.settings",
@@ -56,8 +62,9 @@ _LOCATIONS = {
 __all__ = ["__version__", *sorted(_LOCATIONS)]
 
 if TYPE_CHECKING:
+    from coherence_lite.backend.service import ServiceBackend, action, stateVariable
     from coherence_lite.controlpoint.discovery import ControlPoint
-    from coherence_lite.errors import StartupError
+    from coherence_lite.errors import StartupError, UPnPError
     from coherence_lite.host.service import UPnPDeviceService
     from coherence_lite.host.settings import HostSettings
     from coherence_lite.host.site import makeSite

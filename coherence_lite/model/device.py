@@ -13,9 +13,12 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from coherence_lite.model.types import dataTypeProblem, hasValueList
+from coherence_lite.model.types import INTEGER_RANGES, dataTypeProblem, hasValueList
+
+if TYPE_CHECKING:
+    from coherence_lite.backend.runtime import ServiceRuntime
 
 __all__ = [
     "LOCAL",
@@ -262,6 +265,11 @@ class AllowedValueRange:
 class StateVariable:
     """
     A state variable of a service.
+
+    @ivar maximumRate: event moderation (UDA 1.1 §4.3): at most one event
+        of this variable per this many seconds; L{None} for no limit.
+    @ivar minimumDelta: event moderation of a number: changes smaller than
+        this are held back; L{None} for none.  Neither appears in the SCPD.
     """
 
     name: str
@@ -271,9 +279,23 @@ class StateVariable:
     defaultValue: str | None = None
     allowedValues: tuple[str, ...] = ()
     allowedValueRange: AllowedValueRange | None = None
+    maximumRate: float | None = None
+    minimumDelta: float | None = None
 
     def __post_init__(self) -> None:
         _check(_matches(_ELEMENT_NAME, self.name), "name", "must be a name of up to 32 letters, digits, '_' or '-'")
+        for attribute in ("maximumRate", "minimumDelta"):
+            value = getattr(self, attribute)
+            _check(
+                value is None or (isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 1e9),
+                attribute,
+                "must be a number of seconds above 0" if attribute == "maximumRate" else "must be a number above 0",
+            )
+        _check(
+            self.minimumDelta is None or self.dataType in INTEGER_RANGES or self.dataType in ("r4", "r8", "number", "float", "fixed.14.4"),
+            "minimumDelta",
+            "only numbers have a minimum delta",
+        )
         problem = dataTypeProblem(self.dataType)
         if problem is not None:
             raise DeviceError("dataType", problem)
@@ -302,12 +324,18 @@ class StateVariable:
 class Service:
     """
     A service of a device: its type, id, actions and state variables.
+
+    @ivar implementation: what runs the service when it is hosted (its
+        state and action handlers), or L{None} for a default one built by
+        the host.  It is not part of the description: equal services with
+        different implementations compare equal.
     """
 
     serviceType: str
     serviceId: str
     actions: tuple[Action, ...] = ()
     stateVariables: tuple[StateVariable, ...] = ()
+    implementation: "ServiceRuntime | None" = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         urn = parseURN(self.serviceType)
