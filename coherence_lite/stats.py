@@ -65,6 +65,15 @@ COUNTERS = {
     "http.responses.4xx": "HTTP answers with a client error status, refusals included.",
     "http.responses.5xx": "HTTP answers with a server error status.",
     "http.responses.other": "HTTP answers with a status outside 100 to 599.",
+    # SOAP control.
+    "control.calls": "SOAP action calls answered 200 (QueryStateVariable included).",
+    "control.faults": "SOAP action calls answered with a UPnPError fault (500).",
+    "control.failed": "SOAP action calls whose handler failed unexpectedly (logged, answered 501).",
+    "control.rejected.bad-request": "Control requests refused (400): not a SOAP action call.",
+    "control.rejected.not-found": "Control requests refused (404): a path below a controlURL.",
+    "control.rejected.method": "Control requests refused (405): not POST or M-POST.",
+    "control.rejected.body-too-large": "Control requests refused (413): a body over the control limit.",
+    "control.rejected.content-type": "Control requests refused (415): a body that is not XML.",
 }
 
 
