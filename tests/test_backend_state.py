@@ -127,6 +127,19 @@ class SetTests(SynchronousTestCase):
         self.assertEqual(self.heard, [])
         self.assertIs(self.state.get("Target"), True)
 
+    def test_allVariablesObserver(self) -> None:
+        """
+        An observer added with C{allVariables} hears of every change, evented
+        or not, and is removed like the others.
+        """
+        everything: list[dict[str, object]] = []
+        self.state.addObserver(everything.append, allVariables=True)
+        self.state.update({"Target": True, "Status": True})
+        self.state.removeObserver(everything.append)
+        self.state.set("Target", False)
+        self.assertEqual(everything, [{"Target": True, "Status": True}])
+        self.assertEqual(self.heard, [{"Status": True}])
+
     def test_updateIsOneCall(self) -> None:
         """
         L{ServiceState.update} tells the evented changes in one call.

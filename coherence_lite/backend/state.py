@@ -109,6 +109,7 @@ class ServiceState:
             variable.name: initialValue(variable) for variable in service.stateVariables
         }
         self._observers: list[Observer] = []
+        self._allObservers: list[Observer] = []
         if values:
             self._values.update(self._checked(values))
 
@@ -183,16 +184,18 @@ class ServiceState:
             if type(old) is type(value) and old == value:
                 continue
             self._values[name] = value
-            if self._variables[name].sendEvents:
-                changed[name] = value
+            changed[name] = value
+        evented = {name: value for name, value in changed.items() if self._variables[name].sendEvents}
+        if evented:
+            self._notify(self._observers, evented)
         if changed:
-            self._notify(changed)
+            self._notify(self._allObservers, changed)
 
     def _checked(self, values: Mapping[str, object]) -> dict[str, Value]:
         return {name: coerceValue(self.variable(name), value) for name, value in values.items()}
 
-    def _notify(self, changed: dict[str, object]) -> None:
-        for observer in list(self._observers):
+    def _notify(self, observers: list[Observer], changed: dict[str, object]) -> None:
+        for observer in list(observers):
             try:
                 observer(dict(changed))
             except Exception:
@@ -202,16 +205,20 @@ class ServiceState:
                     names=sorted(changed),
                 )
 
-    def addObserver(self, observer: Observer) -> None:
+    def addObserver(self, observer: Observer, *, allVariables: bool = False) -> None:
         """
         Call C{observer} with C{{name: new value}} each time evented
         variables change (once per L{set} or L{update}).
+
+        @param allVariables: hear of changes of every variable, evented or
+            not (to store them, for example).
         """
-        self._observers.append(observer)
+        (self._allObservers if allVariables else self._observers).append(observer)
 
     def removeObserver(self, observer: Observer) -> None:
         """
         Stop calling C{observer}; unknown observers are ignored.
         """
-        if observer in self._observers:
-            self._observers.remove(observer)
+        for observers in (self._observers, self._allObservers):
+            if observer in observers:
+                observers.remove(observer)
