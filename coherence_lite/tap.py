@@ -13,23 +13,36 @@ import sys
 import uuid
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Callable, Sequence
 
 from twisted.application.service import IService
 from twisted.python import usage
 
 from coherence_lite.host.bootid import defaultStateDirectory
-from coherence_lite.host.options import NetworkOptions, portOrZero
+from coherence_lite.host.checks import interfaceNames, machineInterfaces, unknownInterfaces, versionLine
+from coherence_lite.host.options import NetworkOptions, integer, number, portOrZero, usageMessage
 from coherence_lite.host.service import DaemonService, InterfaceLister, interfaceReports
-from coherence_lite.host.settings import HostedDeviceError, HostSettings, hostedDevice
+from coherence_lite.host.settings import HostedDeviceError, HostSettings
+from coherence_lite.host.sources import DeviceSources
+from coherence_lite.host.udn import machineIdentity
 
-__all__ = ["Options", "makeService", "settingsFrom"]
+__all__ = ["Options", "makeService", "settingsFrom", "sourcesFrom"]
+
+#: The command as users type it, in error lines.
+COMMAND = "twistd upnp-device"
 
 #: The defaults shown in the help and used for options not given.
 _DEFAULTS = HostSettings()
 
 #: The option that sets each device field that can be overridden.
 _OPTION_OF = {"friendlyName": "friendly-name", "UDN": "uuid"}
+
+#: Hints for usage errors that twistd users run into.
+_HINTS = {
+    "option -n requires argument": (
+        "after upnp-device, -n is --friendly-name; to stay in the foreground put -n before it: twistd -n upnp-device ..."
+    ),
+}
 
 
 class Options(NetworkOptions):
@@ -55,42 +68,92 @@ class Options(NetworkOptions):
     ]
 
     optParameters: list[list[Any]] = [
-        ["config", "c", None, "A TOML file describing the device tree (see README: 'Device files')."],
-        ["friendly-name", "n", None, "The device's friendlyName (overrides the config file)."],
-        ["uuid", "u", None, "The root device's UUID (overrides the config file; default: stable, derived from host and name)."],
-        ["http-port", "p", _DEFAULTS.httpPort, "TCP port for descriptions and icons; 0 picks a free one.", portOrZero],
-        ["max-age", None, _DEFAULTS.maxAge, "Seconds an announcement stays valid (CACHE-CONTROL max-age), 1800 to 86400.", int],
-        ["ttl", None, _DEFAULTS.ttl, "Multicast TTL / hop limit of announcements, 1 to 255.", int],
+        ["config-dir", None, None, "A folder of TOML device files: every *.toml in it is hosted, sorted by name (after --config files)."],
+        ["friendly-name", "n", None, "The device's friendlyName (overrides the config file; one device only)."],
+        ["uuid", "u", None, "The root device's UUID (overrides the config file; one device only; default: stable, derived from the machine id)."],
+        ["http-port", "p", _DEFAULTS.httpPort, "TCP port for descriptions and icons; 0 picks a free one.", portOrZero("http-port")],
+        ["max-age", None, _DEFAULTS.maxAge, "Seconds an announcement stays valid (CACHE-CONTROL max-age), 1800 to 86400.", integer("max-age")],
+        ["ttl", None, _DEFAULTS.ttl, "Multicast TTL / hop limit of announcements, 1 to 255.", integer("ttl")],
         ["advertised-host", None, None, "Host or address to put in LOCATION instead of the interface's (NAT, containers)."],
-        ["state-dir", None, None, f"Where BOOTID is kept across restarts (default: {defaultStateDirectory()})."],
-        ["poll-interval", None, _DEFAULTS.pollInterval, "Seconds between looks for interfaces and addresses that appear, change or go; 0 never looks again.", float],
-        ["search-rate", None, _DEFAULTS.responderLimits.rate, "M-SEARCHes answered per second and source address.", float],
-        ["search-burst", None, _DEFAULTS.responderLimits.burst, "M-SEARCHes a source may send at once before --search-rate applies.", int],
-        ["max-pending", None, _DEFAULTS.responderLimits.maxPending, "Responses waiting for their MX delay, all sources together; more are dropped.", int],
-        ["http-idle-timeout", None, _DEFAULTS.httpLimits.idleTimeout, "Seconds an HTTP connection may stay silent before it is closed.", float],
-        ["http-request-timeout", None, _DEFAULTS.httpLimits.requestTimeout, "Seconds from the first byte of an HTTP request until all of it must have arrived (else 408).", float],
-        ["http-max-connections-per-client", None, _DEFAULTS.httpLimits.maxConnectionsPerClient, "Open HTTP connections per client address; more are closed at once.", int],
-        ["http-max-connections", None, _DEFAULTS.httpLimits.maxConnections, "Open HTTP connections in all; more are closed at once.", int],
-        ["stats-interval", None, _DEFAULTS.statsInterval, "Seconds between two 'Stats:' lines in the log; 0 logs them only when stopping.", float],
+        ["state-dir", None, None, f"Where BOOTID (and a machine identity, where /etc/machine-id is missing) is kept across restarts (default: {defaultStateDirectory()})."],
+        ["poll-interval", None, _DEFAULTS.pollInterval, "Seconds between looks for interfaces and addresses that appear, change or go; 0 never looks again.", number("poll-interval")],
+        ["search-rate", None, _DEFAULTS.responderLimits.rate, "M-SEARCHes answered per second and source address.", number("search-rate")],
+        ["search-burst", None, _DEFAULTS.responderLimits.burst, "M-SEARCHes a source may send at once before --search-rate applies.", integer("search-burst")],
+        ["max-pending", None, _DEFAULTS.responderLimits.maxPending, "Responses waiting for their MX delay, all sources together; more are dropped.", integer("max-pending")],
+        ["http-idle-timeout", None, _DEFAULTS.httpLimits.idleTimeout, "Seconds an HTTP connection may stay silent before it is closed.", number("http-idle-timeout")],
+        ["http-request-timeout", None, _DEFAULTS.httpLimits.requestTimeout, "Seconds from the first byte of an HTTP request until all of it must have arrived (else 408).", number("http-request-timeout")],
+        ["http-max-connections-per-client", None, _DEFAULTS.httpLimits.maxConnectionsPerClient, "Open HTTP connections per client address; more are closed at once.", integer("http-max-connections-per-client")],
+        ["http-max-connections", None, _DEFAULTS.httpLimits.maxConnections, "Open HTTP connections in all; more are closed at once.", integer("http-max-connections")],
+        ["stats-interval", None, _DEFAULTS.statsInterval, "Seconds between two 'Stats:' lines in the log; 0 logs them only when stopping.", number("stats-interval")],
     ]
 
     compData = usage.Completions(
         optActions={
             "config": usage.CompleteFiles("*.toml"),
+            "config-dir": usage.CompleteDirs(),
             "state-dir": usage.CompleteDirs(),
         }
     )
 
-    def __init__(self, systemInterfaces: InterfaceLister | None = None, stdout: IO[str] | None = None) -> None:
+    def __init__(
+        self,
+        systemInterfaces: InterfaceLister | None = None,
+        stdout: IO[str] | None = None,
+        identity: Callable[[Path | None], str] | None = None,
+        stderr: IO[str] | None = None,
+    ) -> None:
         """
         @param systemInterfaces: lists the machine's interfaces for
-            C{--list-interfaces}; the real ones when L{None}.
-        @param stdout: where C{--list-interfaces} writes; C{sys.stdout}
-            when L{None}.
+            C{--list-interfaces} and the check of C{--interface}; the real
+            ones when L{None}.
+        @param stdout: where C{--list-interfaces} and C{--version} write;
+            C{sys.stdout} when L{None}.
+        @param identity: the machine's identity from the state directory,
+            for derived UDNs; L{machineIdentity} when L{None}.
+        @param stderr: where a usage error is written when run by twistd;
+            C{sys.stderr} when L{None}.
         """
         super().__init__()
+        self["configs"] = []
         self._systemInterfaces = systemInterfaces
         self._stdout = stdout
+        self._stderr = stderr
+        self._identity = identity or machineIdentity
+
+    def opt_config(self, path: str) -> None:
+        """
+        A TOML file describing a root device and its tree (see README:
+        'Device files'); repeat it to host several devices.
+        """
+        self["configs"].append(path)
+
+    opt_c = opt_config
+
+    def opt_version(self) -> None:
+        """
+        Print the versions of coherence-lite, Twisted and Python, and exit.
+        """
+        (self._stdout or sys.stdout).write(versionLine() + "\n")
+        raise SystemExit(0)
+
+    def parseOptions(self, options: Sequence[str] | None = None) -> None:
+        """
+        Parse the options.  Run by twistd (as its C{upnp-device} command), a
+        usage error is one line on stderr and exit status 2, without twistd's
+        usage dump; called directly, it raises L{usage.UsageError}.
+        """
+        try:
+            super().parseOptions(options)
+        except usage.UsageError as e:
+            if self.parent is None:
+                raise
+            message = usageMessage(e)
+            hint = _HINTS.get(message)
+            line = f"{COMMAND}: {message}" + (f" ({hint})" if hint else "")
+            if "(see " not in line:
+                line += " (see --help)"
+            (self._stderr or sys.stderr).write(line + "\n")
+            raise SystemExit(2) from None
 
     def postOptions(self) -> None:
         """
@@ -117,23 +180,51 @@ class Options(NetworkOptions):
                 self["uuid"] = "uuid:" + str(uuid.UUID(text))
             except ValueError:
                 raise usage.UsageError(f"--uuid: {self['uuid']!r} is not a UUID") from None
+        if self["list-interfaces"]:
+            reports = interfaceReports(settingsFrom(self), self._lister())
+            (self._stdout or sys.stdout).write("".join(report.describe() + "\n" for report in reports))
+            raise SystemExit(0)
+        names = interfaceNames() if self._systemInterfaces is None else ()
+        unknown = unknownInterfaces(self["interfaces"], self._lister()(), names)
+        if unknown:
+            raise usage.UsageError(
+                f"--interface {unknown[0]}: no such interface or address on this machine (see --list-interfaces)"
+            )
+        self["sources"] = sourcesFrom(self)
         try:
-            self["device"] = hostedDevice(self["config"], self["friendly-name"], self["uuid"])
+            self["devices"] = self["sources"].load(self._identity(_stateDirectory(self)))
         except HostedDeviceError as e:
             if e.field is None:
                 raise usage.UsageError(e.reason) from None
             raise usage.UsageError(f"--{_OPTION_OF.get(e.field, e.field)}: {e.reason}") from None
-        if self["list-interfaces"]:
-            reports = interfaceReports(settingsFrom(self), self._systemInterfaces)
-            (self._stdout or sys.stdout).write("".join(report.describe() + "\n" for report in reports))
-            raise SystemExit(0)
+        self["device"] = self["devices"][0]
+
+
+    def _lister(self) -> InterfaceLister:
+        return self._systemInterfaces or machineInterfaces
+
+
+def _stateDirectory(options: Options) -> Path:
+    return Path(options["state-dir"]) if options["state-dir"] else defaultStateDirectory()
+
+
+def sourcesFrom(options: Options) -> DeviceSources:
+    """
+    The device files and overrides the parsed options name.
+    """
+    return DeviceSources(
+        configs=tuple(Path(path) for path in options["configs"]),
+        configDirectory=Path(options["config-dir"]) if options["config-dir"] else None,
+        friendlyName=options["friendly-name"],
+        udn=options["uuid"],
+    )
 
 
 def settingsFrom(options: Options) -> HostSettings:
     """
     The host settings the parsed options ask for.
     """
-    stateDirectory = Path(options["state-dir"]) if options["state-dir"] else defaultStateDirectory()
+    stateDirectory = _stateDirectory(options)
     return HostSettings(
         interfaces=tuple(options["interfaces"]),
         excludeInterfaces=tuple(options["exclude"]),
@@ -167,4 +258,4 @@ def makeService(options: Options) -> IService:
     """
     Build the device host from parsed options.
     """
-    return DaemonService([options["device"]], settingsFrom(options))
+    return DaemonService(options["devices"], settingsFrom(options))

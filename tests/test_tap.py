@@ -27,6 +27,9 @@ from coherence_lite.tap import Options, makeService, settingsFrom
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
+#: The machine identity the parsed options derive UDNs from.
+MACHINE = "3d1219c7c4c5404aaa1f6d2a48adfda4"
+
 
 def twistd(*arguments: str) -> subprocess.CompletedProcess[str]:
     """
@@ -62,7 +65,7 @@ class OptionsTests(SynchronousTestCase):
         """
         Parse C{arguments} as C{twistd upnp-device} would.
         """
-        options = Options()
+        options = Options(systemInterfaces=fakeInterfaces, identity=lambda stateDirectory: MACHINE)
         options.parseOptions(list(arguments))
         return options
 
@@ -83,8 +86,8 @@ class OptionsTests(SynchronousTestCase):
         """
         C{--interface}, C{-i} and C{--exclude-interface} can be given several times, in order.
         """
-        options = self.parse("--interface", "eth0", "-i", "10.0.0.1", "--exclude-interface", "tun*")
-        self.assertEqual(options["interfaces"], ["eth0", "10.0.0.1"])
+        options = self.parse("--interface", "eth0", "-i", "192.168.1.10", "--exclude-interface", "tun*")
+        self.assertEqual(options["interfaces"], ["eth0", "192.168.1.10"])
         self.assertEqual(options["exclude"], ["tun*"])
 
     def test_friendlyNameAndUUIDOverrideConfig(self) -> None:

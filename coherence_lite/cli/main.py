@@ -47,7 +47,7 @@ from coherence_lite.controlpoint.report import (
 from coherence_lite.controlpoint.search import SEARCH_INTERVAL, SEARCH_MX, SEARCH_TARGET
 from coherence_lite.controlpoint.tracker import DeviceObserver
 from coherence_lite.errors import StartupError
-from coherence_lite.host.options import NetworkOptions
+from coherence_lite.host.options import NetworkOptions, usageMessage
 from coherence_lite.net.reactor import Reactor
 from coherence_lite.ssdp.message import isSearchTarget
 
@@ -316,7 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         options.parseOptions(arguments)
     except usage.UsageError as e:
         command = f"{PROGRAM} {options.subCommand}" if options.subCommand else PROGRAM
-        message = " ".join(str(e).split())
+        message = usageMessage(e)
         sys.stderr.write(f"{command}: error: {message} (see --help)\n")
         return 2
     except SystemExit as e:

@@ -11,34 +11,92 @@ here loads the reactor.
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import Any, Callable
 
 from twisted.python import usage
 
-__all__ = ["NetworkOptions", "port", "portOrZero"]
+__all__ = ["NetworkOptions", "integer", "number", "port", "portOrZero", "usageMessage"]
+
+#: What L{twisted.python.usage} puts before the message of a value its
+#: coerce function refused.
+_COERCE_PREFIX = "Parameter type enforcement failed: "
 
 
-def _portFrom(value: str, lowest: int) -> int:
-    number = int(value)
-    if not lowest <= number <= 65535:
-        raise ValueError(value)
-    return number
-
-
-def port(value: str) -> int:
+def usageMessage(error: usage.UsageError) -> str:
     """
-    A port number, 1 to 65535; raises L{ValueError} otherwise, which
-    C{usage} reports as a usage error.
+    The text of a usage error as one line: what a coerce function of this
+    module said about a refused value (it names the option) without the
+    prefix L{twisted.python.usage} adds, line breaks folded.
     """
-    return _portFrom(value, 1)
+    return " ".join(str(error).removeprefix(_COERCE_PREFIX).split())
 
 
-def portOrZero(value: str) -> int:
+def _portFrom(option: str, lowest: int) -> Callable[[str], int]:
+    rule = "1 to 65535" + (", or 0 for any free port" if lowest == 0 else "")
+
+    def coerce(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = -1
+        if not lowest <= number <= 65535:
+            raise ValueError(f"--{option} must be a port number from {rule}, not {value!r}")
+        return number
+
+    coerce.coerceDoc = f"({rule})"  # type: ignore[attr-defined]
+    return coerce
+
+
+def port(option: str) -> Callable[[str], int]:
     """
-    A port number, 0 to 65535 (0: any free port, where the option allows
-    it); raises L{ValueError} otherwise.
+    The coerce function of a port option: 1 to 65535, else a
+    L{ValueError} naming the option, which C{usage} reports as a usage
+    error (see L{usageMessage}).
+
+    @param option: the option's long name, without dashes.
     """
-    return _portFrom(value, 0)
+    return _portFrom(option, 1)
+
+
+def portOrZero(option: str) -> Callable[[str], int]:
+    """
+    Like L{port}, with 0 allowed (any free port).
+    """
+    return _portFrom(option, 0)
+
+
+def integer(option: str) -> Callable[[str], int]:
+    """
+    The coerce function of a whole-number option, refusing other text
+    with a L{ValueError} naming the option.
+    """
+
+    def coerce(value: str) -> int:
+        try:
+            return int(value)
+        except ValueError:
+            raise ValueError(f"--{option} must be a whole number, not {value!r}") from None
+
+    return coerce
+
+
+def number(option: str) -> Callable[[str], float]:
+    """
+    The coerce function of a number option (seconds, rates), refusing
+    other text, infinities and NaN with a L{ValueError} naming the option.
+    """
+
+    def coerce(value: str) -> float:
+        try:
+            result = float(value)
+        except ValueError:
+            result = math.nan
+        if not math.isfinite(result):
+            raise ValueError(f"--{option} must be a number, not {value!r}")
+        return result
+
+    return coerce
 
 
 class NetworkOptions(usage.Options):
@@ -56,7 +114,7 @@ class NetworkOptions(usage.Options):
     ]
 
     optParameters: list[list[Any]] = [
-        ["ssdp-port", None, 1900, "UDP port of SSDP; change it only for isolated tests.", portOrZero],
+        ["ssdp-port", None, 1900, "UDP port of SSDP; change it only for isolated tests.", portOrZero("ssdp-port")],
     ]
 
     compData = usage.Completions(

@@ -1,0 +1,139 @@
+# -*- test-case-name: tests.test_sources -*-
+"""
+Where the devices C{twistd upnp-device} hosts come from: L{DeviceSources},
+the device files (C{--config}, repeatable, and every C{*.toml} of
+C{--config-dir}) and the overrides (C{--friendly-name}, C{--uuid}).
+
+The same sources are read at start and again on each reload (SIGHUP), so
+what a reload hosts is exactly what a restart would.  Every problem is a
+L{HostedDeviceError} naming the file (and key) or the option: one line for
+the user, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from coherence_lite.host.settings import HostedDeviceError
+from coherence_lite.host.udn import derivedUDN, withDerivedUDNs
+from coherence_lite.model.defaults import defaultDevice
+from coherence_lite.model.device import Device, DeviceError
+from coherence_lite.model.devicefile import ConfigError, loadDevice
+
+__all__ = ["DeviceSources"]
+
+#: At most this many device files are read from a C{--config-dir}.
+MAX_FILES = 256
+
+
+@dataclass(frozen=True)
+class DeviceSources:
+    """
+    The device files and overrides to build the hosted devices from.
+
+    @ivar configs: device files, in the order given.
+    @ivar configDirectory: a folder whose C{*.toml} files (sorted by name)
+        follow C{configs}; L{None} for none.
+    @ivar friendlyName: the friendlyName of the one hosted device, or
+        L{None}.
+    @ivar udn: the UDN (C{uuid:...}) of the one hosted device, or L{None}.
+    """
+
+    configs: tuple[Path, ...] = ()
+    configDirectory: Path | None = None
+    friendlyName: str | None = None
+    udn: str | None = None
+
+    def files(self) -> list[Path]:
+        """
+        The device files to read, in hosting order.
+
+        @raise HostedDeviceError: the folder cannot be listed, or holds no
+            device file or too many.
+        """
+        files = list(self.configs)
+        if self.configDirectory is not None:
+            directory = self.configDirectory
+            try:
+                found = sorted(
+                    entry for entry in directory.iterdir() if entry.suffix == ".toml" and not entry.name.startswith(".")
+                )
+            except OSError as e:
+                raise HostedDeviceError("config-dir", f"{directory}: cannot list the folder: {e.strerror or e}") from None
+            if not found:
+                raise HostedDeviceError("config-dir", f"{directory}: holds no *.toml device file")
+            if len(found) > MAX_FILES:
+                raise HostedDeviceError("config-dir", f"{directory}: holds more than {MAX_FILES} device files")
+            files.extend(found)
+        return files
+
+    def load(self, identity: str, hostname: str | None = None) -> list[Device]:
+        """
+        Read the devices to host.
+
+        @param identity: the machine's identity, for derived UDNs (see
+            L{coherence_lite.host.udn.machineIdentity}).
+        @param hostname: the host name, for the default device's name;
+            L{None} for this machine's.
+        @return: the root devices, in hosting order: one per file, or the
+            default Basic:1 device when there is no file.
+        @raise HostedDeviceError: a file cannot be read or is not a valid
+            device, two devices share a UDN (naming both files), an override
+            is invalid, or overrides are given for several devices.
+        """
+        hostname = platform.node() if hostname is None else hostname
+        files = self.files()
+        if len(files) > 1:
+            for name, value in (("friendlyName", self.friendlyName), ("UDN", self.udn)):
+                if value is not None:
+                    raise HostedDeviceError(
+                        name, f"names one device, but {len(files)} device files are given: write it into each file instead"
+                    )
+        if not files:
+            try:
+                return [defaultDevice(self.friendlyName, self.udn or derivedUDN(identity, 0), hostname)]
+            except DeviceError as e:
+                raise HostedDeviceError(e.field, e.reason) from None
+        devices: list[Device] = []
+        origins: dict[str, Path] = {}
+        for position, path in enumerate(files):
+            try:
+                device = withDerivedUDNs(loadDevice(path, hostname=hostname), hostname, identity, position)
+            except ConfigError as e:
+                raise HostedDeviceError(None, str(e)) from None
+            except DeviceError as e:
+                raise HostedDeviceError(None, f"{path}: {e.field}: {e.reason}") from None
+            device = self._overridden(device)
+            for each in device.allDevices():
+                other = origins.get(each.UDN.lower())
+                if other is not None:
+                    where = "in the same file" if other == path else f"in {other}"
+                    raise HostedDeviceError(
+                        None,
+                        f"{path}: the UDN {each.UDN} is already the UDN of a device {where}: every device needs its own UDN",
+                    )
+                origins[each.UDN.lower()] = path
+            devices.append(device)
+        return devices
+
+    def _overridden(self, device: Device) -> Device:
+        try:
+            if self.friendlyName is not None:
+                device = replace(device, friendlyName=self.friendlyName)
+            if self.udn is not None:
+                device = replace(device, UDN=self.udn)
+        except DeviceError as e:
+            raise HostedDeviceError(e.field, e.reason) from None
+        return device
+
+    def describe(self) -> str:
+        """
+        The sources in a few words, for log lines.
+        """
+        names = [os.fspath(path) for path in self.configs]
+        if self.configDirectory is not None:
+            names.append(f"{self.configDirectory}/*.toml")
+        return ", ".join(names) if names else "the default device"

@@ -1,0 +1,142 @@
+# -*- test-case-name: tests.test_udn -*-
+"""
+Derived UDNs: stable across restarts and renames, unique per machine.
+
+A device without a UDN of its own (no C{UDN} in its device file, no
+C{--uuid}) gets one derived from two things only:
+
+  - the machine's identity: C{/etc/machine-id} (systemd and D-Bus keep it
+    for the life of the installation), or where there is none (some
+    containers) a random UUID generated once and kept in the state
+    directory as C{machine-id};
+  - the device's position: the root device's among the hosted devices (the
+    order of C{--config} options, then the files of C{--config-dir} sorted
+    by name), an embedded device's among its parent's devices.
+
+So two machines that are both called C{raspberrypi} announce different
+UDNs, renaming a device or the machine keeps its UDN, and a control point
+such as Windows keeps recognising it.  The machine id itself never leaves
+the machine: it is hashed (UUID version 5 under a namespace of our own), as
+C{machine-id(5)} asks of applications.  UDNs written out are kept as they
+are.
+"""
+
+from __future__ import annotations
+
+import platform
+import re
+import uuid
+from dataclasses import replace
+from pathlib import Path
+from typing import Sequence
+
+from twisted.logger import Logger
+
+from coherence_lite.host.bootid import writeAtomically
+from coherence_lite.model.device import Device, stableUDN
+
+__all__ = ["MACHINE_ID_FILES", "derivedUDN", "embeddedUDN", "machineIdentity", "withDerivedUDNs"]
+
+log = Logger()
+
+#: Where the machine id is looked for, in order (systemd's, then D-Bus's).
+MACHINE_ID_FILES = (Path("/etc/machine-id"), Path("/var/lib/dbus/machine-id"))
+
+#: The name of the identity kept in the state directory when the machine
+#: has no machine id.
+STATE_FILE = "machine-id"
+
+#: The namespace of derived UDNs (a random UUID, chosen once for
+#: coherence-lite).
+_NAMESPACE = uuid.UUID("5f0c2d64-8a3e-4c47-9a55-0b7e3c1d9e21")
+
+_MACHINE_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def _readId(path: Path) -> str | None:
+    try:
+        text = path.read_text("ascii").strip().lower()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text if _MACHINE_ID.fullmatch(text) and text != "0" * 32 else None
+
+
+def machineIdentity(
+    stateDirectory: Path | None,
+    machineIdFiles: Sequence[Path] = MACHINE_ID_FILES,
+    hostname: str | None = None,
+) -> str:
+    """
+    The identity of this machine that derived UDNs depend on.
+
+    @param stateDirectory: where an identity is generated and kept when no
+        machine id file is readable; L{None} to keep none.
+    @param machineIdFiles: where to look for a machine id first.
+    @param hostname: the last resort, with a warning, when there is neither
+        a machine id nor a usable state directory; L{None} for this
+        machine's name.
+    @return: 32 lower-case hexadecimal digits, or C{host:<name>}.
+    """
+    for path in machineIdFiles:
+        found = _readId(path)
+        if found is not None:
+            return found
+    if stateDirectory is not None:
+        path = Path(stateDirectory, STATE_FILE)
+        found = _readId(path)
+        if found is not None:
+            return found
+        generated = uuid.uuid4().hex
+        try:
+            writeAtomically(path, (generated + "\n").encode("ascii"))
+        except OSError as e:
+            log.warn(
+                "No machine id, and cannot keep one in {path} ({error}): UDNs are derived from the host name",
+                path=str(path),
+                error=e.strerror or str(e),
+            )
+        else:
+            log.info("No machine id on this machine: generated one in {path}", path=str(path))
+            return generated
+    return "host:" + (platform.node() if hostname is None else hostname)
+
+
+def derivedUDN(identity: str, position: int) -> str:
+    """
+    The UDN of the root device at C{position} (from 0) among the devices a
+    machine hosts.
+
+    @param identity: see L{machineIdentity}.
+    """
+    return "uuid:" + str(uuid.uuid5(_NAMESPACE, f"{identity}\0{position}"))
+
+
+def embeddedUDN(parentUDN: str, position: int) -> str:
+    """
+    The UDN of the embedded device at C{position} (from 0) among the
+    devices of the device whose UDN is C{parentUDN}.
+    """
+    return "uuid:" + str(uuid.uuid5(_NAMESPACE, f"{parentUDN.lower()}\0{position}"))
+
+
+def withDerivedUDNs(device: Device, hostname: str, identity: str, position: int) -> Device:
+    """
+    A device tree read from a device file, with every UDN the file derived
+    (see L{coherence_lite.model.devicefile}: from the host name or parent
+    UDN, the friendlyName and the deviceType) replaced by one derived from
+    the machine and the device's position; UDNs written in the file stay.
+
+    @param hostname: the host name the file was read with.
+    @param identity: see L{machineIdentity}.
+    @param position: the root device's position among the hosted devices.
+    """
+    return _rederive(device, hostname, derivedUDN(identity, position))
+
+
+def _rederive(device: Device, seed: str, derived: str) -> Device:
+    wasDerived = device.UDN == stableUDN(seed, device.friendlyName, device.deviceType)
+    udn = derived if wasDerived else device.UDN
+    children = tuple(
+        _rederive(child, device.UDN, embeddedUDN(udn, index)) for index, child in enumerate(device.devices)
+    )
+    return replace(device, UDN=udn, devices=children)
