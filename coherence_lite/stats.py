@@ -74,6 +74,24 @@ COUNTERS = {
     "control.rejected.method": "Control requests refused (405): not POST or M-POST.",
     "control.rejected.body-too-large": "Control requests refused (413): a body over the control limit.",
     "control.rejected.content-type": "Control requests refused (415): a body that is not XML.",
+    # GENA eventing (eventSubURL requests, then event delivery).
+    "eventing.subscriptions.new": "Subscriptions granted (SUBSCRIBE with a CALLBACK answered 200).",
+    "eventing.subscriptions.renewed": "Subscriptions renewed (SUBSCRIBE with a known SID answered 200).",
+    "eventing.subscriptions.ended": "Subscriptions ended by their subscriber (UNSUBSCRIBE answered 200).",
+    "eventing.subscriptions.expired": "Subscriptions dropped because their TIMEOUT ran out unrenewed.",
+    "eventing.refused.malformed": "Eventing requests refused (400): SID with CALLBACK or NT, or a header given twice.",
+    "eventing.refused.callback": "SUBSCRIBEs refused (412): a CALLBACK missing, too long, or not http with a literal address.",
+    "eventing.refused.off-link": "SUBSCRIBEs refused (412, CallStranger): a CALLBACK address not on the link the request came in on.",
+    "eventing.refused.unknown-sid": "Renewals and UNSUBSCRIBEs refused (412): no live subscription has their SID.",
+    "eventing.refused.precondition": "Eventing requests refused (412): NT not upnp:event, or a SID or STATEVAR unusable.",
+    "eventing.refused.full": "SUBSCRIBEs refused (503): the client or the host holds as many subscriptions as allowed.",
+    "eventing.refused.method": "Requests at an eventSubURL refused (405): neither SUBSCRIBE nor UNSUBSCRIBE.",
+    "eventing.notify.sent": "Event messages a subscriber answered with 2xx.",
+    "eventing.notify.attempts-failed": "Event message attempts to one CALLBACK URL that failed, timed out or got no 2xx.",
+    "eventing.notify.failed": "Event messages no CALLBACK URL took (their values are sent again later).",
+    "eventing.moderated": "Changes held or dropped by a variable's maximumRate or minimumDelta.",
+    "eventing.dropped.too-large": "Changed values left out of events: larger than an event message may be.",
+    "eventing.dropped.unencodable": "Changed values left out of events: not a value of their variable's dataType.",
 }
 
 

@@ -1,0 +1,75 @@
+# -*- test-case-name: tests.test_eventing_subscriptions -*-
+"""
+How much eventing a host grants: L{EventingLimits}, one frozen value with
+every bound and timeout of GENA subscriptions and their delivery, defaults
+spelled here once.
+
+Pure: a dataclass and its checks, so that host settings can hold it without
+loading the reactor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coherence_lite.eventing.message import DEFAULT_TIMEOUT, MAX_PROPERTIES, MAX_TIMEOUT, MIN_TIMEOUT
+from coherence_lite.http.body import MAX_XML_BODY
+
+__all__ = ["EventingLimits"]
+
+
+@dataclass(frozen=True)
+class EventingLimits:
+    """
+    Bounds of eventing, host-wide.
+
+    @ivar minTimeout: the shortest subscription granted, in seconds.
+    @ivar maxTimeout: the longest (also what C{Second-infinite} gets).
+    @ivar defaultTimeout: what a SUBSCRIBE without a usable TIMEOUT gets.
+    @ivar maxPerClient: subscriptions one client address may hold at once,
+        over all services; more are refused with 503.
+    @ivar maxTotal: subscriptions the host holds at once; more are refused
+        with 503.
+    @ivar connectTimeout: seconds to connect to a CALLBACK URL.
+    @ivar deliveryTimeout: seconds from sending a NOTIFY to its answer's
+        status line (UDA: a subscriber answers within 30 s); the attempt is
+        cancelled then.
+    @ivar maxBody: the largest property set sent, in bytes; variables that
+        do not fit wait for the next message, and a variable that alone
+        does not fit is dropped (logged and counted).
+    @ivar maxProperties: the most variables one message carries (what a
+        strict subscriber parses); the rest wait for the next message.
+    @ivar retryDelay: seconds before a message that no CALLBACK URL took is
+        sent again (with the latest values), doubled after each failure in
+        a row up to C{maxRetryDelay}.
+    @ivar maxRetryDelay: the longest wait between two attempts.
+    """
+
+    minTimeout: int = MIN_TIMEOUT
+    maxTimeout: int = MAX_TIMEOUT
+    defaultTimeout: int = DEFAULT_TIMEOUT
+    maxPerClient: int = 32
+    maxTotal: int = 1024
+    connectTimeout: float = 10.0
+    deliveryTimeout: float = 30.0
+    maxBody: int = MAX_XML_BODY
+    maxProperties: int = MAX_PROPERTIES
+    retryDelay: float = 5.0
+    maxRetryDelay: float = 300.0
+
+    def __post_init__(self) -> None:
+        """
+        @raise ValueError: a bound is out of its range.
+        """
+        if not 1 <= self.minTimeout <= self.maxTimeout:
+            raise ValueError("minTimeout must be at least 1 and at most maxTimeout")
+        if not self.minTimeout <= self.defaultTimeout <= self.maxTimeout:
+            raise ValueError("defaultTimeout must lie between minTimeout and maxTimeout")
+        if not 1 <= self.maxPerClient <= self.maxTotal:
+            raise ValueError("maxPerClient must be at least 1 and at most maxTotal")
+        if self.connectTimeout <= 0 or self.deliveryTimeout <= 0:
+            raise ValueError("timeouts must be positive")
+        if self.maxBody < 256 or self.maxProperties < 1:
+            raise ValueError("maxBody must be at least 256 bytes and maxProperties at least 1")
+        if not 0 < self.retryDelay <= self.maxRetryDelay:
+            raise ValueError("retryDelay must be positive and at most maxRetryDelay")

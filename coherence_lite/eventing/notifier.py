@@ -1,0 +1,346 @@
+# -*- test-case-name: tests.test_eventing_notifier -*-
+"""
+Delivery of event messages to the subscribers of one service.
+
+Per subscription, one message is in flight at a time and messages leave in
+order.  Values that change while a message is in flight wait in a pending
+set, one entry per variable holding its latest value: the next message
+carries them all.  A slow or dead subscriber therefore costs one entry per
+evented variable, never a queue, and whatever it finally receives is the
+current state.
+
+A message is tried at the subscription's CALLBACK URLs in order until one
+answers 2xx.  Each attempt goes through an injected
+L{twisted.web.iweb.IAgent} (normally L{deliveryAgent}: literal addresses
+only, a connect timeout, no redirects followed, no connection kept) and is
+cancelled after C{deliveryTimeout} seconds.  When no URL takes a message,
+its values go back under the pending ones (newer values win) and are sent
+again after C{retryDelay} seconds, doubling up to C{maxRetryDelay}: the
+subscription stays until it expires, and SEQ goes on counting, so the
+subscriber sees the gap.
+
+A message carries at most C{maxBody} bytes and C{maxProperties} variables;
+what does not fit goes in the next message, sent as soon as this one is
+answered.  (A single variable too large for any message is refused
+earlier, by L{coherence_lite.eventing.publisher}.)
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv6Address, ip_address
+from typing import Any, Mapping
+
+from twisted.internet.defer import Deferred, maybeDeferred, succeed
+from twisted.internet.endpoints import TCP4ClientEndpoint, TCP6ClientEndpoint
+from twisted.internet.interfaces import IConsumer, IDelayedCall, IPushProducer, IReactorTime, IStreamClientEndpoint
+from twisted.internet.protocol import Protocol
+from twisted.logger import Logger
+from twisted.python.failure import Failure
+from twisted.web.client import URI, Agent, HTTPConnectionPool
+from twisted.web.http_headers import Headers
+from twisted.web.iweb import IAgent, IAgentEndpointFactory, IBodyProducer, IResponse
+from zope.interface import implementer
+
+from coherence_lite.eventing.limits import EventingLimits
+from coherence_lite.eventing.message import formatPropertySet, notifyHeaders
+from coherence_lite.eventing.subscriptions import Subscription
+from coherence_lite.logbudget import LogBudget
+from coherence_lite.net.reactor import Reactor
+from coherence_lite.stats import Stats
+
+__all__ = ["EMPTY_PROPERTYSET_SIZE", "Notifier", "Property", "deliveryAgent", "propertySize"]
+
+log = Logger()
+
+#: A variable's lexical value and the bytes its C{e:property} takes.
+Property = tuple[str, int]
+
+#: The bytes of a property set without properties.
+EMPTY_PROPERTYSET_SIZE = len(formatPropertySet(()))
+
+
+def propertySize(name: str, value: str) -> int:
+    """
+    The bytes one variable adds to a property set.
+
+    @raise ValueError: see L{formatPropertySet}.
+    """
+    return len(formatPropertySet(((name, value),))) - EMPTY_PROPERTYSET_SIZE
+
+
+@implementer(IBodyProducer)
+class _BytesProducer:
+    """
+    A request body already in memory.
+    """
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self.length = len(body)
+
+    def startProducing(self, consumer: IConsumer) -> Deferred[None]:
+        consumer.write(self.body)
+        return succeed(None)
+
+    def pauseProducing(self) -> None:
+        pass
+
+    def resumeProducing(self) -> None:
+        pass
+
+    def stopProducing(self) -> None:
+        pass
+
+
+class _Discard(Protocol):
+    """
+    Takes an answer's body and stops it at once: a subscriber's answer
+    carries nothing we need, and reading it would let it hold us.
+    """
+
+    def connectionMade(self) -> None:
+        producer = self.transport
+        if IPushProducer.providedBy(producer):
+            producer.stopProducing()
+
+
+@implementer(IAgentEndpointFactory)
+class _LiteralEndpointFactory:
+    """
+    Endpoints to literal addresses only: a URL naming a host is refused
+    here too, whatever let it through.
+    """
+
+    def __init__(self, reactor: Reactor, connectTimeout: float) -> None:
+        self._reactor = reactor
+        self._timeout = connectTimeout
+
+    def endpointForURI(self, uri: URI) -> IStreamClientEndpoint:
+        if uri.scheme != b"http":
+            raise ValueError(f"not an http URL: {uri.toBytes()!r}")
+        host = uri.host.decode("ascii").replace("%25", "%")
+        address = ip_address(host.partition("%")[0])
+        if isinstance(address, IPv6Address):
+            return TCP6ClientEndpoint(self._reactor, host, uri.port, timeout=self._timeout)
+        return TCP4ClientEndpoint(self._reactor, host, uri.port, timeout=self._timeout)
+
+
+def deliveryAgent(reactor: Reactor, connectTimeout: float = EventingLimits.connectTimeout) -> IAgent:
+    """
+    The HTTP client of event messages: connects to literal addresses only
+    (IPv6 zones understood), within C{connectTimeout} seconds; follows no
+    redirect (a 3xx is a failed attempt); keeps no connection open.
+    """
+    pool = HTTPConnectionPool(reactor, persistent=False)
+    return Agent.usingEndpointFactory(reactor, _LiteralEndpointFactory(reactor, connectTimeout), pool=pool)
+
+
+class _Queue:
+    """
+    What one subscription is sent: pending values, the message in flight,
+    the retry timer.
+    """
+
+    def __init__(self, subscription: Subscription, pending: dict[str, Property]) -> None:
+        self.subscription = subscription
+        self.pending = pending
+        self.ready = False
+        self.removed = False
+        self.message: dict[str, Property] | None = None
+        self.body = b""
+        self.seq = 0
+        self.index = 0
+        self.attempt: Deferred[Any] | None = None
+        self.retry: IDelayedCall | None = None
+        self.failures = 0
+
+
+class Notifier:
+    """
+    Sends the event messages of one service's subscriptions.
+    """
+
+    def __init__(
+        self,
+        agent: IAgent,
+        clock: IReactorTime,
+        limits: EventingLimits = EventingLimits(),
+        stats: Stats | None = None,
+        name: str = "",
+    ) -> None:
+        """
+        @param agent: sends the NOTIFY requests (see L{deliveryAgent}).
+        @param clock: for timeouts and retries.
+        @param limits: C{deliveryTimeout}, C{maxBody}, C{maxProperties},
+            C{retryDelay} and C{maxRetryDelay} apply.
+        @param stats: counts C{eventing.notify.*}.
+        @param name: the service, for log lines.
+        """
+        self.agent = agent
+        self.clock = clock
+        self.limits = limits
+        self.stats = stats if stats is not None else Stats()
+        self.name = name
+        self._queues: dict[str, _Queue] = {}
+        self._budget = LogBudget(log, clock)
+
+    def add(self, subscription: Subscription, initial: Mapping[str, Property]) -> None:
+        """
+        Prepare the initial event of a new subscription (every evented
+        variable); it leaves when L{start} is called, once the SUBSCRIBE's
+        answer is written.  Changes published meanwhile merge into it.
+        """
+        self._queues[subscription.sid] = _Queue(subscription, dict(initial))
+
+    def start(self, sid: str) -> None:
+        """
+        Let subscription C{sid}'s messages go, the initial event first.
+        """
+        queue = self._queues.get(sid)
+        if queue is not None and not queue.ready:
+            queue.ready = True
+            self._kick(queue)
+
+    def publish(self, changes: Mapping[str, Property]) -> None:
+        """
+        Send changed values to every subscriber: merged into the pending
+        set of each, sent now where nothing is in flight.
+        """
+        for queue in list(self._queues.values()):
+            queue.pending.update(changes)
+            self._kick(queue)
+
+    def remove(self, sid: str) -> None:
+        """
+        Forget subscription C{sid}: cancel its message in flight and its
+        retry timer.
+        """
+        queue = self._queues.pop(sid, None)
+        if queue is None:
+            return
+        queue.removed = True
+        if queue.retry is not None and queue.retry.active():
+            queue.retry.cancel()
+        queue.retry = None
+        if queue.attempt is not None:
+            queue.attempt.cancel()
+
+    def stop(self) -> None:
+        """
+        Forget every subscription, cancelling all deliveries and timers.
+        """
+        for sid in list(self._queues):
+            self.remove(sid)
+
+    def pendingOf(self, sid: str) -> dict[str, str]:
+        """
+        The values waiting for subscription C{sid}'s next message.
+        """
+        queue = self._queues.get(sid)
+        return {} if queue is None else {name: value for name, (value, _) in queue.pending.items()}
+
+    def inFlight(self, sid: str) -> bool:
+        """
+        Whether subscription C{sid} has a message on its way.
+        """
+        queue = self._queues.get(sid)
+        return queue is not None and queue.message is not None
+
+    def __len__(self) -> int:
+        return len(self._queues)
+
+    def _kick(self, queue: _Queue) -> None:
+        if queue.ready and not queue.removed and queue.message is None and queue.retry is None and queue.pending:
+            self._send(queue)
+
+    def _take(self, queue: _Queue) -> dict[str, Property]:
+        message: dict[str, Property] = {}
+        size = EMPTY_PROPERTYSET_SIZE
+        for name, (value, length) in queue.pending.items():
+            if message and (size + length > self.limits.maxBody or len(message) >= self.limits.maxProperties):
+                break
+            message[name] = (value, length)
+            size += length
+        for name in message:
+            del queue.pending[name]
+        return message
+
+    def _send(self, queue: _Queue) -> None:
+        queue.message = self._take(queue)
+        queue.body = formatPropertySet([(name, value) for name, (value, _) in queue.message.items()])
+        queue.seq = queue.subscription.takeSeq()
+        queue.index = 0
+        self._attempt(queue)
+
+    def _attempt(self, queue: _Queue) -> None:
+        subscription = queue.subscription
+        destination = subscription.destinations[queue.index]
+        headers = Headers()
+        for header, value in notifyHeaders(destination.callback, subscription.sid, queue.seq):
+            headers.addRawHeader(header, value)
+        attempt: Deferred[IResponse] = maybeDeferred(
+            self.agent.request, b"NOTIFY", destination.requestURL, headers, _BytesProducer(queue.body)
+        )
+        timer = self.clock.callLater(self.limits.deliveryTimeout, attempt.cancel)
+        queue.attempt = attempt
+        attempt.addCallbacks(
+            self._answered, self._failed, callbackArgs=(queue, timer), errbackArgs=(queue, timer)
+        )
+
+    def _settle(self, queue: _Queue, timer: IDelayedCall) -> None:
+        if timer.active():
+            timer.cancel()
+        queue.attempt = None
+
+    def _answered(self, response: IResponse, queue: _Queue, timer: IDelayedCall) -> None:
+        self._settle(queue, timer)
+        response.deliverBody(_Discard())
+        if queue.removed:
+            return
+        if 200 <= response.code < 300:
+            self.stats.count("eventing.notify.sent")
+            queue.failures = 0
+            queue.message = None
+            self._kick(queue)
+        else:
+            self._next(queue, f"answered {response.code}")
+
+    def _failed(self, failure: Failure, queue: _Queue, timer: IDelayedCall) -> None:
+        timedOut = not timer.active() and not queue.removed
+        self._settle(queue, timer)
+        if queue.removed:
+            return
+        reason = f"no answer within {self.limits.deliveryTimeout} s" if timedOut else failure.getErrorMessage()
+        self._next(queue, reason)
+
+    def _next(self, queue: _Queue, reason: str) -> None:
+        destination = queue.subscription.destinations[queue.index]
+        self.stats.count("eventing.notify.attempts-failed")
+        self._budget.debug(
+            "Event {seq} of {sid} to {url}: {reason}",
+            seq=queue.seq,
+            sid=queue.subscription.sid,
+            url=destination.callback.url,
+            reason=reason,
+        )
+        queue.index += 1
+        if queue.index < len(queue.subscription.destinations):
+            self._attempt(queue)
+            return
+        self.stats.count("eventing.notify.failed")
+        assert queue.message is not None
+        queue.pending = {**queue.message, **queue.pending}
+        queue.message = None
+        queue.failures += 1
+        delay = min(self.limits.maxRetryDelay, self.limits.retryDelay * 2 ** min(queue.failures - 1, 30))
+        self._budget.debug(
+            "No CALLBACK URL of {sid} took event {seq}; again in {delay} s",
+            sid=queue.subscription.sid,
+            seq=queue.seq,
+            delay=delay,
+        )
+        queue.retry = self.clock.callLater(delay, self._retry, queue)
+
+    def _retry(self, queue: _Queue) -> None:
+        queue.retry = None
+        self._kick(queue)
