@@ -163,6 +163,21 @@ class Table(Generic[_R]):
             raise self.error(name, f"must be a whole number, not {describe(value)}")
         return value
 
+    def keys(self) -> list[str]:
+        """
+        The keys this table has, in the file's order.
+        """
+        return [str(name) for name in self._data]
+
+    def number(self, name: str) -> float:
+        """
+        A required number, whole or not.
+        """
+        value = self._get(name, True)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise self.error(name, f"must be a number, not {describe(value)}")
+        return float(value)
+
     def upnpValue(self, name: str, allowBoolean: bool, required: bool = False) -> str | None:
         """
         A string, or a number or boolean spelt as a UPnP value string:

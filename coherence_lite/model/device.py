@@ -19,6 +19,7 @@ from coherence_lite.model.types import INTEGER_RANGES, dataTypeProblem, hasValue
 
 if TYPE_CHECKING:
     from coherence_lite.backend.runtime import ServiceRuntime
+    from coherence_lite.model.bindings import ActionBinding
 
 __all__ = [
     "LOCAL",
@@ -329,6 +330,8 @@ class Service:
         state and action handlers), or L{None} for a default one built by
         the host.  It is not part of the description: equal services with
         different implementations compare equal.
+    @ivar bindings: what the actions of a device file do (see
+        L{coherence_lite.model.bindings}); not described, not compared.
     """
 
     serviceType: str
@@ -336,6 +339,7 @@ class Service:
     actions: tuple[Action, ...] = ()
     stateVariables: tuple[StateVariable, ...] = ()
     implementation: "ServiceRuntime | None" = field(default=None, compare=False, repr=False)
+    bindings: "tuple[ActionBinding, ...]" = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         urn = parseURN(self.serviceType)

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import os
 import platform
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping, Sequence, TypeVar
 
 from coherence_lite.model._toml import Table, describe, parseTOML
+from coherence_lite.model.bindings import BINDING_KEYS, bindingOf
 from coherence_lite.model.defaults import defaultIcons
 from coherence_lite.model.device import (
     Action,
@@ -46,7 +47,7 @@ _DEVICE_REQUIRED = frozenset({"deviceType", "friendlyName", "manufacturer", "mod
 _DEVICE_KEYS = _DEVICE_TEXT + ("defaultIcons", "icon", "service", "device")
 _ICON_KEYS = ("file", "mimetype", "width", "height", "depth", "name")
 _SERVICE_KEYS = ("serviceType", "serviceId", "action", "stateVariable")
-_ACTION_KEYS = ("name", "argument")
+_ACTION_KEYS = ("name", "argument", *BINDING_KEYS)
 _ARGUMENT_KEYS = ("name", "direction", "relatedStateVariable")
 _VARIABLE_KEYS = (
     "name", "dataType", "sendEvents", "multicast", "defaultValue", "allowedValues", "allowedValueRange",
@@ -337,7 +338,8 @@ def _service(table: _Table) -> Service:
     """
     Read a C{[[device.service]]} table.
     """
-    actions = tuple(_action(action) for action in table.tables("action", _ACTION_KEYS))
+    actionTables = table.tables("action", _ACTION_KEYS)
+    actions = tuple(_action(action) for action in actionTables)
     variables = tuple(
         _stateVariable(variable) for variable in table.tables("stateVariable", _VARIABLE_KEYS)
     )
@@ -351,7 +353,7 @@ def _service(table: _Table) -> Service:
         [(table.keyOf("stateVariable", i) + ".name", v.name) for i, v in enumerate(variables)],
         "{value!r} is already the name of {other}: state variable names must be unique",
     )
-    return _build(
+    service = _build(
         table,
         Service,
         serviceType=table.text("serviceType", required=True),
@@ -359,6 +361,9 @@ def _service(table: _Table) -> Service:
         actions=actions,
         stateVariables=variables,
     )
+    where = table.reader.path + ": "
+    bindings = (bindingOf(t, a, variables, where + t.key) for t, a in zip(actionTables, actions))
+    return replace(service, bindings=tuple(binding for binding in bindings if binding is not None))
 
 
 def _action(table: _Table) -> Action:
