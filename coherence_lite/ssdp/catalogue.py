@@ -12,7 +12,12 @@ from typing import Callable, Iterator
 from coherence_lite.net.interfaces import Link
 from coherence_lite.ssdp.advertisement import Advertisement, Match, matchSearch
 
-__all__ = ["Publication", "Catalogue"]
+__all__ = ["MAX_TARGETS", "Publication", "Catalogue"]
+
+#: How many search targets' answers a catalogue remembers; when full it
+#: forgets them all.  A search target echoes the request (a UUID in any
+#: case, a URN in any older version), so a hostile peer must not grow it.
+MAX_TARGETS = 1024
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,12 +51,23 @@ class Catalogue:
     maxAge: int = 1800
     bootId: int = 1
     publications: list[Publication] = field(default_factory=list)
+    # What each search target is answered with, while the publications stay
+    # the same (a dictionary lookup instead of matching every entry).
+    _answers: dict[str, list[tuple[Publication, Match]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    # How many publications there were when those answers were found: a
+    # list changed behind add and remove is noticed too.
+    _answersFor: int = field(default=0, init=False, repr=False, compare=False)
+    _published: set[Publication] | None = field(default=None, init=False, repr=False, compare=False)
 
     def add(self, publication: Publication) -> None:
         """
         Publish one more root device.
         """
         self.publications.append(publication)
+        self._answers.clear()
+        self._published = None
 
     def remove(self, publication: Publication) -> None:
         """
@@ -59,6 +75,16 @@ class Catalogue:
         """
         if publication in self.publications:
             self.publications.remove(publication)
+        self._answers.clear()
+        self._published = None
+
+    def __contains__(self, publication: object) -> bool:
+        """
+        Whether C{publication} is published now.
+        """
+        if self._published is None or len(self._published) != len(self.publications):
+            self._published = set(self.publications)
+        return publication in self._published
 
     def __iter__(self) -> Iterator[Publication]:
         return iter(list(self.publications))
@@ -69,13 +95,21 @@ class Catalogue:
 
         @param st: the ST of the search, as received.
         @return: each publication with each of its matches (see
-            L{matchSearch}), in the order they are published.
+            L{matchSearch}), in the order they are published.  The list is
+            shared by every search for C{st}: do not change it.
         """
-        return [
+        found = self._answers.get(st)
+        if found is not None and self._answersFor == len(self.publications):
+            return found
+        if self._answersFor != len(self.publications) or len(self._answers) >= MAX_TARGETS:
+            self._answers.clear()
+            self._answersFor = len(self.publications)
+        found = self._answers[st] = [
             (publication, match)
             for publication in self
             for match in matchSearch(st, publication.advertisements)
         ]
+        return found
 
     def maxAgeOf(self, publication: Publication) -> int:
         """

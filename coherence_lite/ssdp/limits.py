@@ -1,6 +1,20 @@
-# -*- test-case-name: tests.test_responder -*-
+# -*- test-case-name: tests.test_limits -*-
 """
-Limits that keep a responder from being used as a traffic amplifier.
+Limits that keep a responder from being used as a traffic amplifier, while
+every legitimate search is answered.
+
+A search costs what is sent for it: one token per answer.  Each source
+address has a token bucket (L{CostBuckets}) refilled at C{rate} answers per
+second up to C{burst}; a search is answered completely or not at all.  So a
+second control point on the same host, or one repeating a search because
+the first answers were lost, is answered again, and what one source can
+make the host send stays bounded by C{rate} on average.  A search costing
+more than a whole burst (an C{ssdp:all} of a host with hundreds of devices)
+is answered only when the bucket is full, and leaves it in debt.
+
+What is sent later (within MX, or paced) is bounded by C{maxPending}, and
+L{coherence_lite.ssdp.pacing.Pacer} sends it at most C{pace} answers per
+second for all sources together.
 """
 
 from __future__ import annotations
@@ -10,7 +24,7 @@ from dataclasses import dataclass
 
 from twisted.internet.interfaces import IReactorTime
 
-__all__ = ["ResponderLimits", "TokenBuckets"]
+__all__ = ["ResponderLimits", "CostBuckets"]
 
 
 @dataclass(frozen=True)
@@ -18,47 +32,57 @@ class ResponderLimits:
     """
     How much a responder answers.
 
-    @ivar rate: M-SEARCHes per second answered per source address.
-    @ivar burst: how many M-SEARCHes a source may send at once.
-    @ivar maxPending: responses waiting for their MX delay, all sources
-        together; more are dropped.
+    @ivar rate: answers per second per source address, on average.
+    @ivar burst: answers a source may be sent at once.
+    @ivar maxPending: answers waiting to be sent (for their MX delay, or for
+        the pace), all sources together; a search that would go beyond is
+        not answered.
     @ivar maxSources: source addresses remembered for rate limiting; the
         least recently seen is forgotten first.
+    @ivar pace: answers per second sent later (within MX, or a search with
+        many answers), all sources together: no burst goes over it.
     """
 
-    rate: float = 10.0
-    burst: int = 20
-    maxPending: int = 2000
+    rate: float = 50.0
+    burst: int = 100
+    maxPending: int = 10000
     maxSources: int = 4096
+    pace: float = 2000.0
 
 
-class TokenBuckets:
+class CostBuckets:
     """
-    One token bucket per key (a source address), bounded in number.
+    One token bucket per key (a source address), bounded in number; an
+    event takes as many tokens as it costs.
     """
 
     def __init__(self, clock: IReactorTime, rate: float, burst: int, maxKeys: int) -> None:
         self._clock = clock
         self._rate = rate
-        self._burst = burst
+        self._burst = float(burst)
         self._maxKeys = maxKeys
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
 
-    def allow(self, key: str) -> bool:
+    def allow(self, key: str, cost: int = 1) -> bool:
         """
-        Take one token from C{key}'s bucket.
+        Take C{cost} tokens from C{key}'s bucket if it holds them, or if it
+        is full (a cost above the burst then leaves it in debt).
 
-        @return: whether there was one.
+        @return: whether they were taken.
         """
         now = self._clock.seconds()
-        tokens, last = self._buckets.pop(key, (float(self._burst), now))
-        tokens = min(float(self._burst), tokens + (now - last) * self._rate)
-        allowed = tokens >= 1.0
+        buckets = self._buckets
+        entry = buckets.pop(key, None)
+        if entry is None:
+            tokens = self._burst
+            if len(buckets) >= self._maxKeys:
+                buckets.popitem(last=False)
+        else:
+            tokens = min(self._burst, entry[0] + (now - entry[1]) * self._rate)
+        allowed = tokens >= cost or tokens >= self._burst
         if allowed:
-            tokens -= 1.0
-        self._buckets[key] = (tokens, now)
-        while len(self._buckets) > self._maxKeys:
-            self._buckets.popitem(last=False)
+            tokens -= cost
+        buckets[key] = (tokens, now)
         return allowed
 
     def __len__(self) -> int:

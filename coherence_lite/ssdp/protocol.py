@@ -7,6 +7,10 @@ implements.
 The protocol finds the link a datagram arrived on, parses it and hands the
 message to a handler.  Malformed datagrams are dropped with one debug line;
 nothing of them reaches the handler.
+
+Control points repeat identical searches, so parse results are remembered
+by the datagram's bytes and the link by (interface, peer address), both in
+bounded tables (messages are immutable values, so sharing them is safe).
 """
 
 from __future__ import annotations
@@ -24,9 +28,18 @@ from coherence_lite.ssdp.parse import parse
 from coherence_lite.ssdp.transport import Arrival
 from coherence_lite.stats import Stats
 
-__all__ = ["MessageHandler", "SSDPProtocol", "linkFor"]
+__all__ = ["MAX_CACHED", "MAX_CACHED_DATAGRAM", "MessageHandler", "SSDPProtocol", "linkFor"]
 
 log = Logger()
+
+#: How many parse results, and how many (interface, peer) links, a protocol
+#: remembers; when full it forgets them all (a flood of distinct datagrams
+#: costs what parsing costs, never more memory).
+MAX_CACHED = 1024
+
+#: Datagrams longer than this are parsed each time, not remembered (a search
+#: is about 100 to 300 bytes): the parse cache holds at most 512 KiB.
+MAX_CACHED_DATAGRAM = 512
 
 
 class MessageHandler:
@@ -89,6 +102,12 @@ class SSDPProtocol(DatagramProtocol):
         self._family = family
         self._stats = stats or Stats()
         self._dropLog = LogBudget(log, clock)
+        # Control points repeat the same few datagrams: parse each once.
+        self._parsed: dict[bytes, MSearch | Notify | SearchResponse | ParseError] = {}
+        # The link of each (interface, peer), with the links it was chosen
+        # from: a new list of links (the listener rebuilds it when links
+        # change) makes the entry stale.
+        self._linkOf: dict[tuple[int, str], tuple[Sequence[Link], Link | None]] = {}
 
     def datagramReceived(self, datagram: bytes, addr: Address) -> None:
         self._dropLog.debug("Datagram from {source} without interface information dropped", source=addr)
@@ -99,11 +118,26 @@ class SSDPProtocol(DatagramProtocol):
         One datagram arrived on the interface C{arrival.index}.
         """
         self._stats.count("datagrams.received")
-        link = linkFor(self._linksOn(self._family, arrival.index), source[0])
+        links = self._linksOn(self._family, arrival.index)
+        key = (arrival.index, source[0])
+        known = self._linkOf.get(key)
+        if known is not None and known[0] is links:
+            link = known[1]
+        else:
+            link = linkFor(links, source[0])
+            if len(self._linkOf) >= MAX_CACHED:
+                self._linkOf.clear()
+            self._linkOf[key] = (links, link)
         if link is None:
             self._stats.count("dropped.unserved-interface")
             return
-        message = parse(data)
+        message = self._parsed.get(data)
+        if message is None:
+            message = parse(data)
+            if len(data) <= MAX_CACHED_DATAGRAM:
+                if len(self._parsed) >= MAX_CACHED:
+                    self._parsed.clear()
+                self._parsed[data] = message
         if isinstance(message, ParseError):
             self._stats.count("dropped.malformed")
             self._dropLog.debug(

@@ -2,29 +2,38 @@
 """
 Answering M-SEARCH requests.
 
-A multicast search is answered after a random delay within its MX window
-(each response on its own delay, so many devices and entries spread out), a
-unicast search at once.  Only queriers on the link the search came in on are
-answered, each source is rate limited, and the number of responses waiting
-for their delay is capped.
+A multicast search is answered within its MX window, each answer at its own
+random time (so many devices and entries spread out), through a L{Pacer}
+that sends at most C{pace} answers per second in all; a unicast search is
+answered at once, unless it has more answers than one round of the pace
+(an C{ssdp:all} of a host with many devices): then it is paced too.
+Only queriers on the link the search came in on are answered.  Each source
+pays one token per answer from its bucket (L{CostBuckets}): a search is
+answered completely or not at all, and a repeated one (a second control
+point on the same host, a search re-sent on a lossy link) is answered again
+while the source stays within its rate.  The answers waiting are capped.
+
+The answer to a search is a dictionary lookup (L{Catalogue.answers}) and
+bytes formatted once (L{AnswerCache}): nothing is parsed, matched or
+formatted again for a search seen before, and nothing is logged on the way.
 """
 
 from __future__ import annotations
 
 import random as _random
-from collections import OrderedDict
 
-from twisted.internet.interfaces import IDelayedCall, IReactorTime
+from twisted.internet.interfaces import IReactorTime
 from twisted.logger import Logger
 
 from coherence_lite.logbudget import LogBudget
 from coherence_lite.net.interfaces import Link
-from coherence_lite.ssdp.advertisement import ALL, Match
+from coherence_lite.ssdp.advertisement import Match
+from coherence_lite.ssdp.answers import AnswerCache
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
-from coherence_lite.ssdp.format import formatSearchResponse, httpDate
-from coherence_lite.ssdp.limits import ResponderLimits, TokenBuckets
+from coherence_lite.ssdp.limits import CostBuckets, ResponderLimits
 from coherence_lite.ssdp.message import Address, MSearch
-from coherence_lite.ssdp.protocol import MessageHandler
+from coherence_lite.ssdp.pacing import TICK, Pacer
+from coherence_lite.ssdp.protocol import MAX_CACHED, MessageHandler
 from coherence_lite.ssdp.transport import Sender
 from coherence_lite.stats import Stats
 
@@ -34,6 +43,8 @@ log = Logger()
 
 #: UDA: an MX above 5 counts as 5.
 MAX_MX = 5
+
+_Answer = tuple[Publication, Match, Address, Link]
 
 
 class Responder(MessageHandler):
@@ -57,18 +68,37 @@ class Responder(MessageHandler):
         self._random = random or _random.Random()
         self._limits = limits
         self._stats = stats or Stats()
-        self._buckets = TokenBuckets(clock, limits.rate, limits.burst, limits.maxSources)
-        self._pending: set[IDelayedCall] = set()
+        self._buckets = CostBuckets(clock, limits.rate, limits.burst, limits.maxSources)
+        self._pacer: Pacer[_Answer] = Pacer(self._sendLater, clock, limits.pace)
+        self._answers = AnswerCache(catalogue)
         self._dropLog = LogBudget(log, clock)
-        # (source host, link interface) -> time until which ssdp:all is not answered again
-        self._allAnswered: OrderedDict[tuple[str, str], float] = OrderedDict()
+        # Whether a peer is on a link, by (link id, peer); the value keeps
+        # the link alive so its id stays its own.
+        self._onLink: dict[tuple[int, str], tuple[bool, Link]] = {}
 
     @property
     def pending(self) -> int:
         """
-        How many responses wait for their MX delay.
+        How many answers wait for their MX delay or the pace.
         """
-        return len(self._pending)
+        return len(self._pacer)
+
+    def linksChanged(self) -> None:
+        """
+        The links served changed: forget what was worked out for the old
+        ones.
+        """
+        self._onLink.clear()
+        self._answers.clear()
+
+    def _isOnLink(self, link: Link, host: str) -> bool:
+        key = (id(link), host)
+        known = self._onLink.get(key)
+        if known is None:
+            if len(self._onLink) >= MAX_CACHED:
+                self._onLink.clear()
+            known = self._onLink[key] = (link.isOnLink(host), link)
+        return known[0]
 
     def searchReceived(self, search: MSearch, source: Address, link: Link, multicast: bool) -> None:
         """
@@ -78,81 +108,48 @@ class Responder(MessageHandler):
             within MX) or to us directly (answered at once).
         """
         host = source[0]
-        if not link.isOnLink(host):
+        if not self._isOnLink(link, host):
             self._drop("off-link", search, source)
             return
-        mx: int | None = None
+        mx = 0
         if multicast:
             if search.mx is None or search.mx < 1:
                 self._drop("no-mx", search, source)
                 return
             mx = min(search.mx, MAX_MX)
-        if not self._buckets.allow(host):
+        answers = self._catalogue.answers(search.st)
+        if not self._buckets.allow(host, len(answers) or 1):
             self._drop("rate-limited", search, source)
             return
-        if search.st == ALL:
-            first = self._firstAllInWindow(host, link, mx)
-            if first is not True:
-                self._drop("repeated-ssdp-all" if first is False else "ssdp-all-table-full", search, source)
-                return
-        answers = self._catalogue.answers(search.st)
         if not answers:
             self._stats.count("searches.unmatched")
             return
-        self._stats.count("searches.answered")
-        for publication, match in answers:
-            if mx is None:
+        pacer = self._pacer
+        if mx == 0 and len(answers) <= pacer.round:
+            # A unicast search: answered at once (its source's bucket bounds
+            # it), unless it has more answers than one round of the pace.
+            for publication, match in answers:
                 self._respond(publication, match, source, link)
-            elif len(self._pending) >= self._limits.maxPending:
-                self._stats.count("dropped.pending-cap")
-            else:
-                self._schedule(self._random.uniform(0, mx), publication, match, source, link)
+            self._stats.count("searches.answered")
+            return
+        if len(pacer) + len(answers) > self._limits.maxPending:
+            self._stats.count("dropped.pending-cap", len(answers))
+            return
+        self._stats.count("searches.answered")
+        uniform = self._random.uniform
+        # Rounds of the pacer may be a tick late: the window ends a tick early.
+        window = max(0.0, mx - TICK)
+        for publication, match in answers:
+            pacer.add(uniform(0, window) if mx else 0.0, (publication, match, source, link))
 
-    def _firstAllInWindow(self, host: str, link: Link, mx: int | None) -> bool | None:
-        """
-        Whether an C{ssdp:all} from C{host} on C{link} is the first in its
-        window: L{True} (remembered now), L{False} (answered already) or
-        L{None} (too many sources to remember: not answered).
-        """
-        now = self._clock.seconds()
-        key = (host, link.interface)
-        if self._allAnswered.get(key, 0.0) > now:
-            return False
-        self._allAnswered.pop(key, None)
-        # Entries are kept in the order they were added, so the expired ones
-        # are mostly at the front: forgetting them costs O(1) per search.
-        while self._allAnswered:
-            oldest, until = next(iter(self._allAnswered.items()))
-            if until > now:
-                break
-            del self._allAnswered[oldest]
-        if len(self._allAnswered) >= self._limits.maxSources:
-            return None
-        self._allAnswered[key] = now + (mx or 1)
-        return True
-
-    def _schedule(self, delay: float, publication: Publication, match: Match, source: Address, link: Link) -> None:
-        def fire() -> None:
-            self._pending.discard(call)
+    def _sendLater(self, answer: _Answer) -> None:
+        publication, match, source, link = answer
+        if publication in self._catalogue:
             self._respond(publication, match, source, link)
 
-        call = self._clock.callLater(delay, fire)
-        self._pending.add(call)
-
     def _respond(self, publication: Publication, match: Match, source: Address, link: Link) -> None:
-        if publication not in self._catalogue.publications:
-            return
         try:
-            datagram = formatSearchResponse(
-                st=match.st,
-                usn=match.usn,
-                location=publication.location(link),
-                maxAge=self._catalogue.maxAgeOf(publication),
-                server=self._catalogue.serverOf(publication),
-                date=httpDate(self._clock.seconds()),
-                bootId=self._catalogue.bootId,
-                configId=publication.configId,
-            )
+            datagram = self._answers.answer(publication, match, link, self._clock.seconds())
         except ValueError as e:
             log.warn("Not answering with a malformed response: {error}", error=e)
             return
@@ -171,9 +168,6 @@ class Responder(MessageHandler):
 
     def stop(self) -> None:
         """
-        Cancel every response still waiting for its delay.
+        Forget every answer still waiting for its delay.
         """
-        for call in list(self._pending):
-            if call.active():
-                call.cancel()
-        self._pending.clear()
+        self._pacer.clear()

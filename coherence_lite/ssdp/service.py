@@ -90,6 +90,7 @@ class SSDPService(SSDPListener):
         except CannotListenError as e:
             log.error("Cannot open the SSDP socket: {error}", error=e)
             return
+        self.responder.linksChanged()
         self.announcer.linksChanged(joined, nextBootId)
 
     def _leaving(self) -> Deferred[None]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import errno
 import socket
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, Sequence
 
 from twisted.internet import udp
@@ -51,6 +51,10 @@ _IN_PKTINFO = struct.Struct("=I4s4s")  # ifindex, spec_dst, addr
 _IN6_PKTINFO = struct.Struct("=16sI")  # addr, ifindex
 _ANCILLARY_SIZE = socket.CMSG_SPACE(max(_IN_PKTINFO.size, _IN6_PKTINFO.size))
 
+# Arrivals by the packet information the kernel gave (the interface index
+# and our own or a group address, so a few per host); bounded anyway.
+_MAX_ARRIVALS = 256
+
 # Errors that lose one datagram, not the socket.
 _SEND_ERRORS = frozenset(
     {
@@ -74,18 +78,18 @@ class Arrival:
     """
     Where a datagram came in: the interface index and the address it was
     sent to (a multicast group, or one of ours for a unicast search).
+
+    @ivar multicast: whether the datagram was sent to a multicast group
+        (worked out once, when the arrival is made).
     """
 
     index: int
     destination: str
+    multicast: bool = field(init=False, compare=False, repr=False)
 
-    @property
-    def multicast(self) -> bool:
-        """
-        Whether the datagram was sent to a multicast group.
-        """
+    def __post_init__(self) -> None:
         address = parseAddress(self.destination)
-        return address is not None and address.is_multicast
+        object.__setattr__(self, "multicast", address is not None and address.is_multicast)
 
 
 def ipv6Groups(siteLocal: bool = False) -> tuple[str, ...]:
@@ -128,6 +132,12 @@ class SSDPPort(udp.MulticastPort):
         )
         self._ttl = ttl
         self._joined: set[int] = set()
+        # What sendmsg needs per (link, destination): built once, not per
+        # datagram.  Bounded by the links served and the peers answered.
+        # Keyed by the link's id (hashing a Link hashes its addresses); the
+        # value keeps the link alive, so the id stays its own.
+        self._sendArguments: dict[tuple[int, Address], tuple[list[tuple[int, int, bytes]], Address, Link]] = {}
+        self._arrivals: dict[bytes, Arrival | None] = {}
         #: The IPv6 groups joined on each interface (see L{ipv6Groups}).
         self.groups6 = ipv6Groups()
 
@@ -196,16 +206,13 @@ class SSDPPort(udp.MulticastPort):
 
         @return: whether the OS took it.
         """
-        if link.family == socket.AF_INET6:
-            info = _IN6_PKTINFO.pack(socket.inet_pton(socket.AF_INET6, link.host), link.index)
-            ancillary = [(socket.IPPROTO_IPV6, socket.IPV6_PKTINFO, info)]
-            if len(destination) == 2:
-                peer = parseAddress(destination[0])
-                scoped = peer is not None and (peer.is_link_local or peer.is_multicast)
-                destination = (destination[0], destination[1], 0, link.index if scoped else 0)
-        else:
-            info = _IN_PKTINFO.pack(link.index, socket.inet_aton(link.host), b"\0\0\0\0")
-            ancillary = [(socket.IPPROTO_IP, IP_PKTINFO, info)]
+        key = (id(link), destination)
+        arguments = self._sendArguments.get(key)
+        if arguments is None:
+            if len(self._sendArguments) >= _MAX_SEND_ARGUMENTS:
+                self._sendArguments.clear()
+            arguments = self._sendArguments[key] = (*_sendArguments(destination, link), link)
+        ancillary, destination, _ = arguments
         try:
             self.socket.sendmsg([data], ancillary, 0, destination)
         except OSError as e:
@@ -232,7 +239,7 @@ class SSDPPort(udp.MulticastPort):
                     return
                 raise
             read += len(data)
-            arrival = _arrival(ancillary)
+            arrival = self._arrivalOf(ancillary)
             if arrival is None:
                 log.debug("Datagram from {source} without packet info dropped", source=source)
                 continue
@@ -242,6 +249,43 @@ class SSDPPort(udp.MulticastPort):
                 self.protocol.datagramArrived(data, source, arrival)
             except Exception:
                 log.failure("Handling a datagram from {source} failed", source=source)
+
+
+    def _arrivalOf(self, ancillary: list[tuple[int, int, bytes]]) -> Arrival | None:
+        """
+        The arrival the packet information tells, remembered by its bytes.
+        """
+        if len(ancillary) != 1:
+            return _arrival(ancillary)
+        raw = ancillary[0][2]
+        try:
+            return self._arrivals[raw]
+        except KeyError:
+            if len(self._arrivals) >= _MAX_ARRIVALS:
+                self._arrivals.clear()
+            arrival = self._arrivals[raw] = _arrival(ancillary)
+            return arrival
+
+
+#: Peers and links whose sendmsg arguments are remembered.
+_MAX_SEND_ARGUMENTS = 1024
+
+
+def _sendArguments(destination: Address, link: Link) -> tuple[list[tuple[int, int, bytes]], Address]:
+    """
+    The ancillary data (source address and interface) and the destination
+    to send a datagram to C{destination} out of C{link}: an IPv6 peer that
+    is link-local or a group gets the link's interface as its scope.
+    """
+    if link.family == socket.AF_INET6:
+        info = _IN6_PKTINFO.pack(socket.inet_pton(socket.AF_INET6, link.host), link.index)
+        if len(destination) == 2:
+            peer = parseAddress(destination[0])
+            scoped = peer is not None and (peer.is_link_local or peer.is_multicast)
+            destination = (destination[0], destination[1], 0, link.index if scoped else 0)
+        return [(socket.IPPROTO_IPV6, socket.IPV6_PKTINFO, info)], destination
+    info = _IN_PKTINFO.pack(link.index, socket.inet_aton(link.host), b"\0\0\0\0")
+    return [(socket.IPPROTO_IP, IP_PKTINFO, info)], destination
 
 
 def _arrival(ancillary: list[tuple[int, int, bytes]]) -> Arrival | None:
