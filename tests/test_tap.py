@@ -311,4 +311,4 @@ class PluginTests(SynchronousTestCase):
         self.assertEqual(result.returncode, 1, output)
         self.assertNotIn("Traceback", output)
         [line] = [line for line in output.splitlines() if "Cannot start" in line]
-        self.assertIn(f"cannot serve HTTP on port {port}", line)
+        self.assertIn(f"HTTP port {port}: Address already in use", line)

@@ -25,6 +25,7 @@ from twisted.web.server import Site
 from coherence_lite import __version__
 from coherence_lite.errors import StartupError
 from coherence_lite.host.bootid import BootIdStore
+from coherence_lite.host.daemon import StartFailed
 from coherence_lite.host.settings import HostSettings
 from coherence_lite.host.site import makeSite, publicationOf
 from coherence_lite.identity import serverString
@@ -102,7 +103,8 @@ class WebServerService(Service):
                 error = e
         else:
             assert error is not None
-            raise StartupError(f"cannot serve HTTP on port {self.requestedPort}: {error.socketError}")
+            reason = getattr(error.socketError, "strerror", None) or error.socketError
+            raise StartupError(f"HTTP port {self.requestedPort}: {reason}")
         Service.startService(self)
         log.info("Serving device descriptions over HTTP on port {port}", port=self.port)
 
@@ -233,7 +235,8 @@ class UPnPDeviceService(MultiService):
                 child.stopService()
             self.running = 0
             if isinstance(e, CannotListenError):
-                raise StartupError(f"cannot use SSDP port {e.port}: {e.socketError}") from None
+                reason = getattr(e.socketError, "strerror", None) or e.socketError
+                raise StartupError(f"SSDP port {e.port}: {reason}") from None
             raise
         self._logHosting(self.ssdp.links)
 
@@ -261,7 +264,8 @@ class UPnPDeviceService(MultiService):
 class DaemonService(UPnPDeviceService):
     """
     The device host as a daemon runs it (C{twistd upnp-device}): a start-up
-    failure is one logged line and exit status 1, not a traceback.
+    failure is one logged line and exit status 1, not a traceback, and
+    reaches the terminal of a daemon's launcher too (see L{StartFailed}).
     """
 
     def startService(self) -> None:
@@ -272,4 +276,4 @@ class DaemonService(UPnPDeviceService):
             super().startService()
         except StartupError as e:
             log.critical("Cannot start: {reason}", reason=str(e))
-            raise SystemExit(1) from None
+            raise StartFailed(str(e)) from None
