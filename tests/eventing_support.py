@@ -115,6 +115,7 @@ class Sent:
     body: bytes
     deferred: Deferred[Any]
     cancelled: bool = False
+    response: FakeResponse | None = None
 
     def header(self, name: bytes) -> str:
         """
@@ -143,7 +144,8 @@ class Sent:
         """
         Answer with status C{code}.
         """
-        self.deferred.callback(FakeResponse(code))
+        self.response = FakeResponse(code)
+        self.deferred.callback(self.response)
 
     def fail(self, reason: Exception | None = None) -> None:
         """
