@@ -800,17 +800,18 @@ class ReceivingTests(CompatTestCase):
         local = self.proto.known[ROOT_USN]
         self.assertEqual((local["MANIFESTATION"], local["HOST"], local["SERVER"]), ("local", "192.168.4.207", SERVER_ID))
 
-    def test_knownIsAReadOnlyView(self) -> None:
+    def test_knownIsLiveButNotWhatIsSent(self) -> None:
         """
-        C{known} is a read-only view: changing a returned dict or assigning an
-        item changes nothing.
+        C{known} hands out the same dict each time and keeps what is written
+        into it, but what is sent still comes from the registration.
         """
-        # Coherence handed out its live table.
         self.proto.register("local", ROOT_USN, "upnp:rootdevice", JAMBON_LOCATION)
         self.proto.known[ROOT_USN]["LOCATION"] = "http://evil/"
-        self.assertEqual(self.proto.known[ROOT_USN]["LOCATION"], JAMBON_LOCATION)
-        with self.assertRaises(TypeError):
-            self.proto.known[ROOT_USN] = {}  # type: ignore[index]
+        self.assertIs(self.proto.known[ROOT_USN], self.proto._known[ROOT_USN])
+        self.assertEqual(self.proto.known[ROOT_USN]["LOCATION"], "http://evil/")
+        self.pastTheBursts()
+        self.assertTrue(self.written())
+        self.assertFalse(any(b"evil" in data for data in self.written()))
 
     def test_datagramBeforeConnectingIsDropped(self) -> None:
         """

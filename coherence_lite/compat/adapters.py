@@ -8,7 +8,10 @@ core's sockets, or into the transport a test gives it.
       signal once it had its effect;
     - L{TransportPort} is what the core L{SSDPService} sends through in test
       mode: the server's C{transport} instead of an L{SSDPPort};
-    - L{testModeLink} is the one link a server in test mode serves;
+    - L{testModeLink} is the one link a server in test mode serves, and
+      L{testModeClock} the clock it keeps time on when given no reactor
+      (L{drain} lets that clock run out at shutdown);
+    - L{datagramBytes} takes datagrams as bytes or, as Cohen3 did, text;
     - L{messageFrom} reads the header dicts Coherence's entry points take.
 """
 
@@ -16,23 +19,39 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping
-from typing import Callable
+from typing import Callable, cast
 
+from twisted.internet.defer import Deferred
 from twisted.internet.protocol import DatagramProtocol
+from twisted.internet.testing import MemoryReactorClock
 from twisted.logger import Logger
 
 from coherence_lite.net.interfaces import Link
+from coherence_lite.net.reactor import Reactor
 from coherence_lite.ssdp.message import Address, MSearch, Notify, ParseError, SearchResponse
 from coherence_lite.ssdp.parse import parse
 from coherence_lite.ssdp.protocol import SSDPProtocol
 from coherence_lite.ssdp.transport import Arrival, ipv6Groups
 
-__all__ = ["TEST_INDEX", "DatagramTap", "TransportPort", "testModeLink", "messageFrom"]
+__all__ = [
+    "TEST_INDEX",
+    "DRAIN_STEPS",
+    "DatagramTap",
+    "TransportPort",
+    "testModeLink",
+    "testModeClock",
+    "drain",
+    "datagramBytes",
+    "messageFrom",
+]
 
 log = Logger()
 
 #: The interface index of the one link a server in test mode serves.
 TEST_INDEX = 0
+
+#: The most timers L{drain} runs before giving up.
+DRAIN_STEPS = 1000
 
 
 class DatagramTap(DatagramProtocol):
@@ -131,6 +150,52 @@ def testModeLink(interface: str) -> Link:
     """
     address = ipaddress.ip_interface(f"{interface or '0.0.0.0'}/0")
     return Link("test", TEST_INDEX, address, (address.network,))
+
+
+def testModeClock() -> Reactor:
+    """
+    The private clock of a server in test mode that was given no reactor:
+    Coherence's test mode left no timer on the global reactor, and neither
+    does this one.  Its time starts at 0 and moves only when a test calls
+    its C{advance}.
+    """
+    return cast(Reactor, MemoryReactorClock())
+
+
+def drain(clock: Reactor, done: Deferred[None]) -> None:
+    """
+    Advance a private L{testModeClock} from timer to timer until C{done}
+    fires or no timer is left (at most L{DRAIN_STEPS} of them).
+    """
+    steps = 0
+    while not done.called and steps < DRAIN_STEPS:
+        calls = clock.getDelayedCalls()
+        if not calls:
+            return
+        step = max(0.0, min(call.getTime() for call in calls) - clock.seconds())
+        cast(MemoryReactorClock, clock).advance(step)
+        steps += 1
+
+
+def datagramBytes(datagram: object, source: Address) -> bytes | None:
+    """
+    A datagram as bytes: text (Cohen3 took it) is read as UTF-8.
+
+    @return: the bytes, or L{None} (logged) for anything that is neither.
+    """
+    if isinstance(datagram, bytes):
+        return datagram
+    if isinstance(datagram, str):
+        return datagram.encode("utf-8", "replace")
+    if isinstance(datagram, (bytearray, memoryview)):
+        return bytes(datagram)
+    log.debug(
+        "Datagram of type {kind} from {host}:{port} dropped",
+        kind=type(datagram).__name__,
+        host=source[0],
+        port=source[1],
+    )
+    return None
 
 
 def messageFrom(startLine: str, headers: Mapping[str, object]) -> MSearch | Notify | SearchResponse | ParseError:

@@ -30,13 +30,13 @@ from twisted.internet.protocol import DatagramProtocol
 from twisted.internet.task import LoopingCall
 from twisted.logger import Logger
 
-from coherence_lite.compat.adapters import DatagramTap
+from coherence_lite.compat.adapters import DatagramTap, datagramBytes
 from coherence_lite.compat.ssdp import SSDPServer
 from coherence_lite.controlpoint.search import Searcher, listenSearchPort
 from coherence_lite.net.interfaces import Link
 from coherence_lite.net.reactor import Reactor
 from coherence_lite.signals import DATAGRAM_RECEIVED, SignalSender
-from coherence_lite.ssdp import SSDP_ADDR
+from coherence_lite.ssdp import SSDP_ADDR, SSDP_PORT
 from coherence_lite.ssdp.advertisement import ALL
 from coherence_lite.ssdp.format import formatMSearch, hostHeader
 from coherence_lite.ssdp.message import Address, ParseError, SearchResponse
@@ -44,7 +44,7 @@ from coherence_lite.ssdp.parse import parse
 from coherence_lite.ssdp.protocol import MessageHandler, SSDPProtocol
 from coherence_lite.ssdp.transport import SSDPPort
 
-__all__ = ["MSearch", "DISCOVERY_INTERVAL", "DISCOVERY_MX"]
+__all__ = ["SSDP_PORT", "SSDP_ADDR", "MSearch", "DISCOVERY_INTERVAL", "DISCOVERY_MX"]
 
 log = Logger()
 
@@ -165,6 +165,12 @@ class MSearch(DatagramProtocol):
         if self._loop.running:
             self._loop.stop()
 
+    def stopDiscovery(self) -> None:
+        """
+        Coherence's name for L{stopDiscovering}.
+        """
+        self.stopDiscovering()
+
     def shutdown(self) -> Deferred[None]:
         """
         Stop searching and close the port.
@@ -211,13 +217,18 @@ class MSearch(DatagramProtocol):
         except OSError as e:
             log.info("Could not send a search: {error}", error=e)
 
-    def datagramReceived(self, datagram: bytes, addr: Address) -> None:
+    def datagramReceived(self, datagram: bytes | str, addr: Address) -> None:
         """
         In test mode, a datagram arrived through C{self.transport}: give an
         answer to the server, then signal C{datagram_received}.  Anything
         but an answer is dropped with a debug line.
+
+        @param datagram: bytes, or text (as Cohen3 took it), read as UTF-8.
         """
-        message = parse(datagram)
+        data = datagramBytes(datagram, addr)
+        if data is None:
+            return
+        message = parse(data)
         if isinstance(message, SearchResponse):
             self.ssdp_server.searchResponseReceived(message, addr)
         elif isinstance(message, ParseError):
@@ -229,4 +240,4 @@ class MSearch(DatagramProtocol):
             )
         else:
             log.debug("{kind} from {host}:{port} ignored", kind=type(message).__name__, host=addr[0], port=addr[1])
-        self._datagramSeen(datagram, addr)
+        self._datagramSeen(data, addr)

@@ -44,8 +44,17 @@ from twisted.internet.protocol import DatagramProtocol
 from twisted.logger import Logger
 
 from coherence_lite.compat import SERVER_ID
-from coherence_lite.compat.adapters import DatagramTap, TransportPort, messageFrom, testModeLink
-from coherence_lite.compat.known import KNOWN_KEYS, KnownView, Registration, knownInfos
+from coherence_lite.compat.adapters import (
+    DatagramTap,
+    TransportPort,
+    datagramBytes,
+    drain,
+    messageFrom,
+    testModeClock,
+    testModeLink,
+)
+from coherence_lite.compat.known import KNOWN_KEYS, KnownRefresh, KnownTable, Registration, knownInfos
+from coherence_lite.compat.legacy import CoherenceCalls
 from coherence_lite.compat.observers import Callbacks, LogSignals, QuietAnswers, RegistrySignals
 from coherence_lite.compat.registrations import LocalRegistrations, remoteEntry
 from coherence_lite.host.bootid import BootIdStore
@@ -77,17 +86,13 @@ __all__ = [
     "KNOWN_KEYS",
     "SSDPServer",
     "Registration",
-    "KnownView",
+    "KnownTable",
     "knownInfos",
 ]
 
 log = Logger()
 
-#: Coherence sent each explicit alive (L{SSDPServer.doNotify}) twice.
-NOTIFY_REPEAT = 2
-
-
-class SSDPServer(DatagramProtocol):
+class SSDPServer(CoherenceCalls, DatagramProtocol):
     """
     Coherence's SSDP server: registrations, the table of known USNs,
     announcements, answers to searches and signals.
@@ -141,7 +146,10 @@ class SSDPServer(DatagramProtocol):
         @param limits: how much searches are answered (see L{Responder}).
         @param systemInterfaces: asks the OS for its interfaces.
         """
-        self.reactor = reactor if reactor is not None else defaultReactor()
+        # Test mode keeps no timer on the global reactor: without a reactor
+        # of its own, the server keeps time on a private clock.
+        self._ownClock = test and reactor is None
+        self.reactor = testModeClock() if self._ownClock else reactor or defaultReactor()
         self.test = test
         self.interface = interface
         self.ssdpPort = ssdpPort
@@ -153,13 +161,15 @@ class SSDPServer(DatagramProtocol):
         self._systemInterfaces = systemInterfaces
         self._links: tuple[Link, ...] = ()
         self._taps: dict[int, DatagramTap] = {}
-        self._signals = SignalSender(self.reactor)
+        # Signals and callbacks go out on the next turn of the reactor that
+        # runs the program, even when timers are kept on a private clock.
+        self._turns = defaultReactor() if self._ownClock else self.reactor
+        self._signals = SignalSender(self._turns)
         self._callbacks = Callbacks()
         self._stopped = False
 
         self.catalogue = Catalogue(server=SERVER_ID)
         self.registry = EntryRegistry(self.reactor, maxEntries)
-        self.registry.addObserver(RegistrySignals(self._deviceEvent))
         self.service = SSDPService(
             self.catalogue,
             lambda: self._links,
@@ -172,10 +182,15 @@ class SSDPServer(DatagramProtocol):
         )
         self._registrations = LocalRegistrations(self.service, self.registry, self.reactor)
         self.quietCatalogue = self._registrations.quiet
-        self.known: Mapping[str, dict[str, Any]] = KnownView(self.registry, self._registrations)
+        self.known = KnownTable(self.registry, self._registrations)
+        #: Coherence's own name for the same table.
+        self._known = self.known
+        self.registry.addObserver(self.known)
+        self.registry.addObserver(RegistrySignals(self._deviceEvent))
         quietResponder = Responder(self.quietCatalogue, self.service, self.reactor, self._random, limits)
         self._quietResponder = quietResponder
         self.service.addObserver(self.registry)
+        self.service.addObserver(KnownRefresh(self.known))
         self.service.addObserver(QuietAnswers(quietResponder, self.quietCatalogue, self.catalogue))
         self.service.addObserver(LogSignals(self._signals))
         if not test:
@@ -241,9 +256,14 @@ class SSDPServer(DatagramProtocol):
 
         def forget(_: object) -> None:
             self.registry.clear()
+            self.known.cleared()
             self._taps.clear()
 
-        return done.addCallback(forget)
+        done.addCallback(forget)
+        if self._ownClock:
+            # Nobody else advances a private clock: let the byebyes out.
+            drain(self.reactor, done)
+        return done
 
     @property
     def links(self) -> tuple[Link, ...]:
@@ -261,23 +281,27 @@ class SSDPServer(DatagramProtocol):
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         return linkFor([link for link in self._links if link.family == family], host)
 
-    def datagramReceived(self, datagram: bytes, addr: Address) -> None:
+    def datagramReceived(self, datagram: bytes | str, addr: Address) -> None:
         """
         Handle one datagram as if it arrived on the SSDP port from C{addr}
         (sent to the multicast group).  Malformed datagrams are dropped with
         a debug line; every datagram is then passed on with the
         C{UPnP.SSDP.datagram_received} signal.
 
-        @param datagram: the datagram's bytes.
+        @param datagram: the datagram's bytes, or text (as Cohen3 took it),
+            which is read as UTF-8.
         @param addr: C{(host, port)} of the sender.
         """
+        data = datagramBytes(datagram, addr)
+        if data is None:
+            return
         link = self._linkFor(addr[0])
         tap = self._taps.get(link.family) if link is not None else None
         if link is None or tap is None:
             log.warn("Not running: datagram from {host}:{port} dropped", host=addr[0], port=addr[1])
             return
         group = multicastDestination(link, self.ssdpPort)[0]
-        tap.datagramArrived(datagram, addr, Arrival(link.index, group))
+        tap.datagramArrived(data, addr, Arrival(link.index, group))
 
     def notifyReceived(self, headers: Mapping[str, object], addr: Address) -> None:
         """
@@ -318,6 +342,7 @@ class SSDPServer(DatagramProtocol):
             log.debug("Search response from {host} ignored: not running", host=source[0])
             return
         self.registry.responseReceived(response, source, link)
+        self.known.seen(response.usn)
 
     # Registrations
 
@@ -384,69 +409,9 @@ class SSDPServer(DatagramProtocol):
         """
         return usn in self.registry
 
-    # Sending
-
-    def doNotify(self, usn: str) -> None:
-        """
-        Send the ssdp:alive of a local, not silent registration now, twice,
-        on every link.  Remote USNs are not ours to announce: ignored.
-        """
-        registration = self._registrations.get(usn)
-        if registration is None:
-            log.warn("Not announcing {usn}: not registered here as local", usn=usn)
-            return
-        if registration.silent:
-            return
-        log.debug("Sending alive for {usn}", usn=usn)
-        for _ in range(NOTIFY_REPEAT):
-            self.service.sendAlive([registration.publication])
-
-    def doByebye(self, usn: str) -> None:
-        """
-        Send the ssdp:byebye of a local registration now, once, on every
-        link; it stays registered.  Remote USNs are not ours: ignored.
-        """
-        registration = self._registrations.get(usn)
-        if registration is None:
-            log.warn("Not sending byebye for {usn}: not registered here as local", usn=usn)
-            return
-        log.debug("Sending byebye for {usn}", usn=usn)
-        self.service.sendByebye([registration.publication])
-
-    def resendNotify(self) -> None:
-        """
-        L{doNotify} every local registration.  The core re-announces on its
-        own; this is for code that calls it explicitly.
-        """
-        for usn in list(self._registrations):
-            self.doNotify(usn)
-
     # Signals and callbacks
 
     def _deviceEvent(self, signal: str, callbackName: str, entry: Entry) -> None:
-        infos = knownInfos(entry, self._registrations.get(entry.usn))
+        infos = self.known.get(entry.usn) or knownInfos(entry, self._registrations.get(entry.usn))
         self._signals.send(signal, device_type=entry.st, infos=infos)
-        self.reactor.callLater(0, self.callback, callbackName, entry.st, infos)
-
-    def subscribe(self, name: str, callback: Callable[..., object]) -> None:
-        """
-        Call C{callback} on L{callback}C{(name, ...)}.  The server itself
-        calls C{'new_device'} and C{'removed_device'} with
-        C{(device_type, infos)}, as the signals, after the current call
-        returns.
-        """
-        self._callbacks.subscribe(name, callback)
-
-    def unsubscribe(self, name: str, callback: Callable[..., object]) -> None:
-        """
-        Stop calling C{callback} for C{name} (no-op when it was not
-        subscribed).
-        """
-        self._callbacks.unsubscribe(name, callback)
-
-    def callback(self, name: str, *args: object) -> None:
-        """
-        Call every callback subscribed to C{name} with C{args}, now.  One
-        that raises is logged and the others still run.
-        """
-        self._callbacks.call(name, *args)
+        self._turns.callLater(0, self.callback, callbackName, entry.st, infos)
