@@ -239,7 +239,7 @@ class HTTPTests(TestCase):
             f"/{uuid}/{service.shortId}",
             f"/{uuid}/{service.shortId}/",
             f"/{uuid}/{service.shortId}/scpd.xml/x",
-            layout.servicePath(root, service, layout.CONTROL),
+            layout.servicePath(root, service, layout.CONTROL) + "/x",
             layout.servicePath(root, service, layout.SUBSCRIBE),
             f"/{light.uuid}/{layout.DESCRIPTION}",
             f"/{OTHER_UDN[5:].upper()}/description.xml",

@@ -149,7 +149,7 @@ class OptionsTests(SynchronousTestCase):
         self.assertEqual(
             service.documents[0].root.deviceType, "urn:schemas-upnp-org:device:BinaryLight:1"
         )
-        self.assertEqual([child.name for child in service], ["web", "ssdp", "monitor", "watcher"])
+        self.assertEqual([child.name for child in service], ["runtimes", "web", "ssdp", "monitor", "watcher"])
 
     def test_httpLimitsAndStatsIntervalReachTheService(self) -> None:
         """

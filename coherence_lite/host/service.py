@@ -25,6 +25,7 @@ from twisted.web.server import Site
 from coherence_lite import __version__
 from coherence_lite.errors import StartupError
 from coherence_lite.host.bootid import BootIdStore
+from coherence_lite.host.runtimes import HostedRuntimes
 from coherence_lite.host.daemon import StartFailed
 from coherence_lite.host.settings import HostSettings
 from coherence_lite.host.site import makeSite, publicationOf
@@ -134,6 +135,8 @@ class UPnPDeviceService(MultiService):
     @ivar stats: the counters of SSDP and HTTP, logged and shown on the
         presentation pages.
     @ivar links: the links served now.
+    @ivar runtimes: the running services (the first child: it stores their
+        state when the host stops).
     """
 
     def __init__(
@@ -165,8 +168,14 @@ class UPnPDeviceService(MultiService):
         self.links: list[Link] = []
         major, minor = SPEC_VERSION
         self.catalogue = Catalogue(server=serverString(__version__, f"{major}.{minor}"), maxAge=settings.maxAge)
+        self.runtimes = HostedRuntimes(devices, self.reactor, settings.stateDirectory)
+        self.runtimes.setName("runtimes")
+        self.runtimes.setServiceParent(self)
         self.web = WebServerService(
-            makeSite(self.documents, limits=settings.httpLimits, stats=self.stats, reactor=self.reactor),
+            makeSite(
+                self.documents, limits=settings.httpLimits, stats=self.stats, reactor=self.reactor,
+                runtimes=self.runtimes.byService,
+            ),
             settings.httpPort,
             self.reactor,
         )

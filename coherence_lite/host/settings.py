@@ -42,8 +42,9 @@ class HostSettings:
     @ivar ttl: the multicast TTL (hop limit).
     @ivar advertisedHost: a host name or address to put in LOCATION instead
         of the interface's address (behind NAT or in a container).
-    @ivar stateDirectory: where BOOTID is kept across restarts; L{None} uses
-        the clock instead.
+    @ivar stateDirectory: where BOOTID and the state variables of
+        device-file services are kept across restarts; L{None} uses the
+        clock for BOOTID and keeps no state.
     @ivar pollInterval: seconds between looks at the interfaces for
         addresses that appear, change or go; 0 to never look again.
     @ivar statsInterval: seconds between two stats lines in the log; 0 logs

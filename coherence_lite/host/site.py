@@ -22,13 +22,15 @@ resources L{coherence_lite.http.resources}; the site enforces L{HTTPLimits}
 
 from __future__ import annotations
 
-from typing import Callable, Sequence, cast
+from typing import Callable, Mapping, Sequence, cast
 
 from twisted.internet.interfaces import IReactorTime
 from twisted.web.resource import IResource, Resource
 from twisted.web.server import Request
 
 from coherence_lite import __version__
+from coherence_lite.backend.runtime import ServiceRuntime
+from coherence_lite.control.resource import ControlResource
 from coherence_lite.host.pages import PresentationResource, indexPage, presentationPage
 from coherence_lite.http.limits import HTTPLimits
 from coherence_lite.http.server import LimitedSite
@@ -66,8 +68,8 @@ def defaultServerHeader(specVersion: tuple[int, int] = SPEC_VERSION) -> bytes:
 
 class ServiceResource(DirectoryResource):
     """
-    C{/<uuid>/<service>/}: holds the SCPD; control and event endpoints are
-    added with L{putChild} under their L{layout} names when they exist.
+    C{/<uuid>/<service>/}: holds the SCPD, the control endpoint and (added
+    with L{putChild} under its L{layout} name) the event endpoint.
     """
 
 
@@ -121,12 +123,21 @@ def _place(host: HostResource, path: str, leaf: Resource) -> None:
     node.putChild(name, leaf)
 
 
-def makeRootResource(documentsList: Sequence[Documents], stats: Stats | None = None) -> HostResource:
+#: The runtime of each hosted service, by (device UDN, service short id).
+Runtimes = Mapping[tuple[str, str], ServiceRuntime]
+
+
+def makeRootResource(
+    documentsList: Sequence[Documents], stats: Stats | None = None, runtimes: Runtimes | None = None
+) -> HostResource:
     """
     Build the resource tree serving some root devices.
 
     @param documentsList: the rendered documents of each root device.
     @param stats: counters to show on the presentation pages, if any.
+    @param runtimes: what answers each service's control requests; a
+        service left out uses its own C{implementation}, or a runtime with
+        no handlers (its getters answer from the default values).
     @return: the root resource, to serve at C{/}.
     @raise ValueError: two devices share a UDN, or two documents of a device
         share a path (a service whose short id is C{icons} or
@@ -158,6 +169,9 @@ def makeRootResource(documentsList: Sequence[Documents], stats: Stats | None = N
                 deviceResource.putChild(serviceSegment, serviceResource)
                 scpd = documents.scpds[(device.UDN, service.shortId)]
                 _place(host, scpdPath, StaticResource(scpd, XML_CONTENT_TYPE))
+                runtime = (runtimes or {}).get((device.UDN, service.shortId))
+                runtime = runtime or service.implementation or ServiceRuntime(service)
+                _place(host, layout.servicePath(device, service, layout.CONTROL), ControlResource(runtime, stats))
         _place(host, layout.descriptionPath(root), StaticResource(documents.description, XML_CONTENT_TYPE))
     return host
 
@@ -186,6 +200,7 @@ def makeSite(
     limits: HTTPLimits = HTTPLimits(),
     stats: Stats | None = None,
     reactor: IReactorTime | None = None,
+    runtimes: Runtimes | None = None,
 ) -> LimitedSite:
     """
     Build the HTTP site of a device host.
@@ -202,6 +217,8 @@ def makeSite(
         pages show; a new L{Stats} when L{None}.
     @param reactor: for timeouts and the C{Date} of refusals; the global
         reactor when L{None}.
+    @param runtimes: what answers control requests (see
+        L{makeRootResource}).
     @return: a site with C{displayTracebacks} off, ready for
         C{reactor.listenTCP} or C{strports.service}.
     @raise ValueError: see L{makeRootResource}.
@@ -213,7 +230,7 @@ def makeSite(
         serverHeader = server.encode("ascii")
     stats = stats if stats is not None else Stats()
     site = _DeviceSite(
-        cast(IResource, makeRootResource(documentsList, stats)),
+        cast(IResource, makeRootResource(documentsList, stats, runtimes)),
         limits=limits,
         stats=stats,
         reactor=reactor,
