@@ -15,7 +15,6 @@ from coherence_lite.backend.state import ServiceState
 from coherence_lite.eventing.limits import EventingLimits
 from coherence_lite.eventing.publisher import HostEventing, ServiceEventing
 from coherence_lite.eventing.subscriptions import Subscription
-from coherence_lite.model.device import Device
 from coherence_lite.stats import Stats
 from tests.eventing_support import FakeAgent, switchPower
 from tests.test_eventing_notifier import destinations
@@ -122,14 +121,13 @@ class HostEventingTests(SynchronousTestCase):
         """
         clock, agent = Clock(), FakeAgent()
         host = HostEventing(agent, clock, EventingLimits(maxPerClient=1, maxTotal=5), Stats(), random.Random(2))
-        device = Device(deviceType="urn:schemas-upnp-org:device:Basic:1", friendlyName="x", manufacturer="m",
-                        modelName="n", UDN="uuid:11111111-2222-3333-4444-555555555555")
+        udn = "uuid:11111111-2222-3333-4444-555555555555"
         service = switchPower()
-        first = host.add(device, service, ServiceState(service))
+        first = host.add(udn, service, ServiceState(service))
         host.startService()
         other = switchPower()
-        second = host.add(Device(**{**device.__dict__, "UDN": "uuid:11111111-2222-3333-4444-666666666666"}), other, ServiceState(other))
-        self.assertRaises(ValueError, host.add, device, service, ServiceState(service))
+        second = host.add("uuid:11111111-2222-3333-4444-666666666666", other, ServiceState(other))
+        self.assertRaises(ValueError, host.add, udn, service, ServiceState(service))
         self.assertEqual(list(host), [first, second])
         self.assertEqual(second.subscribe("d", destinations("<http://10.0.0.3/>"), 60).sid[:5], "uuid:")  # type: ignore[union-attr]
         self.assertEqual(second.subscribe("d", destinations("<http://10.0.0.3/>"), 60), "d holds 1 subscriptions")

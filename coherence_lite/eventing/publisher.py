@@ -28,7 +28,7 @@ from coherence_lite.eventing.limits import EventingLimits
 from coherence_lite.eventing.moderation import Moderator
 from coherence_lite.eventing.notifier import EMPTY_PROPERTYSET_SIZE, Notifier, Property, propertySize
 from coherence_lite.eventing.subscriptions import EXPIRED, Quota, Subscription, SubscriptionTable
-from coherence_lite.model.device import Device, Service
+from coherence_lite.model.device import Service
 from coherence_lite.model.types import encodeValue
 from coherence_lite.stats import Stats
 
@@ -214,16 +214,17 @@ class HostEventing(_AppService):
         self.quota = Quota(limits.maxPerClient, limits.maxTotal)
         self._services: dict[tuple[str, str], ServiceEventing] = {}
 
-    def add(self, device: Device, service: Service, state: StateFeed) -> ServiceEventing:
+    def add(self, udn: str, service: Service, state: StateFeed) -> ServiceEventing:
         """
         The eventing of one hosted service (started at once if the host
         runs).
 
+        @param udn: the UDN of the service's device.
         @raise ValueError: the service has eventing already.
         """
-        key = (device.UDN, service.serviceId)
+        key = (udn, service.serviceId)
         if key in self._services:
-            raise ValueError(f"{service.serviceId} of {device.UDN} has eventing already")
+            raise ValueError(f"{service.serviceId} of {udn} has eventing already")
         eventing = ServiceEventing(
             service, state, agent=self.agent, clock=self.clock, limits=self.limits, quota=self.quota,
             stats=self.stats, random=self.random,

@@ -26,7 +26,7 @@ and logged at debug level within a budget.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from twisted.internet.address import IPv4Address as _TCPv4, IPv6Address as _TCPv6
 from twisted.internet.interfaces import IReactorTime
@@ -34,16 +34,17 @@ from twisted.logger import Logger
 from twisted.web.resource import Resource
 from twisted.web.server import Request
 
+from coherence_lite.backend.runtime import ServiceRuntime
 from coherence_lite.eventing.callbacks import arrivalLink, onLinkCallbacks, unmapped
 from coherence_lite.eventing.message import NewSubscription, Renewal, SubscriptionError, classify
-from coherence_lite.eventing.publisher import ServiceEventing
+from coherence_lite.eventing.publisher import HostEventing, ServiceEventing
 from coherence_lite.eventing.subscriptions import Subscription
 from coherence_lite.http.resources import HTML_CONTENT_TYPE, NotFoundResource, errorPage, sendHeaders
 from coherence_lite.logbudget import LogBudget
 from coherence_lite.net.interfaces import Link, parseAddress
 from coherence_lite.stats import Stats
 
-__all__ = ["ALLOWED", "EventSubscriptionResource"]
+__all__ = ["ALLOWED", "EventSubscriptionResource", "eventResources"]
 
 log = Logger()
 
@@ -179,3 +180,24 @@ class EventSubscriptionResource(Resource):
             headers += ((b"Allow", ALLOWED),)
         sendHeaders(request, code, headers, len(body))
         return b"" if request.method == b"HEAD" else body
+
+
+def eventResources(
+    eventing: HostEventing,
+    runtimes: Mapping[tuple[str, str], ServiceRuntime],
+    links: Callable[[], Sequence[Link]],
+    clock: IReactorTime,
+    stats: Stats | None = None,
+) -> dict[tuple[str, str], EventSubscriptionResource]:
+    """
+    The eventSubURL resource of every hosted service, each following its
+    runtime's state through C{eventing}.
+
+    @param runtimes: the runtime of each service, by (device UDN, service
+        short id).
+    @return: the resources, by the same keys.
+    """
+    return {
+        (udn, shortId): EventSubscriptionResource(eventing.add(udn, runtime.service, runtime.state), links, clock, stats)
+        for (udn, shortId), runtime in runtimes.items()
+    }

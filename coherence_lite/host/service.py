@@ -24,14 +24,18 @@ from twisted.web.server import Site
 
 from coherence_lite import __version__
 from coherence_lite.errors import StartupError
+from coherence_lite.eventing.notifier import deliveryAgent
+from coherence_lite.eventing.publisher import HostEventing
+from coherence_lite.eventing.resource import eventResources
 from coherence_lite.host.bootid import BootIdStore
 from coherence_lite.host.runtimes import HostedRuntimes
 from coherence_lite.host.daemon import StartFailed
 from coherence_lite.host.settings import HostSettings
-from coherence_lite.host.site import makeSite, publicationOf
+from coherence_lite.host.site import HostResource, makeSite, publicationOf
 from coherence_lite.identity import serverString
 from coherence_lite.model.description import SPEC_VERSION, Documents, buildDocuments
 from coherence_lite.model.device import Device
+from coherence_lite.model.layout import SUBSCRIBE
 from coherence_lite.net.interfaces import InterfaceReport, Link, NetworkInterface, reportedLinks, selectLinks
 from coherence_lite.net.interfaces import systemInterfaces as _systemInterfaces
 from coherence_lite.net.reactor import Reactor, defaultReactor
@@ -137,6 +141,8 @@ class UPnPDeviceService(MultiService):
     @ivar links: the links served now.
     @ivar runtimes: the running services (the first child: it stores their
         state when the host stops).
+    @ivar eventing: the GENA subscriptions of every service, answered at
+        its eventSubURL and dropped (deliveries cancelled) on stop.
     """
 
     def __init__(
@@ -181,6 +187,13 @@ class UPnPDeviceService(MultiService):
         )
         self.web.setName("web")
         self.web.setServiceParent(self)
+        limits = settings.eventingLimits
+        self.eventing = HostEventing(deliveryAgent(self.reactor, limits.connectTimeout), self.reactor, limits, self.stats)
+        self.eventing.setServiceParent(self)
+        tree = cast(HostResource, self.web.site.resource)
+        events = eventResources(self.eventing, self.runtimes.byService, lambda: self.links, self.reactor, self.stats)
+        for (udn, shortId), resource in events.items():
+            tree.devices[udn].services[shortId].putChild(SUBSCRIBE.encode("ascii"), resource)
         self.ssdp = SSDPService(
             self.catalogue,
             lambda: self.links,

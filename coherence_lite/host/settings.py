@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from coherence_lite.eventing.limits import EventingLimits
 from coherence_lite.http.limits import HTTPLimits
 from coherence_lite.model.defaults import defaultDevice
 from coherence_lite.model.device import Device, DeviceError
@@ -51,6 +52,8 @@ class HostSettings:
         them only when stopping.
     @ivar responderLimits: how much the SSDP responder answers.
     @ivar httpLimits: HTTP sizes, timeouts and connection caps.
+    @ivar eventingLimits: GENA subscription bounds, TIMEOUTs and event
+        delivery timeouts.
     """
 
     interfaces: tuple[str, ...] = ()
@@ -67,6 +70,7 @@ class HostSettings:
     statsInterval: float = STATS_INTERVAL
     responderLimits: ResponderLimits = ResponderLimits()
     httpLimits: HTTPLimits = HTTPLimits()
+    eventingLimits: EventingLimits = EventingLimits()
 
 
 class HostedDeviceError(Exception):
