@@ -25,7 +25,7 @@ __all__ = ["BARE_RESPONDER", "run", "unicastCost", "allSearchCost"]
 #: The ceiling: a Twisted DatagramProtocol that answers every datagram with
 #: a fixed datagram the size of a real answer.
 BARE_RESPONDER = """
-import sys
+import random, sys
 from twisted.internet import reactor
 from twisted.internet.protocol import DatagramProtocol
 
@@ -35,10 +35,20 @@ ANSWER = (b"HTTP/1.1 200 OK\\r\\nCACHE-CONTROL: max-age=1800\\r\\nDATE: Sat, 22 
           b"USN: uuid:e427ce1a-3e80-43d0-ad6f-89ec42e46363::upnp:rootdevice\\r\\n"
           b"BOOTID.UPNP.ORG: 1\\r\\nCONFIGID.UPNP.ORG: 10469318\\r\\n\\r\\n")
 
+# Optional arguments: answers per datagram and a window in seconds; then
+# each answer goes out at its own random time within the window (one timer
+# each), as a multicast search is answered.
+ANSWERS = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+WINDOW = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
+
 class Bare(DatagramProtocol):
     noisy = False
     def datagramReceived(self, data, addr):
-        self.transport.write(ANSWER, addr)
+        if not WINDOW:
+            self.transport.write(ANSWER, addr)
+            return
+        for _ in range(ANSWERS):
+            reactor.callLater(random.uniform(0, WINDOW), self.transport.write, ANSWER, addr)
 
 port = reactor.listenUDP(0, Bare(), interface="127.0.0.1")
 sys.stdout.write("PORT %d\\n" % port.getHost().port)
@@ -123,11 +133,12 @@ def startDaemon(ssdpPort: int, state: str, *extra: str) -> Server:
     return daemon
 
 
-def startBare() -> tuple[Server, int]:
+def startBare(*arguments: str) -> tuple[Server, int]:
     """
-    The bare Twisted responder, and its port.
+    The bare Twisted responder, and its port; C{arguments} are answers per
+    datagram and a window to spread them over.
     """
-    bare = Server([sys.executable, "-c", BARE_RESPONDER], markers=("PORT",))
+    bare = Server([sys.executable, "-c", BARE_RESPONDER, *arguments], markers=("PORT",))
     return bare, int(bare.waitFor("PORT").split()[1])
 
 
@@ -143,14 +154,16 @@ def unicastCost(daemon: Server, ssdpPort: int, bare: Server, barePort: int, answ
     return ours, theirs
 
 
-def allSearchCost(daemon: Server, ssdpPort: int, searches: int, clients: int, expected: int) -> tuple[float, list[int]]:
+def allSearchCost(daemon: Server, destination: tuple[str, int], searches: int, clients: int, expected: int) -> tuple[float, list[int]]:
     """
-    Send C{searches} multicast C{ssdp:all} with MX 1 through 127.0.0.1, from
-    C{clients} sockets of one address, and collect the answers for 2.5 s.
+    Send C{searches} C{ssdp:all} with MX 1 to C{destination} (the SSDP group
+    through 127.0.0.1, or a bare responder's port), from C{clients} sockets
+    of one address, and collect the answers for 2.5 s.
 
-    @return: the daemon's µs of CPU per search, and the answers each client
+    @return: the server's µs of CPU per search, and the answers each client
         got.
     """
+    ssdpPort = destination[1]
     sockets = []
     for _ in range(clients):
         client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -168,7 +181,7 @@ def allSearchCost(daemon: Server, ssdpPort: int, searches: int, clients: int, ex
     before = daemon.cpuSeconds()
     try:
         for number in range(searches):
-            sockets[number % clients].sendto(datagram, ("239.255.255.250", ssdpPort))
+            sockets[number % clients].sendto(datagram, destination)
         deadline = time.monotonic() + 2.5
         while time.monotonic() < deadline and sum(counts) < searches * expected * 2:
             for key, _ in selector.select(timeout=0.05):
@@ -213,7 +226,7 @@ def run(repetitions: int, quick: bool) -> list[Figure]:
             allRuns: list[tuple[float, float | None]] = []
             complete = True
             for _ in range(repetitions):
-                perSearch, counts = allSearchCost(daemon, ssdpPort, 200, 20, expected)
+                perSearch, counts = allSearchCost(daemon, ("239.255.255.250", ssdpPort), 200, 20, expected)
                 complete = complete and counts == [expected * 200 // 20] * 20
                 allRuns.append((perSearch, expected * 1.5 * theirs))
                 write(f"  ssdp:all: {perSearch:.1f} µs/search, answers per client {sorted(set(counts))} (expected {expected * 10})")
