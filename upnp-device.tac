@@ -1,54 +1,48 @@
 # -*- mode: python -*-
 """
-The seed's Jambon 3000 device, hosted by coherence-lite, built in Python.
-
-This is how a library user builds the same service C{twistd upnp-device}
-builds from options.  Run it (on loopback only, for a first try) with:
-
-    twistd -n -y upnp-device.tac
-
-Set UPNP_INTERFACE to serve another interface (default: 127.0.0.1) and
-UPNP_SSDP_PORT to use another SSDP port (default: 1900).
+A BinaryLight (SwitchPower:1, Status evented) written in Python and hosted
+by coherence-lite: what a library user writes instead of a device file.
+On loopback:  twistd -n -y upnp-device.tac
+UPNP_INTERFACE serves another interface or address (default: 127.0.0.1),
+UPNP_SSDP_PORT another SSDP port (default: 1900).
 """
 
 import os
 
 from twisted.application.service import Application
 
-from coherence_lite import (
-    Action,
-    Argument,
-    Device,
-    HostSettings,
-    Service,
-    StateVariable,
-    UPnPDeviceService,
-    defaultIcons,
-)
+from coherence_lite import Device, HostSettings, ServiceBackend, UPnPDeviceService, action, defaultIcons, stateVariable
 
-jambon = Device(
-    deviceType="urn:schemas-upnp-org:device:Basic:1",
-    friendlyName="Jambon 3000",
-    manufacturer="Boucherie numérique SAS",
-    manufacturerURL="http://www.boucherie.example.com/",
-    modelDescription="Jambon Appliance 3000",
-    modelName="Jambon",
-    modelNumber="3000",
-    modelURL="http://www.boucherie.example.com/en/products/jambon-3000/",
-    serialNumber="JBN425133",
-    UDN="uuid:e427ce1a-3e80-43d0-ad6f-89ec42e46363",
+
+class SwitchPower(ServiceBackend):
+    """SwitchPower:1; the light follows its target at once."""
+
+    serviceType = "urn:schemas-upnp-org:service:SwitchPower:1"
+    serviceId = "urn:upnp-org:serviceId:SwitchPower"
+    Target = stateVariable("boolean", False, sendEvents=False)
+    Status = stateVariable("boolean", False)
+
+    @action(inputs={"newTargetValue": "Target"})
+    def SetTarget(self, newTargetValue: bool) -> None:
+        self.set(Target=newTargetValue, Status=newTargetValue)
+
+    @action(outputs={"RetTargetValue": "Target"})
+    def GetTarget(self) -> None:
+        """Answered from Target."""
+
+    @action(outputs={"ResultStatus": "Status"})
+    def GetStatus(self) -> None:
+        """Answered from Status."""
+
+
+light = Device(
+    deviceType="urn:schemas-upnp-org:device:BinaryLight:1",
+    friendlyName="coherence-lite tac light",
+    manufacturer="coherence-lite",
+    modelName="BinaryLight",
+    UDN="uuid:9b7e4d21-6c3a-4f58-8e0d-1a2b3c4d5e6f",
     icons=defaultIcons(),
-    services=(
-        Service(
-            serviceType="urn:boucherie.example.com:service:Jambon:1",
-            serviceId="urn:boucherie.example.com:serviceId:Jambon",
-            actions=(
-                Action("GetSlices", (Argument("Slices", "out", "Slices"),)),
-                Action("SetSlices", (Argument("NewSlices", "in", "Slices"),)),
-            ),
-            stateVariables=(StateVariable("Slices", "ui4", sendEvents=True, defaultValue="0"),),
-        ),
-    ),
+    services=(SwitchPower().service,),
 )
 
 application = Application("upnp-device")
@@ -56,4 +50,4 @@ settings = HostSettings(
     interfaces=(os.environ.get("UPNP_INTERFACE", "127.0.0.1"),),
     ssdpPort=int(os.environ.get("UPNP_SSDP_PORT", "1900")),
 )
-UPnPDeviceService([jambon], settings).setServiceParent(application)
+UPnPDeviceService([light], settings).setServiceParent(application)

@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""
+A UPnP BinaryLight:1 written in Python (SwitchPower:1, Status evented).  On loopback:
+    python examples/binary_light.py --interface 127.0.0.1 --ssdp-port 19000
+"""
+
+import argparse
+import sys
+
+from twisted.internet.defer import Deferred
+from twisted.internet.task import react
+from twisted.logger import globalLogBeginner, textFileLogObserver
+
+from coherence_lite import Device, HostSettings, ServiceBackend, UPnPDeviceService, action, defaultIcons, stateVariable
+
+
+class SwitchPower(ServiceBackend):
+    """SwitchPower:1; the light follows its target at once."""
+
+    serviceType = "urn:schemas-upnp-org:service:SwitchPower:1"
+    serviceId = "urn:upnp-org:serviceId:SwitchPower"
+    Target = stateVariable("boolean", False, sendEvents=False)
+    Status = stateVariable("boolean", False)
+
+    @action(inputs={"newTargetValue": "Target"})
+    def SetTarget(self, newTargetValue: bool) -> None:
+        self.set(Target=newTargetValue, Status=newTargetValue)
+
+    @action(outputs={"RetTargetValue": "Target"})
+    def GetTarget(self) -> None:
+        """Answered from Target."""
+
+    @action(outputs={"ResultStatus": "Status"})
+    def GetStatus(self) -> None:
+        """Answered from Status."""
+
+
+def main(reactor, argv):
+    parser = argparse.ArgumentParser(description="Host a BinaryLight written in Python.")
+    parser.add_argument("--interface", default="127.0.0.1", help="address or interface to serve (default: loopback)")
+    parser.add_argument("--ssdp-port", type=int, default=1900)
+    options = parser.parse_args(argv)
+    globalLogBeginner.beginLoggingTo([textFileLogObserver(sys.stdout)])
+    light = Device("urn:schemas-upnp-org:device:BinaryLight:1", "Python light", "coherence-lite", "BinaryLight",
+                   "uuid:3f0c2b9e-5d1a-4c7e-9b8f-2a6d4e1c7b05", icons=defaultIcons(), services=(SwitchPower().service,))
+    host = UPnPDeviceService([light], HostSettings(interfaces=(options.interface,), ssdpPort=options.ssdp_port), reactor=reactor)
+    host.startService()
+    reactor.addSystemEventTrigger("before", "shutdown", host.stopService)
+    return Deferred()  # until Ctrl-C
+
+
+if __name__ == "__main__":
+    react(main, [sys.argv[1:]])
