@@ -12,8 +12,7 @@ timeout measured on the injected clock.  Failures are L{ExchangeError}s.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
 from twisted.internet.defer import CancelledError, Deferred, succeed
 from twisted.internet.error import ConnectError, ConnectionLost, DNSLookupError
@@ -26,33 +25,13 @@ from twisted.web.iweb import UNKNOWN_LENGTH, IAgent, IBodyProducer, IResponse
 from zope.interface import implementer
 
 from coherence_lite.controlpoint.fetch import checkURL
+from coherence_lite.controlpoint.reply import Reply
 from coherence_lite.http.body import MAX_XML_BODY
 
 __all__ = ["EXCHANGE_TIMEOUT", "Reply", "ExchangeError", "exchange"]
 
 #: Seconds one exchange may take by default, connection to last byte.
 EXCHANGE_TIMEOUT = 10.0
-
-
-@dataclass(frozen=True)
-class Reply:
-    """
-    An HTTP answer.
-
-    @ivar code: the status code.
-    @ivar headers: each header's first value, by lower-case name.
-    @ivar body: the body (empty for C{HEAD}).
-    """
-
-    code: int
-    headers: Mapping[str, str] = field(default_factory=dict)
-    body: bytes = b""
-
-    def header(self, name: str) -> str | None:
-        """
-        The value of header C{name} (any case), or L{None}.
-        """
-        return self.headers.get(name.lower())
 
 
 class ExchangeError(Exception):

@@ -6,6 +6,8 @@ values a L{coherence_lite.controlpoint.subscriber.Subscriber} delivers.
 
 The header rules themselves (SID, TIMEOUT, NT) are
 L{coherence_lite.eventing.message}'s, the host's own.
+
+Pure.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from coherence_lite.controlpoint.exchange import Reply
+from coherence_lite.controlpoint.reply import Reply
 from coherence_lite.eventing.message import DEFAULT_TIMEOUT, MAX_TIMEOUT, NT_EVENT, parseSID, parseTimeout
 from coherence_lite.model.types import Value
 
