@@ -26,6 +26,18 @@ Every signal, and who sends it (always at the edge, L{coherence_lite.compat}):
     a control point's
     L{DeviceSignals <coherence_lite.compat.devices.DeviceSignals>}.
 
+  - L{BACKEND_INIT_COMPLETED} (C{Coherence.UPnP.Backend.init_completed}):
+    sent by users' Coherence backends (C{backend=}); a hosted
+    L{coherence_lite.compat.basics} device waits for it.
+  - L{STATE_VARIABLE_CHANGED} (C{Coherence.UPnP.StateVariable.changed}), and
+    the same per variable (L{stateVariableChanged}): a hosted service's
+    variable changed, or an event told a subscribed client of a change;
+    C{variable=}.  Sent by L{coherence_lite.compat.service}.
+  - L{DEVICE_CLIENT_DETECTION_COMPLETED}
+    (C{Coherence.UPnP.DeviceClient.detection_completed}): a control point
+    gave a found device its client; C{client=, udn=}.  Sent by
+    L{coherence_lite.compat.control_point}.
+
 An C{SSDPServer} also calls the callbacks subscribed to Coherence's callback
 names L{NEW_DEVICE_CALLBACK} (C{new_device}) and L{REMOVED_DEVICE_CALLBACK}
 (C{removed_device}) alongside the first two signals.
@@ -51,7 +63,13 @@ __all__ = [
     "DEVICE_DETECTION_COMPLETED",
     "ROOT_DEVICE_REMOVED",
     "DEVICE_REMOVED",
+    "BACKEND_INIT_COMPLETED",
+    "STATE_VARIABLE_CHANGED",
+    "DEVICE_CLIENT_DETECTION_COMPLETED",
     "ALL_SIGNALS",
+    "stateVariableChanged",
+    "connect",
+    "disconnect",
     "NEW_DEVICE_CALLBACK",
     "REMOVED_DEVICE_CALLBACK",
     "SignalSender",
@@ -77,7 +95,17 @@ ROOT_DEVICE_REMOVED = "Coherence.UPnP.RootDevice.removed"
 #: A remote device (root or embedded) left: C{usn=}.
 DEVICE_REMOVED = "Coherence.UPnP.Device.removed"
 
+#: A Coherence backend finished setting up: C{backend=}.
+BACKEND_INIT_COMPLETED = "Coherence.UPnP.Backend.init_completed"
+#: A state variable changed: C{variable=}.
+STATE_VARIABLE_CHANGED = "Coherence.UPnP.StateVariable.changed"
+#: A found device got its client: C{client=, udn=}.
+DEVICE_CLIENT_DETECTION_COMPLETED = "Coherence.UPnP.DeviceClient.detection_completed"
+
 ALL_SIGNALS = (
+    BACKEND_INIT_COMPLETED,
+    STATE_VARIABLE_CHANGED,
+    DEVICE_CLIENT_DETECTION_COMPLETED,
     NEW_DEVICE,
     REMOVED_DEVICE,
     DATAGRAM_RECEIVED,
@@ -93,6 +121,32 @@ ALL_SIGNALS = (
 NEW_DEVICE_CALLBACK = "new_device"
 #: The name an C{SSDPServer} calls L{REMOVED_DEVICE}'s callbacks by.
 REMOVED_DEVICE_CALLBACK = "removed_device"
+
+
+def stateVariableChanged(name: str) -> str:
+    """
+    The signal of one state variable's changes,
+    C{Coherence.UPnP.StateVariable.<name>.changed} (C{variable=}).
+    """
+    return f"Coherence.UPnP.StateVariable.{name}.changed"
+
+
+def connect(receiver: Any, signal: str, sender: Any = None, weak: bool = True) -> None:
+    """
+    Connect a receiver to a signal, as Coherence's C{connect} did:
+    C{sender} L{None} means any sender.
+    """
+    louie.connect(receiver, signal, louie.Any if sender is None else sender, weak=weak)
+
+
+def disconnect(receiver: Any, signal: str, sender: Any = None, weak: bool = True) -> None:
+    """
+    Undo L{connect}; a receiver that was not connected is ignored.
+    """
+    try:
+        louie.disconnect(receiver, signal, louie.Any if sender is None else sender, weak=weak)
+    except louie.error.DispatcherKeyError:
+        pass
 
 
 class SignalSender:
