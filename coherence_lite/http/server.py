@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from io import BytesIO
-from typing import Any
+from typing import Any, Sequence
 
 from twisted.internet.interfaces import IAddress, IReactorTime
 from twisted.logger import Logger
@@ -21,6 +21,7 @@ from twisted.web.http_headers import Headers
 from twisted.web.resource import IResource
 from twisted.web.server import NOT_DONE_YET, Request, Site
 
+from coherence_lite.http.fast import FastAnswers
 from coherence_lite.http.limits import HTTPLimits, LimitedHTTPChannel, statusCounter
 from coherence_lite.http.resources import HTML_CONTENT_TYPE, NOSNIFF, errorPage
 from coherence_lite.stats import Stats
@@ -138,6 +139,7 @@ class LimitedSite(Site):
         self.limits = limits
         self.stats = stats if stats is not None else Stats()
         self.serverHeader = serverHeader
+        self._fast: FastAnswers | None = None
         self._open = 0
         self._perClient: Counter[str] = Counter()
         self._clientOf: dict[LimitedHTTPChannel, str] = {}
@@ -157,16 +159,56 @@ class LimitedSite(Site):
         """
         return self._open
 
+    def everyResponseHeaders(self) -> Sequence[tuple[bytes, bytes]] | None:
+        """
+        The headers this site adds to every response (C{Server} first), for
+        the prebuilt answers of L{fastAnswers}; L{None} (here) turns the
+        fast path off.  A subclass that adds headers in L{getResourceFor}
+        returns them here.
+        """
+        return None
+
+    def fastAnswers(self) -> FastAnswers | None:
+        """
+        The prebuilt answers of the current resource tree (see
+        L{coherence_lite.http.fast}), or L{None} without a fast path.
+        """
+        fast = self._fast
+        if fast is not None and fast.root is self.resource:
+            return fast
+        headers = self.everyResponseHeaders()
+        if headers is None:
+            return None
+        fast = self._fast = FastAnswers(self.resource, headers)
+        return fast
+
+    def clientCap(self, clientKey: str) -> int:
+        """
+        How many connections C{clientKey} may hold now.
+
+        A client may always hold C{maxConnectionsPerClient}.  While the
+        site is less than half full it may hold up to an eighth of
+        C{maxConnections} (64 at the defaults): a browser, a benchmark or a
+        busy control point with 32 keep-alive connections is served at
+        defaults, while one address can never take more than an eighth of
+        the site, nor more than its share once others need the room.
+        """
+        limits = self.limits
+        if self._open * 2 < limits.maxConnections:
+            return max(limits.maxConnectionsPerClient, limits.maxConnections // 8)
+        return limits.maxConnectionsPerClient
+
     def buildProtocol(self, addr: IAddress | None) -> Any:
         """
         Build a channel for a new connection, or refuse it (L{None}, which
-        closes it at once) when its client or the site is at its cap.
+        closes it at once) when its client or the site is at its cap (see
+        L{clientCap}).
         """
         clientKey = str(getattr(addr, "host", ""))
         if self._open >= self.limits.maxConnections:
             self._refuse("total-cap", clientKey)
             return None
-        if self._perClient[clientKey] >= self.limits.maxConnectionsPerClient:
+        if self._perClient[clientKey] >= self.clientCap(clientKey):
             self._refuse("client-cap", clientKey)
             return None
         channel = super().buildProtocol(addr)
