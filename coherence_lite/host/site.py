@@ -182,6 +182,13 @@ class _DeviceSite(LimitedSite):
     headers to every response, 404s and 405s included.
     """
 
+    def everyResponseHeaders(self) -> Sequence[tuple[bytes, bytes]]:
+        """
+        The headers L{getResourceFor} sets, for the prebuilt answers.
+        """
+        assert self.serverHeader is not None
+        return ((b"Server", self.serverHeader), NOSNIFF)
+
     def getResourceFor(self, request: Request) -> IResource:
         """
         Set the headers every response carries, then find the resource.
