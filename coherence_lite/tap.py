@@ -19,6 +19,7 @@ from twisted.application.service import IService
 from twisted.python import usage
 
 from coherence_lite.host.bootid import defaultStateDirectory
+from coherence_lite.host.daemon import addDaemonParts
 from coherence_lite.host.checks import interfaceNames, machineInterfaces, unknownInterfaces, versionLine
 from coherence_lite.host.options import NetworkOptions, integer, number, portOrZero, usageMessage
 from coherence_lite.host.service import DaemonService, InterfaceLister, interfaceReports
@@ -192,7 +193,8 @@ class Options(NetworkOptions):
             )
         self["sources"] = sourcesFrom(self)
         try:
-            self["devices"] = self["sources"].load(self._identity(_stateDirectory(self)))
+            self["identity"] = self._identity(_stateDirectory(self))
+            self["devices"] = self["sources"].load(self["identity"])
         except HostedDeviceError as e:
             if e.field is None:
                 raise usage.UsageError(e.reason) from None
@@ -256,6 +258,12 @@ def settingsFrom(options: Options) -> HostSettings:
 
 def makeService(options: Options) -> IService:
     """
-    Build the device host from parsed options.
+    Build the device host from parsed options: the host, telling systemd
+    how it is doing, and reloading its device files on SIGHUP.
     """
-    return DaemonService(options["devices"], settingsFrom(options))
+    settings = settingsFrom(options)
+    service = DaemonService(options["devices"], settings)
+    sources: DeviceSources = options["sources"]
+    identity: str = options["identity"]
+    addDaemonParts(service, lambda: sources.load(identity))
+    return service

@@ -9,15 +9,21 @@ SIGTERM.
 from __future__ import annotations
 
 import os
+import select
+import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 from twisted.trial.unittest import SynchronousTestCase
 
-from tests.support import freeUDPPort
+from tests.netns import OutputReader
+from tests.support import freeTCPPort, freeUDPPort
+from tests.test_sources import deviceFile
+from tests.test_systemd import NotifySocket
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,3 +79,105 @@ class DaemonStartFailureTests(SynchronousTestCase):
         self.assertFalse((directory / "twistd.pid").exists())
         log = (directory / "twistd.log").read_text()
         self.assertIn(f"Cannot start: HTTP port {port}", log)
+
+
+def receive(target: NotifySocket, prefix: str, timeout: float = START_TIMEOUT) -> str:
+    """
+    Wait for a notification starting with C{prefix} on C{target}, skipping
+    others.
+
+    @raise AssertionError: none came within C{timeout} seconds.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([target.socket], [], [], max(0.0, deadline - time.monotonic()))
+        if ready:
+            message = target.socket.recv(4096).decode("utf-8")
+            if message.startswith(prefix):
+                return message
+    raise AssertionError(f"no {prefix!r} notification within {timeout} s")
+
+
+def fetch(url: str) -> str:
+    """
+    GET a URL on 127.0.0.1 and return the body as text.
+    """
+    with urllib.request.urlopen(url, timeout=10) as response:
+        body: bytes = response.read()
+        return body.decode("utf-8")
+
+
+class ServiceLifeTests(SynchronousTestCase):
+    """
+    One daemon's life in the foreground as systemd runs it: ready, reloaded
+    on SIGHUP (a changed file, then a broken one), stopped by SIGTERM.
+    """
+
+    def test_readyReloadAndStopAsSystemdSeesThem(self) -> None:
+        """
+        READY=1 comes once the device is announced; SIGHUP re-reads the
+        folder (RELOADING=1, then READY=1) and the new name is served; a
+        broken file on reload keeps the running device and logs why;
+        SIGTERM sends STOPPING=1 and ends the process by that signal, as
+        twistd does.
+        """
+        folder = Path(self.mktemp()).absolute()
+        lamp = deviceFile(folder / "devices" / "lamp.toml", "Lamp")
+        target = NotifySocket(self)
+        httpPort = freeTCPPort()
+        environment = dict(
+            os.environ,
+            PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+            NOTIFY_SOCKET=target.variable,
+        )
+        process = subprocess.Popen(
+            [
+                sys.executable, "-c", "import sys; from twisted.scripts.twistd import run; sys.exit(run())",
+                "--nodaemon", "--pidfile=", "--logfile=-", "upnp-device", "--interface", "127.0.0.1",
+                "--ssdp-port", str(freeUDPPort()), "--http-port", str(httpPort),
+                "--config-dir", str(lamp.parent), "--state-dir", str(folder / "state"),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=environment,
+            cwd=folder,
+        )
+        self.addCleanup(_end, process)
+        output = OutputReader(process)
+        self.assertIn("STATUS=Hosting 1 device on 1 link: lo 127.0.0.1", receive(target, "READY=1"))
+        location = output.waitFor("Hosting Lamp").split(" at ")[-1].strip()
+        self.assertIn("<friendlyName>Lamp</friendlyName>", fetch(location))
+
+        deviceFile(lamp, "Porch lamp")
+        process.send_signal(signal.SIGHUP)
+        self.assertIn("MONOTONIC_USEC=", receive(target, "RELOADING=1"))
+        receive(target, "READY=1")
+        output.waitFor("Reload: Porch lamp")
+        self.assertIn("<friendlyName>Porch lamp</friendlyName>", fetch(location))
+
+        (lamp.parent / "broken.toml").write_text("[device\n")
+        mark = len(output.lines)
+        process.send_signal(signal.SIGHUP)
+        receive(target, "RELOADING=1")
+        receive(target, "READY=1")
+        refused = output.waitFor("Reload refused", after=mark)
+        self.assertIn("broken.toml", refused)
+        self.assertIn("<friendlyName>Porch lamp</friendlyName>", fetch(location))
+
+        process.send_signal(signal.SIGTERM)
+        receive(target, "STOPPING=1")
+        # twistd ends by re-raising the signal it stopped for: systemd counts
+        # a death by SIGTERM as a clean exit.
+        self.assertEqual(process.wait(timeout=START_TIMEOUT), -signal.SIGTERM)
+        output.join(START_TIMEOUT)
+        self.assertNotIn("Traceback", "".join(output.lines))
+
+
+def _end(process: subprocess.Popen[str]) -> None:
+    """
+    End a daemon a test started, if it still runs.
+    """
+    if process.poll() is None:
+        process.kill()
+    process.wait(timeout=START_TIMEOUT)

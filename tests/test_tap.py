@@ -138,8 +138,8 @@ class OptionsTests(SynchronousTestCase):
 
     def test_makeServiceBuildsTheDeviceHost(self) -> None:
         """
-        makeService builds the daemon's device host from the options, with its four children in
-        start order.
+        makeService builds the daemon's device host from the options, with its children in
+        start order (systemd notifications and SIGHUP reloads last).
         """
         options = self.parse("--config", str(EXAMPLES / "binary-light.toml"), "--interface", "127.0.0.1", "--state-dir", self.mktemp())
         service = makeService(options)
@@ -149,7 +149,7 @@ class OptionsTests(SynchronousTestCase):
         self.assertEqual(
             service.documents[0].root.deviceType, "urn:schemas-upnp-org:device:BinaryLight:1"
         )
-        self.assertEqual([child.name for child in service], ["runtimes", "web", "ssdp", "monitor", "watcher"])
+        self.assertEqual([child.name for child in service], ["runtimes", "web", "eventing", "ssdp", "monitor", "watcher", "systemd", "reload"])
 
     def test_httpLimitsAndStatsIntervalReachTheService(self) -> None:
         """
