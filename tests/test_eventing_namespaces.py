@@ -1,0 +1,93 @@
+"""
+Eventing across real links, in network namespaces (see tests/netns.py): the
+daemon hosts the zero-code light of C{examples/binary-light.toml}; a client
+subscribes over IPv6 with a CALLBACK on its IPv6 link-local address, which
+the daemon reaches through the interface the SUBSCRIBE came in on, while a
+CALLBACK on the other client's subnet is refused (CallStranger); a SOAP
+SetTarget is evented to it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from twisted.trial.unittest import SynchronousTestCase
+
+from coherence_lite.model import layout
+from coherence_lite.model.devicefile import loadDevice
+from tests.netns import ROOT, Topology, run, unavailable
+from tests.prerequisites import missing
+
+REASON = unavailable()
+PROBE = Path(__file__).with_name("gena_probe.py")
+UDN = "uuid:5e1f0000-0000-4000-8000-00000000ab1e"
+PORT = "8088"
+
+
+class EventingAcrossLinksTests(SynchronousTestCase):
+    """
+    A daemon in a device namespace, two clients on their own links.
+    """
+
+    def setUp(self) -> None:
+        if REASON is not None:
+            missing(REASON)
+        self.topology = Topology.build()
+        self.addCleanup(self.topology.destroy)
+        self.c1, self.c2 = self.topology.clients
+
+    def linkLocal(self, namespace: str, interface: str) -> str:
+        """
+        The usable (no longer tentative) IPv6 link-local address of an
+        interface, waiting up to 10 s for duplicate address detection.
+        """
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            shown = run("ip", "-n", namespace, "-j", "-6", "addr", "show", "dev", interface, "scope", "link").stdout
+            for entry in json.loads(shown or "[]"):
+                for address in entry.get("addr_info", []):
+                    if address.get("local") and not address.get("tentative"):
+                        return str(address["local"])
+            time.sleep(0.2)
+        raise AssertionError(f"no link-local address on {interface} in {namespace}")
+
+    def test_linkLocalCallbackGetsEventsAndOtherSubnetIsRefused(self) -> None:
+        """
+        Over the ULA link, a CALLBACK on the client's link-local address is
+        accepted and gets the initial event (Status 0, SEQ 0) and the
+        change a SetTarget makes (Status 1, SEQ 1), from the device's own
+        link-local address; a CALLBACK on the other client's subnet gets
+        412.
+        """
+        self.topology.startDaemon(
+            "--config", str(ROOT / "examples" / "binary-light.toml"), "--uuid", UDN, "--http-port", PORT,
+            "--poll-interval", "1", stateDirectory=os.path.abspath(self.mktemp()),
+        )
+        device = replace(loadDevice(ROOT / "examples" / "binary-light.toml"), UDN=UDN)
+        service = device.services[0]
+        clientLinkLocal = self.linkLocal(self.c1.namespace, self.c1.interface)
+        deviceLinkLocal = self.linkLocal(self.topology.device, self.c1.deviceInterface)
+        result = json.loads(
+            run(
+                "ip", "netns", "exec", self.c1.namespace, sys.executable, str(PROBE),
+                self.c1.deviceAddress6, PORT,
+                layout.servicePath(device, service, layout.SUBSCRIBE),
+                layout.servicePath(device, service, layout.CONTROL),
+                f"{clientLinkLocal}%{self.c1.interface}", clientLinkLocal, self.c2.address6,
+                timeout=60,
+            ).stdout
+        )
+        self.assertEqual(result["offLinkStatus"], 412)
+        self.assertEqual((result["status"], result["timeout"]), (200, "Second-1800"))
+        self.assertEqual((result["initial"]["sid"], result["initial"]["seq"]), (result["sid"], "0"))
+        self.assertIn("<Status>0</Status>", result["initial"]["body"])
+        self.assertEqual(result["initial"]["peer"].split("%")[0], deviceLinkLocal)
+        self.assertEqual(result["setTarget"], 200)
+        self.assertEqual((result["change"]["sid"], result["change"]["seq"]), (result["sid"], "1"))
+        self.assertIn("<Status>1</Status>", result["change"]["body"])
+        self.assertEqual((result["unsubscribe"], result["others"]), (200, 0))
