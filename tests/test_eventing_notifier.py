@@ -227,6 +227,10 @@ class NotifierTests(SynchronousTestCase):
         [protocol] = sent.response.delivered
 
         class Producer:
+            """
+            Records whether it was told to stop.
+            """
+
             stopped = False
 
             def stopProducing(self) -> None:
@@ -250,6 +254,10 @@ class NotifierTests(SynchronousTestCase):
         """
 
         class Raising:
+            """
+            An agent that raises at once.
+            """
+
             def request(self, *args: object) -> None:
                 raise ValueError("no")
 
