@@ -196,6 +196,32 @@ class NotifierTests(SynchronousTestCase):
         self.assertEqual(self.clock.getDelayedCalls(), [])
         self.assertEqual(len(self.notifier), 0)
 
+    def test_deliveriesTakeTurnsWithinTheHostWideBound(self) -> None:
+        """
+        With maxConcurrentDeliveries 2, a third subscriber's message waits
+        until one of the two in flight is answered; its changes keep
+        merging meanwhile; a removed waiter gives its turn up.
+        """
+        notifier = Notifier(self.agent, self.clock, EventingLimits(maxConcurrentDeliveries=2), self.stats)
+        subscriptions = [
+            Subscription(f"uuid:11111111-2222-4333-8444-00000000000{i}", "c", self.subscription.destinations, 1800, 0)
+            for i in range(4)
+        ]
+        for subscription in subscriptions:
+            notifier.add(subscription, props(Status="0"))
+            notifier.start(subscription.sid)
+        self.assertEqual(len(self.agent.sent), 2)
+        notifier.publish(props(Status="1"))
+        notifier.remove(subscriptions[2].sid)
+        self.agent.sent[0].answer()
+        self.assertEqual(len(self.agent.sent), 3)
+        third = self.agent.sent[2]
+        self.assertEqual((third.header(b"SID"), third.seq, third.properties), (subscriptions[3].sid, 0, {"Status": "1"}))
+        self.agent.sent[1].fail()
+        self.assertEqual(self.agent.sent[3].header(b"SID"), subscriptions[0].sid)
+        notifier.stop()
+        self.assertEqual(notifier.slots.tokens, 2)
+
     def test_largeSetsAreSplitAcrossMessages(self) -> None:
         """
         A set larger than maxBody bytes or maxProperties variables goes in

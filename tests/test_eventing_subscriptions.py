@@ -192,5 +192,6 @@ class LimitsTests(SynchronousTestCase):
             dict(maxProperties=0),
             dict(retryDelay=0),
             dict(retryDelay=10, maxRetryDelay=5),
+            dict(maxConcurrentDeliveries=0),
         ):
             self.assertRaises(ValueError, EventingLimits, **bad)  # type: ignore[arg-type]

@@ -43,6 +43,9 @@ class EventingLimits:
         sent again (with the latest values), doubled after each failure in
         a row up to C{maxRetryDelay}.
     @ivar maxRetryDelay: the longest wait between two attempts.
+    @ivar maxConcurrentDeliveries: event messages on their way at once,
+        host-wide (each holds a connection); the others wait their turn,
+        their subscriptions' changes merging meanwhile.
     """
 
     minTimeout: int = MIN_TIMEOUT
@@ -56,6 +59,7 @@ class EventingLimits:
     maxProperties: int = MAX_PROPERTIES
     retryDelay: float = 5.0
     maxRetryDelay: float = 300.0
+    maxConcurrentDeliveries: int = 128
 
     def __post_init__(self) -> None:
         """
@@ -73,3 +77,5 @@ class EventingLimits:
             raise ValueError("maxBody must be at least 256 bytes and maxProperties at least 1")
         if not 0 < self.retryDelay <= self.maxRetryDelay:
             raise ValueError("retryDelay must be positive and at most maxRetryDelay")
+        if self.maxConcurrentDeliveries < 1:
+            raise ValueError("maxConcurrentDeliveries must be at least 1")

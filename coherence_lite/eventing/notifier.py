@@ -19,6 +19,10 @@ again after C{retryDelay} seconds, doubling up to C{maxRetryDelay}: the
 subscription stays until it expires, and SEQ goes on counting, so the
 subscriber sees the gap.
 
+At most C{maxConcurrentDeliveries} messages are on their way at once, over
+every notifier sharing one L{DeferredSemaphore} (a host's do): a message
+waits for its turn, and its subscription's changes keep merging meanwhile.
+
 A message carries at most C{maxBody} bytes and C{maxProperties} variables;
 what does not fit goes in the next message, sent as soon as this one is
 answered.  (A single variable too large for any message is refused
@@ -30,7 +34,7 @@ from __future__ import annotations
 from ipaddress import IPv6Address, ip_address
 from typing import Any, Mapping
 
-from twisted.internet.defer import Deferred, maybeDeferred, succeed
+from twisted.internet.defer import Deferred, DeferredSemaphore, maybeDeferred, succeed
 from twisted.internet.endpoints import TCP4ClientEndpoint, TCP6ClientEndpoint
 from twisted.internet.interfaces import IConsumer, IDelayedCall, IPushProducer, IReactorTime, IStreamClientEndpoint
 from twisted.internet.protocol import Protocol
@@ -153,6 +157,8 @@ class _Queue:
         self.attempt: Deferred[Any] | None = None
         self.retry: IDelayedCall | None = None
         self.failures = 0
+        self.busy = False
+        self.holding = False
 
 
 class Notifier:
@@ -167,6 +173,7 @@ class Notifier:
         limits: EventingLimits = EventingLimits(),
         stats: Stats | None = None,
         name: str = "",
+        slots: DeferredSemaphore | None = None,
     ) -> None:
         """
         @param agent: sends the NOTIFY requests (see L{deliveryAgent}).
@@ -175,12 +182,15 @@ class Notifier:
             C{retryDelay} and C{maxRetryDelay} apply.
         @param stats: counts C{eventing.notify.*}.
         @param name: the service, for log lines.
+        @param slots: the turns of deliveries, shared with other notifiers;
+            a new one of C{maxConcurrentDeliveries} when L{None}.
         """
         self.agent = agent
         self.clock = clock
         self.limits = limits
         self.stats = stats if stats is not None else Stats()
         self.name = name
+        self.slots = slots if slots is not None else DeferredSemaphore(limits.maxConcurrentDeliveries)
         self._queues: dict[str, _Queue] = {}
         self._budget = LogBudget(log, clock)
 
@@ -224,6 +234,7 @@ class Notifier:
         queue.retry = None
         if queue.attempt is not None:
             queue.attempt.cancel()
+        self._release(queue)
 
     def stop(self) -> None:
         """
@@ -244,13 +255,13 @@ class Notifier:
         Whether subscription C{sid} has a message on its way.
         """
         queue = self._queues.get(sid)
-        return queue is not None and queue.message is not None
+        return queue is not None and queue.busy
 
     def __len__(self) -> int:
         return len(self._queues)
 
     def _kick(self, queue: _Queue) -> None:
-        if queue.ready and not queue.removed and queue.message is None and queue.retry is None and queue.pending:
+        if queue.ready and not queue.removed and not queue.busy and queue.retry is None and queue.pending:
             self._send(queue)
 
     def _take(self, queue: _Queue) -> dict[str, Property]:
@@ -266,11 +277,26 @@ class Notifier:
         return message
 
     def _send(self, queue: _Queue) -> None:
+        queue.busy = True
+        turn = self.slots.acquire()
+        queue.attempt = turn
+        turn.addCallbacks(self._turn, lambda _: None, callbackArgs=(queue,))
+
+    def _turn(self, _: object, queue: _Queue) -> None:
+        # The message is made when its turn comes, so that it carries what
+        # changed while it waited.
+        queue.attempt = None
+        queue.holding = True
         queue.message = self._take(queue)
         queue.body = formatPropertySet([(name, value) for name, (value, _) in queue.message.items()])
         queue.seq = queue.subscription.takeSeq()
         queue.index = 0
         self._attempt(queue)
+
+    def _release(self, queue: _Queue) -> None:
+        if queue.holding:
+            queue.holding = False
+            self.slots.release()
 
     def _attempt(self, queue: _Queue) -> None:
         subscription = queue.subscription
@@ -301,6 +327,8 @@ class Notifier:
             self.stats.count("eventing.notify.sent")
             queue.failures = 0
             queue.message = None
+            queue.busy = False
+            self._release(queue)
             self._kick(queue)
         else:
             self._next(queue, f"answered {response.code}")
@@ -331,6 +359,8 @@ class Notifier:
         assert queue.message is not None
         queue.pending = {**queue.message, **queue.pending}
         queue.message = None
+        queue.busy = False
+        self._release(queue)
         queue.failures += 1
         delay = min(self.limits.maxRetryDelay, self.limits.retryDelay * 2 ** min(queue.failures - 1, 30))
         self._budget.debug(

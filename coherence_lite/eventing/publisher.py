@@ -19,6 +19,7 @@ import random as _random
 from typing import Callable, Iterator, Mapping, Protocol
 
 from twisted.application.service import Service as _AppService
+from twisted.internet.defer import DeferredSemaphore
 from twisted.internet.interfaces import IReactorTime
 from twisted.logger import Logger
 from twisted.web.iweb import IAgent
@@ -82,6 +83,7 @@ class ServiceEventing:
         quota: Quota | None = None,
         stats: Stats | None = None,
         random: _random.Random | None = None,
+        slots: DeferredSemaphore | None = None,
     ) -> None:
         self.service = service
         self.state = state
@@ -89,7 +91,7 @@ class ServiceEventing:
         self.stats = stats if stats is not None else Stats()
         self._variables = {v.name: v for v in service.stateVariables if v.sendEvents}
         self.table = SubscriptionTable(clock, limits, quota, random, onRemoved=self._removed)
-        self.notifier = Notifier(agent, clock, limits, self.stats, service.serviceId)
+        self.notifier = Notifier(agent, clock, limits, self.stats, service.serviceId, slots)
         self.moderator = Moderator(service, clock, self._publish, state.evented(), self.stats)
         self._observing = False
 
@@ -187,6 +189,7 @@ class HostEventing(_AppService):
     The eventing of every service of a host, started and stopped with it.
 
     @ivar quota: the subscription bounds all services share.
+    @ivar slots: the turns of event deliveries all services share.
     """
 
     def __init__(
@@ -212,6 +215,7 @@ class HostEventing(_AppService):
         self.stats = stats if stats is not None else Stats()
         self.random = random
         self.quota = Quota(limits.maxPerClient, limits.maxTotal)
+        self.slots = DeferredSemaphore(limits.maxConcurrentDeliveries)
         self._services: dict[tuple[str, str], ServiceEventing] = {}
 
     def add(self, udn: str, service: Service, state: StateFeed) -> ServiceEventing:
@@ -227,7 +231,7 @@ class HostEventing(_AppService):
             raise ValueError(f"{service.serviceId} of {udn} has eventing already")
         eventing = ServiceEventing(
             service, state, agent=self.agent, clock=self.clock, limits=self.limits, quota=self.quota,
-            stats=self.stats, random=self.random,
+            stats=self.stats, random=self.random, slots=self.slots,
         )
         self._services[key] = eventing
         if self.running:
