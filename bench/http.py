@@ -67,13 +67,15 @@ def fetchRaw(port: int, path: str) -> bytes:
     return head + b"\r\n\r\n" + body
 
 
-def wrk(url: str, connections: int, seconds: float) -> tuple[float, int]:
+def wrk(url: str, connections: int, seconds: float, script: Path | None = None) -> tuple[float, int]:
     """
-    Run wrk; return (requests per second, non-2xx answers + socket errors).
+    Run wrk (with a Lua C{script} shaping the requests, if given); return
+    (requests per second, non-2xx answers + socket errors).
     """
     threads = min(2, connections)
+    options = ["-s", str(script)] if script is not None else []
     output = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:.0f}s", "--timeout", "5s", url],
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:.0f}s", "--timeout", "5s", *options, url],
         capture_output=True,
         text=True,
         timeout=seconds + 30,

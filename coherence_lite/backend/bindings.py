@@ -164,7 +164,7 @@ def _handler(service: Service, state: ServiceState, binding: ActionBinding, reac
     variables = {variable.name: variable for variable in service.stateVariables}
     function = _function(binding) if binding.call is not None else None
 
-    def act(**arguments: object) -> Deferred[dict[str, object]]:
+    def act(**arguments: object) -> dict[str, object] | Deferred[dict[str, object]]:
         if binding.command:
             argv = [_substitute(item, arguments, service, binding) for item in binding.command]
             result: Deferred[Any] = runCommand(reactor, argv, binding.timeout)
@@ -172,7 +172,7 @@ def _handler(service: Service, state: ServiceState, binding: ActionBinding, reac
         elif function is not None:
             result = maybeDeferred(function, **arguments)
         else:
-            result = maybeDeferred(dict)
+            return finish({}, arguments)
         return result.addCallbacks(finish, failed, errbackArgs=(arguments,), callbackArgs=(arguments,))
 
     def finish(returned: object, arguments: Mapping[str, object]) -> dict[str, object]:

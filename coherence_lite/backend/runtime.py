@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Callable, Mapping
 
-from twisted.internet.defer import Deferred, maybeDeferred, succeed
+from twisted.internet.defer import Deferred, succeed
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 
@@ -107,8 +107,13 @@ class ServiceRuntime:
             if not self.isGetter(action):
                 return _failed(UPnPError(602))
             return succeed(self._outputs(action, None))
-        result: Deferred[object] = maybeDeferred(handler, **dict(arguments))
-        outputs = result.addCallback(lambda returned: self._outputs(action, returned))
+        try:
+            returned = handler(**arguments)
+            if not isinstance(returned, Deferred):
+                return succeed(self._outputs(action, returned))
+        except Exception:
+            return _failed(self._failure(Failure(), action))
+        outputs = returned.addCallback(lambda later: self._outputs(action, later))
         return outputs.addErrback(self._failure, action)
 
     def _outputs(self, action: Action, returned: object) -> dict[str, Value]:
@@ -153,8 +158,8 @@ class ServiceRuntime:
             raise UPnPError(402, "Invalid Var") from None
 
 
-def _failed(error: UPnPError) -> "Deferred[dict[str, Value]]":
+def _failed(error: UPnPError | Failure) -> "Deferred[dict[str, Value]]":
     result: Deferred[dict[str, Value]] = Deferred()
-    result.errback(Failure(error))
+    result.errback(error if isinstance(error, Failure) else Failure(error))
     return result
 

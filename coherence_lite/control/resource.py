@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from typing import Any, Mapping, cast
 
-from twisted.internet.defer import Deferred
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 from twisted.web.resource import Resource
@@ -83,6 +82,8 @@ def _sameOrEarlier(requested: str, offered: str) -> bool:
     Whether a control point asking for service type C{requested} may use
     our C{offered}: the same type, at our version or an earlier one.
     """
+    if requested == offered:
+        return True
     asked, ours = parseURN(requested), parseURN(offered)
     if asked is None or ours is None:
         return False
@@ -203,25 +204,33 @@ class ControlResource(Resource):
             arguments = decodeArguments(self._service, action, call.arguments)
         except UPnPError as e:
             return self._fault(request, e)
-        result = self.runtime.invoke(action.name, arguments)
-        body: Deferred[bytes] = result.addCallback(self._encode, action).addCallbacks(
-            lambda encoded: self._success(request, encoded),
-            lambda failure: self._failed(request, failure, action),
-        )
-        done: list[bytes] = []
-        body.addCallback(done.append)
-        if done:
-            return done[0]
+        answered: list[bytes] = []
+        waiting: list[bool] = []
         gone: list[bool] = []
-        request.notifyFinish().addErrback(lambda _: gone.append(True))
 
-        def deliver(answer: bytes) -> None:
-            if not gone:
-                request.write(answer)
+        def answer(outcome: Mapping[str, Value] | Failure) -> None:
+            body = self._answer(request, outcome, action)
+            if not waiting:
+                answered.append(body)
+            elif not gone:
+                request.write(body)
                 request.finish()
 
-        body.addCallback(lambda _: deliver(done[0]))
+        self.runtime.invoke(action.name, arguments).addBoth(answer)
+        if answered:
+            return answered[0]
+        waiting.append(True)
+        request.notifyFinish().addErrback(lambda _: gone.append(True))
         return NOT_DONE_YET
+
+    def _answer(self, request: Request, outcome: Mapping[str, Value] | Failure, action: Action) -> bytes:
+        if isinstance(outcome, Failure):
+            return self._failed(request, outcome, action)
+        try:
+            body = self._encode(outcome, action)
+        except Exception:
+            return self._failed(request, Failure(), action)
+        return self._success(request, body)
 
     def _encode(self, values: Mapping[str, Value], action: Action) -> bytes:
         related = {argument.name: argument.relatedStateVariable for argument in action.arguments}
