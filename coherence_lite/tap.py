@@ -66,6 +66,7 @@ class Options(NetworkOptions):
     optFlags: list[list[str | None]] = [
         ["ipv6-site-local", None, "On IPv6, also use the site-local group FF05::C (FF02::C is always used)."],
         ["list-interfaces", None, "Print which interfaces would be used or skipped, and why, then exit."],
+        ["no-netlink", None, "Do not follow Linux's netlink notifications of address changes (see them by polling only)."],
     ]
 
     optParameters: list[list[Any]] = [
@@ -239,6 +240,7 @@ def settingsFrom(options: Options) -> HostSettings:
         advertisedHost=options["advertised-host"],
         stateDirectory=stateDirectory,
         pollInterval=options["poll-interval"],
+        netlink=not options["no-netlink"],
         statsInterval=options["stats-interval"],
         responderLimits=replace(
             _DEFAULTS.responderLimits,

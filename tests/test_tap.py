@@ -149,7 +149,7 @@ class OptionsTests(SynchronousTestCase):
         self.assertEqual(
             service.documents[0].root.deviceType, "urn:schemas-upnp-org:device:BinaryLight:1"
         )
-        self.assertEqual([child.name for child in service], ["runtimes", "web", "eventing", "ssdp", "monitor", "watcher", "systemd", "reload"])
+        self.assertEqual([child.name for child in service], ["runtimes", "web", "eventing", "ssdp", "monitor", "watcher", "netlink", "systemd", "reload"])
 
     def test_httpLimitsAndStatsIntervalReachTheService(self) -> None:
         """
@@ -204,7 +204,7 @@ class OptionsTests(SynchronousTestCase):
         options = self.parse(
             "-i", "eth0", "--exclude-interface", "tun*", "--no-ipv6", "--ipv6-site-local",
             "--http-port", "8080", "--ssdp-port", "1901", "--max-age", "3600", "--ttl", "4",
-            "--advertised-host", "nas.example.org", "--state-dir", "/var/lib/x", "--poll-interval", "0",
+            "--advertised-host", "nas.example.org", "--state-dir", "/var/lib/x", "--poll-interval", "0", "--no-netlink",
             "--search-rate", "2.5", "--search-burst", "3", "--max-pending", "7", "--stats-interval", "0",
         )
         defaults = HostSettings()
@@ -222,6 +222,7 @@ class OptionsTests(SynchronousTestCase):
                 advertisedHost="nas.example.org",
                 stateDirectory=Path("/var/lib/x"),
                 pollInterval=0,
+                netlink=False,
                 statsInterval=0,
                 responderLimits=ResponderLimits(rate=2.5, burst=3, maxPending=7, maxSources=defaults.responderLimits.maxSources),
                 httpLimits=defaults.httpLimits,

@@ -38,6 +38,7 @@ from coherence_lite.model.device import Device
 from coherence_lite.model.layout import SUBSCRIBE
 from coherence_lite.net.interfaces import InterfaceReport, Link, NetworkInterface, reportedLinks, selectLinks
 from coherence_lite.net.interfaces import systemInterfaces as _systemInterfaces
+from coherence_lite.net.netlink import NetlinkMonitor
 from coherence_lite.net.reactor import Reactor, defaultReactor
 from coherence_lite.net.watcher import InterfaceWatcher
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
@@ -132,7 +133,8 @@ class UPnPDeviceService(MultiService):
     Its children start in order: the web server (C{web}) first, since
     announcements carry its port, then SSDP (C{ssdp}), the stats log
     (C{monitor}) and, unless C{settings.pollInterval} is 0, the interface
-    watcher (C{watcher}).
+    watcher (C{watcher}) and, unless C{settings.netlink} is off, what makes
+    it look at once when Linux reports a change (C{netlink}).
 
     @ivar settings: how the devices are hosted.
     @ivar documents: the rendered documents of each root device.
@@ -214,6 +216,10 @@ class UPnPDeviceService(MultiService):
             self.watcher = InterfaceWatcher(self.interfaceReports, self.linksChanged, self.reactor, settings.pollInterval)
             self.watcher.setName("watcher")
             self.watcher.setServiceParent(self)
+            if settings.netlink:
+                netlink = NetlinkMonitor(self.watcher.poll, self.reactor)
+                netlink.setName("netlink")
+                netlink.setServiceParent(self)
         for documents in self.documents:
             self.catalogue.add(self.publicationOf(documents))
 

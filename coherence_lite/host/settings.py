@@ -48,6 +48,9 @@ class HostSettings:
         clock for BOOTID and keeps no state.
     @ivar pollInterval: seconds between looks at the interfaces for
         addresses that appear, change or go; 0 to never look again.
+    @ivar netlink: on Linux, also look at the interfaces as soon as the
+        kernel reports a change (see L{coherence_lite.net.netlink}), so
+        changes are served within a fraction of a second; polling goes on.
     @ivar statsInterval: seconds between two stats lines in the log; 0 logs
         them only when stopping.
     @ivar responderLimits: how much the SSDP responder answers.
@@ -67,6 +70,7 @@ class HostSettings:
     advertisedHost: str | None = None
     stateDirectory: Path | None = None
     pollInterval: float = POLL_INTERVAL
+    netlink: bool = True
     statsInterval: float = STATS_INTERVAL
     responderLimits: ResponderLimits = ResponderLimits()
     httpLimits: HTTPLimits = HTTPLimits()
