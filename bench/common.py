@@ -14,6 +14,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -103,12 +104,22 @@ class Figure:
         return f"| {self.name} | {self.value:,.1f} {self.unit} | {baseline} | {ratio} | {self.goal} | {verdict} |"
 
 
+#: Where the servers' bytecode is cached, outside the work tree: an
+#: installed package has its bytecode compiled, so a benchmark must not pay
+#: for compiling the checkout's sources at every start (this machine sets
+#: PYTHONDONTWRITEBYTECODE).
+PYCACHE = os.path.join(tempfile.gettempdir(), "cl-bench-pycache")
+
+
 def pythonEnvironment() -> dict[str, str]:
     """
-    The environment of a subprocess that imports this checkout.
+    The environment of a subprocess that imports this checkout, with its
+    bytecode cached in L{PYCACHE}.
     """
     path = os.pathsep.join(p for p in [str(ROOT), os.environ.get("PYTHONPATH", "")] if p)
-    return dict(os.environ, PYTHONPATH=path)
+    environment = dict(os.environ, PYTHONPATH=path, PYTHONPYCACHEPREFIX=PYCACHE)
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
+    return environment
 
 
 def daemonCommand(*arguments: str) -> list[str]:
