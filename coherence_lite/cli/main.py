@@ -17,7 +17,7 @@ Exit status: 0 when the search ran (whether or not anything was found),
 from __future__ import annotations
 
 import sys
-from typing import IO, Any, Sequence
+from typing import IO, Any, Callable, Sequence
 
 from twisted.internet.defer import Deferred, maybeDeferred, succeed
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
@@ -33,6 +33,9 @@ from twisted.python import usage
 from zope.interface import provider
 
 from coherence_lite import __version__
+from coherence_lite.cli.call import CallOptions, runCall
+from coherence_lite.cli.check import CheckOptions, runCheck
+from coherence_lite.cli.subscribe import SubscribeCommand, SubscribeOptions
 from coherence_lite.controlpoint.discovery import ControlPoint
 from coherence_lite.controlpoint.remote import RemoteRootDevice
 from coherence_lite.controlpoint.report import (
@@ -135,6 +138,9 @@ class Options(usage.Options):
 
     subCommands = [
         ["search", None, SearchOptions, "Find the UPnP devices on the network and show their descriptions."],
+        ["call", None, CallOptions, "Call an action of a device's service and print its out-arguments."],
+        ["subscribe", None, SubscribeOptions, "Print a service's events as they arrive."],
+        ["check", None, CheckOptions, "Check devices against the UPnP rules; exit 1 on any failure."],
     ]
 
     def opt_version(self) -> None:
@@ -143,7 +149,7 @@ class Options(usage.Options):
 
     def postOptions(self) -> None:
         if self.subCommand is None:
-            raise usage.UsageError("a command is needed: search")
+            raise usage.UsageError("a command is needed: " + ", ".join(COMMANDS))
 
 
 class SearchCommand(DeviceObserver):
@@ -302,6 +308,35 @@ def _search(reactor: Reactor, options: SearchOptions) -> Deferred[None]:
     return command.run().addCallback(exit)
 
 
+def _exit(status: int) -> None:
+    if status:
+        raise SystemExit(status)
+
+
+def _call(reactor: Reactor, options: CallOptions) -> Deferred[None]:
+    return Deferred.fromCoroutine(runCall(reactor, options)).addCallback(_exit)
+
+
+def _subscribe(reactor: Reactor, options: SubscribeOptions) -> Deferred[None]:
+    command = SubscribeCommand(reactor, options)
+    # Ctrl-C stops the reactor: unsubscribe first.
+    reactor.addSystemEventTrigger("before", "shutdown", command.stop)
+    return command.run().addCallback(_exit)
+
+
+def _check(reactor: Reactor, options: CheckOptions) -> Deferred[None]:
+    return Deferred.fromCoroutine(runCheck(reactor, options)).addCallback(_exit)
+
+
+#: What runs each command, in the reactor, with its options.
+COMMANDS: dict[str, Callable[[Reactor, Any], Deferred[None]]] = {
+    "search": _search,
+    "call": _call,
+    "subscribe": _subscribe,
+    "check": _check,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """
     Run the C{coherence-lite} command.
@@ -321,13 +356,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else 0
-    search: SearchOptions = options.subOptions
-    level = LogLevel.info if search["verbose"] else LogLevel.warn
+    commandOptions = options.subOptions
+    level = LogLevel.info if commandOptions["verbose"] else LogLevel.warn
     globalLogBeginner.beginLoggingTo([_logTo(sys.stderr, level)], redirectStandardIO=False)
     from twisted.internet.task import react
 
     try:
-        react(_search, [search])
+        react(COMMANDS[str(options.subCommand)], [commandOptions])
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else 1
     return 0  # pragma: no cover (react always exits)

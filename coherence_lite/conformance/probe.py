@@ -1,0 +1,210 @@
+# -*- test-case-name: tests.test_conformance_probe -*-
+"""
+The checker: find the device(s), probe each (L{SSDPProbe} then
+L{HTTPProbe}) and apply every rule, giving a L{DeviceReport} per device.
+
+The whole run is bounded: one discovery round, then per device (at most
+L{MAX_DEVICES}) three search rounds of a few seconds, and HTTP requests
+each with its own time limit, on the chosen links only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from twisted.web.iweb import IAgent
+
+from coherence_lite.conformance import description_rules as rules
+from coherence_lite.conformance import ssdp_rules
+from coherence_lite.conformance.findings import Finding
+from coherence_lite.conformance.http_probe import HTTPProbe
+from coherence_lite.conformance.ssdp_probe import SSDPProbe
+from coherence_lite.conformance.ssdp_rules import SearchRound
+from coherence_lite.controlpoint.callbacks import localAddressFor
+from coherence_lite.controlpoint.parse import parseDescription
+from coherence_lite.controlpoint.remote import RemoteRootDevice
+from coherence_lite.controlpoint.report import announcedAs
+from coherence_lite.model.description import DEVICE_NAMESPACE
+from coherence_lite.model.device import parseURN
+from coherence_lite.net.interfaces import Link
+from coherence_lite.net.reactor import Reactor
+from coherence_lite.ssdp.advertisement import ALL, ROOT_DEVICE, udnOf
+
+__all__ = ["MAX_DEVICES", "UNKNOWN_TARGET", "DeviceReport", "Checker"]
+
+#: The most devices one run checks.
+MAX_DEVICES = 8
+
+#: A search target no device has.
+UNKNOWN_TARGET = "urn:coherence-lite-check:device:NoSuchDevice:1"
+
+#: The most services of one device subscribed to.
+MAX_SUBSCRIBED = 4
+
+
+@dataclass(frozen=True)
+class DeviceReport:
+    """
+    The findings about one device.
+
+    @ivar location: its LOCATION (or what was asked for, when not found).
+    @ivar root: the device, when its description could be read.
+    """
+
+    location: str
+    root: RemoteRootDevice | None
+    findings: tuple[Finding, ...]
+
+    @property
+    def title(self) -> str:
+        """
+        One line naming the device.
+        """
+        if self.root is None:
+            return f"{self.location}"
+        return f"{self.root.friendlyName} ({self.root.deviceType}) {self.root.UDN} at {self.location}"
+
+    def asDict(self) -> dict[str, Any]:
+        """
+        The device as plain data, for the JSON report.
+        """
+        return {
+            "location": self.location,
+            "friendlyName": None if self.root is None else self.root.friendlyName,
+            "UDN": None if self.root is None else self.root.UDN,
+            "deviceType": None if self.root is None else self.root.deviceType,
+        }
+
+
+def _mine(round: SearchRound, udns: set[str]) -> SearchRound:
+    answers = tuple(a for a in round.answers if udnOf(a.response.usn).lower() in udns)
+    return SearchRound(round.targets, round.mx, round.unicast, answers)
+
+
+class Checker:
+    """
+    Checks the devices on some links.
+
+    @param reactor: sockets and time.
+    @param links: the chosen links; nothing is sent elsewhere.
+    @param agent: every HTTP request goes through it.
+    @param ssdpPort: the devices' SSDP port.
+    @param mx: the MX of the discovery search.
+    @param roundWait: seconds each later search round lasts.
+    """
+
+    def __init__(
+        self,
+        reactor: Reactor,
+        links: Sequence[Link],
+        agent: IAgent,
+        ssdpPort: int = 1900,
+        mx: int = 2,
+        roundWait: float = 2.0,
+        timeout: float = 5.0,
+        localAddress: Callable[[str], str] = localAddressFor,
+    ) -> None:
+        self._reactor = reactor
+        self._ssdp = SSDPProbe(links, reactor, ssdpPort)
+        self._http = HTTPProbe(agent, reactor, timeout, localAddress)
+        self._mx = mx
+        self._wait = roundWait
+
+    async def run(self, st: str | None = None, location: str | None = None, uuid: str | None = None) -> list[DeviceReport]:
+        """
+        Find the devices (those answering C{st}, the one at C{location},
+        the one holding C{uuid}, or every one) and check each.
+
+        @raise twisted.internet.error.CannotListenError: no search socket.
+        """
+        self._ssdp.start()
+        try:
+            targets = [ALL] + ([st] if st not in (None, ALL) else [])
+            discovery = await self._ssdp.round(targets, self._mx, self._mx + 1.0)
+            if location is not None:
+                locations = [location]
+            else:
+                wanted = None if uuid is None else (uuid if uuid.lower().startswith("uuid:") else f"uuid:{uuid}").lower()
+                locations = list(
+                    dict.fromkeys(
+                        a.response.location
+                        for a in discovery.answers
+                        if (st is None or a.response.st == st) and (wanted is None or udnOf(a.response.usn).lower() == wanted)
+                    )
+                )[:MAX_DEVICES]
+            if not locations:
+                asked = location or uuid or st or ALL
+                return [DeviceReport(asked, None, (ssdp_rules.checkFound(SearchRound(discovery.targets, discovery.mx), asked),))]
+            return [await self._device(where, discovery) for where in locations]
+        finally:
+            await self._ssdp.stop()
+
+    async def _device(self, location: str, discovery: SearchRound) -> DeviceReport:
+        description = await self._http.request(b"GET", location)
+        parsed = None if description.reply is None or description.reply.code != 200 else parseDescription(description.reply.body, location)
+        if not isinstance(parsed, RemoteRootDevice):
+            return DeviceReport(location, None, (rules.checkFetch(description, parsed),))
+        root = parsed
+        findings = await self._ssdpFindings(root, discovery)
+        assert description.reply is not None
+        body = description.reply.body
+        mine = _mine(discovery, {d.UDN.lower() for d in root.allDevices()}).answers
+        server = mine[0].response.server if mine else None
+        announcedConfig = next((a.response.configId for a in mine if a.response.configId is not None), None)
+        ads = announcedAs(root)
+        findings += [
+            rules.checkFetch(description, parsed),
+            rules.checkNamespace(location, body, "root", DEVICE_NAMESPACE),
+            rules.checkSpecVersion(root, server),
+            rules.checkConfigId(location, body, announcedConfig),
+            rules.checkNoURLBase(root),
+            rules.checkRequired(root),
+            rules.checkMatchesSSDP(root, [(a.response.st, a.response.usn) for a in mine], [(ad.nt, ad.usn) for ad in ads]),
+            rules.checkURLs(root),
+        ]
+        documents, scpds = await self._http.documents(root, description, announcedConfig)
+        findings += documents
+        services = [s for d in root.allDevices() for s in d.services if s.serviceId in scpds]
+        for service in services:
+            findings += await self._http.control(service, scpds[service.serviceId])
+        for service in [s for s in services if scpds[s.serviceId].evented()][:MAX_SUBSCRIBED]:
+            findings += await self._http.eventing(service, scpds[service.serviceId])
+        return DeviceReport(location, root, tuple(findings))
+
+    async def _ssdpFindings(self, root: RemoteRootDevice, discovery: SearchRound) -> list[Finding]:
+        udns = {d.UDN.lower() for d in root.allDevices()}
+        ads = announcedAs(root)
+        targets = list(dict.fromkeys(ad.nt for ad in ads))
+        older = []
+        for nt in targets:
+            urn = parseURN(nt)
+            if urn is not None and urn.version > 1:
+                older.append(urn.withVersion(urn.version - 1))
+        shouted = "uuid:" + root.UDN[5:].upper()
+        extra = [UNKNOWN_TARGET] + ([shouted] if shouted != root.UDN else [])
+        found = _mine(discovery, udns)
+        each = _mine(await self._ssdp.round(targets + older + extra, 1, self._wait), udns)
+        noMX = _mine(await self._ssdp.round([ALL], None, self._wait * 0.75), udns)
+        host = found.answers[0].source if found.answers else (urlsplit(root.location).hostname or "")
+        unicast = _mine(await self._ssdp.round([ROOT_DEVICE], None, self._wait * 0.75, unicastTo=host), udns)
+        notifies = [n for _, n in self._ssdp.notifies if udnOf(n.usn).lower() in udns]
+        responses = [a.response for r in (found, each, noMX, unicast) for a in r.answers]
+        configId = root.configId
+        results: list[Finding | None] = [
+            ssdp_rules.checkFound(found, root.location),
+            ssdp_rules.checkEveryTarget(each, ads),
+            ssdp_rules.checkVersionRule(each, ads, older),
+            ssdp_rules.checkEchoed([each, unicast], ads),
+            ssdp_rules.checkUnknownTarget(each, UNKNOWN_TARGET),
+            ssdp_rules.checkResponseHeaders([a for r in (found, each, unicast) for a in r.answers]),
+            ssdp_rules.checkNotifyHeaders(notifies),
+            ssdp_rules.checkAliveComplete(notifies, ads),
+            ssdp_rules.checkMXSpread(found),
+            ssdp_rules.checkUnicast(unicast),
+            ssdp_rules.checkNoMX(noMX, bool(unicast.answers)),
+            ssdp_rules.checkIds(responses, notifies, configId),
+        ]
+        return [f for f in results if f is not None]
