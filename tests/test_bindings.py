@@ -15,7 +15,7 @@ from twisted.internet import reactor
 from twisted.internet.defer import Deferred
 from twisted.trial.unittest import SynchronousTestCase, TestCase
 
-from coherence_lite.backend.bindings import parseOutput, runtimeFor
+from coherence_lite.backend.bindings import checkFunctions, parseOutput, runtimeFor
 from coherence_lite.errors import UPnPError
 from coherence_lite.model._toml import parseTOML
 from coherence_lite.model.bindings import ActionBinding
@@ -154,6 +154,18 @@ class ReadTests(SynchronousTestCase):
             error = self.assertRaises(ConfigError, runtimeFor, service, reactor)
             self.assertEqual(error.key, "device.service[0].action[2].call")
             self.assertIn(words, error.reason)
+
+
+    def test_checkFunctionsAtLoad(self) -> None:
+        """
+        L{checkFunctions} imports every bound function of a device tree and
+        raises the L{ConfigError} of the first that cannot be.
+        """
+        text = LIGHT.format(setTarget="", getStatus='call = "tests.nowhere:f"', brighten="")
+        data = parseTOML(text.encode(), lambda reason: ConfigError("light.toml", "", reason))
+        error = self.assertRaises(ConfigError, checkFunctions, deviceFromMapping(data, "light.toml", hostname="t"))
+        self.assertEqual(error.key, "device.service[0].action[1].call")
+        checkFunctions(deviceFromMapping(parseTOML(LIGHT.format(setTarget="", getStatus="", brighten="").encode(), Exception), "l", hostname="t"))
 
 
 class RunTests(SynchronousTestCase):

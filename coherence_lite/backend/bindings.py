@@ -34,11 +34,11 @@ from coherence_lite.backend.runtime import Handler, ServiceRuntime
 from coherence_lite.backend.state import ServiceState, coerceValue
 from coherence_lite.errors import UPnPError
 from coherence_lite.model.bindings import ActionBinding, placeholder
-from coherence_lite.model.device import Service
+from coherence_lite.model.device import Device, Service
 from coherence_lite.model.devicefile import ConfigError
 from coherence_lite.model.types import DataTypeError, encodeValue
 
-__all__ = ["MAX_OUTPUT", "CommandFailed", "runCommand", "parseOutput", "bindingHandlers", "runtimeFor"]
+__all__ = ["MAX_OUTPUT", "CommandFailed", "runCommand", "parseOutput", "bindingHandlers", "checkFunctions", "runtimeFor"]
 
 log = Logger()
 
@@ -218,6 +218,20 @@ def bindingHandlers(service: Service, state: ServiceState, reactor: Any) -> dict
     @raise ConfigError: a bound function cannot be imported.
     """
     return {binding.action: _handler(service, state, binding, reactor) for binding in service.bindings}
+
+
+def checkFunctions(root: Device) -> None:
+    """
+    Import every function the device files of C{root}'s tree bind, so that
+    one that cannot be imported is a configuration error at load time.
+
+    @raise ConfigError: naming the file, the C{call} key and why.
+    """
+    for device in root.allDevices():
+        for service in device.services:
+            for binding in service.bindings:
+                if binding.call is not None:
+                    _function(binding)
 
 
 def runtimeFor(service: Service, reactor: Any, values: Mapping[str, object] | None = None) -> ServiceRuntime:

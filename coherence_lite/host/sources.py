@@ -17,6 +17,7 @@ import platform
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from coherence_lite.backend.bindings import checkFunctions
 from coherence_lite.host.settings import HostedDeviceError
 from coherence_lite.host.udn import derivedUDN, withDerivedUDNs
 from coherence_lite.model.defaults import defaultDevice
@@ -102,6 +103,7 @@ class DeviceSources:
         for position, path in enumerate(files):
             try:
                 device = withDerivedUDNs(loadDevice(path, hostname=hostname), hostname, identity, position)
+                checkFunctions(device)
             except ConfigError as e:
                 raise HostedDeviceError(None, str(e)) from None
             except DeviceError as e:
