@@ -181,3 +181,49 @@ def _end(process: subprocess.Popen[str]) -> None:
     if process.poll() is None:
         process.kill()
     process.wait(timeout=START_TIMEOUT)
+
+
+class StartupLogTests(SynchronousTestCase):
+    """
+    What a foreground run logs at start, at the default level.
+    """
+
+    def test_oneClearLinePerInterfaceAndLocation(self) -> None:
+        """
+        One line per interface (used or skipped, with plain addresses), one
+        per LOCATION, HTTP and SSDP named once each, and no class names or
+        reprs.
+        """
+        folder = Path(self.mktemp()).absolute()
+        folder.mkdir()
+        environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+        process = subprocess.Popen(
+            [
+                sys.executable, "-c", "import sys; from twisted.scripts.twistd import run; sys.exit(run())",
+                "--nodaemon", "--pidfile=", "--logfile=-", "upnp-device", "--interface", "127.0.0.1",
+                "--ssdp-port", str(freeUDPPort()), "--state-dir", str(folder / "state"),
+                "--config", str(ROOT / "examples" / "jambon-3000.toml"),
+                "--config", str(ROOT / "examples" / "binary-light.toml"),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=environment,
+            cwd=folder,
+        )
+        self.addCleanup(_end, process)
+        output = OutputReader(process)
+        output.waitFor("Hosting Jambon 3000")
+        output.waitFor("Hosting coherence-lite light")
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=START_TIMEOUT)
+        output.join(START_TIMEOUT)
+        lines = [line.split("] ", 1)[-1].rstrip("\n") for line in output.lines]
+        interfaces = [line.split()[1].rstrip(":") for line in lines if line.startswith("Interface ")]
+        self.assertEqual(len(interfaces), len(set(interfaces)), lines)
+        self.assertIn("Interface lo (127.0.0.1): used, requested", lines)
+        self.assertEqual(len([line for line in lines if line.startswith("Hosting ")]), 2, lines)
+        self.assertEqual(len([line for line in lines if line.startswith("HTTP starting on ")]), 1, lines)
+        self.assertEqual(len([line for line in lines if line.startswith("SSDP (IPv4) starting on ")]), 1, lines)
+        for noise in ("_DeviceSite", "SSDPProtocol", "Interface(", "Link(", "<coherence_lite", "Traceback"):
+            self.assertFalse([line for line in lines if noise in line], (noise, lines))

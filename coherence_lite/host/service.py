@@ -112,7 +112,6 @@ class WebServerService(Service):
             reason = getattr(error.socketError, "strerror", None) or error.socketError
             raise StartupError(f"HTTP port {self.requestedPort}: {reason}")
         Service.startService(self)
-        log.info("Serving device descriptions over HTTP on port {port}", port=self.port)
 
     def stopService(self) -> Deferred[None] | None:
         """

@@ -122,6 +122,12 @@ class LimitedSite(Site):
     displayTracebacks = False
     noisy = False
 
+    def logPrefix(self) -> str:
+        """
+        How Twisted names this site in its lines (C{HTTP starting on 8080}).
+        """
+        return "HTTP"
+
     def __init__(
         self,
         resource: IResource,

@@ -316,5 +316,13 @@ def reportedLinks(reports: Sequence[InterfaceReport], logger: Logger, level: Log
     links of the used ones.
     """
     for report in reports:
-        logger.emit(level, "Interface {line}", line=report.describe())
+        addresses = ", ".join(link.host for link in report.links)
+        logger.emit(
+            level,
+            "Interface {name}{addresses}: {verdict}, {reason}",
+            name=report.name,
+            addresses=f" ({addresses})" if addresses else "",
+            verdict="used" if report.used else "skipped",
+            reason=report.reason,
+        )
     return usedLinks(reports)

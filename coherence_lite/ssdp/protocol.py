@@ -15,6 +15,8 @@ bounded tables (messages are immutable values, so sharing them is safe).
 
 from __future__ import annotations
 
+import socket
+
 from typing import Callable, Sequence
 
 from twisted.internet.interfaces import IReactorTime
@@ -88,6 +90,13 @@ class SSDPProtocol(DatagramProtocol):
     """
 
     noisy = False
+
+    def logPrefix(self) -> str:
+        """
+        How Twisted names this protocol in its lines (C{SSDP (IPv4)
+        starting on 1900}).
+        """
+        return "SSDP (IPv6)" if self._family == socket.AF_INET6 else "SSDP (IPv4)"
 
     def __init__(
         self,
