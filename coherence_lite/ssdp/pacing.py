@@ -49,6 +49,8 @@ class Pacer(Generic[T]):
         self._clock = clock
         self._pace = pace
         self._burst = max(1.0, pace * TICK)
+        #: How many items one round sends at most (C{pace * TICK}, at least 1).
+        self.round = int(self._burst)
         self._tokens = self._burst
         self._filled = clock.seconds()
         self._queue: list[tuple[float, int, T]] = []
@@ -70,13 +72,6 @@ class Pacer(Generic[T]):
         heapq.heappush(self._queue, (due, next(self._order), item))
         if self._queue[0][2] is item:
             self._wake(due)
-
-    @property
-    def round(self) -> int:
-        """
-        How many items one round sends at most (C{pace * TICK}, at least 1).
-        """
-        return int(self._burst)
 
     def _refill(self) -> None:
         now = self._clock.seconds()

@@ -108,7 +108,8 @@ class Responder(MessageHandler):
             within MX) or to us directly (answered at once).
         """
         host = source[0]
-        if not self._isOnLink(link, host):
+        known = self._onLink.get((id(link), host))
+        if not (known[0] if known is not None else self._isOnLink(link, host)):
             self._drop("off-link", search, source)
             return
         mx = 0
@@ -128,8 +129,9 @@ class Responder(MessageHandler):
         if mx == 0 and len(answers) <= pacer.round:
             # A unicast search: answered at once (its source's bucket bounds
             # it), unless it has more answers than one round of the pace.
+            now = self._clock.seconds()
             for publication, match in answers:
-                self._respond(publication, match, source, link)
+                self._respond(publication, match, source, link, now)
             self._stats.count("searches.answered")
             return
         if len(pacer) + len(answers) > self._limits.maxPending:
@@ -147,9 +149,9 @@ class Responder(MessageHandler):
         if publication in self._catalogue:
             self._respond(publication, match, source, link)
 
-    def _respond(self, publication: Publication, match: Match, source: Address, link: Link) -> None:
+    def _respond(self, publication: Publication, match: Match, source: Address, link: Link, now: float | None = None) -> None:
         try:
-            datagram = self._answers.answer(publication, match, link, self._clock.seconds())
+            datagram = self._answers.answer(publication, match, link, self._clock.seconds() if now is None else now)
         except ValueError as e:
             log.warn("Not answering with a malformed response: {error}", error=e)
             return
