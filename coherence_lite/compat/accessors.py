@@ -21,7 +21,7 @@ from coherence_lite.controlpoint.remote import RemoteDevice, RemoteRootDevice, R
 from coherence_lite.model.device import LOCAL, parseURN
 from coherence_lite.ssdp.advertisement import ROOT_DEVICE
 
-__all__ = ["CoherenceService", "CoherenceDevice", "CoherenceRootDevice", "coherenceDevice"]
+__all__ = ["CoherenceService", "CoherenceDevice", "CoherenceRootDevice", "coherenceDevice", "coherenceFields"]
 
 _D = TypeVar("_D", bound=RemoteDevice)
 
@@ -274,7 +274,7 @@ class CoherenceRootDevice(CoherenceDevice, RemoteRootDevice):
         return self.host
 
 
-def _values(item: Any) -> dict[str, Any]:
+def coherenceFields(item: Any) -> dict[str, Any]:
     """
     The constructor arguments that rebuild a dataclass instance.
     """
@@ -282,8 +282,8 @@ def _values(item: Any) -> dict[str, Any]:
 
 
 def _convert(device: RemoteDevice, kind: type[_D]) -> _D:
-    values = _values(device)
-    values["services"] = tuple(CoherenceService(**_values(service)) for service in device.services)
+    values = coherenceFields(device)
+    values["services"] = tuple(CoherenceService(**coherenceFields(service)) for service in device.services)
     values["devices"] = tuple(_convert(embedded, CoherenceDevice) for embedded in device.devices)
     return kind(**values)
 

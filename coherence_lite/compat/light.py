@@ -1,0 +1,100 @@
+# -*- test-case-name: tests.test_compat_backend -*-
+"""
+Coherence's light backends, built in: C{coherence.backends.light}.
+
+    c.add_plugin('SimpleLight', name='Porch')     # a BinaryLight
+    c.add_plugin('BetterLight', name='Lounge')    # a DimmableLight
+
+L{SimpleLight} can be switched on and off; L{BetterLight} can be dimmed
+too.  Both keep their state in the service's variables, so a control point
+sees each change (GetStatus, events).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coherence_lite.compat.backend import Backend
+from coherence_lite.compat.utils import generalise_boolean
+
+__all__ = ["SimpleLight", "BetterLight", "DEFAULT_NAME_SIMPLE", "DEFAULT_NAME_BETTER"]
+
+DEFAULT_NAME_SIMPLE = "SimpleLight"
+DEFAULT_NAME_BETTER = "BetterLight"
+
+
+class SimpleLight(Backend):
+    """
+    A light that can only be switched on or off; it starts off.
+    """
+
+    implements = ["BinaryLight"]
+    logCategory = "simple_light"
+
+    def __init__(self, server: Any, **kwargs: Any) -> None:
+        super().__init__(server, **kwargs)
+        self.name = str(kwargs.get("name", DEFAULT_NAME_SIMPLE))
+        self.state = 0
+        self.init_completed()
+
+    def upnp_init(self) -> None:
+        """
+        Publish the starting state.
+        """
+        self.server.switch_power_server.set_variable(0, "Target", self.state)
+        self.server.switch_power_server.set_variable(0, "Status", self.state)
+
+    def upnp_SetTarget(self, **kwargs: str) -> dict[str, object]:
+        """
+        Switch: C{NewTargetValue} is C{0} or C{1}.
+        """
+        self.state = int(generalise_boolean(kwargs["NewTargetValue"]))
+        self.server.switch_power_server.set_variable(0, "Target", self.state)
+        self.server.switch_power_server.set_variable(0, "Status", self.state)
+        self.info("switched to %d", self.state)
+        return {}
+
+
+class BetterLight(Backend):
+    """
+    A dimmable light; it starts off, at 50 %.
+    """
+
+    implements = ["DimmableLight"]
+    logCategory = "better_light"
+
+    def __init__(self, server: Any, **kwargs: Any) -> None:
+        super().__init__(server, **kwargs)
+        self.name = str(kwargs.get("name", DEFAULT_NAME_BETTER))
+        self.state = 0
+        self.loadlevel = 50
+        self.init_completed()
+
+    def upnp_init(self) -> None:
+        """
+        Publish the starting state.
+        """
+        self.server.switch_power_server.set_variable(0, "Target", self.state)
+        self.server.switch_power_server.set_variable(0, "Status", self.state)
+        self.server.dimming_server.set_variable(0, "LoadLevelTarget", self.loadlevel)
+        self.server.dimming_server.set_variable(0, "LoadLevelStatus", self.loadlevel)
+
+    def upnp_SetTarget(self, **kwargs: str) -> dict[str, object]:
+        """
+        Switch: C{NewTargetValue} is C{0} or C{1}.
+        """
+        self.state = int(generalise_boolean(kwargs["NewTargetValue"]))
+        self.server.switch_power_server.set_variable(0, "Target", self.state)
+        self.server.switch_power_server.set_variable(0, "Status", self.state)
+        self.info("switched to %d", self.state)
+        return {}
+
+    def upnp_SetLoadLevelTarget(self, **kwargs: str) -> dict[str, object]:
+        """
+        Dim: C{NewLoadlevelTarget} from 0 to 100 (clamped).
+        """
+        self.loadlevel = min(max(0, int(kwargs["NewLoadlevelTarget"])), 100)
+        self.server.dimming_server.set_variable(0, "LoadLevelTarget", self.loadlevel)
+        self.server.dimming_server.set_variable(0, "LoadLevelStatus", self.loadlevel)
+        self.info("dimmed to %d", self.loadlevel)
+        return {}
