@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_integration,tests.test_compat_ssdp -*-
+# -*- test-case-name: tests.test_integration,tests.test_compat_ssdp,tests.test_protocol -*-
 """
 The only SSDP code that touches sockets.
 
@@ -50,6 +50,9 @@ IP_MULTICAST_ALL = getattr(socket, "IP_MULTICAST_ALL", 49)
 _IN_PKTINFO = struct.Struct("=I4s4s")  # ifindex, spec_dst, addr
 _IN6_PKTINFO = struct.Struct("=16sI")  # addr, ifindex
 _ANCILLARY_SIZE = socket.CMSG_SPACE(max(_IN_PKTINFO.size, _IN6_PKTINFO.size))
+
+# A plain int: testing an IntFlag member costs an enum operation per datagram.
+_MSG_TRUNC = int(socket.MSG_TRUNC)
 
 # Arrivals by the packet information the kernel gave (the interface index
 # and our own or a group address, so a few per host); bounded anyway.
@@ -243,7 +246,7 @@ class SSDPPort(udp.MulticastPort):
             if arrival is None:
                 log.debug("Datagram from {source} without packet info dropped", source=source)
                 continue
-            if flags & socket.MSG_TRUNC:
+            if flags & _MSG_TRUNC:
                 data = data[: MAX_DATAGRAM + 1]
             try:
                 self.protocol.datagramArrived(data, source, arrival)
