@@ -4,7 +4,8 @@ daemon hosts the zero-code light of C{examples/binary-light.toml}; a client
 subscribes over IPv6 with a CALLBACK on its IPv6 link-local address, which
 the daemon reaches through the interface the SUBSCRIBE came in on, while a
 CALLBACK on the other client's subnet is refused (CallStranger); a SOAP
-SetTarget is evented to it.
+SetTarget is evented to it.  GUPnP (GNOME's control point) subscribes
+across a link too and is notified of the initial Status and its change.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from coherence_lite.model import layout
 from coherence_lite.model.devicefile import loadDevice
 from tests.netns import ROOT, Topology, run, unavailable
 from tests.prerequisites import missing
+from tests.test_namespaces import GUPNP_PYTHON
 
 REASON = unavailable()
 PROBE = Path(__file__).with_name("gena_probe.py")
+GUPNP_PROBE = Path(__file__).with_name("gupnp_events_probe.py")
 UDN = "uuid:5e1f0000-0000-4000-8000-00000000ab1e"
 PORT = "8088"
 
@@ -56,6 +59,30 @@ class EventingAcrossLinksTests(SynchronousTestCase):
             time.sleep(0.2)
         raise AssertionError(f"no link-local address on {interface} in {namespace}")
 
+    def startDaemon(self) -> None:
+        """
+        Host the zero-code light in the device namespace.
+        """
+        self.topology.startDaemon(
+            "--config", str(ROOT / "examples" / "binary-light.toml"), "--uuid", UDN, "--http-port", PORT,
+            "--poll-interval", "1", stateDirectory=os.path.abspath(self.mktemp()),
+        )
+
+    def test_gupnpIsNotifiedOfTheInitialStatusAndItsChange(self) -> None:
+        """
+        GUPnP finds the SwitchPower across the link, subscribes, is
+        notified of Status false (the initial event) and, after a SOAP
+        SetTarget, of Status true; its subscription is not lost.
+        """
+        if GUPNP_PYTHON is None:
+            missing("GUPnP 1.6 with PyGObject is not installed (Debian: python3-gi gir1.2-gupnp-1.6)")
+        self.startDaemon()
+        result = json.loads(
+            self.topology.execIn(self.c1.namespace, GUPNP_PYTHON, str(GUPNP_PROBE), self.c1.interface, "15").stdout
+        )
+        self.assertEqual(result["events"], [{"Status": False}, {"Status": True}], result)
+        self.assertEqual((result["setTarget"], result["subscribed"], result["lost"]), (200, True, None))
+
     def test_linkLocalCallbackGetsEventsAndOtherSubnetIsRefused(self) -> None:
         """
         Over the ULA link, a CALLBACK on the client's link-local address is
@@ -64,10 +91,7 @@ class EventingAcrossLinksTests(SynchronousTestCase):
         link-local address; a CALLBACK on the other client's subnet gets
         412.
         """
-        self.topology.startDaemon(
-            "--config", str(ROOT / "examples" / "binary-light.toml"), "--uuid", UDN, "--http-port", PORT,
-            "--poll-interval", "1", stateDirectory=os.path.abspath(self.mktemp()),
-        )
+        self.startDaemon()
         device = replace(loadDevice(ROOT / "examples" / "binary-light.toml"), UDN=UDN)
         service = device.services[0]
         clientLinkLocal = self.linkLocal(self.c1.namespace, self.c1.interface)
