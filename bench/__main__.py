@@ -3,10 +3,10 @@ The benchmark suite: C{python -m bench} (or C{bench/run}) runs every
 benchmark module of this folder and prints one table, each figure with its
 in-run baseline and ratio (median of the repetitions).
 
-    python -m bench [--quick] [--repeat N] [--only ssdp,http,...] [--attack]
+    python -m bench [--quick] [--repeat N] [--only ssdp,httpget,...] [--attack]
 
 A benchmark module is any C{bench/<name>.py} with a C{run(repetitions,
-quick)} function returning L{bench.common.Figure}s: C{ssdp}, C{http},
+quick)} function returning L{bench.common.Figure}s: C{ssdp}, C{httpget},
 C{startup}, C{scale}, and those other parts add (C{control}, C{events}).
 Each runs in a process of its own (a Twisted reactor runs once per
 process) with a deadline.  C{--attack} also runs C{bench/attack.py} and
@@ -27,7 +27,7 @@ from pathlib import Path
 from bench.common import ROOT, Figure, loadNote, pythonEnvironment, write
 
 #: The benchmarks in the order they run; others found in the folder follow.
-ORDER = ["ssdp", "http", "startup", "scale", "control", "events"]
+ORDER = ["ssdp", "httpget", "startup", "scale", "control", "events"]
 
 #: Modules of the folder that are not benchmarks of the suite.
 NOT_BENCHMARKS = {"__init__", "__main__", "common", "attack"}

@@ -447,10 +447,21 @@ def main() -> int:
 
             started = time.monotonic()
             flood = udpFlood(ssdpPort, arguments.datagrams, rng, deadline)
-            write(f"SSDP: sent {sum(flood.kinds.values())} datagrams ({flood.bytesOut / 1e6:.1f} MB) in {time.monotonic() - started:.1f} s:")
+            took = time.monotonic() - started
+            write(f"SSDP: sent {sum(flood.kinds.values())} datagrams ({flood.bytesOut / 1e6:.1f} MB) in {took:.1f} s:")
             for kind, number in sorted(flood.kinds.items()):
                 write(f"  {number:6d} {kind}")
             write(f"  answers: {dict(flood.answers)}; {flood.bytesIn} bytes back for {flood.validOut} bytes of valid searches")
+            # Every search came from 127.0.0.1: one source, one token per
+            # answer (ResponderLimits' defaults: 50 a second, bursts of 100).
+            bound = 100 + 50 * took
+            answered = sum(flood.answers.values())
+            amplificationBounded = answered <= bound
+            write(
+                f"  amplification {'bounded' if amplificationBounded else 'NOT bounded'}: {answered} answers to one source "
+                f"in {took:.1f} s, at most {bound:.0f} allowed (burst 100 + 50/s); "
+                f"{flood.bytesIn / max(1, flood.bytesOut):.3f} bytes back per byte sent"
+            )
 
             statuses = httpAttacks(httpPort, JAMBON_UDN[5:])
             write("HTTP hostile requests:")
@@ -460,8 +471,8 @@ def main() -> int:
             unreadPipelines(httpPort, JAMBON_UDN[5:], 50, 1000)
             write("HTTP 50 clients pipelining 1000 requests each, reading nothing: done")
 
-            held, refused = holdConnections(httpPort, ["127.0.0.1"], 40, 0.5)
-            write(f"HTTP 40 connections from one address: {held} held, {refused} closed at once (per-client cap)")
+            held, refused = holdConnections(httpPort, ["127.0.0.1"], 80, 0.5)
+            write(f"HTTP 80 connections from one address: {held} held, {refused} closed at once (per-client cap: 64 while the site is less than half full)")
             perSource = 20
             sources = [f"127.0.0.{2 + n}" for n in range((arguments.idle + perSource - 1) // perSource)]
             extra = ["127.0.0.250"]
@@ -485,7 +496,7 @@ def main() -> int:
         problems = [line for line in daemon.lines if "Traceback" in line]
         if problems:
             write(f"{len(problems)} tracebacks in the daemon's log, first: {problems[0]}")
-        return 0 if ok and not problems else 1
+        return 0 if ok and not problems and amplificationBounded else 1
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Sequence
 
 from bench.common import ROOT, Figure, Server, daemonCommand, median, write
-from bench.http import wrk
+from bench.httpget import wrk
 
 __all__ = ["BARE_SERVER", "run"]
 

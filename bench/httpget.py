@@ -7,6 +7,9 @@ the daemon's own description response, byte for byte, without parsing it.
 The daemon runs at its default HTTP limits: 32 connections from one client
 must be served at defaults.  Needs C{wrk} (C{apt-get install wrk}).  Every
 run lasts a fixed number of seconds; nothing leaves loopback.
+
+(Not named C{http.py}: C{bench/attack.py} runs as a script, with this
+folder first on C{sys.path}, and imports the standard C{http} package.)
 """
 
 from __future__ import annotations
@@ -151,7 +154,7 @@ def run(repetitions: int, quick: bool) -> list[Figure]:
 
 def main(argv: Sequence[str] = ()) -> int:
     """
-    Run these figures alone: C{python -m bench.http}.
+    Run these figures alone: C{python -m bench.httpget}.
     """
     for figure in run(3, quick="--quick" in argv):
         write(figure.row())
