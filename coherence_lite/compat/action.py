@@ -218,7 +218,9 @@ class ServiceClient:
         End the subscription, if there is one.
         """
         subscription, self._subscription = self._subscription, None
-        self._subscribing = None
+        subscribing, self._subscribing = self._subscribing, None
+        if subscribing is not None and not subscribing.called:
+            subscribing.cancel()
         self._callbacks.clear()
         if subscription is None:
             return succeed(None)

@@ -43,7 +43,7 @@ from coherence_lite.compat.base_plugins import DEVICES, backendClass, pluginList
 from coherence_lite.compat.basics import HostedDevice
 from coherence_lite.compat.control_point import ControlPoint
 from coherence_lite.compat.detection import DeviceDetection
-from coherence_lite.compat.device import RootDevice
+from coherence_lite.compat.device import RootDevice, Service
 from coherence_lite.compat.hosting import DeviceHosting
 from coherence_lite.compat.msearch import MSearch
 from coherence_lite.compat.observers import Callbacks
@@ -341,25 +341,29 @@ class Coherence:
             return succeed(None)
         if self._stopping is not None:
             return succeed(None)
-        self._stopping = Deferred()
-        for device in list(self.active_backends.values()):
-            device.unregister()
-        self.active_backends = {}
-        if self.ctrl is not None:
-            self.ctrl.shutdown()
-        self._detection.stop()
-        self._tracker.stopService()
-        self.hosting.stop()
-        steps: list[Deferred[Any]] = [self._subscriber.stop(), self.msearch.shutdown(), self.ssdp_server.shutdown()]
-        stopped = self.web.stopService()
-        if stopped is not None:
-            steps.append(stopped)
         try:
             self.reactor.removeSystemEventTrigger(self._trigger)
         except (ValueError, KeyError, TypeError):
             pass
-        done = self._stopping
-        DeferredList(steps, consumeErrors=True).addCallback(lambda _: done.callback(None))
-        log.info("Coherence façade stopped")
-        return done
+        self._stopping = Deferred.fromCoroutine(self._stop())
+        return self._stopping
 
+    async def _stop(self) -> None:
+        # Subscriptions end first, while the devices still answer.
+        found = [service for root in self.devices for device in root.allDevices() for service in device.services]
+        await DeferredList([s.unsubscribe() for s in found if isinstance(s, Service)], consumeErrors=True)
+        if self.ctrl is not None:
+            self.ctrl.shutdown()
+        await self._subscriber.stop()
+        for device in list(self.active_backends.values()):
+            device.unregister()
+        self.active_backends = {}
+        self._detection.stop()
+        self._tracker.stopService()
+        self.hosting.stop()
+        steps: list[Deferred[Any]] = [self.msearch.shutdown(), self.ssdp_server.shutdown()]
+        stopped = self.web.stopService()
+        if stopped is not None:
+            steps.append(stopped)
+        await DeferredList(steps, consumeErrors=True)
+        log.info("Coherence façade stopped")

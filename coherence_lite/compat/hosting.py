@@ -97,6 +97,7 @@ class DeviceHosting:
 
     def _index(self) -> None:
         page = indexPage([hosted.documents for hosted in self._hosted.values()])
+        self.root.children.pop(b"", None)
         self.root.putChild(b"", StaticResource(page, HTML_CONTENT_TYPE))
 
     def location(self, device: HostedDevice) -> str:
@@ -163,6 +164,7 @@ class DeviceHosting:
         Serve another resource at C{/<name>} (Coherence's
         C{add_web_resource}).
         """
+        self.root.children.pop(name.encode("utf-8"), None)
         self.root.putChild(name.encode("utf-8"), resource)
 
     def removeChild(self, name: str) -> None:
