@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import random
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from twisted.internet.address import IPv4Address, IPv6Address
 from twisted.internet.task import Clock
 from twisted.trial.unittest import SynchronousTestCase
@@ -210,3 +212,42 @@ class ResourceTests(SynchronousTestCase):
         self.render(deeper)
         self.assertEqual(deeper.responseCode, 404)
         self.assertEqual(self.stats["eventing.refused.method"], 3)
+
+
+_HEADER_VALUES = st.one_of(
+    st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=255), max_size=80),
+    st.sampled_from(["upnp:event", "Second-0", "Second-infinite", "Second-99999999999999", "uuid:x",
+                     "<http://127.0.0.1:1/>", "<http://127.0.0.1:99999/>", "<http://[::1]/>", "<>", "<<>>"]),
+)
+
+
+class HostileInputTests(SynchronousTestCase):
+    """
+    Whatever the headers, the eventSubURL answers with a status, never an
+    exception, and keeps no more subscriptions than its bounds allow.
+    """
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        method=st.sampled_from([b"SUBSCRIBE", b"UNSUBSCRIBE", b"GET", b"NOTIFY"]),
+        headers=st.dictionaries(st.sampled_from(["NT", "CALLBACK", "SID", "TIMEOUT", "STATEVAR", "X"]), _HEADER_VALUES),
+    )
+    def test_anyHeadersGetAnAnswer(self, method: bytes, headers: dict[str, str]) -> None:
+        """
+        Random methods and header values are answered 200, 400, 405, 412
+        or 503, with a Content-Length; the table stays within its bound.
+        """
+        clock, agent = Clock(), FakeAgent()
+        service = switchPower()
+        eventing = ServiceEventing(service, ServiceState(service), agent=agent, clock=clock,
+                                   limits=EventingLimits(maxPerClient=1, maxTotal=1))
+        resource = EventSubscriptionResource(eventing, lambda: LINKS, clock)
+        for _ in range(2):
+            request = Request(method, headers)
+            resource.render(request)
+            request.finish()
+            self.assertIn(request.responseCode, (200, 400, 405, 412, 503))
+            self.assertIsNotNone(request.header(b"Content-Length"))
+        self.assertLessEqual(len(eventing.table), 1)
+        eventing.stop()
+        self.assertEqual(clock.getDelayedCalls(), [])
