@@ -24,6 +24,7 @@ MEMBERS = {
     "test_ssdp": "tests/upnp/core/test_ssdp.py",
     "test_msearch": "tests/upnp/core/test_msearch.py",
     "test_uuid": "tests/upnp/core/test_uuid.py",
+    "test_base": "tests/test_base.py",
 }
 
 #: What each upstream test must do here.
@@ -40,6 +41,7 @@ EXPECTED = {
     "test_msearch.TestMSearch.test_discover": "OK",
     "test_uuid.TestUUID.test_UUID_str": "OK",
     "test_uuid.TestUUID.test_UUID_repr": "OK",
+    "test_base.TestCoherence.test_singleton": "OK",
 }
 
 _PACKAGE = "cohen3_upstream"
@@ -47,8 +49,9 @@ _PACKAGE = "cohen3_upstream"
 
 class Cohen3TestsTests(SynchronousTestCase):
     """
-    Cohen3's SSDP, MSearch and UUID tests pass here with only their imports
-    changed, except the two that announce another host's USN.
+    Cohen3's SSDP, MSearch, UUID and Coherence-singleton tests pass here
+    with only their imports changed, except the two that announce another
+    host's USN.
     """
 
     _outcomes: dict[str, str] | None = None
@@ -66,7 +69,7 @@ class Cohen3TestsTests(SynchronousTestCase):
 
     def test_everyUpstreamTestHasItsExpectedOutcome(self) -> None:
         """
-        Every test in the three upstream files ran, and each passed or
+        Every test in the four upstream files ran, and each passed or
         failed exactly as listed in L{EXPECTED}.
         """
         self.assertEqual(self.outcomes(), EXPECTED)
