@@ -113,7 +113,8 @@ class Backend(Loggable):
         announced, and L{upnp_init} is called.  Takes any arguments, so it
         can be a callback.
         """
-        SignalSender(defaultReactor()).send(BACKEND_INIT_COMPLETED, backend=self)
+        clock = getattr(self.server, "reactor", None) or defaultReactor()
+        SignalSender(clock).send(BACKEND_INIT_COMPLETED, backend=self)
 
     def upnp_init(self) -> None:
         """
