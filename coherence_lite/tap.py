@@ -38,12 +38,13 @@ _DEFAULTS = HostSettings()
 #: The option that sets each device field that can be overridden.
 _OPTION_OF = {"friendlyName": "friendly-name", "UDN": "uuid"}
 
+#: The hint for C{-n} given after the command.
+_DASH_N_HINT = (
+    "after upnp-device, -n is --friendly-name; to stay in the foreground put -n before it: twistd -n upnp-device ..."
+)
+
 #: Hints for usage errors that twistd users run into.
-_HINTS = {
-    "option -n requires argument": (
-        "after upnp-device, -n is --friendly-name; to stay in the foreground put -n before it: twistd -n upnp-device ..."
-    ),
-}
+_HINTS = {"option -n requires argument": _DASH_N_HINT}
 
 
 class Options(NetworkOptions):
@@ -150,12 +151,19 @@ class Options(NetworkOptions):
             if self.parent is None:
                 raise
             message = usageMessage(e)
-            hint = _HINTS.get(message)
+            hint = _HINTS.get(message) or (_DASH_N_HINT if "-n" in (options or sys.argv) else None)
             line = f"{COMMAND}: {message}" + (f" ({hint})" if hint else "")
             if "(see " not in line:
                 line += " (see --help)"
             (self._stderr or sys.stderr).write(line + "\n")
             raise SystemExit(2) from None
+
+    def parseArgs(self, *arguments: str) -> None:
+        """
+        Refuse words that are not options (C{upnp-device} takes none).
+        """
+        if arguments:
+            raise usage.UsageError(f"unexpected argument {arguments[0]!r}: upnp-device takes options only")
 
     def postOptions(self) -> None:
         """

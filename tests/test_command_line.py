@@ -66,6 +66,15 @@ class OneLineErrorTests(SynchronousTestCase):
         self.assertIn("--friendly-name", line)
         self.assertIn("twistd -n upnp-device", line)
 
+    def test_strayWordIsRefusedWithTheDashNHint(self) -> None:
+        """
+        C{twistd upnp-device -n --state-dir DIR} (meant as twistd's -n) takes
+        C{--state-dir} as the name and refuses the stray DIR, with the hint.
+        """
+        line = self.assertOneLine("-n", "--state-dir", "somewhere")
+        self.assertIn("unexpected argument 'somewhere'", line)
+        self.assertIn("twistd -n upnp-device", line)
+
     def test_unknownInterfaceIsRefused(self) -> None:
         """
         C{--interface eth9} (no such interface) is refused at once instead of

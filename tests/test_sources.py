@@ -97,6 +97,19 @@ class DeviceSourcesTests(SynchronousTestCase):
         self.assertIn(str(b), error.reason)
         self.assertNotIn("\n", error.reason)
 
+    def test_sameFileTwiceIsRefused(self) -> None:
+        """
+        A file given twice is refused as such; a C{--config} file that is
+        also in the C{--config-dir} folder is read once.
+        """
+        folder = Path(self.mktemp())
+        a = deviceFile(folder / "a.toml", "A")
+        error = self.assertRaises(HostedDeviceError, DeviceSources(configs=(a, folder / ".." / folder.name / "a.toml")).load, MACHINE)
+        self.assertIn("given twice", error.reason)
+        deviceFile(folder / "b.toml", "B")
+        devices = DeviceSources(configs=(a,), configDirectory=folder).load(MACHINE)
+        self.assertEqual([d.friendlyName for d in devices], ["A", "B"])
+
     def test_overridesNeedASingleDevice(self) -> None:
         """
         C{--friendly-name} or C{--uuid} with several files is refused,

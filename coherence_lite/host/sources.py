@@ -50,12 +50,19 @@ class DeviceSources:
 
     def files(self) -> list[Path]:
         """
-        The device files to read, in hosting order.
+        The device files to read, in hosting order (a file of the folder
+        also given with C{--config} is read once, in its C{--config} place).
 
-        @raise HostedDeviceError: the folder cannot be listed, or holds no
-            device file or too many.
+        @raise HostedDeviceError: a file is given twice, or the folder
+            cannot be listed, or holds no device file or too many.
         """
         files = list(self.configs)
+        seen: set[Path] = set()
+        for path in files:
+            resolved = path.resolve()
+            if resolved in seen:
+                raise HostedDeviceError("config", f"{path} is given twice")
+            seen.add(resolved)
         if self.configDirectory is not None:
             directory = self.configDirectory
             try:
@@ -68,7 +75,7 @@ class DeviceSources:
                 raise HostedDeviceError("config-dir", f"{directory}: holds no *.toml device file")
             if len(found) > MAX_FILES:
                 raise HostedDeviceError("config-dir", f"{directory}: holds more than {MAX_FILES} device files")
-            files.extend(found)
+            files.extend(entry for entry in found if entry.resolve() not in seen)
         return files
 
     def load(self, identity: str, hostname: str | None = None) -> list[Device]:
