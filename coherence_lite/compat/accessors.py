@@ -167,11 +167,12 @@ class CoherenceDevice(RemoteDevice):
         """
         The first service whose type's name (C{ContentDirectory} in
         C{urn:schemas-upnp-org:service:ContentDirectory:1}) is C{type}, or
-        one of C{type} when a list or tuple is given.
+        one of C{type} when a list or tuple is given; a whole service type
+        URN matches too.
         """
         names = (type,) if isinstance(type, str) else tuple(type)
         for service in self.services:
-            if _typeParts(service.serviceType)[0] in names:
+            if _typeParts(service.serviceType)[0] in names or service.serviceType in names:
                 return service
         return None
 
