@@ -120,6 +120,23 @@ class DescriptionTests(SynchronousTestCase):
         )
         self.assertEqual(serviceDescription(moderated, 7), serviceDescription(plain, 7))
 
+    def test_badModeration(self) -> None:
+        """
+        A maximum rate or minimum delta that is not a positive number, or a
+        minimum delta on a variable that is not a number, is a
+        L{DeviceError} naming the field.
+        """
+        for changes, fieldName in (
+            ({"maximumRate": 0}, "maximumRate"),
+            ({"maximumRate": True}, "maximumRate"),
+            ({"minimumDelta": -1}, "minimumDelta"),
+            ({"minimumDelta": "1"}, "minimumDelta"),
+        ):
+            error = self.assertRaises(DeviceError, StateVariable, "Level", "ui1", **changes)
+            self.assertEqual(error.field, fieldName)
+        error = self.assertRaises(DeviceError, StateVariable, "Name", "string", minimumDelta=1)
+        self.assertEqual(error.field, "minimumDelta")
+
     def test_unknownRelatedVariable(self) -> None:
         """
         An argument naming an undeclared variable is a L{DeviceError}.
