@@ -15,7 +15,7 @@ from twisted.internet import reactor
 from twisted.internet.defer import Deferred
 from twisted.trial.unittest import SynchronousTestCase, TestCase
 
-from coherence_lite.backend.bindings import checkFunctions, parseOutput, runtimeFor
+from coherence_lite.backend.bindings import MAX_RUNNING, checkFunctions, parseOutput, runtimeFor
 from coherence_lite.errors import UPnPError
 from coherence_lite.model._toml import parseTOML
 from coherence_lite.model.bindings import ActionBinding
@@ -293,6 +293,21 @@ class CommandTests(TestCase):
         with self.assertRaises(UPnPError) as caught:
             await self.invoke(service, 1)
         self.assertEqual(caught.exception.code, 501)
+
+    async def test_runningCallsAreBounded(self) -> None:
+        """
+        Beyond MAX_RUNNING processes of one command at once, a call fails
+        with 501 at once, without starting another; once they end, calls
+        run again.
+        """
+        runtime = runtimeFor(self.command("import time; time.sleep(0.5); print('Result=1')"), reactor)
+        calls = [runtime.invoke("Brighten", {"Level": 1}) for _ in range(MAX_RUNNING)]
+        with self.assertRaises(UPnPError) as caught:
+            await runtime.invoke("Brighten", {"Level": 1})
+        self.assertEqual(caught.exception.code, 501)
+        for call in calls:
+            self.assertEqual(await call, {"Result": 1})
+        self.assertEqual(await runtime.invoke("Brighten", {"Level": 1}), {"Result": 1})
 
     async def test_missingProgramIs501(self) -> None:
         """

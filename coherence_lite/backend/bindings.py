@@ -38,12 +38,16 @@ from coherence_lite.model.device import Device, Service
 from coherence_lite.model.devicefile import ConfigError
 from coherence_lite.model.types import DataTypeError, encodeValue
 
-__all__ = ["MAX_OUTPUT", "CommandFailed", "runCommand", "parseOutput", "bindingHandlers", "checkFunctions", "runtimeFor"]
+__all__ = ["MAX_OUTPUT", "MAX_RUNNING", "CommandFailed", "runCommand", "parseOutput", "bindingHandlers", "checkFunctions", "runtimeFor"]
 
 log = Logger()
 
 #: The most bytes of a command's output read; more is a failure.
 MAX_OUTPUT = 65536
+
+#: The most processes of one bound command running at once; a call beyond
+#: fails at once with UPnP error 501, so calls cannot pile up processes.
+MAX_RUNNING = 4
 
 
 class CommandFailed(Exception):
@@ -164,10 +168,21 @@ def _handler(service: Service, state: ServiceState, binding: ActionBinding, reac
     variables = {variable.name: variable for variable in service.stateVariables}
     function = _function(binding) if binding.call is not None else None
 
+    running: list[Deferred[bytes]] = []
+
     def act(**arguments: object) -> dict[str, object] | Deferred[dict[str, object]]:
         if binding.command:
+            if len(running) >= MAX_RUNNING:
+                raise UPnPError(501, f"{binding.action} is already running {MAX_RUNNING} times: try again later")
             argv = [_substitute(item, arguments, service, binding) for item in binding.command]
-            result: Deferred[Any] = runCommand(reactor, argv, binding.timeout)
+            process = runCommand(reactor, argv, binding.timeout)
+            running.append(process)
+
+            def ended(outcome: object) -> object:
+                running.remove(process)
+                return outcome
+
+            result: Deferred[Any] = process.addBoth(ended)
             result.addCallback(lambda output: parseOutput(service, binding, output))
         elif function is not None:
             result = maybeDeferred(function, **arguments)
