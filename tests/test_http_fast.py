@@ -81,6 +81,18 @@ class FastPathTests(SynchronousTestCase):
         self.assertEqual(withoutDate(fast.value()), withoutDate(slow.value()))
         self.assertIn(b"Date: Tue, 14 Nov 2023 22:13:20 GMT\r\n", fast.value())
 
+    def test_repeatedRequestGetsTheDateOfItsSecond(self) -> None:
+        """
+        The same request a second later is answered with the new Date.
+        """
+        request = b"GET " + DESCRIPTION + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+        _, first = self.exchange(request)
+        self.clock.advance(1)
+        _, second = self.exchange(request)
+        self.assertIn(b"Date: Tue, 14 Nov 2023 22:13:20 GMT\r\n", first.value())
+        self.assertIn(b"Date: Tue, 14 Nov 2023 22:13:21 GMT\r\n", second.value())
+        self.assertEqual(withoutDate(first.value()), withoutDate(second.value()))
+
     def test_headAnswerIsTheHeadWithoutBody(self) -> None:
         """
         A HEAD gets the GET's head, Content-Length included, and no body.
@@ -206,7 +218,7 @@ class ParseSimpleHeadTests(SynchronousTestCase):
         children, and for nothing else.
         """
         root: Any = makeRootResource([buildDocuments(jambon())])
-        answers = FastAnswers(root, [(b"Server", b"S")])
+        answers = FastAnswers(root, [(b"Server", b"S")], LIMITS)
         answer = answers.answer(DESCRIPTION)
         assert answer is not None
         self.assertEqual(answer.head, b"HTTP/1.1 200 OK\r\nServer: S\r\nDate: ")

@@ -106,14 +106,59 @@ class FastAnswers:
     @param headers: the headers every answer carries besides C{Date},
         C{Content-Type} and C{Content-Length}, C{Server} first, in the order
         twisted.web writes them.
+
+    Everything it remembers (answers by path, request heads, complete
+    answers of the current second) is bounded by L{MAX_FAST_PATHS} entries
+    each.
     """
 
-    def __init__(self, root: IResource, headers: Sequence[tuple[bytes, bytes]]) -> None:
+    def __init__(self, root: IResource, headers: Sequence[tuple[bytes, bytes]], limits: HTTPLimits) -> None:
+        """
+        @param limits: the limits a request head must be within.
+        """
         self.root = root
         self._headers = tuple(headers)
+        self._limits = limits
         self._answers: dict[bytes, FastAnswer | None] = {}
+        # Clients repeat the same request heads: what each one is, and the
+        # complete answer to it during the current second.
+        self._heads: dict[bytes, tuple[bytes, bytes] | None] = {}
+        self._responses: dict[bytes, bytes] = {}
         self._second = -1
         self._date = b""
+
+    def respond(self, head: bytes, now: float) -> bytes | None:
+        """
+        The complete answer to a request head at C{now}, or L{None} when the
+        fast path does not take it (see L{parseSimpleHead}, L{answer}).
+
+        @param head: the request line and header lines, without the empty
+            line that ends them.
+        """
+        if int(now) != self._second:
+            self.date(now)
+        response = self._responses.get(head)
+        if response is not None:
+            return response
+        try:
+            simple = self._heads[head]
+        except KeyError:
+            if len(self._heads) >= MAX_FAST_PATHS:
+                self._heads.clear()
+            simple = self._heads[head] = parseSimpleHead(head, self._limits)
+        if simple is None:
+            return None
+        method, path = simple
+        answer = self.answer(path)
+        if answer is None:
+            return None
+        response = answer.head + self._date + answer.rest
+        if method == b"GET":
+            response += answer.body
+        if len(self._responses) >= MAX_FAST_PATHS:
+            self._responses.clear()
+        self._responses[head] = response
+        return response
 
     def answer(self, path: bytes) -> FastAnswer | None:
         """
@@ -137,6 +182,7 @@ class FastAnswers:
         if second != self._second:
             self._date = datetimeToString(second)
             self._second = second
+            self._responses.clear()
         return self._date
 
     def _build(self, path: bytes) -> FastAnswer | None:

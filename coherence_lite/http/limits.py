@@ -48,7 +48,7 @@ from twisted.web.http import HTTPChannel, datetimeToString
 from twisted.web.server import Request
 
 from coherence_lite.http.resources import HTML_CONTENT_TYPE, NOSNIFF, errorPage, reasonPhrase
-from coherence_lite.http.fast import FastAnswers, parseSimpleHead
+from coherence_lite.http.fast import FastAnswers
 from coherence_lite.stats import Stats
 
 __all__ = ["HTTPLimits", "LimitedHTTPChannel", "statusCounter"]
@@ -192,20 +192,14 @@ class LimitedHTTPChannel(HTTPChannel):
         path takes; return the bytes left for twisted.web.
         """
         transport = self.transport
-        limits = self.limits
         while data and transport is not None and not self._sendBufferFull:
             end = data.find(b"\r\n\r\n")
             if end < 0:
                 break
-            simple = parseSimpleHead(data[:end], limits)
-            if simple is None:
+            response = answers.respond(data[:end], self._clock.seconds())
+            if response is None:
                 break
-            method, path = simple
-            answer = answers.answer(path)
-            if answer is None:
-                break
-            head = answer.head + answers.date(self._clock.seconds()) + answer.rest
-            transport.write(head + answer.body if method == b"GET" else head)
+            transport.write(response)
             self.stats.count("http.requests")
             self.stats.count("http.responses.2xx")
             data = data[end + 4 :]

@@ -185,7 +185,7 @@ class LimitedSite(Site):
         headers = self.everyResponseHeaders()
         if headers is None:
             return None
-        fast = self._fast = FastAnswers(self.resource, headers)
+        fast = self._fast = FastAnswers(self.resource, headers, self.limits)
         return fast
 
     def clientCap(self, clientKey: str) -> int:
