@@ -184,12 +184,15 @@ class Checker:
             if urn is not None and urn.version > 1:
                 older.append(urn.withVersion(urn.version - 1))
         shouted = "uuid:" + root.UDN[5:].upper()
-        extra = [UNKNOWN_TARGET] + ([shouted] if shouted != root.UDN else [])
+        # The upper-case UUID goes in the unicast round, alone with
+        # upnp:rootdevice: an answer with the lower-case UUID as ST is then
+        # told apart from the answer to the UUID as announced.
+        unicastTargets = [ROOT_DEVICE] + ([shouted] if shouted != root.UDN else [])
         found = _mine(discovery, udns)
-        each = _mine(await self._ssdp.round(targets + older + extra, 1, self._wait), udns)
+        each = _mine(await self._ssdp.round(targets + older + [UNKNOWN_TARGET], 1, self._wait), udns)
         noMX = _mine(await self._ssdp.round([ALL], None, self._wait * 0.75), udns)
         host = found.answers[0].source if found.answers else (urlsplit(root.location).hostname or "")
-        unicast = _mine(await self._ssdp.round([ROOT_DEVICE], None, self._wait * 0.75, unicastTo=host), udns)
+        unicast = _mine(await self._ssdp.round(unicastTargets, None, self._wait * 0.75, unicastTo=host), udns)
         notifies = [n for _, n in self._ssdp.notifies if udnOf(n.usn).lower() in udns]
         responses = [a.response for r in (found, each, noMX, unicast) for a in r.answers]
         configId = root.configId

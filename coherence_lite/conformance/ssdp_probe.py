@@ -110,6 +110,9 @@ class SSDPProbe(MessageHandler):
             # (SO_REUSEADDR), and the kernel gives a unicast datagram to one
             # socket only: stop hearing while searching unicast.
             await maybeDeferred(self._listener.stopService)
+            # A UDP port closes its socket one reactor turn after
+            # stopListening: let it.
+            await deferLater(self._reactor, 0, lambda: None)
         self._answers = []
         self._started = self._reactor.seconds()
         for st in targets:
