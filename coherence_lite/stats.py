@@ -64,7 +64,7 @@ COUNTERS = {
     # SOAP control.
     "control.calls": "SOAP action calls answered 200 (QueryStateVariable included).",
     "control.faults": "SOAP action calls answered with a UPnPError fault (500).",
-    "control.failed": "SOAP action calls whose handler failed unexpectedly (logged, answered 501).",
+    "control.failed": "SOAP action calls answered with fault 501 (Action Failed): their handler failed (logged).",
     "control.rejected.bad-request": "Control requests refused (400): not a SOAP action call.",
     "control.rejected.not-found": "Control requests refused (404): a path below a controlURL.",
     "control.rejected.method": "Control requests refused (405): not POST or M-POST.",

@@ -221,6 +221,7 @@ class ControlTests(SynchronousTestCase):
         request = self.request(envelope("GetStatus"), "GetStatus")
         self.assertFault(request, 501)
         self.assertNotIn(b"secret", b"".join(request.written))
+        self.assertEqual(self.stats["control.failed"], 1)
         self.assertEqual(len(self.flushLoggedErrors(RuntimeError)), 1)
 
     def test_handlerUPnPError(self) -> None:

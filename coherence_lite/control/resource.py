@@ -179,6 +179,8 @@ class ControlResource(Resource):
 
     def _fault(self, request: Request, error: UPnPError) -> bytes:
         self._stats.count("control.faults")
+        if error.code == 501:
+            self._stats.count("control.failed")
         body = formatFault(error)
         sendHeaders(request, 500, _RESPONSE_HEADERS, len(body))
         return body
@@ -245,7 +247,6 @@ class ControlResource(Resource):
             error = failure.value
             assert isinstance(error, UPnPError)
             return self._fault(request, error)
-        self._stats.count("control.failed")
         log.failure(
             "Answering {action} of {serviceId} failed",
             failure,
