@@ -9,13 +9,14 @@ returning variables, commands and Python functions.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from typing import Any
 
 from twisted.internet import reactor
 from twisted.internet.defer import Deferred
 from twisted.trial.unittest import SynchronousTestCase, TestCase
 
-from coherence_lite.backend.bindings import MAX_RUNNING, checkFunctions, parseOutput, runtimeFor
+from coherence_lite.backend.bindings import MAX_RUNNING, CommandFailed, checkFunctions, parseOutput, runtimeFor
 from coherence_lite.errors import UPnPError
 from coherence_lite.model._toml import parseTOML
 from coherence_lite.model.bindings import ActionBinding
@@ -218,8 +219,6 @@ class RunTests(SynchronousTestCase):
         """
         runtime = runtimeFor(lightService(), reactor)
         service = lightService()
-        from dataclasses import replace
-
         self.assertIs(runtimeFor(replace(service, implementation=runtime), reactor), runtime)
 
     def test_parseOutput(self) -> None:
@@ -230,8 +229,6 @@ class RunTests(SynchronousTestCase):
         service = lightService(brighten='command = ["x"]')
         binding = service.bindings[-1]
         self.assertEqual(parseOutput(service, binding, b"noise\nResult = 42\nOther=1\n"), {"Result": 42})
-        from coherence_lite.backend.bindings import CommandFailed
-
         self.assertRaises(CommandFailed, parseOutput, service, binding, b"Result=300\n")
         self.assertRaises(CommandFailed, parseOutput, service, binding, b"\xff")
 
