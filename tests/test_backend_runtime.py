@@ -150,6 +150,27 @@ class InvokeTests(SynchronousTestCase):
         clock.advance(2)
         self.assertEqual(self.successResultOf(result), {"ResultStatus": True})
 
+    def test_coroutineHandler(self) -> None:
+        """
+        An C{async def} handler is run; the answer waits for it, and what
+        it raises is answered as from any handler.
+        """
+        clock = Clock()
+
+        async def getStatus() -> dict[str, object]:
+            await deferLater(clock, 1, lambda: None)
+            return {"ResultStatus": True}
+
+        async def broken() -> None:
+            raise UPnPError(714, "No such entry")
+
+        runtime = self.runtime(GetStatus=getStatus, GetTarget=broken)
+        result = runtime.invoke("GetStatus", {})
+        self.assertNoResult(result)
+        clock.advance(1)
+        self.assertEqual(self.successResultOf(result), {"ResultStatus": True})
+        self.assertEqual(self.errorCode(runtime.invoke("GetTarget", {})), 714)
+
     def test_unknownHandlerName(self) -> None:
         """
         A handler for an action the service lacks is refused at once.

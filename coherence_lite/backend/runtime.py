@@ -10,6 +10,7 @@ eventing side watches its state.
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from typing import Callable, Mapping
 
 from twisted.internet.defer import Deferred, succeed
@@ -28,7 +29,8 @@ log = Logger()
 #: An action's implementation: called with the in-arguments as keywords
 #: (Python values), it returns a dict of out-arguments by name, L{None}
 #: (none, or all taken from their related state variables), or a
-#: L{Deferred} firing with either.
+#: L{Deferred} firing with either (an C{async def} handler's coroutine is
+#: run as one).
 Handler = Callable[..., object]
 
 
@@ -109,6 +111,8 @@ class ServiceRuntime:
             return succeed(self._outputs(action, None))
         try:
             returned = handler(**arguments)
+            if isinstance(returned, Coroutine):
+                returned = Deferred.fromCoroutine(returned)
             if not isinstance(returned, Deferred):
                 return succeed(self._outputs(action, returned))
         except Exception:

@@ -158,7 +158,8 @@ def action(
 
     The method is called with the in-arguments, decoded and checked against
     their related state variables, as keywords.  It returns a dict of
-    out-arguments by name, L{None}, or a L{Deferred} of either; an
+    out-arguments by name, L{None}, or a L{Deferred} of either (or is an
+    C{async def} method); an
     out-argument it leaves out is its related state variable's current
     value.  Raise L{UPnPError} to fail with a UPnP error code; any other
     exception answers 501 and is logged.
