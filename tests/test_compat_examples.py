@@ -1,0 +1,71 @@
+# -*- test-case-name: tests.test_compat_examples -*-
+"""
+The Coherence-style examples work together on loopback:
+C{examples/coherence_light.py} hosts a light and
+C{examples/coherence_control_point.py} finds it by name and switches it,
+over real SSDP (loopback multicast, a free port) and HTTP on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from twisted.trial.unittest import SynchronousTestCase
+
+from tests.netns import ROOT, OutputReader
+from tests.support import freeUDPPort
+
+LIGHT = ROOT / "examples" / "coherence_light.py"
+CONTROL_POINT = ROOT / "examples" / "coherence_control_point.py"
+
+
+class ExamplesTests(SynchronousTestCase):
+    """
+    The light example runs for each test; the control-point example runs
+    against it.
+    """
+
+    def setUp(self) -> None:
+        self.port = str(freeUDPPort())
+        self.environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+        process = subprocess.Popen(
+            [sys.executable, str(LIGHT), "--interface", "127.0.0.1", "--ssdp-port", self.port, "--name", "Porch light"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=self.environment, cwd=ROOT,
+        )
+        self.addCleanup(self.stop, process)
+        self.output = OutputReader(process)
+        self.output.waitFor("Hosting", timeout=20)
+
+    def stop(self, process: subprocess.Popen[str]) -> None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def controlPoint(self, *arguments: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, str(CONTROL_POINT), "--interface", "127.0.0.1", "--ssdp-port", self.port, *arguments],
+            capture_output=True, text=True, timeout=60, env=self.environment, cwd=ROOT,
+        )
+
+    def test_controlPointTogglesTheLight(self) -> None:
+        """
+        Two runs of the control point toggle the light on, then off; the
+        backend logs each switch.
+        """
+        first = self.controlPoint("--name", "Porch light")
+        self.assertEqual((first.returncode, first.stdout), (0, "Porch light: 0 -> 1\n"), first.stderr)
+        self.output.waitFor("switched to 1", timeout=10)
+        second = self.controlPoint("--name", "Porch light", "--off")
+        self.assertEqual((second.returncode, second.stdout), (0, "Porch light: 1 -> 0\n"), second.stderr)
+
+    def test_unknownLightIsReported(self) -> None:
+        """
+        A name nobody has gives one line and status 1 after the timeout.
+        """
+        result = self.controlPoint("--name", "Cellar light", "--timeout", "2")
+        self.assertEqual((result.returncode, result.stdout), (1, "no light named 'Cellar light' found\n"), result.stderr)
