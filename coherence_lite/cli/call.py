@@ -21,7 +21,7 @@ from twisted.web.client import Agent, HTTPConnectionPool
 
 from coherence_lite import __version__
 from coherence_lite.cli.target import TargetError, TargetOptions, fetchSCPD, findDevice, findService
-from coherence_lite.controlpoint.discovery import makeFetcher
+from coherence_lite.controlpoint.fetch import HTTPFetcher
 from coherence_lite.controlpoint.report import safeText
 from coherence_lite.controlpoint.soap import SOAPClient, SOAPError
 from coherence_lite.errors import UPnPError
@@ -107,7 +107,7 @@ async def runCall(reactor: Reactor, options: CallOptions, stdout: IO[str] = sys.
     @return: the exit status.
     """
     agent = Agent(reactor, pool=HTTPConnectionPool(reactor, persistent=False))
-    fetcher = makeFetcher(reactor, agent)
+    fetcher = HTTPFetcher(agent, reactor, timeout=10.0, userAgent=serverString(__version__))
     try:
         root = await findDevice(reactor, options, fetcher, options["target"])
         service = findService(root, options["service"])

@@ -20,11 +20,13 @@ from twisted.internet.defer import Deferred
 from twisted.python import usage
 from twisted.web.client import Agent, HTTPConnectionPool
 
+from coherence_lite import __version__
 from coherence_lite.cli.target import TargetError, TargetOptions, fetchSCPD, findDevice, findService
-from coherence_lite.controlpoint.discovery import makeFetcher
+from coherence_lite.controlpoint.fetch import HTTPFetcher
 from coherence_lite.controlpoint.gena import Event, SubscribeError
 from coherence_lite.controlpoint.report import safeText
 from coherence_lite.controlpoint.subscriber import Subscriber
+from coherence_lite.identity import serverString
 from coherence_lite.net.reactor import Reactor
 
 __all__ = ["SubscribeOptions", "SubscribeCommand", "eventLine"]
@@ -93,7 +95,7 @@ class SubscribeCommand:
         self._stdout = stdout
         self._stderr = stderr
         agent = Agent(reactor, pool=HTTPConnectionPool(reactor, persistent=False))
-        self._fetcher = makeFetcher(reactor, agent)
+        self._fetcher = HTTPFetcher(agent, reactor, timeout=10.0, userAgent=serverString(__version__))
         self.subscriber = Subscriber(agent, reactor, requested=options["timeout"])
         self._done: Deferred[int] = Deferred()
         self._seen = 0

@@ -176,6 +176,9 @@ async def findDevice(reactor: Reactor, options: TargetOptions, fetcher: Fetcher,
         if timer.active():
             timer.cancel()
         await maybeDeferred(controlPoint.stopService)
+        # Forget what was heard, and the expiry timers with it: the run
+        # is over.
+        controlPoint.registry.clear()
 
 
 def services(root: RemoteRootDevice) -> list[RemoteService]:
