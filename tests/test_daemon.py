@@ -20,6 +20,8 @@ from pathlib import Path
 
 from twisted.trial.unittest import SynchronousTestCase
 
+from coherence_lite.ssdp.message import ALIVE, Notify, ParseError
+from coherence_lite.ssdp.parse import parse
 from tests.netns import OutputReader
 from tests.support import freeTCPPort, freeUDPPort
 from tests.test_sources import deviceFile
@@ -98,6 +100,41 @@ def receive(target: NotifySocket, prefix: str, timeout: float = START_TIMEOUT) -
     raise AssertionError(f"no {prefix!r} notification within {timeout} s")
 
 
+def groupListener(testCase: SynchronousTestCase, ssdpPort: int) -> socket.socket:
+    """
+    A socket in the SSDP group on loopback (it never sends), closed when the
+    test ends.
+    """
+    listener = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    testCase.addCleanup(listener.close)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("", ssdpPort))
+    listener.setsockopt(
+        socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton("239.255.255.250") + socket.inet_aton("127.0.0.1")
+    )
+    listener.setblocking(False)
+    return listener
+
+
+def aliveConfigId(listener: socket.socket, other: int | None, timeout: float = START_TIMEOUT) -> int:
+    """
+    Wait for an ssdp:alive whose CONFIGID is not C{other}, and return it.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([listener], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            continue
+        try:
+            message = parse(listener.recv(65536))
+        except ParseError:
+            continue
+        if isinstance(message, Notify) and message.nts == ALIVE and message.configId != other:
+            assert message.configId is not None
+            return message.configId
+    raise AssertionError(f"no alive with a CONFIGID other than {other} within {timeout} s")
+
+
 def fetch(url: str) -> str:
     """
     GET a URL on 127.0.0.1 and return the body as text.
@@ -116,7 +153,8 @@ class ServiceLifeTests(SynchronousTestCase):
     def test_readyReloadAndStopAsSystemdSeesThem(self) -> None:
         """
         READY=1 comes once the device is announced; SIGHUP re-reads the
-        folder (RELOADING=1, then READY=1) and the new name is served; a
+        folder (RELOADING=1, then READY=1), the new name is served and
+        announced with a new CONFIGID; a
         broken file on reload keeps the running device and logs why;
         SIGTERM sends STOPPING=1 and ends the process by that signal, as
         twistd does.
@@ -125,6 +163,8 @@ class ServiceLifeTests(SynchronousTestCase):
         lamp = deviceFile(folder / "devices" / "lamp.toml", "Lamp")
         target = NotifySocket(self)
         httpPort = freeTCPPort()
+        ssdpPort = freeUDPPort()
+        listener = groupListener(self, ssdpPort)
         environment = dict(
             os.environ,
             PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
@@ -134,7 +174,7 @@ class ServiceLifeTests(SynchronousTestCase):
             [
                 sys.executable, "-c", "import sys; from twisted.scripts.twistd import run; sys.exit(run())",
                 "--nodaemon", "--pidfile=", "--logfile=-", "upnp-device", "--interface", "127.0.0.1",
-                "--ssdp-port", str(freeUDPPort()), "--http-port", str(httpPort),
+                "--ssdp-port", str(ssdpPort), "--http-port", str(httpPort),
                 "--config-dir", str(lamp.parent), "--state-dir", str(folder / "state"),
             ],
             stdout=subprocess.PIPE,
@@ -148,13 +188,19 @@ class ServiceLifeTests(SynchronousTestCase):
         self.assertIn("STATUS=Hosting 1 device on 1 link: lo 127.0.0.1", receive(target, "READY=1"))
         location = output.waitFor("Hosting Lamp").split(" at ")[-1].strip()
         self.assertIn("<friendlyName>Lamp</friendlyName>", fetch(location))
+        configId = aliveConfigId(listener, None)
+        self.assertIn(f'configId="{configId}"', fetch(location))
 
         deviceFile(lamp, "Porch lamp")
         process.send_signal(signal.SIGHUP)
         self.assertIn("MONOTONIC_USEC=", receive(target, "RELOADING=1"))
         receive(target, "READY=1")
         output.waitFor("Reload: Porch lamp")
-        self.assertIn("<friendlyName>Porch lamp</friendlyName>", fetch(location))
+        description = fetch(location)
+        self.assertIn("<friendlyName>Porch lamp</friendlyName>", description)
+        # Control points hear the change: an alive with the new CONFIGID.
+        newConfigId = aliveConfigId(listener, configId)
+        self.assertIn(f'configId="{newConfigId}"', description)
 
         (lamp.parent / "broken.toml").write_text("[device\n")
         mark = len(output.lines)
