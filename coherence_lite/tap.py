@@ -143,10 +143,16 @@ class Options(NetworkOptions):
         """
         Parse the options.  Run by twistd (as its C{upnp-device} command), a
         usage error is one line on stderr and exit status 2, without twistd's
-        usage dump; called directly, it raises L{usage.UsageError}.
+        usage dump, and C{-n} given after the command while twistd is about
+        to daemonise gets a note; called directly, a usage error raises
+        L{usage.UsageError}.
         """
         try:
             super().parseOptions(options)
+            if self.parent is not None and not self.parent.get("nodaemon") and "-n" in (options or ()):
+                (self._stderr or sys.stderr).write(
+                    f"{COMMAND}: note: starting a daemon named {self['friendly-name']!r} ({_DASH_N_HINT})\n"
+                )
         except usage.UsageError as e:
             if self.parent is None:
                 raise

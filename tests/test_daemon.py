@@ -82,6 +82,22 @@ class DaemonStartFailureTests(SynchronousTestCase):
         log = (directory / "twistd.log").read_text()
         self.assertIn(f"Cannot start: HTTP port {port}", log)
 
+    def test_dashNAfterTheCommandGetsANoteBeforeDaemonising(self) -> None:
+        """
+        C{twistd upnp-device -n Kitchen} (meant as twistd's -n) says on the
+        terminal that it starts a daemon named Kitchen, and where -n goes.
+        """
+        taken = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.addCleanup(taken.close)
+        taken.bind(("0.0.0.0", 0))
+        taken.listen(1)
+        directory = Path(self.mktemp()).absolute()
+        directory.mkdir()
+        result = twistdDaemon(directory, "-n", "Kitchen", "--http-port", str(taken.getsockname()[1]))
+        self.assertIn("starting a daemon named 'Kitchen'", result.stderr)
+        self.assertIn("twistd -n upnp-device", result.stderr)
+        self.assertEqual(result.returncode, 1, result.stderr)
+
 
 def receive(target: NotifySocket, prefix: str, timeout: float = START_TIMEOUT) -> str:
     """
