@@ -213,3 +213,21 @@ class UnitFileTests(SynchronousTestCase):
         )
         problems = [line for line in result.stderr.splitlines() if "coherence-lite.service" in line]
         self.assertEqual((result.returncode, problems), (0, []), result.stderr)
+
+    def test_exposureIsLow(self) -> None:
+        """
+        C{systemd-analyze security} rates the unit's exposure at 2.0 or
+        below (on its scale to 10: "OK").
+        """
+        analyze = shutil.which("systemd-analyze")
+        if analyze is None:
+            missing("systemd-analyze is missing (Debian package systemd)")
+        folder = Path(self.mktemp()).absolute()
+        folder.mkdir(parents=True)
+        unit = folder / "coherence-lite.service"
+        unit.write_text(UNIT.read_text().replace("/opt/coherence-lite/bin/twistd", str(Path(sys.executable).parent / "twistd")))
+        result = subprocess.run(
+            [analyze, "security", "--offline=true", "--threshold=20", "--no-pager", str(unit)],
+            capture_output=True, text=True, timeout=60, cwd=folder,
+        )
+        self.assertEqual(result.returncode, 0, result.stdout[-400:] + result.stderr)
