@@ -1,7 +1,8 @@
 # -*- test-case-name: tests.test_compat_testmode,tests.test_compat_ssdp -*-
 """
 The calls Coherence code makes on its SSDP server besides registering and
-receiving: explicit alive and byebye, the named callbacks, and the few
+receiving datagrams: header-dict entry points, explicit alive and byebye,
+the named callbacks, and the few
 internals Coherence and Cohen3 code reached for (C{service_seen},
 C{check_valid}).
 
@@ -17,11 +18,14 @@ from typing import Any, Callable
 
 from twisted.logger import Logger
 
+from coherence_lite.compat.adapters import messageFrom
 from coherence_lite.compat.known import KnownTable
 from coherence_lite.compat.observers import Callbacks
 from coherence_lite.compat.registrations import LocalRegistrations
 from coherence_lite.model.device import REMOTE
+from coherence_lite.net.interfaces import Link
 from coherence_lite.net.reactor import Reactor
+from coherence_lite.ssdp.message import Address, MSearch, Notify
 from coherence_lite.ssdp.registry import EXPIRED, EntryRegistry
 from coherence_lite.ssdp.service import SSDPService
 
@@ -46,6 +50,36 @@ class CoherenceCalls:
     _registrations: LocalRegistrations
     _callbacks: Callbacks
     register: Callable[..., None]
+    _linkFor: Callable[[str], Link | None]
+
+    def notifyReceived(self, headers: Mapping[str, object], addr: Address) -> None:
+        """
+        Handle a NOTIFY given as Coherence's header dict (lower-case names):
+        remember the USN on alive, forget it on byebye.
+
+        An entry point, not a hook: datagrams do not pass through it.
+        """
+        message = messageFrom("NOTIFY * HTTP/1.1", headers)
+        link = self._linkFor(addr[0])
+        if not isinstance(message, Notify) or link is None:
+            log.debug("NOTIFY from {host} ignored: {message!r}", host=addr[0], message=message)
+            return
+        self.service.notifyReceived(message, addr, link)
+
+    def discoveryRequest(self, headers: Mapping[str, object], addr: Address) -> None:
+        """
+        Handle an M-SEARCH given as Coherence's header dict (lower-case
+        names), as if sent to the group: matching local registrations answer
+        C{addr} within MX.
+
+        An entry point, not a hook: datagrams do not pass through it.
+        """
+        message = messageFrom("M-SEARCH * HTTP/1.1", headers)
+        link = self._linkFor(addr[0])
+        if not isinstance(message, MSearch) or link is None:
+            log.debug("M-SEARCH from {host} ignored: {message!r}", host=addr[0], message=message)
+            return
+        self.service.searchReceived(message, addr, link, True)
 
     # Sending
 

@@ -35,8 +35,8 @@ from __future__ import annotations
 
 import random as _random
 import socket
-from collections.abc import Mapping, Sequence
-from typing import Any, Callable
+from collections.abc import Sequence
+from typing import Callable
 
 from twisted.internet.defer import Deferred, succeed
 from twisted.internet.error import CannotListenError
@@ -49,7 +49,6 @@ from coherence_lite.compat.adapters import (
     TransportPort,
     datagramBytes,
     drain,
-    messageFrom,
     testModeClock,
     testModeLink,
 )
@@ -65,7 +64,7 @@ from coherence_lite.signals import DATAGRAM_RECEIVED, SignalSender
 from coherence_lite.ssdp import SSDP_ADDR, SSDP_PORT
 from coherence_lite.ssdp.catalogue import Catalogue
 from coherence_lite.ssdp.limits import ResponderLimits
-from coherence_lite.ssdp.message import Address, MSearch, Notify, SearchResponse
+from coherence_lite.ssdp.message import Address, SearchResponse
 from coherence_lite.ssdp.parse import parseMaxAge
 from coherence_lite.ssdp.protocol import SSDPProtocol, linkFor
 from coherence_lite.ssdp.registry import (
@@ -302,35 +301,6 @@ class SSDPServer(CoherenceCalls, DatagramProtocol):
             return
         group = multicastDestination(link, self.ssdpPort)[0]
         tap.datagramArrived(data, addr, Arrival(link.index, group))
-
-    def notifyReceived(self, headers: Mapping[str, object], addr: Address) -> None:
-        """
-        Handle a NOTIFY given as Coherence's header dict (lower-case names):
-        remember the USN on alive, forget it on byebye.
-
-        An entry point, not a hook: datagrams do not pass through it.
-        """
-        message = messageFrom("NOTIFY * HTTP/1.1", headers)
-        link = self._linkFor(addr[0])
-        if not isinstance(message, Notify) or link is None:
-            log.debug("NOTIFY from {host} ignored: {message!r}", host=addr[0], message=message)
-            return
-        self.service.notifyReceived(message, addr, link)
-
-    def discoveryRequest(self, headers: Mapping[str, object], addr: Address) -> None:
-        """
-        Handle an M-SEARCH given as Coherence's header dict (lower-case
-        names), as if sent to the group: matching local registrations answer
-        C{addr} within MX.
-
-        An entry point, not a hook: datagrams do not pass through it.
-        """
-        message = messageFrom("M-SEARCH * HTTP/1.1", headers)
-        link = self._linkFor(addr[0])
-        if not isinstance(message, MSearch) or link is None:
-            log.debug("M-SEARCH from {host} ignored: {message!r}", host=addr[0], message=message)
-            return
-        self.service.searchReceived(message, addr, link, True)
 
     def searchResponseReceived(self, response: SearchResponse, source: Address) -> None:
         """
