@@ -76,7 +76,10 @@ def coherenceArguments(method: Callable[..., object], arguments: dict[str, str])
     gets both; one with named parameters gets each argument under the
     parameter name it matches, ignoring case.
     """
-    parameters = inspect.signature(method).parameters.values()
+    try:
+        parameters = inspect.signature(method).parameters.values()
+    except (TypeError, ValueError):
+        return dict(arguments)
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
         both = dict(arguments)
         for name, value in arguments.items():
