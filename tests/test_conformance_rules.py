@@ -180,12 +180,14 @@ class SSDPRuleTests(SynchronousTestCase):
 
     def test_unicastAndNoMX(self) -> None:
         """
-        A unicast search needs an answer (late ones warn); an MX-less
+        A unicast search needs an answer (late ones warn, and silence only
+        warns from a UPnP/1.0 device); an MX-less
         multicast search answered warns, and silence afterwards fails.
         """
         answered = SearchRound(("upnp:rootdevice",), None, True, tuple(answersTo("upnp:rootdevice")))
         self.assertEqual(ssdp_rules.checkUnicast(answered).level, PASS)
         self.assertEqual(ssdp_rules.checkUnicast(SearchRound(("upnp:rootdevice",), None, True)).level, FAIL)
+        self.assertEqual(ssdp_rules.checkUnicast(SearchRound(("upnp:rootdevice",), None, True), (1, 0)).level, WARN)
         late = SearchRound(("upnp:rootdevice",), None, True, tuple(answersTo("upnp:rootdevice", at=1.4)))
         self.assertEqual(ssdp_rules.checkUnicast(late).level, WARN)
         silent = SearchRound(("ssdp:all",), None)

@@ -189,8 +189,10 @@ class Checker:
         # told apart from the answer to the UUID as announced.
         unicastTargets = [ROOT_DEVICE] + ([shouted] if shouted != root.UDN else [])
         found = _mine(discovery, udns)
-        each = _mine(await self._ssdp.round(targets + older + [UNKNOWN_TARGET], 1, self._wait), udns)
+        # The search without MX comes first: the device must still answer
+        # the searches after it.
         noMX = _mine(await self._ssdp.round([ALL], None, self._wait * 0.75), udns)
+        each = _mine(await self._ssdp.round(targets + older + [UNKNOWN_TARGET], 1, self._wait), udns)
         host = found.answers[0].source if found.answers else (urlsplit(root.location).hostname or "")
         unicast = _mine(await self._ssdp.round(unicastTargets, None, self._wait * 0.75, unicastTo=host), udns)
         notifies = [n for _, n in self._ssdp.notifies if udnOf(n.usn).lower() in udns]
@@ -206,8 +208,8 @@ class Checker:
             ssdp_rules.checkNotifyHeaders(notifies),
             ssdp_rules.checkAliveComplete(notifies, ads),
             ssdp_rules.checkMXSpread(found),
-            ssdp_rules.checkUnicast(unicast),
-            ssdp_rules.checkNoMX(noMX, bool(unicast.answers)),
+            ssdp_rules.checkUnicast(unicast, ssdp_rules.serverVersion(found.answers[0].response.server if found.answers else None)),
+            ssdp_rules.checkNoMX(noMX, bool(each.answers)),
             ssdp_rules.checkIds(responses, notifies, configId),
         ]
         return [f for f in results if f is not None]

@@ -263,13 +263,18 @@ def checkMXSpread(round: SearchRound) -> Finding | None:
     return finding("ssdp.mx-spread", problems, f"{len(times)} answers spread over {times[-1] - times[0]:.2f} s of MX {round.mx}")
 
 
-def checkUnicast(round: SearchRound) -> Finding:
+def checkUnicast(round: SearchRound, version: tuple[int, int] | None = None) -> Finding:
     """
     ssdp.unicast: the unicast search got an answer within
-    L{UNICAST_WITHIN} seconds.
+    L{UNICAST_WITHIN} seconds.  UDA 1.1 introduced unicast searches: a
+    device whose SERVER says UPnP/1.0 (C{version}) that stays silent gets
+    a warning only.
     """
     if not round.answers:
-        return finding("ssdp.unicast", [f"no answer to a unicast search for {round.targets[0]}"], "")
+        silence = f"no answer to a unicast search for {round.targets[0]}"
+        if version is not None and version < (1, 1):
+            return finding("ssdp.unicast", [], "", warnings=[f"{silence} (the device says UPnP/{version[0]}.{version[1]}, older than unicast search)"])
+        return finding("ssdp.unicast", [silence], "")
     first = min(answer.at for answer in round.answers)
     warnings = [f"first answer after {first:.2f} s"] if first > UNICAST_WITHIN else []
     return finding("ssdp.unicast", [], f"answered after {first * 1000:.0f} ms", warnings=warnings)
@@ -278,7 +283,8 @@ def checkUnicast(round: SearchRound) -> Finding:
 def checkNoMX(round: SearchRound, answeringAfter: bool) -> Finding:
     """
     ssdp.no-mx: a multicast search without MX got no answer (answering is
-    tolerated with a warning), and the device answered searches after it.
+    tolerated with a warning), and the device answered the searches sent
+    after it (C{answeringAfter}).
     """
     problems = [] if answeringAfter else ["the device stopped answering after a search without MX"]
     warnings = [f"{len(round.answers)} answers to a multicast search without MX"] if round.answers else []
