@@ -195,6 +195,22 @@ class AddressChangeTests(NamespaceTestCase):
         log.info("Address change to first new alive through netlink: {delay:.2f} s", delay=delay)
         self.assertLess(delay, 1.0)
 
+    def test_newIPv6AddressIsAnnouncedOnceItsDuplicateCheckIsOver(self) -> None:
+        """
+        An IPv6 address replaced by one that goes through duplicate address
+        detection (tentative for a second or so, unusable as a source) is
+        announced with its LOCATION once usable, although netlink reported
+        it at once.
+        """
+        self.startDaemon("--poll-interval", "60")
+        listener = self.topology.startProbe(self.c1, "listen", self.c1.interface, "--wait", "6", "--v6")
+        device = self.topology.device
+        self.topology.execIn(device, "ip", "addr", "add", "fd81:1::11/64", "dev", self.c1.deviceInterface)
+        self.topology.execIn(device, "ip", "addr", "del", f"{self.c1.deviceAddress6}/64", "dev", self.c1.deviceInterface)
+        notifies = readJSON(listener)
+        alive = [n for n in notifies if n["NTS"] == "ssdp:alive"]
+        self.assertIn("fd81:1::11", {urlsplit(n["LOCATION"]).hostname for n in alive}, notifies)
+
     def test_interfaceAppearingLaterIsServedWithoutRestart(self) -> None:
         """
         An interface that comes up after start is served without a restart.

@@ -1,19 +1,23 @@
 # -*- test-case-name: tests.test_netlink -*-
 """
 Tests for L{coherence_lite.net.netlink}: a look at the interfaces a moment
-after each burst of kernel notifications.  The notifications come from a
+after each burst of kernel notifications; and for the IPv6 addresses such a
+look leaves out until they are usable.  The notifications come from a
 socket pair standing in for netlink (real ones are measured by
 C{tests/test_namespaces.py}).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import socket
+from pathlib import Path
 
 from twisted.internet.testing import MemoryReactorClock
 from twisted.internet.task import Clock
 from twisted.trial.unittest import SynchronousTestCase
 
+from coherence_lite.net.interfaces import unusableIPv6Addresses
 from coherence_lite.net.netlink import SETTLE_DELAY, NetlinkMonitor, openNetlink
 from tests.prerequisites import missing
 
@@ -121,3 +125,34 @@ class OpenNetlinkTests(SynchronousTestCase):
         self.addCleanup(skt.close)
         self.assertEqual(skt.family, socket.AF_NETLINK)
         self.assertFalse(skt.getblocking())
+
+
+class UnusableIPv6Tests(SynchronousTestCase):
+    """
+    L{unusableIPv6Addresses} reading a made-up C{/proc/net/if_inet6}.
+    """
+
+    def test_tentativeAndFailedGlobalAddressesAreUnusable(self) -> None:
+        """
+        Tentative and DAD-failed global or unique-local addresses are
+        unusable; permanent ones, and link-local ones whatever their flags,
+        are not; malformed lines are skipped.
+        """
+        table = Path(self.mktemp())
+        table.write_text(
+            "fd810001000000000000000000000011 04 40 00 40     d1\n"  # tentative
+            "fd810001000000000000000000000012 04 40 00 08     d1\n"  # DAD failed
+            "fd810001000000000000000000000001 04 40 00 82     d1\n"  # permanent, nodad
+            "fe800000000000000000000000000001 04 40 20 c0     d1\n"  # tentative link-local
+            "garbage\n"
+        )
+        self.assertEqual(
+            unusableIPv6Addresses(table),
+            {ipaddress.IPv6Address("fd81:1::11"), ipaddress.IPv6Address("fd81:1::12")},
+        )
+
+    def test_missingTableMeansNothingIsUnusable(self) -> None:
+        """
+        Without the table (not Linux), no address is left out.
+        """
+        self.assertEqual(unusableIPv6Addresses(Path(self.mktemp())), frozenset())

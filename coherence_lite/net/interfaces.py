@@ -33,6 +33,7 @@ __all__ = [
     "InterfaceReport",
     "parseAddress",
     "systemInterfaces",
+    "unusableIPv6Addresses",
     "selectLinks",
     "usedLinks",
     "reportedLinks",
@@ -158,11 +159,51 @@ def _readFlags(name: str) -> int | None:
         return None
 
 
+#: Flags of an IPv6 address (<linux/if_addr.h>) that make it unusable as a
+#: source: duplicate address detection under way, or failed.
+IFA_F_DADFAILED = 0x08
+IFA_F_TENTATIVE = 0x40
+
+
+def unusableIPv6Addresses(path: Path = Path("/proc/net/if_inet6")) -> frozenset[ipaddress.IPv6Address]:
+    """
+    The global and unique-local IPv6 addresses Linux does not let anyone
+    send from yet: tentative (its duplicate address detection is under way,
+    a second or two after the address is added) or failed that detection.  The kernel reports
+    the address again when the check is over, and the interfaces are
+    looked at then.
+
+    @param path: Linux's table of IPv6 addresses; where it is missing, no
+        address is unusable.
+    """
+    try:
+        text = path.read_text("ascii")
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
+    unusable = set()
+    for line in text.splitlines():
+        fields = line.split()
+        try:
+            address = ipaddress.IPv6Address(int(fields[0], 16))
+            flags = int(fields[4], 16)
+        except (IndexError, ValueError):
+            continue
+        # Link-local addresses are left alone: they are never the address
+        # of a link while another is usable, and leaving them out for their
+        # first second would change every link's networks, then change
+        # them back.
+        if flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED) and not address.is_link_local:
+            unusable.add(address)
+    return frozenset(unusable)
+
+
 def systemInterfaces() -> list[NetworkInterface]:
     """
-    Ask the OS for its interfaces and addresses.
+    Ask the OS for its interfaces and addresses (IPv6 addresses not usable
+    yet left out, see L{unusableIPv6Addresses}).
     """
     interfaces = []
+    unusable = unusableIPv6Addresses()
     for adapter in ifaddr.get_adapters():
         addresses: list[IPInterface] = []
         for ip in adapter.ips:
@@ -171,9 +212,11 @@ def systemInterfaces() -> list[NetworkInterface]:
             else:
                 text = f"{ip.ip}/{ip.network_prefix}"
             try:
-                addresses.append(ipaddress.ip_interface(text))
+                address = ipaddress.ip_interface(text)
             except ValueError:
                 continue
+            if address.ip not in unusable:
+                addresses.append(address)
         flags = _readFlags(adapter.name)
         if flags is None:
             # Not Linux: assume the usual for an interface with addresses.
