@@ -1,24 +1,28 @@
 # -*- test-case-name: tests.test_compat_ssdp -*-
 """
-Coherence's SSDP API, on coherence-lite's SSDP core.
+Coherence's API, on coherence-lite.
 
-Code written against Coherence keeps running with its import lines changed;
-the module names mirror Coherence's:
+Code written against Coherence keeps running with its import lines changed
+by one rule (L{coherence_lite.compat.imports} applies it): each Coherence
+module has a namesake here named after the last part of its path, and
+every Coherence package stands for this package:
 
-    - C{coherence.upnp.core.ssdp} → L{coherence_lite.compat.ssdp}
-      (C{SSDPServer}, C{SSDP_PORT}, C{SSDP_ADDR})
-    - C{coherence.upnp.core.msearch} → L{coherence_lite.compat.msearch}
-      (C{MSearch})
-    - C{from coherence import SERVER_ID} → C{from coherence_lite.compat
-      import SERVER_ID}
-    - signal names (C{'Coherence.UPnP.SSDP.new_device'}, ...) → the
-      constants here (C{from coherence_lite.compat import NEW_DEVICE}),
-      spelled in L{coherence_lite.signals}
+    - C{coherence} → C{coherence_lite.compat} (C{__version__},
+      C{SERVER_ID}, and the signal names as constants)
+    - C{coherence.base} → L{coherence_lite.compat.base} (C{Coherence})
+    - C{coherence.backend} → L{coherence_lite.compat.backend}
+      (C{Backend}); C{coherence.backends.light} →
+      L{coherence_lite.compat.light} (C{SimpleLight}, C{BetterLight})
+    - C{coherence.upnp.core.ssdp}, C{.msearch}, C{.uuid}, C{.utils},
+      C{.service}, C{.device}, C{.action} → the same names here
+    - C{coherence.upnp.devices.control_point}, C{.binary_light},
+      C{.dimmable_light} and the device clients → the same names here
+    - C{coherence.extern.louie} → C{louie}
 
 Only the names and the behaviour Coherence users rely on are kept; what
 Coherence did by accident (global state, headers leaking internal values,
-crashes on odd datagrams) is not.  C{docs/migrating-from-coherence.md} lists
-every difference.
+crashes on odd datagrams, announcing other hosts' devices) is not.
+C{docs/migrating-from-coherence.md} lists every difference.
 """
 
 from __future__ import annotations
