@@ -26,14 +26,13 @@ from twisted.internet.interfaces import IReactorFromThreads
 
 from coherence_lite.eventing.publisher import HostEventing
 from coherence_lite.eventing.resource import eventResources
-from coherence_lite.host.runtimes import HostedRuntimes
-from coherence_lite.model.layout import SUBSCRIBE
-
 from coherence_lite.host.reload import Reloader, SignalReload
+from coherence_lite.host.runtimes import HostedRuntimes
 from coherence_lite.host.site import makeRootResource
 from coherence_lite.host.systemd import SystemdNotifier
 from coherence_lite.model.description import Documents
 from coherence_lite.model.device import Device
+from coherence_lite.model.layout import SUBSCRIBE
 
 if TYPE_CHECKING:
     from coherence_lite.host.service import UPnPDeviceService
