@@ -101,6 +101,21 @@ class TestModeTests(SynchronousTestCase):
         self.server.datagramReceived(12, PEER)  # type: ignore[arg-type]
         self.assertEqual(self.server.known, {})
 
+    def test_headerDictsMayHoldBytes(self) -> None:
+        """
+        C{notifyReceived} takes a header dict whose names and values are
+        bytes as well as text.
+        """
+        headers = {
+            b"nt": b"upnp:rootdevice",
+            b"nts": b"ssdp:alive",
+            b"usn": b"uuid:ee::upnp:rootdevice",
+            b"location": b"http://10.0.0.5/d.xml",
+            "cache-control": "max-age=60",
+        }
+        self.server.notifyReceived(headers, PEER)  # type: ignore[arg-type]
+        self.assertEqual(self.server.known["uuid:ee::upnp:rootdevice"]["LOCATION"], "http://10.0.0.5/d.xml")
+
     def test_knownIsTheSameDictEachTime(self) -> None:
         """
         C{known[u] is known[u]}, C{_known} is the same table, and a refresh

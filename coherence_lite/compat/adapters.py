@@ -198,10 +198,17 @@ def datagramBytes(datagram: object, source: Address) -> bytes | None:
     return None
 
 
+def _text(value: object) -> str:
+    # Coherence's dicts held str (bytes on Python 2); take both.
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", "replace")
+    return str(value)
+
+
 def messageFrom(startLine: str, headers: Mapping[str, object]) -> MSearch | Notify | SearchResponse | ParseError:
     """
     Read a Coherence-style header dict (lower-case names) as the message it
     describes, through the same parser datagrams go through.
     """
-    lines = [startLine] + [f"{name}: {value}" for name, value in headers.items()]
+    lines = [startLine] + [f"{_text(name)}: {_text(value)}" for name, value in headers.items()]
     return parse(("\r\n".join(lines) + "\r\n\r\n").encode("utf-8", "replace"))
