@@ -174,10 +174,7 @@ class Reloader:
         try:
             devices = self._load()
             changes = applyDevices(self._host, devices, self._rebuild)
-        except HostedDeviceError as e:
-            log.error("Reload refused, the running devices stay: {reason}", reason=str(e))
-            return None
-        except (DeviceError, ValueError) as e:
+        except (HostedDeviceError, DeviceError, ValueError) as e:
             log.error("Reload refused, the running devices stay: {reason}", reason=str(e))
             return None
         except Exception:
