@@ -192,7 +192,7 @@ class Checker:
         # The search without MX comes first: the device must still answer
         # the searches after it.
         noMX = _mine(await self._ssdp.round([ALL], None, self._wait * 0.75), udns)
-        each = _mine(await self._ssdp.round(targets + older + [UNKNOWN_TARGET], 1, self._wait), udns)
+        each = _mine(await self._ssdp.round(targets + older + [UNKNOWN_TARGET], 1, max(self._wait, 1 + ssdp_rules.MX_TOLERANCE)), udns)
         host = found.answers[0].source if found.answers else (urlsplit(root.location).hostname or "")
         unicast = _mine(await self._ssdp.round(unicastTargets, None, self._wait * 0.75, unicastTo=host), udns)
         notifies = [n for _, n in self._ssdp.notifies if udnOf(n.usn).lower() in udns]
