@@ -8,6 +8,7 @@ over real SSDP (loopback multicast, a free port) and HTTP on 127.0.0.1.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from tests.netns import ROOT, OutputReader
 from tests.support import freeUDPPort
 
 LIGHT = ROOT / "examples" / "coherence_light.py"
+UDN = "uuid:c0e4e2ce-0000-4000-8000-000000000c4e"
 CONTROL_POINT = ROOT / "examples" / "coherence_control_point.py"
 
 
@@ -31,7 +33,8 @@ class ExamplesTests(SynchronousTestCase):
         self.port = str(freeUDPPort())
         self.environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
         process = subprocess.Popen(
-            [sys.executable, str(LIGHT), "--interface", "127.0.0.1", "--ssdp-port", self.port, "--name", "Porch light"],
+            [sys.executable, str(LIGHT), "--interface", "127.0.0.1", "--ssdp-port", self.port, "--name", "Porch light",
+             "--uuid", UDN],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=self.environment, cwd=ROOT,
         )
         self.addCleanup(self.stop, process)
@@ -62,6 +65,21 @@ class ExamplesTests(SynchronousTestCase):
         self.output.waitFor("switched to 1", timeout=10)
         second = self.controlPoint("--name", "Porch light", "--off")
         self.assertEqual((second.returncode, second.stdout), (0, "Porch light: 1 -> 0\n"), second.stderr)
+
+    def test_lightPassesTheConformanceCheck(self) -> None:
+        """
+        C{coherence-lite check} finds the light and it passes every rule
+        (SSDP, description, SOAP control, GENA eventing).
+        """
+        result = subprocess.run(
+            [sys.executable, "-m", "coherence_lite", "check", "-i", "127.0.0.1", "--ssdp-port", self.port,
+             "--uuid", UDN, "--json"],
+            capture_output=True, text=True, timeout=120, env=self.environment, cwd=ROOT,
+        )
+        report = json.loads(result.stdout)
+        [checked] = report["devices"]
+        self.assertEqual([f["rule"] for f in checked["findings"] if f["level"] != "PASS"], [])
+        self.assertEqual((result.returncode, report["status"]), (0, "pass"))
 
     def test_unknownLightIsReported(self) -> None:
         """

@@ -135,7 +135,9 @@ class DeviceHosting:
         location = self.location(device)
         usns = []
         for advertisement in advertisements(device.model):
-            self._ssdp.register(LOCAL, advertisement.usn, advertisement.nt, location, host=self._hostname)
+            self._ssdp.register(
+                LOCAL, advertisement.usn, advertisement.nt, location, host=self._hostname, configId=documents.configId
+            )
             usns.append(advertisement.usn)
         self._hosted[device.uuid.lower()] = _Hosted(documents, segments, eventing, usns)
         self._index()

@@ -76,6 +76,7 @@ class LocalRegistrations(Mapping[str, Registration]):
         maxAge: int,
         silent: bool,
         host: str | None,
+        configId: int | None = None,
     ) -> None:
         """
         Register a USN as ours, replacing (without byebye) an earlier
@@ -85,6 +86,7 @@ class LocalRegistrations(Mapping[str, Registration]):
         @param cacheControl: the CACHE-CONTROL text, kept for C{known}.
         @param maxAge: the max-age it is announced with.
         @param host: kept as C{known[usn]['HOST']}.
+        @param configId: the CONFIGID.UPNP.ORG to send, if any.
         @raise ValueError: USN, ST, LOCATION or SERVER could not be sent as
             it is.
         """
@@ -106,7 +108,7 @@ class LocalRegistrations(Mapping[str, Registration]):
         publication = Publication(
             (Advertisement(nt=st, usn=usn),),
             location=lambda link: location,
-            configId=None,
+            configId=configId,
             maxAge=maxAge,
             server=server,
         )

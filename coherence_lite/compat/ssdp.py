@@ -326,6 +326,8 @@ class SSDPServer(CoherenceCalls, DatagramProtocol):
         cache_control: str = "max-age=1800",
         silent: bool = False,
         host: str | None = None,
+        *,
+        configId: int | None = None,
     ) -> None:
         """
         Register a USN.
@@ -345,12 +347,14 @@ class SSDPServer(CoherenceCalls, DatagramProtocol):
             1800 when there is none.
         @param silent: answer searches naming C{st}, never announce it.
         @param host: kept as C{known[usn]['HOST']}.
+        @param configId: new: the CONFIGID.UPNP.ORG of the description at
+            C{location}, sent with a local registration (UDA 1.1).
         @raise ValueError: C{manifestation} is neither, or a local USN, ST,
             LOCATION or SERVER could not be sent as it is.
         """
         maxAge = maxAgeOrDefault(parseMaxAge(cache_control))
         if manifestation == LOCAL:
-            self._registrations.add(usn, st, location, server or SERVER_ID, cache_control, maxAge, silent, host)
+            self._registrations.add(usn, st, location, server or SERVER_ID, cache_control, maxAge, silent, host, configId)
         elif manifestation == REMOTE:
             if usn in self._registrations:
                 log.debug("Remote {usn} ignored: registered here as local", usn=usn)
