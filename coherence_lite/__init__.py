@@ -20,7 +20,8 @@ without notice:
     L{makeSite}, L{descriptionPath};
   - services written in Python: L{ServiceBackend}, L{stateVariable},
     L{action}, L{UPnPError};
-  - finding devices: L{ControlPoint}.
+  - finding devices: L{ControlPoint}; driving them: L{parseSCPD},
+    L{SOAPClient}, L{SOAPError}, L{Subscriber}, L{SubscribeError}.
 
 The names are loaded when first used, so importing the pure device model
 (C{coherence_lite.model.device}) loads no reactor.
@@ -40,6 +41,11 @@ _LOCATIONS = {
     "Argument": "coherence_lite.model.device",
     "ConfigError": "coherence_lite.model.devicefile",
     "ControlPoint": "coherence_lite.controlpoint.discovery",
+    "SOAPClient": "coherence_lite.controlpoint.soap",
+    "SOAPError": "coherence_lite.controlpoint.soap",
+    "SubscribeError": "coherence_lite.controlpoint.gena",
+    "Subscriber": "coherence_lite.controlpoint.subscriber",
+    "parseSCPD": "coherence_lite.controlpoint.scpd",
     "ServiceBackend": "coherence_lite.backend.service",
     "UPnPError": "coherence_lite.errors",
     "action": "coherence_lite.backend.service",
@@ -64,6 +70,10 @@ __all__ = ["__version__", *sorted(_LOCATIONS)]
 if TYPE_CHECKING:
     from coherence_lite.backend.service import ServiceBackend, action, stateVariable
     from coherence_lite.controlpoint.discovery import ControlPoint
+    from coherence_lite.controlpoint.gena import SubscribeError
+    from coherence_lite.controlpoint.scpd import parseSCPD
+    from coherence_lite.controlpoint.soap import SOAPClient, SOAPError
+    from coherence_lite.controlpoint.subscriber import Subscriber
     from coherence_lite.errors import StartupError, UPnPError
     from coherence_lite.host.service import UPnPDeviceService
     from coherence_lite.host.settings import HostSettings

@@ -31,6 +31,15 @@ EXTRA_PURE = (
     "coherence_lite.ssdp.advertisement",
     "coherence_lite.controlpoint.parse",
     "coherence_lite.controlpoint.remote",
+    "coherence_lite.controlpoint.scpd",
+    "coherence_lite.controlpoint.reply",
+    "coherence_lite.controlpoint.gena",
+    "coherence_lite.conformance.findings",
+    "coherence_lite.conformance.ssdp_rules",
+    "coherence_lite.conformance.description_rules",
+    "coherence_lite.conformance.control_rules",
+    "coherence_lite.conformance.eventing_rules",
+    "coherence_lite.conformance.report",
 )
 
 #: What a pure module must never load: the reactor, twisted.web, louie and
@@ -39,7 +48,7 @@ FORBIDDEN = ("twisted.internet", "twisted.web", "louie", "socket", "_socket", "c
 
 #: The packages whose objects call each other directly and never send a
 #: louie signal (signals are sent at the edge: compat).
-CORE = ("model", "ssdp", "http", "host", "net", "controlpoint", "control", "eventing", "backend")
+CORE = ("model", "ssdp", "http", "host", "net", "controlpoint", "control", "eventing", "backend", "conformance")
 
 
 def moduleName(path: Path) -> str:
