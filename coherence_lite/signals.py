@@ -35,8 +35,11 @@ Every signal, and who sends it (always at the edge, L{coherence_lite.compat}):
     C{variable=}.  Sent by L{coherence_lite.compat.service}.
   - L{DEVICE_CLIENT_DETECTION_COMPLETED}
     (C{Coherence.UPnP.DeviceClient.detection_completed}): a control point
-    gave a found device its client; C{client=, udn=}.  Sent by
-    L{coherence_lite.compat.control_point}.
+    gave a found device its client; C{client=, udn=}; then
+    L{controlPointDetected} (C{Coherence.UPnP.ControlPoint.<type>.detected},
+    C{client=, udn=}), and L{controlPointRemoved}
+    (C{Coherence.UPnP.ControlPoint.<type>.removed}, C{udn=}) when the device
+    leaves.  Sent by L{coherence_lite.compat.control_point}.
 
 An C{SSDPServer} also calls the callbacks subscribed to Coherence's callback
 names L{NEW_DEVICE_CALLBACK} (C{new_device}) and L{REMOVED_DEVICE_CALLBACK}
@@ -68,6 +71,8 @@ __all__ = [
     "DEVICE_CLIENT_DETECTION_COMPLETED",
     "ALL_SIGNALS",
     "stateVariableChanged",
+    "controlPointDetected",
+    "controlPointRemoved",
     "connect",
     "disconnect",
     "NEW_DEVICE_CALLBACK",
@@ -129,6 +134,23 @@ def stateVariableChanged(name: str) -> str:
     C{Coherence.UPnP.StateVariable.<name>.changed} (C{variable=}).
     """
     return f"Coherence.UPnP.StateVariable.{name}.changed"
+
+
+def controlPointDetected(deviceType: str) -> str:
+    """
+    The signal of a control point's new client for a device of a short
+    type (C{BinaryLight}): C{Coherence.UPnP.ControlPoint.<type>.detected}
+    (C{client=, udn=}).
+    """
+    return f"Coherence.UPnP.ControlPoint.{deviceType}.detected"
+
+
+def controlPointRemoved(deviceType: str) -> str:
+    """
+    The signal of a device with a client leaving:
+    C{Coherence.UPnP.ControlPoint.<type>.removed} (C{udn=}).
+    """
+    return f"Coherence.UPnP.ControlPoint.{deviceType}.removed"
 
 
 def connect(receiver: Any, signal: str, sender: Any = None, weak: bool = True) -> None:
