@@ -155,6 +155,33 @@ class FindingTests(FacadeTestCase):
         self.assertEqual(device.client.device_type, "BinaryLight")
 
     @inlineCallbacks
+    def test_controlPointDetectedAndRemovedSignals(self) -> Any:
+        """
+        C{Coherence.UPnP.ControlPoint.BinaryLight.detected} comes with the
+        client and UDN of a found light, and C{...removed} with its UDN once
+        it is removed.
+        """
+        detected: Deferred[Any] = Deferred()
+        removed: Deferred[Any] = Deferred()
+
+        def onDetected(client: Any, udn: str, **named: Any) -> None:
+            detected.callback((client, udn))
+
+        def onRemoved(udn: str, **named: Any) -> None:
+            removed.callback(udn)
+
+        for receiver, signal in ((onDetected, "detected"), (onRemoved, "removed")):
+            name = f"Coherence.UPnP.ControlPoint.BinaryLight.{signal}"
+            self.coherence.connect(receiver, name, weak=False)
+            self.addCleanup(self.coherence.disconnect, receiver, name, weak=False)
+        udn = self.host()
+        client, seen = yield detected
+        self.assertEqual((seen, client.device_type), (udn, "BinaryLight"))
+        self.coherence.remove_plugin(udn)
+        gone = yield removed
+        self.assertEqual(gone, udn)
+
+    @inlineCallbacks
     def test_queryTimesOutWithNone(self) -> Any:
         """
         A query that finds nothing calls back with L{None}: at once with

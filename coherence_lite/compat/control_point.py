@@ -21,7 +21,14 @@ from twisted.internet.interfaces import IDelayedCall
 from twisted.logger import Logger
 
 from coherence_lite.compat.clients import CLIENTS
-from coherence_lite.signals import DEVICE_CLIENT_DETECTION_COMPLETED, SignalSender, connect, disconnect
+from coherence_lite.signals import (
+    DEVICE_CLIENT_DETECTION_COMPLETED,
+    SignalSender,
+    connect,
+    controlPointDetected,
+    controlPointRemoved,
+    disconnect,
+)
 
 __all__ = ["DeviceQuery", "ControlPoint", "AUTO_CLIENTS"]
 
@@ -145,6 +152,7 @@ class ControlPoint:
                 setattr(client, "coherence", self.coherence)
                 device.set_client(client)
                 self._signals.send(DEVICE_CLIENT_DETECTION_COMPLETED, client=client, udn=device.UDN)
+                self._signals.send(controlPointDetected(shortType), client=client, udn=device.UDN)
         self.process_queries(device)
 
     def remove_client(self, device: Any) -> None:
@@ -154,6 +162,7 @@ class ControlPoint:
         client = device.get_client()
         if client is not None:
             device.set_client(None)
+            self._signals.send(controlPointRemoved(client.device_type), udn=device.UDN)
             client.remove()
 
     def process_queries(self, device: Any) -> None:
