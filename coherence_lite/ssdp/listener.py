@@ -14,6 +14,7 @@ from one of the addresses served.  Its observers never hear of those.
 
 from __future__ import annotations
 
+import socket
 from typing import Callable, Sequence
 
 from twisted.application.service import Service
@@ -28,6 +29,9 @@ from coherence_lite.ssdp.transport import GroupPort, ipv6Groups, linksByIndex, l
 from coherence_lite.stats import Stats
 
 __all__ = ["ListenFunction", "SSDPListener"]
+
+# Link.family without its property call, on the path of every answer.
+_FAMILY_OF_VERSION = {4: socket.AF_INET, 6: socket.AF_INET6}
 
 log = Logger()
 
@@ -124,7 +128,7 @@ class SSDPListener(Service, MessageHandler):
         """
         Send a datagram out of C{link}, from its address.
         """
-        port = self.ports.get(link.family)
+        port = self.ports.get(_FAMILY_OF_VERSION[link.address.version])
         if port is not None and port.sendFrom(data, destination, link):
             self.stats.count("datagrams.sent")
 
@@ -205,9 +209,10 @@ class SSDPListener(Service, MessageHandler):
         """
         Pass a search on to the observers, unless it is this host's own.
         """
-        if self.isOwnSearch(source):
+        port = source[1]
+        if (port == self.ssdpPort or port in self._ownSearchPorts) and self.isOwnSearch(source):
             return
-        for observer in list(self._observers):
+        for observer in tuple(self._observers):
             observer.searchReceived(search, source, link, multicast)
 
     def notifyReceived(self, notify: Notify, source: Address, link: Link) -> None:

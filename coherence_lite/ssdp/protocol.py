@@ -147,7 +147,9 @@ class SSDPProtocol(DatagramProtocol):
                 if len(self._parsed) >= MAX_CACHED:
                     self._parsed.clear()
                 self._parsed[data] = message
-        if isinstance(message, ParseError):
+        if type(message) is MSearch:
+            self._handler.searchReceived(message, source, link, arrival.multicast)
+        elif isinstance(message, ParseError):
             self._stats.count("dropped.malformed")
             self._dropLog.debug(
                 "Malformed datagram from {host}:{port} dropped: {reason}",
@@ -155,8 +157,6 @@ class SSDPProtocol(DatagramProtocol):
                 port=source[1],
                 reason=message.reason,
             )
-        elif isinstance(message, MSearch):
-            self._handler.searchReceived(message, source, link, arrival.multicast)
         elif isinstance(message, Notify):
             self._handler.notifyReceived(message, source, link)
         else:
