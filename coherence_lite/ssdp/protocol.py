@@ -147,7 +147,7 @@ class SSDPProtocol(DatagramProtocol):
                 if len(self._parsed) >= MAX_CACHED:
                     self._parsed.clear()
                 self._parsed[data] = message
-        if type(message) is MSearch:
+        if isinstance(message, MSearch):
             self._handler.searchReceived(message, source, link, arrival.multicast)
         elif isinstance(message, ParseError):
             self._stats.count("dropped.malformed")
