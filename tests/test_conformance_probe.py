@@ -14,6 +14,8 @@ import os
 import sys
 
 from twisted.internet import reactor
+from twisted.internet.defer import Deferred
+from twisted.internet.task import deferLater
 from twisted.trial.unittest import SynchronousTestCase, TestCase
 from twisted.web.client import Agent
 
@@ -21,12 +23,13 @@ from coherence_lite.cli.check import CheckOptions, runCheck
 from coherence_lite.conformance.findings import FAIL, PASS, RULES
 from coherence_lite.conformance.probe import Checker, DeviceReport
 from coherence_lite.model.devicefile import loadDevice
+from coherence_lite.model.layout import descriptionPath
 from coherence_lite.net.interfaces import selectLinks, systemInterfaces, usedLinks
 
 from tests.fixture_device import BREAKAGES, FIXTURE, FixtureDevice
 from tests.netns import ROOT, Topology, run, unavailable
 from tests.prerequisites import missing
-from tests.support import freeUDPPort, startLoopbackService
+from tests.support import freeTCPPort, freeUDPPort, startLoopbackService
 
 #: Rules nothing on loopback can exercise: no type of version 2, no icons
 #: on the fixture; announcements are heard only when a burst is caught.
@@ -48,6 +51,9 @@ class FixtureTests(TestCase):
     timeout = 60
 
     async def check(self, broken: frozenset[str]) -> DeviceReport:
+        """
+        Check the fixture device broken as C{broken}; return its report.
+        """
         port = freeUDPPort()
         device = FixtureDevice(port, broken)
         device.start()
@@ -112,6 +118,23 @@ class DaemonTests(TestCase):
         self.assertEqual([(f["rule"], f["level"], f["seen"]) for f in checked["findings"] if f["level"] != PASS], [])
         self.assertEqual((status, report["status"], checked["device"]["UDN"]), (0, "pass", device.UDN))
         self.assertLessEqual(set(checked["notChecked"]), OPTIONAL)
+
+    async def test_watchHearsTheStartingDaemonsAnnouncements(self) -> None:
+        """
+        With a watch, a daemon started meanwhile is heard announcing: its
+        alive burst passes the NOTIFY header and completeness rules, with
+        the same BOOTID and CONFIGID as its answers.
+        """
+        port, httpPort = freeUDPPort(), freeTCPPort()
+        device = loadDevice(ROOT / "examples" / "binary-light.toml")
+        location = f"http://127.0.0.1:{httpPort}{descriptionPath(device)}"
+        checking = Deferred.fromCoroutine(Checker(reactor, loopback(), Agent(reactor), ssdpPort=port).run(location=location, watch=2.0))
+        await deferLater(reactor, 0.3, lambda: None)
+        startLoopbackService(self, [device], port, httpPort=httpPort)
+        [report] = await checking
+        self.assertEqual([(f.rule, f.level, f.seen) for f in report.findings if f.level != PASS], [])
+        checked = {f.rule for f in report.findings}
+        self.assertLessEqual({"ssdp.notify-headers", "ssdp.alive-complete", "ssdp.ids"}, checked)
 
     async def test_nothingFoundIsAFailure(self) -> None:
         """

@@ -62,6 +62,7 @@ class CheckOptions(NetworkOptions):
         ["uuid", "u", None, "Check the device tree holding this UUID."],
         ["mx", None, 2, "MX of the discovery search, 1 to 5.", int],
         ["timeout", None, 5.0, "Seconds each HTTP request may take.", float],
+        ["watch", "w", 0.0, "Seconds to listen for announcements before searching (restart the device meanwhile to check its byebye and alive).", float],
     ]
 
     def postOptions(self) -> None:
@@ -78,6 +79,8 @@ class CheckOptions(NetworkOptions):
             raise usage.UsageError("--location must be an http:// URL")
         if not 1 <= self["mx"] <= 5:
             raise usage.UsageError("--mx must be from 1 to 5 seconds")
+        if not 0 <= self["watch"] <= 3600:
+            raise usage.UsageError("--watch must be from 0 to 3600 seconds")
         if not 0 < self["timeout"] <= 60:
             raise usage.UsageError("--timeout must be more than 0 and at most 60 seconds")
 
@@ -95,7 +98,7 @@ async def runCheck(reactor: Reactor, options: CheckOptions, stdout: IO[str] = sy
     agent = Agent(reactor, pool=HTTPConnectionPool(reactor, persistent=False), connectTimeout=options["timeout"])
     checker = Checker(reactor, links, agent, ssdpPort=options["ssdp-port"], mx=options["mx"], timeout=options["timeout"])
     try:
-        reports = await checker.run(st=options["st"], location=options["location"], uuid=options["uuid"])
+        reports = await checker.run(st=options["st"], location=options["location"], uuid=options["uuid"], watch=options["watch"])
     except CannotListenError as e:
         stderr.write(f"{PROGRAM}: cannot bind a port to search from: {e.socketError}\n")
         return 1

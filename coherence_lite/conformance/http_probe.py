@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from urllib.parse import urljoin, urlsplit
 
-from twisted.internet.defer import Deferred
+from twisted.internet.defer import CancelledError, Deferred
 from twisted.internet.task import deferLater
 from twisted.web.iweb import IAgent
 
@@ -208,7 +208,7 @@ class HTTPProbe:
                     timer = self._reactor.callLater(EVENT_WAIT, recorder.arrived.cancel)
                     try:
                         await recorder.arrived
-                    except Exception:
+                    except CancelledError:
                         pass
                     if timer.active():
                         timer.cancel()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from twisted.internet.task import deferLater
 from twisted.web.iweb import IAgent
 
 from coherence_lite.conformance import description_rules as rules
@@ -113,16 +114,24 @@ class Checker:
         self._mx = mx
         self._wait = roundWait
 
-    async def run(self, st: str | None = None, location: str | None = None, uuid: str | None = None) -> list[DeviceReport]:
+    async def run(
+        self, st: str | None = None, location: str | None = None, uuid: str | None = None, watch: float = 0.0
+    ) -> list[DeviceReport]:
         """
         Find the devices (those answering C{st}, the one at C{location},
         the one holding C{uuid}, or every one) and check each.
+
+        @param watch: seconds to listen for announcements before the
+            discovery search (restart the device meanwhile to check its
+            byebye and alive bursts).
 
         @raise twisted.internet.error.CannotListenError: no search socket.
         """
         self._ssdp.start()
         try:
             targets = [ALL] + ([st] if st not in (None, ALL) else [])
+            if watch > 0:
+                await deferLater(self._reactor, watch, lambda: None)
             discovery = await self._ssdp.round(targets, self._mx, self._mx + 1.0)
             if location is not None:
                 locations = [location]

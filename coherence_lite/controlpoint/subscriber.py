@@ -25,6 +25,7 @@ from __future__ import annotations
 import random as _random
 import uuid
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from twisted.internet.defer import Deferred, DeferredList, succeed
 from twisted.internet.interfaces import IDelayedCall
@@ -322,8 +323,6 @@ class Subscriber:
         return Deferred.fromCoroutine(self._subscribe(service, onEvent, scpd))
 
     async def _subscribe(self, service: RemoteService, onEvent: Callable[[Event], None], scpd: SCPD | None) -> Subscription:
-        from urllib.parse import urlsplit
-
         if service.eventSubURL is None:
             raise SubscribeError(f"{service.serviceId or service.serviceType} has no usable eventSubURL")
         if len(self._subscriptions) >= MAX_SUBSCRIPTIONS:
