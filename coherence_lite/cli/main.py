@@ -1,17 +1,26 @@
-# -*- test-case-name: tests.test_cli -*-
+# -*- test-case-name: tests.test_cli,tests.test_cli_call -*-
 """
-The C{coherence-lite} command (also C{python -m coherence_lite}).
+The C{coherence-lite} command (also C{python -m coherence_lite}): this
+module parses the command line and runs the command asked for.
 
     coherence-lite search [--interface X ...] [--ssdp-port N] [--st TARGET]
                           [--mx N] [--timeout SECONDS] [--watch] [--json]
+    coherence-lite call LOCATION|UUID SERVICE ACTION [name=value ...]
+    coherence-lite subscribe LOCATION|UUID SERVICE [--count N]
+    coherence-lite check [-i IFACE] [--st ST | --location URL | --uuid U] [--json]
+
+C{call}, C{subscribe} and C{check} live in their own modules
+(L{coherence_lite.cli.call}, L{coherence_lite.cli.subscribe},
+L{coherence_lite.cli.check}) and say there what they print and how they
+exit.
 
 C{search} lists the UPnP devices that answer on the chosen links, with
 what their descriptions say; C{--watch} keeps running and prints a line as
 each device comes or goes.  The options follow C{gssdp-discover} and
 C{upnp-client search} where they overlap (C{-i}, C{-t}, C{-n}, C{-r}).
 
-Exit status: 0 when the search ran (whether or not anything was found),
-1 when it could not start, 2 for bad options.
+Exit status of C{search}: 0 when the search ran (whether or not anything
+was found), 1 when it could not start, 2 for bad options.
 """
 
 from __future__ import annotations
