@@ -35,6 +35,7 @@ from coherence_lite.controlpoint.soap import (
 from coherence_lite.controlpoint.exchange import Reply
 from coherence_lite.errors import UPnPError
 from coherence_lite.model.description import serviceDescription
+from coherence_lite.model.device import Action, Argument, Service, StateVariable
 
 from tests.test_scpd import SWITCH
 
@@ -91,6 +92,18 @@ class EncodingTests(SynchronousTestCase):
             ActionRequest(SERVICE_TYPE, "SetTarget", (("newTargetValue", "1 < 2 & 3"),)),
         )
 
+    def test_namesThatWouldBreakTheEnvelopeRefused(self) -> None:
+        """
+        An action or argument name that is not an XML name, or a service
+        type with spaces, is refused before anything is formatted.
+        """
+        for serviceType, action, arguments in (
+            (SERVICE_TYPE, "Get><x", []),
+            (SERVICE_TYPE, "GetStatus", [("a b", "1")]),
+            ("urn:x y", "GetStatus", []),
+        ):
+            self.assertRaises(ValueError, formatRequest, serviceType, action, arguments)
+
     def test_textAndPythonValuesEncodeByType(self) -> None:
         """
         A boolean given as text ("true") or as a Python bool is sent as 1.
@@ -103,8 +116,8 @@ class EncodingTests(SynchronousTestCase):
 
     def test_badArgumentsRefusedWithTheDevicesCode(self) -> None:
         """
-        A missing or unknown argument is a 402 and a value not of the type
-        a 600, before anything is sent.
+        A missing or unknown argument is a 402, and a value not of the type
+        or holding a NUL a 600, before anything is sent.
         """
         scpd = switchSCPD()
         action = scpd.action("SetTarget")
@@ -112,6 +125,13 @@ class EncodingTests(SynchronousTestCase):
         for values, code in (({}, 402), ({"newTargetValue": "1", "x": "2"}, 402), ({"newTargetValue": "maybe"}, 600)):
             error = self.assertRaises(UPnPError, encodeArguments, scpd, action, values)
             self.assertEqual(error.code, code)
+        modes = Service(SERVICE_TYPE, SWITCH.serviceId, (Action("SetMode", (Argument("newMode", "in", "Mode"),)),), (StateVariable("Mode", "string"),))
+        text = parseSCPD(serviceDescription(modes, 1))
+        assert isinstance(text, SCPD)
+        setMode = text.action("SetMode")
+        assert setMode is not None
+        self.assertEqual(encodeArguments(text, setMode, {"newMode": "a < b"}), [("newMode", "a < b")])
+        self.assertEqual(self.assertRaises(UPnPError, encodeArguments, text, setMode, {"newMode": "a\x00"}).code, 600)
 
     def test_interpretReply(self) -> None:
         """

@@ -32,6 +32,7 @@ from coherence_lite.control.message import (
     SOAPAction,
     escapeText,
     parseResponse,
+    parseSOAPAction,
 )
 from coherence_lite.controlpoint.exchange import EXCHANGE_TIMEOUT, ExchangeError, Reply, exchange
 from coherence_lite.controlpoint.remote import RemoteService
@@ -71,8 +72,13 @@ def formatRequest(serviceType: str, actionName: str, arguments: Sequence[tuple[s
     holding each in-argument in order, escaped, as UTF-8.
 
     @param arguments: (name, lexical value) of each in-argument.
-    @raise ValueError: a value holds a character XML 1.0 cannot carry.
+    @raise ValueError: the service type or a name is not one SOAPACTION
+        can carry (the host's own rule), or a value holds a character XML
+        1.0 cannot carry.
     """
+    for name in [actionName, *(name for name, _ in arguments)]:
+        if isinstance(parseSOAPAction(f"{serviceType}#{name}"), ControlError):
+            raise ValueError(f"{serviceType!r:.80}#{name!r:.40} cannot be sent")
     inner = "".join(f"<{name}>{escapeText(value)}</{name}>" for name, value in arguments)
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
@@ -106,7 +112,7 @@ def encodeArguments(scpd: SCPD, action: Action, values: Mapping[str, object]) ->
 
     @raise UPnPError: 402 when an in-argument is missing or an unknown one
         is given; 600 or 601 when a value does not fit (the code the device
-        itself would answer).
+        itself would answer), 600 too for text XML cannot carry.
     """
     inputs = [argument for argument in action.arguments if argument.direction == "in"]
     unknown = sorted(set(values) - {argument.name for argument in inputs})
@@ -125,8 +131,11 @@ def encodeArguments(scpd: SCPD, action: Action, values: Mapping[str, object]) ->
             else:
                 text = encodeValue(variable.dataType, value)
                 checkAllowed(variable, decodeValue(variable.dataType, text))
+            escapeText(text)
         except DataTypeError as e:
             raise UPnPError(e.code, f"{argument.name}: {e.reason}") from None
+        except ValueError:
+            raise UPnPError(600, f"{argument.name}: holds a character XML cannot carry") from None
         encoded.append((argument.name, text))
     return encoded
 
