@@ -65,10 +65,10 @@ class AnswerCache:
             L{formatSearchResponse}).
         """
         catalogue = self._catalogue
-        version = (catalogue.bootId, catalogue.maxAge, catalogue.server)
-        if version != self._version:
+        version = self._version
+        if catalogue.bootId != version[0] or catalogue.maxAge != version[1] or catalogue.server != version[2]:
             self._parts.clear()
-            self._version = version
+            self._version = (catalogue.bootId, catalogue.maxAge, catalogue.server)
         key = (id(publication), match.st, match.usn, id(link))
         parts = self._parts.get(key)
         if parts is None:

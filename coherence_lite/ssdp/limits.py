@@ -63,14 +63,16 @@ class CostBuckets:
         self._maxKeys = maxKeys
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
 
-    def allow(self, key: str, cost: int = 1) -> bool:
+    def allow(self, key: str, cost: int = 1, now: float | None = None) -> bool:
         """
         Take C{cost} tokens from C{key}'s bucket if it holds them, or if it
         is full (a cost above the burst then leaves it in debt).
 
+        @param now: the clock's time, when the caller has it already.
         @return: whether they were taken.
         """
-        now = self._clock.seconds()
+        if now is None:
+            now = self._clock.seconds()
         buckets = self._buckets
         entry = buckets.pop(key, None)
         if entry is None:

@@ -119,7 +119,8 @@ class Responder(MessageHandler):
                 return
             mx = min(search.mx, MAX_MX)
         answers = self._catalogue.answers(search.st)
-        if not self._buckets.allow(host, len(answers) or 1):
+        now = self._clock.seconds()
+        if not self._buckets.allow(host, len(answers) or 1, now):
             self._drop("rate-limited", search, source)
             return
         if not answers:
@@ -129,7 +130,6 @@ class Responder(MessageHandler):
         if mx == 0 and len(answers) <= pacer.round:
             # A unicast search: answered at once (its source's bucket bounds
             # it), unless it has more answers than one round of the pace.
-            now = self._clock.seconds()
             for publication, match in answers:
                 self._respond(publication, match, source, link, now)
             self._stats.count("searches.answered")
