@@ -5,12 +5,13 @@ got as JSON on stdout.
 
 Used by tests.test_compat_namespaces in a client network namespace:
 
-    python tests/foreign_switch_probe.py SOURCE_ADDRESS [SSDP_PORT]
+    python tests/foreign_switch_probe.py SOURCE_ADDRESS [SSDP_PORT [dimmable]]
 
-Searches leave from SOURCE_ADDRESS; the first BinaryLight that answers is
-used.  Output: C{{"location", "friendlyName", "before", "after",
-"target"}}; a light not found within the search's 3 s gives
-C{{"location": null}}.
+Searches leave from SOURCE_ADDRESS; the first BinaryLight (or, with
+C{dimmable}, DimmableLight) that answers is used.  Output: C{{"location",
+"friendlyName", "before", "after", "target"}}, and for a dimmable light
+C{"level"} (the status after dimming to 30); a light not found within the
+search's 3 s gives C{{"location": null}}.
 """
 
 import asyncio
@@ -18,10 +19,12 @@ import json
 import sys
 
 BINARY_LIGHT = "urn:schemas-upnp-org:device:BinaryLight:1"
+DIMMABLE_LIGHT = "urn:schemas-upnp-org:device:DimmableLight:1"
 SWITCH_POWER = "urn:schemas-upnp-org:service:SwitchPower:1"
+DIMMING = "urn:schemas-upnp-org:service:Dimming:1"
 
 
-async def probe(source: str, port: int) -> dict:
+async def probe(source: str, port: int, dimmable: bool) -> dict:
     from async_upnp_client.aiohttp import AiohttpRequester
     from async_upnp_client.client_factory import UpnpFactory
     from async_upnp_client.search import async_search
@@ -32,7 +35,7 @@ async def probe(source: str, port: int) -> dict:
         if headers.get("LOCATION"):
             locations.append(headers["LOCATION"])
 
-    await async_search(collect, timeout=3, search_target=BINARY_LIGHT, source=(source, 0), target=("239.255.255.250", port))
+    await async_search(collect, timeout=3, search_target=DIMMABLE_LIGHT if dimmable else BINARY_LIGHT, source=(source, 0), target=("239.255.255.250", port))
     if not locations:
         return {"location": None}
     factory = UpnpFactory(AiohttpRequester(), non_strict=False)
@@ -42,7 +45,14 @@ async def probe(source: str, port: int) -> dict:
     await service.action("SetTarget").async_call(newTargetValue=True)
     after = await service.action("GetStatus").async_call()
     target = await service.action("GetTarget").async_call()
+    extra = {}
+    if dimmable:
+        dimming = device.service(DIMMING)
+        await dimming.action("SetLoadLevelTarget").async_call(newLoadlevelTarget=30)
+        level = await dimming.action("GetLoadLevelStatus").async_call()
+        extra["level"] = level["retLoadlevelStatus"]
     return {
+        **extra,
         "location": locations[0],
         "friendlyName": device.friendly_name,
         "before": before["ResultStatus"],
@@ -53,4 +63,5 @@ async def probe(source: str, port: int) -> dict:
 
 if __name__ == "__main__":
     port = int(sys.argv[2]) if len(sys.argv) > 2 else 1900
-    sys.stdout.write(json.dumps(asyncio.run(probe(sys.argv[1], port))) + "\n")
+    dimmable = sys.argv[3:4] == ["dimmable"]
+    sys.stdout.write(json.dumps(asyncio.run(probe(sys.argv[1], port, dimmable))) + "\n")

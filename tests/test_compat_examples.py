@@ -3,7 +3,9 @@
 The Coherence-style examples work together on loopback:
 C{examples/coherence_light.py} hosts a light and
 C{examples/coherence_control_point.py} finds it by name and switches it,
-over real SSDP (loopback multicast, a free port) and HTTP on 127.0.0.1.
+over real SSDP (loopback multicast, a free port) and HTTP on 127.0.0.1; the
+light passes C{coherence-lite check}, and its dimmable form is switched and
+dimmed by a strict async-upnp-client.
 """
 
 from __future__ import annotations
@@ -21,20 +23,22 @@ from tests.support import freeUDPPort
 LIGHT = ROOT / "examples" / "coherence_light.py"
 UDN = "uuid:c0e4e2ce-0000-4000-8000-000000000c4e"
 CONTROL_POINT = ROOT / "examples" / "coherence_control_point.py"
+PROBE = ROOT / "tests" / "foreign_switch_probe.py"
 
 
-class ExamplesTests(SynchronousTestCase):
+class LightTestCase(SynchronousTestCase):
     """
-    The light example runs for each test; the control-point example runs
-    against it.
+    Runs the light example on loopback for each test.
     """
+
+    options: tuple[str, ...] = ()
 
     def setUp(self) -> None:
         self.port = str(freeUDPPort())
         self.environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
         process = subprocess.Popen(
             [sys.executable, str(LIGHT), "--interface", "127.0.0.1", "--ssdp-port", self.port, "--name", "Porch light",
-             "--uuid", UDN],
+             "--uuid", UDN, *self.options],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=self.environment, cwd=ROOT,
         )
         self.addCleanup(self.stop, process)
@@ -48,6 +52,12 @@ class ExamplesTests(SynchronousTestCase):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+class ExamplesTests(LightTestCase):
+    """
+    The control-point example and the conformance check against the light.
+    """
 
     def controlPoint(self, *arguments: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -87,3 +97,25 @@ class ExamplesTests(SynchronousTestCase):
         """
         result = self.controlPoint("--name", "Cellar light", "--timeout", "2")
         self.assertEqual((result.returncode, result.stdout), (1, "no light named 'Cellar light' found\n"), result.stderr)
+
+
+class DimmableExampleTests(LightTestCase):
+    """
+    The light example hosting the built-in BetterLight.
+    """
+
+    options = ("--dimmable",)
+
+    def test_asyncUPnPClientSwitchesAndDims(self) -> None:
+        """
+        async-upnp-client, strict, finds the DimmableLight by searching,
+        switches it on and dims it to 30 %.
+        """
+        result = subprocess.run(
+            [sys.executable, str(PROBE), "127.0.0.1", self.port, "dimmable"],
+            capture_output=True, text=True, timeout=60, env=self.environment, cwd=ROOT,
+        )
+        answer = json.loads(result.stdout)
+        self.assertEqual(
+            (answer["friendlyName"], answer["before"], answer["after"], answer["level"]), ("Porch light", False, True, 30)
+        )
