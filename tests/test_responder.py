@@ -324,6 +324,24 @@ class ResponderTests(SynchronousTestCase):
         self.clock.pump([0.01] * 10)
         self.assertEqual(len(self.sender.sent), 8)
 
+    def test_largeUnicastAnswerIsPacedAndComplete(self) -> None:
+        """
+        A unicast C{ssdp:all} with more answers than one round of the pace
+        (ten devices, 40 answers, pace 1000/s: 10 a round) is not sent at
+        once: it leaves in rounds, at most one round per tick, all of it.
+        """
+        for number in range(9):
+            udn = f"uuid:00000000-0000-4000-8000-{number:012d}"
+            self.catalogue.add(Publication(advertisements(jambon(UDN=udn)), lambda l: "http://x/d.xml", 1))
+        self.responder = self.makeResponder(ResponderLimits(pace=1000))
+        self.responder.searchReceived(search("ssdp:all", mx=None), QUERIER, LINK, False)
+        self.assertLessEqual(len(self.sender.sent), 10)
+        self.clock.pump([0.001] * 100)
+        self.assertEqual(len(self.sender.sent), 40)
+        times = [sent.time for sent in self.sender.sent]
+        self.assertEqual(max(times.count(t) for t in times), 10)
+        self.assertGreaterEqual(times[-1] - times[0], 0.03)
+
     def test_pendingResponsesAreCapped(self) -> None:
         """
         Answers waiting for their delay are capped: a search that would go
