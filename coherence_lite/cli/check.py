@@ -52,7 +52,7 @@ class CheckOptions(NetworkOptions):
     )
 
     optFlags: list[list[str | None]] = NetworkOptions.optFlags + [
-        ["json", None, "Print one JSON object per device instead of text."],
+        ["json", None, "Print the report as one JSON object (a list of devices, each with its findings) instead of text."],
         ["verbose", "v", "List the rules that passed too, and log on stderr."],
     ]
 
