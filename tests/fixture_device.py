@@ -82,6 +82,10 @@ CONFIG_ID = 4242
 
 
 class _Responder(DatagramProtocol):
+    """
+    The fixture's SSDP socket: hands each search to the device.
+    """
+
     noisy = False
 
     def __init__(self, device: "FixtureDevice") -> None:
@@ -94,6 +98,10 @@ class _Responder(DatagramProtocol):
 
 
 class _Site(Resource):
+    """
+    The fixture's web site: every request goes to the device.
+    """
+
     isLeaf = True
 
     def __init__(self, device: "FixtureDevice") -> None:

@@ -223,6 +223,10 @@ class ExchangeTimeoutTests(SynchronousTestCase):
         """
 
         class Silent:
+            """
+            An agent whose requests never get an answer.
+            """
+
             def request(self, *args: object) -> Deferred[object]:
                 return Deferred()
 
