@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_ssdp -*-
+# -*- test-case-name: tests.test_compat_ssdp,tests.test_compat_announcing,tests.test_compat_signals,tests.test_compat_testmode -*-
 """
 Coherence's C{SSDPServer}, as a thin façade over coherence-lite's SSDP core.
 
