@@ -29,7 +29,7 @@ from coherence_lite.net.interfaces import selectLinks, systemInterfaces, usedLin
 from tests.fixture_device import BREAKAGES, FIXTURE, FixtureDevice
 from tests.netns import ROOT, Topology, run, unavailable
 from tests.prerequisites import missing
-from tests.support import freeTCPPort, freeUDPPort, startLoopbackService
+from tests.support import binaryLight, freeTCPPort, freeUDPPort, startLoopbackService
 
 #: Rules nothing on loopback can exercise: no type of version 2, no icons
 #: on the fixture; announcements are heard only when a burst is caught.
@@ -118,6 +118,22 @@ class DaemonTests(TestCase):
         self.assertEqual([(f["rule"], f["level"], f["seen"]) for f in checked["findings"] if f["level"] != PASS], [])
         self.assertEqual((status, report["status"], checked["device"]["UDN"]), (0, "pass", device.UDN))
         self.assertLessEqual(set(checked["notChecked"]), OPTIONAL)
+
+    async def test_versionRuleOnTheDaemon(self) -> None:
+        """
+        A search for BinaryLight:1 finds a version-1 and a version-2 light
+        on the daemon; both pass every rule, the version-2 one the version
+        rule (its device and service types searched as version 1) too.
+        """
+        port = freeUDPPort()
+        older, newer = loadDevice(ROOT / "examples" / "binary-light.toml"), binaryLight(version=2)
+        startLoopbackService(self, [older, newer], port)
+        reports = await Checker(reactor, loopback(), Agent(reactor), ssdpPort=port).run(st="urn:schemas-upnp-org:device:BinaryLight:1")
+        self.assertEqual(sorted(r.root.UDN for r in reports if r.root is not None), sorted([older.UDN, newer.UDN]))
+        for report in reports:
+            self.assertEqual([(f.rule, f.level, f.seen) for f in report.findings if f.level != PASS], [])
+        [version2] = [r for r in reports if r.root is not None and r.root.UDN == newer.UDN]
+        self.assertIn("ssdp.version-rule", {f.rule for f in version2.findings})
 
     async def test_watchHearsTheStartingDaemonsAnnouncements(self) -> None:
         """
