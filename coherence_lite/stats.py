@@ -88,6 +88,13 @@ COUNTERS = {
     "eventing.moderated": "Changes held or dropped by a variable's maximumRate or minimumDelta.",
     "eventing.dropped.too-large": "Changed values left out of events: larger than an event message may be.",
     "eventing.dropped.unencodable": "Changed values left out of events: not a value of their variable's dataType.",
+    # Presentation pages (action forms and live values).
+    "pages.actions": "Actions invoked from a presentation page's form (answered with the result or a UPnP error).",
+    "pages.refused.cross-origin": "Form posts refused (403): no Origin or Referer of the page's own host (CSRF).",
+    "pages.rejected.bad-request": "Presentation page requests refused (400, 405, 413, 415): not a form of the page.",
+    "pages.live.streams": "Live-value streams (server-sent events) opened by presentation pages.",
+    "pages.live.refused": "Live-value streams refused (503): their client or the host had as many open as allowed.",
+    "pages.live.stalled": "Live-value streams cut off: their client read nothing for the stall timeout.",
 }
 
 

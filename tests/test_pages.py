@@ -6,12 +6,22 @@ index, as the device host's resource tree serves them.
 
 from __future__ import annotations
 
-from twisted.trial.unittest import SynchronousTestCase
+from dataclasses import replace
 
-from coherence_lite.host.site import makeRootResource
+from twisted.internet.address import IPv4Address
+from twisted.trial.unittest import SynchronousTestCase
+from twisted.web.resource import getChildForRequest
+from twisted.web.test.requesthelper import DummyRequest
+
+from coherence_lite.host.assets import SCRIPT
+from coherence_lite.host.forms import MAX_SHOWN, Outcome, displayValue
+from coherence_lite.host.pages import indexPage, presentationPage
+from coherence_lite.host.site import HostResource, makeRootResource
 from coherence_lite.http.resources import HTML_CONTENT_TYPE
 from coherence_lite.model import layout
 from coherence_lite.model.description import buildDocuments
+from coherence_lite.model.device import Action, AllowedValueRange, Argument, Device, Service, StateVariable
+from coherence_lite.model.types import Value
 from coherence_lite.stats import Stats
 
 from tests.description_support import jambon, lamp
@@ -84,10 +94,13 @@ class PageTests(SynchronousTestCase):
         )
         documents = buildDocuments(root)
         data = b"".join(render(makeRootResource([documents]), layout.presentationPath(root).encode()).written)
-        self.assertNotIn(b"<script>", data)
+        # The page's own script is the only one: one <script>, whose text is
+        # the asset's.
+        self.assertEqual(data.count(b"<script>"), 1)
+        self.assertIn(b"<script>" + SCRIPT.encode() + b"</script>", data)
         self.assertIn(b"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co", data)
         page = parseHTML(data)
-        self.assertNotIn("script", page.tags)
+        self.assertEqual(page.tags.count("script"), 1)
         self.assertFalse([link for link in page.links if "javascript" in link])
 
     def test_indexLinksEveryRootDevice(self) -> None:
@@ -106,24 +119,165 @@ class PageTests(SynchronousTestCase):
 
     def test_presentationPageShowsTheCountersAsTheyAreNow(self) -> None:
         """
-        With a L{Stats}, each presentation page ends with the counters as
-        they are at the time of the request, escaped; C{HEAD} gives the
-        same length.
+        With a L{Stats}, each presentation page asked for from loopback
+        ends with the counters as they are at the time of the request,
+        escaped; C{HEAD} gives the same length.  (Counters are no longer
+        shown to the LAN: L{tests.test_panel} checks that.)
         """
         stats = Stats()
         root = makeRootResource([self.documents], stats)
         path = layout.presentationPath(self.documents.root).encode()
-        page = parseHTML(b"".join(render(root, path).written))
+        page = parseHTML(b"".join(fromLoopback(root, path).written))
         self.assertIn("Nothing counted yet.", "".join(page.text))
         stats.count("datagrams.received", 12)
         stats.count("dropped.<script>")
-        request = render(root, path)
+        request = fromLoopback(root, path)
         data = b"".join(request.written)
         text = "".join(parseHTML(data).text)
         self.assertIn("datagrams.received12", text)
         self.assertIn("dropped.<script>1", text)
-        self.assertNotIn(b"<script>", data)
+        self.assertNotIn(b"<script>dropped", data)
+        self.assertIn(b"dropped.&lt;script&gt;", data)
         self.assertEqual(header(request, b"content-length"), b"%d" % len(data))
-        self.assertEqual(header(render(root, path, b"HEAD"), b"content-length"), b"%d" % len(data))
+        self.assertEqual(header(fromLoopback(root, path, b"HEAD"), b"content-length"), b"%d" % len(data))
         stats.count("datagrams.received")
-        self.assertIn(b"<td>13</td>", b"".join(render(root, path).written))
+        self.assertIn(b"<td>13</td>", b"".join(fromLoopback(root, path).written))
+
+
+def fromLoopback(root: HostResource, path: bytes, method: bytes = b"GET") -> DummyRequest:
+    """
+    Render a request for C{path} made from 127.0.0.1.
+    """
+    request = DummyRequest(path[1:].split(b"/"))
+    request.method = method
+    request.client = IPv4Address("TCP", "127.0.0.1", 40000)
+    body = getChildForRequest(root, request).render(request)
+    assert isinstance(body, bytes)
+    request.write(body)
+    request.finish()
+    return request
+
+
+HOSTILE = '<script>alert("x")</script> & \'q\''
+
+
+class HostileValueTests(SynchronousTestCase):
+    """
+    Every text on a presentation page that came from a description or a
+    value stays text.
+    """
+
+    def page(self, device: Device, values: dict[str, dict[str, Value]] | None = None, outcome: Outcome | None = None) -> bytes:
+        """
+        Render C{device}'s page and check it is balanced, with one script
+        (the page's own).
+        """
+        data = presentationPage(device, buildDocuments(device), values, outcome=outcome)
+        checked = parseHTML(data)
+        self.assertEqual(checked.tags.count("script"), 1)
+        self.assertEqual(data.count(b"<script"), 1)
+        return data
+
+    def test_hostileDescriptionTextIsEscaped(self) -> None:
+        """
+        A friendlyName, manufacturer, model and serial number holding markup
+        are shown as text in the title, the heading and the table.
+        """
+        device = jambon(friendlyName=HOSTILE, manufacturer=HOSTILE, modelName="<i>m</i>", serialNumber=HOSTILE)
+        data = self.page(device)
+        escaped = b"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;q&#x27;"
+        self.assertGreaterEqual(data.count(escaped), 5)
+        self.assertIn(b"<td>&lt;i&gt;m&lt;/i&gt;</td>", data)
+        self.assertIn(b"<title>" + escaped + b"</title>", data)
+
+    def test_hostileValuesAreEscapedInCellsInputsAndOptions(self) -> None:
+        """
+        A string variable's value, the allowed values of a select and an
+        input's starting value are escaped wherever they appear.
+        """
+        service = Service(
+            "urn:x-test:service:Text:1",
+            "urn:x-test:serviceId:Text",
+            actions=(Action("SetText", (Argument("NewText", "in", "Text"), Argument("Mode", "in", "Mode"))),),
+            stateVariables=(
+                StateVariable("Text", "string", sendEvents=True),
+                StateVariable("Mode", "string", allowedValues=("<b>bold</b>", "plain")),
+            ),
+        )
+        device = jambon(services=(service,))
+        data = self.page(device, {"Text": {"Text": HOSTILE, "Mode": "<b>bold</b>"}})
+        self.assertIn(b'id="v-0-0">&lt;script&gt;', data)
+        self.assertIn(b'value="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;q&#x27;"', data)
+        self.assertIn(b"<option selected>&lt;b&gt;bold&lt;/b&gt;</option>", data)
+        self.assertNotIn(b"<b>", data)
+
+    def test_hostileOutcomeIsEscaped(self) -> None:
+        """
+        Out-argument values and an error description shown by a form are
+        escaped.
+        """
+        device = jambon()
+        data = self.page(device, outcome=Outcome("Jambon", "SetThickness", (("Result", HOSTILE),)))
+        self.assertIn(b"<dd>&lt;script&gt;", data)
+        error = self.page(device, outcome=Outcome("Jambon", "Slice", errorCode=714, errorDescription=HOSTILE))
+        self.assertIn(b"UPnP error 714: &lt;script&gt;", error)
+
+    def test_longValuesAreCut(self) -> None:
+        """
+        A value longer than L{MAX_SHOWN} characters is shown cut, so a page
+        stays bounded.
+        """
+        variable = StateVariable("Text", "string")
+        self.assertEqual(displayValue(variable, "x" * (MAX_SHOWN + 100)), "x" * MAX_SHOWN + "\u2026")
+        self.assertEqual(displayValue(StateVariable("On", "boolean"), True), "true")
+
+    def test_inputsAreTypedFromTheSCPD(self) -> None:
+        """
+        A boolean is a checkbox after a hidden 0, a ranged integer a number
+        field with its bounds, a list a select, a date a text field with its
+        format, each with a label.
+        """
+        service = Service(
+            "urn:x-test:service:Types:1",
+            "urn:x-test:serviceId:Types",
+            actions=(
+                Action(
+                    "Set",
+                    (
+                        Argument("On", "in", "On"),
+                        Argument("Level", "in", "Level"),
+                        Argument("Day", "in", "Day"),
+                        Argument("Gain", "in", "Gain"),
+                    ),
+                ),
+            ),
+            stateVariables=(
+                StateVariable("On", "boolean"),
+                StateVariable("Level", "ui1", allowedValueRange=AllowedValueRange("0", "100", "5")),
+                StateVariable("Day", "date"),
+                StateVariable("Gain", "r8"),
+            ),
+        )
+        data = self.page(jambon(services=(service,)), {"Types": {"On": True, "Level": 35}})
+        self.assertIn(
+            b'<input type="hidden" name="in.On" value="0"><input type="checkbox" id="a-0-0-0" name="in.On" value="1" checked>',
+            data,
+        )
+        self.assertIn(b'<input type="number" id="a-0-0-1" name="in.Level" step="5" min="0" max="100" value="35">', data)
+        self.assertIn(b'placeholder="YYYY-MM-DD"', data)
+        self.assertIn(b'name="in.Gain" step="any" value=""', data)
+        for index in range(4):
+            self.assertIn(b'<label for="a-0-0-%d">' % index, data)
+
+    def test_indexListsEveryHostedDevice(self) -> None:
+        """
+        The index links the page of every device, embedded ones included,
+        and escapes their names.
+        """
+        documents = buildDocuments(lamp())
+        data = indexPage([documents, buildDocuments(replace(other(), friendlyName=HOSTILE))])
+        page = parseHTML(data)
+        for device in documents.root.allDevices():
+            self.assertIn(layout.presentationPath(device), page.links)
+        self.assertNotIn("script", page.tags)
+        self.assertIn(b"&lt;script&gt;", data)

@@ -3,28 +3,40 @@
 The HTML a device host shows people: each device's presentation page and
 the index at C{/}.
 
-Pages are balanced HTML5, rendered once from the device model; every text
-that came from a description is escaped, and a URL becomes a link only when
-it is http, https or an absolute path (a description may carry a
-C{javascript:} URL).  A presentation page ends with the host's counters, the
-one part rendered per request (L{PresentationResource}).
+A presentation page is the device's control panel: its identity (name,
+icon, model, manufacturer, UDN), each service with its state variables and
+their values, and a form per action (L{coherence_lite.host.forms}).  It is
+rendered per request from the values of the moment; the resource that
+serves it, takes the forms' posts and streams live values is
+L{coherence_lite.host.panel}.  The style and the script are inline
+(L{coherence_lite.host.assets}); the page reads and works without the
+script.
+
+Pages are balanced HTML5; every text that came from a description or a
+value is escaped, and a URL becomes a link only when it is http, https or
+an absolute path (a description may carry a C{javascript:} URL).  The
+host's counters are shown only when asked for (the panel asks for loopback
+clients only).
 """
 
 from __future__ import annotations
 
 from html import escape
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
-from coherence_lite.http.resources import HTML_CONTENT_TYPE, StaticResource
+from coherence_lite.host.assets import SCRIPT, STYLE
+from coherence_lite.host.forms import Outcome, actionForm, stateTable
 from coherence_lite.model import layout
 from coherence_lite.model.description import Documents
 from coherence_lite.model.device import Device
-from coherence_lite.stats import Stats
+from coherence_lite.model.types import Value
 
-__all__ = ["PresentationResource", "indexPage", "presentationPage"]
+__all__ = ["indexPage", "presentationPage"]
 
-_PAGE_END = b"</body>\n</html>\n"
+#: A device's current values: by service short id, each variable's value by
+#: name.
+Values = Mapping[str, Mapping[str, Value]]
 
 
 def _safeLink(url: str | None) -> str | None:
@@ -40,22 +52,25 @@ def _safeLink(url: str | None) -> str | None:
     return None
 
 
-def _page(title: str, body: Iterable[str]) -> bytes:
+def _page(title: str, body: Iterable[str], script: bool = False) -> bytes:
+    tail = f"<script>{SCRIPT}</script>\n" if script else ""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{escape(title)}</title>\n</head>\n<body>\n" + "".join(body)
-    ).encode("utf-8") + _PAGE_END
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n" + "".join(body) + tail + "</body>\n</html>\n"
+    ).encode("utf-8")
 
 
-def _statsSection(counters: dict[str, int]) -> bytes:
+def _statsSection(counters: Mapping[str, int]) -> str:
     """
     The counters as an HTML table, escaped.
     """
+    head = '<section class="card wide"><h2>Counters</h2>\n<p class="sub">Shown to clients on this machine only.</p>\n'
     if not counters:
-        return b"<h2>Statistics</h2>\n<p>Nothing counted yet.</p>\n"
+        return head + "<p>Nothing counted yet.</p>\n</section>\n"
     rows = "".join(_row(name, str(value)) for name, value in counters.items())
-    return f"<h2>Statistics</h2>\n<table>\n{rows}</table>\n".encode("utf-8")
+    return head + f"<table>\n{rows}</table>\n</section>\n"
 
 
 def _row(label: str, value: str | None, link: str | None = None) -> str:
@@ -67,89 +82,115 @@ def _row(label: str, value: str | None, link: str | None = None) -> str:
     return f"<tr><th>{escape(label)}</th><td>{text}</td></tr>\n"
 
 
-def presentationPage(device: Device, documents: Documents) -> bytes:
-    """
-    The presentation page of one device of C{documents}, without counters.
-    """
-    body = [f"<h1>{escape(device.friendlyName)}</h1>\n"]
+def _header(device: Device) -> str:
+    icon = ""
     if device.icons:
-        icon = device.icons[0]
-        body.append(
-            f'<p><img src="{escape(layout.iconPath(device, icon))}" '
-            f'width="{icon.width}" height="{icon.height}" alt="{escape(device.friendlyName)} icon"></p>\n'
+        first = device.icons[0]
+        icon = (
+            f'<img src="{escape(layout.iconPath(device, first))}" width="{first.width}" '
+            f'height="{first.height}" alt="">'
         )
-    body.append("<table>\n")
-    body.append(_row("Device type", device.deviceType))
-    body.append(_row("Manufacturer", device.manufacturer, _safeLink(device.manufacturerURL)))
-    body.append(_row("Model", device.modelName, _safeLink(device.modelURL)))
-    body.append(_row("Model number", device.modelNumber))
-    body.append(_row("Model description", device.modelDescription))
-    body.append(_row("Serial number", device.serialNumber))
-    body.append(_row("UPC", device.UPC))
-    body.append(_row("UDN", device.UDN))
-    body.append(_row("Configuration id", str(documents.configId)))
-    body.append(_row("Description", layout.descriptionPath(documents.root), layout.descriptionPath(documents.root)))
+    maker = " \u00b7 ".join(part for part in (device.manufacturer, device.modelName) if part)
+    return (
+        f'<header class="top">{icon}<div class="title"><h1>{escape(device.friendlyName)}</h1>'
+        f"<p>{escape(maker)}</p></div>"
+        '<span id="live" class="live" role="status">Not live</span></header>\n<main>\n'
+    )
+
+
+def _identity(device: Device, documents: Documents) -> str:
+    rows = [
+        _row("Device type", device.deviceType),
+        _row("Manufacturer", device.manufacturer, _safeLink(device.manufacturerURL)),
+        _row("Model", device.modelName, _safeLink(device.modelURL)),
+        _row("Model number", device.modelNumber),
+        _row("Model description", device.modelDescription),
+        _row("Serial number", device.serialNumber),
+        _row("UPC", device.UPC),
+        _row("UDN", device.UDN),
+        _row("Configuration id", str(documents.configId)),
+        _row("Description", layout.descriptionPath(documents.root), layout.descriptionPath(documents.root)),
+    ]
     if device.presentationURL is not None:
-        link = _safeLink(device.presentationURL)
-        body.append(_row("Presentation", device.presentationURL, link))
-    body.append("</table>\n")
-    if device.services:
-        body.append("<h2>Services</h2>\n<ul>\n")
-        for service in device.services:
-            scpd = layout.servicePath(device, service, layout.SCPD)
-            body.append(
-                f"<li>{escape(service.serviceType)} ({escape(service.serviceId)}): "
-                f'<a href="{escape(scpd)}">service description</a></li>\n'
-            )
-        body.append("</ul>\n")
+        rows.append(_row("Presentation", device.presentationURL, _safeLink(device.presentationURL)))
+    return '<section class="card"><h2>Device</h2>\n<table class="facts">\n' + "".join(rows) + "</table>\n</section>\n"
+
+
+def presentationPage(
+    device: Device,
+    documents: Documents,
+    values: Values | None = None,
+    *,
+    outcome: Outcome | None = None,
+    counters: Mapping[str, int] | None = None,
+) -> bytes:
+    """
+    The presentation page of one device of C{documents}.
+
+    @param values: the current value of each service's variables (see
+        L{Values}); a variable left out is shown empty.
+    @param outcome: the answer of an action invoked from this page, shown
+        by its form.
+    @param counters: the host's counters, to show at the end; L{None} shows
+        none.
+    """
+    values = values or {}
+    target = layout.presentationPath(device)
+    body = [_header(device), _identity(device, documents)]
+    for serviceIndex, service in enumerate(device.services):
+        current = values.get(service.shortId, {})
+        scpd = layout.servicePath(device, service, layout.SCPD)
+        body.append(
+            f'<section class="card service"><h2>{escape(service.shortId)}</h2>\n'
+            f'<p class="sub">{escape(service.serviceType)} ({escape(service.serviceId)}), '
+            f'<a href="{escape(scpd)}">service description</a></p>\n'
+        )
+        if service.stateVariables:
+            body.append("<h3>State</h3>\n" + stateTable(service, serviceIndex, current))
+        if service.actions:
+            body.append("<h3>Actions</h3>\n")
+        for actionIndex, action in enumerate(service.actions):
+            shown = outcome if outcome and (outcome.service, outcome.action) == (service.shortId, action.name) else None
+            body.append(actionForm(service, action, f"a-{serviceIndex}-{actionIndex}", target, current, shown))
+        body.append("</section>\n")
     if device.devices:
-        body.append("<h2>Embedded devices</h2>\n<ul>\n")
+        body.append('<section class="card"><h2>Embedded devices</h2>\n<ul class="plain">\n')
         for embedded in device.devices:
             body.append(
                 f'<li><a href="{escape(layout.presentationPath(embedded))}">'
                 f"{escape(embedded.friendlyName)}</a> ({escape(embedded.deviceType)})</li>\n"
             )
-        body.append("</ul>\n")
-    return _page(device.friendlyName, body)
+        body.append("</ul>\n</section>\n")
+    if counters is not None:
+        body.append(_statsSection(counters))
+    body.append("</main>\n")
+    return _page(device.friendlyName, body, script=True)
+
+
+def _deviceItems(device: Device) -> str:
+    items = (
+        f'<li><a href="{escape(layout.presentationPath(device))}">{escape(device.friendlyName)}</a> '
+        f'<span class="sub">{escape(device.deviceType)}</span>'
+    )
+    if device.devices:
+        items += '\n<ul class="plain">\n' + "".join(_deviceItems(each) for each in device.devices) + "</ul>\n"
+    return items + "</li>\n"
 
 
 def indexPage(documentsList: Sequence[Documents]) -> bytes:
     """
-    The page at C{/}: a link to each root device's presentation page and
+    The page at C{/}: a link to the presentation page of every hosted
+    device (embedded ones under their parent) and to each root device's
     description.
     """
-    body = ["<h1>UPnP devices</h1>\n<ul>\n"]
+    body = ['<header class="top"><div class="title"><h1>UPnP devices</h1></div></header>\n<main>\n']
+    if not documentsList:
+        body.append('<section class="card wide"><p>No device is hosted here.</p></section>\n')
     for documents in documentsList:
         root = documents.root
         body.append(
-            f'<li><a href="{escape(layout.presentationPath(root))}">{escape(root.friendlyName)}</a> '
-            f"({escape(root.deviceType)}, "
-            f'<a href="{escape(layout.descriptionPath(root))}">description</a>)</li>\n'
+            '<section class="card wide"><ul class="plain">\n' + _deviceItems(root) + "</ul>\n"
+            f'<p class="sub"><a href="{escape(layout.descriptionPath(root))}">description</a></p></section>\n'
         )
-    body.append("</ul>\n")
+    body.append("</main>\n")
     return _page("UPnP devices", body)
-
-
-class PresentationResource(StaticResource):
-    """
-    A presentation page: prebuilt HTML with the host's counters inserted
-    before its end at each request.
-    """
-
-    def __init__(self, page: bytes, stats: Stats | None) -> None:
-        """
-        @param page: the prebuilt page, from L{presentationPage}.
-        @param stats: the counters to show; L{None} serves C{page} as is.
-        """
-        super().__init__(page, HTML_CONTENT_TYPE)
-        self.stats = stats
-        assert page.endswith(_PAGE_END), page[-40:]
-        self._head = page[: -len(_PAGE_END)]
-
-    def currentBody(self) -> bytes:
-        """
-        The page with the counters as they are now.
-        """
-        if self.stats is None:
-            return self.body
-        return self._head + _statsSection(self.stats.snapshot()) + _PAGE_END

@@ -31,7 +31,9 @@ from twisted.web.server import Request
 from coherence_lite import __version__
 from coherence_lite.backend.runtime import ServiceRuntime
 from coherence_lite.control.resource import ControlResource
-from coherence_lite.host.pages import PresentationResource, indexPage, presentationPage
+from coherence_lite.host.live import LiveStreams
+from coherence_lite.host.pages import indexPage
+from coherence_lite.host.panel import PresentationResource
 from coherence_lite.http.limits import HTTPLimits
 from coherence_lite.http.server import LimitedSite
 from coherence_lite.http.resources import HTML_CONTENT_TYPE, NOSNIFF, XML_CONTENT_TYPE, DirectoryResource, StaticResource
@@ -134,7 +136,8 @@ def makeRootResource(
     Build the resource tree serving some root devices.
 
     @param documentsList: the rendered documents of each root device.
-    @param stats: counters to show on the presentation pages, if any.
+    @param stats: counters to show on the presentation pages (to loopback
+        clients only), if any.
     @param runtimes: what answers each service's control requests; a
         service left out uses its own C{implementation}, or a runtime with
         no handlers (its getters answer from the default values).
@@ -145,6 +148,7 @@ def makeRootResource(
     """
     host = HostResource()
     host.putChild(b"", StaticResource(indexPage(documentsList), HTML_CONTENT_TYPE))
+    live = LiveStreams(stats=stats)
     for documents in documentsList:
         root = documents.root
         for device in root.allDevices():
@@ -153,12 +157,12 @@ def makeRootResource(
             deviceResource = DeviceResource(device)
             host.devices[device.UDN] = deviceResource
             host.putChild(_segments(layout.presentationPath(device))[0], deviceResource)
-            _place(host, layout.presentationPath(device), PresentationResource(presentationPage(device, documents), stats))
             if device.icons:
                 iconDirectory = _segments(layout.iconPath(device, device.icons[0]))[-2]
                 deviceResource.putChild(iconDirectory, DirectoryResource())
             for icon in device.icons:
                 _place(host, layout.iconPath(device, icon), StaticResource(icon.data, icon.mimetype.encode("ascii")))
+            deviceRuntimes: dict[str, ServiceRuntime] = {}
             for service in device.services:
                 scpdPath = layout.servicePath(device, service, layout.SCPD)
                 serviceSegment = _segments(scpdPath)[-2]
@@ -172,6 +176,9 @@ def makeRootResource(
                 runtime = (runtimes or {}).get((device.UDN, service.shortId))
                 runtime = runtime or service.implementation or ServiceRuntime(service)
                 _place(host, layout.servicePath(device, service, layout.CONTROL), ControlResource(runtime, stats))
+                deviceRuntimes[service.shortId] = runtime
+            page = PresentationResource(device, documents, deviceRuntimes, live, stats)
+            _place(host, layout.presentationPath(device), page)
         _place(host, layout.descriptionPath(root), StaticResource(documents.description, XML_CONTENT_TYPE))
     return host
 
