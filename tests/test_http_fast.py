@@ -19,7 +19,7 @@ from twisted.python.failure import Failure
 from twisted.trial.unittest import SynchronousTestCase
 
 from coherence_lite.host.site import makeRootResource, makeSite
-from coherence_lite.http.fast import FastAnswers, parseSimpleHead
+from coherence_lite.http.fast import MAX_FAST_PATHS, MAX_REMEMBERED_HEAD, FastAnswers, parseSimpleHead
 from coherence_lite.http.limits import HTTPLimits, LimitedHTTPChannel
 from coherence_lite.http.resources import StaticResource
 from coherence_lite.http.server import LimitedSite
@@ -211,6 +211,23 @@ class ParseSimpleHeadTests(SynchronousTestCase):
             b"GET /a HTTP/1.1" + b"\r\nX: a" * 25,
         ]:
             self.assertIsNone(parseSimpleHead(head, LIMITS), head[:60])
+
+    def test_rememberedHeadsAreBounded(self) -> None:
+        """
+        Distinct request heads never make a table remember more than
+        L{MAX_FAST_PATHS} of them, and long heads are answered but not
+        remembered.
+        """
+        root: Any = makeRootResource([buildDocuments(jambon())])
+        answers = FastAnswers(root, [(b"Server", b"S")], LIMITS)
+        for number in range(MAX_FAST_PATHS + 10):
+            self.assertIsNotNone(answers.respond(b"GET / HTTP/1.1\r\nX-N: %d" % (number,), 5.0))
+        long = b"GET / HTTP/1.1" + b"\r\nX-Long: " + b"a" * 1000 + b"\r\nX-Long: " + b"b" * 1000 + b"\r\nX-Long: " + b"c" * 1000
+        self.assertGreater(len(long), MAX_REMEMBERED_HEAD)
+        self.assertIsNotNone(answers.respond(long, 5.0))
+        self.assertLessEqual(len(answers._heads), MAX_FAST_PATHS)
+        self.assertLessEqual(len(answers._responses), MAX_FAST_PATHS)
+        self.assertNotIn(long, answers._heads)
 
     def test_onlyStaticResourcesArePrebuilt(self) -> None:
         """

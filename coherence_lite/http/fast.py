@@ -43,11 +43,17 @@ from coherence_lite.http.resources import StaticResource
 if TYPE_CHECKING:
     from coherence_lite.http.limits import HTTPLimits
 
-__all__ = ["FastAnswer", "FastAnswers", "MAX_FAST_PATHS", "parseSimpleHead"]
+__all__ = ["FastAnswer", "FastAnswers", "MAX_FAST_PATHS", "MAX_REMEMBERED_HEAD", "parseSimpleHead"]
 
-#: How many paths a table remembers (found or not); when full it forgets
-#: them all, so requests for random paths cannot grow it.
+#: How many paths a table remembers (found or not), and how many request
+#: heads and answers; when full it forgets them all, so requests for random
+#: paths cannot grow it.
 MAX_FAST_PATHS = 1024
+
+#: Request heads longer than this (a browser's are under 1 KiB) are parsed
+#: each time, not remembered: the tables of heads and answers stay within a
+#: few MiB.
+MAX_REMEMBERED_HEAD = 2048
 
 # A header line the fast path takes: a token name, a colon, a value
 # without NUL or CR (bare LF cannot occur: lines are split on CRLF).
@@ -140,12 +146,15 @@ class FastAnswers:
         response = self._responses.get(head)
         if response is not None:
             return response
+        remember = len(head) <= MAX_REMEMBERED_HEAD
         try:
             simple = self._heads[head]
         except KeyError:
-            if len(self._heads) >= MAX_FAST_PATHS:
-                self._heads.clear()
-            simple = self._heads[head] = parseSimpleHead(head, self._limits)
+            simple = parseSimpleHead(head, self._limits)
+            if remember:
+                if len(self._heads) >= MAX_FAST_PATHS:
+                    self._heads.clear()
+                self._heads[head] = simple
         if simple is None:
             return None
         method, path = simple
@@ -155,9 +164,10 @@ class FastAnswers:
         response = answer.head + self._date + answer.rest
         if method == b"GET":
             response += answer.body
-        if len(self._responses) >= MAX_FAST_PATHS:
-            self._responses.clear()
-        self._responses[head] = response
+        if remember:
+            if len(self._responses) >= MAX_FAST_PATHS:
+                self._responses.clear()
+            self._responses[head] = response
         return response
 
     def answer(self, path: bytes) -> FastAnswer | None:
