@@ -108,6 +108,14 @@ def fromLoopback(request: Request) -> bool:
     return bool(address.is_loopback or (mapped is not None and mapped.is_loopback))
 
 
+def _asksForEvents(request: Request) -> bool:
+    """
+    Whether the query names C{events} (C{?events}, or C{?events=...}).
+    """
+    query = request.uri.partition(b"?")[2]
+    return any(field.partition(b"=")[0] == b"events" for field in query.split(b"&"))
+
+
 def _sameOrigin(request: Request) -> bool:
     host = request.getHeader(b"host")
     if not host:
@@ -178,7 +186,7 @@ class PresentationResource(Resource):
         """
         if request.postpath:
             return _notFound.render(request)
-        if request.method == b"GET" and b"events" in (request.args or {}):
+        if request.method == b"GET" and _asksForEvents(request):
             return self._stream(request)
         if request.method in (b"GET", b"HEAD"):
             return self._page(request)
