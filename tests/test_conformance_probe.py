@@ -32,8 +32,9 @@ from tests.prerequisites import missing
 from tests.support import binaryLight, freeTCPPort, freeUDPPort, startLoopbackService
 
 #: Rules nothing on loopback can exercise: no type of version 2, no icons
-#: on the fixture; announcements are heard only when a burst is caught.
-OPTIONAL = {"ssdp.version-rule", "ssdp.notify-headers", "ssdp.alive-complete", "description.icons"}
+#: on the fixture; announcements are heard only when a burst is caught, and
+#: a byebye only when a device stops or restarts.
+OPTIONAL = {"ssdp.version-rule", "ssdp.notify-headers", "ssdp.alive-complete", "ssdp.byebye-then-alive", "description.icons"}
 
 
 def loopback() -> list:

@@ -148,7 +148,8 @@ class SSDPRuleTests(SynchronousTestCase):
     def test_notifyHeadersAndCompleteness(self) -> None:
         """
         The host's alive passes; without HOST it fails; an alive burst
-        missing entries warns; nothing heard is no finding.
+        missing entries warns; a byebye then alive in one boot warns (a new
+        BOOTID does not); nothing heard is no finding.
         """
         def alive(nt: str, usn: str, drop: str | None = None) -> Notify:
             data = formatNotifyAlive("239.255.255.250:1900", nt, usn, LOCATION, 1800, SERVER, 1, 7).decode()
@@ -164,6 +165,12 @@ class SSDPRuleTests(SynchronousTestCase):
         self.assertEqual(ssdp_rules.checkAliveComplete(full, ADS).level, PASS)  # type: ignore[union-attr]
         self.assertEqual(ssdp_rules.checkAliveComplete(full[:2], ADS).level, WARN)  # type: ignore[union-attr]
         self.assertIsNone(ssdp_rules.checkNotifyHeaders([]))
+        gone = replace(full[0], nts="ssdp:byebye")
+        self.assertIsNone(ssdp_rules.checkByebyeThenAlive(full))
+        self.assertEqual(ssdp_rules.checkByebyeThenAlive([gone]).level, PASS)  # type: ignore[union-attr]
+        self.assertIn("byebye then alive for upnp:rootdevice", ssdp_rules.checkByebyeThenAlive([gone, full[0]]).seen)  # type: ignore[union-attr]
+        restarted = replace(full[0], bootId=2)
+        self.assertEqual(ssdp_rules.checkByebyeThenAlive([gone, restarted]).level, PASS)  # type: ignore[union-attr]
 
     def test_mxSpread(self) -> None:
         """

@@ -51,6 +51,7 @@ RULES = _rules(
     ("ssdp.response-headers", "A search response has CACHE-CONTROL max-age >= 1800, DATE, an empty EXT, LOCATION, SERVER 'OS/v UPnP/x.y product/v', ST, USN, BOOTID.UPNP.ORG and CONFIGID.UPNP.ORG.", "UDA 2.0 §1.3.3"),
     ("ssdp.notify-headers", "An ssdp:alive has HOST, CACHE-CONTROL max-age >= 1800, LOCATION, NT, NTS, SERVER, USN, BOOTID.UPNP.ORG and CONFIGID.UPNP.ORG.", "UDA 2.0 §1.2.2"),
     ("ssdp.alive-complete", "Announcements heard cover the whole advertisement set.", "UDA 2.0 §1.2.2"),
+    ("ssdp.byebye-then-alive", "A device that starts does not send ssdp:byebye just before its first ssdp:alive.", "Interoperability: some control points (Windows Network view among them) drop a device on a byebye followed at once by alive"),
     ("ssdp.mx-spread", "Responses to a multicast search come within MX seconds, each after its own random delay.", "UDA 2.0 §1.3.3 (MX)"),
     ("ssdp.unicast", "A unicast search (no MX) is answered at once.", "UDA 2.0 §1.3.2 (unicast M-SEARCH)"),
     ("ssdp.no-mx", "A multicast search without MX is ignored, and the device keeps answering.", "UDA 2.0 §1.3.2 (MX required for multicast)"),

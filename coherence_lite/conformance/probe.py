@@ -218,6 +218,7 @@ class Checker:
             ssdp_rules.checkResponseHeaders([a for r in (found, each, unicast) for a in r.answers]),
             ssdp_rules.checkNotifyHeaders(notifies),
             ssdp_rules.checkAliveComplete(notifies, ads),
+            ssdp_rules.checkByebyeThenAlive(notifies),
             ssdp_rules.checkMXSpread(found),
             ssdp_rules.checkUnicast(unicast, ssdp_rules.serverVersion(found.answers[0].response.server if found.answers else None)),
             ssdp_rules.checkNoMX(noMX, bool(each.answers)),

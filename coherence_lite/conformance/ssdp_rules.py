@@ -35,6 +35,7 @@ __all__ = [
     "checkResponseHeaders",
     "checkNotifyHeaders",
     "checkAliveComplete",
+    "checkByebyeThenAlive",
     "checkMXSpread",
     "checkUnicast",
     "checkNoMX",
@@ -244,6 +245,25 @@ def checkAliveComplete(notifies: Sequence[Notify], ads: Sequence[Advertisement])
         return None
     warnings = [f"{nts} heard without {', '.join(missing[:4])}" for nts, missing in findings if missing]
     return finding("ssdp.alive-complete", [], "every entry announced", warnings=warnings)
+
+
+def checkByebyeThenAlive(notifies: Sequence[Notify]) -> Finding | None:
+    """
+    ssdp.byebye-then-alive: no entry was announced gone and then alive
+    again under the same BOOTID (a restart has a new BOOTID); L{None} when
+    no byebye was heard.
+    """
+    if not any(n.nts == BYEBYE for n in notifies):
+        return None
+    gone: dict[str, int | None] = {}
+    again = []
+    for notify in notifies:
+        if notify.nts == BYEBYE:
+            gone[notify.usn.lower()] = notify.bootId
+        elif notify.nts == ALIVE and notify.usn.lower() in gone and gone[notify.usn.lower()] == notify.bootId:
+            again.append(notify.nt)
+    warnings = [f"byebye then alive for {', '.join(sorted(set(again))[:4])}"] if again else []
+    return finding("ssdp.byebye-then-alive", [], "no byebye before an alive", warnings=warnings)
 
 
 def checkMXSpread(round: SearchRound) -> Finding | None:
