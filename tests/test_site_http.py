@@ -203,14 +203,18 @@ class HTTPTests(TestCase):
     def test_otherMethodsAre405WithAllow(self) -> Any:
         """
         Methods other than GET and HEAD on a document get 405 with an
-        C{Allow} header, including methods Twisted itself would call 501.
+        C{Allow} header, including methods Twisted itself would call 501;
+        a presentation page also takes POST (its action forms).
         """
         for documents in self.documents:
             for path in (layout.descriptionPath(documents.root), layout.presentationPath(documents.root), "/"):
+                page = path == layout.presentationPath(documents.root)
                 for method in (b"POST", b"PUT", b"DELETE", b"OPTIONS", b"SUBSCRIBE", b"NOTIFY"):
+                    if page and method == b"POST":
+                        continue
                     response, body = yield self.fetch(path, method)
                     self.assertEqual(response.code, 405, (path, method))
-                    self.assertEqual(self.one(response, b"allow"), b"GET, HEAD")
+                    self.assertEqual(self.one(response, b"allow"), b"GET, HEAD, POST" if page else b"GET, HEAD")
                     self.assertEqual(response.length, len(body))
 
     @inlineCallbacks
@@ -315,7 +319,8 @@ class HTTPTests(TestCase):
     @inlineCallbacks
     def test_indexPage(self) -> Any:
         """
-        C{/} answers an HTML index with a link to each root device.
+        C{/} answers an HTML index with a link to every hosted device,
+        embedded ones after their parent.
         """
         response, body = yield self.fetch("/")
         self.assertEqual(response.code, 200)
@@ -323,7 +328,7 @@ class HTTPTests(TestCase):
         page = parseHTML(body)
         self.assertEqual(
             [link for link in page.links if link.endswith("/")],
-            [layout.presentationPath(documents.root) for documents in self.documents],
+            [layout.presentationPath(device) for documents in self.documents for device in documents.root.allDevices()],
         )
 
     @inlineCallbacks
