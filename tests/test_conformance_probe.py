@@ -59,7 +59,7 @@ class FixtureTests(TestCase):
         device = FixtureDevice(port, broken)
         device.start()
         self.addCleanup(device.stop)
-        [report] = await Checker(reactor, loopback(), Agent(reactor), ssdpPort=port).run(uuid=FIXTURE.UDN)
+        [report] = await Checker(reactor, loopback(), Agent(reactor), ssdpPort=port, mx=1, roundWait=1.0).run(uuid=FIXTURE.UDN)
         return report
 
     async def test_brokenFixtureFailsExactlyTheRulesItBreaks(self) -> None:
