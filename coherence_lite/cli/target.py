@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from twisted.internet.defer import Deferred, maybeDeferred
+from twisted.internet.defer import CancelledError, Deferred, maybeDeferred
 from twisted.python import usage
 
 from coherence_lite.controlpoint.discovery import ControlPoint
@@ -170,7 +170,7 @@ async def findDevice(reactor: Reactor, options: TargetOptions, fetcher: Fetcher,
     timer = reactor.callLater(options["find-timeout"], found.cancel)
     try:
         return await found
-    except Exception:
+    except CancelledError:
         raise TargetError(f"no device {udn} answered within {options['find-timeout']:g} s") from None
     finally:
         if timer.active():
