@@ -177,6 +177,16 @@ class DaemonTests(TestCase):
         self.assertEqual(status, 1)
         self.assertIn("cannot fetch http://127.0.0.1:9/d.xml", err)
 
+    async def test_unknownUUID(self) -> None:
+        """
+        A UUID no device answers for exits 1 once --find-timeout is over.
+        """
+        status, _, err = await self.call(
+            "-i", "127.0.0.1", "--ssdp-port", str(self.ssdpPort), "--find-timeout", "1",
+            "uuid:00000000-0000-0000-0000-00000000dead", "SwitchPower", "GetStatus",
+        )
+        self.assertEqual((status, err), (1, "coherence-lite call: no device uuid:00000000-0000-0000-0000-00000000dead answered within 1 s\n"))
+
     async def test_subscribeCount(self) -> None:
         """
         subscribe --count 1 prints the initial event (SEQ 0) and exits 0,
