@@ -110,7 +110,7 @@ class PanelTests(SynchronousTestCase):
         """
         The fields the SetThickness form sends.
         """
-        return {"service": "Jambon", "action": "SetThickness", "in.NewThickness": thickness}
+        return {"upnp-service": "Jambon", "upnp-action": "SetThickness", "in.NewThickness": thickness}
 
     def test_pageShowsTheValuesOfTheMoment(self) -> None:
         """
@@ -214,8 +214,8 @@ class PanelTests(SynchronousTestCase):
         cases = [
             (415, {b"content-type": b"text/xml"}, self.form("5"), None),
             (413, {}, self.form("5"), b"a=" + b"x" * MAX_FORM_BODY),
-            (400, {}, {"service": "Nope", "action": "SetThickness"}, None),
-            (400, {}, {"service": "Jambon", "action": "Explode"}, None),
+            (400, {}, {"upnp-service": "Nope", "upnp-action": "SetThickness"}, None),
+            (400, {}, {"upnp-service": "Jambon", "upnp-action": "Explode"}, None),
             (400, {}, {}, b"\xff\xfe=\x00"),
             (400, {}, {}, b"&".join([b"a=1"] * 300)),
         ]
@@ -236,7 +236,7 @@ class PanelTests(SynchronousTestCase):
         A form without its argument is UPnP error 402, as a SOAP call
         without it would be.
         """
-        data = b"".join(post(self.root, self.path, {"service": "Jambon", "action": "SetThickness"}).written)
+        data = b"".join(post(self.root, self.path, {"upnp-service": "Jambon", "upnp-action": "SetThickness"}).written)
         self.assertIn(b"UPnP error 402", data)
 
     def test_countersOnlyForLoopbackClients(self) -> None:

@@ -108,7 +108,7 @@ SCRIPT = """
         var out = form.querySelector("output.result");
         var button = form.querySelector("button");
         button.disabled = true;
-        fetch(form.action, {
+        fetch(form.getAttribute("action"), {
           method: "POST", credentials: "same-origin",
           headers: { "Accept": "application/json" },
           body: new URLSearchParams(new FormData(form))

@@ -36,9 +36,9 @@ __all__ = [
 ]
 
 #: The form field naming the service (its short id).
-SERVICE_FIELD = "service"
+SERVICE_FIELD = "upnp-service"
 #: The form field naming the action.
-ACTION_FIELD = "action"
+ACTION_FIELD = "upnp-action"
 #: The prefix of the form field of each in-argument.
 ARGUMENT_PREFIX = "in."
 #: The most characters of a value a page shows (longer ones are cut, with …).

@@ -52,13 +52,14 @@ def _safeLink(url: str | None) -> str | None:
     return None
 
 
-def _page(title: str, body: Iterable[str], script: bool = False) -> bytes:
+def _page(title: str, body: Iterable[str], script: bool = False, icon: str | None = None) -> bytes:
     tail = f"<script>{SCRIPT}</script>\n" if script else ""
+    link = "" if icon is None else f'<link rel="icon" href="{escape(icon)}">\n'
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n" + "".join(body) + tail + "</body>\n</html>\n"
+        f"<title>{escape(title)}</title>\n{link}<style>{STYLE}</style>\n</head>\n<body>\n" + "".join(body) + tail + "</body>\n</html>\n"
     ).encode("utf-8")
 
 
@@ -164,7 +165,8 @@ def presentationPage(
     if counters is not None:
         body.append(_statsSection(counters))
     body.append("</main>\n")
-    return _page(device.friendlyName, body, script=True)
+    icon = layout.iconPath(device, device.icons[0]) if device.icons else None
+    return _page(device.friendlyName, body, script=True, icon=icon)
 
 
 def _deviceItems(device: Device) -> str:

@@ -1,0 +1,147 @@
+"""
+Drive Debian's headless Chromium (Selenium with chromedriver) against a
+device host's presentation page and print what happened, as JSON on stdout.
+
+Used by tests.test_browser in a subprocess started in a client namespace
+(tests/netns.py): that namespace has no route but its link to the device,
+so the browser reaches nothing else.  Every wait is bounded.
+
+    python tests/browser_probe.py light PAGE_URL DESCRIPTION_URL
+        load the BinaryLight's page; switch the light on with its form;
+        wait for Status to turn true without a reload; switch it off with
+        async-upnp-client (SOAP); wait for Status to turn false on the page.
+
+    python tests/browser_probe.py screenshot PAGE_URL OUT.png WIDTH
+        save a full-page screenshot of the page at a window WIDTH pixels
+        wide, once its live values are connected.
+"""
+
+import asyncio
+import json
+import shutil
+import sys
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+#: The longest any single wait lasts, in seconds.
+WAIT = 15.0
+
+
+def browser(width: int = 1280, height: int = 900) -> webdriver.Chrome:
+    """
+    Start headless Chromium.  As root it needs --no-sandbox.
+    """
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        f"--window-size={width},{height}",
+    ):
+        options.add_argument(argument)
+    service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    driver = webdriver.Chrome(options=options, service=service)
+    driver.set_page_load_timeout(WAIT)
+    driver.set_script_timeout(WAIT)
+    return driver
+
+
+def waitUntil(condition, what: str):
+    """
+    Poll C{condition} until it returns something true, for at most L{WAIT}
+    seconds.
+    """
+    deadline = time.monotonic() + WAIT
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waited {WAIT} s for {what}")
+        time.sleep(0.05)
+
+
+def cellText(driver: webdriver.Chrome, variable: str) -> str:
+    """
+    The value shown for a state variable, found by its row's heading.
+    """
+    cell = driver.find_element(By.XPATH, f"//table[@class='state']//tr[th[starts-with(normalize-space(.), '{variable}')]]//span[contains(concat(' ', @class, ' '), ' value ')]")
+    return cell.text
+
+
+async def switchOffWithAsyncUPnPClient(descriptionURL: str) -> object:
+    from async_upnp_client.aiohttp import AiohttpRequester
+    from async_upnp_client.client_factory import UpnpFactory
+
+    factory = UpnpFactory(AiohttpRequester(), non_strict=False)
+    device = await factory.async_create_device(descriptionURL)
+    service = device.service("urn:schemas-upnp-org:service:SwitchPower:1")
+    await service.action("SetTarget").async_call(newTargetValue=False)
+    return (await service.action("GetStatus").async_call())["ResultStatus"]
+
+
+def light(pageURL: str, descriptionURL: str) -> dict:
+    result: dict = {}
+    driver = browser()
+    try:
+        driver.get(pageURL)
+        result["title"] = driver.title
+        result["live"] = waitUntil(lambda: driver.find_element(By.ID, "live").text == "Live", "the live badge")
+        driver.execute_script("window.__sameDocument = 'yes';")
+        result["statusBefore"] = cellText(driver, "Status")
+        form = driver.find_element(By.XPATH, "//form[.//legend[normalize-space(.)='SetTarget']]")
+        box = form.find_element(By.CSS_SELECTOR, "input[type=checkbox]")
+        result["labelled"] = driver.find_element(By.CSS_SELECTOR, f"label[for='{box.get_attribute('id')}']").text
+        if not box.is_selected():
+            box.click()
+        form.find_element(By.TAG_NAME, "button").click()
+        result["formResult"] = waitUntil(lambda: form.find_element(By.CSS_SELECTOR, "output.result").text, "the form's result")
+        result["statusAfterForm"] = waitUntil(lambda: cellText(driver, "Status") == "true" and "true", "Status true")
+        result["soapStatus"] = asyncio.run(asyncio.wait_for(switchOffWithAsyncUPnPClient(descriptionURL), WAIT))
+        result["statusAfterSOAP"] = waitUntil(lambda: cellText(driver, "Status") == "false" and "false", "Status false")
+        result["sameDocument"] = driver.execute_script("return window.__sameDocument || null;")
+    except Exception as e:
+        result["error"] = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+    finally:
+        result["errors"] = [entry["message"] for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]
+        driver.quit()
+    return result
+
+
+def screenshot(pageURL: str, out: str, width: int) -> dict:
+    driver = browser(width, 800)
+    try:
+        driver.get(pageURL)
+        waitUntil(lambda: driver.find_element(By.ID, "live").text == "Live", "the live badge")
+        height = driver.execute_script("return document.documentElement.scrollHeight;")
+        driver.set_window_size(width, height + 20)
+        time.sleep(0.3)
+        driver.find_element(By.TAG_NAME, "body").screenshot(out)
+        return {"saved": out, "height": height}
+    finally:
+        driver.quit()
+
+
+def main() -> None:
+    try:
+        if sys.argv[1] == "light":
+            result = light(sys.argv[2], sys.argv[3])
+        else:
+            result = screenshot(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    except Exception as e:
+        result = {"error": f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"}
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
