@@ -124,9 +124,17 @@ def screenshot(pageURL: str, out: str, width: int) -> dict:
         driver.get(pageURL)
         waitUntil(lambda: driver.find_element(By.ID, "live").text == "Live", "the live badge")
         height = driver.execute_script("return document.documentElement.scrollHeight;")
-        driver.set_window_size(width, height + 20)
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
+        )
         time.sleep(0.3)
-        driver.find_element(By.TAG_NAME, "body").screenshot(out)
+        height = driver.execute_script("return document.documentElement.scrollHeight;")
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
+        )
+        driver.save_screenshot(out)
         return {"saved": out, "height": height}
     finally:
         driver.quit()

@@ -67,6 +67,9 @@ form.action legend { font-weight: 600; padding: 0; margin-bottom: 6px; }
 button { font: inherit; font-weight: 600; padding: 7px 16px; border-radius: 8px; border: 0; cursor: pointer;
   background: var(--accent); color: var(--card); }
 button:disabled { opacity: .6; }
+form.plain { display: inline-block; vertical-align: top; border: 0; margin: 0 8px 0 0; padding: 8px 0 0; }
+form.plain button { background: transparent; color: var(--accent); border: 1px solid var(--accent); padding: 6px 14px; }
+.sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 output.result { display: block; margin-top: 6px; font-size: .9rem; }
 .ok { color: var(--good); }
 .error { color: var(--bad); }

@@ -200,11 +200,13 @@ def actionForm(
             f'<span class="hint">{escape(_typeHint(variable))}</span></div>\n'
         )
     shown = outcomeFragment(outcome) if outcome is not None else ""
+    kind = "action" if fields else "action plain"
+    legendClass = "" if fields else ' class="sr"'
     return (
-        f'<form class="action" method="post" action="{escape(target)}">\n'
+        f'<form class="{kind}" method="post" action="{escape(target)}">\n'
         f'<input type="hidden" name="{SERVICE_FIELD}" value="{escape(service.shortId)}">'
         f'<input type="hidden" name="{ACTION_FIELD}" value="{escape(action.name)}">\n'
-        f"<fieldset><legend>{escape(action.name)}</legend>\n" + "".join(fields) + f'<button type="submit">{escape(action.name)}</button>\n'
+        f"<fieldset><legend{legendClass}>{escape(action.name)}</legend>\n" + "".join(fields) + f'<button type="submit">{escape(action.name)}</button>\n'
         f'<output class="result" id="{prefix}-out" aria-live="polite">{shown}</output>\n'
         "</fieldset>\n</form>\n"
     )

@@ -29,7 +29,7 @@ from coherence_lite.host.assets import SCRIPT, STYLE
 from coherence_lite.host.forms import Outcome, actionForm, stateTable
 from coherence_lite.model import layout
 from coherence_lite.model.description import Documents
-from coherence_lite.model.device import Device
+from coherence_lite.model.device import Action, Device
 from coherence_lite.model.types import Value
 
 __all__ = ["indexPage", "presentationPage"]
@@ -117,6 +117,10 @@ def _identity(device: Device, documents: Documents) -> str:
     return '<section class="card"><h2>Device</h2>\n<table class="facts">\n' + "".join(rows) + "</table>\n</section>\n"
 
 
+def _takesArguments(action: Action) -> bool:
+    return any(argument.direction == "in" for argument in action.arguments)
+
+
 def presentationPage(
     device: Device,
     documents: Documents,
@@ -137,7 +141,7 @@ def presentationPage(
     """
     values = values or {}
     target = layout.presentationPath(device)
-    body = [_header(device), _identity(device, documents)]
+    body = [_header(device)]
     for serviceIndex, service in enumerate(device.services):
         current = values.get(service.shortId, {})
         scpd = layout.servicePath(device, service, layout.SCPD)
@@ -150,10 +154,13 @@ def presentationPage(
             body.append("<h3>State</h3>\n" + stateTable(service, serviceIndex, current))
         if service.actions:
             body.append("<h3>Actions</h3>\n")
-        for actionIndex, action in enumerate(service.actions):
+        # Actions taking arguments first, then the others as a row of buttons.
+        ordered = sorted(enumerate(service.actions), key=lambda each: not _takesArguments(each[1]))
+        for actionIndex, action in ordered:
             shown = outcome if outcome and (outcome.service, outcome.action) == (service.shortId, action.name) else None
             body.append(actionForm(service, action, f"a-{serviceIndex}-{actionIndex}", target, current, shown))
         body.append("</section>\n")
+    body.append(_identity(device, documents))
     if device.devices:
         body.append('<section class="card"><h2>Embedded devices</h2>\n<ul class="plain">\n')
         for embedded in device.devices:
