@@ -4,18 +4,22 @@ The HTTP side of a device host: a twisted.web resource tree serving the
 description documents, SCPDs, icons and presentation pages of one or more
 root devices, the site around it, and the LOCATION that points at it.
 
-Paths come from L{coherence_lite.model.layout}.  Every response body is built
-once, when the tree is built from L{Documents}; requests only look bytes
-up.  When a device's configuration changes, build a new tree and swap it
-in with C{site.resource = makeRootResource(...)}.
+Paths come from L{coherence_lite.model.layout}.  Every document (the
+description, SCPDs, icons, the index) is built once, when the tree is built
+from L{Documents}; requests only look bytes up.  When a device's
+configuration changes, build a new tree and swap it in with
+C{site.resource = makeRootResource(...)}.
 
-Only C{GET} and C{HEAD} are served (anything else is C{405 Method Not
+Documents answer C{GET} and C{HEAD} only (anything else is C{405 Method Not
 Allowed} with an C{Allow} header); every path the layout does not name is
 C{404 Not Found}, whatever its method.  A device's presentation page lives
-at C{/<uuid>/}; C{/<uuid>} without the slash is 404, like every other path
-the layout does not spell.
+at C{/<uuid>/}, rendered per request with the values of its services'
+runtimes (the same ones their controlURLs call), and also takes its forms'
+C{POST}; C{/<uuid>} without the slash is 404, like every other path the
+layout does not spell.
 
-The pages themselves are L{coherence_lite.host.pages}; the generic
+The pages themselves are L{coherence_lite.host.pages} and
+L{coherence_lite.host.panel}; the generic
 resources L{coherence_lite.http.resources}; the site enforces L{HTTPLimits}
 (sizes, timeouts, connection caps), see L{coherence_lite.http.limits}.
 """
