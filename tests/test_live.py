@@ -19,7 +19,7 @@ from twisted.trial.unittest import SynchronousTestCase
 
 from coherence_lite.backend.runtime import ServiceRuntime
 from coherence_lite.host.live import LiveLimits
-from coherence_lite.host.site import makeSite
+from coherence_lite.host.site import makeRootResource, makeSite
 from coherence_lite.http.limits import HTTPLimits, LimitedHTTPChannel
 from coherence_lite.model import layout
 from coherence_lite.model.description import buildDocuments
@@ -179,3 +179,16 @@ class LiveTests(SynchronousTestCase):
         self.clock.advance(DEFAULTS.stallTimeout + 1)
         self.assertTrue(transport.disconnecting or not transport.connected)
         self.assertEqual(self.stats["pages.live.stalled"], 1)
+
+    def test_streamOfASwappedTreeEnds(self) -> None:
+        """
+        Once the site serves a new tree (a reload), a stream of the old one
+        ends at its next heartbeat, so the browser reconnects to the new
+        page.
+        """
+        _, transport = self.open()
+        self.clock.advance(DEFAULTS.heartbeat)
+        self.assertFalse(transport.value().endswith(b"0\r\n\r\n"))
+        self.site.resource = makeRootResource([buildDocuments(self.device)])
+        self.clock.advance(DEFAULTS.heartbeat)
+        self.assertTrue(transport.value().endswith(b"0\r\n\r\n"))

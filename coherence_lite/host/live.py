@@ -17,7 +17,8 @@ Bounded like every other HTTP answer of the host:
     C{EventSource} reconnects by itself), so a stream left open by a
     vanished page, or one on a tree swapped out by a reload, does not stay;
   - a comment line every L{LiveLimits.heartbeat} seconds finds dead
-    connections;
+    connections, and a stream whose site now serves another tree (the
+    devices were reloaded) ends then;
   - what waits for a client that does not read is one latest value per
     variable (merged like GENA merges events in flight), and a client that
     reads nothing for L{LiveLimits.stallTimeout} seconds is cut off.
@@ -152,6 +153,12 @@ class _Stream:
         self._request.write(b"".join(_event(elementId, text) for elementId, text in pending.items()))
 
     def _beat(self) -> None:
+        tree = self._streams.tree
+        if tree is not None and getattr(self._request.site, "resource", tree) is not tree:
+            # The site serves a new tree (a reload): the browser reconnects
+            # to the new page, whose runtimes are the ones now called.
+            self.close()
+            return
         self._timers["beat"] = self._clock.callLater(self._streams.limits.heartbeat, self._beat)
         if not self._paused:
             self._request.write(_HEARTBEAT)
@@ -215,12 +222,16 @@ class LiveStreams:
         L{None}, the reactor of the site of the first request streamed.
     @ivar limits: the bounds.
     @ivar stats: where streams opened, refused and cut off are counted.
+    @ivar tree: the resource tree the streams belong to, if known: once the
+        site serves another one (a reload), each stream ends at its next
+        heartbeat.
     """
 
     def __init__(self, clock: IReactorTime | None = None, limits: LiveLimits = LiveLimits(), stats: Stats | None = None) -> None:
         self.clock = clock
         self.limits = limits
         self.stats = stats if stats is not None else Stats()
+        self.tree: object | None = None
         self._open: set[_Stream] = set()
         self._perClient: Counter[str] = Counter()
 

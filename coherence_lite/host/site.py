@@ -184,6 +184,7 @@ def makeRootResource(
             page = PresentationResource(device, documents, deviceRuntimes, live, stats)
             _place(host, layout.presentationPath(device), page)
         _place(host, layout.descriptionPath(root), StaticResource(documents.description, XML_CONTENT_TYPE))
+    live.tree = host
     return host
 
 
