@@ -11,6 +11,10 @@ so the browser reaches nothing else.  Every wait is bounded.
         wait for Status to turn true without a reload; switch it off with
         async-upnp-client (SOAP); wait for Status to turn false on the page.
 
+    python tests/browser_probe.py nojs PAGE_URL
+        with JavaScript off: switch the light on with the form (a plain
+        POST) and read the page it answers.
+
     python tests/browser_probe.py screenshot PAGE_URL OUT.png WIDTH
         save a full-page screenshot of the page at a window WIDTH pixels
         wide, once its live values are connected.
@@ -30,11 +34,13 @@ from selenium.webdriver.common.by import By
 WAIT = 15.0
 
 
-def browser(width: int = 1280, height: int = 900) -> webdriver.Chrome:
+def browser(width: int = 1280, height: int = 900, javascript: bool = True) -> webdriver.Chrome:
     """
     Start headless Chromium.  As root it needs --no-sandbox.
     """
     options = webdriver.ChromeOptions()
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     for argument in (
         "--headless=new",
@@ -118,6 +124,39 @@ def light(pageURL: str, descriptionURL: str) -> dict:
     return result
 
 
+def withoutJavaScript(pageURL: str) -> dict:
+    result: dict = {}
+    driver = browser(javascript=False)
+    try:
+        driver.get(pageURL)
+        result["live"] = driver.find_element(By.ID, "live").text
+        result["statusBefore"] = cellText(driver, "Status")
+        form = driver.find_element(By.XPATH, "//form[.//legend[normalize-space(.)='SetTarget']]")
+        box = form.find_element(By.CSS_SELECTOR, "input[type=checkbox]")
+        if not box.is_selected():
+            box.click()
+        old = driver.find_element(By.TAG_NAME, "html")
+        form.find_element(By.TAG_NAME, "button").click()
+        waitUntil(lambda: not _attached(old), "the answer page")
+        result["url"] = driver.current_url
+        result["statusAfter"] = cellText(driver, "Status")
+        form = driver.find_element(By.XPATH, "//form[.//legend[normalize-space(.)='SetTarget']]")
+        result["formResult"] = form.find_element(By.CSS_SELECTOR, "output.result").text
+    except Exception as e:
+        result["error"] = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+    finally:
+        driver.quit()
+    return result
+
+
+def _attached(element) -> bool:
+    try:
+        element.tag_name
+    except Exception:
+        return False
+    return True
+
+
 def screenshot(pageURL: str, out: str, width: int) -> dict:
     driver = browser(width, 800)
     try:
@@ -144,6 +183,8 @@ def main() -> None:
     try:
         if sys.argv[1] == "light":
             result = light(sys.argv[2], sys.argv[3])
+        elif sys.argv[1] == "nojs":
+            result = withoutJavaScript(sys.argv[2])
         else:
             result = screenshot(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     except Exception as e:

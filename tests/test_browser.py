@@ -84,3 +84,19 @@ class BrowserTests(SynchronousTestCase):
         self.assertEqual((result["soapStatus"], result["statusAfterSOAP"]), (False, "false"))
         self.assertEqual(result["sameDocument"], "yes")
         self.assertEqual(result["errors"], [])
+
+    def test_formsWorkWithoutJavaScript(self) -> None:
+        """
+        With JavaScript off the page is not live but its form still
+        switches the light: a plain POST answered with the page, showing
+        Status true and the form's result.
+        """
+        result = json.loads(
+            run(
+                "ip", "netns", "exec", self.client.namespace, sys.executable, str(PROBE), "nojs", self.page, timeout=120,
+            ).stdout
+        )
+        self.assertNotIn("error", result, result)
+        self.assertEqual((result["live"], result["statusBefore"]), ("Not live", "false"))
+        self.assertEqual(result["url"], self.page)
+        self.assertEqual((result["statusAfter"], result["formResult"]), ("true", "Done."))
