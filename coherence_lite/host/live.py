@@ -121,6 +121,10 @@ class _Stream:
         }
 
     def start(self) -> None:
+        """
+        Send the headers, the retry delay and every value, and start
+        observing.
+        """
         request = self._request
         request.setResponseCode(200)
         request.setHeader(b"Content-Type", EVENT_STREAM)
@@ -166,11 +170,18 @@ class _Stream:
     # IPushProducer: the transport's buffer is full, or has room again.
 
     def pauseProducing(self) -> None:
+        """
+        Hold changes (merged) until the client reads; cut it off if it
+        does not within the stall timeout.
+        """
         if not self._paused and not self._done:
             self._paused = True
             self._timers["stall"] = self._clock.callLater(self._streams.limits.stallTimeout, self._stalled)
 
     def resumeProducing(self) -> None:
+        """
+        Send what waited.
+        """
         self._paused = False
         stall = self._timers.pop("stall", None)
         if stall is not None and stall.active():
@@ -178,6 +189,9 @@ class _Stream:
         self._flush()
 
     def stopProducing(self) -> None:
+        """
+        The connection is going: stop observing.
+        """
         self._gone()
 
     def _stalled(self) -> None:
