@@ -9,6 +9,7 @@ returning variables, commands and Python functions.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from dataclasses import replace
 from typing import Any
 
@@ -21,7 +22,7 @@ from coherence_lite.errors import UPnPError
 from coherence_lite.model._toml import parseTOML
 from coherence_lite.model.bindings import ActionBinding
 from coherence_lite.model.device import Service
-from coherence_lite.model.devicefile import ConfigError, deviceFromMapping
+from coherence_lite.model.devicefile import ConfigError, deviceFromMapping, loadDevice
 
 LIGHT = """\
 [device]
@@ -77,6 +78,9 @@ sendEvents = true
 name = "Level"
 dataType = "ui1"
 """
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def lightService(setTarget: str = "", getStatus: str = "", brighten: str = "") -> Service:
@@ -185,6 +189,22 @@ class RunTests(SynchronousTestCase):
         self.assertEqual(self.successResultOf(runtime.invoke("SetTarget", {"newTargetValue": True})), {})
         self.assertEqual(heard, [{"Status": True}])
         self.assertEqual(self.successResultOf(runtime.invoke("GetStatus", {})), {"ResultStatus": True})
+
+    def test_jambonExampleSetsItsVariables(self) -> None:
+        """
+        The seed's Jambon 3000 (C{examples/jambon-3000.toml}) is a working
+        device with no code: SetSlices and SetMode set their variables, the
+        getters read them back.
+        """
+        device = loadDevice(str(EXAMPLES / "jambon-3000.toml"))
+        runtime = runtimeFor(device.services[0], reactor)
+        heard: list[dict[str, object]] = []
+        runtime.state.addObserver(heard.append)
+        self.successResultOf(runtime.invoke("SetSlices", {"NewSlices": 12}))
+        self.successResultOf(runtime.invoke("SetMode", {"NewMode": "Thick"}))
+        self.assertEqual(heard, [{"Slices": 12}, {"Mode": "Thick"}])
+        self.assertEqual(self.successResultOf(runtime.invoke("GetSlices", {})), {"CurrentSlices": 12})
+        self.assertEqual(self.successResultOf(runtime.invoke("GetMode", {})), {"CurrentMode": "Thick"})
 
     def test_returns(self) -> None:
         """
