@@ -130,11 +130,12 @@ class Topology:
             raise
         return topology
 
-    def execIn(self, namespace: str, *command: str) -> subprocess.CompletedProcess[str]:
+    def execIn(self, namespace: str, *command: str, timeout: float = 20) -> subprocess.CompletedProcess[str]:
         """
-        Run a command in a namespace and wait for it.
+        Run a command in a namespace and wait for it, at most C{timeout}
+        seconds.
         """
-        return run("ip", "netns", "exec", namespace, *command)
+        return run("ip", "netns", "exec", namespace, *command, timeout=timeout)
 
     def start(self, namespace: str, *command: str) -> subprocess.Popen:
         """

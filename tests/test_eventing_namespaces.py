@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from twisted.trial.unittest import SynchronousTestCase
 
 from coherence_lite.model import layout
 from coherence_lite.model.devicefile import loadDevice
-from tests.netns import ROOT, Topology, run, unavailable
+from tests.netns import ROOT, OutputReader, Topology, run, unavailable
 from tests.prerequisites import missing
 from tests.test_namespaces import GUPNP_PYTHON
 
@@ -59,14 +61,30 @@ class EventingAcrossLinksTests(SynchronousTestCase):
             time.sleep(0.2)
         raise AssertionError(f"no link-local address on {interface} in {namespace}")
 
-    def startDaemon(self) -> None:
+    def startDaemon(self) -> OutputReader:
         """
         Host the zero-code light in the device namespace.
+
+        @return: the reader of the daemon's log.
         """
-        self.topology.startDaemon(
+        return self.topology.startDaemon(
             "--config", str(ROOT / "examples" / "binary-light.toml"), "--uuid", UDN, "--http-port", PORT,
             "--poll-interval", "1", stateDirectory=os.path.abspath(self.mktemp()),
         )
+
+    def probed(self, completed: subprocess.CompletedProcess[str], daemon: OutputReader) -> tuple[dict[str, Any], str]:
+        """
+        A probe's JSON result, and what to show when an assertion on it
+        fails: the result, the probe's errors and the daemon's log.
+        """
+        try:
+            result = json.loads(completed.stdout.strip().splitlines()[-1])
+        except (IndexError, ValueError):
+            result = {}
+        context = f"{result or completed.stdout!r}\nprobe stderr:\n{completed.stderr[-3000:]}\ndaemon:\n{''.join(daemon.lines[-40:])}"
+        self.assertIsInstance(result, dict, context)
+        self.assertTrue(result, context)
+        return result, context
 
     def test_gupnpIsNotifiedOfTheInitialStatusAndItsChange(self) -> None:
         """
@@ -76,12 +94,13 @@ class EventingAcrossLinksTests(SynchronousTestCase):
         """
         if GUPNP_PYTHON is None:
             missing("GUPnP 1.6 with PyGObject is not installed (Debian: python3-gi gir1.2-gupnp-1.6)")
-        self.startDaemon()
-        result = json.loads(
-            self.topology.execIn(self.c1.namespace, GUPNP_PYTHON, str(GUPNP_PROBE), self.c1.interface, "15").stdout
+        daemon = self.startDaemon()
+        result, context = self.probed(
+            self.topology.execIn(self.c1.namespace, GUPNP_PYTHON, str(GUPNP_PROBE), self.c1.interface, "15", timeout=60),
+            daemon,
         )
-        self.assertEqual(result["events"], [{"Status": False}, {"Status": True}], result)
-        self.assertEqual((result["setTarget"], result["subscribed"], result["lost"]), (200, True, None))
+        self.assertEqual(result["events"], [{"Status": False}, {"Status": True}], context)
+        self.assertEqual((result["setTarget"], result["subscribed"], result["lost"]), (200, True, None), context)
 
     def test_linkLocalCallbackGetsEventsAndOtherSubnetIsRefused(self) -> None:
         """
@@ -91,12 +110,12 @@ class EventingAcrossLinksTests(SynchronousTestCase):
         link-local address; a CALLBACK on the other client's subnet gets
         412.
         """
-        self.startDaemon()
+        daemon = self.startDaemon()
         device = replace(loadDevice(ROOT / "examples" / "binary-light.toml"), UDN=UDN)
         service = device.services[0]
         clientLinkLocal = self.linkLocal(self.c1.namespace, self.c1.interface)
         deviceLinkLocal = self.linkLocal(self.topology.device, self.c1.deviceInterface)
-        result = json.loads(
+        result, context = self.probed(
             run(
                 "ip", "netns", "exec", self.c1.namespace, sys.executable, str(PROBE),
                 self.c1.deviceAddress6, PORT,
@@ -104,14 +123,15 @@ class EventingAcrossLinksTests(SynchronousTestCase):
                 layout.servicePath(device, service, layout.CONTROL),
                 f"{clientLinkLocal}%{self.c1.interface}", clientLinkLocal, self.c2.address6,
                 timeout=60,
-            ).stdout
+            ),
+            daemon,
         )
-        self.assertEqual(result["offLinkStatus"], 412)
-        self.assertEqual((result["status"], result["timeout"]), (200, "Second-1800"))
-        self.assertEqual((result["initial"]["sid"], result["initial"]["seq"]), (result["sid"], "0"))
-        self.assertIn("<Status>0</Status>", result["initial"]["body"])
-        self.assertEqual(result["initial"]["peer"].split("%")[0], deviceLinkLocal)
-        self.assertEqual(result["setTarget"], 200)
-        self.assertEqual((result["change"]["sid"], result["change"]["seq"]), (result["sid"], "1"))
-        self.assertIn("<Status>1</Status>", result["change"]["body"])
-        self.assertEqual((result["unsubscribe"], result["others"]), (200, 0))
+        self.assertEqual(result["offLinkStatus"], 412, context)
+        self.assertEqual((result["status"], result["timeout"]), (200, "Second-1800"), context)
+        self.assertEqual((result["initial"]["sid"], result["initial"]["seq"]), (result["sid"], "0"), context)
+        self.assertIn("<Status>0</Status>", result["initial"]["body"], context)
+        self.assertEqual(result["initial"]["peer"].split("%")[0], deviceLinkLocal, context)
+        self.assertEqual(result["setTarget"], 200, context)
+        self.assertEqual((result["change"]["sid"], result["change"]["seq"]), (result["sid"], "1"), context)
+        self.assertIn("<Status>1</Status>", result["change"]["body"], context)
+        self.assertEqual((result["unsubscribe"], result["others"]), (200, 0), context)

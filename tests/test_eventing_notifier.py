@@ -56,21 +56,29 @@ class NotifierTests(SynchronousTestCase):
 
     def added(self, subscription: Subscription | None = None, **initial: str) -> Subscription:
         """
-        Add a subscription with its initial values and start it.
+        Add a subscription with its initial values, start it and let its
+        initial event go.
         """
         subscription = subscription or self.subscription
         self.notifier.add(subscription, props(**initial))
         self.notifier.start(subscription.sid)
+        self.clock.advance(self.notifier.limits.initialEventDelay)
         return subscription
 
     def test_initialEventWaitsForStart(self) -> None:
         """
-        Nothing is sent before L{Notifier.start}; then the initial event
-        goes with SEQ 0 and every value, with the GENA headers.
+        Nothing is sent before L{Notifier.start} nor for initialEventDelay
+        (1 s by default) after it; then the initial event goes with SEQ 0
+        and every value, with the GENA headers.
         """
         self.notifier.add(self.subscription, props(Status="0", Level="3"))
+        self.clock.advance(10)
         self.assertEqual(self.agent.sent, [])
         self.notifier.start(SID)
+        self.assertEqual(self.limits.initialEventDelay, 1.0)
+        self.clock.advance(0.99)
+        self.assertEqual(self.agent.sent, [])
+        self.clock.advance(0.01)
         [sent] = self.agent.sent
         self.assertEqual((sent.method, sent.url), (b"NOTIFY", b"http://192.168.1.20:4000/ev"))
         self.assertEqual(sent.seq, 0)
@@ -83,13 +91,35 @@ class NotifierTests(SynchronousTestCase):
 
     def test_changesBeforeStartMergeIntoTheInitialEvent(self) -> None:
         """
-        A change published between the SUBSCRIBE and its answer is part of
-        the initial event, with its latest value.
+        A change published between the SUBSCRIBE and its answer, or while
+        the initial event waits its delay, is part of the initial event,
+        with its latest value.
         """
         self.notifier.add(self.subscription, props(Status="0", Level="3"))
         self.notifier.publish(props(Level="4"))
         self.notifier.start(SID)
-        self.assertEqual(self.agent.sent[0].properties, {"Status": "0", "Level": "4"})
+        self.notifier.publish(props(Status="1"))
+        self.clock.advance(self.limits.initialEventDelay)
+        [sent] = self.agent.sent
+        self.assertEqual((sent.seq, sent.properties), (0, {"Status": "1", "Level": "4"}))
+
+    def test_removedWhileTheInitialEventWaits(self) -> None:
+        """
+        A subscription removed while its initial event waits leaves no
+        timer and is sent nothing; with initialEventDelay 0 the initial
+        event goes as soon as L{Notifier.start} is called.
+        """
+        self.notifier.add(self.subscription, props(Status="0"))
+        self.notifier.start(SID)
+        self.notifier.remove(SID)
+        self.assertEqual(self.clock.getDelayedCalls(), [])
+        self.clock.advance(5)
+        self.assertEqual(self.agent.sent, [])
+        notifier = Notifier(self.agent, self.clock, EventingLimits(initialEventDelay=0), self.stats)
+        notifier.add(self.subscription, props(Status="0"))
+        notifier.start(SID)
+        self.assertEqual([sent.seq for sent in self.agent.sent], [0])
+        notifier.stop()
 
     def test_oneInFlightAndMergedInOrder(self) -> None:
         """
@@ -210,6 +240,7 @@ class NotifierTests(SynchronousTestCase):
         for subscription in subscriptions:
             notifier.add(subscription, props(Status="0"))
             notifier.start(subscription.sid)
+        self.clock.advance(notifier.limits.initialEventDelay)
         self.assertEqual(len(self.agent.sent), 2)
         notifier.publish(props(Status="1"))
         notifier.remove(subscriptions[2].sid)
@@ -290,6 +321,7 @@ class NotifierTests(SynchronousTestCase):
         notifier = Notifier(Raising(), self.clock, self.limits, self.stats)  # type: ignore[arg-type]
         notifier.add(self.subscription, props(Status="0"))
         notifier.start(SID)
+        self.clock.advance(self.limits.initialEventDelay)
         self.assertEqual(self.stats["eventing.notify.failed"], 1)
         notifier.stop()
 

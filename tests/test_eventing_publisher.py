@@ -39,11 +39,13 @@ class ServiceEventingTests(SynchronousTestCase):
 
     def subscribe(self) -> Subscription:
         """
-        Subscribe from 192.168.1.20 and have the answer written.
+        Subscribe from 192.168.1.20, have the answer written and let the
+        initial event go.
         """
         subscription = self.eventing.subscribe("192.168.1.20", destinations("<http://192.168.1.20:4000/>"), 60)
         assert isinstance(subscription, Subscription), subscription
         self.eventing.answered(subscription.sid)
+        self.clock.advance(self.eventing.limits.initialEventDelay)
         return subscription
 
     def test_initialEventHasEveryEventedVariableEncoded(self) -> None:
@@ -135,6 +137,7 @@ class HostEventingTests(SynchronousTestCase):
         self.assertEqual(first.subscribe("d", destinations("<http://10.0.0.3/>"), 60), "d holds 1 subscriptions")
         [sid] = [s.sid for s in second.table]
         second.answered(sid)
+        clock.advance(second.limits.initialEventDelay)
         agent.sent[0].answer()
         state = second.state
         assert isinstance(state, ServiceState)

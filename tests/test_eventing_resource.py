@@ -93,7 +93,8 @@ class ResourceTests(SynchronousTestCase):
     def test_newSubscriptionAnswersAndThenEvents(self) -> None:
         """
         A SUBSCRIBE gets 200 with SID and TIMEOUT and an empty body; the
-        initial event leaves only once that answer is finished.
+        initial event leaves only once that answer is finished, after
+        initialEventDelay seconds.
         """
         request = Request(b"SUBSCRIBE", {"NT": "upnp:event", "CALLBACK": "<http://127.0.0.1:4000/e>", "TIMEOUT": "Second-3600"})
         self.assertEqual(self.resource.render(request), b"")
@@ -103,6 +104,8 @@ class ResourceTests(SynchronousTestCase):
         self.assertEqual(request.header(b"Content-Length"), "0")
         self.assertEqual(self.agent.sent, [])
         request.finish()
+        self.assertEqual(self.agent.sent, [])
+        self.clock.advance(self.eventing.limits.initialEventDelay)
         [sent] = self.agent.sent
         self.assertEqual((sent.url, sent.seq, sent.header(b"SID")), (b"http://127.0.0.1:4000/e", 0, request.header(b"SID")))
         self.assertEqual(self.stats["eventing.subscriptions.new"], 1)

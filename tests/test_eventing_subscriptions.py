@@ -193,5 +193,7 @@ class LimitsTests(SynchronousTestCase):
             dict(retryDelay=0),
             dict(retryDelay=10, maxRetryDelay=5),
             dict(maxConcurrentDeliveries=0),
+            dict(initialEventDelay=-1),
+            dict(initialEventDelay=31),
         ):
             self.assertRaises(ValueError, EventingLimits, **bad)  # type: ignore[arg-type]

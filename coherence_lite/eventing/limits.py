@@ -43,6 +43,13 @@ class EventingLimits:
         sent again (with the latest values), doubled after each failure in
         a row up to C{maxRetryDelay}.
     @ivar maxRetryDelay: the longest wait between two attempts.
+    @ivar initialEventDelay: seconds from writing a new subscription's
+        C{200 OK} to sending its initial event.  UDA sends the initial
+        event after that answer; a subscriber only knows the SID once it
+        has read the answer, and some (GUPnP 1.2 and later) answer 200 to
+        an event for a SID they do not know yet and drop it, so an initial
+        event sent at once can race the answer in the subscriber and be
+        lost for good.  Changes made meanwhile merge into it.
     @ivar maxConcurrentDeliveries: event messages on their way at once,
         host-wide (each holds a connection); the others wait their turn,
         their subscriptions' changes merging meanwhile.
@@ -60,6 +67,7 @@ class EventingLimits:
     retryDelay: float = 5.0
     maxRetryDelay: float = 300.0
     maxConcurrentDeliveries: int = 128
+    initialEventDelay: float = 1.0
 
     def __post_init__(self) -> None:
         """
@@ -77,5 +85,7 @@ class EventingLimits:
             raise ValueError("maxBody must be at least 256 bytes and maxProperties at least 1")
         if not 0 < self.retryDelay <= self.maxRetryDelay:
             raise ValueError("retryDelay must be positive and at most maxRetryDelay")
+        if not 0 <= self.initialEventDelay <= self.deliveryTimeout:
+            raise ValueError("initialEventDelay must lie between 0 and deliveryTimeout")
         if self.maxConcurrentDeliveries < 1:
             raise ValueError("maxConcurrentDeliveries must be at least 1")

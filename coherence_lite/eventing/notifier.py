@@ -9,6 +9,11 @@ carries them all.  A slow or dead subscriber therefore costs one entry per
 evented variable, never a queue, and whatever it finally receives is the
 current state.
 
+A new subscription's initial event leaves C{initialEventDelay} seconds
+after its SUBSCRIBE is answered: a subscriber learns the SID from that
+answer, and one that has not read it yet may take the event (200) and drop
+it, as GUPnP does.
+
 A message is tried at the subscription's CALLBACK URLs in order until one
 answers 2xx.  Each attempt goes through an injected
 L{twisted.web.iweb.IAgent} (normally L{deliveryAgent}: literal addresses
@@ -197,19 +202,24 @@ class Notifier:
     def add(self, subscription: Subscription, initial: Mapping[str, Property]) -> None:
         """
         Prepare the initial event of a new subscription (every evented
-        variable); it leaves when L{start} is called, once the SUBSCRIBE's
+        variable); it leaves after L{start} is called, once the SUBSCRIBE's
         answer is written.  Changes published meanwhile merge into it.
         """
         self._queues[subscription.sid] = _Queue(subscription, dict(initial))
 
     def start(self, sid: str) -> None:
         """
-        Let subscription C{sid}'s messages go, the initial event first.
+        Let subscription C{sid}'s messages go, the initial event first,
+        C{initialEventDelay} seconds from now (see L{EventingLimits}).
         """
         queue = self._queues.get(sid)
         if queue is not None and not queue.ready:
             queue.ready = True
-            self._kick(queue)
+            if self.limits.initialEventDelay > 0:
+                # The retry timer holds every message back, as after a failure.
+                queue.retry = self.clock.callLater(self.limits.initialEventDelay, self._retry, queue)
+            else:
+                self._kick(queue)
 
     def publish(self, changes: Mapping[str, Property]) -> None:
         """
