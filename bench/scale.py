@@ -12,8 +12,7 @@ Scale figures: one daemon hosting 1,000 root devices with one service each
     answers, and no 100 ms window holds more than the pace allows.
 
 The devices are 1,000 copies of examples/jambon-3000.toml with their own
-UDN and name, given with C{--config} (C{--config-dir} reads at most 256
-files).  Every wait has a deadline; multicast goes through 127.0.0.1 only.
+UDN and name, in one folder given with C{--config-dir}.  Every wait has a deadline; multicast goes through 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -42,20 +41,16 @@ PER_DEVICE = 4
 PACE = 2000.0
 
 
-def writeDevices(directory: Path, count: int) -> list[Path]:
+def writeDevices(directory: Path, count: int) -> None:
     """
     Write C{count} device files, each the Jambon 3000 with its own UDN and
     friendlyName.
     """
     template = (ROOT / "examples" / "jambon-3000.toml").read_text(encoding="utf-8")
-    paths = []
     for number in range(count):
         text = re.sub(r'UDN = "[^"]*"', f'UDN = "uuid:00000000-0000-4000-8000-{number:012d}"', template)
         text = re.sub(r'friendlyName = "[^"]*"', f'friendlyName = "Jambon {number}"', text, count=1)
-        path = directory / f"jambon-{number:04d}.toml"
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
-    return paths
+        (directory / f"jambon-{number:04d}.toml").write_text(text, encoding="utf-8")
 
 
 def bigBuffer(receiver: socket.socket) -> None:
@@ -134,13 +129,11 @@ def once(count: int) -> dict[str, float]:
 
     expected = count * PER_DEVICE
     with tempfile.TemporaryDirectory() as folder:
-        paths = writeDevices(Path(folder), count)
+        writeDevices(Path(folder), count)
         port = freeUDPPort()
         receiver = listener(port)
         bigBuffer(receiver)
-        arguments: list[str] = []
-        for path in paths:
-            arguments += ["--config", str(path)]
+        arguments = ["--config-dir", folder]
         started = time.monotonic()
         daemon = Server(
             daemonCommand(

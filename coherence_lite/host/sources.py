@@ -26,8 +26,9 @@ from coherence_lite.model.devicefile import ConfigError, loadDevice
 
 __all__ = ["DeviceSources"]
 
-#: At most this many device files are read from a C{--config-dir}.
-MAX_FILES = 256
+#: At most this many device files are read from a C{--config-dir}: enough
+#: for a bridge exposing a thousand devices, few enough to bound start-up.
+MAX_FILES = 4096
 
 
 @dataclass(frozen=True)
