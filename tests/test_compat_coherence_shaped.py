@@ -15,9 +15,10 @@ import os
 import louie
 from twisted.internet.defer import Deferred
 from twisted.trial import unittest
+from twisted.trial.unittest import SynchronousTestCase
 
 from coherence_lite.compat import __version__
-from coherence_lite.compat import uuid
+from coherence_lite.compat import uuid, wrapped
 from coherence_lite.compat.backend import Backend
 from coherence_lite.compat.base import Coherence
 from coherence_lite.compat.control_point import DeviceQuery
@@ -185,3 +186,30 @@ class LightModuleTests(unittest.TestCase):
             self.assertEqual(better.device_type, "urn:schemas-upnp-org:device:DimmableLight:1")
 
         return d.addCallback(check)
+
+
+class WrappedTests(SynchronousTestCase):
+    """
+    L{coherence_lite.compat.wrapped}, the helper Coherence's own tests
+    import as C{coherence.test.wrapped}.
+    """
+
+    def test_exceptionErrbacksTheDeferred(self) -> None:
+        """
+        A wrapped callback that raises errbacks the test's L{Deferred} with
+        that exception; one that returns leaves it alone.
+        """
+        d: Deferred[None] = Deferred()
+
+        @wrapped(d)
+        def fine(value: int) -> None:
+            self.assertEqual(value, 1)
+
+        @wrapped(d)
+        def broken(value: int) -> None:
+            raise ValueError(value)
+
+        fine(1)
+        self.assertNoResult(d)
+        broken(2)
+        self.assertEqual(self.failureResultOf(d, ValueError).value.args, (2,))

@@ -106,3 +106,19 @@ class RewriteTests(SynchronousTestCase):
         self.assertEqual(out.getvalue(), "from coherence_lite.compat.ssdp import SSDPServer\n")
         self.assertEqual(main(["a", "b"]), 2)
         self.assertIn("usage", err.getvalue())
+
+    def test_commandHelpAndBadInput(self) -> None:
+        """
+        C{--help} prints the usage and succeeds; an unknown option is a
+        usage error (2); a file that cannot be read is one line naming it,
+        status 1, never a traceback.
+        """
+        out, err = io.StringIO(), io.StringIO()
+        self.patch(sys, "stdout", out)
+        self.patch(sys, "stderr", err)
+        self.assertEqual(main(["--help"]), 0)
+        self.assertIn("usage", out.getvalue())
+        self.assertEqual(main(["--frobnicate"]), 2)
+        missing = self.mktemp()
+        self.assertEqual(main([missing]), 1)
+        self.assertEqual(err.getvalue().splitlines()[-1].split(":")[0], missing)

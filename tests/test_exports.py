@@ -54,8 +54,8 @@ PUBLIC = {
     "makeSite",
 }
 
-#: The names C{coherence_lite.compat} exports: Coherence's C{SERVER_ID} and
-#: signal names.
+#: The names C{coherence_lite.compat} exports: Coherence's C{SERVER_ID},
+#: signal names and test helper C{wrapped}.
 COMPAT = {
     "SERVER_ID",
     "DATAGRAM_RECEIVED",
@@ -68,6 +68,7 @@ COMPAT = {
     "REMOVED_DEVICE_CALLBACK",
     "ROOT_DEVICE_DETECTION_COMPLETED",
     "ROOT_DEVICE_REMOVED",
+    "wrapped",
 }
 
 #: Names the Coherence-shaped modules of compat must keep, as Coherence's
@@ -156,13 +157,14 @@ class CompatExportsTests(SynchronousTestCase):
 
     def test_surfaceIsPinned(self) -> None:
         """
-        C{coherence_lite.compat.__all__} is exactly the expected set, and
-        each name resolves.
+        C{coherence_lite.compat.__all__} is exactly the expected set, each
+        constant is a string and C{wrapped} is callable.
         """
         self.assertEqual(set(coherence_lite.compat.__all__), COMPAT)
         self.assertEqual(len(coherence_lite.compat.__all__), len(COMPAT))
-        for name in COMPAT:
+        for name in COMPAT - {"wrapped"}:
             self.assertIsInstance(getattr(coherence_lite.compat, name), str, name)
+        self.assertTrue(callable(coherence_lite.compat.wrapped))
 
     def test_signalNamesAreCoherences(self) -> None:
         """

@@ -27,6 +27,11 @@ C{docs/migrating-from-coherence.md} lists every difference.
 
 from __future__ import annotations
 
+import functools
+from typing import Any, Callable
+
+from twisted.internet.defer import Deferred
+
 from coherence_lite import __version__
 from coherence_lite.model.description import SPEC_VERSION
 from coherence_lite.identity import serverString
@@ -55,8 +60,32 @@ __all__ = [
     "REMOVED_DEVICE_CALLBACK",
     "ROOT_DEVICE_DETECTION_COMPLETED",
     "ROOT_DEVICE_REMOVED",
+    "wrapped",
 ]
 
 #: The SERVER header of registrations that do not name one, as Coherence's
 #: C{coherence.SERVER_ID}: C{<OS>/<release> UPnP/1.1 coherence-lite/<version>}.
 SERVER_ID = serverString(__version__, f"{SPEC_VERSION[0]}.{SPEC_VERSION[1]}")
+
+
+def wrapped(deferred: "Deferred[Any]") -> Callable[[Callable[..., object]], Callable[..., None]]:
+    """
+    Coherence's test helper (C{coherence.test.wrapped}, which the import
+    rule maps here): decorate a callback so that an exception it raises
+    errbacks C{deferred} instead of vanishing in the code that called it.
+
+    @param deferred: the test's L{Deferred}.
+    @return: the decorator.
+    """
+
+    def decorator(callback: Callable[..., object]) -> Callable[..., None]:
+        @functools.wraps(callback)
+        def wrapper(*args: object, **kwargs: object) -> None:
+            try:
+                callback(*args, **kwargs)
+            except Exception:
+                deferred.errback()
+
+        return wrapper
+
+    return decorator

@@ -111,14 +111,22 @@ def main(argv: list[str] | None = None) -> int:
     @return: the exit status.
     """
     args = sys.argv[1:] if argv is None else argv
-    if len(args) > 1:
-        sys.stderr.write("usage: python -m coherence_lite.compat.imports [FILE]\n")
+    usage = "usage: python -m coherence_lite.compat.imports [FILE]  (prints FILE, or stdin, with its imports rewritten)\n"
+    if args in (["-h"], ["--help"]):
+        sys.stdout.write(usage)
+        return 0
+    if len(args) > 1 or (args and args[0].startswith("-") and args[0] != "-"):
+        sys.stderr.write(usage)
         return 2
     if not args or args[0] == "-":
         text = sys.stdin.read()
     else:
-        with open(args[0], encoding="utf-8") as f:
-            text = f.read()
+        try:
+            with open(args[0], encoding="utf-8") as f:
+                text = f.read()
+        except (OSError, UnicodeDecodeError) as e:
+            sys.stderr.write(f"{args[0]}: cannot read it: {e}\n")
+            return 1
     sys.stdout.write(rewriteImports(text))
     return 0
 
