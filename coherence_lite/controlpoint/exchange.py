@@ -14,16 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from twisted.internet.defer import CancelledError, Deferred, succeed
-from twisted.internet.error import ConnectError, ConnectionLost, DNSLookupError
+from twisted.internet.defer import Deferred, succeed
 from twisted.internet.interfaces import IConsumer, IReactorTime
-from twisted.internet.protocol import Protocol
-from twisted.python.failure import Failure
-from twisted.web.client import PotentialDataLoss, ResponseDone, ResponseFailed
 from twisted.web.http_headers import Headers
 from twisted.web.iweb import UNKNOWN_LENGTH, IAgent, IBodyProducer, IResponse
 from zope.interface import implementer
 
+from coherence_lite.controlpoint.bounded import collectBody, explainFailure, limitTime
 from coherence_lite.controlpoint.fetch import checkURL
 from coherence_lite.controlpoint.reply import Reply
 from coherence_lite.http.body import MAX_XML_BODY
@@ -71,44 +68,6 @@ class _Body:
         """Everything is written at once: nothing to stop."""
 
 
-class _Collect(Protocol):
-    """
-    Collects a body up to a size; drops the connection beyond it.
-    """
-
-    def __init__(self, maxSize: int, finished: Deferred[bytes]) -> None:
-        self._maxSize = maxSize
-        self._finished = finished
-        self._chunks: list[bytes] = []
-        self._size = 0
-
-    def dataReceived(self, data: bytes) -> None:
-        if self._finished.called:
-            return
-        self._size += len(data)
-        if self._size > self._maxSize:
-            self._chunks.clear()
-            self._finished.errback(ExchangeError(f"answer body larger than {self._maxSize} bytes"))
-            self.abort()
-            return
-        self._chunks.append(data)
-
-    def abort(self) -> None:
-        """
-        Stop reading and close the connection.
-        """
-        if self.transport is not None:
-            self.transport.stopProducing()  # type: ignore[attr-defined]
-
-    def connectionLost(self, reason: Failure = None) -> None:  # type: ignore[assignment]
-        if self._finished.called:
-            return
-        if reason is None or reason.check(ResponseDone, PotentialDataLoss):
-            self._finished.callback(b"".join(self._chunks))
-        else:
-            self._finished.errback(ExchangeError(f"connection lost while reading the answer: {reason.value}"))
-
-
 def _headersOf(response: IResponse) -> dict[str, str]:
     headers: dict[str, str] = {}
     for name, values in response.headers.getAllRawHeaders():
@@ -121,30 +80,13 @@ def _read(response: IResponse, maxSize: int) -> Deferred[Reply]:
     headers = _headersOf(response)
     if response.length is not UNKNOWN_LENGTH and response.length > maxSize:
         raise ExchangeError(f"answer body of {response.length} bytes is larger than {maxSize}")
-    protocol: _Collect
-
-    def cancel(_: Deferred[bytes]) -> None:
-        protocol.abort()
-
-    body: Deferred[bytes] = Deferred(cancel)
-    protocol = _Collect(maxSize, body)
-    response.deliverBody(protocol)
+    body = collectBody(
+        response,
+        maxSize,
+        lambda limit: ExchangeError(f"answer body larger than {limit} bytes"),
+        lambda reason: ExchangeError(f"connection lost while reading the answer: {reason.value}"),
+    )
     return body.addCallback(lambda data: Reply(response.code, headers, data))
-
-
-def _explain(failure: Failure, timedOut: bool, timeout: float) -> Failure:
-    if timedOut:
-        raise ExchangeError(f"no complete answer within {timeout:g} s")
-    if failure.check(ExchangeError, CancelledError):
-        return failure
-    if failure.check(DNSLookupError):
-        raise ExchangeError(f"cannot resolve the host: {failure.value}")
-    if failure.check(ConnectError):
-        raise ExchangeError(f"cannot connect: {failure.value}")
-    if failure.check(ResponseFailed, ConnectionLost):
-        reasons = getattr(failure.value, "reasons", None) or [failure]
-        raise ExchangeError(f"bad or broken answer: {reasons[0].getErrorMessage()}")
-    raise ExchangeError(f"{failure.type.__name__}: {failure.getErrorMessage()}")
 
 
 def exchange(
@@ -178,23 +120,12 @@ def exchange(
     for name, value in headers:
         requestHeaders.addRawHeader(name, value)
     producer = None if body is None else _Body(body)
-    timedOut = False
     result: Deferred[Reply] = agent.request(method, url.encode("ascii"), requestHeaders, producer).addCallback(
         _read, maxSize
     )
-
-    def expire() -> None:
-        nonlocal timedOut
-        timedOut = True
-        result.cancel()
-
-    call = clock.callLater(timeout, expire)
-
-    def finished(outcome: Reply | Failure) -> Reply | Failure:
-        if call.active():
-            call.cancel()
-        if isinstance(outcome, Failure):
-            return _explain(outcome, timedOut, timeout)
-        return outcome
-
-    return result.addBoth(finished)
+    return limitTime(
+        clock,
+        timeout,
+        result,
+        lambda failure, timedOut: explainFailure(failure, timedOut, timeout, ExchangeError, "answer"),
+    )

@@ -21,17 +21,16 @@ import re
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from twisted.internet.defer import CancelledError, Deferred, DeferredSemaphore
-from twisted.internet.error import ConnectError, ConnectionLost, DNSLookupError
+from twisted.internet.defer import Deferred, DeferredSemaphore
 from twisted.internet.interfaces import IReactorTime
 from twisted.internet.protocol import Protocol as StreamProtocol
 from twisted.internet.task import deferLater
 from twisted.logger import Logger
 from twisted.python.failure import Failure
-from twisted.web.client import PotentialDataLoss, ResponseDone, ResponseFailed
 from twisted.web.http_headers import Headers
 from twisted.web.iweb import UNKNOWN_LENGTH, IAgent, IResponse
 
+from coherence_lite.controlpoint.bounded import collectBody, explainFailure, limitTime
 from coherence_lite.controlpoint.parse import MAX_DESCRIPTION_SIZE
 from coherence_lite.net.interfaces import parseAddress
 
@@ -136,49 +135,6 @@ def locationProblem(location: str | None, announcedFrom: str | None) -> str | No
     return None
 
 
-class _CappedBody(StreamProtocol):
-    """
-    Collects a response body up to a size; drops the connection beyond it.
-    """
-
-    def __init__(self, maxSize: int, finished: Deferred[bytes]) -> None:
-        self._maxSize = maxSize
-        self._finished = finished
-        self._chunks: list[bytes] = []
-        self._size = 0
-
-    def dataReceived(self, data: bytes) -> None:
-        if self._finished.called:
-            return
-        self._size += len(data)
-        if self._size > self._maxSize:
-            self._chunks.clear()
-            self._finished.errback(
-                FetchError(f"body is larger than {self._maxSize} bytes", permanent=True)
-            )
-            self.abort()
-            return
-        self._chunks.append(data)
-
-    def abort(self) -> None:
-        """
-        Stop reading and close the connection.
-        """
-        if self.transport is not None:
-            self.transport.stopProducing()  # type: ignore[attr-defined]
-
-    def connectionLost(self, reason: Failure = None) -> None:  # type: ignore[assignment]
-        if self._finished.called:
-            return
-        # A complete body ends with ResponseDone; PotentialDataLoss means a
-        # body without length that ended with the connection, which HTTP/1.0
-        # servers do: both are a whole body.
-        if reason is None or reason.check(ResponseDone, PotentialDataLoss):
-            self._finished.callback(b"".join(self._chunks))
-        else:
-            self._finished.errback(FetchError(f"connection lost while reading the body: {reason.value}"))
-
-
 class _Discard(StreamProtocol):
     """
     Drops a body unread, closing the connection.
@@ -235,26 +191,10 @@ class HTTPFetcher:
         return self._slots.run(self._attempt, url)
 
     def _attempt(self, url: str) -> Deferred[bytes]:
-        timedOut = False
         result: Deferred[bytes] = self._agent.request(
             b"GET", url.encode("ascii"), Headers(self._headers)
         ).addCallback(self._read)
-
-        def expire() -> None:
-            nonlocal timedOut
-            timedOut = True
-            result.cancel()
-
-        call = self._clock.callLater(self._timeout, expire)
-
-        def finished(outcome: bytes | Failure) -> bytes | Failure:
-            if call.active():
-                call.cancel()
-            if isinstance(outcome, Failure):
-                return self._explain(outcome, timedOut)
-            return outcome
-
-        return result.addBoth(finished)
+        return limitTime(self._clock, self._timeout, result, self._explain)
 
     def _read(self, response: IResponse) -> Deferred[bytes]:
         if response.code != 200:
@@ -265,34 +205,18 @@ class HTTPFetcher:
             raise FetchError(
                 f"body of {response.length} bytes is larger than {self._maxSize}", permanent=True
             )
-        protocol: _CappedBody
-
-        def cancel(_: Deferred[bytes]) -> None:
-            protocol.abort()
-
-        body: Deferred[bytes] = Deferred(cancel)
-        protocol = _CappedBody(self._maxSize, body)
-        response.deliverBody(protocol)
-        return body
+        return collectBody(
+            response,
+            self._maxSize,
+            lambda maxSize: FetchError(f"body is larger than {maxSize} bytes", permanent=True),
+            lambda reason: FetchError(f"connection lost while reading the body: {reason.value}"),
+        )
 
     def _explain(self, failure: Failure, timedOut: bool) -> Failure:
         """
         Turn what went wrong into a L{FetchError}.
         """
-        if timedOut:
-            # Cancelling surfaces as CancelledError or, before the response,
-            # as ResponseNeverReceived: either way it was the time limit.
-            raise FetchError(f"no complete answer within {self._timeout:g} s")
-        if failure.check(FetchError, CancelledError):
-            return failure
-        if failure.check(DNSLookupError):
-            raise FetchError(f"cannot resolve the host: {failure.value}")
-        if failure.check(ConnectError):
-            raise FetchError(f"cannot connect: {failure.value}")
-        if failure.check(ResponseFailed, ConnectionLost):
-            reasons = getattr(failure.value, "reasons", None) or [failure]
-            raise FetchError(f"bad or broken response: {reasons[0].getErrorMessage()}")
-        raise FetchError(f"{failure.type.__name__}: {failure.getErrorMessage()}")
+        return explainFailure(failure, timedOut, self._timeout, FetchError, "response")
 
 
 class RetryingFetcher:
