@@ -34,6 +34,7 @@ EXTRA_PURE = (
     "coherence_lite.controlpoint.scpd",
     "coherence_lite.controlpoint.reply",
     "coherence_lite.controlpoint.gena",
+    "coherence_lite.controlpoint.xmlread",
     "coherence_lite.conformance.findings",
     "coherence_lite.conformance.ssdp_rules",
     "coherence_lite.conformance.description_rules",

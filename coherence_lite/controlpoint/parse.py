@@ -41,7 +41,8 @@ from coherence_lite.controlpoint.remote import (
     RemoteService,
     resolveURL,
 )
-from coherence_lite.model.description import DEVICE_NAMESPACE, MAX_CONFIG_ID
+from coherence_lite.controlpoint.xmlread import ElementReader, Invalid, configIdOf
+from coherence_lite.model.description import DEVICE_NAMESPACE
 from coherence_lite.model.xmlparse import XMLError, parseXML
 
 __all__ = [
@@ -71,7 +72,6 @@ MAX_ICONS = 32
 
 _UDN = re.compile(r"[\x21-\x7e]{1,128}")
 _SMALL_NUMBER = re.compile(r"[0-9]{1,5}")
-_CONFIG_ID = re.compile(r"[0-9]{1,8}")
 
 
 @dataclass(frozen=True)
@@ -84,17 +84,6 @@ class DescriptionError:
     """
 
     reason: str
-
-
-class _Invalid(Exception):
-    """
-    Raised inside this module only; L{parseDescription} turns it into a
-    L{DescriptionError}.
-    """
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def parseDescription(data: bytes, location: str) -> RemoteRootDevice | DescriptionError:
@@ -114,20 +103,8 @@ def parseDescription(data: bytes, location: str) -> RemoteRootDevice | Descripti
         return DescriptionError(document.reason)
     try:
         return _Reader(document, location).root()
-    except _Invalid as invalid:
+    except Invalid as invalid:
         return DescriptionError(invalid.reason)
-
-
-def _split(tag: object) -> tuple[str | None, str]:
-    """
-    The namespace (L{None} for none) and local name of an element tag.
-    """
-    if not isinstance(tag, str):
-        return None, ""
-    if tag.startswith("{"):
-        namespace, _, local = tag[1:].partition("}")
-        return namespace, local
-    return None, tag
 
 
 def _number(text: str | None) -> int | None:
@@ -136,71 +113,34 @@ def _number(text: str | None) -> int | None:
     return int(text)
 
 
-def _configId(text: str | None) -> int | None:
-    if text is None or not _CONFIG_ID.fullmatch(text.strip()):
-        return None
-    value = int(text)
-    return value if value <= MAX_CONFIG_ID else None
-
-
-class _Reader:
+class _Reader(ElementReader):
     """
     Walks one parsed document.
     """
 
     def __init__(self, document: ET.Element, location: str) -> None:
-        self._document = document
+        super().__init__(document, DEVICE_NAMESPACE)
         self._location = location
-        self._namespace, _ = _split(document.tag)
         self._urlBase: str | None = None
         self._devices = 0
         self._services = 0
         self._udns: set[str] = set()
 
-    def _children(self, element: ET.Element, name: str) -> list[ET.Element]:
-        found = []
-        for child in element:
-            namespace, local = _split(child.tag)
-            if local == name and namespace in (None, self._namespace, DEVICE_NAMESPACE):
-                found.append(child)
-        return found
-
-    def _child(self, element: ET.Element, name: str) -> ET.Element | None:
-        children = self._children(element, name)
-        return children[0] if children else None
-
-    def _text(self, element: ET.Element, name: str) -> str | None:
-        """
-        The stripped text of the first child C{name}, L{None} when there is
-        no such child or it is empty.
-        """
-        child = self._child(element, name)
-        if child is None or child.text is None:
-            return None
-        text = child.text.strip()
-        return text or None
-
     def _url(self, element: ET.Element, name: str) -> str | None:
         return resolveURL(self._location, self._urlBase, self._text(element, name))
 
     def root(self) -> RemoteRootDevice:
-        _, name = _split(self._document.tag)
-        if name != "root":
-            raise _Invalid(f"the document element is <{name[:40]}>, not <root>")
+        if self._local != "root":
+            raise Invalid(f"the document element is <{self._local[:40]}>, not <root>")
         self._urlBase = self._text(self._document, "URLBase")
-        spec = self._child(self._document, "specVersion")
-        specVersion = None
-        if spec is not None:
-            major, minor = _number(self._text(spec, "major")), _number(self._text(spec, "minor"))
-            if major is not None and minor is not None:
-                specVersion = (major, minor)
-        configId = _configId(self._document.get("configId"))
+        specVersion = self._specVersion(_SMALL_NUMBER)
+        configId = configIdOf(self._document.get("configId"))
         element = self._child(self._document, "device")
         if element is None:
-            raise _Invalid("no <device> in <root>")
+            raise Invalid("no <device> in <root>")
         device = self._device(element, 0)
         if device is None:
-            raise _Invalid("the root device has no usable UDN")
+            raise Invalid("the root device has no usable UDN")
         return RemoteRootDevice(
             deviceType=device.deviceType,
             friendlyName=device.friendlyName,
@@ -228,17 +168,17 @@ class _Reader:
         if udn is None or not _UDN.fullmatch(udn):
             return None
         if udn.lower() in self._udns:
-            raise _Invalid(f"UDN {udn!r} appears twice")
+            raise Invalid(f"UDN {udn!r} appears twice")
         self._udns.add(udn.lower())
         self._devices += 1
         if self._devices > MAX_DEVICES:
-            raise _Invalid(f"more than {MAX_DEVICES} devices")
+            raise Invalid(f"more than {MAX_DEVICES} devices")
         embedded: list[RemoteDevice] = []
         deviceList = self._child(element, "deviceList")
         if deviceList is not None:
             children = self._children(deviceList, "device")
             if children and depth + 1 > MAX_DEPTH:
-                raise _Invalid(f"embedded devices nested deeper than {MAX_DEPTH}")
+                raise Invalid(f"embedded devices nested deeper than {MAX_DEPTH}")
             for child in children:
                 device = self._device(child, depth + 1)
                 if device is not None:
@@ -280,7 +220,7 @@ class _Reader:
                 )
             )
             if len(icons) > MAX_ICONS:
-                raise _Invalid(f"a device has more than {MAX_ICONS} icons")
+                raise Invalid(f"a device has more than {MAX_ICONS} icons")
         return tuple(icons)
 
     def _serviceList(self, element: ET.Element) -> tuple[RemoteService, ...]:
@@ -294,7 +234,7 @@ class _Reader:
                 continue
             self._services += 1
             if self._services > MAX_SERVICES:
-                raise _Invalid(f"more than {MAX_SERVICES} services")
+                raise Invalid(f"more than {MAX_SERVICES} services")
             services.append(
                 RemoteService(
                     serviceType=serviceType,

@@ -25,7 +25,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from coherence_lite.control.message import MAX_ARGUMENTS
-from coherence_lite.model.description import MAX_CONFIG_ID, SERVICE_NAMESPACE
+from coherence_lite.controlpoint.xmlread import ElementReader, Invalid, configIdOf
+from coherence_lite.model.description import SERVICE_NAMESPACE
 from coherence_lite.model.device import (
     Action,
     AllowedValueRange,
@@ -60,7 +61,6 @@ MAX_ALLOWED_VALUES = 256
 #: The most problems kept (the rest are counted in the last one).
 MAX_PROBLEMS = 32
 
-_CONFIG_ID = re.compile(r"[0-9]{1,8}")
 _SPEC_NUMBER = re.compile(r"[0-9]{1,3}")
 
 
@@ -135,33 +135,17 @@ def parseSCPD(data: bytes, maxSize: int = MAX_SCPD_SIZE) -> SCPD | SCPDError:
         return SCPDError(document.reason)
     try:
         return _Reader(document).scpd()
-    except _Invalid as invalid:
+    except Invalid as invalid:
         return SCPDError(invalid.reason)
 
 
-class _Invalid(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def _split(tag: object) -> tuple[str | None, str]:
-    if not isinstance(tag, str):
-        return None, ""
-    if tag.startswith("{"):
-        namespace, _, local = tag[1:].partition("}")
-        return namespace, local
-    return None, tag
-
-
-class _Reader:
+class _Reader(ElementReader):
     """
     Walks one parsed SCPD.
     """
 
     def __init__(self, document: ET.Element) -> None:
-        self._document = document
-        self._namespace, self._local = _split(document.tag)
+        super().__init__(document, SERVICE_NAMESPACE)
         self._problems: list[str] = []
 
     def _problem(self, text: str) -> None:
@@ -170,57 +154,25 @@ class _Reader:
         elif len(self._problems) == MAX_PROBLEMS:
             self._problems.append("more problems left out")
 
-    def _children(self, element: ET.Element, name: str) -> list[ET.Element]:
-        return [
-            child
-            for child in element
-            if _split(child.tag)[1] == name and _split(child.tag)[0] in (None, self._namespace, SERVICE_NAMESPACE)
-        ]
-
-    def _child(self, element: ET.Element, name: str) -> ET.Element | None:
-        children = self._children(element, name)
-        return children[0] if children else None
-
-    def _text(self, element: ET.Element, name: str) -> str | None:
-        child = self._child(element, name)
-        if child is None or child.text is None:
-            return None
-        return child.text.strip() or None
-
     def scpd(self) -> SCPD:
         if self._local != "scpd":
-            raise _Invalid(f"the document element is <{self._local[:40]}>, not <scpd>")
+            raise Invalid(f"the document element is <{self._local[:40]}>, not <scpd>")
         variables = self._variables()
         names = {variable.name for variable in variables}
         return SCPD(
             namespace=self._namespace,
-            specVersion=self._specVersion(),
-            configId=self._configId(),
+            specVersion=self._specVersion(_SPEC_NUMBER),
+            configId=configIdOf(self._document.get("configId")),
             actions=self._actions(names),
             stateVariables=variables,
             problems=tuple(self._problems),
         )
 
-    def _specVersion(self) -> tuple[int, int] | None:
-        spec = self._child(self._document, "specVersion")
-        if spec is None:
-            return None
-        major, minor = self._text(spec, "major"), self._text(spec, "minor")
-        if major is None or minor is None or not (_SPEC_NUMBER.fullmatch(major) and _SPEC_NUMBER.fullmatch(minor)):
-            return None
-        return int(major), int(minor)
-
-    def _configId(self) -> int | None:
-        text = (self._document.get("configId") or "").strip()
-        if not _CONFIG_ID.fullmatch(text) or int(text) > MAX_CONFIG_ID:
-            return None
-        return int(text)
-
     def _variables(self) -> tuple[StateVariable, ...]:
         table = self._child(self._document, "serviceStateTable")
         elements = [] if table is None else self._children(table, "stateVariable")
         if len(elements) > MAX_VARIABLES:
-            raise _Invalid(f"more than {MAX_VARIABLES} state variables")
+            raise Invalid(f"more than {MAX_VARIABLES} state variables")
         variables: list[StateVariable] = []
         seen: set[str] = set()
         for index, element in enumerate(elements):
@@ -268,7 +220,7 @@ class _Reader:
         actionList = self._child(self._document, "actionList")
         elements = [] if actionList is None else self._children(actionList, "action")
         if len(elements) > MAX_ACTIONS:
-            raise _Invalid(f"more than {MAX_ACTIONS} actions")
+            raise Invalid(f"more than {MAX_ACTIONS} actions")
         actions: list[Action] = []
         seen: set[str] = set()
         for index, element in enumerate(elements):
