@@ -17,13 +17,12 @@ import re
 import shutil
 import sys
 import tempfile
-import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
-from bench.common import ROOT, Figure, Server, daemonCommand, median, write
-from bench.httpget import wrk
+from bench.common import ROOT, Figure, Server, daemonCommand, write
+from bench.httpget import compareWrk
 
 __all__ = ["BARE_SERVER", "run"]
 
@@ -112,27 +111,18 @@ def run(repetitions: int, quick: bool) -> list[Figure]:
             bare = Server([sys.executable, "-c", BARE_SERVER, str(folder / "answer")], markers=("PORT",))
             barePort = int(bare.waitFor("PORT").split()[1])
             for connections in (1, 8):
-                runs: list[tuple[float, float | None]] = []
-                errors = 0
-                for _ in range(repetitions):
-                    ours, oursErrors = wrk(f"http://127.0.0.1:{httpPort}{path}", connections, seconds, script)
-                    time.sleep(0.2)
-                    theirs, _ = wrk(f"http://127.0.0.1:{barePort}{path}", connections, seconds, script)
-                    errors += oursErrors
-                    runs.append((ours, theirs))
-                    write(f"  SetTarget x{connections}: daemon {ours:,.0f}/s ({oursErrors} errors), bare {theirs:,.0f}/s, ratio {ours / theirs:.2f}")
-                    time.sleep(0.2)
-                ours = median([r[0] for r in runs])
-                theirs = median([float(r[1] or 0) for r in runs])
                 figures.append(
-                    Figure(
+                    compareWrk(
                         f"SOAP SetTarget, {connections} connection{'s' if connections > 1 else ''}",
                         "calls/s",
-                        ours,
-                        theirs,
-                        f"ratio >= {GOAL}, no errors",
-                        ours >= GOAL * theirs and errors == 0,
-                        runs,
+                        f"SetTarget x{connections}",
+                        (f"http://127.0.0.1:{httpPort}{path}", f"http://127.0.0.1:{barePort}{path}"),
+                        "bare",
+                        connections,
+                        repetitions,
+                        seconds,
+                        GOAL,
+                        script,
                     )
                 )
         finally:

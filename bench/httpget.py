@@ -26,7 +26,7 @@ from typing import Sequence
 
 from bench.common import ROOT, Figure, Server, daemonCommand, median, write
 
-__all__ = ["RAW_SERVER", "run", "wrk"]
+__all__ = ["RAW_SERVER", "compareWrk", "run", "wrk"]
 
 #: The ceiling: answers each request head (up to an empty line) with fixed
 #: bytes read from the file named by its first argument.
@@ -92,6 +92,49 @@ def wrk(url: str, connections: int, seconds: float, script: Path | None = None) 
     return rate, errors
 
 
+def compareWrk(
+    name: str,
+    unit: str,
+    label: str,
+    urls: tuple[str, str],
+    baseline: str,
+    connections: int,
+    repetitions: int,
+    seconds: float,
+    goal: float,
+    script: Path | None = None,
+) -> Figure:
+    """
+    One figure from wrk runs, C{repetitions} times over C{connections}
+    connections for C{seconds} each, against the daemon and then its
+    in-run baseline: passed when the median rate is at least C{goal} times
+    the baseline's and the daemon answered no request with an error.
+
+    @param name: the figure's name.
+    @param unit: the rate's unit.
+    @param label: what each progress line calls a run.
+    @param urls: the daemon's URL and the baseline's.
+    @param baseline: what the progress lines call the baseline server.
+    @param script: a Lua script shaping the requests, if any.
+    """
+    ourURL, theirURL = urls
+    runs: list[tuple[float, float | None]] = []
+    errors = 0
+    for _ in range(repetitions):
+        ours, oursErrors = wrk(ourURL, connections, seconds, script)
+        time.sleep(0.2)
+        theirs, _ = wrk(theirURL, connections, seconds, script)
+        errors += oursErrors
+        runs.append((ours, theirs))
+        write(
+            f"  {label}: daemon {ours:,.0f}/s ({oursErrors} errors), {baseline} {theirs:,.0f}/s, ratio {ours / theirs:.2f}"
+        )
+        time.sleep(0.2)
+    ours = median([r[0] for r in runs])
+    theirs = median([float(r[1] or 0) for r in runs])
+    return Figure(name, unit, ours, theirs, f"ratio >= {goal}, no errors", ours >= goal * theirs and errors == 0, runs)
+
+
 def run(repetitions: int, quick: bool) -> list[Figure]:
     """
     Measure the HTTP figures, C{repetitions} times each.
@@ -121,28 +164,18 @@ def run(repetitions: int, quick: bool) -> list[Figure]:
             raw = Server([sys.executable, "-c", RAW_SERVER, str(answerFile)], markers=("PORT",))
             rawPort = int(raw.waitFor("PORT").split()[1])
             for connections in (1, 32):
-                runs: list[tuple[float, float | None]] = []
-                errors = 0
-                for _ in range(repetitions):
-                    ours, oursErrors = wrk(f"http://127.0.0.1:{httpPort}{path}", connections, seconds)
-                    time.sleep(0.2)
-                    theirs, _ = wrk(f"http://127.0.0.1:{rawPort}{path}", connections, seconds)
-                    errors += oursErrors
-                    runs.append((ours, theirs))
-                    write(f"  GET x{connections}: daemon {ours:,.0f}/s ({oursErrors} errors), raw {theirs:,.0f}/s")
-                    time.sleep(0.2)
-                ours = median([r[0] for r in runs])
-                theirs = median([float(r[1] or 0) for r in runs])
                 goal = 0.6 if connections == 1 else 0.4
                 figures.append(
-                    Figure(
+                    compareWrk(
                         f"description GET, {connections} connection{'s' if connections > 1 else ''} (defaults)",
                         "req/s",
-                        ours,
-                        theirs,
-                        f"ratio >= {goal}, no errors",
-                        ours >= goal * theirs and errors == 0,
-                        runs,
+                        f"GET x{connections}",
+                        (f"http://127.0.0.1:{httpPort}{path}", f"http://127.0.0.1:{rawPort}{path}"),
+                        "raw",
+                        connections,
+                        repetitions,
+                        seconds,
+                        goal,
                     )
                 )
         finally:
