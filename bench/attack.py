@@ -33,15 +33,11 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import os
 import random
 import selectors
-import signal
 import socket
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -52,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 
 from defusedxml.ElementTree import fromstring  # noqa: E402
 
+from bench.common import Server, daemonCommand, write  # noqa: E402
 from bench.flood import searchDatagram, udpFlood  # noqa: E402
 from coherence_lite.ssdp.message import SearchResponse  # noqa: E402
 from coherence_lite.ssdp.parse import parse  # noqa: E402
@@ -61,57 +58,36 @@ JAMBON_UDN = "uuid:e427ce1a-3e80-43d0-ad6f-89ec42e46363"
 DEVICE_NS = "{urn:schemas-upnp-org:device-1-0}"
 
 
-def write(text: str) -> None:
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
+def _worthKeeping(line: str) -> bool:
+    """
+    The daemon's log lines the report reads: stats, tracebacks, errors and
+    the start of hosting.
+    """
+    return "Stats:" in line or "Traceback" in line or "Error" in line or "Hosting" in line
 
 
-class Daemon:
+class Daemon(Server):
     """
     The daemon under attack, in a subprocess whose output is collected by a
-    thread (so a full pipe never blocks it).
+    thread (so a full pipe never blocks it); only the lines the report
+    reads are kept.
     """
 
     def __init__(self, ssdpPort: int, httpPort: int, stateDirectory: str) -> None:
-        environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
-        self.process = subprocess.Popen(
-            [
-                sys.executable, "-c", "import sys; from twisted.scripts.twistd import run; sys.exit(run())",
-                "-n", "--pidfile=", "--logfile=-", "upnp-device",
+        super().__init__(
+            daemonCommand(
                 "--interface", "127.0.0.1", "--ssdp-port", str(ssdpPort), "--http-port", str(httpPort),
                 "--config", str(ROOT / "examples" / "jambon-3000.toml"),
                 "--state-dir", stateDirectory,
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env=environment,
-            cwd=ROOT,
+            ),
+            markers=("Hosting",),
+            keep=_worthKeeping,
         )
-        self.lines: list[str] = []
-        self.lineCount = 0
-        self._hosting = threading.Event()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for raw in self.process.stdout:
-            line = raw.decode("utf-8", "replace").rstrip("\n")
-            self.lineCount += 1
-            if "Hosting" in line:
-                self._hosting.set()
-            if "Stats:" in line or "Traceback" in line or "Error" in line or "Hosting" in line:
-                self.lines.append(line)
 
     def waitUntilHosting(self, timeout: float = 30.0) -> None:
-        if not self._hosting.wait(timeout):
-            raise RuntimeError("the daemon did not start hosting in time")
+        self.waitFor("Hosting", timeout)
 
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def rssKiB(self) -> tuple[int, int]:
+    def rssAndPeakKiB(self) -> tuple[int, int]:
         """
         (VmRSS, VmHWM) in KiB.
         """
@@ -123,29 +99,15 @@ class Daemon:
                     values[name] = int(value.split()[0])
         return values["VmRSS"], values["VmHWM"]
 
-    def cpuSeconds(self) -> float:
-        with open(f"/proc/{self.pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        # Fields 14 and 15 (utime, stime), counted from 1 with pid and comm.
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def stop(self, timeout: float = 10.0) -> float:
+    def stopTimed(self, timeout: float = 10.0) -> float:
         """
-        SIGTERM our daemon (by PID); SIGKILL it if it has not exited in
-        C{timeout} seconds.  Return how long it took to exit.
+        L{Server.stop}; return how long the daemon took to exit.
         """
         start = time.monotonic()
-        if self.alive():
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._reader.join(timeout=5)
+        self.stop(timeout)
         return time.monotonic() - start
 
 
@@ -305,7 +267,7 @@ def main() -> int:
         try:
             daemon.waitUntilHosting()
             time.sleep(1.0)  # let the start-up announcements go out
-            rssBefore, _ = daemon.rssKiB()
+            rssBefore, _ = daemon.rssAndPeakKiB()
             cpuBefore = daemon.cpuSeconds()
             write(f"daemon pid {daemon.pid}, SSDP port {ssdpPort}, HTTP port {httpPort}")
             write(f"RSS before: {rssBefore / 1024:.1f} MiB")
@@ -350,11 +312,11 @@ def main() -> int:
 
             ok, detail = finalCheck(ssdpPort)
             write(f"after the attack: {'OK' if ok else 'FAILED'}: {detail}")
-            rssAfter, peak = daemon.rssKiB()
+            rssAfter, peak = daemon.rssAndPeakKiB()
             write(f"RSS after: {rssAfter / 1024:.1f} MiB (peak {peak / 1024:.1f} MiB, before {rssBefore / 1024:.1f} MiB)")
             write(f"CPU used by the daemon during the attack: {cpuUsed:.2f} s")
         finally:
-            took = daemon.stop()
+            took = daemon.stopTimed()
         write(f"daemon stopped {took:.2f} s after SIGTERM, exit status {daemon.process.returncode}; {daemon.lineCount} log lines")
         stats = [line for line in daemon.lines if "Stats:" in line]
         write("final stats line: " + (stats[-1].split("Stats:", 1)[1].strip() if stats else "(none)"))

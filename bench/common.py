@@ -152,9 +152,14 @@ class Server:
 
     @param command: the command line.
     @param markers: substrings of output lines to wait for.
+    @param keep: which output lines to remember in C{lines}; by default
+        the first 10,000.
+    @ivar lineCount: how many lines were printed in all.
     """
 
-    def __init__(self, command: list[str], markers: Sequence[str] = ()) -> None:
+    def __init__(
+        self, command: list[str], markers: Sequence[str] = (), keep: Callable[[str], bool] | None = None
+    ) -> None:
         self.started = time.monotonic()
         self.process = subprocess.Popen(
             command,
@@ -164,6 +169,8 @@ class Server:
             cwd=ROOT,
         )
         self.lines: list[str] = []
+        self.lineCount = 0
+        self._keep = keep
         self._markers = {marker: threading.Event() for marker in markers}
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -172,7 +179,9 @@ class Server:
         assert self.process.stdout is not None
         for raw in self.process.stdout:
             line = raw.decode("utf-8", "replace").rstrip("\n")
-            if len(self.lines) < 10_000:
+            self.lineCount += 1
+            kept = len(self.lines) < 10_000 if self._keep is None else self._keep(line)
+            if kept:
                 self.lines.append(line)
             for marker, event in self._markers.items():
                 if marker in line:
