@@ -38,7 +38,18 @@ from xml.etree.ElementTree import Element
 
 from coherence_lite.errors import UPnPError
 from coherence_lite.http.body import MAX_XML_BODY
-from coherence_lite.model.xmlparse import XMLError, parseXML
+from coherence_lite.model.xmltext import XML_CONTENT_TYPE as CONTENT_TYPE
+from coherence_lite.model.xmltext import (
+    MAX_DEPTH,
+    MAX_ELEMENTS,
+    escapeText,
+    headerValue,
+    isXMLName,
+    parseShaped,
+    shapeProblem,
+    splitTag,
+    textElement,
+)
 
 __all__ = [
     "SOAP_ENVELOPE_NS", "SOAP_ENCODING", "CONTROL_NS", "QUERY_STATE_VARIABLE", "CONTENT_TYPE",
@@ -62,22 +73,11 @@ CONTROL_NS = "urn:schemas-upnp-org:control-1-0"
 #: The name of the deprecated action that reads one state variable.
 QUERY_STATE_VARIABLE = "QueryStateVariable"
 
-#: The Content-Type of every response and fault.
-CONTENT_TYPE = 'text/xml; charset="utf-8"'
-
-#: The most elements a parsed document may have.
-MAX_ELEMENTS = 256
-
-#: The deepest a parsed document may nest (an argument is at level 4).
-MAX_DEPTH = 8
-
 #: The most arguments an action request or response may carry.
 MAX_ARGUMENTS = 64
 
 _MAN = re.compile(r'"?http://schemas\.xmlsoap\.org/soap/envelope/"?\s*;\s*ns\s*=\s*([0-9]{2})', re.IGNORECASE)
 _SERVICE_TYPE = re.compile(r"[!$%'()*+,\-./0-9:;=?@A-Z\[\]^_`a-z{|}~]{1,256}")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]{0,63}")
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 _ENVELOPE_START = (
     f'<s:Envelope xmlns:s="{SOAP_ENVELOPE_NS}" s:encodingStyle="{SOAP_ENCODING}"><s:Body>'
@@ -155,19 +155,6 @@ def _fault(code: int, reason: str) -> ControlError:
     return ControlError(500, code, reason)
 
 
-def headerValue(headers: Mapping[str, str], name: str) -> str | None:
-    """
-    The value of header C{name} (matched case-insensitively), stripped of
-    surrounding whitespace; L{None} when absent or empty.
-    """
-    wanted = name.lower()
-    for key, value in headers.items():
-        if key.lower() == wanted:
-            value = value.strip(" \t")
-            return value or None
-    return None
-
-
 def isXMLContentType(value: str | None) -> bool:
     """
     Whether a request's Content-Type is acceptable for a SOAP body:
@@ -188,7 +175,7 @@ def parseSOAPAction(value: str | None) -> SOAPAction | ControlError:
     if len(value) >= 2 and value[0] == value[-1] == '"':
         value = value[1:-1]
     serviceType, hash, actionName = value.partition("#")
-    if not hash or not _SERVICE_TYPE.fullmatch(serviceType) or not _NAME.fullmatch(actionName):
+    if not hash or not _SERVICE_TYPE.fullmatch(serviceType) or not isXMLName(actionName):
         return _badRequest("SOAPACTION is not serviceType#actionName")
     return SOAPAction(serviceType, actionName)
 
@@ -208,44 +195,15 @@ def soapActionOf(method: str, headers: Mapping[str, str]) -> SOAPAction | Contro
     return _badRequest(f"{method[:16]!r} is not POST or M-POST")
 
 
-def shapeProblem(root: Element, maxElements: int = MAX_ELEMENTS, maxDepth: int = MAX_DEPTH) -> str | None:
-    """
-    What is wrong with the size of a parsed document, if anything: more
-    than C{maxElements} elements, or nesting deeper than C{maxDepth} levels
-    (the root is level 1).  The walk stops at the first excess.
-    """
-    count = 0
-    stack = [(root, 1)]
-    while stack:
-        element, depth = stack.pop()
-        count += 1
-        if count > maxElements:
-            return "too many elements"
-        if depth > maxDepth:
-            return "elements nested too deep"
-        stack.extend((child, depth + 1) for child in element)
-    return None
-
-
-def _split(tag: str) -> tuple[str | None, str]:
-    if tag.startswith("{"):
-        namespace, _, local = tag[1:].partition("}")
-        return namespace, local
-    return None, tag
-
-
 def _soapBody(data: bytes, maxSize: int) -> Element | ControlError:
     """
     The C{s:Body} element of a SOAP envelope.
     """
     if len(data) > maxSize:
         return ControlError(413, None, f"body larger than {maxSize} bytes")
-    root = parseXML(data, maxSize, lenient=True)
-    if isinstance(root, XMLError):
-        return _badRequest(root.reason)
-    problem = shapeProblem(root)
-    if problem is not None:
-        return _badRequest(problem)
+    root = parseShaped(data, maxSize)
+    if isinstance(root, str):
+        return _badRequest(root)
     if root.tag != _ENVELOPE:
         return _badRequest("not a SOAP envelope")
     children = list(root)
@@ -260,11 +218,11 @@ def _arguments(element: Element) -> tuple[tuple[str, str], ...] | ControlError:
     """
     The (name, text) children of an action or response element.
     """
-    namespace, _ = _split(element.tag)
+    namespace, _ = splitTag(element.tag)
     arguments: list[tuple[str, str]] = []
     for child in element:
-        childNamespace, name = _split(child.tag)
-        if childNamespace not in (None, namespace) or not _NAME.fullmatch(name):
+        childNamespace, name = splitTag(child.tag)
+        if childNamespace not in (None, namespace) or not isXMLName(name):
             return _fault(402, f"unexpected element {child.tag[:80]!r}")
         if len(child):
             return _fault(402, f"argument {name!r} is not text")
@@ -290,7 +248,7 @@ def parseRequest(data: bytes, action: SOAPAction, maxSize: int = MAX_XML_BODY) -
     if len(body) != 1:
         return _fault(401, "a SOAP Body holds one action element")
     element = body[0]
-    if _split(element.tag) != (action.serviceType, action.actionName):
+    if splitTag(element.tag) != (action.serviceType, action.actionName):
         return _fault(401, "the action element does not match SOAPACTION")
     arguments = _arguments(element)
     if isinstance(arguments, ControlError):
@@ -336,7 +294,7 @@ def parseResponse(data: bytes, action: SOAPAction, maxSize: int = MAX_XML_BODY) 
     element = body[0]
     if element.tag == _FAULT:
         return _upnpError(element)
-    if _split(element.tag) != (action.serviceType, action.actionName + "Response"):
+    if splitTag(element.tag) != (action.serviceType, action.actionName + "Response"):
         return _fault(401, "the response element does not match the action")
     arguments = _arguments(element)
     if isinstance(arguments, ControlError):
@@ -344,22 +302,8 @@ def parseResponse(data: bytes, action: SOAPAction, maxSize: int = MAX_XML_BODY) 
     return ActionResponse(arguments)
 
 
-def escapeText(value: str) -> str:
-    """
-    C{value} escaped as element content: C{&}, C{<}, C{>} and a carriage
-    return (which a parser would turn into a line feed) become references.
-
-    @raise ValueError: C{value} holds a character XML 1.0 cannot carry (a
-        control character other than tab, line feed and carriage return, a
-        surrogate, U+FFFE or U+FFFF).
-    """
-    if not isinstance(value, str) or _NOT_XML.search(value):
-        raise ValueError(f"{value!r:.40} is not text XML 1.0 can carry")
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-
-
 def _checkName(name: str) -> str:
-    if not isinstance(name, str) or not _NAME.fullmatch(name):
+    if not isXMLName(name):
         raise ValueError(f"{name!r} is not an action or argument name")
     return name
 
@@ -383,7 +327,7 @@ def formatResponse(serviceType: str, actionName: str, arguments: Sequence[tuple[
     tag = "u:" + _checkName(actionName) + "Response"
     parts = [f'<{tag} xmlns:u="{serviceType}">']  # _SERVICE_TYPE needs no escaping
     for name, value in arguments:
-        parts.append(f"<{_checkName(name)}>{escapeText(value)}</{name}>")
+        parts.append(textElement(name, value, "an action or argument name"))
     parts.append(f"</{tag}>")
     return _envelope("".join(parts))
 

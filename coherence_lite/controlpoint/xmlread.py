@@ -16,8 +16,9 @@ import re
 import xml.etree.ElementTree as ET
 
 from coherence_lite.model.description import MAX_CONFIG_ID
+from coherence_lite.model.xmltext import splitTag
 
-__all__ = ["ElementReader", "Invalid", "configIdOf", "splitTag"]
+__all__ = ["ElementReader", "Invalid", "configIdOf"]
 
 _CONFIG_ID = re.compile(r"[0-9]{1,8}")
 
@@ -33,19 +34,6 @@ class Invalid(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-def splitTag(tag: object) -> tuple[str | None, str]:
-    """
-    The namespace (L{None} for none) and local name of an element tag
-    (C{""} for a comment or processing instruction).
-    """
-    if not isinstance(tag, str):
-        return None, ""
-    if tag.startswith("{"):
-        namespace, _, local = tag[1:].partition("}")
-        return namespace, local
-    return None, tag
 
 
 def configIdOf(text: str | None) -> int | None:

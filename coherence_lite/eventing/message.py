@@ -36,9 +36,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address, ip_address
 
-from coherence_lite.control.message import CONTENT_TYPE, escapeText, headerValue, shapeProblem
 from coherence_lite.http.body import MAX_XML_BODY
-from coherence_lite.model.xmlparse import XMLError, parseXML
+from coherence_lite.model.xmltext import XML_CONTENT_TYPE as CONTENT_TYPE, headerValue, isXMLName, parseShaped, textElement
 
 __all__ = [
     "EVENT_NS", "NT_EVENT", "NTS_PROPCHANGE", "CONTENT_TYPE", "DEFAULT_TIMEOUT", "MIN_TIMEOUT",
@@ -91,7 +90,6 @@ _CALLBACK_URL = re.compile(
 )
 _TIMEOUT = re.compile(r"second-(?:(?P<seconds>[0-9]{1,12})|infinite)", re.IGNORECASE)
 _SID = re.compile(r"uuid:[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]{0,63}")
 _PROPERTYSET = f"{{{EVENT_NS}}}propertyset"
 _PROPERTY = f"{{{EVENT_NS}}}property"
 
@@ -269,7 +267,7 @@ def parseStateVars(value: str | None) -> tuple[str, ...] | None | SubscriptionEr
     names = [name.strip(" \t") for name in value.split(",", MAX_STATEVARS)]
     if len(names) > MAX_STATEVARS:
         return SubscriptionError(412, f"more than {MAX_STATEVARS} STATEVAR names")
-    if not all(_NAME.fullmatch(name) for name in names):
+    if not all(isXMLName(name) for name in names):
         return SubscriptionError(412, "STATEVAR is not a list of variable names")
     return tuple(dict.fromkeys(names))
 
@@ -349,9 +347,7 @@ def formatPropertySet(properties: Sequence[tuple[str, str]]) -> bytes:
     """
     parts = [f'<?xml version="1.0"?><e:propertyset xmlns:e="{EVENT_NS}">']
     for name, value in properties:
-        if not isinstance(name, str) or not _NAME.fullmatch(name):
-            raise ValueError(f"{name!r} is not a state variable name")
-        parts.append(f"<e:property><{name}>{escapeText(value)}</{name}></e:property>")
+        parts.append(f"<e:property>{textElement(name, value, 'a state variable name')}</e:property>")
     parts.append("</e:propertyset>")
     return "".join(parts).encode("utf-8")
 
@@ -369,12 +365,9 @@ def parsePropertySet(
         set, a variable that is not text, more than C{maxProperties}
         variables).
     """
-    root = parseXML(data, maxSize, lenient=True)
-    if isinstance(root, XMLError):
-        return root.reason
-    problem = shapeProblem(root, maxElements=2 * maxProperties + 8, maxDepth=4)
-    if problem is not None:
-        return problem
+    root = parseShaped(data, maxSize, maxElements=2 * maxProperties + 8, maxDepth=4)
+    if isinstance(root, str):
+        return root
     if root.tag != _PROPERTYSET:
         return "not an event property set"
     properties: list[tuple[str, str]] = []
@@ -383,7 +376,7 @@ def parsePropertySet(
             continue
         for variable in element:
             name = variable.tag.rpartition("}")[2]
-            if len(variable) or not _NAME.fullmatch(name):
+            if len(variable) or not isXMLName(name):
                 return f"property {name[:64]!r} is not a variable with a text value"
             if len(properties) == maxProperties:
                 return f"more than {maxProperties} variables"

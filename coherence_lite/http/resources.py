@@ -24,6 +24,8 @@ from twisted.web.http import RESPONSES
 from twisted.web.resource import IResource, Resource
 from twisted.web.server import Request
 
+from coherence_lite.model import xmltext
+
 __all__ = [
     "ALLOWED_METHODS",
     "HTML_CONTENT_TYPE",
@@ -37,8 +39,9 @@ __all__ = [
     "sendHeaders",
 ]
 
-#: The Content-Type of description documents and SCPDs (UDA 1.1 §2.11).
-XML_CONTENT_TYPE = b'text/xml; charset="utf-8"'
+#: The Content-Type of description documents and SCPDs (UDA 1.1 §2.11),
+#: as bytes: L{xmltext.XML_CONTENT_TYPE}.
+XML_CONTENT_TYPE = xmltext.XML_CONTENT_TYPE.encode("ascii")
 
 #: The Content-Type of the HTML pages, error pages included.
 HTML_CONTENT_TYPE = b"text/html; charset=utf-8"
