@@ -195,9 +195,10 @@ def soapActionOf(method: str, headers: Mapping[str, str]) -> SOAPAction | Contro
     return _badRequest(f"{method[:16]!r} is not POST or M-POST")
 
 
-def _soapBody(data: bytes, maxSize: int) -> Element | ControlError:
+def _bodyElement(data: bytes, maxSize: int, what: str) -> Element | ControlError:
     """
-    The C{s:Body} element of a SOAP envelope.
+    The one element in the C{s:Body} of a SOAP envelope, the C{what}
+    (C{"action"}, C{"response"}).
     """
     if len(data) > maxSize:
         return ControlError(413, None, f"body larger than {maxSize} bytes")
@@ -211,7 +212,9 @@ def _soapBody(data: bytes, maxSize: int) -> Element | ControlError:
         children = children[1:]
     if len(children) != 1 or children[0].tag != _BODY:
         return _badRequest("a SOAP envelope holds one Body, after an optional Header")
-    return children[0]
+    if len(children[0]) != 1:
+        return _fault(401, f"a SOAP Body holds one {what} element")
+    return children[0][0]
 
 
 def _arguments(element: Element) -> tuple[tuple[str, str], ...] | ControlError:
@@ -242,12 +245,9 @@ def parseRequest(data: bytes, action: SOAPAction, maxSize: int = MAX_XML_BODY) -
     @return: the call; a L{QueryStateVariable} when SOAPACTION names that
         deprecated action in L{CONTROL_NS}; or why not.
     """
-    body = _soapBody(data, maxSize)
-    if isinstance(body, ControlError):
-        return body
-    if len(body) != 1:
-        return _fault(401, "a SOAP Body holds one action element")
-    element = body[0]
+    element = _bodyElement(data, maxSize, "action")
+    if isinstance(element, ControlError):
+        return element
     if splitTag(element.tag) != (action.serviceType, action.actionName):
         return _fault(401, "the action element does not match SOAPACTION")
     arguments = _arguments(element)
@@ -286,12 +286,9 @@ def parseResponse(data: bytes, action: SOAPAction, maxSize: int = MAX_XML_BODY) 
         code 401 or 402 when it does not answer C{action} or holds a fault
         that is not a UPnP one).
     """
-    body = _soapBody(data, maxSize)
-    if isinstance(body, ControlError):
-        return body
-    if len(body) != 1:
-        return _fault(401, "a SOAP Body holds one response element")
-    element = body[0]
+    element = _bodyElement(data, maxSize, "response")
+    if isinstance(element, ControlError):
+        return element
     if element.tag == _FAULT:
         return _upnpError(element)
     if splitTag(element.tag) != (action.serviceType, action.actionName + "Response"):
