@@ -56,7 +56,7 @@ __all__ = [
     "MAX_ELEMENTS", "MAX_DEPTH", "MAX_ARGUMENTS", "SOAPAction", "ActionRequest",
     "QueryStateVariable", "ActionResponse", "ControlError", "headerValue", "isXMLContentType",
     "parseSOAPAction", "soapActionOf", "shapeProblem", "parseRequest", "parseResponse",
-    "escapeText", "formatResponse", "formatFault",
+    "escapeText", "formatRequest", "formatResponse", "formatFault",
     "formatQueryStateVariableResponse",
 ]
 
@@ -299,14 +299,39 @@ def parseResponse(data: bytes, action: SOAPAction, maxSize: int = MAX_XML_BODY) 
     return ActionResponse(arguments)
 
 
-def _checkName(name: str) -> str:
-    if not isXMLName(name):
-        raise ValueError(f"{name!r} is not an action or argument name")
-    return name
+def _envelope(serviceType: str, actionName: str, suffix: str, arguments: Sequence[tuple[str, str]]) -> bytes:
+    """
+    A SOAP envelope, with an XML declaration, holding C{<u:actionName
+    xmlns:u="serviceType">} (C{suffix} added to the name) and each argument
+    in order, as UTF-8.
+    """
+    if not isinstance(serviceType, str) or not _SERVICE_TYPE.fullmatch(serviceType):
+        raise ValueError(f"{serviceType!r} is not a service type")
+    if not isXMLName(actionName):
+        raise ValueError(f"{actionName!r} is not an action or argument name")
+    tag = f"u:{actionName}{suffix}"
+    parts = [f'<{tag} xmlns:u="{serviceType}">']  # _SERVICE_TYPE needs no escaping
+    for name, value in arguments:
+        parts.append(textElement(name, value, "an action or argument name"))
+    parts.append(f"</{tag}>")
+    return _rawEnvelope("".join(parts))
 
 
-def _envelope(inner: str) -> bytes:
+def _rawEnvelope(inner: str) -> bytes:
     return (_XML_DECLARATION + _ENVELOPE_START + inner + _ENVELOPE_END).encode("utf-8")
+
+
+def formatRequest(serviceType: str, actionName: str, arguments: Sequence[tuple[str, str]]) -> bytes:
+    """
+    The body of an action call, for a control point: C{<u:actionName
+    xmlns:u="serviceType">} holding each in-argument, in the order given,
+    as UTF-8 with an XML declaration.
+
+    @param arguments: (name, lexical value) of each in-argument.
+    @raise ValueError: C{serviceType} or a name is not one SOAPACTION can
+        carry, or a value holds a character XML 1.0 cannot carry.
+    """
+    return _envelope(serviceType, actionName, "", arguments)
 
 
 def formatResponse(serviceType: str, actionName: str, arguments: Sequence[tuple[str, str]]) -> bytes:
@@ -319,14 +344,7 @@ def formatResponse(serviceType: str, actionName: str, arguments: Sequence[tuple[
     @raise ValueError: a name is not an XML name, C{serviceType} is not a
         printable token, or a value holds a character XML cannot carry.
     """
-    if not isinstance(serviceType, str) or not _SERVICE_TYPE.fullmatch(serviceType):
-        raise ValueError(f"{serviceType!r} is not a service type")
-    tag = "u:" + _checkName(actionName) + "Response"
-    parts = [f'<{tag} xmlns:u="{serviceType}">']  # _SERVICE_TYPE needs no escaping
-    for name, value in arguments:
-        parts.append(textElement(name, value, "an action or argument name"))
-    parts.append(f"</{tag}>")
-    return _envelope("".join(parts))
+    return _envelope(serviceType, actionName, "Response", arguments)
 
 
 def formatFault(error: UPnPError) -> bytes:
@@ -334,7 +352,7 @@ def formatFault(error: UPnPError) -> bytes:
     The body of a failed call: a C{s:Client} fault whose detail is the
     C{UPnPError} with C{error}'s code and description.
     """
-    return _envelope(
+    return _rawEnvelope(
         "<s:Fault><faultcode>s:Client</faultcode><faultstring>UPnPError</faultstring>"
         f'<detail><UPnPError xmlns="{CONTROL_NS}"><errorCode>{error.code:d}</errorCode>'
         f"<errorDescription>{escapeText(error.description)}</errorDescription>"

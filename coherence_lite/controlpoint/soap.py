@@ -25,14 +25,12 @@ from twisted.web.iweb import IAgent
 
 from coherence_lite.control.message import (
     CONTENT_TYPE,
-    SOAP_ENCODING,
-    SOAP_ENVELOPE_NS,
     ActionResponse,
     ControlError,
     SOAPAction,
     escapeText,
+    formatRequest,
     parseResponse,
-    parseSOAPAction,
 )
 from coherence_lite.controlpoint.exchange import EXCHANGE_TIMEOUT, ExchangeError, Reply, exchange
 from coherence_lite.controlpoint.remote import RemoteService
@@ -64,28 +62,6 @@ class SOAPError(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-def formatRequest(serviceType: str, actionName: str, arguments: Sequence[tuple[str, str]]) -> bytes:
-    """
-    The body of an action call: C{<u:actionName xmlns:u="serviceType">}
-    holding each in-argument in order, escaped, as UTF-8.
-
-    @param arguments: (name, lexical value) of each in-argument.
-    @raise ValueError: the service type or a name is not one SOAPACTION
-        can carry (the host's own rule), or a value holds a character XML
-        1.0 cannot carry.
-    """
-    for name in [actionName, *(name for name, _ in arguments)]:
-        if isinstance(parseSOAPAction(f"{serviceType}#{name}"), ControlError):
-            raise ValueError(f"{serviceType!r:.80}#{name!r:.40} cannot be sent")
-    inner = "".join(f"<{name}>{escapeText(value)}</{name}>" for name, value in arguments)
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        f'<s:Envelope xmlns:s="{SOAP_ENVELOPE_NS}" s:encodingStyle="{SOAP_ENCODING}"><s:Body>'
-        f'<u:{actionName} xmlns:u="{escapeText(serviceType)}">{inner}</u:{actionName}>'
-        "</s:Body></s:Envelope>"
-    ).encode("utf-8")
 
 
 def requestHeaders(serviceType: str, actionName: str, userAgent: str | None = None) -> list[tuple[bytes, bytes]]:
