@@ -21,7 +21,9 @@ from coherence_lite.controlpoint.remote import RemoteDevice, RemoteRootDevice, R
 from coherence_lite.model.device import LOCAL, parseURN
 from coherence_lite.ssdp.advertisement import ROOT_DEVICE
 
-__all__ = ["CoherenceService", "CoherenceDevice", "CoherenceRootDevice", "coherenceDevice", "coherenceFields"]
+__all__ = [
+    "CoherenceService", "CoherenceDevice", "CoherenceRootDevice", "coherenceDevice", "coherenceFields", "convertTree"
+]
 
 _D = TypeVar("_D", bound=RemoteDevice)
 
@@ -282,10 +284,19 @@ def coherenceFields(item: Any) -> dict[str, Any]:
     return {f.name: getattr(item, f.name) for f in fields(item) if f.init}
 
 
-def _convert(device: RemoteDevice, kind: type[_D]) -> _D:
+def convertTree(
+    device: RemoteDevice,
+    kind: type[_D],
+    serviceKind: type[RemoteService],
+    deviceKind: type[RemoteDevice],
+) -> _D:
+    """
+    A copy of C{device}'s tree as a C{kind}, its services as C{serviceKind}
+    and its embedded devices, at every level, as C{deviceKind}.
+    """
     values = coherenceFields(device)
-    values["services"] = tuple(CoherenceService(**coherenceFields(service)) for service in device.services)
-    values["devices"] = tuple(_convert(embedded, CoherenceDevice) for embedded in device.devices)
+    values["services"] = tuple(serviceKind(**coherenceFields(service)) for service in device.services)
+    values["devices"] = tuple(convertTree(embedded, deviceKind, serviceKind, deviceKind) for embedded in device.devices)
     return kind(**values)
 
 
@@ -298,4 +309,4 @@ def coherenceDevice(root: RemoteRootDevice) -> CoherenceRootDevice:
         of L{CoherenceRootDevice}, L{CoherenceDevice} and
         L{CoherenceService}, linked to each other as the original is.
     """
-    return _convert(root, CoherenceRootDevice)
+    return convertTree(root, CoherenceRootDevice, CoherenceService, CoherenceDevice)

@@ -10,7 +10,7 @@ that call and subscribe (C{service.get_action('GetStatus').call()}).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable
 
 from twisted.internet.defer import Deferred, succeed
 
@@ -18,14 +18,12 @@ from coherence_lite.compat.accessors import (
     CoherenceDevice,
     CoherenceRootDevice,
     CoherenceService,
-    coherenceFields,
+    convertTree,
 )
 from coherence_lite.compat.action import Action, ServiceClient
-from coherence_lite.controlpoint.remote import RemoteDevice, RemoteRootDevice
+from coherence_lite.controlpoint.remote import RemoteRootDevice
 
 __all__ = ["Service", "Device", "RootDevice", "clientTree"]
-
-_D = TypeVar("_D", bound=RemoteDevice)
 
 
 @dataclass(frozen=True)
@@ -142,16 +140,9 @@ class RootDevice(_ClientSlot, CoherenceRootDevice):
         _ClientSlot.__post_init__(self)
 
 
-def _convert(device: RemoteDevice, kind: type[_D]) -> _D:
-    values = coherenceFields(device)
-    values["services"] = tuple(Service(**coherenceFields(service)) for service in device.services)
-    values["devices"] = tuple(_convert(embedded, Device) for embedded in device.devices)
-    return kind(**values)
-
-
 def clientTree(root: RemoteRootDevice) -> RootDevice:
     """
     The tree of a found root device, made of L{RootDevice}, L{Device} and
     L{Service}.
     """
-    return _convert(root, RootDevice)
+    return convertTree(root, RootDevice, Service, Device)
