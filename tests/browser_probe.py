@@ -24,11 +24,11 @@ import asyncio
 import json
 import shutil
 import sys
-import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.wait import WebDriverWait
 
 #: The longest any single wait lasts, in seconds.
 WAIT = 15.0
@@ -67,14 +67,9 @@ def waitUntil(condition, what: str):
     Poll C{condition} until it returns something true, for at most L{WAIT}
     seconds.
     """
-    deadline = time.monotonic() + WAIT
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"waited {WAIT} s for {what}")
-        time.sleep(0.05)
+    return WebDriverWait(None, WAIT, poll_frequency=0.05).until(
+        lambda _: condition(), message=f"waited {WAIT} s for {what}"
+    )
 
 
 def cellText(driver: webdriver.Chrome, variable: str) -> str:
@@ -167,7 +162,8 @@ def screenshot(pageURL: str, out: str, width: int) -> dict:
             "Emulation.setDeviceMetricsOverride",
             {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
         )
-        time.sleep(0.3)
+        # Let the page lay itself out at the new width: two animation frames.
+        driver.execute_async_script("requestAnimationFrame(() => requestAnimationFrame(arguments[0]));")
         height = driver.execute_script("return document.documentElement.scrollHeight;")
         driver.execute_cdp_cmd(
             "Emulation.setDeviceMetricsOverride",
