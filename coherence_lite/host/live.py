@@ -249,13 +249,6 @@ class LiveStreams:
         self._open: set[_Stream] = set()
         self._perClient: Counter[str] = Counter()
 
-    @property
-    def openStreams(self) -> int:
-        """
-        How many streams are open now.
-        """
-        return len(self._open)
-
     def open(self, request: Request, client: str, sources: Sequence[Source]) -> bool:
         """
         Start a stream answering C{request}, unless a cap is reached.

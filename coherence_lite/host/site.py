@@ -248,15 +248,13 @@ def makeSite(
     else:
         serverHeader = server.encode("ascii")
     stats = stats if stats is not None else Stats()
-    site = _DeviceSite(
+    return _DeviceSite(
         cast(IResource, makeRootResource(documentsList, stats, runtimes)),
         limits=limits,
         stats=stats,
         reactor=reactor,
         serverHeader=serverHeader,
     )
-    site.displayTracebacks = False
-    return site
 
 
 def publicationOf(documents: Documents, port: Callable[[], int], advertisedHost: str | None = None) -> Publication:
