@@ -20,7 +20,8 @@ from twisted.trial.unittest import SynchronousTestCase
 from coherence_lite.backend.runtime import ServiceRuntime
 from coherence_lite.host.live import LiveLimits
 from coherence_lite.host.site import makeRootResource, makeSite
-from coherence_lite.http.limits import HTTPLimits, LimitedHTTPChannel
+from coherence_lite.http.channel import LimitedHTTPChannel
+from coherence_lite.http.limits import HTTPLimits
 from coherence_lite.model import layout
 from coherence_lite.model.description import buildDocuments
 from coherence_lite.stats import Stats

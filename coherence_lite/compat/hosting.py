@@ -33,7 +33,7 @@ from coherence_lite.model.description import Documents, buildDocuments
 from coherence_lite.model.layout import SUBSCRIBE, descriptionPath
 from coherence_lite.model.device import LOCAL
 from coherence_lite.net.interfaces import Link
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 from coherence_lite.ssdp.advertisement import advertisements
 from coherence_lite.stats import Stats
 

@@ -1,64 +1,53 @@
 # -*- test-case-name: tests.test_daemon -*-
 """
-What the device host needs to run as a daemon under twistd: L{StartFailed},
-the one way a start-up failure reaches the user both in the foreground
-(C{twistd -n}) and as a daemon; and L{addDaemonParts}, which adds systemd
-notifications and reloading on SIGHUP.
-
-How twistd reports a start failure: in the foreground, an exception out of
-C{startService} ends the process (a L{SystemExit} quietly, with its
-status).  As a daemon, the launching process waits on a status pipe for
-the daemon's start: twistd writes any L{Exception} raised by
-C{startService} into that pipe, and the launching process prints it and
-exits with status 1.  A L{SystemExit} is no L{Exception}: twistd lets it
-through without writing to the pipe, and the launching process, which
-holds the pipe's other end itself, waits for ever.  L{StartFailed} is
-both, so each mode does the right thing.
+What the device host needs to run as a daemon under twistd:
+L{DaemonService}, whose start-up failure is one line and exit status 1
+(see L{coherence_lite.errors.StartFailed}), and L{addDaemonParts}, which
+adds systemd notifications and reloading on SIGHUP.
 """
 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Callable, Mapping, Sequence, cast
+from typing import Callable, Mapping, Sequence, cast
 
 from twisted.application.service import IService, Service
 from twisted.internet.interfaces import IReactorFromThreads
+from twisted.logger import Logger
 
+from coherence_lite.errors import StartFailed, StartupError
 from coherence_lite.eventing.publisher import HostEventing
 from coherence_lite.eventing.resource import eventResources
 from coherence_lite.host.reload import Reloader, SignalReload
 from coherence_lite.host.runtimes import HostedRuntimes
+from coherence_lite.host.service import UPnPDeviceService
 from coherence_lite.host.site import makeRootResource
 from coherence_lite.host.systemd import SystemdNotifier
 from coherence_lite.model.description import Documents
 from coherence_lite.model.device import Device
 from coherence_lite.model.layout import SUBSCRIBE
 
-if TYPE_CHECKING:
-    from coherence_lite.host.service import UPnPDeviceService
+__all__ = ["DaemonService", "addDaemonParts", "rebuildSite"]
 
-__all__ = ["StartFailed", "addDaemonParts", "rebuildSite"]
+log = Logger()
 
 
-class StartFailed(SystemExit, Exception):
+class DaemonService(UPnPDeviceService):
     """
-    The device host cannot start; the process ends with status 1.
-
-    twistd writes C{<module>.StartFailed: <reason>} to its status pipe,
-    truncated to 100 bytes, so the reason is kept short (C{HTTP port 8080:
-    Address already in use}).
+    The device host as a daemon runs it (C{twistd upnp-device}): a start-up
+    failure is one logged line and exit status 1, not a traceback, and
+    reaches the terminal of a daemon's launcher too (see L{StartFailed}).
     """
 
-    def __init__(self, reason: str) -> None:
+    def startService(self) -> None:
         """
-        @param reason: why, in one short line.
+        Start, or log why not and exit with status 1.
         """
-        super().__init__(reason)
-        self.reason = reason
-        self.code = 1
-
-    def __str__(self) -> str:
-        return self.reason
+        try:
+            super().startService()
+        except StartupError as e:
+            log.critical("Cannot start: {reason}", reason=str(e))
+            raise StartFailed(str(e)) from None
 
 
 def _plural(count: int, word: str) -> str:

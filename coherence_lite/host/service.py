@@ -4,8 +4,7 @@ L{UPnPDeviceService}: a complete device host as one L{MultiService}.
 
 Its children start in order: the web server first (announcements carry its
 port), then SSDP.  Stopping sends byebye for every device, then closes the
-sockets and the web server.  L{HostSettings} says how; L{DaemonService} is
-the same host for C{twistd}, exiting on a start-up failure.
+sockets and the web server.  L{HostSettings} says how.
 """
 
 from __future__ import annotations
@@ -22,14 +21,13 @@ from twisted.internet.protocol import ServerFactory
 from twisted.logger import Logger
 from twisted.web.server import Site
 
-from coherence_lite import __version__
+from coherence_lite._version import __version__
 from coherence_lite.errors import StartupError
 from coherence_lite.eventing.notifier import deliveryAgent
 from coherence_lite.eventing.publisher import HostEventing
 from coherence_lite.eventing.resource import eventResources
 from coherence_lite.host.bootid import BootIdStore
 from coherence_lite.host.runtimes import HostedRuntimes
-from coherence_lite.host.daemon import StartFailed
 from coherence_lite.host.settings import HostSettings
 from coherence_lite.host.site import HostResource, makeSite, publicationOf
 from coherence_lite.identity import serverString
@@ -39,13 +37,13 @@ from coherence_lite.model.layout import SUBSCRIBE
 from coherence_lite.net.interfaces import InterfaceReport, Link, NetworkInterface, reportedLinks, selectLinks
 from coherence_lite.net.interfaces import systemInterfaces as _systemInterfaces
 from coherence_lite.net.netlink import NetlinkMonitor
-from coherence_lite.net.reactor import Reactor, defaultReactor
+from coherence_lite._reactor import Reactor, defaultReactor
 from coherence_lite.net.watcher import InterfaceWatcher
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
 from coherence_lite.ssdp.service import SSDPService
 from coherence_lite.stats import Stats, StatsMonitor
 
-__all__ = ["DaemonService", "InterfaceLister", "UPnPDeviceService", "WebServerService", "interfaceReports"]
+__all__ = ["InterfaceLister", "UPnPDeviceService", "WebServerService", "interfaceReports"]
 
 log = Logger()
 
@@ -286,21 +284,3 @@ class UPnPDeviceService(MultiService):
         added = [link for link in new if link not in old]
         self.ssdp.setLinks(self.links, self._bootIds.next() if added else None)
         self._logHosting([link for link in self.ssdp.links if link in added])
-
-
-class DaemonService(UPnPDeviceService):
-    """
-    The device host as a daemon runs it (C{twistd upnp-device}): a start-up
-    failure is one logged line and exit status 1, not a traceback, and
-    reaches the terminal of a daemon's launcher too (see L{StartFailed}).
-    """
-
-    def startService(self) -> None:
-        """
-        Start, or log why not and exit with status 1.
-        """
-        try:
-            super().startService()
-        except StartupError as e:
-            log.critical("Cannot start: {reason}", reason=str(e))
-            raise StartFailed(str(e)) from None

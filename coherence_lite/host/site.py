@@ -32,7 +32,7 @@ from twisted.internet.interfaces import IReactorTime
 from twisted.web.resource import IResource, Resource
 from twisted.web.server import Request
 
-from coherence_lite import __version__
+from coherence_lite._version import __version__
 from coherence_lite.backend.runtime import ServiceRuntime
 from coherence_lite.control.resource import ControlResource
 from coherence_lite.host.live import LiveStreams
