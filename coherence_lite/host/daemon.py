@@ -11,23 +11,16 @@ from __future__ import annotations
 import os
 from typing import Callable, Mapping, Sequence, cast
 
-from twisted.application.service import IService, Service
 from twisted.internet.interfaces import IReactorFromThreads
 from twisted.logger import Logger
 
 from coherence_lite.errors import StartFailed, StartupError
-from coherence_lite.eventing.publisher import HostEventing
-from coherence_lite.eventing.resource import eventResources
 from coherence_lite.host.reload import Reloader, SignalReload
-from coherence_lite.host.runtimes import HostedRuntimes
 from coherence_lite.host.service import UPnPDeviceService
-from coherence_lite.host.site import makeRootResource
 from coherence_lite.host.systemd import SystemdNotifier
-from coherence_lite.model.description import Documents
 from coherence_lite.model.device import Device
-from coherence_lite.model.layout import SUBSCRIBE
 
-__all__ = ["DaemonService", "addDaemonParts", "rebuildSite"]
+__all__ = ["DaemonService", "addDaemonParts"]
 
 log = Logger()
 
@@ -52,55 +45,6 @@ class DaemonService(UPnPDeviceService):
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
-
-
-def _replaceChild(host: UPnPDeviceService, old: IService, new: IService) -> None:
-    """
-    Put C{new} where C{old} was among C{host}'s children (stopping C{old},
-    starting C{new} if the host runs), so they keep their turn at stop.
-    """
-    index = host.services.index(cast(Service, old))
-    old.disownServiceParent()
-    new.setServiceParent(host)
-    host.services.remove(cast(Service, new))
-    host.services.insert(index, cast(Service, new))
-
-
-def rebuildSite(host: UPnPDeviceService) -> Callable[[Sequence[Documents]], None]:
-    """
-    What serves new documents on C{host}: new service runtimes (their state
-    goes through the state directory: written by the old ones as they stop,
-    read by the new ones), new eventing (subscriptions end: control points
-    subscribe again when their renewal is refused) and a new resource tree
-    swapped in for the old one (requests under way finish with the old).
-
-    @raise ConfigError: a device file binds a function that cannot be
-        imported; the old runtimes then go on.
-    @raise ValueError: see L{makeRootResource}; the old runtimes go on.
-    """
-
-    def rebuild(documents: Sequence[Documents]) -> None:
-        oldRuntimes, oldEventing = host.runtimes, host.eventing
-        if oldRuntimes.running:
-            oldRuntimes.stopService()
-        try:
-            runtimes = HostedRuntimes([each.root for each in documents], host.reactor, host.settings.stateDirectory)
-            tree = makeRootResource(documents, host.stats, runtimes.byService)
-        except Exception:
-            if host.running:
-                oldRuntimes.startService()
-            raise
-        eventing = HostEventing(oldEventing.agent, host.reactor, oldEventing.limits, host.stats)
-        events = eventResources(eventing, runtimes.byService, lambda: host.links, host.reactor, host.stats)
-        for (udn, shortId), resource in events.items():
-            tree.devices[udn].services[shortId].putChild(SUBSCRIBE.encode("ascii"), resource)
-        runtimes.setName(oldRuntimes.name)
-        _replaceChild(host, oldRuntimes, runtimes)
-        _replaceChild(host, oldEventing, eventing)
-        host.runtimes, host.eventing = runtimes, eventing
-        host.web.site.resource = tree
-
-    return rebuild
 
 
 def addDaemonParts(
@@ -131,7 +75,7 @@ def addDaemonParts(
     )
     notifier.setName("systemd")
     notifier.setServiceParent(host)
-    reloader = Reloader(host, load, rebuildSite(host), notifier.reloading, notifier.reloaded)
+    reloader = Reloader(load, host.replaceDevices, notifier.reloading, notifier.reloaded)
     # Every reactor the host runs on provides callFromThread too.
     signals = SignalReload(reloader.reload, cast(IReactorFromThreads, host.reactor))
     signals.setName("reload")

@@ -220,6 +220,7 @@ def makeSite(
     stats: Stats | None = None,
     reactor: IReactorTime | None = None,
     runtimes: Runtimes | None = None,
+    root: HostResource | None = None,
 ) -> LimitedSite:
     """
     Build the HTTP site of a device host.
@@ -238,6 +239,8 @@ def makeSite(
         reactor when L{None}.
     @param runtimes: what answers control requests (see
         L{makeRootResource}).
+    @param root: the tree to serve, built already from the same documents
+        (see L{coherence_lite.host.serving}); built here when L{None}.
     @return: a site with C{displayTracebacks} off, ready for
         C{reactor.listenTCP} or C{strports.service}.
     @raise ValueError: see L{makeRootResource}.
@@ -249,7 +252,7 @@ def makeSite(
         serverHeader = server.encode("ascii")
     stats = stats if stats is not None else Stats()
     return _DeviceSite(
-        cast(IResource, makeRootResource(documentsList, stats, runtimes)),
+        cast(IResource, root if root is not None else makeRootResource(documentsList, stats, runtimes)),
         limits=limits,
         stats=stats,
         reactor=reactor,
