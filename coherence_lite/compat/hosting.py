@@ -22,7 +22,7 @@ from coherence_lite.compat.ssdp import SSDPServer
 from coherence_lite.eventing.limits import EventingLimits
 from coherence_lite.eventing.notifier import deliveryAgent
 from coherence_lite.eventing.publisher import HostEventing
-from coherence_lite.host.pages import indexPage
+from coherence_lite.panel.pages import indexPage
 from coherence_lite.host.serving import serveTree
 from coherence_lite.host.site import HostResource, makeSite
 from coherence_lite.http.limits import HTTPLimits

@@ -18,8 +18,8 @@ runtimes (the same ones their controlURLs call), and also takes its forms'
 C{POST}; C{/<uuid>} without the slash is 404, like every other path the
 layout does not spell.
 
-The pages themselves are L{coherence_lite.host.pages} and
-L{coherence_lite.host.panel}; the generic
+The pages themselves are L{coherence_lite.panel.pages} and
+L{coherence_lite.panel.resource}; the generic
 resources L{coherence_lite.http.resources}; the site enforces L{HTTPLimits}
 (sizes, timeouts, connection caps), see L{coherence_lite.http.limits}.
 """
@@ -35,9 +35,9 @@ from twisted.web.server import Request
 from coherence_lite._version import __version__
 from coherence_lite.backend.runtime import ServiceRuntime
 from coherence_lite.control.resource import ControlResource
-from coherence_lite.host.live import LiveStreams
-from coherence_lite.host.pages import indexPage
-from coherence_lite.host.panel import PresentationResource
+from coherence_lite.panel.live import LiveStreams
+from coherence_lite.panel.pages import indexPage
+from coherence_lite.panel.resource import PresentationResource
 from coherence_lite.http.limits import HTTPLimits
 from coherence_lite.http.server import LimitedSite
 from coherence_lite.http.resources import HTML_CONTENT_TYPE, NOSNIFF, XML_CONTENT_TYPE, DirectoryResource, StaticResource
