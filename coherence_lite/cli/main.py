@@ -59,7 +59,7 @@ from coherence_lite.controlpoint.report import (
 from coherence_lite.controlpoint.search import SEARCH_INTERVAL, SEARCH_MX, SEARCH_TARGET
 from coherence_lite.controlpoint.tracker import DeviceObserver
 from coherence_lite.errors import StartupError
-from coherence_lite.host.options import NetworkOptions, usageMessage
+from coherence_lite.cli.options import NetworkOptions, usageMessage
 from coherence_lite._reactor import Reactor
 from coherence_lite.ssdp.message import isSearchTarget
 
