@@ -14,15 +14,15 @@ from twisted.internet.testing import EventLoggingObserver
 from twisted.logger import LogLevel, globalLogPublisher
 from twisted.trial.unittest import SynchronousTestCase
 
-from coherence_lite import signals
-from coherence_lite.compat.accessors import coherenceDevice
-from coherence_lite.compat.devices import DeviceSignals
+from coherence_lite.compat import signals
+from coherence_lite.compat._impl.accessors import coherenceDevice
+from coherence_lite.compat._impl.devicesignals import DeviceSignals
 from coherence_lite.controlpoint.fetch import FetchError, RetryingFetcher
 from coherence_lite.controlpoint.remote import RemoteRootDevice
 from coherence_lite.controlpoint.tracker import DeviceObserver, DeviceTracker
 from coherence_lite.model.description import deviceDescription
 from coherence_lite.model.device import LOCAL, REMOTE
-from coherence_lite.signals import SignalSender
+from coherence_lite.compat.signals import SignalSender
 from coherence_lite.ssdp.advertisement import advertisements
 from coherence_lite.ssdp.format import formatNotifyAlive, formatNotifyByebye, formatSearchResponse
 from coherence_lite.ssdp.message import Notify, SearchResponse

@@ -8,7 +8,7 @@ with a LOCATION (its C{upnp:rootdevice} entry, or any other when that one
 was not heard) has its description fetched, once: entries of the same
 device, or naming the same LOCATION, wait for the fetch already under way.
 A parsed description becomes a L{RemoteRootDevice}, kept by UDN, and is
-told to the L{DeviceObserver}s (L{coherence_lite.compat.devices} has the
+told to the L{DeviceObserver}s (L{coherence_lite.compat._impl.devicesignals} has the
 one that sends Coherence's louie signals).
 
 The device is forgotten when its C{upnp:rootdevice} entry goes (byebye,
