@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from twisted.internet import reactor
 from twisted.internet.defer import Deferred
@@ -83,13 +82,24 @@ dataType = "ui1"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
-def lightService(setTarget: str = "", getStatus: str = "", brighten: str = "") -> Service:
+class Light(NamedTuple):
+    """
+    The light's one service and the bindings its device file gives it.
+    """
+
+    service: Service
+    bindings: tuple[ActionBinding, ...]
+
+
+def lightService(setTarget: str = "", getStatus: str = "", brighten: str = "") -> Light:
     """
     The light's one service, with extra keys in its actions' tables.
     """
     text = LIGHT.format(setTarget=setTarget, getStatus=getStatus, brighten=brighten)
     data = parseTOML(text.encode(), lambda reason: ConfigError("light.toml", "", reason))
-    return deviceFromMapping(data, "light.toml", hostname="test").services[0]
+    read = deviceFromMapping(data, "light.toml", hostname="test")
+    service = read.device.services[0]
+    return Light(service, read.bindings.get((read.device.UDN, service.serviceId), ()))
 
 
 def configError(**keys: str) -> ConfigError:
@@ -124,7 +134,7 @@ class ReadTests(SynchronousTestCase):
         """
         A service with bindings equals the same service without them.
         """
-        self.assertEqual(lightService(), lightService(getStatus='returns = { ResultStatus = "Target" }'))
+        self.assertEqual(lightService().service, lightService(getStatus='returns = { ResultStatus = "Target" }').service)
 
     def test_errorsNameFileKeyAndProblem(self) -> None:
         """
@@ -156,7 +166,7 @@ class ReadTests(SynchronousTestCase):
         """
         for call, words in (("tests.nowhere:f", "cannot import"), ("tests.bindings_support:notAFunction", "no function")):
             service = lightService(brighten=f'call = "{call}"')
-            error = self.assertRaises(ConfigError, runtimeFor, service, reactor)
+            error = self.assertRaises(ConfigError, runtimeFor, *service, reactor)
             self.assertEqual(error.key, "device.service[0].action[2].call")
             self.assertIn(words, error.reason)
 
@@ -168,9 +178,9 @@ class ReadTests(SynchronousTestCase):
         """
         text = LIGHT.format(setTarget="", getStatus='call = "tests.nowhere:f"', brighten="")
         data = parseTOML(text.encode(), lambda reason: ConfigError("light.toml", "", reason))
-        error = self.assertRaises(ConfigError, checkFunctions, deviceFromMapping(data, "light.toml", hostname="t"))
+        error = self.assertRaises(ConfigError, checkFunctions, deviceFromMapping(data, "light.toml", hostname="t").bindings)
         self.assertEqual(error.key, "device.service[0].action[1].call")
-        checkFunctions(deviceFromMapping(parseTOML(LIGHT.format(setTarget="", getStatus="", brighten="").encode(), Exception), "l", hostname="t"))
+        checkFunctions(deviceFromMapping(parseTOML(LIGHT.format(setTarget="", getStatus="", brighten="").encode(), Exception), "l", hostname="t").bindings)
 
 
 class RunTests(SynchronousTestCase):
@@ -183,7 +193,7 @@ class RunTests(SynchronousTestCase):
         SetTarget sets Target and Status, events Status, and GetStatus (no
         binding) returns it.
         """
-        runtime = runtimeFor(lightService(), reactor)
+        runtime = runtimeFor(*lightService(), reactor)
         heard: list[dict[str, object]] = []
         runtime.state.addObserver(heard.append)
         self.assertEqual(self.successResultOf(runtime.invoke("SetTarget", {"newTargetValue": True})), {})
@@ -196,8 +206,9 @@ class RunTests(SynchronousTestCase):
         device with no code: SetSlices and SetMode set their variables, the
         getters read them back.
         """
-        device = loadDevice(str(EXAMPLES / "jambon-3000.toml"))
-        runtime = runtimeFor(device.services[0], reactor)
+        device, bindings = loadDevice(str(EXAMPLES / "jambon-3000.toml"))
+        service = device.services[0]
+        runtime = runtimeFor(service, bindings[(device.UDN, service.serviceId)], reactor)
         heard: list[dict[str, object]] = []
         runtime.state.addObserver(heard.append)
         self.successResultOf(runtime.invoke("SetSlices", {"NewSlices": 12}))
@@ -210,7 +221,7 @@ class RunTests(SynchronousTestCase):
         """
         C{returns} answers another variable than the related one.
         """
-        runtime = runtimeFor(lightService(getStatus='returns = { ResultStatus = "Target" }'), reactor)
+        runtime = runtimeFor(*lightService(getStatus='returns = { ResultStatus = "Target" }'), reactor)
         runtime.state.set("Target", True)
         self.assertEqual(self.successResultOf(runtime.invoke("GetStatus", {})), {"ResultStatus": True})
 
@@ -219,7 +230,7 @@ class RunTests(SynchronousTestCase):
         C{call} calls the function with the in-arguments as keywords and
         answers what it returns.
         """
-        runtime = runtimeFor(lightService(brighten='call = "tests.bindings_support:brighten"'), reactor)
+        runtime = runtimeFor(*lightService(brighten='call = "tests.bindings_support:brighten"'), reactor)
         self.assertEqual(self.successResultOf(runtime.invoke("Brighten", {"Level": 5})), {"Result": 15})
 
     def test_functionResultChecked(self) -> None:
@@ -227,19 +238,11 @@ class RunTests(SynchronousTestCase):
         A function answering a value its variable does not allow fails with
         501.
         """
-        runtime = runtimeFor(lightService(brighten='call = "tests.bindings_support:brighten"'), reactor)
+        runtime = runtimeFor(*lightService(brighten='call = "tests.bindings_support:brighten"'), reactor)
         failure = self.failureResultOf(runtime.invoke("Brighten", {"Level": 250}), UPnPError)
         error: Any = failure.value
         self.assertEqual(error.code, 501)
         self.flushLoggedErrors()
-
-    def test_implementationWins(self) -> None:
-        """
-        A service with its own implementation keeps it.
-        """
-        runtime = runtimeFor(lightService(), reactor)
-        service = lightService()
-        self.assertIs(runtimeFor(replace(service, implementation=runtime), reactor), runtime)
 
     def test_parseOutput(self) -> None:
         """
@@ -248,9 +251,9 @@ class RunTests(SynchronousTestCase):
         """
         service = lightService(brighten='command = ["x"]')
         binding = service.bindings[-1]
-        self.assertEqual(parseOutput(service, binding, b"noise\nResult = 42\nOther=1\n"), {"Result": 42})
-        self.assertRaises(CommandFailed, parseOutput, service, binding, b"Result=300\n")
-        self.assertRaises(CommandFailed, parseOutput, service, binding, b"\xff")
+        self.assertEqual(parseOutput(service.service, binding, b"noise\nResult = 42\nOther=1\n"), {"Result": 42})
+        self.assertRaises(CommandFailed, parseOutput, service.service, binding, b"Result=300\n")
+        self.assertRaises(CommandFailed, parseOutput, service.service, binding, b"\xff")
 
 
 class CommandTests(TestCase):
@@ -258,18 +261,18 @@ class CommandTests(TestCase):
     Bound commands run as real processes (the test's own Python).
     """
 
-    def command(self, code: str, timeout: str = "") -> Service:
+    def command(self, code: str, timeout: str = "") -> Light:
         """
         The light whose Brighten runs C{python -c code LEVEL}.
         """
         argv = f'command = ["{sys.executable}", "-c", "{code}", "{{Level}}"]'
         return lightService(brighten=argv + ("\ntimeout = " + timeout if timeout else ""))
 
-    def invoke(self, service: Service, level: int) -> Deferred[Any]:
+    def invoke(self, service: Light, level: int) -> Deferred[Any]:
         """
         Call Brighten on a runtime of C{service}.
         """
-        return runtimeFor(service, reactor).invoke("Brighten", {"Level": level})
+        return runtimeFor(*service, reactor).invoke("Brighten", {"Level": level})
 
     async def test_outputBecomesOutArguments(self) -> None:
         """
@@ -286,7 +289,7 @@ class CommandTests(TestCase):
         service = lightService(
             setTarget=f'command = ["{sys.executable}", "-c", "import sys; assert sys.argv[1:] == [\'1\'], sys.argv", "{{newTargetValue}}"]'
         )
-        runtime = runtimeFor(service, reactor)
+        runtime = runtimeFor(*service, reactor)
         self.assertEqual(await runtime.invoke("SetTarget", {"newTargetValue": True}), {})
         self.assertIs(runtime.state.get("Status"), True)
 
@@ -296,7 +299,7 @@ class CommandTests(TestCase):
         nothing.
         """
         service = lightService(setTarget=f'command = ["{sys.executable}", "-c", "raise SystemExit(3)"]')
-        runtime = runtimeFor(service, reactor)
+        runtime = runtimeFor(*service, reactor)
         with self.assertRaises(UPnPError) as caught:
             await runtime.invoke("SetTarget", {"newTargetValue": True})
         self.assertEqual(caught.exception.code, 501)
@@ -317,7 +320,7 @@ class CommandTests(TestCase):
         with 501 at once, without starting another; once they end, calls
         run again.
         """
-        runtime = runtimeFor(self.command("import time; time.sleep(0.5); print('Result=1')"), reactor)
+        runtime = runtimeFor(*self.command("import time; time.sleep(0.5); print('Result=1')"), reactor)
         calls = [runtime.invoke("Brighten", {"Level": 1}) for _ in range(MAX_RUNNING)]
         with self.assertRaises(UPnPError) as caught:
             await runtime.invoke("Brighten", {"Level": 1})

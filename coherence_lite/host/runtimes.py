@@ -4,9 +4,9 @@ The running services of a device host, and their state kept across
 restarts.
 
 L{HostedRuntimes} gives every service of every hosted device a
-L{ServiceRuntime}: the service's own C{implementation} (a service written
-in Python), or one built from the device file's bindings.  The state of the
-latter (device files, default devices) is kept in the state directory, one
+L{ServiceRuntime}: the one it is hosted with (a service written in Python,
+see L{coherence_lite.backend.hosted}), or one built from the device file's
+bindings.  The state of the latter (device files, default devices) is kept in the state directory, one
 small JSON file per device UDN (C{device-<uuid>.json}), replaced
 atomically a moment after a change (the writes of a burst of changes are
 merged through the injected clock) and when the host stops.  At start the
@@ -19,13 +19,15 @@ from __future__ import annotations
 import json
 from functools import partial
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 from twisted.application.service import Service
 from twisted.internet.interfaces import IDelayedCall
 from twisted.logger import Logger
 
+from coherence_lite._reactor import Reactor
 from coherence_lite.backend.bindings import runtimeFor
+from coherence_lite.backend.hosted import Hostable, Hosted, asHosted
 from coherence_lite.backend.runtime import ServiceRuntime
 from coherence_lite.backend.state import coerceValue
 from coherence_lite.host.bootid import writeAtomically
@@ -58,9 +60,11 @@ class HostedRuntimes(Service):
     @ivar byService: the runtimes, by C{(device.UDN, service.shortId)}.
     """
 
-    def __init__(self, devices: Iterable[Device], reactor: Any, directory: Path | None, delay: float = SAVE_DELAY) -> None:
+    def __init__(
+        self, devices: Iterable[Hostable], reactor: Reactor, directory: Path | None, delay: float = SAVE_DELAY
+    ) -> None:
         """
-        @param devices: the root devices.
+        @param devices: the root devices, with what runs their services.
         @param reactor: runs bound commands and times the writes.
         @param directory: the state directory; L{None} keeps nothing.
         @param delay: seconds from a change to its write.
@@ -73,20 +77,23 @@ class HostedRuntimes(Service):
         self._pending: dict[str, tuple[Device, IDelayedCall | None]] = {}
         self._kept: dict[str, list[ServiceRuntime]] = {}
         self.byService: dict[tuple[str, str], ServiceRuntime] = {}
-        for root in devices:
-            for device in root.allDevices():
-                self._add(device)
+        for item in devices:
+            root = asHosted(item)
+            for device in root.device.allDevices():
+                self._add(device, root)
 
-    def _add(self, device: Device) -> None:
+    def _add(self, device: Device, root: Hosted) -> None:
         stored = self._load(device)
         kept = []
         for service in device.services:
-            values = stored.get(service.serviceId, {}) if service.implementation is None else {}
-            runtime = runtimeFor(service, self._reactor, values)
+            key = (device.UDN, service.serviceId)
+            runtime = root.runtimes.get(key)
+            if runtime is None:
+                runtime = runtimeFor(service, root.bindings.get(key, ()), self._reactor, stored.get(service.serviceId, {}))
+                if self._directory is not None:
+                    kept.append(runtime)
+                    runtime.state.addObserver(partial(self._changed, device), allVariables=True)
             self.byService[(device.UDN, service.shortId)] = runtime
-            if service.implementation is None and self._directory is not None:
-                kept.append(runtime)
-                runtime.state.addObserver(partial(self._changed, device), allVariables=True)
         self._kept[device.UDN] = kept
 
     def _load(self, device: Device) -> dict[str, dict[str, object]]:

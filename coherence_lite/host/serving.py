@@ -19,6 +19,7 @@ from twisted.internet.interfaces import IReactorTime
 from twisted.web.iweb import IAgent
 
 from coherence_lite._reactor import Reactor
+from coherence_lite.backend.hosted import Hosted
 from coherence_lite.eventing.limits import EventingLimits
 from coherence_lite.eventing.publisher import HostEventing
 from coherence_lite.eventing.resource import eventResources
@@ -72,6 +73,7 @@ def serveTree(
 
 
 def buildServing(
+    hosted: Sequence[Hosted],
     documentsList: Sequence[Documents],
     *,
     reactor: Reactor,
@@ -85,6 +87,8 @@ def buildServing(
     Build the runtimes (their stored state read back from
     C{stateDirectory}), the eventing and the tree of some root devices.
 
+    @param hosted: the root devices with what runs their services.
+    @param documentsList: their rendered documents, in the same order.
     @param agent: sends event messages (see
         L{coherence_lite.eventing.notifier.deliveryAgent}).
     @param limits: the eventing bounds.
@@ -92,7 +96,7 @@ def buildServing(
         imported.
     @raise ValueError: see L{makeRootResource}.
     """
-    runtimes = HostedRuntimes([documents.root for documents in documentsList], reactor, stateDirectory)
+    runtimes = HostedRuntimes(hosted, reactor, stateDirectory)
     runtimes.setName("runtimes")
     eventing = HostEventing(agent, reactor, limits, stats)
     tree = serveTree(documentsList, runtimes.byService, eventing, links, reactor, stats)
