@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_cli_call -*-
+# -*- test-case-name: tests.cli.test_call -*-
 """
 C{coherence-lite call LOCATION|UUID SERVICE ACTION [name=value ...]}: call
 one action of a device's service and print its out-arguments.

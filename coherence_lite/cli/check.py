@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_conformance_probe -*-
+# -*- test-case-name: tests.system.test_conformance_probe -*-
 """
 C{coherence-lite check [-i IFACE] [--st ST | --location URL | --uuid U]
 [--json]}: find UPnP devices and check each against the rules of UDA 2.0

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_cli,tests.test_cli_call -*-
+# -*- test-case-name: tests.system.test_cli,tests.cli.test_call -*-
 """
 The C{coherence-lite} command (also C{python -m coherence_lite}): this
 module parses the command line and runs the command asked for.

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_cli_call -*-
+# -*- test-case-name: tests.cli.test_call -*-
 """
 C{coherence-lite subscribe LOCATION|UUID SERVICE [--count N]}: subscribe
 to a service's events and print them as they arrive, in SEQ order, until

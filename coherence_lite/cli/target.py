@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_cli_call -*-
+# -*- test-case-name: tests.cli.test_call -*-
 """
 What C{call}, C{subscribe} and C{check} share: the device named on the
 command line (a LOCATION URL, or a UUID found by searching for it), one of

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_base -*-
+# -*- test-case-name: tests.compat.test_base -*-
 """
 How the L{Coherence <coherence_lite.compat.base.Coherence>} façade hosts
 the devices its backends make: one web site for all of them (Coherence's

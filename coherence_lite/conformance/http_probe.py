@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_conformance_probe -*-
+# -*- test-case-name: tests.system.test_conformance_probe -*-
 """
 The HTTP half of the checker's probe: the description, SCPDs, icons and
 pages fetched, the SOAP calls and the GENA exchanges of one device, each

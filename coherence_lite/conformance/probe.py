@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_conformance_probe -*-
+# -*- test-case-name: tests.system.test_conformance_probe -*-
 """
 The checker: find the device(s), probe each (L{SSDPProbe} then
 L{HTTPProbe}) and apply every rule, giving a L{DeviceReport} per device.

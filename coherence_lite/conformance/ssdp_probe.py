@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_conformance_probe -*-
+# -*- test-case-name: tests.system.test_conformance_probe -*-
 """
 The SSDP half of the checker's probe: searches sent only on the chosen
 links (the control point's own L{Searcher}, from a port of its own), the

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_subscriber -*-
+# -*- test-case-name: tests.controlpoint.test_subscriber -*-
 """
 The subscriber's own HTTP server, where devices deliver events (GENA
 NOTIFY), and how to choose the address it listens on.

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_discovery -*-
+# -*- test-case-name: tests.controlpoint.test_discovery -*-
 """
 L{ControlPoint}: seeing the UPnP devices on the network, as one
 L{MultiService}.

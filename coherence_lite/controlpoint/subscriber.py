@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_subscriber -*-
+# -*- test-case-name: tests.controlpoint.test_subscriber -*-
 """
 Subscribing to other devices' events: the control point's GENA subscriber
 (UDA 2.0 section 4).

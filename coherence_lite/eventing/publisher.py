@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_eventing_publisher -*-
+# -*- test-case-name: tests.eventing.test_publisher -*-
 """
 Eventing of a device host, put together: L{ServiceEventing} joins one
 service's state (its change feed), moderation, subscription table and

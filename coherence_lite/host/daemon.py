@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_daemon -*-
+# -*- test-case-name: tests.host.test_daemon -*-
 """
 What the device host needs to run as a daemon under twistd: L{StartFailed},
 the one way a start-up failure reaches the user both in the foreground

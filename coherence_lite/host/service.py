@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_integration -*-
+# -*- test-case-name: tests.host.test_service -*-
 """
 L{UPnPDeviceService}: a complete device host as one L{MultiService}.
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_http_limits -*-
+# -*- test-case-name: tests.http.test_limits -*-
 """
 HTTP that a hostile network cannot exhaust: bounded requests, timeouts,
 connection caps and error pages without internals.

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_http_limits -*-
+# -*- test-case-name: tests.http.test_limits -*-
 """
 L{LimitedSite}: a L{Site} whose connections are
 L{coherence_lite.http.limits.LimitedHTTPChannel}s, with connection caps, and

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_responder -*-
+# -*- test-case-name: tests.ssdp.test_responder -*-
 """
 What this host advertises: the publications and the values every message
 about them carries (SERVER, max-age, BOOTID).
