@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 from twisted.logger import Logger
 
-from coherence_lite.net.reactor import defaultReactor
+from coherence_lite._reactor import defaultReactor
 from coherence_lite.signals import BACKEND_INIT_COMPLETED, SignalSender
 
 __all__ = ["Backend", "Loggable"]

@@ -59,7 +59,7 @@ from coherence_lite.compat.registrations import LocalRegistrations, remoteEntry
 from coherence_lite.host.bootid import BootIdStore
 from coherence_lite.model.device import LOCAL, REMOTE
 from coherence_lite.net.interfaces import Link, NetworkInterface, reportedLinks, selectLinks, systemInterfaces
-from coherence_lite.net.reactor import Reactor, defaultReactor
+from coherence_lite._reactor import Reactor, defaultReactor
 from coherence_lite.signals import DATAGRAM_RECEIVED, SignalSender
 from coherence_lite.ssdp import SSDP_ADDR, SSDP_PORT
 from coherence_lite.ssdp.catalogue import Catalogue

@@ -31,7 +31,7 @@ from coherence_lite.controlpoint.report import announcedAs
 from coherence_lite.model.description import DEVICE_NAMESPACE
 from coherence_lite.model.device import parseURN
 from coherence_lite.net.interfaces import Link
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 from coherence_lite.ssdp.advertisement import ALL, ROOT_DEVICE, udnOf
 
 __all__ = ["MAX_DEVICES", "UNKNOWN_TARGET", "DeviceReport", "Checker"]

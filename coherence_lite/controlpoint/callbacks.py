@@ -33,7 +33,7 @@ from coherence_lite.eventing.message import EventNotify, SubscriptionError, clas
 from coherence_lite.http.limits import HTTPLimits
 from coherence_lite.http.server import LimitedSite
 from coherence_lite.net.interfaces import parseAddress
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 
 __all__ = ["NotifyTarget", "CallbackServer", "localAddressFor"]
 

@@ -46,7 +46,7 @@ from coherence_lite.controlpoint.gena import (
 )
 from coherence_lite.eventing.message import DEFAULT_TIMEOUT, EventNotify, nextSeq
 from coherence_lite.model.types import DataTypeError, Value, decodeValue
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 
 __all__ = ["MAX_SUBSCRIPTIONS", "Subscription", "Subscriber"]
 

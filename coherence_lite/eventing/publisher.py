@@ -238,6 +238,14 @@ class HostEventing(_AppService):
             eventing.start()
         return eventing
 
+    def remove(self, udn: str) -> None:
+        """
+        Stop the eventing of every service of the device C{udn}: its
+        subscriptions end, its deliveries are cancelled.
+        """
+        for key in [key for key in self._services if key[0] == udn]:
+            self._services.pop(key).stop()
+
     def __iter__(self) -> Iterator[ServiceEventing]:
         return iter(list(self._services.values()))
 

@@ -16,7 +16,7 @@ import functools
 import platform
 from importlib import resources
 
-from coherence_lite import __version__
+from coherence_lite._version import __version__
 from coherence_lite.identity import PRODUCT
 from coherence_lite.model.device import Device, Icon, stableUDN
 

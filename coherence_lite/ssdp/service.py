@@ -15,7 +15,7 @@ from twisted.internet.error import CannotListenError
 from twisted.logger import Logger
 
 from coherence_lite.net.interfaces import Link
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 from coherence_lite.ssdp.announcer import Announcer
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
 from coherence_lite.ssdp.limits import ResponderLimits

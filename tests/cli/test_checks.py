@@ -15,7 +15,7 @@ from twisted.python.usage import UsageError
 from twisted.trial.unittest import SynchronousTestCase
 
 from coherence_lite import __version__
-from coherence_lite.host.checks import unknownInterfaces
+from coherence_lite.cli.checks import unknownInterfaces
 from coherence_lite.host.udn import derivedUDN
 from coherence_lite.tap import Options
 from tests.host.test_sources import deviceFile

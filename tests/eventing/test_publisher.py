@@ -149,3 +149,26 @@ class HostEventingTests(SynchronousTestCase):
         self.assertEqual(clock.getDelayedCalls(), [])
         state.set("Status", False)
         self.assertEqual(len(agent.sent), 2)
+
+    def test_removeEndsOneDevicesEventing(self) -> None:
+        """
+        Removing a device stops its services' eventing (subscriptions end,
+        the quota is freed, changes are no longer followed) and leaves the
+        other devices' alone.
+        """
+        clock, agent = Clock(), FakeAgent()
+        host = HostEventing(agent, clock, EventingLimits(), Stats(), random.Random(2))
+        host.startService()
+        gone, kept = switchPower(), switchPower()
+        goneState, keptState = ServiceState(gone), ServiceState(kept)
+        first = host.add("uuid:11111111-2222-3333-4444-555555555555", gone, goneState)
+        second = host.add("uuid:11111111-2222-3333-4444-666666666666", kept, keptState)
+        first.subscribe("c", destinations("<http://10.0.0.2/>"), 60)
+        second.subscribe("c", destinations("<http://10.0.0.2/>"), 60)
+        host.remove("uuid:11111111-2222-3333-4444-555555555555")
+        self.assertEqual(list(host), [second])
+        self.assertEqual((len(first.table), len(second.table), host.quota.total), (0, 1, 1))
+        goneState.set("Status", True)
+        clock.advance(60)
+        self.assertEqual(len(first.table), 0)
+        host.stopService()

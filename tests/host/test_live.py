@@ -1,6 +1,6 @@
 # -*- test-case-name: tests.host.test_live -*-
 """
-Tests for L{coherence_lite.host.live}: the live values of a presentation
+Tests for L{coherence_lite.panel.live}: the live values of a presentation
 page, streamed through a device site's real channels (in memory, on a
 L{Clock}), with their caps, lifetime, heartbeat and merging.
 """
@@ -18,9 +18,10 @@ from twisted.python.failure import Failure
 from twisted.trial.unittest import SynchronousTestCase
 
 from coherence_lite.backend.runtime import ServiceRuntime
-from coherence_lite.host.live import LiveLimits
+from coherence_lite.panel.live import LiveLimits
 from coherence_lite.host.site import makeRootResource, makeSite
-from coherence_lite.http.limits import HTTPLimits, LimitedHTTPChannel
+from coherence_lite.http.channel import LimitedHTTPChannel
+from coherence_lite.http.limits import HTTPLimits
 from coherence_lite.model import layout
 from coherence_lite.model.description import buildDocuments
 from coherence_lite.stats import Stats

@@ -1,6 +1,6 @@
 # -*- test-case-name: tests.host.test_pages -*-
 """
-Tests for L{coherence_lite.host.pages}: the presentation pages and the
+Tests for L{coherence_lite.panel.pages}: the presentation pages and the
 index, as the device host's resource tree serves them.
 """
 
@@ -13,9 +13,9 @@ from twisted.trial.unittest import SynchronousTestCase
 from twisted.web.resource import getChildForRequest
 from twisted.web.test.requesthelper import DummyRequest
 
-from coherence_lite.host.assets import SCRIPT
-from coherence_lite.host.forms import MAX_SHOWN, Outcome, displayValue
-from coherence_lite.host.pages import indexPage, presentationPage
+from coherence_lite.panel.assets import SCRIPT
+from coherence_lite.panel.forms import MAX_SHOWN, Outcome, displayValue
+from coherence_lite.panel.pages import indexPage, presentationPage
 from coherence_lite.host.site import HostResource, makeRootResource
 from coherence_lite.http.resources import HTML_CONTENT_TYPE
 from coherence_lite.model import layout

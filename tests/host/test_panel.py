@@ -1,6 +1,6 @@
 # -*- test-case-name: tests.host.test_panel -*-
 """
-Tests for L{coherence_lite.host.panel}: a presentation page's values, its
+Tests for L{coherence_lite.panel.resource}: a presentation page's values, its
 action forms posted (through the control endpoint's decoding and the
 service's runtime), the same-origin rule and the refusals, rendered with
 L{DummyRequest}.
@@ -21,7 +21,7 @@ from twisted.web.test.requesthelper import DummyRequest
 
 from coherence_lite.backend.runtime import ServiceRuntime
 from coherence_lite.errors import UPnPError
-from coherence_lite.host.panel import MAX_FORM_BODY, fromLoopback
+from coherence_lite.panel.resource import MAX_FORM_BODY, fromLoopback
 from coherence_lite.host.site import HostResource, makeRootResource
 from coherence_lite.model import layout
 from coherence_lite.model.description import buildDocuments

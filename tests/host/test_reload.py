@@ -11,7 +11,7 @@ import ipaddress
 import random
 import signal
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from twisted.internet.testing import MemoryReactorClock
 from twisted.logger import LogLevel, globalLogPublisher
@@ -19,7 +19,7 @@ from twisted.internet.testing import EventLoggingObserver
 from twisted.trial.unittest import SynchronousTestCase
 
 from coherence_lite.host.daemon import addDaemonParts
-from coherence_lite.host.reload import Reloader, SignalReload, applyDevices
+from coherence_lite.host.reload import Changes, Reloader, SignalReload
 from coherence_lite.host.service import UPnPDeviceService
 from coherence_lite.host.settings import HostedDeviceError, HostSettings
 from coherence_lite.model.description import buildDocuments
@@ -64,9 +64,8 @@ class ReloadTestCase(SynchronousTestCase):
         self.devices: list[Device] = [jambon(), binaryLight()]
         self.notifications: list[str] = []
         self.reloader = Reloader(
-            self.host,
             self.load,
-            lambda documents: self.notifications.append(f"rebuilt {len(documents)}"),
+            self.replace,
             lambda: self.notifications.append("reloading"),
             lambda: self.notifications.append("reloaded"),
         )
@@ -79,6 +78,15 @@ class ReloadTestCase(SynchronousTestCase):
         The devices "in the files" now.
         """
         return list(self.devices)
+
+    def replace(self, devices: Sequence[Device]) -> Changes:
+        """
+        The host's C{replaceDevices}, noted as "rebuilt" with the number
+        of devices.
+        """
+        changes = self.host.replaceDevices(devices)
+        self.notifications.append(f"rebuilt {len(devices)}")
+        return changes
 
     def reload(self) -> Any:
         """
@@ -186,6 +194,42 @@ class ApplyDevicesTests(ReloadTestCase):
         self.assertEqual(self.sender.sent, [])
         self.assertEqual(len(self.host.documents), 2)
         self.assertEqual(self.host.documents[1].root.UDN, binaryLight().UDN)
+
+
+class ReplaceDevicesTests(ReloadTestCase):
+    """
+    L{UPnPDeviceService.replaceDevices} serves the new devices by itself,
+    without the daemon's parts.
+    """
+
+    def test_newTreeRuntimesAndEventingInTheOldOnesPlace(self) -> None:
+        """
+        A library host given other devices serves them from a new tree, with
+        new runtimes and eventing where the old ones were among its
+        children; the old ones are stopped.
+        """
+        old, oldRuntimes, oldEventing = self.host.web.site.resource, self.host.runtimes, self.host.eventing
+        names = [child.name for child in self.host]
+        changes = self.host.replaceDevices([jambon(friendlyName="Jambon 4000")])
+        self.assertEqual((changes.changed, changes.removed), ([jambon().UDN], [binaryLight().UDN]))
+        self.assertEqual(changes.names, {jambon().UDN: "Jambon 4000"})
+        tree = self.host.web.site.resource
+        self.assertIsNot(tree, old)
+        self.assertEqual(list(tree.devices), [jambon().UDN])  # type: ignore[attr-defined]
+        self.assertEqual([child.name for child in self.host], names)
+        self.assertFalse(oldRuntimes.running or oldEventing.running)
+        self.assertTrue(self.host.runtimes.running and self.host.eventing.running)
+        self.assertEqual(sorted(self.host.runtimes.byService), [(jambon().UDN, "Jambon")])
+
+    def test_refusedDevicesKeepTheRunningParts(self) -> None:
+        """
+        Devices that cannot be served together leave the tree, the runtimes
+        (still running) and the eventing as they were.
+        """
+        before = (self.host.web.site.resource, self.host.runtimes, self.host.eventing)
+        self.assertRaises(ValueError, self.host.replaceDevices, [jambon(), jambon(friendlyName="Twin")])
+        self.assertEqual((self.host.web.site.resource, self.host.runtimes, self.host.eventing), before)
+        self.assertTrue(self.host.runtimes.running)
 
 
 class DaemonReloadTests(ReloadTestCase):

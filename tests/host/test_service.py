@@ -22,7 +22,8 @@ from twisted.trial.unittest import TestCase
 from twisted.web.client import Agent, readBody
 
 from coherence_lite.errors import StartupError
-from coherence_lite.host.service import DaemonService, UPnPDeviceService
+from coherence_lite.host.daemon import DaemonService
+from coherence_lite.host.service import UPnPDeviceService
 from coherence_lite.host.settings import HostSettings
 from coherence_lite.model.defaults import defaultIcons
 from coherence_lite.ssdp import SSDP_ADDR

@@ -20,7 +20,8 @@ from twisted.trial.unittest import SynchronousTestCase
 
 from coherence_lite.host.site import makeRootResource, makeSite
 from coherence_lite.http.fast import MAX_FAST_PATHS, MAX_REMEMBERED_HEAD, FastAnswers, parseSimpleHead
-from coherence_lite.http.limits import HTTPLimits, LimitedHTTPChannel
+from coherence_lite.http.channel import LimitedHTTPChannel
+from coherence_lite.http.limits import HTTPLimits
 from coherence_lite.http.resources import StaticResource
 from coherence_lite.http.server import LimitedSite
 from coherence_lite.model import layout

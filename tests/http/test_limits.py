@@ -25,7 +25,8 @@ from twisted.web.resource import Resource
 from twisted.web.server import Request
 
 from coherence_lite.host.site import makeSite
-from coherence_lite.http.limits import HTTPLimits, LimitedHTTPChannel
+from coherence_lite.http.channel import LimitedHTTPChannel
+from coherence_lite.http.limits import HTTPLimits
 from coherence_lite.http.resources import errorPage
 from coherence_lite.http.server import LimitedSite
 from coherence_lite.model import layout

@@ -1,3 +1,4 @@
+# -*- test-case-name: tests.test_layering -*-
 """
 The one type for "a reactor" that the package's services are given.
 

@@ -4,10 +4,10 @@ The presentation page of a hosted device as a twisted.web resource: the
 page with the values of the moment, the posts of its action forms, and its
 live values.
 
-  - C{GET} (and C{HEAD}): the page (L{coherence_lite.host.pages}), the
+  - C{GET} (and C{HEAD}): the page (L{coherence_lite.panel.pages}), the
     host's counters at its end only for a client on loopback.
   - C{GET ?events}: the live values, a server-sent events stream
-    (L{coherence_lite.host.live}).
+    (L{coherence_lite.panel.live}).
   - C{POST}: an action form (C{application/x-www-form-urlencoded}, at most
     L{MAX_FORM_BODY} bytes).  Its arguments are decoded and checked by the
     control endpoint's own L{decodeArguments} and the action is invoked on
@@ -38,8 +38,8 @@ from twisted.web.server import NOT_DONE_YET, Request
 from coherence_lite.backend.runtime import ServiceRuntime
 from coherence_lite.control.resource import decodeArguments
 from coherence_lite.errors import UPnPError
-from coherence_lite.host.assets import CSP
-from coherence_lite.host.forms import (
+from coherence_lite.panel.assets import CSP
+from coherence_lite.panel.forms import (
     ACTION_FIELD,
     ARGUMENT_PREFIX,
     SERVICE_FIELD,
@@ -48,8 +48,8 @@ from coherence_lite.host.forms import (
     outcomeFragment,
     valueId,
 )
-from coherence_lite.host.live import LiveStreams, Source
-from coherence_lite.host.pages import presentationPage
+from coherence_lite.panel.live import LiveStreams, Source
+from coherence_lite.panel.pages import presentationPage
 from coherence_lite.http.body import BodyError, readBody
 from coherence_lite.http.resources import HTML_CONTENT_TYPE, NotFoundResource, errorPage, sendHeaders
 from coherence_lite.model.description import Documents

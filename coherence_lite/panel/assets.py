@@ -6,7 +6,7 @@ that allows exactly these two and nothing else inline.
 
 The script only enhances: the page reads and works without it.  With it,
 the values follow the device live (server-sent events from C{?events}, see
-L{coherence_lite.host.live}) and an action's form is sent in the background,
+L{coherence_lite.panel.live}) and an action's form is sent in the background,
 its result shown in place.  It never builds HTML from values: a changed
 value is set as text; a result is the escaped fragment the server rendered.
 """

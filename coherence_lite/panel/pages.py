@@ -5,11 +5,11 @@ the index at C{/}.
 
 A presentation page is the device's control panel: its identity (name,
 icon, model, manufacturer, UDN), each service with its state variables and
-their values, and a form per action (L{coherence_lite.host.forms}).  It is
+their values, and a form per action (L{coherence_lite.panel.forms}).  It is
 rendered per request from the values of the moment; the resource that
 serves it, takes the forms' posts and streams live values is
-L{coherence_lite.host.panel}.  The style and the script are inline
-(L{coherence_lite.host.assets}); the page reads and works without the
+L{coherence_lite.panel.resource}.  The style and the script are inline
+(L{coherence_lite.panel.assets}); the page reads and works without the
 script.
 
 Pages are balanced HTML5; every text that came from a description or a
@@ -25,8 +25,8 @@ from html import escape
 from typing import Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
-from coherence_lite.host.assets import SCRIPT, STYLE
-from coherence_lite.host.forms import Outcome, actionForm, stateTable
+from coherence_lite.panel.assets import SCRIPT, STYLE
+from coherence_lite.panel.forms import Outcome, actionForm, stateTable
 from coherence_lite.model import layout
 from coherence_lite.model.description import Documents
 from coherence_lite.model.device import Action, Device

@@ -4,9 +4,9 @@ What the two command lines (C{twistd upnp-device} and C{coherence-lite
 search}) share: value checks for L{twisted.python.usage.Options}
 parameters, and L{NetworkOptions}, the options choosing the links.
 
-It lives in the host package because C{tap.py} may import that package
-only; the C{coherence-lite} command imports it from here too.  Nothing
-here loads the reactor.
+C{tap.py} imports it from the command-line package, beside the host it
+builds; the C{coherence-lite} commands import it too.  Nothing here loads
+the reactor.
 """
 
 from __future__ import annotations

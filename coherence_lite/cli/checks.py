@@ -13,7 +13,7 @@ from typing import Sequence
 
 from twisted import version as twistedVersion
 
-from coherence_lite import __version__
+from coherence_lite._version import __version__
 from coherence_lite.identity import PRODUCT
 from coherence_lite.net.interfaces import NetworkInterface, parseAddress, systemInterfaces
 
