@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_reload,tests.test_integration -*-
+# -*- test-case-name: tests.host.test_reload,tests.host.test_service -*-
 """
 The one builder of what serves root devices over HTTP: their running
 services, their eventing and the resource tree, with each service's

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_http_limits -*-
+# -*- test-case-name: tests.http.test_limits -*-
 """
 One HTTP connection held to an L{HTTPLimits}: L{LimitedHTTPChannel}.
 
