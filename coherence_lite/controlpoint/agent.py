@@ -22,7 +22,7 @@ from twisted.web.http_headers import Headers
 from twisted.web.iweb import IAgent, IAgentEndpointFactory, IBodyProducer, IResponse
 from zope.interface import implementer
 
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 from coherence_lite.net.zones import socketHost, splitZone, urlHost, withoutZone
 
 __all__ = ["ZoneEndpointFactory", "ZoneAgent", "clientAgent"]

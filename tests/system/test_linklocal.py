@@ -24,8 +24,8 @@ import sys
 
 from twisted.trial.unittest import SynchronousTestCase
 
-from tests.netns import ROOT, OutputReader, Topology, readJSON, run, unavailable
-from tests.prerequisites import missing
+from tests.support.netns import ROOT, OutputReader, Topology, readJSON, run, unavailable
+from tests.support.prerequisites import missing
 
 LIGHT = str(ROOT / "examples" / "binary-light.toml")
 CLI = ("-c", "import sys; from coherence_lite.cli.main import main; sys.exit(main())")

@@ -9,9 +9,9 @@ import subprocess
 
 from twisted.trial.unittest import SynchronousTestCase
 
-from tests import netns
-from tests.netns import Topology, run, uniqueName, unavailable
-from tests.prerequisites import missing
+from tests.support import netns
+from tests.support.netns import Topology, run, uniqueName, unavailable
+from tests.support.prerequisites import missing
 
 
 def namespaces() -> set[str]:
