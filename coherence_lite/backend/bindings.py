@@ -30,7 +30,7 @@ from twisted.internet.protocol import ProcessProtocol
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 
-from coherence_lite.backend.runtime import Handler, ServiceRuntime
+from coherence_lite.backend.runtime import Handler, ServiceRuntime, Settle
 from coherence_lite.backend.state import ServiceState, coerceValue
 from coherence_lite.errors import UPnPError
 from coherence_lite.model.bindings import ActionBinding, placeholder
@@ -249,16 +249,21 @@ def checkFunctions(root: Device) -> None:
                     _function(binding)
 
 
-def runtimeFor(service: Service, reactor: Any, values: Mapping[str, object] | None = None) -> ServiceRuntime:
+def runtimeFor(
+    service: Service, reactor: Any, values: Mapping[str, object] | None = None, settle: Settle | None = None
+) -> ServiceRuntime:
     """
     The runtime a host uses for C{service}: its own C{implementation}, or
     one built from its bindings (none for a plain device-file service).
 
     @param values: stored values to start the state with (ignored for a
         service with its own implementation).
+    @param settle: what an action that changed the state waits for
+        before answering (see L{ServiceRuntime}); ignored for a service
+        with its own implementation.
     @raise ConfigError: a bound function cannot be imported.
     """
     if service.implementation is not None:
         return service.implementation
     state = ServiceState(service, values)
-    return ServiceRuntime(service, state, bindingHandlers(service, state, reactor))
+    return ServiceRuntime(service, state, bindingHandlers(service, state, reactor), settle)

@@ -80,8 +80,8 @@ def _replaceChild(host: UPnPDeviceService, old: IService, new: IService) -> None
 def rebuildSite(host: UPnPDeviceService) -> Callable[[Sequence[Documents]], None]:
     """
     What serves new documents on C{host}: new service runtimes (their state
-    goes through the state directory: written by the old ones as they stop,
-    read by the new ones), new eventing (subscriptions end: control points
+    carries over through the host's state store, in memory: the
+    acknowledged values, even when the state directory cannot be written), new eventing (subscriptions end: control points
     subscribe again when their renewal is refused) and a new resource tree
     swapped in for the old one (requests under way finish with the old).
 
@@ -95,7 +95,7 @@ def rebuildSite(host: UPnPDeviceService) -> Callable[[Sequence[Documents]], None
         if oldRuntimes.running:
             oldRuntimes.stopService()
         try:
-            runtimes = HostedRuntimes([each.root for each in documents], host.reactor, host.settings.stateDirectory)
+            runtimes = HostedRuntimes([each.root for each in documents], host.reactor, oldRuntimes.store)
             tree = makeRootResource(documents, host.stats, runtimes.byService)
         except Exception:
             if host.running:

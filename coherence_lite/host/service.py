@@ -31,6 +31,7 @@ from coherence_lite.host.bootid import BootIdStore
 from coherence_lite.host.runtimes import HostedRuntimes
 from coherence_lite.host.daemon import StartFailed
 from coherence_lite.host.settings import HostSettings
+from coherence_lite.host.statestore import StateStore
 from coherence_lite.host.site import HostResource, makeSite, publicationOf
 from coherence_lite.identity import serverString
 from coherence_lite.model.description import SPEC_VERSION, Documents, buildDocuments
@@ -140,8 +141,9 @@ class UPnPDeviceService(MultiService):
     @ivar stats: the counters of SSDP and HTTP, logged and shown on the
         presentation pages.
     @ivar links: the links served now.
-    @ivar runtimes: the running services (the first child: it stores their
-        state when the host stops).
+    @ivar stateStore: keeps the state of device-file services (the first
+        child: started first, stopped last, writing what is pending).
+    @ivar runtimes: the running services.
     @ivar eventing: the GENA subscriptions of every service, answered at
         its eventSubURL and dropped (deliveries cancelled) on stop.
     """
@@ -175,7 +177,10 @@ class UPnPDeviceService(MultiService):
         self.links: list[Link] = []
         major, minor = SPEC_VERSION
         self.catalogue = Catalogue(server=serverString(__version__, f"{major}.{minor}"), maxAge=settings.maxAge)
-        self.runtimes = HostedRuntimes(devices, self.reactor, settings.stateDirectory)
+        self.stateStore = StateStore(settings.stateDirectory, self.reactor)
+        self.stateStore.setName("state")
+        self.stateStore.setServiceParent(self)
+        self.runtimes = HostedRuntimes(devices, self.reactor, self.stateStore)
         self.runtimes.setName("runtimes")
         self.runtimes.setServiceParent(self)
         self.web = WebServerService(
