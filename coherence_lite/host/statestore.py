@@ -37,7 +37,7 @@ from twisted.python.failure import Failure
 from coherence_lite.host.bootid import readStateFile, syncFolder, writeAtomically
 from coherence_lite.model.device import Device
 
-__all__ = ["LOG_EVERY", "RETRY_DELAY", "StateStore", "Stored", "stateFile"]
+__all__ = ["LOG_EVERY", "MAX_RETRY_DELAY", "RETRY_DELAY", "StateStore", "Stored", "stateFile"]
 
 log = Logger()
 

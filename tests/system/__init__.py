@@ -1,0 +1,3 @@
+"""
+The slow system tests: real daemons, namespaces, foreign stacks.
+"""
