@@ -3,7 +3,8 @@
 L{UPnPDeviceService}: a complete device host as one L{MultiService}.
 
 Its children start in order: the web server first (announcements carry its
-port), then SSDP.  Stopping sends byebye for every device, then closes the
+port), then SSDP (which also warns when another process announces one of
+our UDNs).  Stopping sends byebye for every device, then closes the
 sockets and the web server.  L{HostSettings} says how; L{DaemonService} is
 the same host for C{twistd}, exiting on a start-up failure.
 """
@@ -43,6 +44,7 @@ from coherence_lite.net.netlink import NetlinkMonitor
 from coherence_lite.net.reactor import Reactor, defaultReactor
 from coherence_lite.net.watcher import InterfaceWatcher
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
+from coherence_lite.ssdp.conflicts import UDNConflicts
 from coherence_lite.ssdp.service import SSDPService
 from coherence_lite.stats import Stats, StatsMonitor
 
@@ -213,6 +215,7 @@ class UPnPDeviceService(MultiService):
         )
         self.ssdp.setName("ssdp")
         self.ssdp.setServiceParent(self)
+        self.ssdp.addObserver(UDNConflicts(self.catalogue, self._locations, self.reactor))
         self.monitor = StatsMonitor(self.stats, self.reactor, settings.statsInterval)
         self.monitor.setServiceParent(self)
         self.watcher: InterfaceWatcher | None = None
@@ -233,6 +236,15 @@ class UPnPDeviceService(MultiService):
         L{coherence_lite.host.site.publicationOf}.
         """
         return publicationOf(documents, lambda: self.web.port, self.settings.advertisedHost)
+
+    def _locations(self, publication: Publication) -> list[str] | None:
+        """
+        Our LOCATIONs of C{publication}, one per link served; L{None} while
+        the web server is not running.
+        """
+        if not self.web.running:
+            return None
+        return [publication.location(link) for link in self.ssdp.links]
 
     def interfaceReports(self) -> list[InterfaceReport]:
         """

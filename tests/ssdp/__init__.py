@@ -1,0 +1,3 @@
+"""
+Tests of coherence_lite.ssdp.
+"""
