@@ -10,23 +10,32 @@ from __future__ import annotations
 
 import errno
 import json
+import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
-from twisted.internet.defer import Deferred
+from twisted.internet import reactor
+from twisted.internet.defer import Deferred, inlineCallbacks
 from twisted.internet.task import Clock
 from twisted.internet.testing import EventLoggingObserver
-from twisted.logger import LogLevel, globalLogPublisher
-from twisted.trial.unittest import SynchronousTestCase
+from twisted.logger import LogLevel, formatEvent, globalLogPublisher
+from twisted.trial.unittest import SynchronousTestCase, TestCase
+from twisted.web.client import Agent
 
 from coherence_lite.host import statestore
 from coherence_lite.host.bootid import BootIdStore
+from coherence_lite.host.daemon import addDaemonParts
 from coherence_lite.host.runtimes import HostedRuntimes
+from coherence_lite.host.service import UPnPDeviceService
+from coherence_lite.host.settings import HostSettings
 from coherence_lite.host.statestore import LOG_EVERY, MAX_RETRY_DELAY, RETRY_DELAY, StateStore, stateFile
 from coherence_lite.model.device import Device
 from coherence_lite.model.devicefile import loadDevice
 
+from tests.control_support import callAction, controlURL
 from tests.devicefile_support import EXAMPLES
+from tests.support import freeUDPPort, stopIfRunning
 
 SWITCH_POWER = "urn:upnp-org:serviceId:SwitchPower"
 
@@ -112,8 +121,6 @@ class Fixture(SynchronousTestCase):
         """
         The warnings logged so far, formatted.
         """
-        from twisted.logger import formatEvent
-
         return [formatEvent(e) for e in self.events if e["log_level"] in (LogLevel.warn, LogLevel.error, LogLevel.critical)]
 
 
@@ -270,8 +277,6 @@ class DamagedFileTests(SynchronousTestCase):
         """
         Run C{action}; its result and the warnings it logged.
         """
-        from twisted.logger import formatEvent
-
         events = EventLoggingObserver.createWithCleanup(self, globalLogPublisher)  # type: ignore[arg-type]
         result = action()
         return result, [formatEvent(e) for e in events if e["log_level"] >= LogLevel.warn]
@@ -308,3 +313,54 @@ class DamagedFileTests(SynchronousTestCase):
             self.assertEqual(value, 1, name)
             self.assertEqual(len(warnings), 1, (name, warnings))
             self.assertIn(str(directory / "state.json"), warnings[0])
+
+
+class ReadOnlyReloadTests(TestCase):
+    """
+    A real host on loopback whose state directory refuses writes (every
+    rename into it fails with EROFS), reloaded with SIGHUP's code.
+    """
+
+    timeout = 30
+
+    @inlineCallbacks
+    def test_reloadKeepsTheAcknowledgedValueNotTheStoredOne(self) -> Any:
+        """
+        The state file says Target 1; the directory turns read-only;
+        SetTarget 0 answers 200; a reload (the light renamed) rebuilds the
+        runtimes: GetTarget answers 0, the acknowledged value, not the
+        file's 1.  The failed write was logged, naming the file.
+        """
+        device = light()
+        service = device.services[0]
+        state = Path(self.mktemp()).resolve()
+        state.mkdir()
+        stale = stateFile(state, device)
+        stale.write_text(json.dumps({"services": {SWITCH_POWER: {"Target": "1", "Status": "1"}}}))
+        events = EventLoggingObserver.createWithCleanup(self, globalLogPublisher)  # type: ignore[arg-type]
+        devices = [device]
+        settings = HostSettings(interfaces=("127.0.0.1",), ssdpPort=freeUDPPort(), stateDirectory=state, pollInterval=0)
+        host = UPnPDeviceService(devices, settings, reactor=reactor)
+        host.startService()
+        self.addCleanup(stopIfRunning, host)
+        reloader = addDaemonParts(host, lambda: list(devices), environ={})
+        realReplace = os.replace
+
+        def readOnly(source: Any, destination: Any) -> None:
+            if Path(destination).parent == state:
+                raise OSError(errno.EROFS, "Read-only file system")
+            realReplace(source, destination)
+
+        self.patch(os, "replace", readOnly)
+        agent = Agent(reactor)
+        url = controlURL(host.web.port, device, service)
+        code, _, body = yield callAction(agent, url, service.serviceType, "SetTarget", {"newTargetValue": "0"})
+        self.assertEqual(code, 200, body)
+        devices[0] = replace(device, friendlyName="Renamed light")
+        self.assertTrue(reloader.reload())
+        code, _, body = yield callAction(agent, url, service.serviceType, "GetTarget")
+        self.assertEqual(code, 200, body)
+        self.assertIn(b"<RetTargetValue>0</RetTargetValue>", body)
+        self.assertIn('"Target": "1"', stale.read_text())
+        warned = [formatEvent(e) for e in events if e["log_level"] == LogLevel.warn and str(stale) in formatEvent(e)]
+        self.assertTrue(warned)
