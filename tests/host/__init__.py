@@ -1,3 +1,1 @@
-"""
-Tests of coherence_lite.host.
-"""
+"""Tests for C{coherence_lite.host}: one C{test_<module>.py} per module (the fast loop)."""

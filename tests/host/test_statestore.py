@@ -33,8 +33,8 @@ from coherence_lite.host.statestore import LOG_EVERY, MAX_RETRY_DELAY, RETRY_DEL
 from coherence_lite.model.device import Device
 from coherence_lite.model.devicefile import loadDevice
 
-from tests.control_support import callAction, controlURL
-from tests.devicefile_support import EXAMPLES
+from tests.support.control import callAction, controlURL
+from tests.support.devicefile import EXAMPLES
 from tests.support import freeUDPPort, stopIfRunning
 
 SWITCH_POWER = "urn:upnp-org:serviceId:SwitchPower"

@@ -1,3 +1,1 @@
-"""
-Tests of coherence_lite.ssdp.
-"""
+"""Tests for C{coherence_lite.ssdp}: one C{test_<module>.py} per module (the fast loop)."""

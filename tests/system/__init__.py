@@ -1,3 +1,1 @@
-"""
-The slow system tests: real daemons, namespaces, foreign stacks.
-"""
+"""The slow suite: real processes, network namespaces, foreign UPnP stacks, a browser and the conformance probe."""

@@ -24,8 +24,8 @@ from twisted.web.client import Agent
 
 from coherence_lite.model.devicefile import loadDevice
 
-from tests.control_support import callAction, controlURL
-from tests.devicefile_support import EXAMPLES
+from tests.support.control import callAction, controlURL
+from tests.support.devicefile import EXAMPLES
 from tests.support import freeTCPPort, freeUDPPort
 
 reactor: Any = _globalReactor
