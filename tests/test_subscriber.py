@@ -40,21 +40,23 @@ SERVICE = RemoteService(SERVICE_TYPE, "urn:upnp-org:serviceId:SwitchPower", None
 class ScriptedSubscriber(Subscriber):
     """
     A L{Subscriber} on a memory reactor whose GENA exchanges are answered
-    from C{self.replies} and recorded in C{self.sent}; an exchange with no
-    reply left fails as a device that cannot be reached.
+    from C{self.replies} (a L{Reply}, or a L{Deferred} the test fires later)
+    and recorded in C{self.sent}; an exchange with no reply left fails as a
+    device that cannot be reached.
     """
 
     def __init__(self) -> None:
         self.clock = MemoryReactorClock()
         super().__init__(None, self.clock, localAddress=lambda host: "127.0.0.1", random=random.Random(1))  # type: ignore[arg-type]
         self.sent: list[tuple[bytes, dict[bytes, bytes]]] = []
-        self.replies: list[Reply] = []
+        self.replies: list[Reply | Deferred[Reply]] = []
 
     def gena(self, method: bytes, url: str, headers: list[tuple[bytes, bytes]]) -> Deferred[Reply]:
         self.sent.append((method, dict(headers)))
         if not self.replies:
             return fail(ExchangeError("connection refused"))
-        return succeed(self.replies.pop(0))
+        reply = self.replies.pop(0)
+        return reply if isinstance(reply, Deferred) else succeed(reply)
 
 
 def granted(sid: str = SID, timeout: int = 1800) -> Reply:

@@ -233,7 +233,7 @@ class Subscriber(MessageHandler):
                 continue
             for subscription in [each for each in self._subscriptions if self._udnOf(each) == udn]:
                 if sighting.kind == GONE:
-                    subscription.tell(GONE, f"the device {sighting.reason}")
+                    subscription.tell(GONE, f"the device {sighting.reason}; waiting for it to come back")
                 else:
                     subscription.restore(
                         f"the device {sighting.reason}",

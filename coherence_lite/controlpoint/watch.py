@@ -37,7 +37,8 @@ class Sighting:
     What a subscriber does about a message of the device it watches.
 
     @ivar kind: L{GONE}, L{BACK} or L{CHECK}.
-    @ivar reason: why, in words for the user (C{"BOOTID 4 -> 5"}).
+    @ivar reason: why, in words for the user, after "the device"
+        (C{"restarted (BOOTID 4 -> 5)"}).
     @ivar location: the device's LOCATION when it changed, else L{None}.
     """
 
@@ -92,19 +93,19 @@ class DeviceWatch:
             if message.nextBootId is None or message.nextBootId == self._nextBootId:
                 return None
             self._nextBootId = message.nextBootId
-            return Sighting(CHECK, f"announced its next BOOTID {message.nextBootId} (ssdp:update)")
+            return Sighting(CHECK, f"announced ssdp:update (next BOOTID {message.nextBootId})")
         return self._alive(message.bootId, message.location)
 
     def _alive(self, bootId: int | None, location: str | None) -> Sighting | None:
         reasons = []
         if self.gone:
-            reasons.append("announced itself again")
+            reasons.append("is back")
         restarted = bootId is not None and self.bootId is not None and bootId != self.bootId
         if restarted and bootId != self._nextBootId:
-            reasons.append(f"BOOTID {self.bootId} -> {bootId}")
+            reasons.append(f"restarted (BOOTID {self.bootId} -> {bootId})")
         moved = location is not None and self.location is not None and location != self.location
         if moved:
-            reasons.append(f"LOCATION now {location}")
+            reasons.append(f"moved to {location}")
         firstBootId = bootId is not None and self.bootId is None
         self.gone = False
         if bootId is not None:
@@ -114,7 +115,7 @@ class DeviceWatch:
         if location is not None:
             self.location = location
         if reasons:
-            return Sighting(BACK, ", ".join(reasons), location if moved else None)
+            return Sighting(BACK, " and ".join(reasons), location if moved else None)
         if firstBootId:
-            return Sighting(CHECK, f"first heard with BOOTID {bootId}")
+            return Sighting(CHECK, f"was first heard, with BOOTID {bootId}")
         return None
