@@ -78,7 +78,7 @@ class Options(NetworkOptions):
         ["http-port", "p", _DEFAULTS.httpPort, "TCP port for descriptions and icons; 0 picks a free one.", portOrZero("http-port")],
         ["max-age", None, _DEFAULTS.maxAge, "Seconds an announcement stays valid (CACHE-CONTROL max-age), 1800 to 86400.", integer("max-age")],
         ["ttl", None, _DEFAULTS.ttl, "Multicast TTL / hop limit of announcements, 1 to 255.", integer("ttl")],
-        ["advertised-host", None, None, "Host or address to put in LOCATION instead of the interface's (NAT, containers)."],
+        ["advertised-host", None, None, "Host name or address (no scheme, no port) to put in LOCATION instead of the interface's (NAT, containers)."],
         ["state-dir", None, None, f"Where BOOTID (and a machine identity, where /etc/machine-id is missing) is kept across restarts (default: {defaultStateDirectory()})."],
         ["poll-interval", None, _DEFAULTS.pollInterval, "Seconds between looks for interfaces and addresses that appear, change or go; 0 never looks again.", number("poll-interval")],
         ["search-rate", None, _DEFAULTS.responderLimits.rate, "Search answers sent per second and source address, on average.", number("search-rate")],
