@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_cli_call -*-
+# -*- test-case-name: tests.cli.test_call -*-
 """
 C{coherence-lite subscribe LOCATION|UUID SERVICE [--count N]}: subscribe
 to a service's events and print them as they arrive, in SEQ order, until
@@ -31,7 +31,7 @@ from twisted.logger import Logger, LogLevel
 from twisted.python import usage
 from twisted.web.client import Agent, HTTPConnectionPool
 
-from coherence_lite import __version__
+from coherence_lite._version import __version__
 from coherence_lite.cli.target import TargetError, TargetOptions, fetchSCPD, findDevice, findService
 from coherence_lite.controlpoint.callbacks import localAddressFor
 from coherence_lite.controlpoint.fetch import HTTPFetcher
@@ -40,7 +40,7 @@ from coherence_lite.controlpoint.report import safeText
 from coherence_lite.controlpoint.subscriber import Subscriber
 from coherence_lite.identity import serverString
 from coherence_lite.net.interfaces import Link, NetworkInterface, reportedLinks, selectLinks, systemInterfaces
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 from coherence_lite.ssdp.listener import ListenFunction, SSDPListener
 from coherence_lite.ssdp.transport import listenSSDP
 

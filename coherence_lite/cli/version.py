@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.cli.test_version -*-
+# -*- test-case-name: tests.cli.test_badinput -*-
 """
 C{--version} of every C{coherence-lite} command: our name and version, not
 Twisted's (what L{twisted.python.usage.Options} prints by default).
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from typing import NoReturn
 
-from coherence_lite import __version__
+from coherence_lite._version import __version__
 
 __all__ = ["VersionOption", "printVersion"]
 

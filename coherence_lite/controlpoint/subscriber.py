@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_subscriber,tests.controlpoint.test_subscription -*-
+# -*- test-case-name: tests.controlpoint.test_subscriber,tests.controlpoint.test_subscription -*-
 """
 Subscribing to other devices' events: the control point's GENA subscriber
 (UDA 2.0 section 4).
@@ -44,7 +44,7 @@ from coherence_lite.controlpoint.subscription import Subscription
 from coherence_lite.controlpoint.watch import BACK, DeviceWatch
 from coherence_lite.eventing.message import DEFAULT_TIMEOUT
 from coherence_lite.net.interfaces import Link
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 from coherence_lite.ssdp.message import Address, Notify, SearchResponse
 from coherence_lite.ssdp.protocol import MessageHandler
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_subscriber,tests.controlpoint.test_subscription -*-
+# -*- test-case-name: tests.controlpoint.test_subscriber,tests.controlpoint.test_subscription -*-
 """
 One subscription to one service's events (UDA 2.0 section 4): the
 L{Subscription} a L{coherence_lite.controlpoint.subscriber.Subscriber}

@@ -1,155 +1,202 @@
 """
-Tests for what C{coherence-lite call}, C{subscribe} and C{check} do with
-bad input (L{coherence_lite.cli.target}, L{coherence_lite.cli.version},
-L{coherence_lite.model.arguments} as the CLI uses it): one line and exit
-status 2 for a malformed device, our own C{--version}, the device's own
-error codes, and "did you mean" for a misspelt name.
+Tests for C{coherence-lite call} and C{coherence-lite subscribe}
+(L{coherence_lite.cli.call}, L{coherence_lite.cli.subscribe},
+L{coherence_lite.cli.target}): options, output, and runs against our
+daemon on loopback.
 """
 
 from __future__ import annotations
 
 import io
-import sys
+import json
+from decimal import Decimal
 
 from twisted.internet import reactor
+from twisted.python import usage
 from twisted.trial.unittest import SynchronousTestCase, TestCase
-from twisted.web.client import Agent
 
-from coherence_lite import __version__
-from coherence_lite.cli.call import CallOptions, runCall
-from coherence_lite.cli.main import main
-from coherence_lite.control.message import parseResponse, SOAPAction
-from coherence_lite.controlpoint.soap import SOAPClient
-from coherence_lite.errors import UPnPError
+from coherence_lite.cli.call import CallOptions, formatResults, runCall
+from coherence_lite.cli.main import Options, main
+from coherence_lite.cli.subscribe import SubscribeCommand, SubscribeOptions, eventLine
+from coherence_lite.cli.target import TargetError, findService, optionsFirst
+from coherence_lite.controlpoint.gena import Event
+from coherence_lite.controlpoint.parse import parseDescription
+from coherence_lite.controlpoint.remote import RemoteRootDevice
 from coherence_lite.model import layout
+from coherence_lite.model.description import deviceDescription
 from coherence_lite.model.devicefile import loadDevice
 
-from tests.netns import ROOT
-from tests.support import freeUDPPort, startLoopbackService
+from tests.support.netns import ROOT
+from tests.support import binaryLight, freeUDPPort, startLoopbackService
 
 LIGHT = loadDevice(ROOT / "examples" / "binary-light.toml")
 
-#: Devices named wrongly, and what the one error line must say.
-MALFORMED = [
-    ("", "the device is empty"),
-    ("uuid:", "'uuid:' is not a UUID: it is empty"),
-    ("uuid:a b", "'uuid:a b' is not a UUID"),
-    ("urn:schemas-upnp-org:device:BinaryLight:1", "is a search target, not a device"),
-    ("https://192.168.1.20/d.xml", "only http:// URLs are fetched"),
-    ("http://", "the URL has no host"),
-    ("http://host:99999/d.xml", "the URL is malformed"),
-    ("http://a b/d.xml", "contains spaces"),
-]
 
-
-class MainTests(SynchronousTestCase):
+def described(device=None) -> RemoteRootDevice:  # type: ignore[no-untyped-def]
     """
-    The commands run through L{main}, their output captured; on loopback
-    and a free SSDP port only, so that a regression cannot send anything
-    out of this machine.
+    A device as a control point reads it.
+    """
+    root = parseDescription(deviceDescription(device or binaryLight(), 1), "http://127.0.0.1:1/d.xml")
+    assert isinstance(root, RemoteRootDevice)
+    return root
+
+
+class OptionsTests(SynchronousTestCase):
+    """
+    The options of C{call} and C{subscribe}.
     """
 
-    def setUp(self) -> None:
-        self.loopback = ["-i", "127.0.0.1", "--ssdp-port", str(freeUDPPort()), "--find-timeout", "1"]
-        self.stdout = io.StringIO()
-        self.stderr = io.StringIO()
-        self.patch(sys, "stdout", self.stdout)
-        self.patch(sys, "stderr", self.stderr)
+    def test_callArguments(self) -> None:
+        """
+        name=value arguments are gathered; options may follow them.
+        """
+        options = Options()
+        options.parseOptions(["call", "uuid:x", "SwitchPower", "SetTarget", "newTargetValue=1", "--json", "-i", "lo"])
+        call = options.subOptions
+        self.assertEqual((call["target"], call["service"], call["action"]), ("uuid:x", "SwitchPower", "SetTarget"))
+        self.assertEqual((call["arguments"], call["json"], call["interfaces"]), ({"newTargetValue": "1"}, True, ["lo"]))
 
-    def test_malformedDeviceIsOneLineAndStatus2(self) -> None:
+    def test_badArguments(self) -> None:
         """
-        A device that is no LOCATION and no UUID is one line naming the
-        argument and what is wrong, status 2, for call and subscribe alike,
-        instead of a traceback.
+        An argument without '=', one given twice, or too few positionals
+        are usage errors, as is a --count below 1.
         """
-        for command, extra in (("call", ["SwitchPower", "GetStatus"]), ("subscribe", ["SwitchPower"])):
-            for target, reason in MALFORMED:
-                self.stderr.truncate(0)
-                self.stderr.seek(0)
-                self.assertEqual(main([command, *self.loopback, target, *extra]), 2, (command, target, self.stderr.getvalue()))
-                [line] = self.stderr.getvalue().splitlines()
-                self.assertTrue(line.startswith(f"coherence-lite {command}: error: LOCATION|UUID: "), line)
-                self.assertIn(reason, line)
+        for arguments in (["u", "S", "A", "novalue"], ["u", "S", "A", "a=1", "a=2"], ["u", "S"]):
+            self.assertRaises(usage.UsageError, CallOptions().parseOptions, arguments)
+        self.assertRaises(usage.UsageError, SubscribeOptions().parseOptions, ["u", "S", "--count", "0"])
 
-    def test_checkRefusesAMalformedUUIDOrLocation(self) -> None:
+    def test_optionsFirst(self) -> None:
         """
-        C{check --uuid ''} and C{check --location ftp://...} are one line
-        naming the option, status 2.
+        Options and their values move before the positionals; nothing
+        after -- moves.
         """
-        for arguments, start in (
-            (["--uuid", ""], "coherence-lite check: error: --uuid: '' is not a UUID"),
-            (["--uuid", "uuid:a b"], "coherence-lite check: error: --uuid: 'uuid:a b' is not a UUID"),
-            (["--location", "ftp://x/d.xml"], "coherence-lite check: error: --location: 'ftp://x/d.xml' is not a usable LOCATION"),
-        ):
-            self.stderr.truncate(0)
-            self.stderr.seek(0)
-            self.assertEqual(main(["check", "-i", "127.0.0.1", "--ssdp-port", self.loopback[3], "--timeout", "1", *arguments]), 2)
-            [line] = self.stderr.getvalue().splitlines()
-            self.assertTrue(line.startswith(start), line)
+        self.assertEqual(
+            optionsFirst(["a", "--count", "2", "b", "-v", "--", "-x"], ["count=", "verbose"], "c:v"),
+            ["--count", "2", "-v", "a", "b", "--", "-x"],
+        )
 
-    def test_everyCommandPrintsOurVersion(self) -> None:
+    def test_commandsListed(self) -> None:
         """
-        C{--version} of every command prints coherence-lite's version, not
-        Twisted's.
+        Without a command, the usage error names every command.
         """
-        for command in ("search", "call", "subscribe", "check"):
-            self.stdout.truncate(0)
-            self.stdout.seek(0)
-            self.assertEqual(main([command, "--version"]), 0, command)
-            self.assertEqual(self.stdout.getvalue(), f"coherence-lite {__version__}\n", command)
+        self.assertEqual(main([]), 2)
+        self.assertEqual([name for name, *_ in Options.subCommands], ["search", "call", "subscribe", "check"])
 
 
-class DeviceCodeTests(TestCase):
+class OutputTests(SynchronousTestCase):
     """
-    C{call} against the example light on loopback refuses what the device
-    refuses, with the device's code.
+    What C{call} and C{subscribe} print.
+    """
+
+    def test_results(self) -> None:
+        """
+        Text is name=text lines, escaped; JSON has the values (bytes as
+        hex, decimals as text).
+        """
+        results = {"A": ("1", True), "B": ("x\x1b", "x\x1b"), "C": ("00ff", b"\x00\xff"), "D": ("1.5", Decimal("1.5"))}
+        self.assertEqual(formatResults(results, False), "A=1\nB=x\\x1b\nC=00ff\nD=1.5\n")
+        self.assertEqual(json.loads(formatResults(results, True)), {"A": True, "B": "x\x1b", "C": "00ff", "D": "1.5"})
+
+    def test_eventLine(self) -> None:
+        """
+        An event is its SEQ, missed events and variables on one line.
+        """
+        event = Event("uuid:1", 3, (("Status", "1"), ("Level", "5")), {}, 2)
+        self.assertEqual(eventLine(event, False), "SEQ 3 (2 missed): Status=1 Level=5\n")
+        self.assertEqual(json.loads(eventLine(event, True))["properties"], {"Status": "1", "Level": "5"})
+
+
+class FindServiceTests(SynchronousTestCase):
+    """
+    L{findService}.
+    """
+
+    def test_byIdTypeOrName(self) -> None:
+        """
+        A service is found by its serviceId, the id's last part, its type
+        or its type's name, in any case.
+        """
+        root = described(LIGHT)
+        service = root.services[0]
+        for name in (service.serviceId, "switchpower", service.serviceType, "SwitchPower"):
+            self.assertIs(findService(root, name), service)
+
+    def test_unknownOrAmbiguous(self) -> None:
+        """
+        No match lists the services; several matches ask for a serviceId.
+        """
+        error = self.assertRaises(TargetError, findService, described(LIGHT), "Dimming")
+        self.assertIn("its services: urn:upnp-org:serviceId:SwitchPower", error.reason)
+        ambiguous = self.assertRaises(TargetError, findService, described(), "SwitchPower")
+        self.assertIn("several services", ambiguous.reason)
+
+
+class DaemonTests(TestCase):
+    """
+    C{call} and C{subscribe} against the daemon hosting the BinaryLight.
     """
 
     timeout = 30
 
     def setUp(self) -> None:
-        service = startLoopbackService(self, [LIGHT])
-        self.base = f"http://127.0.0.1:{service.web.port}"
-        self.location = self.base + layout.descriptionPath(LIGHT)
+        self.ssdpPort = freeUDPPort()
+        service = startLoopbackService(self, [LIGHT], self.ssdpPort)
+        self.location = f"http://127.0.0.1:{service.web.port}{layout.descriptionPath(LIGHT)}"
 
-    async def call(self, *arguments: str) -> tuple[int, str]:
+    async def call(self, *arguments: str) -> tuple[int, str, str]:
         options = CallOptions()
-        options.parseOptions([self.location, "SwitchPower", *arguments])
-        err = io.StringIO()
-        status = await runCall(reactor, options, io.StringIO(), err)
-        return status, err.getvalue()
+        options.parseOptions(list(arguments))
+        out, err = io.StringIO(), io.StringIO()
+        status = await runCall(reactor, options, out, err)
+        return status, out.getvalue(), err.getvalue()
 
-    async def deviceCode(self, text: str) -> int:
+    async def test_setAndGet(self) -> None:
         """
-        The code the device answers to SetTarget with C{text}, sent as is.
+        SetTarget with a text boolean, then GetStatus by the device's UUID
+        (found by searching loopback), prints the new status.
         """
-        service = LIGHT.services[0]
-        url = self.base + layout.servicePath(LIGHT, service, layout.CONTROL)
-        reply = await SOAPClient(Agent(reactor), reactor).post(url, service.serviceType, "SetTarget", [("newTargetValue", text)])
-        fault = parseResponse(reply.body, SOAPAction(service.serviceType, "SetTarget"))
-        assert isinstance(fault, UPnPError), fault
-        return fault.code
+        self.assertEqual(await self.call(self.location, "SwitchPower", "SetTarget", "newTargetValue=true"), (0, "", ""))
+        found = await self.call("-i", "127.0.0.1", "--ssdp-port", str(self.ssdpPort), LIGHT.UDN, "SwitchPower", "GetStatus")
+        self.assertEqual(found, (0, "ResultStatus=1\n", ""))
 
-    async def test_sameCodeAsTheDevice(self) -> None:
+    async def test_refusedValueAndUnknownAction(self) -> None:
         """
-        Values the device refuses are refused by the CLI with the very code
-        the device answers.
+        A value not of its type and an unknown action exit 1 with one line
+        naming the UPnP error the device would answer (402 for the value).
         """
-        for text in ("maybe", "2", "", "-1", "truee"):
-            device = await self.deviceCode(text)
-            status, err = await self.call("SetTarget", f"newTargetValue={text}")
-            self.assertEqual(status, 1)
-            self.assertTrue(err.startswith(f"coherence-lite call: UPnPError {device}: "), (text, device, err))
+        status, _, err = await self.call(self.location, "SwitchPower", "SetTarget", "newTargetValue=maybe")
+        self.assertEqual((status, err.startswith("coherence-lite call: UPnPError 402:")), (1, True))
+        status, _, err = await self.call(self.location, "SwitchPower", "Explode")
+        self.assertEqual((status, "UPnPError 401" in err), (1, True))
 
-    async def test_didYouMean(self) -> None:
+    async def test_unreachable(self) -> None:
         """
-        An argument or action named in the wrong case says which was meant.
+        A LOCATION nothing answers exits 1 with the reason.
         """
-        status, err = await self.call("SetTarget", "NewTargetValue=1")
-        self.assertEqual(
-            (status, err),
-            (1, "coherence-lite call: UPnPError 402: SetTarget has no in-argument 'NewTargetValue'; did you mean newTargetValue?\n"),
-        )
-        status, err = await self.call("settarget", "newTargetValue=1")
+        status, _, err = await self.call("http://127.0.0.1:9/d.xml", "SwitchPower", "GetStatus")
         self.assertEqual(status, 1)
-        self.assertIn("has no action 'settarget'; did you mean SetTarget?", err)
+        self.assertIn("cannot fetch http://127.0.0.1:9/d.xml", err)
+
+    async def test_unknownUUID(self) -> None:
+        """
+        A UUID no device answers for exits 1 once --find-timeout is over.
+        """
+        status, _, err = await self.call(
+            "-i", "127.0.0.1", "--ssdp-port", str(self.ssdpPort), "--find-timeout", "1",
+            "uuid:00000000-0000-0000-0000-00000000dead", "SwitchPower", "GetStatus",
+        )
+        self.assertEqual((status, err), (1, "coherence-lite call: no device uuid:00000000-0000-0000-0000-00000000dead answered within 1 s\n"))
+
+    async def test_subscribeCount(self) -> None:
+        """
+        subscribe --count 1 prints the initial event (SEQ 0) and exits 0,
+        having unsubscribed.
+        """
+        options = SubscribeOptions()
+        options.parseOptions([self.location, "SwitchPower", "--count", "1"])
+        out, err = io.StringIO(), io.StringIO()
+        command = SubscribeCommand(reactor, options, out, err)
+        self.assertEqual(await command.run(), 0)
+        self.assertEqual(out.getvalue(), "SEQ 0: Status=0\n")
+        self.assertIn("subscribed to urn:upnp-org:serviceId:SwitchPower", err.getvalue())
+        self.assertEqual(command.subscriber._subscriptions, [])

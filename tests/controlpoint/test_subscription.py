@@ -21,9 +21,9 @@ from coherence_lite.model.description import deviceDescription
 from coherence_lite.net.interfaces import Link
 from coherence_lite.ssdp.message import ALIVE, BYEBYE, Notify
 
-from tests.controlpoint_support import FakeFetcher
+from tests.support.controlpoint import FakeFetcher
 from tests.support import binaryLight, link
-from tests.test_subscriber import SID, SID2, ScriptedSubscriber, granted
+from tests.controlpoint.test_subscriber import SID, SID2, ScriptedSubscriber, granted
 
 LOCATION = "http://127.0.0.1:8080/d.xml"
 MOVED = "http://127.0.0.1:9090/d.xml"
