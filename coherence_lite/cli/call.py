@@ -17,9 +17,10 @@ import sys
 from typing import IO, Any
 
 from twisted.python import usage
-from twisted.web.client import Agent, HTTPConnectionPool
+from twisted.web.client import Agent
 
 from coherence_lite import __version__
+from coherence_lite.http.client import quietPool
 from coherence_lite.cli.target import TargetError, TargetOptions, fetchSCPD, findDevice, findService
 from coherence_lite.controlpoint.fetch import HTTPFetcher
 from coherence_lite.controlpoint.report import safeText
@@ -106,7 +107,7 @@ async def runCall(reactor: Reactor, options: CallOptions, stdout: IO[str] = sys.
 
     @return: the exit status.
     """
-    agent = Agent(reactor, pool=HTTPConnectionPool(reactor, persistent=False))
+    agent = Agent(reactor, pool=quietPool(reactor))
     fetcher = HTTPFetcher(agent, reactor, timeout=10.0, userAgent=serverString(__version__))
     try:
         root = await findDevice(reactor, options, fetcher, options["target"])

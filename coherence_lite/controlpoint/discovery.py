@@ -19,10 +19,11 @@ from typing import Callable, Sequence
 from twisted.application.service import MultiService, Service
 from twisted.internet.error import CannotListenError
 from twisted.logger import Logger, LogLevel
-from twisted.web.client import Agent, HTTPConnectionPool
+from twisted.web.client import Agent
 from twisted.web.iweb import IAgent
 
 from coherence_lite import __version__
+from coherence_lite.http.client import quietPool
 from coherence_lite.controlpoint.fetch import FETCH_TIMEOUT, Fetcher, HTTPFetcher, RetryingFetcher
 from coherence_lite.controlpoint.remote import RemoteRootDevice
 from coherence_lite.controlpoint.search import (
@@ -64,7 +65,7 @@ def makeFetcher(reactor: Reactor, agent: IAgent | None = None, timeout: float = 
     @param agent: the agent to use instead of a new one.
     """
     if agent is None:
-        agent = Agent(reactor, pool=HTTPConnectionPool(reactor, persistent=False))
+        agent = Agent(reactor, pool=quietPool(reactor))
     userAgent = serverString(__version__)
     return RetryingFetcher(HTTPFetcher(agent, reactor, timeout=timeout, userAgent=userAgent), reactor)
 
