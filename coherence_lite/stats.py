@@ -75,6 +75,7 @@ COUNTERS = {
     "eventing.subscriptions.renewed": "Subscriptions renewed (SUBSCRIBE with a known SID answered 200).",
     "eventing.subscriptions.ended": "Subscriptions ended by their subscriber (UNSUBSCRIBE answered 200).",
     "eventing.subscriptions.expired": "Subscriptions dropped because their TIMEOUT ran out unrenewed.",
+    "eventing.subscriptions.dead": "Subscriptions ended because every event message to them failed for deadAfter seconds.",
     "eventing.refused.malformed": "Eventing requests refused (400): SID with CALLBACK or NT, or a header given twice.",
     "eventing.refused.callback": "SUBSCRIBEs refused (412): a CALLBACK missing, too long, or not http with a literal address.",
     "eventing.refused.off-link": "SUBSCRIBEs refused (412, CallStranger): a CALLBACK address not on the link the request came in on.",

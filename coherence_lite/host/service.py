@@ -24,7 +24,7 @@ from twisted.web.server import Site
 
 from coherence_lite import __version__
 from coherence_lite.errors import StartupError
-from coherence_lite.eventing.notifier import deliveryAgent
+from coherence_lite.eventing.agent import deliveryAgent
 from coherence_lite.eventing.publisher import HostEventing
 from coherence_lite.eventing.resource import eventResources
 from coherence_lite.host.bootid import BootIdStore
