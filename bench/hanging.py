@@ -38,18 +38,14 @@ def _child(hosts: int) -> None:
     from twisted.internet.protocol import Factory, Protocol
     from twisted.web.server import Site
 
+    from coherence_lite.eventing.agent import deliveryAgent
     from coherence_lite.eventing.callbacks import Destination
     from coherence_lite.eventing.limits import EventingLimits
     from coherence_lite.eventing.message import CallbackURL
     from coherence_lite.eventing.publisher import HostEventing
     from coherence_lite.stats import Stats
-    from tests.eventing_http_support import Recorder
-    from tests.eventing_support import FakeState, switchPower
-
-    try:
-        from coherence_lite.eventing.agent import deliveryAgent
-    except ImportError:  # the code before eventing/agent.py
-        from coherence_lite.eventing.notifier import deliveryAgent  # type: ignore[attr-defined,no-redef]
+    from tests.support.eventing import FakeState, switchPower
+    from tests.support.eventing_http import Recorder
 
     factory = Factory.forProtocol(Protocol)
     factory.noisy = False

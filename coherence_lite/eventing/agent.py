@@ -19,7 +19,7 @@ from zope.interface import implementer
 
 from coherence_lite.eventing.limits import EventingLimits
 from coherence_lite.http.client import quietPool
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 
 __all__ = ["BytesProducer", "DiscardBody", "deliveryAgent"]
 

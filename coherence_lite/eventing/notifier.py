@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_eventing_notifier -*-
+# -*- test-case-name: tests.eventing.test_notifier -*-
 """
 Delivery of event messages to the subscribers of one service.
 

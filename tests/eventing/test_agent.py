@@ -21,7 +21,7 @@ from twisted.web.server import Site
 
 from coherence_lite.eventing.agent import BytesProducer, DiscardBody, _LiteralEndpointFactory, deliveryAgent
 from coherence_lite.http.client import QuietConnectionPool, quietPool
-from tests.eventing_http_support import Recorder
+from tests.support.eventing_http import Recorder
 
 
 class DeliveryAgentTests(SynchronousTestCase):

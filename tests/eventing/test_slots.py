@@ -27,8 +27,8 @@ from coherence_lite.eventing.publisher import HostEventing, ServiceEventing
 from coherence_lite.eventing.slots import DeliverySlots, Slot
 from coherence_lite.eventing.subscriptions import Subscription
 from coherence_lite.stats import Stats
-from tests.eventing_http_support import Event, Recorder
-from tests.eventing_support import FakeState, switchPower
+from tests.support.eventing_http import Event, Recorder
+from tests.support.eventing import FakeState, switchPower
 
 UDN = "uuid:2f0c4a4e-0000-4000-8000-00000000e1e2"
 
