@@ -47,7 +47,8 @@ COUNTERS = {
     # HTTP.
     "http.connections": "HTTP connections accepted.",
     "http.refused.client-cap": "HTTP connections closed at once: their client had too many open.",
-    "http.refused.total-cap": "HTTP connections closed at once: too many were open in all.",
+    "http.refused.total-cap": "HTTP connections closed at once: too many were open in all, every one being answered.",
+    "http.evicted": "HTTP connections closed to make room for a new one when all were taken: the idle one (or arriving request) oldest first.",
     "http.rejected.line-too-long": "HTTP requests refused (414 or 431) for a request line or header line too long.",
     "http.rejected.head-too-large": "HTTP requests refused (431) for too many header lines or too large a head.",
     "http.rejected.body-too-large": "HTTP requests refused (413) for a body too large.",
