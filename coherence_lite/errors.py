@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_control_message,tests.test_integration -*-
+# -*- test-case-name: tests.control.test_message,tests.host.test_service -*-
 """
 Errors shared by the device host, the control point and the command line.
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_host_runtimes -*-
+# -*- test-case-name: tests.backend.test_hosted -*-
 """
 A root device paired with what runs its services: L{Hosted}.
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_command_line -*-
+# -*- test-case-name: tests.cli.test_checks -*-
 """
 What C{twistd upnp-device} checks and prints before it starts: the
 interfaces named with C{--interface} exist (a typo such as C{eth9} would

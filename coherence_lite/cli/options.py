@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_tap,tests.test_cli -*-
+# -*- test-case-name: tests.test_tap,tests.system.test_cli -*-
 """
 What the two command lines (C{twistd upnp-device} and C{coherence-lite
 search}) share: value checks for L{twisted.python.usage.Options}

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_ssdp -*-
+# -*- test-case-name: tests.compat.test_ssdp -*-
 """
 Coherence's API, on coherence-lite.
 

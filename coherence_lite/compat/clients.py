@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_imports -*-
+# -*- test-case-name: tests.compat.test_imports -*-
 """
 Coherence's package C{coherence.upnp.services.clients}, for C{from
 coherence.upnp.services import clients}: its modules, as attributes.

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_imports -*-
+# -*- test-case-name: tests.compat.test_imports -*-
 """
 Coherence's package C{coherence.upnp.devices}, for C{from coherence.upnp
 import devices}: its modules, as attributes.

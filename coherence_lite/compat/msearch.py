@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_msearch -*-
+# -*- test-case-name: tests.compat.test_msearch -*-
 """
 Coherence's C{MSearch}: the control point's periodic C{ssdp:all} search.
 

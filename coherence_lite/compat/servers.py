@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_imports -*-
+# -*- test-case-name: tests.compat.test_imports -*-
 """
 Coherence's package C{coherence.upnp.services.servers}, for C{from
 coherence.upnp.services import servers}: its modules, as attributes.

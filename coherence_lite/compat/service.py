@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_backend -*-
+# -*- test-case-name: tests.compat.test_backend -*-
 """
 Coherence's C{ServiceServer}: a hosted service whose actions a Coherence
 backend answers with C{upnp_<Action>(**kwargs)} methods.

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_ssdp,tests.test_compat_announcing,tests.test_compat_signals,tests.test_compat_testmode -*-
+# -*- test-case-name: tests.compat.test_ssdp,tests.compat.test_announcing,tests.compat.test_signals,tests.compat.test_testmode -*-
 """
 Coherence's C{SSDPServer}, as a thin façade over coherence-lite's SSDP core.
 

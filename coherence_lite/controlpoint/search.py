@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_search -*-
+# -*- test-case-name: tests.controlpoint.test_search -*-
 """
 Searching: M-SEARCH out of every link, and the answers back.
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_integration -*-
+# -*- test-case-name: tests.host.test_service -*-
 """
 The device host C{twistd upnp-device} runs.
 

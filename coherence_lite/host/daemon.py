@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_daemon -*-
+# -*- test-case-name: tests.host.test_daemon -*-
 """
 What the device host needs to run as a daemon under twistd:
 L{DaemonService}, whose start-up failure is one line and exit status 1

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_reload -*-
+# -*- test-case-name: tests.host.test_reload -*-
 """
 Reloading the device files without a restart (SIGHUP, C{systemctl
 reload}).

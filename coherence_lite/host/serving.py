@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_reload,tests.test_integration -*-
+# -*- test-case-name: tests.host.test_reload,tests.host.test_service -*-
 """
 The one builder of what serves root devices over HTTP: their running
 services, their eventing and the resource tree, with each service's
@@ -25,6 +25,7 @@ from coherence_lite.eventing.publisher import HostEventing
 from coherence_lite.eventing.resource import eventResources
 from coherence_lite.host.runtimes import HostedRuntimes
 from coherence_lite.host.site import HostResource, Runtimes, makeRootResource
+from coherence_lite.host.statestore import StateStore
 from coherence_lite.model.description import Documents
 from coherence_lite.model.layout import SUBSCRIBE
 from coherence_lite.net.interfaces import Link
@@ -81,22 +82,22 @@ def buildServing(
     links: Callable[[], Sequence[Link]],
     agent: IAgent,
     limits: EventingLimits,
-    stateDirectory: Path | None,
+    store: StateStore | Path | None,
 ) -> Serving:
     """
-    Build the runtimes (their stored state read back from
-    C{stateDirectory}), the eventing and the tree of some root devices.
+    Build the runtimes (their stored state read back from C{store}: see
+    L{HostedRuntimes}), the eventing and the tree of some root devices.
 
     @param hosted: the root devices with what runs their services.
     @param documentsList: their rendered documents, in the same order.
     @param agent: sends event messages (see
-        L{coherence_lite.eventing.notifier.deliveryAgent}).
+        L{coherence_lite.eventing.agent.deliveryAgent}).
     @param limits: the eventing bounds.
     @raise ConfigError: a device file binds a function that cannot be
         imported.
     @raise ValueError: see L{makeRootResource}.
     """
-    runtimes = HostedRuntimes(hosted, reactor, stateDirectory)
+    runtimes = HostedRuntimes(hosted, reactor, store)
     runtimes.setName("runtimes")
     eventing = HostEventing(agent, reactor, limits, stats)
     tree = serveTree(documentsList, runtimes.byService, eventing, links, reactor, stats)

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_site -*-
+# -*- test-case-name: tests.host.test_site -*-
 """
 The HTTP side of a device host: a twisted.web resource tree serving the
 description documents, SCPDs, icons and presentation pages of one or more

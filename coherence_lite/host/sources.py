@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_sources -*-
+# -*- test-case-name: tests.host.test_sources -*-
 """
 Where the devices C{twistd upnp-device} hosts come from: L{DeviceSources},
 the device files (C{--config}, repeatable, and every C{*.toml} of
@@ -20,7 +20,7 @@ from pathlib import Path
 from coherence_lite.backend.bindings import checkFunctions
 from coherence_lite.backend.hosted import Hosted, asHosted
 from coherence_lite.host.settings import HostedDeviceError
-from coherence_lite.host.udn import derivedUDN, withDerivedUDNs
+from coherence_lite.host.udn import defaultOrigin, derivedUDN, fileOrigin, withDerivedUDNs
 from coherence_lite.model.defaults import defaultDevice
 from coherence_lite.model.device import Device, DeviceError
 from coherence_lite.model.devicefile import ConfigError, loadDevice
@@ -43,12 +43,16 @@ class DeviceSources:
     @ivar friendlyName: the friendlyName of the one hosted device, or
         L{None}.
     @ivar udn: the UDN (C{uuid:...}) of the one hosted device, or L{None}.
+    @ivar stateDirectory: the state directory, whose path the default
+        device's derived UDN depends on (see
+        L{coherence_lite.host.udn.defaultOrigin}).
     """
 
     configs: tuple[Path, ...] = ()
     configDirectory: Path | None = None
     friendlyName: str | None = None
     udn: str | None = None
+    stateDirectory: Path | None = None
 
     def files(self) -> list[Path]:
         """
@@ -105,15 +109,16 @@ class DeviceSources:
                     )
         if not files:
             try:
-                return [Hosted(defaultDevice(self.friendlyName, self.udn or derivedUDN(identity, 0), hostname))]
+                udn = self.udn or derivedUDN(identity, defaultOrigin(self.stateDirectory))
+                return [Hosted(defaultDevice(self.friendlyName, udn, hostname))]
             except DeviceError as e:
                 raise HostedDeviceError(e.field, e.reason) from None
         devices: list[Hosted] = []
         origins: dict[str, Path] = {}
-        for position, path in enumerate(files):
+        for path in files:
             try:
                 read = loadDevice(path, hostname=hostname)
-                read = read.withDevice(withDerivedUDNs(read.device, hostname, identity, position))
+                read = read.withDevice(withDerivedUDNs(read.device, hostname, identity, fileOrigin(path)))
                 checkFunctions(read.bindings)
             except ConfigError as e:
                 raise HostedDeviceError(None, str(e)) from None

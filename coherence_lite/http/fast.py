@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_http_fast -*-
+# -*- test-case-name: tests.http.test_fast -*-
 """
 Prebuilt answers to plain C{GET} and C{HEAD} requests for fixed documents,
 sent without building a twisted.web L{Request}.

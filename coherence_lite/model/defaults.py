@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_defaults -*-
+# -*- test-case-name: tests.model.test_defaults -*-
 """
 The device coherence-lite hosts when it is given no device file.
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_ssdp_service -*-
+# -*- test-case-name: tests.ssdp.test_service -*-
 """
 Hearing SSDP on some links, as one L{IService}: the sockets, the group
 memberships, sending from the right address, and the observers.

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_integration,tests.test_compat_ssdp,tests.test_protocol -*-
+# -*- test-case-name: tests.host.test_service,tests.compat.test_ssdp,tests.ssdp.test_protocol -*-
 """
 The only SSDP code that touches sockets.
 

@@ -17,9 +17,9 @@ from coherence_lite.host.settings import HostSettings
 from coherence_lite.model.device import Device
 from coherence_lite.model.devicefile import loadDevice
 from coherence_lite.net.interfaces import NetworkInterface
-from tests.devicefile_support import EXAMPLES
+from tests.support.devicefile import EXAMPLES
 from tests.support import binaryLight, jambon
-from tests.test_backend_service import SwitchPower
+from tests.backend.test_service import SwitchPower
 
 
 def withLight(light: SwitchPower, udn: str = "uuid:11111111-2222-3333-4444-555555555555") -> Device:

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_base -*-
+# -*- test-case-name: tests.compat.test_base -*-
 """
 The private helpers behind Coherence's namesakes in L{coherence_lite.compat}.
 """

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_testmode,tests.test_compat_ssdp -*-
+# -*- test-case-name: tests.compat.test_testmode,tests.compat.test_ssdp -*-
 """
 How an L{SSDPServer <coherence_lite.compat.ssdp.SSDPServer>} plugs into the
 core's sockets, or into the transport a test gives it.

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_base -*-
+# -*- test-case-name: tests.compat.test_base -*-
 """
 How the L{Coherence <coherence_lite.compat.base.Coherence>} façade hosts
 the devices its backends make: one web site for all of them (Coherence's
@@ -20,7 +20,7 @@ from twisted.web.resource import Resource
 from coherence_lite.compat.basics import HostedDevice
 from coherence_lite.compat.ssdp import SSDPServer
 from coherence_lite.eventing.limits import EventingLimits
-from coherence_lite.eventing.notifier import deliveryAgent
+from coherence_lite.eventing.agent import deliveryAgent
 from coherence_lite.eventing.publisher import HostEventing
 from coherence_lite.panel.pages import indexPage
 from coherence_lite.host.serving import serveTree

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_testmode,tests.test_compat_announcing,tests.test_compat_signals -*-
+# -*- test-case-name: tests.compat.test_testmode,tests.compat.test_announcing,tests.compat.test_signals -*-
 """
 The calls Coherence code makes on its SSDP server besides registering and
 receiving datagrams: header-dict entry points, explicit alive and byebye,
