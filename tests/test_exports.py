@@ -37,6 +37,8 @@ PUBLIC = {
     "parseSCPD",
     "Device",
     "ServiceBackend",
+    "Dimming",
+    "SwitchPower",
     "DeviceFile",
     "Hosted",
     "hosted",
