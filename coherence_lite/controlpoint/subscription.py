@@ -17,16 +17,17 @@ moved.  What happens besides events is told as a L{Notice}.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from twisted.internet.defer import Deferred, succeed
 from twisted.internet.interfaces import IDelayedCall
 from twisted.internet.task import deferLater
 from twisted.logger import Logger
 
+from coherence_lite._reactor import Reactor
 from coherence_lite.controlpoint.callbacks import CallbackServer
 from coherence_lite.controlpoint.exchange import ExchangeError, Reply
-from coherence_lite.controlpoint.fetch import FetchError
+from coherence_lite.controlpoint.fetch import FetchError, Fetcher
 from coherence_lite.net.zones import urlHost
 from coherence_lite.controlpoint.gena import (
     CONFIRMED,
@@ -47,12 +48,46 @@ from coherence_lite.controlpoint.scpd import SCPD
 from coherence_lite.eventing.message import EventNotify, nextSeq
 from coherence_lite.model.types import DataTypeError, Value, decodeValue
 
-if TYPE_CHECKING:
-    from coherence_lite.controlpoint.subscriber import Subscriber
-
-__all__ = ["Subscription"]
+__all__ = ["Owner", "Subscription"]
 
 log = Logger()
+
+
+class Owner(Protocol):
+    """
+    What a subscription needs of the
+    L{Subscriber <coherence_lite.controlpoint.subscriber.Subscriber>} that
+    made it (its settings, its exchanges and its callback servers).
+    """
+
+    reactor: Reactor
+    requested: int
+    maxPending: int
+    gapWait: float
+    resubscribeOnGap: bool
+    restoreAttempts: int
+    restoreDelay: float
+
+    @property
+    def fetcher(self) -> Fetcher:
+        """
+        What gets descriptions again.
+        """
+
+    def gena(self, method: bytes, url: str, headers: list[tuple[bytes, bytes]]) -> Deferred[Reply]:
+        """
+        Send one GENA request.
+        """
+
+    def serverFor(self, host: str) -> CallbackServer:
+        """
+        The callback server events from C{host} reach.
+        """
+
+    def _forget(self, subscription: Subscription) -> None:
+        """
+        Drop an ended subscription.
+        """
 
 
 class _Restore:
@@ -86,7 +121,7 @@ class Subscription:
 
     def __init__(
         self,
-        subscriber: "Subscriber",
+        subscriber: Owner,
         service: RemoteService,
         onEvent: Callable[[Event], None],
         scpd: SCPD | None,
