@@ -199,6 +199,7 @@ class UPnPDeviceService(MultiService):
         self.web.setServiceParent(self)
         self.eventing = serving.eventing
         self.eventing.setServiceParent(self)
+        self._tree = serving.tree
         self.ssdp = SSDPService(
             self.catalogue,
             lambda: self.links,
@@ -321,7 +322,8 @@ class UPnPDeviceService(MultiService):
         Serve new documents: new runtimes in the old ones' place among the
         children (the old ones stop first; their state is in the store), new
         eventing (subscriptions end: control points subscribe again when
-        their renewal is refused) and the new tree swapped in.
+        their renewal is refused) and the new tree swapped in (the old one's
+        live streams end: the browser reconnects to the new pages).
         """
         oldRuntimes, oldEventing = self.runtimes, self.eventing
         if oldRuntimes.running:
@@ -336,6 +338,8 @@ class UPnPDeviceService(MultiService):
         self._replaceChild(oldEventing, serving.eventing)
         self.runtimes, self.eventing = serving.runtimes, serving.eventing
         self.web.site.resource = serving.tree
+        oldTree, self._tree = self._tree, serving.tree
+        oldTree.closeLiveStreams()
 
     def _replaceChild(self, old: Service, new: Service) -> None:
         """
@@ -401,6 +405,15 @@ class UPnPDeviceService(MultiService):
                 raise StartupError(f"SSDP port {e.port}: {reason}") from None
             raise
         self._logHosting(self.ssdp.links)
+
+    def stopService(self) -> Deferred[None]:
+        """
+        End the panel's live streams (open connections outlive the HTTP
+        port), then stop the children, last started first.
+        """
+        self._tree.closeLiveStreams()
+        stopped: Deferred[None] = MultiService.stopService(self)
+        return stopped
 
     def _logHosting(self, links: Sequence[Link]) -> None:
         for publication, documents in zip(self.catalogue, self.documents):
