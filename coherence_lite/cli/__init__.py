@@ -1,8 +1,6 @@
 # -*- test-case-name: tests.system.test_cli -*-
 """
-The C{coherence-lite} command: L{main} (C{coherence-lite search}).
-
-This package file imports nothing.
+The C{coherence-lite} command: search, call, subscribe, check, and the options shared with twistd.
 """
 
 __all__: list[str] = []

@@ -1,14 +1,6 @@
 # -*- test-case-name: tests.http.test_limits -*-
 """
-HTTP for a hostile network, shared by every endpoint the host serves.
-
-  - L{limits}: L{limits.HTTPLimits} and the channel enforcing them (sizes,
-    deadlines); L{server}: the site with connection caps and plain 500s.
-  - L{resources}: the one HTML error page, the content types, and the
-    small resources trees are built from.
-  - L{body}: bounded, safely parsed XML request bodies.
-
-This package file imports nothing.
+HTTP for a hostile network: limits, the connection, the site, the fast path and resources.
 """
 
 __all__: list[str] = []

@@ -1,23 +1,6 @@
 # -*- test-case-name: tests.ssdp.test_message,tests.test_layering -*-
 """
-SSDP, the discovery half of UPnP: announcing hosted devices and answering
-searches for them over multicast UDP (HTTPU).
-
-Pure, and safe to import anywhere:
-
-  - L{message}: the messages as values, the limits and spelling rules;
-  - L{parse} and L{format}: datagrams to messages and back;
-  - L{advertisement}: a device tree as the (NT, USN) pairs it is announced
-    and found by, and which of them answer a search.
-
-Built on them, with a clock and (through L{transport} only) sockets:
-L{catalogue} (what this host publishes), L{responder} and L{announcer}
-(policy), L{limits}, L{registry} (entries heard), L{protocol} (datagrams to
-a L{protocol.MessageHandler}), L{listener} (an L{listener.SSDPListener} that
-only hears) and L{service} (an L{service.SSDPService} that also answers and
-announces).
-
-This package file imports nothing: importing a pure module loads no more.
+SSDP (UDA chapter 1): announcing hosted devices and answering searches for them.
 """
 
 #: The SSDP port, for multicast and for the group's unicast searches.
