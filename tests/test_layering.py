@@ -40,7 +40,7 @@ EXTRA_PURE = (
     "coherence_lite.ssdp.parse",
     "coherence_lite.ssdp.format",
     "coherence_lite.ssdp.advertisement",
-    "coherence_lite.controlpoint.parse",
+    "coherence_lite.controlpoint.description",
     "coherence_lite.controlpoint.remote",
     "coherence_lite.controlpoint.scpd",
     "coherence_lite.controlpoint.reply",

@@ -42,7 +42,7 @@ from coherence_lite.controlpoint.gena import (
     subscribeHeaders,
     unsubscribeHeaders,
 )
-from coherence_lite.controlpoint.parse import DescriptionError, parseDescription
+from coherence_lite.controlpoint.description import DescriptionError, parseDescription
 from coherence_lite.controlpoint.remote import RemoteService
 from coherence_lite.controlpoint.scpd import SCPD
 from coherence_lite.eventing.message import EventNotify, nextSeq
