@@ -103,8 +103,8 @@ class ZoneAgent:
 def clientAgent(reactor: Reactor, connectTimeout: float | None = None) -> IAgent:
     """
     The agent of the control point side: zones understood, no connection
-    kept (each request is to a device that may be gone by the next one),
-    nothing logged per connection (L{coherence_lite.http.client}).
+    kept (each request is to a device that may be gone by the next one).
     """
+    pool = quietPool(reactor)
     factory = ZoneEndpointFactory(reactor, connectTimeout)
-    return ZoneAgent(Agent.usingEndpointFactory(reactor, factory, pool=quietPool(reactor)))
+    return ZoneAgent(Agent.usingEndpointFactory(reactor, factory, pool=pool))
