@@ -57,14 +57,16 @@ class LightTestCase(SynchronousTestCase):
     def listenForAnnouncements(self) -> socket.socket:
         """
         A socket that hears the light's NOTIFYs on loopback from its very
-        first one (joined before the light starts).
+        first one (joined before the light starts).  It is bound to the
+        group's address, so that no unicast datagram (a unicast M-SEARCH
+        for the light) ever reaches it instead of the light.
         """
         listener = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.addCleanup(listener.close)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         if hasattr(socket, "SO_REUSEPORT"):
             listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-        listener.bind(("", int(self.port)))
+        listener.bind((SSDP_ADDR, int(self.port)))
         membership = socket.inet_aton(SSDP_ADDR) + socket.inet_aton("127.0.0.1")
         listener.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, membership)
         listener.setblocking(False)
@@ -87,6 +89,7 @@ class LightTestCase(SynchronousTestCase):
             message = parse(self.announcements.recv(65536))
             if isinstance(message, Notify) and message.nts == ALIVE and message.usn.lower().startswith(UDN):
                 heard[message.nt] += 1
+        self.announcements.close()
 
     def stop(self, process: subprocess.Popen[str]) -> None:
         process.terminate()
