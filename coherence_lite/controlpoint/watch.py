@@ -99,7 +99,8 @@ class DeviceWatch:
     def _alive(self, bootId: int | None, location: str | None) -> Sighting | None:
         reasons = []
         if self.gone:
-            reasons.append("is back")
+            unknown = bootId is not None and self.bootId is None
+            reasons.append(f"is back (BOOTID {bootId})" if unknown else "is back")
         restarted = bootId is not None and self.bootId is not None and bootId != self.bootId
         if restarted and bootId != self._nextBootId:
             reasons.append(f"restarted (BOOTID {self.bootId} -> {bootId})")

@@ -62,6 +62,8 @@ class DeviceWatchTests(SynchronousTestCase):
         self.assertIsNone(watch.heard(notify(nts=BYEBYE, bootId=None)))
         self.assertEqual(watch.heard(notify(bootId=None)), Sighting(BACK, "is back"))
         self.assertFalse(watch.gone)
+        watch.heard(notify(nts=BYEBYE))
+        self.assertEqual(watch.heard(notify(bootId=3)), Sighting(BACK, "is back (BOOTID 3)"))
 
     def test_newLocation(self) -> None:
         """
