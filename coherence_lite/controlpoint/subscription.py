@@ -257,6 +257,10 @@ class Subscription:
             grant = grantOf(reply)
             if isinstance(grant, str):
                 raise SubscribeError(f"SUBSCRIBE to {url} refused: {grant}", reply.code)
+            if self._ended:
+                # Unsubscribed while this SUBSCRIBE was on its way.
+                self._endQuietly(url, grant[0])
+                return
             self._granted(*grant)
 
         def done(result: object) -> object:

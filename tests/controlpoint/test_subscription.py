@@ -207,3 +207,16 @@ class FollowingTests(SynchronousTestCase):
         self.assertEqual(self.subscription.sid, SID2)
         self.assertEqual(self.notices[-1].kind, RESUBSCRIBED)
         self.assertIn(f"moved to {MOVED}", self.notices[-1].reason)
+
+    def test_unsubscribedWhileSubscribingAgain(self) -> None:
+        """
+        A subscription ended while its new SUBSCRIBE is on its way ends the
+        SID that SUBSCRIBE gets, and schedules nothing.
+        """
+        answer: Deferred[Reply] = Deferred()
+        self.subscriber.replies += [Reply(412), answer, Reply(412), Reply(200)]
+        self.hear(alive(self.root))
+        self.successResultOf(self.subscriber.stop())
+        answer.callback(granted(SID2))
+        self.assertEqual(self.sent()[-1], (b"UNSUBSCRIBE", SID2.encode(), False))
+        self.assertEqual(self.subscriber.clock.getDelayedCalls(), [])
