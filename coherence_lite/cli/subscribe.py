@@ -29,9 +29,9 @@ from twisted.internet.defer import Deferred, maybeDeferred
 from twisted.internet.error import CannotListenError
 from twisted.logger import Logger, LogLevel
 from twisted.python import usage
-from twisted.web.client import Agent, HTTPConnectionPool
 
 from coherence_lite._version import __version__
+from coherence_lite.controlpoint.agent import clientAgent
 from coherence_lite.cli.target import TargetError, TargetOptions, fetchSCPD, findDevice, findService
 from coherence_lite.controlpoint.callbacks import localAddressFor
 from coherence_lite.controlpoint.fetch import HTTPFetcher
@@ -128,7 +128,7 @@ class SubscribeCommand:
         self._options = options
         self._stdout = stdout
         self._stderr = stderr
-        agent = Agent(reactor, pool=HTTPConnectionPool(reactor, persistent=False))
+        agent = clientAgent(reactor)
         self._fetcher = HTTPFetcher(agent, reactor, timeout=10.0, userAgent=serverString(__version__))
         self.subscriber = Subscriber(agent, reactor, requested=options["timeout"], fetcher=self._fetcher)
         self._interfaces = interfaces

@@ -29,7 +29,6 @@ from __future__ import annotations
 import random as _random
 import uuid
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from twisted.internet.defer import Deferred, DeferredList
 from twisted.web.iweb import IAgent
@@ -45,6 +44,7 @@ from coherence_lite.controlpoint.watch import BACK, DeviceWatch
 from coherence_lite.eventing.message import DEFAULT_TIMEOUT
 from coherence_lite.net.interfaces import Link
 from coherence_lite._reactor import Reactor
+from coherence_lite.net.zones import urlHost
 from coherence_lite.ssdp.message import Address, Notify, SearchResponse
 from coherence_lite.ssdp.protocol import MessageHandler
 
@@ -175,7 +175,7 @@ class Subscriber(MessageHandler):
             raise SubscribeError(f"{service.serviceId or service.serviceType} has no usable eventSubURL")
         if len(self._subscriptions) >= MAX_SUBSCRIPTIONS:
             raise SubscribeError(f"already {MAX_SUBSCRIPTIONS} subscriptions")
-        host = urlsplit(service.eventSubURL).hostname or ""
+        host = urlHost(service.eventSubURL) or ""
         try:
             server = self.serverFor(host)
         except (OSError, ValueError) as e:

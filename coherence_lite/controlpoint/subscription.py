@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from twisted.internet.defer import Deferred, succeed
 from twisted.internet.interfaces import IDelayedCall
@@ -28,6 +27,7 @@ from twisted.logger import Logger
 from coherence_lite.controlpoint.callbacks import CallbackServer
 from coherence_lite.controlpoint.exchange import ExchangeError, Reply
 from coherence_lite.controlpoint.fetch import FetchError
+from coherence_lite.net.zones import urlHost
 from coherence_lite.controlpoint.gena import (
     CONFIRMED,
     ENDED,
@@ -383,7 +383,7 @@ class Subscription:
         if not found:
             raise SubscribeError(f"{location} no longer offers {self.service.serviceId} with events")
         assert found[0].eventSubURL is not None
-        host = urlsplit(found[0].eventSubURL).hostname or ""
+        host = urlHost(found[0].eventSubURL) or ""
         try:
             server = self._subscriber.serverFor(host)
         except (OSError, ValueError) as e:

@@ -102,6 +102,25 @@ class OrderTests(SynchronousTestCase):
         self.subscriber.clock.advance(self.subscriber.gapWait)
         self.assertEqual([(e.seq, e.missed) for e in self.events], [(0, 0), (3, 2)])
 
+    def test_repeatsAreNeverDeliveredAgain(self) -> None:
+        """
+        An event that arrives again, or late after its gap was skipped, is
+        dropped for good: nothing more is delivered once the gap timer
+        has passed.
+        """
+        self.notify(0)
+        self.notify(1)
+        self.notify(1)
+        self.notify(0)
+        self.subscriber.clock.advance(self.subscriber.gapWait)
+        self.notify(4)
+        self.subscriber.clock.advance(self.subscriber.gapWait)
+        self.notify(2)
+        self.notify(3)
+        self.notify(4)
+        self.subscriber.clock.advance(self.subscriber.gapWait * 3)
+        self.assertEqual([(e.seq, e.missed) for e in self.events], [(0, 0), (1, 0), (4, 2)])
+
     def test_foreignSIDRefused(self) -> None:
         """
         An event of another SID is answered 412 and not delivered.
