@@ -192,6 +192,24 @@ class TrackerTests(SynchronousTestCase):
         self.assertEqual(self.signals.names().count(signals.ROOT_DEVICE_DETECTION_COMPLETED), 1)
         self.assertEqual(self.tracker.pendingLocations(), [])
 
+    def test_aDeadAddressFallsOverToTheOtherOne(self) -> None:
+        """
+        A device heard at a second address while its first is fetched is
+        one device: nothing more is fetched meanwhile, and when the first
+        fetch fails the other address is fetched at once (a dead address
+        never hides a reachable one).
+        """
+        dead = URL.replace(DEVICE_HOST, "[2001:db8::20]")
+        self.announce(location=dead)
+        self.announce()
+        self.assertEqual(self.fetcher.urls, [dead])
+        self.fetcher.requests[0][1].errback(FetchError("cannot connect: network is unreachable"))
+        self.assertEqual(self.fetcher.urls, [dead, URL])
+        self.answer()
+        [root] = self.tracker.devices()
+        self.assertEqual(root.location, URL)
+        self.assertEqual([event[0] for event in self.observer.events], ["failed", "added"])
+
     def test_searchResponsesAreTrackedToo(self) -> None:
         """
         A search response leads to the description like an announcement does, with its

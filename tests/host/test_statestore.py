@@ -29,7 +29,7 @@ from coherence_lite.host.daemon import addDaemonParts
 from coherence_lite.host.runtimes import HostedRuntimes
 from coherence_lite.host.service import UPnPDeviceService
 from coherence_lite.host.settings import HostSettings
-from coherence_lite.host.statestore import LOG_EVERY, MAX_RETRY_DELAY, RETRY_DELAY, StateStore, stateFile
+from coherence_lite.host.statestore import LOG_EVERY, MAX_RETRY_DELAY, MAX_WRITING, RETRY_DELAY, StateStore, stateFile
 from coherence_lite.model.devicefile import DeviceFile, loadDevice
 
 from tests.support.control import callAction, controlURL
@@ -62,19 +62,19 @@ class HeldWrites:
         self.held.append((function, done))
         return done
 
-    def release(self) -> None:
-        function, done = self.held.pop(0)
+    def release(self, index: int = 0) -> None:
+        function, done = self.held.pop(index)
         if self.failWith is None:
             done.callback(function())
             return
-        real = statestore.writeAtomically
-        statestore.writeAtomically = self._fail  # type: ignore[assignment]
+        real = statestore.writeTemporary
+        statestore.writeTemporary = self._fail  # type: ignore[assignment]
         try:
             done.callback(function())
         finally:
-            statestore.writeAtomically = real
+            statestore.writeTemporary = real
 
-    def _fail(self, path: Path, data: bytes, syncDirectory: bool = True) -> None:
+    def _fail(self, path: Path, data: bytes) -> str:
         assert self.failWith is not None
         raise self.failWith
 
@@ -145,23 +145,58 @@ class GroupCommitTests(Fixture):
     def test_burstCostsTwoWrites(self) -> None:
         """
         One call starts a write; 50 calls arriving while it is under way all
-        wait for the next one, which writes the last of their values.
+        wait for the next one (written alongside), which writes the last of
+        their values.
         """
         switch = self.switch()
         first = self.setTarget(switch, True)
         self.clock.advance(0)
         later = [self.setTarget(switch, index % 2 == 1) for index in range(50)]
         self.clock.advance(0)
-        self.assertEqual(len(self.writes.held), 1)
+        self.assertEqual(len(self.writes.held), 2)
         self.writes.release()
         self.assertEqual(first, [{}])
         self.assertEqual(sum(map(len, later)), 0)
-        self.clock.advance(0)
-        self.assertEqual(len(self.writes.held), 1)
         self.writes.release()
         self.assertEqual(sum(map(len, later)), 50)
         self.assertEqual(self.stored()["Target"], "1")
+        self.clock.advance(0)
         self.assertEqual(self.writes.held, [])
+
+    def test_olderBatchNeverOverwritesANewerOne(self) -> None:
+        """
+        When a later batch is done first, the earlier one's calls answer
+        with it (it holds their changes too), and the earlier batch, done
+        later, leaves the newer content in place.
+        """
+        switch = self.switch()
+        first = self.setTarget(switch, True)
+        self.clock.advance(0)
+        second = self.setTarget(switch, False)
+        self.clock.advance(0)
+        self.writes.release(1)
+        self.assertEqual((first, second), ([{}], [{}]))
+        self.writes.release(0)
+        self.assertEqual(self.stored()["Target"], "0")
+        self.assertEqual(sorted(path.name for path in self.directory.iterdir()), [self.path.name])
+
+    def test_atMostMaxWritingBatchesAtOnce(self) -> None:
+        """
+        Beyond L{MAX_WRITING} batches under way, changes wait for one to
+        end; then one batch writes all of them.
+        """
+        switch = self.switch()
+        for index in range(MAX_WRITING + 3):
+            self.setTarget(switch, index % 2 == 0)
+            self.clock.advance(0)
+        self.assertEqual(len(self.writes.held), MAX_WRITING)
+        self.writes.release()
+        self.clock.advance(0)
+        self.assertEqual(len(self.writes.held), MAX_WRITING)
+        while self.writes.held:
+            self.writes.release()
+            self.clock.advance(0)
+        self.assertEqual(self.stored()["Target"], "1" if (MAX_WRITING + 2) % 2 == 0 else "0")
 
     def test_unchangedStateAnswersAtOnce(self) -> None:
         """
