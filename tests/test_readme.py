@@ -21,7 +21,7 @@ from typing import Iterator
 from twisted.python import usage
 from twisted.trial.unittest import SynchronousTestCase
 
-from tests.prerequisites import missing
+from tests.support.prerequisites import missing
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -119,6 +119,21 @@ class QuickStartTests(SynchronousTestCase):
         self.assertEqual(command, "python -m twisted.trial tests")
         ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
         self.assertIn(f".venv/bin/{command}\n", ci)
+
+    def test_fastLoopRunsEveryFolderButTheSystemTests(self) -> None:
+        """
+        The quick start's fast loop names every test folder that mirrors a
+        package folder, and not the slow C{tests/system/}, so a new folder
+        is never left out of it.
+        """
+        [command] = [line for line in codeLines(section("Quick start")) if "twisted.trial tests." in line]
+        named = {word for word in command.split() if word.startswith("tests.")}
+        folders = {
+            f"tests.{path.parent.name}"
+            for path in (ROOT / "tests").glob("*/__init__.py")
+            if path.parent.name not in ("system", "support")
+        }
+        self.assertEqual(named, folders)
 
     def test_readmeIsShort(self) -> None:
         """
@@ -239,14 +254,16 @@ class SnippetTests(SynchronousTestCase):
 
     def test_readmeServiceRuns(self) -> None:
         """
-        The README's Python service builds a host, and setting its
-        C{Status} is checked and kept.
+        The README's Python service builds a host that runs the light's
+        own runtime, and setting its C{Status} is checked and kept.
         """
         from coherence_lite import UPnPDeviceService
 
         names = self.runSnippet("README.md", 0)
-        self.assertIsInstance(names["host"], UPnPDeviceService)
-        light = names["light"]
+        host, light = names["host"], names["light"]
+        self.assertIsInstance(host, UPnPDeviceService)
+        runtimes = getattr(host, "runtimes").byService
+        self.assertIs(runtimes[(getattr(names["device"], "UDN"), "SwitchPower")], getattr(light, "runtime"))
         setattr(light, "Status", True)
         self.assertIs(getattr(light, "Status"), True)
         self.assertRaises(Exception, setattr, light, "Status", "maybe")
@@ -279,9 +296,11 @@ class LinkTests(SynchronousTestCase):
 
     def test_namedRepositoryFilesExist(self) -> None:
         """
-        Every repository path in backquotes exists.
+        Every repository path in backquotes exists (paths in other
+        projects, such as Cohen3's tests, are named after the project).
         """
-        pattern = r"`((?:contrib|docs|examples|tests|bench|newsfragments|coherence_lite|twisted)/[\w./-]+)`"
+        folders = "contrib|docs|examples|tests|bench|newsfragments|coherence_lite|twisted"
+        pattern = rf"(?<!Cohen3 )`((?:{folders})/[\w./-]+)`"  # Cohen3's own test files are not ours
         for name, text in DOCUMENTS.items():
             for path in set(re.findall(pattern, text)):
                 if not path.endswith("/"):
