@@ -223,7 +223,7 @@ class SnippetTests(SynchronousTestCase):
                 path = folder / f"example-{index}.toml"
                 path.write_text(block, encoding="utf-8")
                 device = loadDevice(path)
-                loaded.append((name, device.friendlyName))
+                loaded.append((name, device.device.friendlyName))
         self.assertIn(("README.md", "Porch light"), loaded)
         self.assertIn(("docs/device-files.md", "Porch light"), loaded)
 

@@ -3,10 +3,12 @@
 L{UPnPDeviceService}: a complete device host as one L{MultiService}.
 
 Its children start in order: the running services, the web server
-(announcements carry its port), eventing, then SSDP.  Stopping sends
-byebye for every device, then closes the sockets and the web server.
-L{HostSettings} says how; L{UPnPDeviceService.replaceDevices} hosts other
-devices while it runs (the reload of C{twistd upnp-device}).
+(announcements carry its port), eventing, then SSDP (which also warns when
+another process announces one of our UDNs).  Stopping sends byebye for
+every device, then closes the sockets and the web server; the state store
+(the first child) stops last, writing what is pending.  L{HostSettings}
+says how; L{UPnPDeviceService.replaceDevices} hosts other devices while it
+runs (the reload of C{twistd upnp-device}).
 """
 
 from __future__ import annotations
@@ -25,21 +27,23 @@ from twisted.web.server import Site
 
 from coherence_lite._version import __version__
 from coherence_lite.errors import StartupError
-from coherence_lite.eventing.notifier import deliveryAgent
+from coherence_lite.backend.hosted import Hostable, Hosted, asHosted
+from coherence_lite.eventing.agent import deliveryAgent
 from coherence_lite.host.bootid import BootIdStore
 from coherence_lite.host.reload import Changes, sameDocuments
 from coherence_lite.host.serving import Serving, buildServing
 from coherence_lite.host.settings import HostSettings
 from coherence_lite.host.site import makeSite, publicationOf
+from coherence_lite.host.statestore import StateStore
 from coherence_lite.identity import serverString
 from coherence_lite.model.description import SPEC_VERSION, Documents, buildDocuments
-from coherence_lite.model.device import Device
 from coherence_lite.net.interfaces import InterfaceReport, Link, NetworkInterface, reportedLinks, selectLinks
 from coherence_lite.net.interfaces import systemInterfaces as _systemInterfaces
 from coherence_lite.net.netlink import NetlinkMonitor
 from coherence_lite._reactor import Reactor, defaultReactor
 from coherence_lite.net.watcher import InterfaceWatcher
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
+from coherence_lite.ssdp.conflicts import UDNConflicts
 from coherence_lite.ssdp.service import SSDPService
 from coherence_lite.stats import Stats, StatsMonitor
 
@@ -134,19 +138,21 @@ class UPnPDeviceService(MultiService):
     it look at once when Linux reports a change (C{netlink}).
 
     @ivar settings: how the devices are hosted.
+    @ivar hosted: each root device, with what runs its services.
     @ivar documents: the rendered documents of each root device.
     @ivar stats: the counters of SSDP and HTTP, logged and shown on the
         presentation pages.
     @ivar links: the links served now.
-    @ivar runtimes: the running services (the first child: it stores their
-        state when the host stops).
+    @ivar stateStore: keeps the state of device-file services (the first
+        child: started first, stopped last, writing what is pending).
+    @ivar runtimes: the running services.
     @ivar eventing: the GENA subscriptions of every service, answered at
         its eventSubURL and dropped (deliveries cancelled) on stop.
     """
 
     def __init__(
         self,
-        devices: Sequence[Device],
+        devices: Sequence[Hostable],
         settings: HostSettings = HostSettings(),
         *,
         reactor: Reactor | None = None,
@@ -154,7 +160,9 @@ class UPnPDeviceService(MultiService):
         systemInterfaces: InterfaceLister | None = None,
     ) -> None:
         """
-        @param devices: the root devices.
+        @param devices: the root devices: plain L{Device}s, device files
+            (L{DeviceFile}, as L{loadDevice} reads them) or L{Hosted}
+            devices paired with services written in Python.
         @param settings: how to host them.
         @param reactor: the reactor; the global one when L{None}.
         @param random: chooses the delays of announcements and answers; a
@@ -167,15 +175,19 @@ class UPnPDeviceService(MultiService):
         self.reactor = reactor if reactor is not None else defaultReactor()
         self.settings = settings
         self.stats = Stats()
-        self.documents: list[Documents] = [buildDocuments(device) for device in devices]
+        self.hosted = [asHosted(device) for device in devices]
+        self.documents: list[Documents] = [buildDocuments(each.device) for each in self.hosted]
         self._systemInterfaces = systemInterfaces
         self._bootIds = BootIdStore(settings.stateDirectory, self.reactor)
         self.links: list[Link] = []
         major, minor = SPEC_VERSION
         self.catalogue = Catalogue(server=serverString(__version__, f"{major}.{minor}"), maxAge=settings.maxAge)
+        self.stateStore = StateStore(settings.stateDirectory, self.reactor)
+        self.stateStore.setName("state")
+        self.stateStore.setServiceParent(self)
         limits = settings.eventingLimits
         self._agent = deliveryAgent(self.reactor, limits.connectTimeout)
-        serving = self._build(self.documents)
+        serving = self._build(self.hosted, self.documents)
         self.runtimes = serving.runtimes
         self.runtimes.setServiceParent(self)
         self.web = WebServerService(
@@ -200,6 +212,7 @@ class UPnPDeviceService(MultiService):
         )
         self.ssdp.setName("ssdp")
         self.ssdp.setServiceParent(self)
+        self.ssdp.addObserver(UDNConflicts(self.catalogue, self._locations, self.reactor))
         self.monitor = StatsMonitor(self.stats, self.reactor, settings.statsInterval)
         self.monitor.setServiceParent(self)
         self.watcher: InterfaceWatcher | None = None
@@ -214,18 +227,19 @@ class UPnPDeviceService(MultiService):
         for documents in self.documents:
             self.catalogue.add(self.publicationOf(documents))
 
-    def _build(self, documentsList: Sequence[Documents]) -> Serving:
+    def _build(self, hosted: Sequence[Hosted], documentsList: Sequence[Documents]) -> Serving:
         return buildServing(
+            hosted,
             documentsList,
             reactor=self.reactor,
             stats=self.stats,
             links=lambda: self.links,
             agent=self._agent,
             limits=self.settings.eventingLimits,
-            stateDirectory=self.settings.stateDirectory,
+            store=self.stateStore,
         )
 
-    def replaceDevices(self, devices: Sequence[Device]) -> Changes:
+    def replaceDevices(self, devices: Sequence[Hostable]) -> Changes:
         """
         Host C{devices} from now on instead of the current ones, telling
         the network what changed, the UPnP way:
@@ -242,12 +256,14 @@ class UPnPDeviceService(MultiService):
           - a device that did not change: nothing.
 
         The new documents are served (new runtimes, their state handed on
-        through the state directory; new eventing; a new resource tree
+        through the state store, in memory: the acknowledged values, even
+        when the state directory cannot be written; new eventing; a new resource tree
         swapped in, requests under way finishing with the old one) before
         anything is announced, so a control point that reacts to an alive
         finds the new description.
 
-        @param devices: the root devices to host, in order.
+        @param devices: the root devices to host, in order (as for the
+            constructor).
         @return: which devices were added, changed, removed or kept.
         @raise DeviceError: a device cannot be rendered.
         @raise ConfigError: a device file binds a function that cannot be
@@ -256,17 +272,18 @@ class UPnPDeviceService(MultiService):
             share a UDN).
         Nothing has changed when it raises.
         """
+        hosted = [asHosted(device) for device in devices]
         seen: set[str] = set()
-        for device in (each for root in devices for each in root.allDevices()):
+        for device in (each for root in hosted for each in root.device.allDevices()):
             if device.UDN.lower() in seen:
                 raise ValueError(f"two devices share the UDN {device.UDN}")
             seen.add(device.UDN.lower())
-        newDocuments = [buildDocuments(device) for device in devices]
+        newDocuments = [buildDocuments(each.device) for each in hosted]
         old = {
             documents.root.UDN.lower(): (documents, publication)
             for documents, publication in zip(self.documents, self.catalogue.publications)
         }
-        self._serve(newDocuments)
+        self._serve(hosted, newDocuments)
         changes = Changes(names={documents.root.UDN: documents.root.friendlyName for documents in newDocuments})
         publications: list[Publication] = []
         fresh: list[Publication] = []
@@ -296,12 +313,13 @@ class UPnPDeviceService(MultiService):
             self.ssdp.publish(publication)
         self.catalogue.replace(publications)
         self.documents[:] = newDocuments
+        self.hosted[:] = hosted
         return changes
 
-    def _serve(self, documentsList: Sequence[Documents]) -> None:
+    def _serve(self, hosted: Sequence[Hosted], documentsList: Sequence[Documents]) -> None:
         """
         Serve new documents: new runtimes in the old ones' place among the
-        children (the old ones stop first, writing their state), new
+        children (the old ones stop first; their state is in the store), new
         eventing (subscriptions end: control points subscribe again when
         their renewal is refused) and the new tree swapped in.
         """
@@ -309,7 +327,7 @@ class UPnPDeviceService(MultiService):
         if oldRuntimes.running:
             oldRuntimes.stopService()
         try:
-            serving = self._build(documentsList)
+            serving = self._build(hosted, documentsList)
         except Exception:
             if self.running:
                 oldRuntimes.startService()
@@ -336,6 +354,15 @@ class UPnPDeviceService(MultiService):
         L{coherence_lite.host.site.publicationOf}.
         """
         return publicationOf(documents, lambda: self.web.port, self.settings.advertisedHost)
+
+    def _locations(self, publication: Publication) -> list[str] | None:
+        """
+        Our LOCATIONs of C{publication}, one per link served; L{None} while
+        the web server is not running.
+        """
+        if not self.web.running:
+            return None
+        return [publication.location(link) for link in self.ssdp.links]
 
     def interfaceReports(self) -> list[InterfaceReport]:
         """

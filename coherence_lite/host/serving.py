@@ -19,11 +19,13 @@ from twisted.internet.interfaces import IReactorTime
 from twisted.web.iweb import IAgent
 
 from coherence_lite._reactor import Reactor
+from coherence_lite.backend.hosted import Hosted
 from coherence_lite.eventing.limits import EventingLimits
 from coherence_lite.eventing.publisher import HostEventing
 from coherence_lite.eventing.resource import eventResources
 from coherence_lite.host.runtimes import HostedRuntimes
 from coherence_lite.host.site import HostResource, Runtimes, makeRootResource
+from coherence_lite.host.statestore import StateStore
 from coherence_lite.model.description import Documents
 from coherence_lite.model.layout import SUBSCRIBE
 from coherence_lite.net.interfaces import Link
@@ -72,6 +74,7 @@ def serveTree(
 
 
 def buildServing(
+    hosted: Sequence[Hosted],
     documentsList: Sequence[Documents],
     *,
     reactor: Reactor,
@@ -79,20 +82,22 @@ def buildServing(
     links: Callable[[], Sequence[Link]],
     agent: IAgent,
     limits: EventingLimits,
-    stateDirectory: Path | None,
+    store: StateStore | Path | None,
 ) -> Serving:
     """
-    Build the runtimes (their stored state read back from
-    C{stateDirectory}), the eventing and the tree of some root devices.
+    Build the runtimes (their stored state read back from C{store}: see
+    L{HostedRuntimes}), the eventing and the tree of some root devices.
 
+    @param hosted: the root devices with what runs their services.
+    @param documentsList: their rendered documents, in the same order.
     @param agent: sends event messages (see
-        L{coherence_lite.eventing.notifier.deliveryAgent}).
+        L{coherence_lite.eventing.agent.deliveryAgent}).
     @param limits: the eventing bounds.
     @raise ConfigError: a device file binds a function that cannot be
         imported.
     @raise ValueError: see L{makeRootResource}.
     """
-    runtimes = HostedRuntimes([documents.root for documents in documentsList], reactor, stateDirectory)
+    runtimes = HostedRuntimes(hosted, reactor, store)
     runtimes.setName("runtimes")
     eventing = HostEventing(agent, reactor, limits, stats)
     tree = serveTree(documentsList, runtimes.byService, eventing, links, reactor, stats)

@@ -18,8 +18,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from coherence_lite.backend.bindings import checkFunctions
+from coherence_lite.backend.hosted import Hosted, asHosted
 from coherence_lite.host.settings import HostedDeviceError
-from coherence_lite.host.udn import derivedUDN, withDerivedUDNs
+from coherence_lite.host.udn import defaultOrigin, derivedUDN, fileOrigin, withDerivedUDNs
 from coherence_lite.model.defaults import defaultDevice
 from coherence_lite.model.device import Device, DeviceError
 from coherence_lite.model.devicefile import ConfigError, loadDevice
@@ -42,12 +43,16 @@ class DeviceSources:
     @ivar friendlyName: the friendlyName of the one hosted device, or
         L{None}.
     @ivar udn: the UDN (C{uuid:...}) of the one hosted device, or L{None}.
+    @ivar stateDirectory: the state directory, whose path the default
+        device's derived UDN depends on (see
+        L{coherence_lite.host.udn.defaultOrigin}).
     """
 
     configs: tuple[Path, ...] = ()
     configDirectory: Path | None = None
     friendlyName: str | None = None
     udn: str | None = None
+    stateDirectory: Path | None = None
 
     def files(self) -> list[Path]:
         """
@@ -79,7 +84,7 @@ class DeviceSources:
             files.extend(entry for entry in found if entry.resolve() not in seen)
         return files
 
-    def load(self, identity: str, hostname: str | None = None) -> list[Device]:
+    def load(self, identity: str, hostname: str | None = None) -> list[Hosted]:
         """
         Read the devices to host.
 
@@ -87,8 +92,9 @@ class DeviceSources:
             L{coherence_lite.host.udn.machineIdentity}).
         @param hostname: the host name, for the default device's name;
             L{None} for this machine's.
-        @return: the root devices, in hosting order: one per file, or the
-            default Basic:1 device when there is no file.
+        @return: the root devices with their files' bindings, in hosting
+            order: one per file, or the default Basic:1 device when there
+            is no file.
         @raise HostedDeviceError: a file cannot be read or is not a valid
             device, two devices share a UDN (naming both files), an override
             is invalid, or overrides are given for several devices.
@@ -103,20 +109,23 @@ class DeviceSources:
                     )
         if not files:
             try:
-                return [defaultDevice(self.friendlyName, self.udn or derivedUDN(identity, 0), hostname)]
+                udn = self.udn or derivedUDN(identity, defaultOrigin(self.stateDirectory))
+                return [Hosted(defaultDevice(self.friendlyName, udn, hostname))]
             except DeviceError as e:
                 raise HostedDeviceError(e.field, e.reason) from None
-        devices: list[Device] = []
+        devices: list[Hosted] = []
         origins: dict[str, Path] = {}
-        for position, path in enumerate(files):
+        for path in files:
             try:
-                device = withDerivedUDNs(loadDevice(path, hostname=hostname), hostname, identity, position)
-                checkFunctions(device)
+                read = loadDevice(path, hostname=hostname)
+                read = read.withDevice(withDerivedUDNs(read.device, hostname, identity, fileOrigin(path)))
+                checkFunctions(read.bindings)
             except ConfigError as e:
                 raise HostedDeviceError(None, str(e)) from None
             except DeviceError as e:
                 raise HostedDeviceError(None, f"{path}: {e.field}: {e.reason}") from None
-            device = self._overridden(device)
+            read = read.withDevice(self._overridden(read.device))
+            device = read.device
             for each in device.allDevices():
                 other = origins.get(each.UDN.lower())
                 if other is not None:
@@ -126,7 +135,7 @@ class DeviceSources:
                         f"{path}: the UDN {each.UDN} is already the UDN of a device {where}: every device needs its own UDN",
                     )
                 origins[each.UDN.lower()] = path
-            devices.append(device)
+            devices.append(asHosted(read))
         return devices
 
     def _overridden(self, device: Device) -> Device:
