@@ -172,6 +172,19 @@ class CommandTests(SynchronousTestCase):
                 self.assertEqual(unknownOptions(words, Options()), [], f"{name}: {line}")
         self.assertGreater(seen, 10)
 
+    def test_everyDaemonOptionIsInATable(self) -> None:
+        """
+        The option tables of C{docs/usage.md} and C{docs/security.md} list
+        every option of C{twistd upnp-device} (but C{--help}), and nothing
+        else.
+        """
+        from coherence_lite.tap import Options
+
+        text = DOCUMENTS["docs/usage.md"] + DOCUMENTS["docs/security.md"]
+        documented = set(re.findall(r"^\| (?:`-\w`, )?`--([a-z0-9-]+)", text, re.M))
+        longNames, _ = optionNames(Options())
+        self.assertEqual(documented, longNames - {"help"})
+
     def test_coherenceLiteExamplesUseItsCommandsAndOptions(self) -> None:
         """
         Every C{coherence-lite} example names one of its commands and only
