@@ -1,6 +1,14 @@
 # -*- test-case-name: tests.ssdp.test_message,tests.test_layering -*-
 """
-SSDP (UDA chapter 1): announcing hosted devices and answering searches for them.
+SSDP, the discovery half of UPnP: announcing hosted devices and answering
+searches for them over multicast UDP (HTTPU). L{message}, L{parse},
+L{format} and L{advertisement} are pure and safe to import anywhere; only
+L{transport} touches sockets.
+
+Its modules, each with its one job, and what it may import are mapped in
+C{docs/architecture.md}.
+
+This package file imports nothing: importing a pure module loads no more.
 """
 
 #: The SSDP port, for multicast and for the group's unicast searches.
