@@ -150,7 +150,7 @@ def run(repetitions: int, quick: bool) -> list[Figure]:
                 server = daemon(tree, state, httpPort, freeUDPPort())
                 found = re.search(r"\((uuid:[^)]+)\)", server.waitFor("Hosting"))
                 assert found is not None, "the daemon names the UDN it hosts"
-                device = replace(loadDevice(ROOT / "examples" / "binary-light.toml"), UDN=found.group(1))
+                device = replace(loadDevice(ROOT / "examples" / "binary-light.toml").device, UDN=found.group(1))
                 servers[name] = (server, httpPort, layout.servicePath(device, device.services[0], layout.CONTROL))
             figures = []
             for title, connections, goal in shapes:

@@ -35,7 +35,7 @@ from twisted.web.iweb import IAgent
 
 from coherence_lite.controlpoint.callbacks import CallbackServer, localAddressFor
 from coherence_lite.controlpoint.exchange import EXCHANGE_TIMEOUT, ExchangeError, Reply, exchange
-from coherence_lite.controlpoint.fetch import Fetcher, HTTPFetcher
+from coherence_lite.controlpoint.fetch import Fetcher, HTTPFetcher, locationProblem
 from coherence_lite.controlpoint.gena import GONE, Event, Notice, SubscribeError
 from coherence_lite.controlpoint.remote import RemoteService
 from coherence_lite.controlpoint.scpd import SCPD
@@ -218,15 +218,19 @@ class Subscriber(MessageHandler):
         """
         Follow the announcements of the devices subscribed to.
         """
-        self._heard(notify)
+        self._heard(notify, source)
 
     def responseReceived(self, response: SearchResponse, source: Address, link: Link) -> None:
         """
         Follow the search answers of the devices subscribed to.
         """
-        self._heard(response)
+        self._heard(response, source)
 
-    def _heard(self, message: Notify | SearchResponse) -> None:
+    def _heard(self, message: Notify | SearchResponse, source: Address) -> None:
+        if message.location is not None and locationProblem(message.location, str(source[0])) is not None:
+            # A LOCATION no device can have, or this machine's loopback
+            # announced from elsewhere: never follow a subscription there.
+            return
         for udn, watch in list(self._watches.items()):
             sighting = watch.heard(message)
             if sighting is None:

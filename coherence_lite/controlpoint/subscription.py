@@ -257,6 +257,10 @@ class Subscription:
             grant = grantOf(reply)
             if isinstance(grant, str):
                 raise SubscribeError(f"SUBSCRIBE to {url} refused: {grant}", reply.code)
+            if self._ended:
+                # Unsubscribed while this SUBSCRIBE was on its way.
+                self._endQuietly(url, grant[0])
+                return
             self._granted(*grant)
 
         def done(result: object) -> object:
@@ -309,6 +313,11 @@ class Subscription:
                     await deferLater(subscriber.reactor, subscriber.restoreDelay * 2 ** (attempt - 1))
                 if self._ended:
                     return
+                if self._again is not None:
+                    # Asked again meanwhile (the device's new LOCATION heard
+                    # after its new BOOTID): this try does both.
+                    request, self._again = request.merge(self._again), None
+                    fresh, location = fresh or request.fresh, location or request.location
                 try:
                     if location is not None:
                         await self._relocate(location)

@@ -10,12 +10,17 @@ higher BOOTID.UPNP.ORG, or, for a UDA 1.0 device without BOOTID, an alive
 after its byebye or with a new LOCATION.  C{ssdp:update} announces the
 BOOTID a multi-homed device takes next without restarting; an alive with
 that BOOTID is no restart, but the subscriber checks its subscription all
-the same.  Pure: no reactor, no sockets.
+the same.  A device on several links announces a LOCATION per address
+family: a new LOCATION is compared with the one of its own family, and
+only one of the family subscribed through moves the subscription.  Pure:
+no reactor, no sockets.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from coherence_lite.ssdp.advertisement import udnOf
 from coherence_lite.ssdp.message import BYEBYE, UPDATE, Notify, SearchResponse
@@ -47,6 +52,18 @@ class Sighting:
     location: str | None = None
 
 
+def _familyOf(location: str | None) -> str:
+    """
+    The address family of a LOCATION's host: C{"ipv4"}, C{"ipv6"}, or
+    C{"name"} for a host name (or no usable URL).
+    """
+    try:
+        host = urlsplit(location or "").hostname or ""
+        return f"ipv{ipaddress.ip_address(host.partition('%')[0]).version}"
+    except ValueError:
+        return "name"
+
+
 class DeviceWatch:
     """
     Follows the announcements of one root device.
@@ -68,6 +85,8 @@ class DeviceWatch:
         self.bootId = bootId
         self.gone = False
         self._nextBootId: int | None = None
+        self._family = _familyOf(location)
+        self._locations: dict[str, str] = {} if location is None else {self._family: location}
 
     def concerns(self, usn: str) -> bool:
         """
@@ -99,11 +118,14 @@ class DeviceWatch:
     def _alive(self, bootId: int | None, location: str | None) -> Sighting | None:
         reasons = []
         if self.gone:
-            reasons.append("is back")
+            unknown = bootId is not None and self.bootId is None
+            reasons.append(f"is back (BOOTID {bootId})" if unknown else "is back")
         restarted = bootId is not None and self.bootId is not None and bootId != self.bootId
         if restarted and bootId != self._nextBootId:
             reasons.append(f"restarted (BOOTID {self.bootId} -> {bootId})")
-        moved = location is not None and self.location is not None and location != self.location
+        family = _familyOf(location)
+        known = self._locations.get(family)
+        moved = location is not None and known is not None and location != known
         if moved:
             reasons.append(f"moved to {location}")
         firstBootId = bootId is not None and self.bootId is None
@@ -113,9 +135,13 @@ class DeviceWatch:
                 self._nextBootId = None
             self.bootId = bootId
         if location is not None:
-            self.location = location
+            self._locations[family] = location
+            if family == self._family:
+                self.location = location
         if reasons:
-            return Sighting(BACK, " and ".join(reasons), location if moved else None)
+            # Only a move of the address family subscribed through moves the
+            # subscription; a multi-homed device has a LOCATION per family.
+            return Sighting(BACK, " and ".join(reasons), location if moved and family == self._family else None)
         if firstBootId:
             return Sighting(CHECK, f"was first heard, with BOOTID {bootId}")
         return None

@@ -62,8 +62,8 @@ class FollowingTests(SynchronousTestCase):
             self.subscriber.subscribe(self.service, self.events.append, None, self.notices.append)
         )
 
-    def hear(self, notify: Notify) -> None:
-        self.subscriber.notifyReceived(notify, ("127.0.0.1", 1900), LINK)
+    def hear(self, notify: Notify, source: str = "127.0.0.1") -> None:
+        self.subscriber.notifyReceived(notify, (source, 1900), LINK)
 
     def sent(self) -> list[tuple[bytes, bytes | None, bool]]:
         """
@@ -179,3 +179,44 @@ class FollowingTests(SynchronousTestCase):
         self.hear(alive(self.root))
         self.assertEqual(self.sent(), [(b"UNSUBSCRIBE", SID.encode(), False)])
         self.assertEqual(self.notices, [])
+
+    def test_forgedLoopbackLocationIgnored(self) -> None:
+        """
+        An announcement from another machine with a LOCATION on this
+        machine's loopback is not followed.
+        """
+        self.hear(alive(self.root, location=MOVED), source="192.168.1.66")
+        self.hear(alive(self.root, nts=BYEBYE), source="192.168.1.66")
+        self.assertEqual((self.sent(), self.notices), ([], []))
+
+    def test_newLocationHeardWhileRetrying(self) -> None:
+        """
+        The new BOOTID heard first (from another address family), the new
+        LOCATION of the family subscribed through heard while the old
+        address refuses: the next try fetches it and subscribes there.
+        """
+        fetcher = FakeFetcher()
+        self.subscriber._fetcher = fetcher
+        self.hear(alive(self.root, location="http://[fe80::1]:9090/d.xml"))
+        self.assertEqual(self.sent(), [(b"SUBSCRIBE", SID.encode(), False)])
+        self.hear(alive(self.root, location=MOVED))
+        self.subscriber.clock.advance(self.subscriber.restoreDelay)
+        self.assertEqual(fetcher.urls, [MOVED])
+        self.subscriber.replies += [granted(SID2), Reply(412)]
+        fetcher.requests[0][1].callback(deviceDescription(binaryLight(), 1))
+        self.assertEqual(self.subscription.sid, SID2)
+        self.assertEqual(self.notices[-1].kind, RESUBSCRIBED)
+        self.assertIn(f"moved to {MOVED}", self.notices[-1].reason)
+
+    def test_unsubscribedWhileSubscribingAgain(self) -> None:
+        """
+        A subscription ended while its new SUBSCRIBE is on its way ends the
+        SID that SUBSCRIBE gets, and schedules nothing.
+        """
+        answer: Deferred[Reply] = Deferred()
+        self.subscriber.replies += [Reply(412), answer, Reply(412), Reply(200)]
+        self.hear(alive(self.root))
+        self.successResultOf(self.subscriber.stop())
+        answer.callback(granted(SID2))
+        self.assertEqual(self.sent()[-1], (b"UNSUBSCRIBE", SID2.encode(), False))
+        self.assertEqual(self.subscriber.clock.getDelayedCalls(), [])

@@ -62,6 +62,8 @@ class DeviceWatchTests(SynchronousTestCase):
         self.assertIsNone(watch.heard(notify(nts=BYEBYE, bootId=None)))
         self.assertEqual(watch.heard(notify(bootId=None)), Sighting(BACK, "is back"))
         self.assertFalse(watch.gone)
+        watch.heard(notify(nts=BYEBYE))
+        self.assertEqual(watch.heard(notify(bootId=3)), Sighting(BACK, "is back (BOOTID 3)"))
 
     def test_newLocation(self) -> None:
         """
@@ -100,3 +102,20 @@ class DeviceWatchTests(SynchronousTestCase):
         watch = DeviceWatch(UDN, LOCATION, 4)
         response = SearchResponse("upnp:rootdevice", f"{UDN}::upnp:rootdevice", LOCATION, 1800, None, 5, 1, None)
         self.assertEqual(watch.heard(response), Sighting(BACK, "restarted (BOOTID 4 -> 5)"))
+
+    def test_aLocationPerAddressFamily(self) -> None:
+        """
+        A device on IPv4 and IPv6 announces a LOCATION per family: the
+        other family's is no move; a new one of the other family is told
+        but does not move the subscription; one of the family subscribed
+        through does.
+        """
+        watch = DeviceWatch(UDN, LOCATION, 4)
+        self.assertIsNone(watch.heard(notify(location="http://[fe80::1]:8080/d.xml")))
+        self.assertEqual(
+            watch.heard(notify(bootId=5, location="http://[fe80::1]:9090/d.xml")),
+            Sighting(BACK, "restarted (BOOTID 4 -> 5) and moved to http://[fe80::1]:9090/d.xml"),
+        )
+        moved = "http://127.0.0.1:9090/d.xml"
+        self.assertEqual(watch.heard(notify(bootId=5, location=moved)), Sighting(BACK, f"moved to {moved}", moved))
+        self.assertEqual(watch.location, moved)

@@ -30,8 +30,7 @@ from coherence_lite.host.runtimes import HostedRuntimes
 from coherence_lite.host.service import UPnPDeviceService
 from coherence_lite.host.settings import HostSettings
 from coherence_lite.host.statestore import LOG_EVERY, MAX_RETRY_DELAY, MAX_WRITING, RETRY_DELAY, StateStore, stateFile
-from coherence_lite.model.device import Device
-from coherence_lite.model.devicefile import loadDevice
+from coherence_lite.model.devicefile import DeviceFile, loadDevice
 
 from tests.support.control import callAction, controlURL
 from tests.support.devicefile import EXAMPLES
@@ -40,7 +39,7 @@ from tests.support import freeUDPPort, stopIfRunning
 SWITCH_POWER = "urn:upnp-org:serviceId:SwitchPower"
 
 
-def light() -> Device:
+def light() -> DeviceFile:
     """
     The zero-code light of C{examples/binary-light.toml}.
     """
@@ -88,7 +87,8 @@ class Fixture(SynchronousTestCase):
     def setUp(self) -> None:
         self.clock = Clock()
         self.directory = Path(self.mktemp())
-        self.device = light()
+        self.file = light()
+        self.device = self.file.device
         self.path = stateFile(self.directory, self.device)
         self.writes = HeldWrites()
         self.store = StateStore(self.directory, self.clock, runInThread=self.writes)
@@ -100,7 +100,7 @@ class Fixture(SynchronousTestCase):
         The light's SwitchPower runtime, from new runtimes over the store
         unless C{runtimes} are given.
         """
-        runtimes = runtimes or HostedRuntimes([self.device], self.clock, self.store)
+        runtimes = runtimes or HostedRuntimes([self.file], self.clock, self.store)
         return runtimes.byService[(self.device.UDN, "SwitchPower")]
 
     def setTarget(self, switch: Any, value: bool) -> list[object]:
@@ -284,7 +284,7 @@ class FailedWriteTests(Fixture):
         self.directory.mkdir()
         self.path.write_text(json.dumps({"services": {SWITCH_POWER: {"Target": "0", "Status": "0"}}}))
         self.writes.failWith = OSError(errno.EROFS, "Read-only file system")
-        old = HostedRuntimes([self.device], self.clock, self.store)
+        old = HostedRuntimes([self.file], self.clock, self.store)
         self.setTarget(self.switch(old), True)
         self.clock.advance(0)
         self.writes.release()
@@ -321,14 +321,15 @@ class DamagedFileTests(SynchronousTestCase):
         Each damage of C{device-<uuid>.json}: the light starts with Target
         off, and one warning names the file.
         """
-        device = light()
+        read = light()
+        device = read.device
         for name, content in self.DAMAGE.items():
             directory = Path(self.mktemp())
             directory.mkdir()
             path = stateFile(directory, device)
             path.write_bytes(content)
             store = StateStore(directory, Clock())
-            runtimes, warnings = self.warned(lambda: HostedRuntimes([device], Clock(), store))
+            runtimes, warnings = self.warned(lambda: HostedRuntimes([read], Clock(), store))
             assert isinstance(runtimes, HostedRuntimes)
             self.assertIs(runtimes.byService[(device.UDN, "SwitchPower")].state.get("Target"), False, name)
             self.assertEqual(len(warnings), 1, (name, warnings))
@@ -366,14 +367,15 @@ class ReadOnlyReloadTests(TestCase):
         runtimes: GetTarget answers 0, the acknowledged value, not the
         file's 1.  The failed write was logged, naming the file.
         """
-        device = light()
+        read = light()
+        device = read.device
         service = device.services[0]
         state = Path(self.mktemp()).resolve()
         state.mkdir()
         stale = stateFile(state, device)
         stale.write_text(json.dumps({"services": {SWITCH_POWER: {"Target": "1", "Status": "1"}}}))
         events = EventLoggingObserver.createWithCleanup(self, globalLogPublisher)  # type: ignore[arg-type]
-        devices = [device]
+        devices = [read]
         settings = HostSettings(interfaces=("127.0.0.1",), ssdpPort=freeUDPPort(), stateDirectory=state, pollInterval=0)
         host = UPnPDeviceService(devices, settings, reactor=reactor)
         host.startService()
@@ -391,7 +393,7 @@ class ReadOnlyReloadTests(TestCase):
         url = controlURL(host.web.port, device, service)
         code, _, body = yield callAction(agent, url, service.serviceType, "SetTarget", {"newTargetValue": "0"})
         self.assertEqual(code, 200, body)
-        devices[0] = replace(device, friendlyName="Renamed light")
+        devices[0] = read.withDevice(replace(device, friendlyName="Renamed light"))
         self.assertTrue(reloader.reload())
         code, _, body = yield callAction(agent, url, service.serviceType, "GetTarget")
         self.assertEqual(code, 200, body)
