@@ -4,7 +4,7 @@ Counters of what the host and the control point received, sent and dropped,
 and L{StatsMonitor}, which logs them periodically.
 
 Every counter name is listed in L{COUNTERS} with its meaning, the way
-L{coherence_lite.signals} lists the signals; C{tests/test_stats.py} reads
+L{coherence_lite.compat.signals} lists the signals; C{tests/test_stats.py} reads
 the package's source and fails when a name counted somewhere is not listed
 here, or a listed one is counted nowhere.
 """

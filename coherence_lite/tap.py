@@ -215,11 +215,12 @@ class Options(NetworkOptions):
         self["sources"] = sourcesFrom(self)
         try:
             self["identity"] = self._identity(_stateDirectory(self))
-            self["devices"] = self["sources"].load(self["identity"])
+            self["hosted"] = self["sources"].load(self["identity"])
         except HostedDeviceError as e:
             if e.field is None:
                 raise usage.UsageError(e.reason) from None
             raise usage.UsageError(f"--{_OPTION_OF.get(e.field, e.field)}: {e.reason}") from None
+        self["devices"] = [hosted.device for hosted in self["hosted"]]
         self["device"] = self["devices"][0]
 
 
@@ -295,7 +296,7 @@ def makeService(options: Options) -> IService:
         if problem is not None:
             (options._stderr or sys.stderr).write(f"{COMMAND}: Cannot start: {problem}\n")
             raise SystemExit(1)
-    service = DaemonService(options["devices"], settings)
+    service = DaemonService(options["hosted"], settings)
     sources: DeviceSources = options["sources"]
     identity: str = options["identity"]
     addDaemonParts(service, lambda: sources.load(identity))

@@ -27,7 +27,8 @@ from coherence_lite.model.devicefile import loadDevice
 from tests.support.netns import ROOT
 from tests.support import freeUDPPort, startLoopbackService
 
-LIGHT = loadDevice(ROOT / "examples" / "binary-light.toml")
+LIGHT_FILE = loadDevice(ROOT / "examples" / "binary-light.toml")
+LIGHT = LIGHT_FILE.device
 
 #: Devices named wrongly, and what the one error line must say.
 MALFORMED = [
@@ -108,7 +109,7 @@ class DeviceCodeTests(TestCase):
     timeout = 30
 
     def setUp(self) -> None:
-        service = startLoopbackService(self, [LIGHT])
+        service = startLoopbackService(self, [LIGHT_FILE])
         self.base = f"http://127.0.0.1:{service.web.port}"
         self.location = self.base + layout.descriptionPath(LIGHT)
 

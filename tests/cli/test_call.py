@@ -29,7 +29,8 @@ from coherence_lite.model.devicefile import loadDevice
 from tests.support.netns import ROOT
 from tests.support import binaryLight, freeUDPPort, startLoopbackService
 
-LIGHT = loadDevice(ROOT / "examples" / "binary-light.toml")
+LIGHT_FILE = loadDevice(ROOT / "examples" / "binary-light.toml")
+LIGHT = LIGHT_FILE.device
 
 
 def described(device=None) -> RemoteRootDevice:  # type: ignore[no-untyped-def]
@@ -140,7 +141,7 @@ class DaemonTests(TestCase):
 
     def setUp(self) -> None:
         self.ssdpPort = freeUDPPort()
-        service = startLoopbackService(self, [LIGHT], self.ssdpPort)
+        service = startLoopbackService(self, [LIGHT_FILE], self.ssdpPort)
         self.location = f"http://127.0.0.1:{service.web.port}{layout.descriptionPath(LIGHT)}"
 
     async def call(self, *arguments: str) -> tuple[int, str, str]:
