@@ -41,6 +41,8 @@ EXTRA_PURE = (
     "coherence_lite.conformance.control_rules",
     "coherence_lite.conformance.eventing_rules",
     "coherence_lite.conformance.report",
+    "coherence_lite.media.didl",
+    "coherence_lite.media.search",
 )
 
 #: What a pure module must never load: the reactor, twisted.web, louie and
