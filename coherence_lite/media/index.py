@@ -18,8 +18,9 @@ from twisted.internet.threads import deferToThreadPool
 from twisted.logger import Logger
 from twisted.python.threadpool import ThreadPool
 
-from coherence_lite.media.scanner import Folder, Step, Walk, insideRoots, scanFolder, setRoots
-from coherence_lite.media.store import fetchRow, openStore
+from coherence_lite.media.containment import containedPath, resolveRoots
+from coherence_lite.media.scanner import Folder, Step, Walk, scanFolder, setRoots
+from coherence_lite.media.store import fetchRow, openStore, profileOf
 from coherence_lite.media.target import StreamTarget
 
 __all__ = ["DATABASE_NAME", "Library", "UpdateListener"]
@@ -53,7 +54,7 @@ class Library(Service):
         @param reactor: runs the jobs' results on its thread.
         """
         self.folders = tuple(Path(os.path.abspath(folder)) for folder in folders)
-        self.roots = tuple(folder.resolve() for folder in self.folders)
+        self.roots = resolveRoots(self.folders)
         self._database = str(database)
         self._reactor = reactor
         self._pool = ThreadPool(1, 1, "media-index")
@@ -144,10 +145,7 @@ def _target(connection: Any, objectId: int, roots: tuple[Path, ...]) -> StreamTa
     row = fetchRow(connection, objectId)
     if row is None or row.container or row.path is None or row.mime is None:
         return None
-    try:
-        path = Path(os.fsdecode(row.path)).resolve(strict=True)
-    except (OSError, RuntimeError):
+    path = containedPath(os.fsdecode(row.path), roots)
+    if path is None:
         return None
-    if not insideRoots(path, roots):
-        return None
-    return StreamTarget(path, row.mime, row.size or 0, row.mtime or 0.0, None)
+    return StreamTarget(path, row.mime, row.size or 0, row.mtime or 0.0, profileOf(row))

@@ -19,7 +19,9 @@ from struct import error as struct_error
 from PIL import Image, UnidentifiedImageError
 from tinytag import TinyTag, TinyTagException
 
-__all__ = ["KINDS", "Kind", "Metadata", "MetadataError", "kindOf", "readMetadata"]
+from coherence_lite.media.dlna import kindOf as contentKind, mimeTypeFor
+
+__all__ = ["Kind", "Metadata", "MetadataError", "mediaKind", "readMetadata"]
 
 #: How long ffprobe may take over one file.
 FFPROBE_TIMEOUT = 10.0
@@ -42,22 +44,8 @@ _AUDIO = "object.item.audioItem.musicTrack"
 _PHOTO = "object.item.imageItem.photo"
 _VIDEO = "object.item.videoItem"
 
-#: The kinds of file listed, by lower-case suffix.
-KINDS = {
-    ".mp3": Kind("audio/mpeg", _AUDIO),
-    ".flac": Kind("audio/flac", _AUDIO),
-    ".ogg": Kind("audio/ogg", _AUDIO),
-    ".oga": Kind("audio/ogg", _AUDIO),
-    ".opus": Kind("audio/ogg", _AUDIO),
-    ".m4a": Kind("audio/mp4", _AUDIO),
-    ".wav": Kind("audio/wav", _AUDIO),
-    ".jpg": Kind("image/jpeg", _PHOTO),
-    ".jpeg": Kind("image/jpeg", _PHOTO),
-    ".png": Kind("image/png", _PHOTO),
-    ".mp4": Kind("video/mp4", _VIDEO),
-    ".m4v": Kind("video/mp4", _VIDEO),
-    ".mkv": Kind("video/x-matroska", _VIDEO),
-}
+#: The item class of each kind of content the library lists.
+_CLASSES = {"audio": _AUDIO, "image": _PHOTO, "video": _VIDEO}
 
 
 @dataclass(frozen=True)
@@ -79,11 +67,14 @@ class Metadata:
     resolution: str | None = None
 
 
-def kindOf(name: str) -> Kind | None:
+def mediaKind(name: str) -> Kind | None:
     """
-    The kind of a file by its name, or L{None} for a file not listed.
+    The kind of a file by its name (its MIME type from
+    L{coherence_lite.media.dlna}), or L{None} for a file not listed.
     """
-    return KINDS.get(Path(name).suffix.lower())
+    mimeType = mimeTypeFor(name)
+    upnpClass = None if mimeType is None else _CLASSES.get(contentKind(mimeType))
+    return None if mimeType is None or upnpClass is None else Kind(mimeType, upnpClass)
 
 
 def _text(value: object) -> str | None:

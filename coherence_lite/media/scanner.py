@@ -19,10 +19,11 @@ from typing import Sequence
 
 from twisted.logger import Logger
 
-from coherence_lite.media.metadata import Kind, Metadata, MetadataError, kindOf, readMetadata
+from coherence_lite.media.containment import containedPath
+from coherence_lite.media.metadata import Kind, Metadata, MetadataError, mediaKind, readMetadata
 from coherence_lite.media.store import bumpUpdateIds, inodeKey
 
-__all__ = ["Folder", "Step", "Walk", "insideRoots", "scanFolder", "setRoots"]
+__all__ = ["Folder", "Step", "Walk", "scanFolder", "setRoots"]
 
 log = Logger()
 
@@ -68,14 +69,6 @@ class Step:
     added: tuple[Folder, ...]
     systemUpdateId: int | None
     containers: dict[int, int]
-
-
-def insideRoots(path: Path, roots: Sequence[Path]) -> bool:
-    """
-    Whether a resolved path is one of C{roots} or below one, by whole path
-    components (C{/media/music2} is not inside C{/media/music}).
-    """
-    return any(path == root or path.is_relative_to(root) for root in roots)
 
 
 def displayName(name: bytes) -> str:
@@ -204,11 +197,13 @@ def _scanEntries(connection: sqlite3.Connection, folder: Folder, walk: Walk, ent
             continue
         path = entry.path
         try:
-            if entry.is_symlink():
-                target = Path(os.fsdecode(path)).resolve()
-                if not insideRoots(target, walk.roots):
-                    log.info("Skipping {path}: a symlink to {target}, outside the media folders", path=os.fsdecode(path), target=str(target))
-                    continue
+            if entry.is_symlink() and containedPath(os.fsdecode(path), walk.roots) is None:
+                target = os.path.realpath(path)
+                log.info(
+                    "Skipping {path}: a symlink to {target}, missing or outside the media folders",
+                    path=os.fsdecode(path), target=os.fsdecode(target),
+                )
+                continue
             status = os.stat(path)
         except (OSError, RuntimeError) as e:
             log.info("Skipping {path}: {reason}", path=os.fsdecode(path), reason=getattr(e, "strerror", None) or str(e))
@@ -230,7 +225,7 @@ def _scanEntries(connection: sqlite3.Connection, folder: Folder, walk: Walk, ent
             added.append(sub)
             changed = True
             continue
-        kind = kindOf(os.fsdecode(entry.name))
+        kind = mediaKind(os.fsdecode(entry.name))
         if kind is None or not stat.S_ISREG(status.st_mode):
             continue
         if not os.access(path, os.R_OK):

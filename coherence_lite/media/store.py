@@ -16,7 +16,9 @@ import sqlite3
 from dataclasses import dataclass, fields
 from typing import Iterable, Sequence
 
-__all__ = ["Row", "SORTABLE", "SEARCHABLE", "bumpUpdateIds", "childRows", "openStore", "sortClause"]
+from coherence_lite.media.dlna import audioProfile, imageProfile
+
+__all__ = ["Row", "SORTABLE", "SEARCHABLE", "bumpUpdateIds", "childRows", "openStore", "profileOf", "sortClause"]
 
 #: Current layout of the tables; a store of another version is rebuilt.
 SCHEMA_VERSION = 2
@@ -118,6 +120,18 @@ class Row:
 
 #: The columns of a L{Row}, in order.
 COLUMNS = ", ".join("class" if field.name == "cls" else field.name for field in fields(Row))
+
+
+def profileOf(row: Row) -> str | None:
+    """
+    The C{DLNA.ORG_PN} of an item when it surely conforms, else L{None}.
+    """
+    if row.mime is None:
+        return None
+    if row.resolution is not None and row.cls.startswith("object.item.imageItem"):
+        width, _, height = row.resolution.partition("x")
+        return imageProfile(row.mime, int(width), int(height))
+    return audioProfile(row.mime, row.sampleRate, row.channels, None if row.bitrate is None else row.bitrate * 8)
 
 
 def inodeKey(status: os.stat_result) -> str:

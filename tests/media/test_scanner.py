@@ -14,7 +14,6 @@ from twisted.internet import reactor
 from twisted.trial.unittest import TestCase
 
 from coherence_lite.media.index import Library
-from coherence_lite.media.scanner import insideRoots
 from coherence_lite.media.store import Row, fetchRow, systemUpdateId
 from tests.media.library import EXPECTED, makeLibrary, makeMedia, needFFmpeg
 
@@ -26,23 +25,6 @@ def allRows(connection: object) -> list[Row]:
     from coherence_lite.media.store import COLUMNS
 
     return [Row(*row) for row in connection.execute(f"SELECT {COLUMNS} FROM objects WHERE id != 0")]  # type: ignore[attr-defined]
-
-
-class InsideRootsTests(TestCase):
-    """
-    L{insideRoots} compares whole path components.
-    """
-
-    def test_components(self) -> None:
-        """
-        A prefix sibling is outside; the root itself and what is below are
-        inside.
-        """
-        roots = (Path("/media/music"),)
-        self.assertTrue(insideRoots(Path("/media/music"), roots))
-        self.assertTrue(insideRoots(Path("/media/music/a/b.mp3"), roots))
-        self.assertFalse(insideRoots(Path("/media/music2/b.mp3"), roots))
-        self.assertFalse(insideRoots(Path("/media"), roots))
 
 
 class ScanTests(TestCase):
