@@ -27,8 +27,8 @@ __all__ = ["DATABASE_NAME", "Library", "UpdateListener"]
 
 log = Logger()
 
-#: The store's file name in the state directory.
-DATABASE_NAME = "media-library.sqlite"
+#: The store's file name in the state directory, per device UUID.
+DATABASE_NAME = "media-{uuid}.sqlite"
 
 #: Told of each change: the new SystemUpdateID and the changed containers'
 #: new UpdateIDs by object id.
@@ -61,7 +61,6 @@ class Library(Service):
         self._connection: Any = None
         self.listeners: list[UpdateListener] = []
         self.scanned: Deferred[None] = Deferred()
-        self._scanning: Deferred[None] | None = None
 
     def run(self, function: Callable[..., _T], *arguments: object) -> "Deferred[_T]":
         """
@@ -80,8 +79,7 @@ class Library(Service):
         """
         super().startService()
         self._pool.start()
-        self._scanning = Deferred.fromCoroutine(self._scanAll())
-        self._scanning.addErrback(lambda failure: log.failure("The media scan failed", failure))
+        self.scanAll()
 
     def stopService(self) -> None:
         """
@@ -93,6 +91,14 @@ class Library(Service):
             self._connection.close()
             self._connection = None
 
+    def scanAll(self) -> "Deferred[None]":
+        """
+        Scan every media folder (only what changed since the last scan is
+        read again); a failure is logged.
+        """
+        scanning = Deferred.fromCoroutine(self._scanAll())
+        return scanning.addErrback(lambda failure: log.failure("The media scan failed", failure))
+
     async def _scanAll(self) -> None:
         walk = Walk(self.roots)
         pending = list(await self.run(setRoots, self.folders))
@@ -103,20 +109,31 @@ class Library(Service):
         if not self.scanned.called:
             self.scanned.callback(None)
 
-    async def rescan(self, path: Path) -> None:
+    async def rescan(self, path: bytes) -> list[bytes]:
         """
         Bring one folder (and the subfolders new to the index) up to date,
         for a live change.
+
+        @return: the paths of the folders new to the index.
         """
-        folder = await self.run(_folderAt, os.fsencode(path))
+        folder = await self.run(_folderAt, path)
         if folder is None:
-            return
+            return []
         walk = Walk(self.roots)
         pending = [folder]
+        added: list[bytes] = []
         while pending and self.running:
             step: Step = await self.run(scanFolder, pending.pop(), walk)
             pending.extend(step.added)
+            added.extend(each.path for each in step.added)
             self._tell(step)
+        return added
+
+    def folderPaths(self) -> "Deferred[list[bytes]]":
+        """
+        The path of every folder listed, as walked.
+        """
+        return self.run(_folderPaths)
 
     def _tell(self, step: Step) -> None:
         if step.systemUpdateId is None:
@@ -134,6 +151,10 @@ class Library(Service):
             result.callback(None)
             return result
         return self.run(_target, int(objectId), self.roots)
+
+
+def _folderPaths(connection: Any) -> list[bytes]:
+    return [path for (path,) in connection.execute("SELECT path FROM objects WHERE container = 1 AND path IS NOT NULL")]
 
 
 def _folderAt(connection: Any, path: bytes) -> Folder | None:

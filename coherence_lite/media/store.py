@@ -18,7 +18,7 @@ from typing import Iterable, Sequence
 
 from coherence_lite.media.dlna import audioProfile, imageProfile
 
-__all__ = ["Row", "SORTABLE", "SEARCHABLE", "bumpUpdateIds", "childRows", "openStore", "profileOf", "sortClause"]
+__all__ = ["Row", "SORTABLE", "SEARCHABLE", "bumpUpdateIds", "childRows", "openStore", "profileOf", "sortClause", "storedSystemUpdateId"]
 
 #: Current layout of the tables; a store of another version is rebuilt.
 SCHEMA_VERSION = 2
@@ -239,6 +239,18 @@ def systemUpdateId(connection: sqlite3.Connection) -> int:
     The stored SystemUpdateID.
     """
     return int(connection.execute("SELECT value FROM meta WHERE key = 'SystemUpdateID'").fetchone()[0])
+
+
+def storedSystemUpdateId(path: str) -> int:
+    """
+    The SystemUpdateID stored in the store at C{path} (creating it), read
+    once at start-up, before the index's thread runs.
+    """
+    connection = openStore(path)
+    try:
+        return systemUpdateId(connection)
+    finally:
+        connection.close()
 
 
 def bumpUpdateIds(connection: sqlite3.Connection, containers: Iterable[int]) -> tuple[int, dict[int, int]]:

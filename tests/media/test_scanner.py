@@ -47,7 +47,7 @@ class ScanTests(TestCase):
         Scan the library with a new L{Library} on the same store; return it
         (running), every row and the changes it told.
         """
-        library = Library([self.music], self.database, reactor)
+        library = Library([self.music], str(self.database), reactor)
         told: list[tuple[int, dict[int, int]]] = []
         library.listeners.append(lambda system, containers: told.append((system, containers)))
         library.startService()
@@ -125,7 +125,8 @@ class ScanTests(TestCase):
         makeMedia(self.music / "other/sub/fresh.mp3", "title=Fresh")
         (self.music / "other/vorbis.ogg").unlink()
         del told[:]
-        await library.rescan(self.music / "other")
+        added = await library.rescan(os.fsencode(self.music / "other"))
+        self.assertEqual(added, [os.fsencode(self.music / "other/sub")])
         titles = {row.title for row in await library.run(allRows)}
         self.assertIn("Fresh", titles)
         self.assertIn("sub", titles)
