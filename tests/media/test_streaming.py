@@ -102,7 +102,7 @@ class SendfileIPv4Tests(TestCase):
         top.putChild(b"media", self.resource)
         self.site = LimitedSite(top, HTTPLimits(idleTimeout=0.3, requestTimeout=0.3))
         interface = "127.0.0.1" if self.family == 4 else "::1"
-        self.port: IListeningPort = reactor.listenTCP(0, self.site, interface=interface)  # type: ignore[attr-defined,arg-type]
+        self.port: IListeningPort = reactor.listenTCP(0, self.site, interface=interface)  # type: ignore[arg-type]
         self.addCleanup(self.port.stopListening)
         self.events: list[dict[str, Any]] = []
         observer = cast(ILogObserver, self.events.append)
