@@ -11,7 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from tests.prerequisites import missing
+from tests.support.prerequisites import missing
 
 __all__ = ["EXPECTED", "makeLibrary", "makeMedia", "needFFmpeg"]
 
