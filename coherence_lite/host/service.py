@@ -21,6 +21,7 @@ from twisted.internet.error import CannotListenError
 from twisted.internet.interfaces import IListeningPort, IReactorTCP
 from twisted.internet.protocol import ServerFactory
 from twisted.logger import Logger
+from twisted.web.resource import IResource
 from twisted.web.server import Site
 
 from coherence_lite._version import __version__
@@ -187,6 +188,7 @@ class UPnPDeviceService(MultiService):
         self.web.setServiceParent(self)
         self.eventing = serving.eventing
         self.eventing.setServiceParent(self)
+        self.mounts: dict[bytes, IResource] = {}
         self.ssdp = SSDPService(
             self.catalogue,
             lambda: self.links,
@@ -317,7 +319,17 @@ class UPnPDeviceService(MultiService):
         self._replaceChild(oldRuntimes, serving.runtimes)
         self._replaceChild(oldEventing, serving.eventing)
         self.runtimes, self.eventing = serving.runtimes, serving.eventing
+        for name, resource in self.mounts.items():
+            serving.tree.putChild(name, resource)
         self.web.site.resource = serving.tree
+
+    def mount(self, name: bytes, resource: IResource) -> None:
+        """
+        Serve C{resource} at C{/name/} beside the devices' documents, now
+        and in every tree a reload builds (a MediaServer's C{/media/}).
+        """
+        self.mounts[name] = resource
+        self.web.site.resource.putChild(name, resource)
 
     def _replaceChild(self, old: Service, new: Service) -> None:
         """

@@ -42,12 +42,16 @@ class DeviceSources:
     @ivar friendlyName: the friendlyName of the one hosted device, or
         L{None}.
     @ivar udn: the UDN (C{uuid:...}) of the one hosted device, or L{None}.
+    @ivar extraDevices: devices built elsewhere (a C{--media} MediaServer),
+        hosted after the files' devices; with them and no file, the default
+        device is not hosted.
     """
 
     configs: tuple[Path, ...] = ()
     configDirectory: Path | None = None
     friendlyName: str | None = None
     udn: str | None = None
+    extraDevices: tuple[Device, ...] = ()
 
     def files(self) -> list[Path]:
         """
@@ -101,6 +105,8 @@ class DeviceSources:
                     raise HostedDeviceError(
                         name, f"names one device, but {len(files)} device files are given: write it into each file instead"
                     )
+        if not files and self.extraDevices:
+            return list(self.extraDevices)
         if not files:
             try:
                 return [defaultDevice(self.friendlyName, self.udn or derivedUDN(identity, 0), hostname)]
@@ -127,6 +133,11 @@ class DeviceSources:
                     )
                 origins[each.UDN.lower()] = path
             devices.append(device)
+        for extra in self.extraDevices:
+            other = origins.get(extra.UDN.lower())
+            if other is not None:
+                raise HostedDeviceError(None, f"{other}: the UDN {extra.UDN} is the MediaServer's: every device needs its own UDN")
+            devices.append(extra)
         return devices
 
     def _overridden(self, device: Device) -> Device:
