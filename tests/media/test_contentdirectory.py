@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from twisted.internet import reactor
+from twisted.internet.defer import Deferred
 from twisted.internet.task import Clock
 from twisted.trial.unittest import TestCase
 
@@ -56,7 +57,7 @@ class ContentDirectoryTests(TestCase):
     Browse, Search and the update ids.
     """
 
-    def setUp(self) -> None:
+    def setUp(self) -> "Deferred[None]":
         self.library = Library([], ":memory:", reactor)
         self.library.startService()
         self.addCleanup(self.library.stopService)
@@ -210,7 +211,7 @@ class ConnectionManagerTests(TestCase):
         """
         runtime = ConnectionManager().runtime
         info = await runtime.invoke("GetProtocolInfo", {})
-        self.assertEqual(info["Source"].split(","), list(SERVED_PROTOCOL_INFOS))
+        self.assertEqual(str(info["Source"]).split(","), list(SERVED_PROTOCOL_INFOS))
         self.assertEqual(info["Sink"], "")
         self.assertEqual((await runtime.invoke("GetCurrentConnectionIDs", {}))["ConnectionIDs"], "0")
         connection = await runtime.invoke("GetCurrentConnectionInfo", {"ConnectionID": 0})
