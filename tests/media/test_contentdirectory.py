@@ -57,7 +57,7 @@ class ContentDirectoryTests(TestCase):
     Browse, Search and the update ids.
     """
 
-    def setUp(self) -> "Deferred[None]":
+    def setUp(self) -> "Deferred[None]":  # type: ignore[override]
         self.library = Library([], ":memory:", reactor)
         self.library.startService()
         self.addCleanup(self.library.stopService)
