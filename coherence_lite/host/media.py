@@ -54,7 +54,7 @@ def mediaServerFor(
     friendlyName = name if name is not None else defaultMediaName()
     if not friendlyName.strip() or len(friendlyName) > 64:
         raise HostedDeviceError("media-name", f"{friendlyName!r} must be 1 to 64 characters")
-    return MediaServer(paths, friendlyName, udn, stateDirectory, reactor)
+    return MediaServer(list(dict.fromkeys(paths)), friendlyName, udn, stateDirectory, reactor)
 
 
 def attachMediaServer(host: UPnPDeviceService, server: MediaServer) -> None:

@@ -10,7 +10,8 @@ from typing import Any, cast
 from twisted.internet import inotify
 from twisted.internet.defer import Deferred, succeed
 from twisted.internet.task import Clock
-from twisted.logger import LogLevel, globalLogPublisher
+from zope.interface import provider
+from twisted.logger import ILogObserver, LogLevel, globalLogPublisher
 from twisted.python.filepath import FilePath
 from twisted.trial.unittest import SynchronousTestCase
 
@@ -74,6 +75,7 @@ class WatcherTests(SynchronousTestCase):
         self.library = FakeLibrary()
         self.warnings: list[dict[str, Any]] = []
 
+        @provider(ILogObserver)
         def observe(event: dict[str, Any]) -> None:
             if event.get("log_level") == LogLevel.warn:
                 self.warnings.append(event)
