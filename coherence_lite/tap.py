@@ -260,6 +260,7 @@ def sourcesFrom(options: Options) -> DeviceSources:
         configDirectory=Path(options["config-dir"]) if options["config-dir"] else None,
         friendlyName=options["friendly-name"],
         udn=options["uuid"],
+        stateDirectory=_stateDirectory(options),
     )
 
 
