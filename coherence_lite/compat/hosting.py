@@ -26,6 +26,7 @@ from coherence_lite.eventing.resource import EventSubscriptionResource
 from coherence_lite.eventing.subscriptions import Quota
 from coherence_lite.host.pages import indexPage
 from coherence_lite.host.site import HostResource, makeRootResource, makeSite
+from coherence_lite.http.hosts import HostPolicy
 from coherence_lite.http.limits import HTTPLimits
 from coherence_lite.http.resources import HTML_CONTENT_TYPE, StaticResource
 from coherence_lite.http.server import LimitedSite
@@ -89,7 +90,9 @@ class DeviceHosting:
         self._agent = deliveryAgent(reactor, limits.connectTimeout)
         self._quota = Quota(limits.maxPerClient, limits.maxTotal)
         self.stats = Stats()
-        self.site: LimitedSite = makeSite([], limits=HTTPLimits(), stats=self.stats, reactor=reactor)
+        self.site: LimitedSite = makeSite(
+            [], limits=HTTPLimits(), stats=self.stats, reactor=reactor, hostPolicy=HostPolicy.allowing(())
+        )
         self.root = HostResource()
         self.site.resource = self.root
         self._hosted: dict[str, _Hosted] = {}

@@ -32,6 +32,7 @@ from coherence_lite.host.runtimes import HostedRuntimes
 from coherence_lite.host.daemon import StartFailed
 from coherence_lite.host.settings import HostSettings
 from coherence_lite.host.site import HostResource, makeSite, publicationOf
+from coherence_lite.http.hosts import HostPolicy
 from coherence_lite.identity import serverString
 from coherence_lite.model.description import SPEC_VERSION, Documents, buildDocuments
 from coherence_lite.model.device import Device
@@ -182,6 +183,7 @@ class UPnPDeviceService(MultiService):
             makeSite(
                 self.documents, limits=settings.httpLimits, stats=self.stats, reactor=self.reactor,
                 runtimes=self.runtimes.byService,
+                hostPolicy=HostPolicy.allowing((*settings.allowedHosts, *filter(None, [settings.advertisedHost]))),
             ),
             settings.httpPort,
             self.reactor,

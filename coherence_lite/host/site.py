@@ -38,6 +38,7 @@ from coherence_lite.control.resource import ControlResource
 from coherence_lite.host.live import LiveStreams
 from coherence_lite.host.pages import indexPage
 from coherence_lite.host.panel import PresentationResource
+from coherence_lite.http.hosts import HostPolicy
 from coherence_lite.http.limits import HTTPLimits
 from coherence_lite.http.server import LimitedSite
 from coherence_lite.http.resources import HTML_CONTENT_TYPE, NOSNIFF, XML_CONTENT_TYPE, DirectoryResource, StaticResource
@@ -220,9 +221,16 @@ def makeSite(
     stats: Stats | None = None,
     reactor: IReactorTime | None = None,
     runtimes: Runtimes | None = None,
+    hostPolicy: HostPolicy | None = None,
 ) -> LimitedSite:
     """
     Build the HTTP site of a device host.
+
+    With a C{hostPolicy} (the host service and compat's hosting always pass
+    one) every request must name the server in its C{Host} header: one of
+    our address literals, C{localhost} or a configured name; others are
+    refused (421, or 400 for HTTP/1.1 without C{Host}), which closes DNS
+    rebinding (see L{coherence_lite.http.hosts}).
 
     To serve changed documents, swap the tree in with
     C{site.resource = makeRootResource(newDocuments, site.stats)}.
@@ -238,6 +246,8 @@ def makeSite(
         reactor when L{None}.
     @param runtimes: what answers control requests (see
         L{makeRootResource}).
+    @param hostPolicy: which C{Host} values are answered; L{None} answers
+        any (for tests and embedding behind a proxy that checks it).
     @return: a site with C{displayTracebacks} off, ready for
         C{reactor.listenTCP} or C{strports.service}.
     @raise ValueError: see L{makeRootResource}.
@@ -254,6 +264,7 @@ def makeSite(
         stats=stats,
         reactor=reactor,
         serverHeader=serverHeader,
+        hostPolicy=hostPolicy,
     )
 
 
