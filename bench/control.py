@@ -81,7 +81,7 @@ def run(repetitions: int, quick: bool) -> list[Figure]:
     from coherence_lite.control.message import formatResponse
     from coherence_lite.model import layout
     from coherence_lite.model.devicefile import loadDevice
-    from tests.control_support import envelope
+    from tests.support.control import envelope
     from tests.support import freeTCPPort, freeUDPPort
 
     if shutil.which("wrk") is None:

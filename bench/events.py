@@ -127,7 +127,7 @@ async def _measure(reactor: Any, repetitions: int) -> list[tuple[float, float | 
     from coherence_lite.host.service import UPnPDeviceService
     from coherence_lite.host.settings import HostSettings
     from coherence_lite.model import layout
-    from tests.eventing_http_support import eventedLight
+    from tests.support.eventing_http import eventedLight
     from tests.support import freeUDPPort
 
     subscribers = Server([sys.executable, "-c", SUBSCRIBER_SERVERS, str(SUBSCRIBERS)], markers=("PORTS",))

@@ -32,7 +32,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from coherence_lite._version import __version__
 
 #: Where each public name is defined.
 _LOCATIONS = {

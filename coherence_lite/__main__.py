@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_cli -*-
+# -*- test-case-name: tests.system.test_cli -*-
 """
 C{python -m coherence_lite}: the C{coherence-lite} command.
 """

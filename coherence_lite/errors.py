@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_control_message,tests.test_integration -*-
+# -*- test-case-name: tests.control.test_message,tests.host.test_service -*-
 """
 Errors shared by the device host, the control point and the command line.
 
@@ -7,7 +7,7 @@ device model, L{ConfigError} with device files, L{ParseError} with SSDP
 messages); this module holds the ones several packages raise or catch.
 """
 
-__all__ = ["StartupError", "UPnPError", "UPNP_ERROR_DESCRIPTIONS"]
+__all__ = ["StartFailed", "StartupError", "UPnPError", "UPNP_ERROR_DESCRIPTIONS"]
 
 
 class StartupError(Exception):
@@ -15,6 +15,37 @@ class StartupError(Exception):
     A service cannot start (a port is taken, no interface is usable); the
     message says why in one line.
     """
+
+
+class StartFailed(SystemExit, Exception):
+    """
+    The device host cannot start; the process ends with status 1.
+
+    How twistd reports a start failure: in the foreground, an exception out of
+    C{startService} ends the process (a L{SystemExit} quietly, with its
+    status).  As a daemon, the launching process waits on a status pipe for
+    the daemon's start: twistd writes any L{Exception} raised by
+    C{startService} into that pipe, and the launching process prints it and
+    exits with status 1.  A L{SystemExit} is no L{Exception}: twistd lets it
+    through without writing to the pipe, and the launching process, which
+    holds the pipe's other end itself, waits for ever.  L{StartFailed} is
+    both, so each mode does the right thing.
+
+    twistd writes C{<module>.StartFailed: <reason>} to its status pipe,
+    truncated to 100 bytes, so the reason is kept short (C{HTTP port 8080:
+    Address already in use}).
+    """
+
+    def __init__(self, reason: str) -> None:
+        """
+        @param reason: why, in one short line.
+        """
+        super().__init__(reason)
+        self.reason = reason
+        self.code = 1
+
+    def __str__(self) -> str:
+        return self.reason
 
 
 #: The standard description of each UPnP error code UDA 2.0 defines for

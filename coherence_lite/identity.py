@@ -9,7 +9,7 @@ from __future__ import annotations
 import platform
 import re
 
-from coherence_lite import __version__
+from coherence_lite._version import __version__
 
 __all__ = ["PRODUCT", "serverString"]
 

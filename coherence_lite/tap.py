@@ -19,10 +19,10 @@ from twisted.application.service import IService
 from twisted.python import usage
 
 from coherence_lite.host.bootid import defaultStateDirectory
-from coherence_lite.host.daemon import addDaemonParts
-from coherence_lite.host.checks import interfaceNames, machineInterfaces, unknownInterfaces, versionLine
-from coherence_lite.host.options import NetworkOptions, integer, number, portOrZero, usageMessage
-from coherence_lite.host.service import DaemonService, InterfaceLister, interfaceReports
+from coherence_lite.host.daemon import DaemonService, addDaemonParts
+from coherence_lite.cli.checks import interfaceNames, machineInterfaces, unknownInterfaces, versionLine
+from coherence_lite.cli.options import NetworkOptions, integer, number, portOrZero, usageMessage
+from coherence_lite.host.service import InterfaceLister, interfaceReports
 from coherence_lite.host.settings import HostedDeviceError, HostSettings
 from coherence_lite.host.sources import DeviceSources
 from coherence_lite.host.udn import machineIdentity

@@ -4,7 +4,7 @@ the README): the BinaryLight and the Jambon 3000 at phone (390 px) and
 desktop (1280 px) widths.
 
 Each device is hosted in a network namespace and photographed by headless
-Chromium from a client namespace (tests/netns.py, tests/browser_probe.py),
+Chromium from a client namespace (tests/support/netns.py, tests/system/browser_probe.py),
 so nothing leaves the machine.  Needs root, iproute2, chromium,
 chromium-driver and selenium.  Run from the checkout:
 
@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.netns import Topology, run  # noqa: E402
+from tests.support.netns import Topology, run  # noqa: E402
 
 DEVICES = {
     "binary-light": ("examples/binary-light.toml", "5e1f0000-0000-4000-8000-00000000b0b0"),
@@ -44,7 +44,7 @@ def main() -> None:
             for label, width in WIDTHS.items():
                 target = out / f"{name}-{label}.png"
                 result = run(
-                    "ip", "netns", "exec", client.namespace, sys.executable, str(ROOT / "tests" / "browser_probe.py"),
+                    "ip", "netns", "exec", client.namespace, sys.executable, str(ROOT / "tests" / "system" / "browser_probe.py"),
                     "screenshot", page, str(target), str(width), timeout=120,
                 )
                 print(json.loads(result.stdout))

@@ -5,7 +5,8 @@ The package's layering rules (../shared/DESIGN.md), checked mechanically:
     parser and formatter, the advertisement set, the remote-description
     parser) load no reactor, no twisted.web, no louie and no socket module,
     even through a package C{__init__};
-  - C{tap.py} imports the host package only, and the plugin only C{tap};
+  - C{tap.py} imports the host package and the command line's options and
+    checks only, and the plugin only C{tap};
   - louie is imported by C{signals.py} alone, and the core packages never
     send signals: only C{compat} (the edge) imports C{coherence_lite.signals}.
 """
@@ -156,12 +157,14 @@ class WiringTests(SynchronousTestCase):
     The twistd plugin and C{tap.py} only wire.
     """
 
-    def test_tapImportsTheHostPackageOnly(self) -> None:
+    def test_tapImportsTheHostPackageAndTheOptionsOnly(self) -> None:
         """
-        C{tap.py} takes everything it builds from C{coherence_lite.host}.
+        C{tap.py} takes everything it builds from C{coherence_lite.host},
+        and its options and start-up checks from the command-line package.
         """
         imported = ours(importsOf(PACKAGE / "tap.py"))
-        outside = {name for name in imported if not name.startswith("coherence_lite.host")}
+        allowed = ("coherence_lite.host", "coherence_lite.cli.options", "coherence_lite.cli.checks")
+        outside = {name for name in imported if not name.startswith(allowed)}
         self.assertEqual(outside, set())
         self.assertTrue(imported)
 

@@ -17,7 +17,7 @@ from twisted.plugin import getPlugins
 from twisted.python.usage import UsageError
 from twisted.trial.unittest import SynchronousTestCase
 
-from coherence_lite.host.service import DaemonService
+from coherence_lite.host.daemon import DaemonService
 from coherence_lite.host.settings import HostSettings
 from coherence_lite.http.limits import HTTPLimits
 from coherence_lite.net.interfaces import NetworkInterface

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_backend_runtime -*-
+# -*- test-case-name: tests.backend.test_runtime -*-
 """
 What hosted services do: their state variables' values
 (L{coherence_lite.backend.state}), their actions

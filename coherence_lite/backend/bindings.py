@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_bindings -*-
+# -*- test-case-name: tests.backend.test_bindings -*-
 """
 Making device-file action bindings run: each L{ActionBinding} becomes a
 handler of the service's L{ServiceRuntime}.

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_backend_runtime -*-
+# -*- test-case-name: tests.backend.test_runtime -*-
 """
 What a hosted service does when an action is invoked.
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_backend_service -*-
+# -*- test-case-name: tests.backend.test_service -*-
 """
 Writing a UPnP service as a Python class.
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_backend_state -*-
+# -*- test-case-name: tests.backend.test_state -*-
 """
 The current values of a service's state variables.
 

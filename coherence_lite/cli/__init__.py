@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_cli -*-
+# -*- test-case-name: tests.system.test_cli -*-
 """
 The C{coherence-lite} command: L{main} (C{coherence-lite search}).
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_cli_call -*-
+# -*- test-case-name: tests.cli.test_call -*-
 """
 C{coherence-lite call LOCATION|UUID SERVICE ACTION [name=value ...]}: call
 one action of a device's service and print its out-arguments.
@@ -19,7 +19,7 @@ from typing import IO, Any
 from twisted.python import usage
 from twisted.web.client import Agent, HTTPConnectionPool
 
-from coherence_lite import __version__
+from coherence_lite._version import __version__
 from coherence_lite.cli.target import TargetError, TargetOptions, fetchSCPD, findDevice, findService
 from coherence_lite.controlpoint.fetch import HTTPFetcher
 from coherence_lite.controlpoint.report import safeText
@@ -27,7 +27,7 @@ from coherence_lite.controlpoint.soap import SOAPClient, SOAPError
 from coherence_lite.errors import UPnPError
 from coherence_lite.identity import serverString
 from coherence_lite.model.types import Value, encodeValue
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 
 __all__ = ["CallOptions", "runCall", "formatResults"]
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_conformance_probe -*-
+# -*- test-case-name: tests.system.test_conformance_probe -*-
 """
 C{coherence-lite check [-i IFACE] [--st ST | --location URL | --uuid U]
 [--json]}: find UPnP devices and check each against the rules of UDA 2.0
@@ -23,9 +23,9 @@ from coherence_lite.cli.target import isLocation
 from coherence_lite.conformance.findings import FAIL
 from coherence_lite.conformance.probe import Checker
 from coherence_lite.conformance.report import exitStatus, formatJSON, formatText
-from coherence_lite.host.options import NetworkOptions
+from coherence_lite.cli.options import NetworkOptions
 from coherence_lite.net.interfaces import reportedLinks, selectLinks, systemInterfaces
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 from coherence_lite.ssdp.message import isSearchTarget
 
 __all__ = ["CheckOptions", "runCheck"]

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_cli,tests.test_cli_call -*-
+# -*- test-case-name: tests.system.test_cli,tests.cli.test_call -*-
 """
 The C{coherence-lite} command (also C{python -m coherence_lite}): this
 module parses the command line and runs the command asked for.
@@ -41,7 +41,7 @@ from twisted.logger import (
 from twisted.python import usage
 from zope.interface import provider
 
-from coherence_lite import __version__
+from coherence_lite._version import __version__
 from coherence_lite.cli.call import CallOptions, runCall
 from coherence_lite.cli.check import CheckOptions, runCheck
 from coherence_lite.cli.subscribe import SubscribeCommand, SubscribeOptions
@@ -59,8 +59,8 @@ from coherence_lite.controlpoint.report import (
 from coherence_lite.controlpoint.search import SEARCH_INTERVAL, SEARCH_MX, SEARCH_TARGET
 from coherence_lite.controlpoint.tracker import DeviceObserver
 from coherence_lite.errors import StartupError
-from coherence_lite.host.options import NetworkOptions, usageMessage
-from coherence_lite.net.reactor import Reactor
+from coherence_lite.cli.options import NetworkOptions, usageMessage
+from coherence_lite._reactor import Reactor
 from coherence_lite.ssdp.message import isSearchTarget
 
 __all__ = ["Options", "SearchOptions", "SearchCommand", "main"]

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_cli_call -*-
+# -*- test-case-name: tests.cli.test_call -*-
 """
 C{coherence-lite subscribe LOCATION|UUID SERVICE [--count N]}: subscribe
 to a service's events and print them as they arrive, in SEQ order, until
@@ -20,14 +20,14 @@ from twisted.internet.defer import Deferred
 from twisted.python import usage
 from twisted.web.client import Agent, HTTPConnectionPool
 
-from coherence_lite import __version__
+from coherence_lite._version import __version__
 from coherence_lite.cli.target import TargetError, TargetOptions, fetchSCPD, findDevice, findService
 from coherence_lite.controlpoint.fetch import HTTPFetcher
 from coherence_lite.controlpoint.gena import Event, SubscribeError
 from coherence_lite.controlpoint.report import safeText
 from coherence_lite.controlpoint.subscriber import Subscriber
 from coherence_lite.identity import serverString
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 
 __all__ = ["SubscribeOptions", "SubscribeCommand", "eventLine"]
 

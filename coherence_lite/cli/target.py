@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_cli_call -*-
+# -*- test-case-name: tests.cli.test_call -*-
 """
 What C{call}, C{subscribe} and C{check} share: the device named on the
 command line (a LOCATION URL, or a UUID found by searching for it), one of
@@ -27,9 +27,9 @@ from coherence_lite.controlpoint.remote import RemoteRootDevice, RemoteService
 from coherence_lite.controlpoint.scpd import SCPD, SCPDError, parseSCPD
 from coherence_lite.controlpoint.tracker import DeviceObserver
 from coherence_lite.errors import StartupError
-from coherence_lite.host.options import NetworkOptions
+from coherence_lite.cli.options import NetworkOptions
 from coherence_lite.model.device import parseURN
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 
 __all__ = ["TargetError", "TargetOptions", "optionsFirst", "isLocation", "findDevice", "findService", "fetchSCPD", "services"]
 

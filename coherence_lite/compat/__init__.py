@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_ssdp -*-
+# -*- test-case-name: tests.compat.test_ssdp -*-
 """
 Coherence's API, on coherence-lite.
 
@@ -32,7 +32,7 @@ from typing import Any, Callable
 
 from twisted.internet.defer import Deferred
 
-from coherence_lite import __version__
+from coherence_lite._version import __version__
 from coherence_lite.model.description import SPEC_VERSION
 from coherence_lite.identity import serverString
 from coherence_lite.signals import (

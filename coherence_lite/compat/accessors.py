@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_devices -*-
+# -*- test-case-name: tests.compat.test_devices -*-
 """
 Coherence's accessors on the devices a control point sees.
 

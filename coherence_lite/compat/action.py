@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_base -*-
+# -*- test-case-name: tests.compat.test_base -*-
 """
 Calling and watching another device's service the Coherence way:
 Coherence's C{coherence.upnp.core.action}.

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_testmode,tests.test_compat_ssdp -*-
+# -*- test-case-name: tests.compat.test_testmode,tests.compat.test_ssdp -*-
 """
 How an L{SSDPServer <coherence_lite.compat.ssdp.SSDPServer>} plugs into the
 core's sockets, or into the transport a test gives it.
@@ -27,7 +27,7 @@ from twisted.internet.testing import MemoryReactorClock
 from twisted.logger import Logger
 
 from coherence_lite.net.interfaces import Link
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 from coherence_lite.ssdp.message import Address, MSearch, Notify, ParseError, SearchResponse
 from coherence_lite.ssdp.parse import parse
 from coherence_lite.ssdp.protocol import SSDPProtocol

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_backend -*-
+# -*- test-case-name: tests.compat.test_backend -*-
 """
 Coherence's backend base class: the object a hosted device asks to do the
 work of its actions.
@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 from twisted.logger import Logger
 
-from coherence_lite.net.reactor import defaultReactor
+from coherence_lite._reactor import defaultReactor
 from coherence_lite.signals import BACKEND_INIT_COMPLETED, SignalSender
 
 __all__ = ["Backend", "Loggable"]

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_base -*-
+# -*- test-case-name: tests.compat.test_base -*-
 """
 Coherence's C{Coherence} class: one object that hosts a process's devices
 and finds the network's.
@@ -38,7 +38,7 @@ from twisted.logger import Logger
 from twisted.web.client import Agent, HTTPConnectionPool
 from twisted.web.resource import Resource
 
-from coherence_lite import __version__
+from coherence_lite._version import __version__
 from coherence_lite.compat.base_plugins import DEVICES, backendClass, pluginList
 from coherence_lite.compat.basics import HostedDevice
 from coherence_lite.compat.control_point import ControlPoint
@@ -56,7 +56,7 @@ from coherence_lite.errors import StartupError
 from coherence_lite.host.service import WebServerService
 from coherence_lite.identity import serverString
 from coherence_lite.net.interfaces import Link, reportedLinks, selectLinks, systemInterfaces
-from coherence_lite.net.reactor import Reactor, defaultReactor
+from coherence_lite._reactor import Reactor, defaultReactor
 from coherence_lite.signals import SignalSender, connect, disconnect
 from coherence_lite.ssdp import SSDP_PORT
 

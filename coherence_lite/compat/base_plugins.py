@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_base -*-
+# -*- test-case-name: tests.compat.test_base -*-
 """
 Which backends and device types a L{Coherence
 <coherence_lite.compat.base.Coherence>} façade can host, and how it reads

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_backend -*-
+# -*- test-case-name: tests.compat.test_backend -*-
 """
 What Coherence's hosted devices have in common: Coherence's
 C{coherence.upnp.devices.basics}.

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_base -*-
+# -*- test-case-name: tests.compat.test_base -*-
 """
 The device clients a Coherence control point gives the devices it finds
 (C{device.client}), and their base: Coherence's C{BasicClient} and its

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_base -*-
+# -*- test-case-name: tests.compat.test_base -*-
 """
 How a L{Coherence <coherence_lite.compat.base.Coherence>} façade sees
 devices, as Coherence did: every root device its SSDP server knows (its

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_base -*-
+# -*- test-case-name: tests.compat.test_base -*-
 """
 The devices a Coherence façade finds, as Coherence's
 C{coherence.upnp.core.device} had them: the control point's device tree

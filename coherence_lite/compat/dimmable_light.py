@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_backend -*-
+# -*- test-case-name: tests.compat.test_backend -*-
 """
 Coherence's DimmableLight device: C{coherence.upnp.devices.dimmable_light}.
 

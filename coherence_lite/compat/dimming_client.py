@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_base -*-
+# -*- test-case-name: tests.compat.test_base -*-
 """
 Coherence's C{coherence.upnp.services.clients.dimming_client}, under its namesake import path: C{DimmingClient} (see
 L{coherence_lite.compat.clients}).

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_base -*-
+# -*- test-case-name: tests.compat.test_base -*-
 """
 How the L{Coherence <coherence_lite.compat.base.Coherence>} façade hosts
 the devices its backends make: one web site for all of them (Coherence's
@@ -21,20 +21,19 @@ from coherence_lite.compat.basics import HostedDevice
 from coherence_lite.compat.ssdp import SSDPServer
 from coherence_lite.eventing.limits import EventingLimits
 from coherence_lite.eventing.notifier import deliveryAgent
-from coherence_lite.eventing.publisher import ServiceEventing
-from coherence_lite.eventing.resource import EventSubscriptionResource
-from coherence_lite.eventing.subscriptions import Quota
-from coherence_lite.host.pages import indexPage
-from coherence_lite.host.site import HostResource, makeRootResource, makeSite
+from coherence_lite.eventing.publisher import HostEventing
+from coherence_lite.panel.pages import indexPage
+from coherence_lite.host.serving import serveTree
+from coherence_lite.host.site import HostResource, makeSite
 from coherence_lite.http.hosts import HostPolicy
 from coherence_lite.http.limits import HTTPLimits
 from coherence_lite.http.resources import HTML_CONTENT_TYPE, StaticResource
 from coherence_lite.http.server import LimitedSite
 from coherence_lite.model.description import Documents, buildDocuments
-from coherence_lite.model.layout import SUBSCRIBE, descriptionPath
+from coherence_lite.model.layout import descriptionPath
 from coherence_lite.model.device import LOCAL
 from coherence_lite.net.interfaces import Link
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 from coherence_lite.ssdp.advertisement import advertisements
 from coherence_lite.stats import Stats
 
@@ -48,10 +47,9 @@ class _Hosted:
     What hosting one device put in place, to take it away again.
     """
 
-    def __init__(self, documents: Documents, segments: list[bytes], eventing: list[ServiceEventing], usns: list[str]):
+    def __init__(self, documents: Documents, segments: list[bytes], usns: list[str]):
         self.documents = documents
         self.segments = segments
-        self.eventing = eventing
         self.usns = usns
 
 
@@ -86,10 +84,9 @@ class DeviceHosting:
         self._urlbase = urlbase
         self._links = links
         self._hostname = hostname
-        self._limits = limits
-        self._agent = deliveryAgent(reactor, limits.connectTimeout)
-        self._quota = Quota(limits.maxPerClient, limits.maxTotal)
         self.stats = Stats()
+        self._eventing = HostEventing(deliveryAgent(reactor, limits.connectTimeout), reactor, limits, self.stats)
+        self._eventing.startService()
         self.site: LimitedSite = makeSite(
             [], limits=HTTPLimits(), stats=self.stats, reactor=reactor, hostPolicy=HostPolicy.allowing(())
         )
@@ -120,21 +117,12 @@ class DeviceHosting:
         if device.uuid.lower() in self._hosted:
             raise ValueError(f"a device {device.uuid} is hosted already")
         documents = buildDocuments(device.model)
-        tree = makeRootResource([documents], self.stats)
+        runtimes = {(device.model.UDN, server.service.shortId): server.runtime for server in device.services}
+        tree = serveTree([documents], runtimes, self._eventing, self._links, self._reactor, self.stats)
         segments = [name for name in tree.children if name]
         for name in segments:
             self.root.putChild(name, tree.children[name])
         self.root.devices.update(tree.devices)
-        eventing = []
-        for server in device.services:
-            feed = ServiceEventing(
-                server.service, server.state, agent=self._agent, clock=self._reactor, limits=self._limits,
-                quota=self._quota, stats=self.stats,
-            )
-            feed.start()
-            eventing.append(feed)
-            resource = EventSubscriptionResource(feed, self._links, self._reactor, self.stats)
-            tree.devices[device.model.UDN].services[server.service.shortId].putChild(SUBSCRIBE.encode("ascii"), resource)
         location = self.location(device)
         usns = []
         for advertisement in advertisements(device.model):
@@ -142,7 +130,7 @@ class DeviceHosting:
                 LOCAL, advertisement.usn, advertisement.nt, location, host=self._hostname, configId=documents.configId
             )
             usns.append(advertisement.usn)
-        self._hosted[device.uuid.lower()] = _Hosted(documents, segments, eventing, usns)
+        self._hosted[device.uuid.lower()] = _Hosted(documents, segments, usns)
         self._index()
         log.info("Hosting {name} ({udn}) at {location}", name=device.friendly_name, udn=device.uuid, location=location)
 
@@ -156,8 +144,8 @@ class DeviceHosting:
         for usn in hosted.usns:
             self._ssdp.doByebye(usn)
             self._ssdp.unRegister(usn)
-        for feed in hosted.eventing:
-            feed.stop()
+        for device_ in hosted.documents.root.allDevices():
+            self._eventing.remove(device_.UDN)
         for name in hosted.segments:
             self.root.children.pop(name, None)
         for device_ in hosted.documents.root.allDevices():
@@ -182,9 +170,7 @@ class DeviceHosting:
         """
         Drop every subscription and pending event.
         """
-        for hosted in self._hosted.values():
-            for feed in hosted.eventing:
-                feed.stop()
+        self._eventing.stopService()
 
     @property
     def clock(self) -> IReactorTime:

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_imports -*-
+# -*- test-case-name: tests.compat.test_imports -*-
 """
 The one import rule that moves Coherence code to coherence-lite, as a
 function and a command.

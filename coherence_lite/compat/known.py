@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_testmode,tests.test_compat_ssdp -*-
+# -*- test-case-name: tests.compat.test_testmode,tests.compat.test_ssdp -*-
 """
 Coherence's C{SSDPServer.known}: the table of known USNs in Coherence's dict
 shape, read from an L{EntryRegistry}.

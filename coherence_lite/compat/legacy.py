@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_testmode,tests.test_compat_announcing,tests.test_compat_signals -*-
+# -*- test-case-name: tests.compat.test_testmode,tests.compat.test_announcing,tests.compat.test_signals -*-
 """
 The calls Coherence code makes on its SSDP server besides registering and
 receiving datagrams: header-dict entry points, explicit alive and byebye,
@@ -24,7 +24,7 @@ from coherence_lite.compat.observers import Callbacks
 from coherence_lite.compat.registrations import LocalRegistrations
 from coherence_lite.model.device import REMOTE
 from coherence_lite.net.interfaces import Link
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 from coherence_lite.ssdp.message import Address, MSearch, Notify
 from coherence_lite.ssdp.registry import EXPIRED, EntryRegistry
 from coherence_lite.ssdp.service import SSDPService

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_backend -*-
+# -*- test-case-name: tests.compat.test_backend -*-
 """
 Coherence's light backends, built in: C{coherence.backends.light}.
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_msearch -*-
+# -*- test-case-name: tests.compat.test_msearch -*-
 """
 Coherence's C{MSearch}: the control point's periodic C{ssdp:all} search.
 
@@ -34,7 +34,7 @@ from coherence_lite.compat.adapters import DatagramTap, datagramBytes
 from coherence_lite.compat.ssdp import SSDPServer
 from coherence_lite.controlpoint.search import Searcher, listenSearchPort
 from coherence_lite.net.interfaces import Link
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 from coherence_lite.signals import DATAGRAM_RECEIVED, SignalSender
 from coherence_lite.ssdp import SSDP_ADDR, SSDP_PORT
 from coherence_lite.ssdp.advertisement import ALL

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_signals,tests.test_compat_announcing -*-
+# -*- test-case-name: tests.compat.test_signals,tests.compat.test_announcing -*-
 """
 What an L{SSDPServer <coherence_lite.compat.ssdp.SSDPServer>} hangs on the
 core to behave like Coherence's:

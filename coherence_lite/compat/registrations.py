@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_announcing -*-
+# -*- test-case-name: tests.compat.test_announcing -*-
 """
 The registrations of an L{SSDPServer <coherence_lite.compat.ssdp.SSDPServer>}:
 what C{register('local', ...)} was given and how the core answers and

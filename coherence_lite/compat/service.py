@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_backend -*-
+# -*- test-case-name: tests.compat.test_backend -*-
 """
 Coherence's C{ServiceServer}: a hosted service whose actions a Coherence
 backend answers with C{upnp_<Action>(**kwargs)} methods.
@@ -28,7 +28,7 @@ from coherence_lite.backend.state import coerceValue
 from coherence_lite.errors import UPnPError
 from coherence_lite.model.device import Action, StateVariable
 from coherence_lite.model.types import DataTypeError, Value, encodeValue
-from coherence_lite.net.reactor import defaultReactor
+from coherence_lite._reactor import defaultReactor
 from coherence_lite.signals import STATE_VARIABLE_CHANGED, SignalSender, stateVariableChanged
 
 __all__ = ["Variable", "ServiceServer", "fitValue", "coherenceArguments"]

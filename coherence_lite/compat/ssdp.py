@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_ssdp,tests.test_compat_announcing,tests.test_compat_signals,tests.test_compat_testmode -*-
+# -*- test-case-name: tests.compat.test_ssdp,tests.compat.test_announcing,tests.compat.test_signals,tests.compat.test_testmode -*-
 """
 Coherence's C{SSDPServer}, as a thin façade over coherence-lite's SSDP core.
 
@@ -59,7 +59,7 @@ from coherence_lite.compat.registrations import LocalRegistrations, remoteEntry
 from coherence_lite.host.bootid import BootIdStore
 from coherence_lite.model.device import LOCAL, REMOTE
 from coherence_lite.net.interfaces import Link, NetworkInterface, reportedLinks, selectLinks, systemInterfaces
-from coherence_lite.net.reactor import Reactor, defaultReactor
+from coherence_lite._reactor import Reactor, defaultReactor
 from coherence_lite.signals import DATAGRAM_RECEIVED, SignalSender
 from coherence_lite.ssdp import SSDP_ADDR, SSDP_PORT
 from coherence_lite.ssdp.catalogue import Catalogue

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_base -*-
+# -*- test-case-name: tests.compat.test_base -*-
 """
 Coherence's C{coherence.upnp.services.clients.switch_power_client}, under its namesake import path: C{SwitchPowerClient} (see
 L{coherence_lite.compat.clients}).

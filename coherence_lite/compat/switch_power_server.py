@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_backend -*-
+# -*- test-case-name: tests.compat.test_backend -*-
 """
 SwitchPower:1 as Coherence hosted it: Coherence's
 C{coherence.upnp.services.servers.switch_power_server}.

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_backend -*-
+# -*- test-case-name: tests.compat.test_backend -*-
 """
 The helpers of Coherence's C{coherence.upnp.core.utils} that backends use.
 

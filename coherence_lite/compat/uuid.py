@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_compat_base -*-
+# -*- test-case-name: tests.compat.test_base -*-
 """
 Coherence's C{coherence.upnp.core.uuid}: a fresh random UDN.
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_conformance_rules -*-
+# -*- test-case-name: tests.conformance.test_rules -*-
 """
 The conformance checker behind C{coherence-lite check}.
 

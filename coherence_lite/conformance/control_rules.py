@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_conformance_rules -*-
+# -*- test-case-name: tests.conformance.test_rules -*-
 """
 The control rules of the checker: pure functions over a device's answers
 to the probe's SOAP calls, read with the host's own parser

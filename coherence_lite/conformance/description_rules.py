@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_conformance_rules -*-
+# -*- test-case-name: tests.conformance.test_rules -*-
 """
 The description rules of the checker: pure functions over the documents a
 device served (L{Fetched}), read with the control point's own parsers.

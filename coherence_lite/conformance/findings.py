@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_conformance_rules -*-
+# -*- test-case-name: tests.conformance.test_rules -*-
 """
 What the checker says: one L{Finding} per rule and subject, PASS, WARN or
 FAIL, with the rule's source and what was seen; and L{RULES}, the one list

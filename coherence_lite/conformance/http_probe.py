@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_conformance_probe -*-
+# -*- test-case-name: tests.system.test_conformance_probe -*-
 """
 The HTTP half of the checker's probe: the description, SCPDs, icons and
 pages fetched, the SOAP calls and the GENA exchanges of one device, each
@@ -38,7 +38,7 @@ from coherence_lite.controlpoint.remote import RemoteRootDevice, RemoteService
 from coherence_lite.controlpoint.scpd import SCPD, parseSCPD
 from coherence_lite.controlpoint.soap import formatRequest, requestHeaders
 from coherence_lite.eventing.message import MIN_TIMEOUT, EventNotify
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 
 __all__ = ["MAX_SERVICES", "MAX_CALLS", "MAX_ICONS", "EVENT_WAIT", "isGetter", "offLinkCallback", "HTTPProbe"]
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_conformance_probe -*-
+# -*- test-case-name: tests.system.test_conformance_probe -*-
 """
 The checker: find the device(s), probe each (L{SSDPProbe} then
 L{HTTPProbe}) and apply every rule, giving a L{DeviceReport} per device.
@@ -31,7 +31,7 @@ from coherence_lite.controlpoint.report import announcedAs
 from coherence_lite.model.description import DEVICE_NAMESPACE
 from coherence_lite.model.device import parseURN
 from coherence_lite.net.interfaces import Link
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 from coherence_lite.ssdp.advertisement import ALL, ROOT_DEVICE, udnOf
 
 __all__ = ["MAX_DEVICES", "UNKNOWN_TARGET", "DeviceReport", "Checker"]

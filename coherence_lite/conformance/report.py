@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_conformance_rules -*-
+# -*- test-case-name: tests.conformance.test_rules -*-
 """
 The checker's findings for people and programs: text grouped by section,
 each problem with the rule it breaks and where the rule comes from, or

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_conformance_probe -*-
+# -*- test-case-name: tests.system.test_conformance_probe -*-
 """
 The SSDP half of the checker's probe: searches sent only on the chosen
 links (the control point's own L{Searcher}, from a port of its own), the
@@ -20,12 +20,12 @@ from twisted.internet.error import CannotListenError
 from twisted.internet.task import deferLater
 from twisted.logger import Logger
 
-from coherence_lite import __version__
+from coherence_lite._version import __version__
 from coherence_lite.conformance.ssdp_rules import Answer, SearchRound
 from coherence_lite.controlpoint.search import Searcher
 from coherence_lite.identity import serverString
 from coherence_lite.net.interfaces import Link
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 from coherence_lite.ssdp.format import formatMSearch, hostHeader
 from coherence_lite.ssdp.listener import SSDPListener
 from coherence_lite.ssdp.message import Address, Notify, SearchResponse

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_conformance_rules -*-
+# -*- test-case-name: tests.conformance.test_rules -*-
 """
 The SSDP rules of the checker: pure functions over what a device answered
 to the probe's searches and what it announced.

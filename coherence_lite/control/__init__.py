@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_control_message -*-
+# -*- test-case-name: tests.control.test_message -*-
 """
 UPnP control: SOAP 1.1 action calls at a service's controlURL.
 

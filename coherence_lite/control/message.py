@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_control_message -*-
+# -*- test-case-name: tests.control.test_message -*-
 """
 SOAP 1.1 messages of UPnP control (UDA 2.0 section 3): parsing action
 requests, formatting responses and faults.

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_control_resource -*-
+# -*- test-case-name: tests.control.test_resource -*-
 """
 The control endpoint of a hosted service: a twisted.web resource at its
 controlURL answering SOAP action calls (UDA 2.0 §3).

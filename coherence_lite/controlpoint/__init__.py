@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_discovery -*-
+# -*- test-case-name: tests.controlpoint.test_discovery -*-
 """
 The control point side: seeing the UPnP devices on the network.
 

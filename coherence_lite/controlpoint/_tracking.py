@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_tracker -*-
+# -*- test-case-name: tests.controlpoint.test_tracker -*-
 """
 The bookkeeping of L{coherence_lite.controlpoint.tracker.DeviceTracker}:
 the devices it described, the fetches under way and failed, and how many

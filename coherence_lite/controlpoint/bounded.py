@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_fetch -*-
+# -*- test-case-name: tests.controlpoint.test_fetch -*-
 """
 The bounds every HTTP request of a control point keeps, shared by the
 description fetcher (L{coherence_lite.controlpoint.fetch}) and the

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_discovery -*-
+# -*- test-case-name: tests.controlpoint.test_discovery -*-
 """
 L{ControlPoint}: seeing the UPnP devices on the network, as one
 L{MultiService}.
@@ -22,7 +22,7 @@ from twisted.logger import Logger, LogLevel
 from twisted.web.client import Agent, HTTPConnectionPool
 from twisted.web.iweb import IAgent
 
-from coherence_lite import __version__
+from coherence_lite._version import __version__
 from coherence_lite.controlpoint.fetch import FETCH_TIMEOUT, Fetcher, HTTPFetcher, RetryingFetcher
 from coherence_lite.controlpoint.remote import RemoteRootDevice
 from coherence_lite.controlpoint.search import (
@@ -44,7 +44,7 @@ from coherence_lite.net.interfaces import (
     selectLinks,
     systemInterfaces,
 )
-from coherence_lite.net.reactor import Reactor, defaultReactor
+from coherence_lite._reactor import Reactor, defaultReactor
 from coherence_lite.ssdp.listener import ListenFunction as SSDPListenFunction
 from coherence_lite.ssdp.listener import SSDPListener
 from coherence_lite.ssdp.registry import EntryRegistry

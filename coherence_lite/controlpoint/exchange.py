@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_soap -*-
+# -*- test-case-name: tests.controlpoint.test_soap -*-
 """
 One bounded HTTP exchange of a control point, any method: what SOAP
 calls, GENA subscriptions and the conformance checker send.

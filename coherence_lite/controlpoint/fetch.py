@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_fetch -*-
+# -*- test-case-name: tests.controlpoint.test_fetch -*-
 """
 Fetching device descriptions over HTTP.
 

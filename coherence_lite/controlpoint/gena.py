@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_subscriber -*-
+# -*- test-case-name: tests.controlpoint.test_subscriber -*-
 """
 The subscriber's side of GENA messages: the headers of SUBSCRIBE, renewal
 and UNSUBSCRIBE, what an answer to SUBSCRIBE grants, and the L{Event}

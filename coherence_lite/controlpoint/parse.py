@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_description_parse -*-
+# -*- test-case-name: tests.controlpoint.test_parse -*-
 """
 Reading device description documents fetched from other devices.
 

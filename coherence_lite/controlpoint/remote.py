@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_remote -*-
+# -*- test-case-name: tests.controlpoint.test_remote -*-
 """
 Devices seen on the network: what a control point knows about a root device
 once its description has been fetched.

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_soap -*-
+# -*- test-case-name: tests.controlpoint.test_soap -*-
 """
 An HTTP answer as a value: what L{coherence_lite.controlpoint.exchange}
 collects and what the GENA and conformance rules read.

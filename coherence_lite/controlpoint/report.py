@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_report,tests.test_cli -*-
+# -*- test-case-name: tests.controlpoint.test_report,tests.system.test_cli -*-
 """
 Devices as text and JSON for people and programs: what C{coherence-lite
 search} prints.

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_scpd -*-
+# -*- test-case-name: tests.controlpoint.test_scpd -*-
 """
 Reading service descriptions (SCPDs) fetched from other devices.
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_search -*-
+# -*- test-case-name: tests.controlpoint.test_search -*-
 """
 Searching: M-SEARCH out of every link, and the answers back.
 
@@ -24,7 +24,7 @@ from twisted.internet.task import LoopingCall
 from twisted.logger import Logger
 
 from coherence_lite.net.interfaces import Link
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 from coherence_lite.ssdp.advertisement import ALL
 from coherence_lite.ssdp.format import formatMSearch, hostHeader
 from coherence_lite.ssdp.message import Address, MSearch, Notify, SearchResponse

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_soap -*-
+# -*- test-case-name: tests.controlpoint.test_soap -*-
 """
 Calling actions of other devices' services: the control point's SOAP
 client (UDA 2.0 section 3).

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_subscriber -*-
+# -*- test-case-name: tests.controlpoint.test_subscriber -*-
 """
 Subscribing to other devices' events: the control point's GENA subscriber
 (UDA 2.0 section 4).
@@ -46,7 +46,7 @@ from coherence_lite.controlpoint.gena import (
 )
 from coherence_lite.eventing.message import DEFAULT_TIMEOUT, EventNotify, nextSeq
 from coherence_lite.model.types import DataTypeError, Value, decodeValue
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 
 __all__ = ["MAX_SUBSCRIPTIONS", "Subscription", "Subscriber"]
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_tracker -*-
+# -*- test-case-name: tests.controlpoint.test_tracker -*-
 """
 From SSDP entries to described devices: the control point's table of root
 devices.

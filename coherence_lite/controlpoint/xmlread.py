@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_description_parse -*-
+# -*- test-case-name: tests.controlpoint.test_parse -*-
 """
 Lenient reading of the XML documents other devices describe themselves
 with, shared by the device description reader

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_eventing_message -*-
+# -*- test-case-name: tests.eventing.test_message -*-
 """
 UPnP eventing: GENA subscriptions at a service's eventSubURL and the NOTIFY
 messages sent to subscribers.

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_eventing_callbacks -*-
+# -*- test-case-name: tests.eventing.test_callbacks -*-
 """
 The CallStranger check (CVE-2020-12695): where a device may deliver events.
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_eventing_subscriptions -*-
+# -*- test-case-name: tests.eventing.test_subscriptions -*-
 """
 How much eventing a host grants: L{EventingLimits}, one frozen value with
 every bound and timeout of GENA subscriptions and their delivery, defaults

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_eventing_message -*-
+# -*- test-case-name: tests.eventing.test_message -*-
 """
 GENA messages of UPnP eventing (UDA 2.0 section 4): the headers of
 SUBSCRIBE, UNSUBSCRIBE and NOTIFY, and the property set bodies events carry.

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_eventing_moderation -*-
+# -*- test-case-name: tests.eventing.test_moderation -*-
 """
 Moderated eventing (UDA 1.1 §4.3): variables that change fast are evented
 less often.

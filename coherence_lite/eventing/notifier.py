@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_eventing_notifier -*-
+# -*- test-case-name: tests.eventing.test_notifier -*-
 """
 Delivery of event messages to the subscribers of one service.
 
@@ -54,7 +54,7 @@ from coherence_lite.eventing.limits import EventingLimits
 from coherence_lite.eventing.message import formatPropertySet, notifyHeaders
 from coherence_lite.eventing.subscriptions import Subscription
 from coherence_lite.logbudget import LogBudget
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 from coherence_lite.stats import Stats
 
 __all__ = ["EMPTY_PROPERTYSET_SIZE", "Notifier", "Property", "deliveryAgent", "propertySize"]

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_eventing_publisher -*-
+# -*- test-case-name: tests.eventing.test_publisher -*-
 """
 Eventing of a device host, put together: L{ServiceEventing} joins one
 service's state (its change feed), moderation, subscription table and
@@ -237,6 +237,14 @@ class HostEventing(_AppService):
         if self.running:
             eventing.start()
         return eventing
+
+    def remove(self, udn: str) -> None:
+        """
+        Stop the eventing of every service of the device C{udn}: its
+        subscriptions end, its deliveries are cancelled.
+        """
+        for key in [key for key in self._services if key[0] == udn]:
+            self._services.pop(key).stop()
 
     def __iter__(self) -> Iterator[ServiceEventing]:
         return iter(list(self._services.values()))

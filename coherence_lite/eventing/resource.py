@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_eventing_resource -*-
+# -*- test-case-name: tests.eventing.test_resource -*-
 """
 The GENA endpoint of a service, at its eventSubURL: a twisted.web resource
 answering SUBSCRIBE (new or renewal) and UNSUBSCRIBE as UDA and

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_eventing_subscriptions -*-
+# -*- test-case-name: tests.eventing.test_subscriptions -*-
 """
 The subscriptions of one service: L{SubscriptionTable} creates them (an
 unguessable SID, a TIMEOUT granted within bounds), renews, removes and

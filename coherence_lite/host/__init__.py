@@ -1,9 +1,9 @@
-# -*- test-case-name: tests.test_integration -*-
+# -*- test-case-name: tests.host.test_service -*-
 """
 The device host C{twistd upnp-device} runs.
 
   - L{service}: L{service.UPnPDeviceService}, the whole host as one
-    C{MultiService}, and L{service.DaemonService} for twistd.
+    C{MultiService}, and L{daemon.DaemonService} for twistd.
   - L{settings}: L{settings.HostSettings}, every setting and its default,
     and the device hosted from a device file and overrides.
   - L{site}: the resource tree and site serving each device's documents,

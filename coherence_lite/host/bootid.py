@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_bootid -*-
+# -*- test-case-name: tests.host.test_bootid -*-
 """
 State kept across restarts: the BOOTID.UPNP.ORG counter.
 

@@ -1,117 +1,50 @@
-# -*- test-case-name: tests.test_daemon -*-
+# -*- test-case-name: tests.host.test_daemon -*-
 """
-What the device host needs to run as a daemon under twistd: L{StartFailed},
-the one way a start-up failure reaches the user both in the foreground
-(C{twistd -n}) and as a daemon; and L{addDaemonParts}, which adds systemd
-notifications and reloading on SIGHUP.
-
-How twistd reports a start failure: in the foreground, an exception out of
-C{startService} ends the process (a L{SystemExit} quietly, with its
-status).  As a daemon, the launching process waits on a status pipe for
-the daemon's start: twistd writes any L{Exception} raised by
-C{startService} into that pipe, and the launching process prints it and
-exits with status 1.  A L{SystemExit} is no L{Exception}: twistd lets it
-through without writing to the pipe, and the launching process, which
-holds the pipe's other end itself, waits for ever.  L{StartFailed} is
-both, so each mode does the right thing.
+What the device host needs to run as a daemon under twistd:
+L{DaemonService}, whose start-up failure is one line and exit status 1
+(see L{coherence_lite.errors.StartFailed}), and L{addDaemonParts}, which
+adds systemd notifications and reloading on SIGHUP.
 """
 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Callable, Mapping, Sequence, cast
+from typing import Callable, Mapping, Sequence, cast
 
-from twisted.application.service import IService, Service
 from twisted.internet.interfaces import IReactorFromThreads
+from twisted.logger import Logger
 
-from coherence_lite.eventing.publisher import HostEventing
-from coherence_lite.eventing.resource import eventResources
+from coherence_lite.errors import StartFailed, StartupError
 from coherence_lite.host.reload import Reloader, SignalReload
-from coherence_lite.host.runtimes import HostedRuntimes
-from coherence_lite.host.site import makeRootResource
+from coherence_lite.host.service import UPnPDeviceService
 from coherence_lite.host.systemd import SystemdNotifier
-from coherence_lite.model.description import Documents
 from coherence_lite.model.device import Device
-from coherence_lite.model.layout import SUBSCRIBE
 
-if TYPE_CHECKING:
-    from coherence_lite.host.service import UPnPDeviceService
+__all__ = ["DaemonService", "addDaemonParts"]
 
-__all__ = ["StartFailed", "addDaemonParts", "rebuildSite"]
+log = Logger()
 
 
-class StartFailed(SystemExit, Exception):
+class DaemonService(UPnPDeviceService):
     """
-    The device host cannot start; the process ends with status 1.
-
-    twistd writes C{<module>.StartFailed: <reason>} to its status pipe,
-    truncated to 100 bytes, so the reason is kept short (C{HTTP port 8080:
-    Address already in use}).
+    The device host as a daemon runs it (C{twistd upnp-device}): a start-up
+    failure is one logged line and exit status 1, not a traceback, and
+    reaches the terminal of a daemon's launcher too (see L{StartFailed}).
     """
 
-    def __init__(self, reason: str) -> None:
+    def startService(self) -> None:
         """
-        @param reason: why, in one short line.
+        Start, or log why not and exit with status 1.
         """
-        super().__init__(reason)
-        self.reason = reason
-        self.code = 1
-
-    def __str__(self) -> str:
-        return self.reason
+        try:
+            super().startService()
+        except StartupError as e:
+            log.critical("Cannot start: {reason}", reason=str(e))
+            raise StartFailed(str(e)) from None
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
-
-
-def _replaceChild(host: UPnPDeviceService, old: IService, new: IService) -> None:
-    """
-    Put C{new} where C{old} was among C{host}'s children (stopping C{old},
-    starting C{new} if the host runs), so they keep their turn at stop.
-    """
-    index = host.services.index(cast(Service, old))
-    old.disownServiceParent()
-    new.setServiceParent(host)
-    host.services.remove(cast(Service, new))
-    host.services.insert(index, cast(Service, new))
-
-
-def rebuildSite(host: UPnPDeviceService) -> Callable[[Sequence[Documents]], None]:
-    """
-    What serves new documents on C{host}: new service runtimes (their state
-    goes through the state directory: written by the old ones as they stop,
-    read by the new ones), new eventing (subscriptions end: control points
-    subscribe again when their renewal is refused) and a new resource tree
-    swapped in for the old one (requests under way finish with the old).
-
-    @raise ConfigError: a device file binds a function that cannot be
-        imported; the old runtimes then go on.
-    @raise ValueError: see L{makeRootResource}; the old runtimes go on.
-    """
-
-    def rebuild(documents: Sequence[Documents]) -> None:
-        oldRuntimes, oldEventing = host.runtimes, host.eventing
-        if oldRuntimes.running:
-            oldRuntimes.stopService()
-        try:
-            runtimes = HostedRuntimes([each.root for each in documents], host.reactor, host.settings.stateDirectory)
-            tree = makeRootResource(documents, host.stats, runtimes.byService)
-        except Exception:
-            if host.running:
-                oldRuntimes.startService()
-            raise
-        eventing = HostEventing(oldEventing.agent, host.reactor, oldEventing.limits, host.stats)
-        events = eventResources(eventing, runtimes.byService, lambda: host.links, host.reactor, host.stats)
-        for (udn, shortId), resource in events.items():
-            tree.devices[udn].services[shortId].putChild(SUBSCRIBE.encode("ascii"), resource)
-        runtimes.setName(oldRuntimes.name)
-        _replaceChild(host, oldRuntimes, runtimes)
-        _replaceChild(host, oldEventing, eventing)
-        host.runtimes, host.eventing = runtimes, eventing
-        host.web.site.resource = tree
-
-    return rebuild
 
 
 def addDaemonParts(
@@ -142,7 +75,7 @@ def addDaemonParts(
     )
     notifier.setName("systemd")
     notifier.setServiceParent(host)
-    reloader = Reloader(host, load, rebuildSite(host), notifier.reloading, notifier.reloaded)
+    reloader = Reloader(load, host.replaceDevices, notifier.reloading, notifier.reloaded)
     # Every reactor the host runs on provides callFromThread too.
     signals = SignalReload(reloader.reload, cast(IReactorFromThreads, host.reactor))
     signals.setName("reload")

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_host_runtimes -*-
+# -*- test-case-name: tests.host.test_runtimes -*-
 """
 The running services of a device host, and their state kept across
 restarts.

@@ -1,11 +1,12 @@
-# -*- test-case-name: tests.test_integration -*-
+# -*- test-case-name: tests.host.test_service -*-
 """
 L{UPnPDeviceService}: a complete device host as one L{MultiService}.
 
-Its children start in order: the web server first (announcements carry its
-port), then SSDP.  Stopping sends byebye for every device, then closes the
-sockets and the web server.  L{HostSettings} says how; L{DaemonService} is
-the same host for C{twistd}, exiting on a start-up failure.
+Its children start in order: the running services, the web server
+(announcements carry its port), eventing, then SSDP.  Stopping sends
+byebye for every device, then closes the sockets and the web server.
+L{HostSettings} says how; L{UPnPDeviceService.replaceDevices} hosts other
+devices while it runs (the reload of C{twistd upnp-device}).
 """
 
 from __future__ import annotations
@@ -22,31 +23,28 @@ from twisted.internet.protocol import ServerFactory
 from twisted.logger import Logger
 from twisted.web.server import Site
 
-from coherence_lite import __version__
+from coherence_lite._version import __version__
 from coherence_lite.errors import StartupError
 from coherence_lite.eventing.notifier import deliveryAgent
-from coherence_lite.eventing.publisher import HostEventing
-from coherence_lite.eventing.resource import eventResources
 from coherence_lite.host.bootid import BootIdStore
-from coherence_lite.host.runtimes import HostedRuntimes
-from coherence_lite.host.daemon import StartFailed
+from coherence_lite.host.reload import Changes, sameDocuments
+from coherence_lite.host.serving import Serving, buildServing
 from coherence_lite.host.settings import HostSettings
-from coherence_lite.host.site import HostResource, makeSite, publicationOf
+from coherence_lite.host.site import makeSite, publicationOf
 from coherence_lite.http.hosts import HostPolicy
 from coherence_lite.identity import serverString
 from coherence_lite.model.description import SPEC_VERSION, Documents, buildDocuments
 from coherence_lite.model.device import Device
-from coherence_lite.model.layout import SUBSCRIBE
 from coherence_lite.net.interfaces import InterfaceReport, Link, NetworkInterface, reportedLinks, selectLinks
 from coherence_lite.net.interfaces import systemInterfaces as _systemInterfaces
 from coherence_lite.net.netlink import NetlinkMonitor
-from coherence_lite.net.reactor import Reactor, defaultReactor
+from coherence_lite._reactor import Reactor, defaultReactor
 from coherence_lite.net.watcher import InterfaceWatcher
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
 from coherence_lite.ssdp.service import SSDPService
 from coherence_lite.stats import Stats, StatsMonitor
 
-__all__ = ["DaemonService", "InterfaceLister", "UPnPDeviceService", "WebServerService", "interfaceReports"]
+__all__ = ["InterfaceLister", "UPnPDeviceService", "WebServerService", "interfaceReports"]
 
 log = Logger()
 
@@ -176,13 +174,14 @@ class UPnPDeviceService(MultiService):
         self.links: list[Link] = []
         major, minor = SPEC_VERSION
         self.catalogue = Catalogue(server=serverString(__version__, f"{major}.{minor}"), maxAge=settings.maxAge)
-        self.runtimes = HostedRuntimes(devices, self.reactor, settings.stateDirectory)
-        self.runtimes.setName("runtimes")
+        limits = settings.eventingLimits
+        self._agent = deliveryAgent(self.reactor, limits.connectTimeout)
+        serving = self._build(self.documents)
+        self.runtimes = serving.runtimes
         self.runtimes.setServiceParent(self)
         self.web = WebServerService(
             makeSite(
-                self.documents, limits=settings.httpLimits, stats=self.stats, reactor=self.reactor,
-                runtimes=self.runtimes.byService,
+                self.documents, limits=settings.httpLimits, stats=self.stats, reactor=self.reactor, root=serving.tree,
                 hostPolicy=HostPolicy.allowing((*settings.allowedHosts, *filter(None, [settings.advertisedHost]))),
             ),
             settings.httpPort,
@@ -190,13 +189,8 @@ class UPnPDeviceService(MultiService):
         )
         self.web.setName("web")
         self.web.setServiceParent(self)
-        limits = settings.eventingLimits
-        self.eventing = HostEventing(deliveryAgent(self.reactor, limits.connectTimeout), self.reactor, limits, self.stats)
+        self.eventing = serving.eventing
         self.eventing.setServiceParent(self)
-        tree = cast(HostResource, self.web.site.resource)
-        events = eventResources(self.eventing, self.runtimes.byService, lambda: self.links, self.reactor, self.stats)
-        for (udn, shortId), resource in events.items():
-            tree.devices[udn].services[shortId].putChild(SUBSCRIBE.encode("ascii"), resource)
         self.ssdp = SSDPService(
             self.catalogue,
             lambda: self.links,
@@ -223,6 +217,122 @@ class UPnPDeviceService(MultiService):
                 netlink.setServiceParent(self)
         for documents in self.documents:
             self.catalogue.add(self.publicationOf(documents))
+
+    def _build(self, documentsList: Sequence[Documents]) -> Serving:
+        return buildServing(
+            documentsList,
+            reactor=self.reactor,
+            stats=self.stats,
+            links=lambda: self.links,
+            agent=self._agent,
+            limits=self.settings.eventingLimits,
+            stateDirectory=self.settings.stateDirectory,
+        )
+
+    def replaceDevices(self, devices: Sequence[Device]) -> Changes:
+        """
+        Host C{devices} from now on instead of the current ones, telling
+        the network what changed, the UPnP way:
+
+          - a device that is gone: ssdp:byebye for its whole set;
+          - a new device: alive bursts, as at start;
+          - a changed device (its description or an SCPD differs, so its
+            CONFIGID.UPNP.ORG changes): ssdp:byebye for the advertisements
+            it no longer has (a service type dropped, say), then alive
+            bursts of its set with the new CONFIGID, which makes control
+            points fetch the description again.  Advertisements it keeps
+            get no byebye: some control points drop a device at a byebye
+            even when an alive follows;
+          - a device that did not change: nothing.
+
+        The new documents are served (new runtimes, their state handed on
+        through the state directory; new eventing; a new resource tree
+        swapped in, requests under way finishing with the old one) before
+        anything is announced, so a control point that reacts to an alive
+        finds the new description.
+
+        @param devices: the root devices to host, in order.
+        @return: which devices were added, changed, removed or kept.
+        @raise DeviceError: a device cannot be rendered.
+        @raise ConfigError: a device file binds a function that cannot be
+            imported.
+        @raise ValueError: the devices cannot be served together (two
+            share a UDN).
+        Nothing has changed when it raises.
+        """
+        seen: set[str] = set()
+        for device in (each for root in devices for each in root.allDevices()):
+            if device.UDN.lower() in seen:
+                raise ValueError(f"two devices share the UDN {device.UDN}")
+            seen.add(device.UDN.lower())
+        newDocuments = [buildDocuments(device) for device in devices]
+        old = {
+            documents.root.UDN.lower(): (documents, publication)
+            for documents, publication in zip(self.documents, self.catalogue.publications)
+        }
+        self._serve(newDocuments)
+        changes = Changes(names={documents.root.UDN: documents.root.friendlyName for documents in newDocuments})
+        publications: list[Publication] = []
+        fresh: list[Publication] = []
+        for documents in newDocuments:
+            key = documents.root.UDN.lower()
+            before = old.pop(key, None)
+            if before is not None and sameDocuments(before[0], documents):
+                publications.append(before[1])
+                changes.unchanged.append(documents.root.UDN)
+                continue
+            publication = self.publicationOf(documents)
+            publications.append(publication)
+            fresh.append(publication)
+            if before is None:
+                changes.added.append(documents.root.UDN)
+                continue
+            changes.changed.append(documents.root.UDN)
+            previous = before[1]
+            dropped = tuple(ad for ad in previous.advertisements if ad not in publication.advertisements)
+            if dropped:
+                self.ssdp.sendByebye([Publication(dropped, previous.location, previous.configId)])
+            self.catalogue.remove(previous)
+        for documents, publication in old.values():
+            changes.removed.append(documents.root.UDN)
+            self.ssdp.withdraw(publication)
+        for publication in fresh:
+            self.ssdp.publish(publication)
+        self.catalogue.replace(publications)
+        self.documents[:] = newDocuments
+        return changes
+
+    def _serve(self, documentsList: Sequence[Documents]) -> None:
+        """
+        Serve new documents: new runtimes in the old ones' place among the
+        children (the old ones stop first, writing their state), new
+        eventing (subscriptions end: control points subscribe again when
+        their renewal is refused) and the new tree swapped in.
+        """
+        oldRuntimes, oldEventing = self.runtimes, self.eventing
+        if oldRuntimes.running:
+            oldRuntimes.stopService()
+        try:
+            serving = self._build(documentsList)
+        except Exception:
+            if self.running:
+                oldRuntimes.startService()
+            raise
+        self._replaceChild(oldRuntimes, serving.runtimes)
+        self._replaceChild(oldEventing, serving.eventing)
+        self.runtimes, self.eventing = serving.runtimes, serving.eventing
+        self.web.site.resource = serving.tree
+
+    def _replaceChild(self, old: Service, new: Service) -> None:
+        """
+        Put C{new} where C{old} was among the children (stopping C{old},
+        starting C{new} if the host runs), so they keep their turn at stop.
+        """
+        index = self.services.index(old)
+        old.disownServiceParent()
+        new.setServiceParent(self)
+        self.services.remove(new)
+        self.services.insert(index, new)
 
     def publicationOf(self, documents: Documents) -> Publication:
         """
@@ -288,21 +398,3 @@ class UPnPDeviceService(MultiService):
         added = [link for link in new if link not in old]
         self.ssdp.setLinks(self.links, self._bootIds.next() if added else None)
         self._logHosting([link for link in self.ssdp.links if link in added])
-
-
-class DaemonService(UPnPDeviceService):
-    """
-    The device host as a daemon runs it (C{twistd upnp-device}): a start-up
-    failure is one logged line and exit status 1, not a traceback, and
-    reaches the terminal of a daemon's launcher too (see L{StartFailed}).
-    """
-
-    def startService(self) -> None:
-        """
-        Start, or log why not and exit with status 1.
-        """
-        try:
-            super().startService()
-        except StartupError as e:
-            log.critical("Cannot start: {reason}", reason=str(e))
-            raise StartFailed(str(e)) from None

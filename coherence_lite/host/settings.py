@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_settings -*-
+# -*- test-case-name: tests.host.test_settings -*-
 """
 What a device host is told: L{HostSettings}, one frozen value holding every
 setting and its default, and L{hostedDevice}, the root device that

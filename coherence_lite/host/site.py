@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_site -*-
+# -*- test-case-name: tests.host.test_site -*-
 """
 The HTTP side of a device host: a twisted.web resource tree serving the
 description documents, SCPDs, icons and presentation pages of one or more
@@ -18,8 +18,8 @@ runtimes (the same ones their controlURLs call), and also takes its forms'
 C{POST}; C{/<uuid>} without the slash is 404, like every other path the
 layout does not spell.
 
-The pages themselves are L{coherence_lite.host.pages} and
-L{coherence_lite.host.panel}; the generic
+The pages themselves are L{coherence_lite.panel.pages} and
+L{coherence_lite.panel.resource}; the generic
 resources L{coherence_lite.http.resources}; the site enforces L{HTTPLimits}
 (sizes, timeouts, connection caps), see L{coherence_lite.http.limits}.
 """
@@ -32,12 +32,12 @@ from twisted.internet.interfaces import IReactorTime
 from twisted.web.resource import IResource, Resource
 from twisted.web.server import Request
 
-from coherence_lite import __version__
+from coherence_lite._version import __version__
 from coherence_lite.backend.runtime import ServiceRuntime
 from coherence_lite.control.resource import ControlResource
-from coherence_lite.host.live import LiveStreams
-from coherence_lite.host.pages import indexPage
-from coherence_lite.host.panel import PresentationResource
+from coherence_lite.panel.live import LiveStreams
+from coherence_lite.panel.pages import indexPage
+from coherence_lite.panel.resource import PresentationResource
 from coherence_lite.http.hosts import HostPolicy
 from coherence_lite.http.limits import HTTPLimits
 from coherence_lite.http.server import LimitedSite
@@ -221,6 +221,7 @@ def makeSite(
     stats: Stats | None = None,
     reactor: IReactorTime | None = None,
     runtimes: Runtimes | None = None,
+    root: HostResource | None = None,
     hostPolicy: HostPolicy | None = None,
 ) -> LimitedSite:
     """
@@ -246,6 +247,8 @@ def makeSite(
         reactor when L{None}.
     @param runtimes: what answers control requests (see
         L{makeRootResource}).
+    @param root: the tree to serve, built already from the same documents
+        (see L{coherence_lite.host.serving}); built here when L{None}.
     @param hostPolicy: which C{Host} values are answered; L{None} answers
         any (for tests and embedding behind a proxy that checks it).
     @return: a site with C{displayTracebacks} off, ready for
@@ -259,7 +262,7 @@ def makeSite(
         serverHeader = server.encode("ascii")
     stats = stats if stats is not None else Stats()
     return _DeviceSite(
-        cast(IResource, makeRootResource(documentsList, stats, runtimes)),
+        cast(IResource, root if root is not None else makeRootResource(documentsList, stats, runtimes)),
         limits=limits,
         stats=stats,
         reactor=reactor,

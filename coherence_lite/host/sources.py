@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_sources -*-
+# -*- test-case-name: tests.host.test_sources -*-
 """
 Where the devices C{twistd upnp-device} hosts come from: L{DeviceSources},
 the device files (C{--config}, repeatable, and every C{*.toml} of

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_systemd -*-
+# -*- test-case-name: tests.host.test_systemd -*-
 """
 Telling systemd how the daemon is doing (C{Type=notify} units, see
 C{contrib/coherence-lite.service}).

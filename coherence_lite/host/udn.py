@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_udn -*-
+# -*- test-case-name: tests.host.test_udn -*-
 """
 Derived UDNs: stable across restarts and renames, unique per machine.
 

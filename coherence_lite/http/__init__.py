@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_http_limits -*-
+# -*- test-case-name: tests.http.test_limits -*-
 """
 HTTP for a hostile network, shared by every endpoint the host serves.
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_http_body -*-
+# -*- test-case-name: tests.http.test_body -*-
 """
 Reading XML request bodies (SOAP control requests, GENA event messages)
 from a hostile network: a bounded number of bytes, parsed with defusedxml so

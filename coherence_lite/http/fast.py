@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_http_fast -*-
+# -*- test-case-name: tests.http.test_fast -*-
 """
 Prebuilt answers to plain C{GET} and C{HEAD} requests for fixed documents,
 sent without building a twisted.web L{Request}.
@@ -8,7 +8,7 @@ again and again, over keep-alive connections.  twisted.web spends most of
 a request's time on objects the answer does not need.  A L{FastAnswers}
 table maps a path to the complete answer twisted.web would send (status
 line, headers, body), with only the C{Date} patched in once per second; a
-L{LimitedHTTPChannel <coherence_lite.http.limits.LimitedHTTPChannel>} uses
+L{LimitedHTTPChannel <coherence_lite.http.channel.LimitedHTTPChannel>} uses
 it for a request only when all of this holds, and otherwise hands the bytes
 to twisted.web unchanged:
 
@@ -33,15 +33,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 from twisted.web.http import datetimeToString
 from twisted.web.resource import IResource, Resource
 
+from coherence_lite.http.limits import HTTPLimits
 from coherence_lite.http.resources import StaticResource
-
-if TYPE_CHECKING:
-    from coherence_lite.http.limits import HTTPLimits
 
 __all__ = ["FastAnswer", "FastAnswers", "MAX_FAST_PATHS", "MAX_REMEMBERED_HEAD", "parseSimpleHead"]
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_http_resources -*-
+# -*- test-case-name: tests.http.test_resources -*-
 """
 The small twisted.web resources every HTTP endpoint of the package is built
 from, and the one HTML error page.

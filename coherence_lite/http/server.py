@@ -1,7 +1,7 @@
-# -*- test-case-name: tests.test_http_limits -*-
+# -*- test-case-name: tests.http.test_limits -*-
 """
 L{LimitedSite}: a L{Site} whose connections are
-L{coherence_lite.http.limits.LimitedHTTPChannel}s, with connection caps, and
+L{coherence_lite.http.channel.LimitedHTTPChannel}s, with connection caps, and
 whose requests are L{LimitedRequest}s: bodies bounded while they arrive,
 failures answered with a plain 500 page.  The limits and the counters are
 described in L{coherence_lite.http.limits}.
@@ -22,8 +22,9 @@ from twisted.web.resource import IResource
 from twisted.web.server import NOT_DONE_YET, Request, Site
 
 from coherence_lite.http.fast import FastAnswers
+from coherence_lite.http.channel import LimitedHTTPChannel
 from coherence_lite.http.hosts import HostPolicy
-from coherence_lite.http.limits import HTTPLimits, LimitedHTTPChannel, statusCounter
+from coherence_lite.http.limits import HTTPLimits, statusCounter
 from coherence_lite.http.resources import HTML_CONTENT_TYPE, NOSNIFF, ErrorResource, errorPage
 from coherence_lite.stats import Stats
 
@@ -161,7 +162,9 @@ class LimitedSite(Site):
         L{buildProtocol}.  (Twisted declares this attribute as a factory of
         its own channel wrapper, hence the override.)
         """
-        return LimitedHTTPChannel(self.limits, self.stats, self._connectionClosed, self.serverHeader, self.reactor)
+        return LimitedHTTPChannel(
+            self.limits, self.stats, self._connectionClosed, self.serverHeader, self.reactor, self.fastAnswers
+        )
 
     @property
     def openConnections(self) -> int:

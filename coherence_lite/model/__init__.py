@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_device -*-
+# -*- test-case-name: tests.model.test_device -*-
 """
 What a UPnP device is, as pure data: no reactor, no sockets, no louie.
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_toml -*-
+# -*- test-case-name: tests.model.test_toml -*-
 """
 A typed reader for TOML documents, with errors that name the dotted key of
 the offending value and say how to fix it.

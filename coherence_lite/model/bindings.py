@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_bindings -*-
+# -*- test-case-name: tests.backend.test_bindings -*-
 """
 What a device file says an action does, as data: action bindings.
 

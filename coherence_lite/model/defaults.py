@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_defaults -*-
+# -*- test-case-name: tests.model.test_defaults -*-
 """
 The device coherence-lite hosts when it is given no device file.
 
@@ -16,7 +16,7 @@ import functools
 import platform
 from importlib import resources
 
-from coherence_lite import __version__
+from coherence_lite._version import __version__
 from coherence_lite.identity import PRODUCT
 from coherence_lite.model.device import Device, Icon, stableUDN
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_description,tests.test_documents -*-
+# -*- test-case-name: tests.model.test_description,tests.model.test_documents -*-
 """
 Device and service description documents (UDA 1.1 §2), rendered as bytes.
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_device -*-
+# -*- test-case-name: tests.model.test_device -*-
 """
 The UPnP device model: frozen, validated data.
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_devicefile,tests.test_devicefile_errors -*-
+# -*- test-case-name: tests.model.test_devicefile,tests.model.test_devicefile_errors -*-
 """
 Device files: a UPnP device tree described in TOML.
 

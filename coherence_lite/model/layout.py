@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_description -*-
+# -*- test-case-name: tests.model.test_description -*-
 """
 Where each document of a hosted device lives on its HTTP server.
 

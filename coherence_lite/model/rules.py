@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_device -*-
+# -*- test-case-name: tests.model.test_device -*-
 """
 The rules of UPnP names and values the device model checks: type URNs,
 service ids, UDNs, element names, URLs, and the L{DeviceError} every broken

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_types -*-
+# -*- test-case-name: tests.model.test_types -*-
 """
 UPnP data types (UDA 1.1 §2.5): which there are, what a state variable of
 each may declare, and their values both ways.

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_xmlparse -*-
+# -*- test-case-name: tests.model.test_xmlparse -*-
 """
 Parsing XML that came from the network, safely: one function for every
 document coherence-lite reads (device descriptions fetched by the control

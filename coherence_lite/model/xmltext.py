@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_xmltext -*-
+# -*- test-case-name: tests.model.test_xmltext -*-
 """
 What the pure message modules of SOAP control
 (L{coherence_lite.control.message}) and GENA eventing

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_interfaces -*-
+# -*- test-case-name: tests.net.test_interfaces -*-
 """
 What the host needs of the operating system's network side.
 

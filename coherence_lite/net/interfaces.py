@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_interfaces -*-
+# -*- test-case-name: tests.net.test_interfaces -*-
 """
 Network interfaces: which ones SSDP is served on, and with which address.
 

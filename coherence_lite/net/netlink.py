@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_netlink -*-
+# -*- test-case-name: tests.net.test_netlink -*-
 """
 Address changes the moment they happen, on Linux: L{NetlinkMonitor} listens
 to the kernel's rtnetlink notifications (links and IPv4/IPv6 addresses that

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_watcher -*-
+# -*- test-case-name: tests.net.test_watcher -*-
 """
 Watching the machine's interfaces for addresses that appear, change or go.
 

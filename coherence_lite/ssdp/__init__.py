@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_message,tests.test_layering -*-
+# -*- test-case-name: tests.ssdp.test_message,tests.test_layering -*-
 """
 SSDP, the discovery half of UPnP: announcing hosted devices and answering
 searches for them over multicast UDP (HTTPU).

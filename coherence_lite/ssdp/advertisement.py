@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_advertisement -*-
+# -*- test-case-name: tests.ssdp.test_advertisement -*-
 """
 What a device tree is announced and found as: the (NT, USN) pairs of
 UDA 1.1 §1.1.2, and which of them answer a search target.

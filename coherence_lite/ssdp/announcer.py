@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_announcer -*-
+# -*- test-case-name: tests.ssdp.test_announcer -*-
 """
 Announcing: NOTIFY ssdp:alive when joining and before expiry, ssdp:byebye
 when leaving.

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_answers -*-
+# -*- test-case-name: tests.ssdp.test_answers -*-
 """
 Search answers formatted once and reused.
 

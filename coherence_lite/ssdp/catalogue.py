@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_responder -*-
+# -*- test-case-name: tests.ssdp.test_responder -*-
 """
 What this host advertises: the publications and the values every message
 about them carries (SERVER, max-age, BOOTID).
@@ -7,7 +7,7 @@ about them carries (SERVER, max-age, BOOTID).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 from coherence_lite.net.interfaces import Link
 from coherence_lite.ssdp.advertisement import Advertisement, Match, matchSearch
@@ -75,6 +75,14 @@ class Catalogue:
         """
         if publication in self.publications:
             self.publications.remove(publication)
+        self._answers.clear()
+        self._published = None
+
+    def replace(self, publications: Sequence[Publication]) -> None:
+        """
+        Publish exactly C{publications}, in this order, from now on.
+        """
+        self.publications[:] = publications
         self._answers.clear()
         self._published = None
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_format -*-
+# -*- test-case-name: tests.ssdp.test_format -*-
 """
 Formatting SSDP datagrams: announcements, search answers and searches.
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_limits -*-
+# -*- test-case-name: tests.ssdp.test_limits -*-
 """
 Limits that keep a responder from being used as a traffic amplifier, while
 every legitimate search is answered.

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_ssdp_service -*-
+# -*- test-case-name: tests.ssdp.test_service -*-
 """
 Hearing SSDP on some links, as one L{IService}: the sockets, the group
 memberships, sending from the right address, and the observers.
@@ -22,7 +22,7 @@ from twisted.internet.defer import Deferred, succeed
 from twisted.logger import Logger
 
 from coherence_lite.net.interfaces import Link
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 from coherence_lite.ssdp.message import Address, MSearch, Notify, SearchResponse
 from coherence_lite.ssdp.protocol import MessageHandler, SSDPProtocol
 from coherence_lite.ssdp.transport import GroupPort, ipv6Groups, linksByIndex, listenSSDP

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_message -*-
+# -*- test-case-name: tests.ssdp.test_message -*-
 """
 SSDP messages as values: what L{coherence_lite.ssdp.parse} makes of a
 datagram and what L{coherence_lite.ssdp.format} writes, and the limits and

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_pacing -*-
+# -*- test-case-name: tests.ssdp.test_pacing -*-
 """
 Sending search answers later, at a bounded rate.
 

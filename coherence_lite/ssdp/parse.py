@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_parse -*-
+# -*- test-case-name: tests.ssdp.test_parse -*-
 """
 Parsing SSDP datagrams into L{coherence_lite.ssdp.message} values.
 

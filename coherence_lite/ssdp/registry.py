@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_registry -*-
+# -*- test-case-name: tests.ssdp.test_registry -*-
 """
 The SSDP entries this host knows: its own and those other devices announce.
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_responder -*-
+# -*- test-case-name: tests.ssdp.test_responder -*-
 """
 Answering M-SEARCH requests.
 

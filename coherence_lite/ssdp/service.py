@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_ssdp_service,tests.test_watcher -*-
+# -*- test-case-name: tests.ssdp.test_service,tests.net.test_watcher -*-
 """
 The SSDP side of a device host as one L{IService}: an L{SSDPListener} that
 also answers searches for a L{Catalogue} (its L{Responder} is the first
@@ -15,7 +15,7 @@ from twisted.internet.error import CannotListenError
 from twisted.logger import Logger
 
 from coherence_lite.net.interfaces import Link
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 from coherence_lite.ssdp.announcer import Announcer
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
 from coherence_lite.ssdp.limits import ResponderLimits

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_integration,tests.test_compat_ssdp,tests.test_protocol -*-
+# -*- test-case-name: tests.host.test_service,tests.compat.test_ssdp,tests.ssdp.test_protocol -*-
 """
 The only SSDP code that touches sockets.
 
@@ -24,7 +24,7 @@ from twisted.internet.protocol import DatagramProtocol
 from twisted.logger import Logger
 
 from coherence_lite.net.interfaces import Link, parseAddress
-from coherence_lite.net.reactor import Reactor
+from coherence_lite._reactor import Reactor
 from coherence_lite.ssdp import SSDP_ADDR, SSDP_ADDR_V6_LINK, SSDP_ADDR_V6_SITE
 from coherence_lite.ssdp.message import MAX_DATAGRAM, Address
 

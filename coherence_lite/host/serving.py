@@ -1,0 +1,99 @@
+# -*- test-case-name: tests.host.test_reload,tests.host.test_service -*-
+"""
+The one builder of what serves root devices over HTTP: their running
+services, their eventing and the resource tree, with each service's
+SUBSCRIBE resource mounted at its eventSubURL.
+
+L{UPnPDeviceService} builds its parts with L{buildServing} at start and
+again on L{replaceDevices <UPnPDeviceService.replaceDevices>}; the
+Coherence façade serves each of its devices with L{serveTree}.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from twisted.internet.interfaces import IReactorTime
+from twisted.web.iweb import IAgent
+
+from coherence_lite._reactor import Reactor
+from coherence_lite.eventing.limits import EventingLimits
+from coherence_lite.eventing.publisher import HostEventing
+from coherence_lite.eventing.resource import eventResources
+from coherence_lite.host.runtimes import HostedRuntimes
+from coherence_lite.host.site import HostResource, Runtimes, makeRootResource
+from coherence_lite.model.description import Documents
+from coherence_lite.model.layout import SUBSCRIBE
+from coherence_lite.net.interfaces import Link
+from coherence_lite.stats import Stats
+
+__all__ = ["Serving", "buildServing", "serveTree"]
+
+
+@dataclass(frozen=True)
+class Serving:
+    """
+    What serves a set of root devices.
+
+    @ivar runtimes: the running services and the keeper of their state.
+    @ivar eventing: the GENA subscriptions of every service.
+    @ivar tree: the resource tree to serve at C{/}.
+    """
+
+    runtimes: HostedRuntimes
+    eventing: HostEventing
+    tree: HostResource
+
+
+def serveTree(
+    documentsList: Sequence[Documents],
+    runtimes: Runtimes,
+    eventing: HostEventing,
+    links: Callable[[], Sequence[Link]],
+    clock: IReactorTime,
+    stats: Stats,
+) -> HostResource:
+    """
+    The resource tree of some root devices, with every service's control
+    answered by its runtime and its eventSubURL answered by C{eventing}.
+
+    @param runtimes: the runtime of each service, by (device UDN, service
+        short id).
+    @param links: the links served, for the CallStranger check of
+        SUBSCRIBE callbacks.
+    @raise ValueError: see L{makeRootResource}.
+    """
+    tree = makeRootResource(documentsList, stats, runtimes)
+    for (udn, shortId), resource in eventResources(eventing, runtimes, links, clock, stats).items():
+        tree.devices[udn].services[shortId].putChild(SUBSCRIBE.encode("ascii"), resource)
+    return tree
+
+
+def buildServing(
+    documentsList: Sequence[Documents],
+    *,
+    reactor: Reactor,
+    stats: Stats,
+    links: Callable[[], Sequence[Link]],
+    agent: IAgent,
+    limits: EventingLimits,
+    stateDirectory: Path | None,
+) -> Serving:
+    """
+    Build the runtimes (their stored state read back from
+    C{stateDirectory}), the eventing and the tree of some root devices.
+
+    @param agent: sends event messages (see
+        L{coherence_lite.eventing.notifier.deliveryAgent}).
+    @param limits: the eventing bounds.
+    @raise ConfigError: a device file binds a function that cannot be
+        imported.
+    @raise ValueError: see L{makeRootResource}.
+    """
+    runtimes = HostedRuntimes([documents.root for documents in documentsList], reactor, stateDirectory)
+    runtimes.setName("runtimes")
+    eventing = HostEventing(agent, reactor, limits, stats)
+    tree = serveTree(documentsList, runtimes.byService, eventing, links, reactor, stats)
+    return Serving(runtimes, eventing, tree)

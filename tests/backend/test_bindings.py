@@ -1,0 +1,336 @@
+# -*- test-case-name: tests.backend.test_bindings -*-
+"""
+Tests for device-file action bindings: reading them
+(L{coherence_lite.model.bindings}, through L{deviceFromMapping}) and
+running them (L{coherence_lite.backend.bindings}): setting variables,
+returning variables, commands and Python functions.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from dataclasses import replace
+from typing import Any
+
+from twisted.internet import reactor
+from twisted.internet.defer import Deferred
+from twisted.trial.unittest import SynchronousTestCase, TestCase
+
+from coherence_lite.backend.bindings import MAX_RUNNING, CommandFailed, checkFunctions, parseOutput, runtimeFor
+from coherence_lite.errors import UPnPError
+from coherence_lite.model._toml import parseTOML
+from coherence_lite.model.bindings import ActionBinding
+from coherence_lite.model.device import Service
+from coherence_lite.model.devicefile import ConfigError, deviceFromMapping, loadDevice
+
+LIGHT = """\
+[device]
+deviceType = "urn:schemas-upnp-org:device:BinaryLight:1"
+friendlyName = "Test light"
+manufacturer = "Example"
+modelName = "Light"
+
+[[device.service]]
+serviceType = "urn:schemas-upnp-org:service:SwitchPower:1"
+serviceId = "urn:upnp-org:serviceId:SwitchPower"
+
+[[device.service.action]]
+name = "SetTarget"
+set = {{ Target = "newTargetValue", Status = "newTargetValue" }}
+{setTarget}
+[[device.service.action.argument]]
+name = "newTargetValue"
+direction = "in"
+relatedStateVariable = "Target"
+
+[[device.service.action]]
+name = "GetStatus"
+{getStatus}
+[[device.service.action.argument]]
+name = "ResultStatus"
+direction = "out"
+relatedStateVariable = "Status"
+
+[[device.service.action]]
+name = "Brighten"
+{brighten}
+[[device.service.action.argument]]
+name = "Level"
+direction = "in"
+relatedStateVariable = "Level"
+
+[[device.service.action.argument]]
+name = "Result"
+direction = "out"
+relatedStateVariable = "Level"
+
+[[device.service.stateVariable]]
+name = "Target"
+dataType = "boolean"
+
+[[device.service.stateVariable]]
+name = "Status"
+dataType = "boolean"
+sendEvents = true
+
+[[device.service.stateVariable]]
+name = "Level"
+dataType = "ui1"
+"""
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def lightService(setTarget: str = "", getStatus: str = "", brighten: str = "") -> Service:
+    """
+    The light's one service, with extra keys in its actions' tables.
+    """
+    text = LIGHT.format(setTarget=setTarget, getStatus=getStatus, brighten=brighten)
+    data = parseTOML(text.encode(), lambda reason: ConfigError("light.toml", "", reason))
+    return deviceFromMapping(data, "light.toml", hostname="test").services[0]
+
+
+def configError(**keys: str) -> ConfigError:
+    """
+    The error of a light whose actions have the given extra keys.
+    """
+    try:
+        lightService(**keys)
+    except ConfigError as e:
+        return e
+    raise AssertionError("no ConfigError")
+
+
+class ReadTests(SynchronousTestCase):
+    """
+    Bindings are read and checked with the device file.
+    """
+
+    def test_setAndDefaults(self) -> None:
+        """
+        C{set} maps variables to in-arguments; an action without binding
+        keys has no binding.
+        """
+        service = lightService()
+        self.assertEqual(
+            service.bindings,
+            (ActionBinding("SetTarget", (("Target", "newTargetValue"), ("Status", "newTargetValue")),
+                           where="light.toml: device.service[0].action[0]"),),
+        )
+
+    def test_bindingsDoNotChangeTheService(self) -> None:
+        """
+        A service with bindings equals the same service without them.
+        """
+        self.assertEqual(lightService(), lightService(getStatus='returns = { ResultStatus = "Target" }'))
+
+    def test_errorsNameFileKeyAndProblem(self) -> None:
+        """
+        Bad bindings are L{ConfigError}s naming the file, the key and what
+        is wrong.
+        """
+        cases = [
+            ({"getStatus": 'set = { Status = "nothing" }'}, "device.service[0].action[1].set", "no in-argument"),
+            ({"getStatus": 'set = { Volume = "x" }'}, "device.service[0].action[1].set.Volume", "unknown key"),
+            ({"brighten": 'set = { Status = "Level" }'}, "device.service[0].action[2].set", "boolean"),
+            ({"getStatus": 'returns = { ResultStatus = "Nope" }'}, "device.service[0].action[1].returns", "no state variable"),
+            ({"getStatus": 'command = []'}, "device.service[0].action[1].command", "program"),
+            ({"brighten": 'command = ["x", "{Other}"]'}, "device.service[0].action[2].command[1]", "Other"),
+            ({"getStatus": 'command = ["x"]\ncall = "a:b"'}, "device.service[0].action[1].call", "not both"),
+            ({"getStatus": 'call = "not a function"'}, "device.service[0].action[1].call", "package.module:function"),
+            ({"getStatus": 'command = ["x"]\ntimeout = 0'}, "device.service[0].action[1].timeout", "above 0"),
+            ({"getStatus": 'timeout = 3'}, "device.service[0].action[1].timeout", "only a command"),
+            ({"getStatus": 'command = ["x"]\ntimeout = "3"'}, "device.service[0].action[1].timeout", "number"),
+        ]
+        for keys, key, words in cases:
+            error = configError(**keys)
+            self.assertEqual((error.path, error.key), ("light.toml", key), keys)
+            self.assertIn(words, error.reason, keys)
+
+    def test_unimportableFunction(self) -> None:
+        """
+        A function that cannot be imported is a L{ConfigError} when the
+        runtime is built.
+        """
+        for call, words in (("tests.nowhere:f", "cannot import"), ("tests.support.bindings:notAFunction", "no function")):
+            service = lightService(brighten=f'call = "{call}"')
+            error = self.assertRaises(ConfigError, runtimeFor, service, reactor)
+            self.assertEqual(error.key, "device.service[0].action[2].call")
+            self.assertIn(words, error.reason)
+
+
+    def test_checkFunctionsAtLoad(self) -> None:
+        """
+        L{checkFunctions} imports every bound function of a device tree and
+        raises the L{ConfigError} of the first that cannot be.
+        """
+        text = LIGHT.format(setTarget="", getStatus='call = "tests.nowhere:f"', brighten="")
+        data = parseTOML(text.encode(), lambda reason: ConfigError("light.toml", "", reason))
+        error = self.assertRaises(ConfigError, checkFunctions, deviceFromMapping(data, "light.toml", hostname="t"))
+        self.assertEqual(error.key, "device.service[0].action[1].call")
+        checkFunctions(deviceFromMapping(parseTOML(LIGHT.format(setTarget="", getStatus="", brighten="").encode(), Exception), "l", hostname="t"))
+
+
+class RunTests(SynchronousTestCase):
+    """
+    Bound actions that need no process.
+    """
+
+    def test_setTargetSetsBothAndGetStatusReads(self) -> None:
+        """
+        SetTarget sets Target and Status, events Status, and GetStatus (no
+        binding) returns it.
+        """
+        runtime = runtimeFor(lightService(), reactor)
+        heard: list[dict[str, object]] = []
+        runtime.state.addObserver(heard.append)
+        self.assertEqual(self.successResultOf(runtime.invoke("SetTarget", {"newTargetValue": True})), {})
+        self.assertEqual(heard, [{"Status": True}])
+        self.assertEqual(self.successResultOf(runtime.invoke("GetStatus", {})), {"ResultStatus": True})
+
+    def test_jambonExampleSetsItsVariables(self) -> None:
+        """
+        The seed's Jambon 3000 (C{examples/jambon-3000.toml}) is a working
+        device with no code: SetSlices and SetMode set their variables, the
+        getters read them back.
+        """
+        device = loadDevice(str(EXAMPLES / "jambon-3000.toml"))
+        runtime = runtimeFor(device.services[0], reactor)
+        heard: list[dict[str, object]] = []
+        runtime.state.addObserver(heard.append)
+        self.successResultOf(runtime.invoke("SetSlices", {"NewSlices": 12}))
+        self.successResultOf(runtime.invoke("SetMode", {"NewMode": "Thick"}))
+        self.assertEqual(heard, [{"Slices": 12}, {"Mode": "Thick"}])
+        self.assertEqual(self.successResultOf(runtime.invoke("GetSlices", {})), {"CurrentSlices": 12})
+        self.assertEqual(self.successResultOf(runtime.invoke("GetMode", {})), {"CurrentMode": "Thick"})
+
+    def test_returns(self) -> None:
+        """
+        C{returns} answers another variable than the related one.
+        """
+        runtime = runtimeFor(lightService(getStatus='returns = { ResultStatus = "Target" }'), reactor)
+        runtime.state.set("Target", True)
+        self.assertEqual(self.successResultOf(runtime.invoke("GetStatus", {})), {"ResultStatus": True})
+
+    def test_function(self) -> None:
+        """
+        C{call} calls the function with the in-arguments as keywords and
+        answers what it returns.
+        """
+        runtime = runtimeFor(lightService(brighten='call = "tests.support.bindings:brighten"'), reactor)
+        self.assertEqual(self.successResultOf(runtime.invoke("Brighten", {"Level": 5})), {"Result": 15})
+
+    def test_functionResultChecked(self) -> None:
+        """
+        A function answering a value its variable does not allow fails with
+        501.
+        """
+        runtime = runtimeFor(lightService(brighten='call = "tests.support.bindings:brighten"'), reactor)
+        failure = self.failureResultOf(runtime.invoke("Brighten", {"Level": 250}), UPnPError)
+        error: Any = failure.value
+        self.assertEqual(error.code, 501)
+        self.flushLoggedErrors()
+
+    def test_implementationWins(self) -> None:
+        """
+        A service with its own implementation keeps it.
+        """
+        runtime = runtimeFor(lightService(), reactor)
+        service = lightService()
+        self.assertIs(runtimeFor(replace(service, implementation=runtime), reactor), runtime)
+
+    def test_parseOutput(self) -> None:
+        """
+        C{name=value} lines naming out-arguments are decoded; others are
+        ignored; a bad value is refused.
+        """
+        service = lightService(brighten='command = ["x"]')
+        binding = service.bindings[-1]
+        self.assertEqual(parseOutput(service, binding, b"noise\nResult = 42\nOther=1\n"), {"Result": 42})
+        self.assertRaises(CommandFailed, parseOutput, service, binding, b"Result=300\n")
+        self.assertRaises(CommandFailed, parseOutput, service, binding, b"\xff")
+
+
+class CommandTests(TestCase):
+    """
+    Bound commands run as real processes (the test's own Python).
+    """
+
+    def command(self, code: str, timeout: str = "") -> Service:
+        """
+        The light whose Brighten runs C{python -c code LEVEL}.
+        """
+        argv = f'command = ["{sys.executable}", "-c", "{code}", "{{Level}}"]'
+        return lightService(brighten=argv + ("\ntimeout = " + timeout if timeout else ""))
+
+    def invoke(self, service: Service, level: int) -> Deferred[Any]:
+        """
+        Call Brighten on a runtime of C{service}.
+        """
+        return runtimeFor(service, reactor).invoke("Brighten", {"Level": level})
+
+    async def test_outputBecomesOutArguments(self) -> None:
+        """
+        The command gets the argument as its own argv item and its
+        C{name=value} output is the answer.
+        """
+        service = self.command("import sys; print('Result=%d' % (int(sys.argv[1]) * 2))")
+        self.assertEqual(await self.invoke(service, 21), {"Result": 42})
+
+    async def test_placeholderIsOneArgvItem(self) -> None:
+        """
+        A value is never split or interpreted by a shell.
+        """
+        service = lightService(
+            setTarget=f'command = ["{sys.executable}", "-c", "import sys; assert sys.argv[1:] == [\'1\'], sys.argv", "{{newTargetValue}}"]'
+        )
+        runtime = runtimeFor(service, reactor)
+        self.assertEqual(await runtime.invoke("SetTarget", {"newTargetValue": True}), {})
+        self.assertIs(runtime.state.get("Status"), True)
+
+    async def test_nonZeroExitIs501(self) -> None:
+        """
+        A command exiting non-zero fails the action with 501 and sets
+        nothing.
+        """
+        service = lightService(setTarget=f'command = ["{sys.executable}", "-c", "raise SystemExit(3)"]')
+        runtime = runtimeFor(service, reactor)
+        with self.assertRaises(UPnPError) as caught:
+            await runtime.invoke("SetTarget", {"newTargetValue": True})
+        self.assertEqual(caught.exception.code, 501)
+        self.assertIs(runtime.state.get("Status"), False)
+
+    async def test_timeoutIs501(self) -> None:
+        """
+        A command still running at its timeout is killed: 501.
+        """
+        service = self.command("import time; time.sleep(30)", timeout="0.5")
+        with self.assertRaises(UPnPError) as caught:
+            await self.invoke(service, 1)
+        self.assertEqual(caught.exception.code, 501)
+
+    async def test_runningCallsAreBounded(self) -> None:
+        """
+        Beyond MAX_RUNNING processes of one command at once, a call fails
+        with 501 at once, without starting another; once they end, calls
+        run again.
+        """
+        runtime = runtimeFor(self.command("import time; time.sleep(0.5); print('Result=1')"), reactor)
+        calls = [runtime.invoke("Brighten", {"Level": 1}) for _ in range(MAX_RUNNING)]
+        with self.assertRaises(UPnPError) as caught:
+            await runtime.invoke("Brighten", {"Level": 1})
+        self.assertEqual(caught.exception.code, 501)
+        for call in calls:
+            self.assertEqual(await call, {"Result": 1})
+        self.assertEqual(await runtime.invoke("Brighten", {"Level": 1}), {"Result": 1})
+
+    async def test_missingProgramIs501(self) -> None:
+        """
+        A program that is not on PATH fails the action with 501.
+        """
+        service = lightService(brighten='command = ["coherence-lite-no-such-program"]')
+        with self.assertRaises(UPnPError) as caught:
+            await self.invoke(service, 1)
+        self.assertEqual(caught.exception.code, 501)

@@ -1,0 +1,291 @@
+# -*- test-case-name: tests.host.test_reload -*-
+"""
+Tests for L{coherence_lite.host.reload}: a reload announces what changed
+the UPnP way, on a device host whose datagrams are recorded and whose
+time is a L{Clock}.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+import signal
+from dataclasses import replace
+from typing import Any, Callable, Sequence
+
+from twisted.internet.testing import MemoryReactorClock
+from twisted.logger import LogLevel, globalLogPublisher
+from twisted.internet.testing import EventLoggingObserver
+from twisted.trial.unittest import SynchronousTestCase
+
+from coherence_lite.host.daemon import addDaemonParts
+from coherence_lite.host.reload import Changes, Reloader, SignalReload
+from coherence_lite.host.service import UPnPDeviceService
+from coherence_lite.host.settings import HostedDeviceError, HostSettings
+from coherence_lite.model.description import buildDocuments
+from coherence_lite.model.device import Device
+from coherence_lite.net.interfaces import NetworkInterface
+from coherence_lite.ssdp.message import ALIVE, BYEBYE, Notify
+from coherence_lite.ssdp.parse import parse
+from tests.support import RecordingSender, binaryLight, jambon
+from tests.net.test_watcher import FakePort
+
+OTHER_UDN = "uuid:22222222-3333-4444-8555-666666666666"
+
+
+def interfaces() -> list[NetworkInterface]:
+    """
+    One made-up Ethernet interface.
+    """
+    return [NetworkInterface("eth0", 2, True, False, True, (ipaddress.ip_interface("192.168.1.10/24"),))]
+
+
+class ReloadTestCase(SynchronousTestCase):
+    """
+    A running device host for the Jambon 3000 and a light, on a made-up
+    eth0, its datagrams recorded, its bursts over.
+    """
+
+    def setUp(self) -> None:
+        self.reactor = MemoryReactorClock()
+        self.sender = RecordingSender(self.reactor)
+        self.host = UPnPDeviceService(
+            [jambon(), binaryLight()],
+            HostSettings(interfaces=("eth0",), httpPort=8080, pollInterval=0),
+            reactor=self.reactor,
+            random=random.Random(3),
+            systemInterfaces=interfaces,
+        )
+
+        def listen(reactor: Any, port: int, family: int, ttl: int, protocol: Any) -> FakePort:
+            return FakePort(self.sender)
+
+        self.host.ssdp._listen = listen  # type: ignore[assignment]
+        self.devices: list[Device] = [jambon(), binaryLight()]
+        self.notifications: list[str] = []
+        self.reloader = Reloader(
+            self.load,
+            self.replace,
+            lambda: self.notifications.append("reloading"),
+            lambda: self.notifications.append("reloaded"),
+        )
+        self.host.startService()
+        self.reactor.pump([0.1] * 30)
+        self.sender.clear()
+
+    def load(self) -> list[Device]:
+        """
+        The devices "in the files" now.
+        """
+        return list(self.devices)
+
+    def replace(self, devices: Sequence[Device]) -> Changes:
+        """
+        The host's C{replaceDevices}, noted as "rebuilt" with the number
+        of devices.
+        """
+        changes = self.host.replaceDevices(devices)
+        self.notifications.append(f"rebuilt {len(devices)}")
+        return changes
+
+    def reload(self) -> Any:
+        """
+        Reload, let the bursts go out, and return what changed.
+        """
+        changes = self.reloader.reload()
+        self.reactor.pump([0.1] * 30)
+        return changes
+
+    def notifies(self) -> list[Notify]:
+        """
+        The NOTIFYs sent since the last clear.
+        """
+        return [parse(sent.data) for sent in self.sender.sent]  # type: ignore[misc]
+
+
+class ApplyDevicesTests(ReloadTestCase):
+    """
+    What goes out on a reload, for each kind of change.
+    """
+
+    def test_nothingChangedSendsNothing(self) -> None:
+        """
+        The same devices again: nothing is sent and nothing changes.
+        """
+        changes = self.reload()
+        self.assertFalse(changes)
+        self.assertEqual(self.sender.sent, [])
+        self.assertEqual(self.notifications, ["reloading", "rebuilt 2", "reloaded"])
+
+    def test_changedDeviceIsAnnouncedWithItsNewConfigIdWithoutByebye(self) -> None:
+        """
+        A renamed device gets alive bursts with its new CONFIGID, no byebye;
+        the other device is left alone; the new description is served.
+        """
+        oldConfigId = self.host.documents[0].configId
+        self.devices[0] = jambon(friendlyName="Jambon 4000")
+        changes = self.reload()
+        self.assertEqual(changes.changed, [jambon().UDN])
+        self.assertEqual(changes.unchanged, [binaryLight().UDN])
+        notifies = self.notifies()
+        self.assertEqual({n.nts for n in notifies}, {ALIVE})
+        self.assertEqual({n.usn.split("::")[0] for n in notifies}, {jambon().UDN})
+        newConfigId = buildDocuments(self.devices[0]).configId
+        self.assertNotEqual(newConfigId, oldConfigId)
+        self.assertEqual({n.configId for n in notifies}, {newConfigId})
+        self.assertIn(b"Jambon 4000", self.host.documents[0].description)
+        self.assertEqual(self.host.catalogue.publications[0].configId, newConfigId)
+
+    def test_droppedServiceTypeGetsByebyeFirst(self) -> None:
+        """
+        A device that lost its service: byebye for that service's
+        advertisement only, then alive for what it has now.
+        """
+        self.devices[0] = jambon(services=())
+        self.reload()
+        notifies = self.notifies()
+        byebye = [n for n in notifies if n.nts == BYEBYE]
+        self.assertEqual({n.nt for n in byebye}, {"urn:boucherie.example.com:service:Jambon:1"})
+        self.assertEqual(notifies[: len(byebye)], byebye)
+        self.assertNotIn("urn:boucherie.example.com:service:Jambon:1", {n.nt for n in notifies if n.nts == ALIVE})
+
+    def test_removedDeviceGetsByebyeAndNewDeviceAlive(self) -> None:
+        """
+        A device gone from the files gets byebye for its whole set; a new
+        one gets alive bursts; the host serves the new set in file order.
+        """
+        newcomer = jambon(UDN=OTHER_UDN, friendlyName="Other")
+        self.devices = [newcomer, jambon()]
+        changes = self.reload()
+        self.assertEqual((changes.added, changes.removed), ([OTHER_UDN], [binaryLight().UDN]))
+        notifies = self.notifies()
+        gone = {n.usn.split("::")[0] for n in notifies if n.nts == BYEBYE}
+        came = {n.usn.split("::")[0] for n in notifies if n.nts == ALIVE}
+        self.assertEqual(gone, {binaryLight().UDN, "uuid:66666666-7777-8888-9999-000000000000"})
+        self.assertEqual(came, {OTHER_UDN})
+        self.assertEqual([d.root.UDN for d in self.host.documents], [OTHER_UDN, jambon().UDN])
+        self.assertEqual(len(self.host.catalogue.publications), 2)
+
+    def test_refusedReloadKeepsTheRunningDevicesAndSaysWhy(self) -> None:
+        """
+        A file that cannot be read keeps the running devices: nothing sent,
+        an error logged with the reason, systemd told the reload is over.
+        """
+        def broken() -> list[Device]:
+            raise HostedDeviceError(None, "/etc/coherence-lite/lamp.toml: device.friendlyName: must be a string")
+
+        self.reloader._load = broken  # type: ignore[method-assign]
+        observer = EventLoggingObserver.createWithCleanup(self, globalLogPublisher)
+        before = list(self.host.documents)
+        self.assertIsNone(self.reload())
+        self.assertEqual(self.host.documents, before)
+        self.assertEqual(self.sender.sent, [])
+        self.assertEqual(self.notifications, ["reloading", "reloaded"])
+        errors = [e for e in observer if e["log_level"] == LogLevel.error]
+        self.assertEqual(len(errors), 1)
+        self.assertIn("lamp.toml", errors[0]["reason"])
+
+    def test_devicesThatCannotBeServedTogetherAreRefused(self) -> None:
+        """
+        Two devices sharing a UDN are refused before anything changes.
+        """
+        self.devices = [jambon(), jambon(friendlyName="Twin")]
+        self.assertIsNone(self.reload())
+        self.assertEqual(self.sender.sent, [])
+        self.assertEqual(len(self.host.documents), 2)
+        self.assertEqual(self.host.documents[1].root.UDN, binaryLight().UDN)
+
+
+class ReplaceDevicesTests(ReloadTestCase):
+    """
+    L{UPnPDeviceService.replaceDevices} serves the new devices by itself,
+    without the daemon's parts.
+    """
+
+    def test_newTreeRuntimesAndEventingInTheOldOnesPlace(self) -> None:
+        """
+        A library host given other devices serves them from a new tree, with
+        new runtimes and eventing where the old ones were among its
+        children; the old ones are stopped.
+        """
+        old, oldRuntimes, oldEventing = self.host.web.site.resource, self.host.runtimes, self.host.eventing
+        names = [child.name for child in self.host]
+        changes = self.host.replaceDevices([jambon(friendlyName="Jambon 4000")])
+        self.assertEqual((changes.changed, changes.removed), ([jambon().UDN], [binaryLight().UDN]))
+        self.assertEqual(changes.names, {jambon().UDN: "Jambon 4000"})
+        tree = self.host.web.site.resource
+        self.assertIsNot(tree, old)
+        self.assertEqual(list(tree.devices), [jambon().UDN])  # type: ignore[attr-defined]
+        self.assertEqual([child.name for child in self.host], names)
+        self.assertFalse(oldRuntimes.running or oldEventing.running)
+        self.assertTrue(self.host.runtimes.running and self.host.eventing.running)
+        self.assertEqual(sorted(self.host.runtimes.byService), [(jambon().UDN, "Jambon")])
+
+    def test_refusedDevicesKeepTheRunningParts(self) -> None:
+        """
+        Devices that cannot be served together leave the tree, the runtimes
+        (still running) and the eventing as they were.
+        """
+        before = (self.host.web.site.resource, self.host.runtimes, self.host.eventing)
+        self.assertRaises(ValueError, self.host.replaceDevices, [jambon(), jambon(friendlyName="Twin")])
+        self.assertEqual((self.host.web.site.resource, self.host.runtimes, self.host.eventing), before)
+        self.assertTrue(self.host.runtimes.running)
+
+
+class DaemonReloadTests(ReloadTestCase):
+    """
+    The reload as L{addDaemonParts} wires it: new runtimes in the old ones'
+    place, and a site serving the new description.
+    """
+
+    def test_reloadSwapsTheSitesTree(self) -> None:
+        """
+        After a reload, the site's tree is a new one holding the changed
+        device.
+        """
+        reloader = addDaemonParts(self.host, self.load, environ={})
+        old = self.host.web.site.resource
+        oldRuntimes = self.host.runtimes
+        names = [child.name for child in self.host]
+        self.devices[0] = jambon(friendlyName="Jambon 4000")
+        reloader.reload()
+        self.assertIsNot(self.host.web.site.resource, old)
+        self.assertIn(jambon().UDN, self.host.web.site.resource.devices)  # type: ignore[attr-defined]
+        self.assertIsNot(self.host.runtimes, oldRuntimes)
+        self.assertFalse(oldRuntimes.running)
+        self.assertTrue(self.host.runtimes.running)
+        self.assertEqual([child.name for child in self.host], names)
+        self.assertIn((jambon().UDN, "Jambon"), self.host.runtimes.byService)
+
+
+class SignalReloadTests(SynchronousTestCase):
+    """
+    L{SignalReload} with a stand-in for L{signal.signal}.
+    """
+
+    def test_signalRunsTheReloadInTheReactorThread(self) -> None:
+        """
+        Starting installs a SIGHUP handler that hands the reload to
+        callFromThread; stopping puts the previous handler back.
+        """
+        handlers: dict[int, Any] = {signal.SIGHUP: "previous"}
+        queued: list[Callable[[], object]] = []
+
+        def install(number: int, handler: Any) -> Any:
+            previous, handlers[number] = handlers.get(number), handler
+            return previous
+
+        class Threads:
+            def callFromThread(self, f: Callable[[], object]) -> None:
+                queued.append(f)
+
+        reloads: list[int] = []
+        service = SignalReload(lambda: reloads.append(1), Threads(), installHandler=install)  # type: ignore[arg-type]
+        service.startService()
+        handlers[signal.SIGHUP](signal.SIGHUP, None)
+        self.assertEqual(reloads, [])
+        [call] = queued
+        call()
+        self.assertEqual(reloads, [1])
+        service.stopService()
+        self.assertEqual(handlers[signal.SIGHUP], "previous")

@@ -1,0 +1,1 @@
+"""The slow suite: real processes, network namespaces, foreign UPnP stacks, a browser and the conformance probe."""
