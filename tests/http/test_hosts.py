@@ -21,7 +21,7 @@ from twisted.trial.unittest import SynchronousTestCase, TestCase
 
 from coherence_lite.host.site import makeSite
 from coherence_lite.http.hosts import HostPolicy, hostValues
-from coherence_lite.http.limits import LimitedHTTPChannel
+from coherence_lite.http.channel import LimitedHTTPChannel
 from coherence_lite.model import layout
 from coherence_lite.model.description import buildDocuments
 from coherence_lite.stats import Stats
