@@ -121,10 +121,21 @@ class Options(NetworkOptions):
         super().__init__()
         self["configs"] = []
         self["media"] = []
+        self["allowed-hosts"] = []
         self._systemInterfaces = systemInterfaces
         self._stdout = stdout
         self._stderr = stderr
         self._identity = identity or machineIdentity
+
+    def opt_allow_host(self, name: str) -> None:
+        """
+        A name (or address) HTTP requests may carry in Host besides this
+        host's addresses and localhost (a DNS name clients use, a proxy's);
+        others get 421, closing DNS rebinding. Repeat it for several names.
+        """
+        if not name.strip() or any(c in name for c in "/ \t@"):
+            raise usage.UsageError(f"--allow-host: {name!r} is not a host name or address")
+        self["allowed-hosts"].append(name.strip())
 
     def opt_config(self, path: str) -> None:
         """
@@ -279,6 +290,7 @@ def settingsFrom(options: Options) -> HostSettings:
         maxAge=options["max-age"],
         ttl=options["ttl"],
         advertisedHost=options["advertised-host"],
+        allowedHosts=tuple(options["allowed-hosts"]),
         stateDirectory=stateDirectory,
         pollInterval=options["poll-interval"],
         netlink=not options["no-netlink"],

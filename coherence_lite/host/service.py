@@ -35,6 +35,7 @@ from coherence_lite.host.serving import Serving, buildServing
 from coherence_lite.host.settings import HostSettings
 from coherence_lite.host.site import makeSite, publicationOf
 from coherence_lite.host.statestore import StateStore
+from coherence_lite.http.hosts import HostPolicy
 from coherence_lite.identity import serverString
 from coherence_lite.model.description import SPEC_VERSION, Documents, buildDocuments
 from coherence_lite.model.device import Device
@@ -188,7 +189,10 @@ class UPnPDeviceService(MultiService):
         self.runtimes = serving.runtimes
         self.runtimes.setServiceParent(self)
         self.web = WebServerService(
-            makeSite(self.documents, limits=settings.httpLimits, stats=self.stats, reactor=self.reactor, root=serving.tree),
+            makeSite(
+                self.documents, limits=settings.httpLimits, stats=self.stats, reactor=self.reactor, root=serving.tree,
+                hostPolicy=HostPolicy.allowing((*settings.allowedHosts, *filter(None, [settings.advertisedHost]))),
+            ),
             settings.httpPort,
             self.reactor,
         )

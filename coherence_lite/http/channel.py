@@ -20,6 +20,7 @@ from twisted.web.http import HTTPChannel, datetimeToString
 from twisted.web.server import Request
 
 from coherence_lite.http.fast import FastAnswers
+from coherence_lite.http.hosts import hostValues
 from coherence_lite.http.limits import HTTPLimits, statusCounter
 from coherence_lite.http.resources import HTML_CONTENT_TYPE, NOSNIFF, errorPage, reasonPhrase
 from coherence_lite.stats import Stats
@@ -115,7 +116,10 @@ class LimitedHTTPChannel(HTTPChannel):
             end = data.find(b"\r\n\r\n")
             if end < 0:
                 break
-            response = answers.respond(data[:end], self._clock.seconds())
+            head = data[:end]
+            if not self._hostAccepted(head):
+                break
+            response = answers.respond(head, self._clock.seconds())
             if response is None:
                 break
             transport.write(response)
@@ -123,6 +127,17 @@ class LimitedHTTPChannel(HTTPChannel):
             self.stats.count("http.responses.2xx")
             data = data[end + 4 :]
         return data
+
+    def _hostAccepted(self, head: bytes) -> bool:
+        """
+        Whether the site's C{Host} policy accepts this head (the fast path
+        only takes HTTP/1.1); a refused one goes to twisted.web, which
+        answers the refusal.
+        """
+        policy = getattr(getattr(self, "site", None), "hostPolicy", None)
+        if policy is None or self.transport is None:
+            return True
+        return policy.refusal(hostValues(head), b"HTTP/1.1", str(getattr(self.transport.getHost(), "host", ""))) is None
 
     def lineReceived(self, line: bytes) -> None:
         """

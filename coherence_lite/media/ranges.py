@@ -9,8 +9,8 @@ against.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
-from email.utils import formatdate, parsedate_to_datetime
 
 __all__ = ["ByteRange", "UNSATISFIABLE", "Unsatisfiable", "Validators", "requestedRange"]
 
@@ -68,13 +68,10 @@ class Validators:
 
     @ivar etag: the quoted entity tag.
     @ivar lastModified: the HTTP date.
-    @ivar mtime: the modification time the date was made from, whole
-        seconds.
     """
 
     etag: bytes
     lastModified: bytes
-    mtime: int
 
     @classmethod
     def of(cls, size: int, mtimeNanoseconds: int, inode: int) -> Validators:
@@ -84,24 +81,34 @@ class Validators:
         """
         etag = b'"%x-%x-%x"' % (inode, size, mtimeNanoseconds)
         seconds = mtimeNanoseconds // 1_000_000_000
-        return cls(etag, formatdate(seconds, usegmt=True).encode("ascii"), seconds)
+        return cls(etag, _httpDate(seconds))
 
     def matchIfRange(self, value: bytes) -> bool:
         """
         Whether an C{If-Range} value names this version: the same strong
-        entity tag, or exactly our C{Last-Modified} date (RFC 9110 13.1.5);
-        a weak tag or anything unreadable does not.
+        entity tag, or exactly our C{Last-Modified} date as we sent it
+        (RFC 9110 13.1.5: clients echo it); a weak tag or anything else does
+        not.
         """
         value = value.strip()
         if value.startswith((b'"', b"W/")):
             return value == self.etag
-        try:
-            when = parsedate_to_datetime(value.decode("latin-1"))
-        except (TypeError, ValueError, IndexError):
-            return False
-        if when.tzinfo is None:
-            return False
-        return int(when.timestamp()) == self.mtime
+        return value == self.lastModified
+
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _httpDate(seconds: int) -> bytes:
+    """
+    The IMF-fixdate of a time, whatever the locale.
+    """
+    when = time.gmtime(seconds)
+    return (
+        f"{_DAYS[when.tm_wday]}, {when.tm_mday:02d} {_MONTHS[when.tm_mon - 1]} {when.tm_year} "
+        f"{when.tm_hour:02d}:{when.tm_min:02d}:{when.tm_sec:02d} GMT"
+    ).encode("ascii")
 
 
 def requestedRange(rangeHeader: bytes | None, size: int) -> ByteRange | Unsatisfiable | None:
