@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from twisted.internet import reactor
-from twisted.internet.defer import Deferred
-from twisted.internet.task import deferLater
 from twisted.internet.utils import getProcessOutputAndValue
 from twisted.trial.unittest import TestCase
+from twisted.web.client import Agent, readBody
 
 from tests.media.library import EXPECTED, makeLibrary, makeMedia, needFFmpeg
 from tests.support import freeUDPPort
@@ -87,7 +86,8 @@ class MediaServerTests(TestCase):
         once, with its title and duration, nothing outside the folder;
         child counts match the pages; Home Assistant's path search resolves
         a path title by title; a class search, C{*} and the error codes
-        answer as the spec says; res URLs carry the ids.
+        answer as the spec says; res URLs carry the ids and serve the
+        files' bytes, the album art URL the cover's.
         """
         location = await self.daemon()
         found = await self.probe(sys.executable, str(DMS_PROBE), location, "music/Artist/Album/Tagged Song")
@@ -115,6 +115,8 @@ class MediaServerTests(TestCase):
         song = [each for each in items if each["title"] == "Tagged Song"][0]
         self.assertEqual(found["resolved"][-1], song["id"])
         self.assertTrue(song["art"].endswith(".jpg"))
+        response = await Agent(reactor).request(b"GET", song["art"].encode("ascii"))
+        self.assertEqual(await readBody(response), (self.music / "Artist/Album/cover.jpg").read_bytes())
         self.assertEqual(found["audio"], sorted(title for name, (title, _) in EXPECTED.items() if name.endswith((".mp3", ".flac", ".ogg", ".opus", ".m4a", ".wav"))))
         self.assertEqual(found["everything"], [2, len(found["objects"])])
         self.assertEqual(
@@ -124,6 +126,13 @@ class MediaServerTests(TestCase):
         self.assertIn("dc:title", found["search_capabilities"])
         self.assertIn("@parentID", found["search_capabilities"])
         self.assertTrue(any(info.startswith("http-get:*:audio/mpeg:") for info in found["protocol_info"]))
+        for each in items:
+            if each["title"] in ("Tagged Song", "picture"):
+                response = await Agent(reactor).request(b"GET", each["res"][0]["url"].encode("ascii"))
+                self.assertEqual(response.code, 200)
+                self.assertEqual(await readBody(response), (self.music / next(
+                    name for name, (title, _) in EXPECTED.items() if title == each["title"]
+                )).read_bytes())
         self.assertNotIn("Traceback", self.process.output)
 
     async def test_gupnpavParsesEveryPage(self) -> None:
