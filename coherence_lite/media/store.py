@@ -21,7 +21,7 @@ from coherence_lite.media.dlna import audioProfile, imageProfile
 __all__ = ["Row", "SORTABLE", "SEARCHABLE", "bumpUpdateIds", "childRows", "openStore", "profileOf", "sortClause", "storedSystemUpdateId"]
 
 #: Current layout of the tables; a store of another version is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -53,11 +53,14 @@ CREATE TABLE IF NOT EXISTS objects (
     inode TEXT
 );
 CREATE INDEX IF NOT EXISTS objects_parent ON objects (parent, container, title);
+CREATE INDEX IF NOT EXISTS objects_order
+    ON objects (parent, container DESC, track IS NULL, track, title COLLATE NOCASE, id);
 CREATE INDEX IF NOT EXISTS objects_inode ON objects (inode);
 """
 
 #: The natural order of a container's children: folders, then by track
-#: number, then by title.
+#: number, then by title (the index C{objects_order} serves it, so a page
+#: is read without sorting the folder).
 NATURAL_ORDER = "container DESC, track IS NULL, track, title COLLATE NOCASE, id"
 
 #: The SQL of each property a Search may name (the SearchCapabilities).
