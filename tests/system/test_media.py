@@ -69,7 +69,8 @@ class MediaServerTests(TestCase):
         hosting = HOSTING.search(log)
         assert hosting is not None, log
         self.assertEqual(hosting["name"], "Den")
-        await process.waitFor("Media scan done", 60)
+        log = await process.waitFor("Media scan done", 60)
+        self.assertLess(log.index("Hosting"), log.index("Media scan done"))
         return hosting["location"]
 
     async def probe(self, executable: str, *arguments: str) -> Any:
