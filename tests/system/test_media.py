@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -52,15 +53,15 @@ class MediaServerTests(TestCase):
         self.addCleanup(shutil.rmtree, self.base, True)
         self.music = makeLibrary(self.base)
 
-    async def daemon(self) -> str:
+    async def daemon(self, interface: str = "127.0.0.1") -> str:
         """
-        Start the daemon serving the library; return its description URL
-        once the first scan is done.
+        Start the daemon serving the library on C{interface}; return its
+        description URL once the first scan is done.
         """
         process = Process("the daemon").spawn(
             "-c", "import sys; from twisted.scripts.twistd import run; sys.exit(run())",
             "-n", "--pidfile=", "--logfile=-", "upnp-device",
-            "--interface", "127.0.0.1", "--ssdp-port", str(freeUDPPort()), "--http-port", "0",
+            "--interface", interface, "--ssdp-port", str(freeUDPPort()), "--http-port", "0",
             "--state-dir", str(self.base / "state"), "--media", str(self.music), "--media-name", "Den",
         )
         self.addCleanup(process.stop)
@@ -135,6 +136,29 @@ class MediaServerTests(TestCase):
                     name for name, (title, _) in EXPECTED.items() if title == each["title"]
                 )).read_bytes())
         self.assertNotIn("Traceback", self.process.output)
+
+    async def test_overIPv6(self) -> None:
+        """
+        Over IPv6 loopback the same walk finds the same items, with res URLs
+        on C{[::1]} that serve the files.
+        """
+        try:
+            probe = socket.socket(socket.AF_INET6)
+            probe.bind(("::1", 0))
+            probe.close()
+        except OSError:
+            missing("IPv6 loopback (::1) is not available")
+        location = await self.daemon("::1")
+        self.assertTrue(location.startswith("http://[::1]:"), location)
+        found = await self.probe(sys.executable, str(DMS_PROBE), location, "music/Artist/Album/Tagged Song")
+        items = [each for each in found["objects"] if each["class"].startswith("object.item")]
+        self.assertEqual(sorted(each["title"] for each in items), sorted(title for title, _ in EXPECTED.values()))
+        self.assertNotIn(None, found["resolved"])
+        song = [each for each in items if each["title"] == "Tagged Song"][0]
+        url = song["res"][0]["url"]
+        self.assertTrue(url.startswith("http://[::1]:"), url)
+        response = await Agent(reactor).request(b"GET", url.encode("ascii"))
+        self.assertEqual(await readBody(response), (self.music / "Artist/Album/01 song.mp3").read_bytes())
 
     async def test_gupnpavParsesEveryPage(self) -> None:
         """
