@@ -76,6 +76,9 @@ SEARCHABLE = {
     "upnp:genre": "genre",
 }
 
+#: The longest SortCriteria read.
+MAX_SORT_LENGTH = 1024
+
 #: The column of each property SortCriteria may name (the SortCapabilities).
 SORTABLE = {
     "dc:title": "title COLLATE NOCASE",
@@ -181,8 +184,11 @@ def sortClause(criteria: str) -> str:
     The ORDER BY clause of SortCriteria (C{+dc:title,-dc:date}): the natural
     order when empty, else the named properties with it as the tie-break.
 
-    @raise ValueError: a property is not in L{SORTABLE}.
+    @raise ValueError: a property is not in L{SORTABLE}, or the criteria
+        are longer than L{MAX_SORT_LENGTH}.
     """
+    if len(criteria) > MAX_SORT_LENGTH:
+        raise ValueError(f"sort criteria longer than {MAX_SORT_LENGTH} characters")
     terms = []
     for part in criteria.split(","):
         part = part.strip()
