@@ -11,7 +11,16 @@ import os
 
 from twisted.application.service import Application
 
-from coherence_lite import Device, HostSettings, ServiceBackend, UPnPDeviceService, action, defaultIcons, stateVariable
+from coherence_lite import (
+    Device,
+    HostSettings,
+    ServiceBackend,
+    UPnPDeviceService,
+    action,
+    defaultIcons,
+    hosted,
+    stateVariable,
+)
 
 
 class SwitchPower(ServiceBackend):
@@ -35,6 +44,7 @@ class SwitchPower(ServiceBackend):
         """Answered from Status."""
 
 
+switch = SwitchPower()
 light = Device(
     deviceType="urn:schemas-upnp-org:device:BinaryLight:1",
     friendlyName="coherence-lite tac light",
@@ -42,7 +52,7 @@ light = Device(
     modelName="BinaryLight",
     UDN="uuid:9b7e4d21-6c3a-4f58-8e0d-1a2b3c4d5e6f",
     icons=defaultIcons(),
-    services=(SwitchPower().service,),
+    services=(switch.service,),
 )
 
 application = Application("upnp-device")
@@ -50,4 +60,4 @@ settings = HostSettings(
     interfaces=(os.environ.get("UPNP_INTERFACE", "127.0.0.1"),),
     ssdpPort=int(os.environ.get("UPNP_SSDP_PORT", "1900")),
 )
-UPnPDeviceService([light], settings).setServiceParent(application)
+UPnPDeviceService([hosted(light, switch)], settings).setServiceParent(application)

@@ -106,7 +106,7 @@ def run(repetitions: int, quick: bool) -> list[Figure]:
         try:
             udn = re.search(r"\((uuid:[^)]+)\)", daemon.waitFor("Hosting"))
             assert udn is not None, "the daemon names the UDN it hosts"
-            device = replace(loadDevice(ROOT / "examples" / "binary-light.toml"), UDN=udn.group(1))
+            device = replace(loadDevice(ROOT / "examples" / "binary-light.toml").device, UDN=udn.group(1))
             path = layout.servicePath(device, device.services[0], layout.CONTROL)
             bare = Server([sys.executable, "-c", BARE_SERVER, str(folder / "answer")], markers=("PORT",))
             barePort = int(bare.waitFor("PORT").split()[1])

@@ -14,12 +14,14 @@ without notice:
   - the device model: L{Device}, L{Service}, L{Action}, L{Argument},
     L{StateVariable}, L{AllowedValueRange}, L{Icon}, L{DeviceError},
     L{defaultIcons};
-  - device files: L{loadDevice}, L{ConfigError};
+  - device files: L{loadDevice} (a L{DeviceFile}: the device and its
+    bindings), L{ConfigError};
   - hosting: L{UPnPDeviceService}, L{HostSettings}, L{StartupError}; and to
     serve the documents with a web server of your own: L{buildDocuments},
     L{makeSite}, L{descriptionPath};
   - services written in Python: L{ServiceBackend}, L{stateVariable},
-    L{action}, L{UPnPError};
+    L{action}, L{UPnPError}; L{hosted} pairs a device with them (a
+    L{Hosted});
   - finding devices: L{ControlPoint}; driving them: L{parseSCPD},
     L{SOAPClient}, L{SOAPError}, L{Subscriber}, L{SubscribeError}.
 
@@ -47,6 +49,9 @@ _LOCATIONS = {
     "Subscriber": "coherence_lite.controlpoint.subscriber",
     "parseSCPD": "coherence_lite.controlpoint.scpd",
     "ServiceBackend": "coherence_lite.backend.service",
+    "DeviceFile": "coherence_lite.model.devicefile",
+    "Hosted": "coherence_lite.backend.hosted",
+    "hosted": "coherence_lite.backend.hosted",
     "UPnPError": "coherence_lite.errors",
     "action": "coherence_lite.backend.service",
     "stateVariable": "coherence_lite.backend.service",
@@ -68,6 +73,7 @@ _LOCATIONS = {
 __all__ = ["__version__", *sorted(_LOCATIONS)]
 
 if TYPE_CHECKING:
+    from coherence_lite.backend.hosted import Hosted, hosted
     from coherence_lite.backend.service import ServiceBackend, action, stateVariable
     from coherence_lite.controlpoint.discovery import ControlPoint
     from coherence_lite.controlpoint.gena import SubscribeError
@@ -90,7 +96,7 @@ if TYPE_CHECKING:
         Service,
         StateVariable,
     )
-    from coherence_lite.model.devicefile import ConfigError, loadDevice
+    from coherence_lite.model.devicefile import ConfigError, DeviceFile, loadDevice
     from coherence_lite.model.layout import descriptionPath
 
 

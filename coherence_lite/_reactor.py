@@ -11,15 +11,23 @@ from __future__ import annotations
 
 from typing import cast
 
-from twisted.internet.interfaces import IReactorCore, IReactorMulticast, IReactorTCP, IReactorTime, IReactorUDP
+from twisted.internet.interfaces import (
+    IReactorCore,
+    IReactorMulticast,
+    IReactorProcess,
+    IReactorTCP,
+    IReactorTime,
+    IReactorUDP,
+)
 
 __all__ = ["Reactor", "defaultReactor"]
 
 
-class Reactor(IReactorCore, IReactorTime, IReactorTCP, IReactorUDP, IReactorMulticast):
+class Reactor(IReactorCore, IReactorTime, IReactorTCP, IReactorUDP, IReactorMulticast, IReactorProcess):
     """
     What a device host, a control point or an SSDP service needs of a
-    reactor: time, TCP, UDP and multicast, and the core's system events.
+    reactor: time, TCP, UDP and multicast, the core's system events, and
+    processes (the commands device files bind).
     Every reactor on Linux, BSD and macOS provides all of it.
 
     This interface is only a type: nothing declares it, and nothing checks

@@ -11,7 +11,16 @@ from twisted.internet.defer import Deferred
 from twisted.internet.task import react
 from twisted.logger import globalLogBeginner, textFileLogObserver
 
-from coherence_lite import Device, HostSettings, ServiceBackend, UPnPDeviceService, action, defaultIcons, stateVariable
+from coherence_lite import (
+    Device,
+    HostSettings,
+    ServiceBackend,
+    UPnPDeviceService,
+    action,
+    defaultIcons,
+    hosted,
+    stateVariable,
+)
 
 
 class SwitchPower(ServiceBackend):
@@ -41,9 +50,10 @@ def main(reactor, argv):
     parser.add_argument("--ssdp-port", type=int, default=1900)
     options = parser.parse_args(argv)
     globalLogBeginner.beginLoggingTo([textFileLogObserver(sys.stdout)])
+    switch = SwitchPower()
     light = Device("urn:schemas-upnp-org:device:BinaryLight:1", "Python light", "coherence-lite", "BinaryLight",
-                   "uuid:3f0c2b9e-5d1a-4c7e-9b8f-2a6d4e1c7b05", icons=defaultIcons(), services=(SwitchPower().service,))
-    host = UPnPDeviceService([light], HostSettings(interfaces=(options.interface,), ssdpPort=options.ssdp_port), reactor=reactor)
+                   "uuid:3f0c2b9e-5d1a-4c7e-9b8f-2a6d4e1c7b05", icons=defaultIcons(), services=(switch.service,))
+    host = UPnPDeviceService([hosted(light, switch)], HostSettings(interfaces=(options.interface,), ssdpPort=options.ssdp_port), reactor=reactor)
     host.startService()
     reactor.addSystemEventTrigger("before", "shutdown", host.stopService)
     return Deferred()  # until Ctrl-C

@@ -124,7 +124,7 @@ def main(reactor: IReactorCore, *argv: str) -> Deferred[None]:
     until the reactor stops.
     """
     options = parseArguments(argv)
-    jambon = loadDevice(DEVICE_FILE)
+    jambon = loadDevice(DEVICE_FILE).device
     predicate = LogLevelFilterPredicate(defaultLogLevel=LogLevel.info)
     globalLogBeginner.beginLoggingTo([FilteringLogObserver(textFileLogObserver(sys.stdout), [predicate])])
 

@@ -8,7 +8,7 @@ The package's layering rules (../shared/DESIGN.md), checked mechanically:
   - C{tap.py} imports the host package and the command line's options and
     checks only, and the plugin only C{tap};
   - louie is imported by C{signals.py} alone, and the core packages never
-    send signals: only C{compat} (the edge) imports C{coherence_lite.signals}.
+    send signals: only C{compat} (the edge) imports C{coherence_lite.compat.signals}.
 """
 
 from __future__ import annotations
@@ -191,24 +191,25 @@ class SignalTests(SynchronousTestCase):
 
     def test_onlySignalsImportsLouie(self) -> None:
         """
-        C{coherence_lite/signals.py} is the one module that imports louie.
+        C{coherence_lite/compat/signals.py} is the one module that imports
+        louie.
         """
         importers = [
             path.relative_to(ROOT).as_posix()
             for path in self.sources()
             if any(name == "louie" or name.startswith("louie.") for name in importsOf(path))
         ]
-        self.assertEqual(importers, ["coherence_lite/signals.py"])
+        self.assertEqual(importers, ["coherence_lite/compat/signals.py"])
 
     def test_coreNeverSendsSignals(self) -> None:
         """
-        No module of the core packages imports C{coherence_lite.signals}:
+        No module of the core packages imports C{coherence_lite.compat.signals}:
         core objects tell observers, and compat turns that into signals.
         """
         senders = [
             path.relative_to(ROOT).as_posix()
             for path in self.sources()
             if path.relative_to(PACKAGE).parts[0] in CORE
-            and any(name.startswith("coherence_lite.signals") for name in importsOf(path))
+            and any(name.startswith("coherence_lite.compat.signals") for name in importsOf(path))
         ]
         self.assertEqual(senders, [])

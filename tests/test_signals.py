@@ -1,5 +1,5 @@
 """
-Tests for L{coherence_lite.signals}: louie signals delivered on the next
+Tests for L{coherence_lite.compat.signals}: louie signals delivered on the next
 reactor turn, the sender ignored, one failing receiver isolated.
 
 louie's registry is global: every receiver connected here is disconnected
@@ -17,8 +17,8 @@ from twisted.internet.testing import EventLoggingObserver
 from twisted.logger import globalLogPublisher
 from twisted.trial.unittest import SynchronousTestCase
 
-from coherence_lite import signals
-from coherence_lite.signals import ALL_SIGNALS, SignalSender
+from coherence_lite.compat import signals
+from coherence_lite.compat.signals import ALL_SIGNALS, SignalSender
 
 TEST_SIGNAL = "coherence-lite.tests.signal"
 

@@ -26,7 +26,7 @@ import shutil
 import signal
 import stat
 import sys
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from twisted.internet.defer import Deferred, maybeDeferred
 from twisted.internet.error import ProcessDone, ProcessTerminated
@@ -35,11 +35,12 @@ from twisted.internet.protocol import ProcessProtocol
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 
+from coherence_lite._reactor import Reactor
 from coherence_lite.backend.runtime import Handler, ServiceRuntime, Settle
 from coherence_lite.backend.state import ServiceState, coerceValue
 from coherence_lite.errors import UPnPError
-from coherence_lite.model.bindings import ActionBinding, placeholder
-from coherence_lite.model.device import Device, Service
+from coherence_lite.model.bindings import ActionBinding, Bindings, placeholder
+from coherence_lite.model.device import Service
 from coherence_lite.model.devicefile import ConfigError
 from coherence_lite.model.types import DataTypeError, encodeValue
 
@@ -163,7 +164,7 @@ class _Collector(ProcessProtocol):
             self.done.callback(bytes(self.output))
 
 
-def runCommand(reactor: Any, argv: list[str], timeout: float) -> Deferred[bytes]:
+def runCommand(reactor: Reactor, argv: list[str], timeout: float) -> Deferred[bytes]:
     """
     Run C{argv} without a shell, in a process group of its own, and collect
     what it writes on its output.
@@ -237,7 +238,7 @@ def _function(binding: ActionBinding) -> Callable[..., object]:
     return function
 
 
-def _handler(service: Service, state: ServiceState, binding: ActionBinding, reactor: Any) -> Handler:
+def _handler(service: Service, state: ServiceState, binding: ActionBinding, reactor: Reactor) -> Handler:
     variables = {variable.name: variable for variable in service.stateVariables}
     function = _function(binding) if binding.call is not None else None
     action = next(a for a in service.actions if a.name == binding.action)
@@ -306,45 +307,47 @@ def _substitute(item: str, arguments: Mapping[str, object], service: Service, bi
     return encodeValue(dataType, arguments[name])
 
 
-def bindingHandlers(service: Service, state: ServiceState, reactor: Any) -> dict[str, Handler]:
+def bindingHandlers(
+    service: Service, bindings: Sequence[ActionBinding], state: ServiceState, reactor: Reactor
+) -> dict[str, Handler]:
     """
     The handler of each bound action of a device-file service.
 
+    @param bindings: what the service's actions do.
     @param reactor: runs the commands (L{IReactorProcess}) and times them.
     @raise ConfigError: a bound function cannot be imported.
     """
-    return {binding.action: _handler(service, state, binding, reactor) for binding in service.bindings}
+    return {binding.action: _handler(service, state, binding, reactor) for binding in bindings}
 
 
-def checkFunctions(root: Device) -> None:
+def checkFunctions(bindings: Bindings) -> None:
     """
-    Import every function the device files of C{root}'s tree bind, so that
-    one that cannot be imported is a configuration error at load time.
+    Import every function a device file binds, so that one that cannot be
+    imported is a configuration error at load time.
 
     @raise ConfigError: naming the file, the C{call} key and why.
     """
-    for device in root.allDevices():
-        for service in device.services:
-            for binding in service.bindings:
-                if binding.call is not None:
-                    _function(binding)
+    for serviceBindings in bindings.values():
+        for binding in serviceBindings:
+            if binding.call is not None:
+                _function(binding)
 
 
 def runtimeFor(
-    service: Service, reactor: Any, values: Mapping[str, object] | None = None, settle: Settle | None = None
+    service: Service,
+    bindings: Sequence[ActionBinding],
+    reactor: Reactor,
+    values: Mapping[str, object] | None = None,
+    settle: Settle | None = None,
 ) -> ServiceRuntime:
     """
-    The runtime a host uses for C{service}: its own C{implementation}, or
-    one built from its bindings (none for a plain device-file service).
+    The runtime a host builds for a device-file (or plain) service: its
+    actions run their bindings (none for a plain service).
 
-    @param values: stored values to start the state with (ignored for a
-        service with its own implementation).
+    @param values: stored values to start the state with.
     @param settle: what an action that changed the state waits for
-        before answering (see L{ServiceRuntime}); ignored for a service
-        with its own implementation.
+        before answering (see L{ServiceRuntime}).
     @raise ConfigError: a bound function cannot be imported.
     """
-    if service.implementation is not None:
-        return service.implementation
     state = ServiceState(service, values)
-    return ServiceRuntime(service, state, bindingHandlers(service, state, reactor), settle)
+    return ServiceRuntime(service, state, bindingHandlers(service, bindings, state, reactor), settle)

@@ -30,7 +30,7 @@ events it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable, ClassVar, Mapping, Sequence, TypeVar, overload
 
@@ -189,8 +189,9 @@ class ServiceBackend:
     @ivar state: the state variables' current values; setting an attribute
         declared with L{stateVariable} is the same as C{state.set}.
     @ivar runtime: the L{ServiceRuntime} the host invokes.
-    @ivar service: the model service to put in a L{Device}; it carries
-        the runtime as its C{implementation}.
+    @ivar service: the model service to put in a L{Device}; pair the
+        device with this backend to host it (see
+        L{coherence_lite.backend.hosted.hosted}).
     """
 
     serviceType: ClassVar[str]
@@ -209,13 +210,12 @@ class ServiceBackend:
         for attribute, declaration in _actions(type(self)):
             handlers[declaration.name or attribute] = getattr(self, attribute)
         self.runtime = ServiceRuntime(model, self.state, handlers)
-        self.service = replace(model, implementation=self.runtime)
-        self.runtime.service = self.service
+        self.service = model
 
     @classmethod
     def describe(cls) -> Service:
         """
-        The model service the class declares, without an implementation.
+        The model service the class declares.
 
         @raise DeviceError: a name, type or related state variable breaks a
             UPnP rule.

@@ -35,7 +35,7 @@ from twisted.internet.defer import Deferred
 from coherence_lite._version import __version__
 from coherence_lite.model.description import SPEC_VERSION
 from coherence_lite.identity import serverString
-from coherence_lite.signals import (
+from coherence_lite.compat.signals import (
     DATAGRAM_RECEIVED,
     DEVICE_DETECTION_COMPLETED,
     DEVICE_REMOVED,

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 from twisted.logger import Logger
 
 from coherence_lite._reactor import defaultReactor
-from coherence_lite.signals import BACKEND_INIT_COMPLETED, SignalSender
+from coherence_lite.compat.signals import BACKEND_INIT_COMPLETED, SignalSender
 
 __all__ = ["Backend", "Loggable"]
 

@@ -38,15 +38,15 @@ from twisted.logger import Logger
 from twisted.web.resource import Resource
 
 from coherence_lite._version import __version__
+from coherence_lite.compat._impl.base_plugins import DEVICES, backendClass, pluginList
 from coherence_lite.controlpoint.agent import clientAgent
-from coherence_lite.compat.base_plugins import DEVICES, backendClass, pluginList
 from coherence_lite.compat.basics import HostedDevice
 from coherence_lite.compat.control_point import ControlPoint
-from coherence_lite.compat.detection import DeviceDetection
+from coherence_lite.compat._impl.detection import DeviceDetection
 from coherence_lite.compat.device import RootDevice, Service
-from coherence_lite.compat.hosting import DeviceHosting
+from coherence_lite.compat._impl.hosting import DeviceHosting
 from coherence_lite.compat.msearch import MSearch
-from coherence_lite.compat.observers import Callbacks
+from coherence_lite.compat._impl.observers import Callbacks
 from coherence_lite.compat.ssdp import SSDPServer
 from coherence_lite.controlpoint.discovery import makeFetcher
 from coherence_lite.controlpoint.soap import SOAPClient
@@ -57,7 +57,7 @@ from coherence_lite.host.service import WebServerService
 from coherence_lite.identity import serverString
 from coherence_lite.net.interfaces import Link, reportedLinks, selectLinks, systemInterfaces
 from coherence_lite._reactor import Reactor, defaultReactor
-from coherence_lite.signals import SignalSender, connect, disconnect
+from coherence_lite.compat.signals import SignalSender, connect, disconnect
 from coherence_lite.ssdp import SSDP_PORT
 
 __all__ = ["Coherence", "LOOPBACK"]

@@ -23,7 +23,7 @@ from coherence_lite.compat.service import ServiceServer
 from coherence_lite.compat.uuid import UUID
 from coherence_lite.model.defaults import defaultIcons
 from coherence_lite.model.device import Device
-from coherence_lite.signals import BACKEND_INIT_COMPLETED, connect, disconnect
+from coherence_lite.compat.signals import BACKEND_INIT_COMPLETED, connect, disconnect
 
 __all__ = ["HostedDevice"]
 

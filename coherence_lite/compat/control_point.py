@@ -20,8 +20,8 @@ from typing import Any, Callable
 from twisted.internet.interfaces import IDelayedCall
 from twisted.logger import Logger
 
-from coherence_lite.compat.clients import CLIENTS
-from coherence_lite.signals import (
+from coherence_lite.compat._impl.clients import CLIENTS
+from coherence_lite.compat.signals import (
     DEVICE_CLIENT_DETECTION_COMPLETED,
     SignalSender,
     connect,

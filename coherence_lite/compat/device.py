@@ -2,7 +2,7 @@
 """
 The devices a Coherence façade finds, as Coherence's
 C{coherence.upnp.core.device} had them: the control point's device tree
-with Coherence's accessors (L{coherence_lite.compat.accessors}), a
+with Coherence's accessors (L{coherence_lite.compat._impl.accessors}), a
 C{client} slot (C{device.client.switch_power.get_status()}), and services
 that call and subscribe (C{service.get_action('GetStatus').call()}).
 """
@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from twisted.internet.defer import Deferred, succeed
 
-from coherence_lite.compat.accessors import (
+from coherence_lite.compat._impl.accessors import (
     CoherenceDevice,
     CoherenceRootDevice,
     CoherenceService,

@@ -30,12 +30,12 @@ from twisted.internet.protocol import DatagramProtocol
 from twisted.internet.task import LoopingCall
 from twisted.logger import Logger
 
-from coherence_lite.compat.adapters import DatagramTap, datagramBytes
+from coherence_lite.compat._impl.adapters import DatagramTap, datagramBytes
 from coherence_lite.compat.ssdp import SSDPServer
 from coherence_lite.controlpoint.search import Searcher, listenSearchPort
 from coherence_lite.net.interfaces import Link
 from coherence_lite._reactor import Reactor
-from coherence_lite.signals import DATAGRAM_RECEIVED, SignalSender
+from coherence_lite.compat.signals import DATAGRAM_RECEIVED, SignalSender
 from coherence_lite.ssdp import SSDP_ADDR, SSDP_PORT
 from coherence_lite.ssdp.advertisement import ALL
 from coherence_lite.ssdp.format import formatMSearch, hostHeader

@@ -29,7 +29,7 @@ from coherence_lite.errors import UPnPError
 from coherence_lite.model.device import Action, StateVariable
 from coherence_lite.model.types import DataTypeError, Value, encodeValue
 from coherence_lite._reactor import defaultReactor
-from coherence_lite.signals import STATE_VARIABLE_CHANGED, SignalSender, stateVariableChanged
+from coherence_lite.compat.signals import STATE_VARIABLE_CHANGED, SignalSender, stateVariableChanged
 
 __all__ = ["Variable", "ServiceServer", "fitValue", "coherenceArguments"]
 

@@ -25,10 +25,10 @@ response delays, expiry) run on the injected C{reactor} in both modes, so
 tests pass a L{twisted.internet.task.Clock} or call L{SSDPServer.shutdown}.
 
 This module holds L{SSDPServer} and Coherence's names; the parts it is
-made of live next to it: L{coherence_lite.compat.registrations} (local
-registrations and silent ones), L{coherence_lite.compat.known} (C{known}
-in Coherence's shape), L{coherence_lite.compat.adapters} (sockets or a test
-transport) and L{coherence_lite.compat.observers} (signals and callbacks).
+made of live next to it: L{coherence_lite.compat._impl.registrations} (local
+registrations and silent ones), L{coherence_lite.compat._impl.known} (C{known}
+in Coherence's shape), L{coherence_lite.compat._impl.adapters} (sockets or a test
+transport) and L{coherence_lite.compat._impl.observers} (signals and callbacks).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from twisted.internet.protocol import DatagramProtocol
 from twisted.logger import Logger
 
 from coherence_lite.compat import SERVER_ID
-from coherence_lite.compat.adapters import (
+from coherence_lite.compat._impl.adapters import (
     DatagramTap,
     TransportPort,
     datagramBytes,
@@ -52,15 +52,15 @@ from coherence_lite.compat.adapters import (
     testModeClock,
     testModeLink,
 )
-from coherence_lite.compat.known import KNOWN_KEYS, KnownRefresh, KnownTable, Registration, knownInfos
-from coherence_lite.compat.legacy import CoherenceCalls
-from coherence_lite.compat.observers import Callbacks, LogSignals, QuietAnswers, RegistrySignals
-from coherence_lite.compat.registrations import LocalRegistrations, remoteEntry
+from coherence_lite.compat._impl.known import KNOWN_KEYS, KnownRefresh, KnownTable, Registration, knownInfos
+from coherence_lite.compat._impl.legacy import CoherenceCalls
+from coherence_lite.compat._impl.observers import Callbacks, LogSignals, QuietAnswers, RegistrySignals
+from coherence_lite.compat._impl.registrations import LocalRegistrations, remoteEntry
 from coherence_lite.host.bootid import BootIdStore
 from coherence_lite.model.device import LOCAL, REMOTE
 from coherence_lite.net.interfaces import Link, NetworkInterface, reportedLinks, selectLinks, systemInterfaces
 from coherence_lite._reactor import Reactor, defaultReactor
-from coherence_lite.signals import DATAGRAM_RECEIVED, SignalSender
+from coherence_lite.compat.signals import DATAGRAM_RECEIVED, SignalSender
 from coherence_lite.ssdp import SSDP_ADDR, SSDP_PORT
 from coherence_lite.ssdp.catalogue import Catalogue
 from coherence_lite.ssdp.limits import ResponderLimits

@@ -14,7 +14,7 @@ The control point side: seeing the UPnP devices on the network.
   - L{report}: devices as text and JSON for C{coherence-lite search}; pure.
 
 Coherence's accessors and signals for these devices are in
-L{coherence_lite.compat.accessors} and L{coherence_lite.compat.devices}.
+L{coherence_lite.compat._impl.accessors} and L{coherence_lite.compat._impl.devicesignals}.
 
 This package imports nothing on purpose, so that importing one of its
 pure modules loads no reactor, web client or device host.

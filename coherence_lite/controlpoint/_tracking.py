@@ -45,6 +45,9 @@ class Pending:
     udns: set[str]
     deferred: Deferred[bytes] | None = None
     cancelled: bool = False
+    #: Entries of the same devices heard at other LOCATIONs meanwhile (the
+    #: device's other addresses), by LOCATION: tried when this one fails.
+    alternatives: dict[str, Entry] = field(default_factory=dict)
 
 
 @dataclass(eq=False)

@@ -6,6 +6,7 @@ Twisted's own endpoint for a URL resolves the host and connects to the
 address it got back, dropping the zone of C{fe80::1%eth0}: the connection
 to a link-local device then fails with C{EINVAL}.  L{ZoneEndpointFactory}
 connects to a zoned literal with L{TCP6ClientEndpoint}, which keeps it;
+a link-local one without a zone fails at once, saying how to write it;
 every other URL goes where Twisted sends it.  L{ZoneAgent} also keeps the
 zone out of the C{Host} header (RFC 6874: the zone is the sender's
 business).  Every HTTP request of the control point side (descriptions,
@@ -14,16 +15,18 @@ SOAP, GENA, the checker) goes through L{clientAgent}.
 
 from __future__ import annotations
 
-from twisted.internet.defer import Deferred
+from twisted.internet.defer import Deferred, fail
 from twisted.internet.endpoints import HostnameEndpoint, TCP6ClientEndpoint
-from twisted.internet.interfaces import IStreamClientEndpoint
-from twisted.web.client import URI, Agent, HTTPConnectionPool
+from twisted.internet.error import ConnectError
+from twisted.internet.interfaces import IProtocol, IProtocolFactory, IStreamClientEndpoint
+from twisted.web.client import URI, Agent
 from twisted.web.http_headers import Headers
 from twisted.web.iweb import IAgent, IAgentEndpointFactory, IBodyProducer, IResponse
 from zope.interface import implementer
 
 from coherence_lite._reactor import Reactor
-from coherence_lite.net.zones import socketHost, splitZone, urlHost, withoutZone
+from coherence_lite.http.client import quietPool
+from coherence_lite.net.zones import isLinkLocal, socketHost, splitZone, urlHost, withoutZone
 
 __all__ = ["ZoneEndpointFactory", "ZoneAgent", "clientAgent"]
 
@@ -52,9 +55,25 @@ class ZoneEndpointFactory:
             raise ValueError(f"not an http URL: {uri.toBytes()!r}")
         host = uri.host.decode("ascii")
         timeout = 30.0 if self._timeout is None else self._timeout
-        if splitZone(host)[1] is not None:
+        address, zone = splitZone(host)
+        if zone is not None:
             return TCP6ClientEndpoint(self._reactor, socketHost(host), uri.port, timeout=timeout)
+        if isLinkLocal(address):
+            return _Unreachable(f"{address} is link-local: name its interface, as in http://[{address}%25eth0]:{uri.port}/")
         return HostnameEndpoint(self._reactor, host, uri.port, timeout=timeout)
+
+
+@implementer(IStreamClientEndpoint)
+class _Unreachable:
+    """
+    An endpoint that cannot connect, and says why.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self._reason = reason
+
+    def connect(self, protocolFactory: IProtocolFactory) -> Deferred[IProtocol]:
+        return fail(ConnectError(string=self._reason))
 
 
 def _hostHeader(url: str) -> bytes | None:
@@ -104,6 +123,6 @@ def clientAgent(reactor: Reactor, connectTimeout: float | None = None) -> IAgent
     The agent of the control point side: zones understood, no connection
     kept (each request is to a device that may be gone by the next one).
     """
-    pool = HTTPConnectionPool(reactor, persistent=False)
+    pool = quietPool(reactor)
     factory = ZoneEndpointFactory(reactor, connectTimeout)
     return ZoneAgent(Agent.usingEndpointFactory(reactor, factory, pool=pool))

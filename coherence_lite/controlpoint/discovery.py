@@ -76,7 +76,7 @@ class ControlPoint(MultiService):
     @ivar registry: every SSDP entry heard.
     @ivar tracker: the described root devices; add L{DeviceObserver}s with
         C{tracker.addObserver} (Coherence's signals:
-        L{coherence_lite.compat.devices.DeviceSignals}).
+        L{coherence_lite.compat._impl.devicesignals.DeviceSignals}).
     @ivar searcher: sends the searches.
     @ivar listener: hears the announcements on the SSDP port.
     @ivar links: the links in use, once started.

@@ -8,7 +8,7 @@ L{coherence_lite.controlpoint.parse.parseDescription}; every URL in them is
 absolute.  Each device knows its C{parent} and each service its C{device}
 (set when the enclosing object is built, and left out of comparisons and
 C{repr}).  Coherence's C{get_*} accessors for these objects are
-L{coherence_lite.compat.accessors}'.
+L{coherence_lite.compat._impl.accessors}'.
 
 Pure: no reactor, no sockets.
 """

@@ -8,7 +8,7 @@ with a LOCATION (its C{upnp:rootdevice} entry, or any other when that one
 was not heard) has its description fetched, once: entries of the same
 device, or naming the same LOCATION, wait for the fetch already under way.
 A parsed description becomes a L{RemoteRootDevice}, kept by UDN, and is
-told to the L{DeviceObserver}s (L{coherence_lite.compat.devices} has the
+told to the L{DeviceObserver}s (L{coherence_lite.compat._impl.devicesignals} has the
 one that sends Coherence's louie signals).
 
 The device is forgotten when its C{upnp:rootdevice} entry goes (byebye,
@@ -16,6 +16,11 @@ expiry, unregistration) or the last entry of any device of its tree does.
 An announcement with a new BOOTID.UPNP.ORG or CONFIGID.UPNP.ORG (or, for a
 UDA 1.0 device without BOOTID, a new LOCATION) means the device rebooted,
 moved or changed its description: it is removed and fetched again.
+
+A device announced at several LOCATIONs (IPv4 and IPv6, several
+interfaces) is one device, fetched from the first heard; when that fetch
+fails, the other LOCATIONs heard meanwhile are tried in turn at once, so a
+dead address never hides a reachable one.
 
 A description that cannot be fetched (after the fetcher's own retries) or
 read is logged once at warning level and tried again after
@@ -56,6 +61,8 @@ log = Logger()
 
 #: Seconds before a description that could not be used is tried again.
 RECHECK_AFTER = 300.0
+#: Other LOCATIONs of a device remembered while one is fetched.
+MAX_ALTERNATIVES = 8
 
 
 class DeviceObserver:
@@ -257,6 +264,8 @@ class DeviceTracker(Service):
         pending = state.pendingByUdn.get(udn) or state.pending.get(location)
         if pending is not None:
             state.addPending(pending, udn)
+            if location != pending.location and len(pending.alternatives) < MAX_ALTERNATIVES:
+                pending.alternatives.setdefault(location, entry)
             return
         failed = state.failed.get(location)
         if failed is not None:
@@ -285,13 +294,13 @@ class DeviceTracker(Service):
             return f"LOCATION changed to {entry.location}"
         return None
 
-    def _fetch(self, entry: Entry) -> None:
+    def _fetch(self, entry: Entry, alternatives: dict[str, Entry] | None = None) -> None:
         assert entry.location is not None
         existing = self._state.pending.get(entry.location)
         if existing is not None:
             self._state.addPending(existing, entry.udn.lower())
             return
-        pending = Pending(entry.location, entry, set())
+        pending = Pending(entry.location, entry, set(), alternatives=dict(alternatives or {}))
         self._state.pending[pending.location] = pending
         self._state.addPending(pending, entry.udn.lower())
         log.debug("Fetching the description of {udn} from {location}", udn=entry.udn, location=pending.location)
@@ -398,6 +407,24 @@ class DeviceTracker(Service):
         if self._recheckAfter is not None:
             failed.recheck = self._clock.callLater(self._recheckAfter, self._recheck, failed)
         self._tell("descriptionFailed", pending.location, reason)
+        self._tryAlternative(pending)
+
+    def _tryAlternative(self, pending: Pending) -> None:
+        """
+        Fetch the same device at another of its addresses (announced while
+        the failed fetch was under way), if one is left to try.
+        """
+        state = self._state
+        for location, entry in pending.alternatives.items():
+            udn = entry.udn.lower()
+            busy = location in state.failed or location in state.pending or udn in state.byUdn or udn in state.pendingByUdn
+            source = None if entry.source is None else str(entry.source[0])
+            if busy or udn not in state.entriesOfUdn or locationProblem(location, source) is not None:
+                continue
+            log.info("Trying {udn} at its other address {location}", udn=entry.udn, location=location)
+            others = {other: candidate for other, candidate in pending.alternatives.items() if other != location}
+            self._fetch(entry, others)
+            return
 
     def _recheck(self, failed: Failed) -> None:
         if self._state.failed.get(failed.location) is not failed:

@@ -22,7 +22,10 @@ from twisted.logger import Logger
 
 from coherence_lite.ssdp.message import MAX_BOOTID
 
-__all__ = ["MAX_STATE_FILE", "BootIdStore", "defaultStateDirectory", "readStateFile", "syncFolder", "writeAtomically"]
+__all__ = [
+    "MAX_STATE_FILE", "BootIdStore", "defaultStateDirectory", "discard", "readStateFile", "syncFolder",
+    "writeAtomically", "writeTemporary",
+]
 
 log = Logger()
 
@@ -49,6 +52,24 @@ def writeAtomically(path: Path, data: bytes, syncDirectory: bool = True) -> None
         writes several files of one folder and calls L{syncFolder} once.
     @raise OSError: the file cannot be written; the old content stays.
     """
+    temporary = writeTemporary(path, data)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        discard(temporary)
+        raise
+    if syncDirectory:
+        syncFolder(path.parent)
+
+
+def writeTemporary(path: Path, data: bytes) -> str:
+    """
+    Write C{data} into a new temporary file beside C{path} and fsync it:
+    the first half of L{writeAtomically}, to be renamed over C{path}.
+
+    @return: the temporary file's path.
+    @raise OSError: it cannot be written (nothing is left behind).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -56,15 +77,20 @@ def writeAtomically(path: Path, data: bytes, syncDirectory: bool = True) -> None
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, path)
     except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
+        discard(temporary)
         raise
-    if syncDirectory:
-        syncFolder(path.parent)
+    return temporary
+
+
+def discard(temporary: str) -> None:
+    """
+    Remove a temporary file, if it is still there.
+    """
+    try:
+        os.unlink(temporary)
+    except OSError:
+        pass
 
 
 def syncFolder(folder: Path) -> None:

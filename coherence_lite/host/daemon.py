@@ -14,11 +14,11 @@ from typing import Callable, Mapping, Sequence, cast
 from twisted.internet.interfaces import IReactorFromThreads
 from twisted.logger import Logger
 
+from coherence_lite.backend.hosted import Hostable
 from coherence_lite.errors import StartFailed, StartupError
 from coherence_lite.host.reload import Reloader, SignalReload
 from coherence_lite.host.service import UPnPDeviceService
 from coherence_lite.host.systemd import SystemdNotifier
-from coherence_lite.model.device import Device
 
 __all__ = ["DaemonService", "addDaemonParts"]
 
@@ -49,7 +49,7 @@ def _plural(count: int, word: str) -> str:
 
 def addDaemonParts(
     host: UPnPDeviceService,
-    load: Callable[[], Sequence[Device]],
+    load: Callable[[], Sequence[Hostable]],
     environ: Mapping[str, str] = os.environ,
 ) -> Reloader:
     """

@@ -28,7 +28,7 @@ from coherence_lite.host.udn import derivedUDN
 from coherence_lite.media.server import MediaServer, defaultMediaName
 from coherence_lite.media.streaming import StreamingResource
 from coherence_lite.model._toml import parseTOML
-from coherence_lite.model.device import Device
+from coherence_lite.backend.hosted import Hosted
 
 __all__ = ["MediaHosting", "MediaRequest", "mediaRequestFromFile"]
 
@@ -135,13 +135,14 @@ class MediaHosting(MultiService):
         self._reactor = reactor
         self._host: UPnPDeviceService | None = None
 
-    def device(self, request: MediaRequest, identity: str) -> Device:
+    def device(self, request: MediaRequest, identity: str) -> Hosted:
         """
-        The MediaServer device for C{request}: the running one when it asks
-        for the same, else a new one replacing it.
+        The MediaServer device (with its services' runtimes) for
+        C{request}: the running one when it asks for the same, else a new
+        one replacing it.
         """
         if self.server is not None and request == self._request:
-            return self.server.device
+            return self.server.hosted
         udn = request.udn or derivedUDN(identity, "media:" + request.origin)
         server = MediaServer(list(request.folders), request.name or defaultMediaName(), udn, self._stateDirectory, self._reactor)
         if self.server is not None:
@@ -149,7 +150,7 @@ class MediaHosting(MultiService):
         self.server, self._request = server, request
         server.setServiceParent(self)
         self._serve()
-        return server.device
+        return server.hosted
 
     def attach(self, host: UPnPDeviceService) -> None:
         """

@@ -23,9 +23,10 @@ from twisted.application.service import Service
 from twisted.internet.interfaces import IReactorFromThreads
 from twisted.logger import Logger
 
+from coherence_lite.backend.hosted import Hostable
 from coherence_lite.host.settings import HostedDeviceError
 from coherence_lite.model.description import Documents
-from coherence_lite.model.device import Device, DeviceError
+from coherence_lite.model.device import DeviceError
 
 __all__ = ["Changes", "Reloader", "SignalReload", "sameDocuments"]
 
@@ -76,8 +77,8 @@ class Reloader:
 
     def __init__(
         self,
-        load: Callable[[], Sequence[Device]],
-        replace: Callable[[Sequence[Device]], Changes],
+        load: Callable[[], Sequence[Hostable]],
+        replace: Callable[[Sequence[Hostable]], Changes],
         reloading: Callable[[], None] = lambda: None,
         reloaded: Callable[[], None] = lambda: None,
     ) -> None:

@@ -4,8 +4,9 @@ The running services of a device host, and their state kept across
 restarts.
 
 L{HostedRuntimes} gives every service of every hosted device a
-L{ServiceRuntime}: the service's own C{implementation} (a service written
-in Python), or one built from the device file's bindings.  The state of the
+L{ServiceRuntime}: the one it is hosted with (a service written in Python,
+see L{coherence_lite.backend.hosted}), or one built from the device file's
+bindings.  The state of the
 latter (device files, default devices) is kept by a L{StateStore}: each
 change is recorded there, and an action that changed it answers only once
 it is written (see L{coherence_lite.host.statestore}).  At start the stored
@@ -19,13 +20,15 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 from twisted.application.service import Service
 from twisted.internet.defer import Deferred, succeed
 from twisted.logger import Logger
 
+from coherence_lite._reactor import Reactor
 from coherence_lite.backend.bindings import runtimeFor
+from coherence_lite.backend.hosted import Hostable, Hosted, asHosted
 from coherence_lite.backend.runtime import ServiceRuntime
 from coherence_lite.backend.state import coerceValue
 from coherence_lite.host.statestore import StateStore, Stored, stateFile
@@ -47,9 +50,9 @@ class HostedRuntimes(Service):
         replace these on a reload, so the acknowledged values carry over.
     """
 
-    def __init__(self, devices: Iterable[Device], reactor: Any, store: StateStore | Path | None) -> None:
+    def __init__(self, devices: Iterable[Hostable], reactor: Reactor, store: StateStore | Path | None) -> None:
         """
-        @param devices: the root devices.
+        @param devices: the root devices, with what runs their services.
         @param reactor: runs bound commands (and, given a folder, the
             store's writes).
         @param store: the store to keep the state in (started and stopped by
@@ -64,21 +67,22 @@ class HostedRuntimes(Service):
         self.store = store if isinstance(store, StateStore) else StateStore(store, reactor)
         self._kept: dict[str, list[ServiceRuntime]] = {}
         self.byService: dict[tuple[str, str], ServiceRuntime] = {}
-        for root in devices:
-            for device in root.allDevices():
-                self._add(device)
+        for item in devices:
+            root = asHosted(item)
+            for device in root.device.allDevices():
+                self._add(device, root)
 
-    def _add(self, device: Device) -> None:
+    def _add(self, device: Device, root: Hosted) -> None:
         stored = self._values(device)
         kept = []
         for service in device.services:
-            if service.implementation is None:
+            key = (device.UDN, service.serviceId)
+            runtime = root.runtimes.get(key)
+            if runtime is None:
                 values = stored.get(service.serviceId, {})
-                runtime = runtimeFor(service, self._reactor, values, self.store.durable)
+                runtime = runtimeFor(service, root.bindings.get(key, ()), self._reactor, values, self.store.durable)
                 kept.append(runtime)
                 runtime.state.addObserver(partial(self._changed, device), allVariables=True)
-            else:
-                runtime = runtimeFor(service, self._reactor)
             self.byService[(device.UDN, service.shortId)] = runtime
         self._kept[device.UDN] = kept
 

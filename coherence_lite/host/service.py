@@ -28,7 +28,8 @@ from twisted.web.server import Site
 
 from coherence_lite._version import __version__
 from coherence_lite.errors import StartupError
-from coherence_lite.eventing.notifier import deliveryAgent
+from coherence_lite.backend.hosted import Hostable, Hosted, asHosted
+from coherence_lite.eventing.agent import deliveryAgent
 from coherence_lite.host.bootid import BootIdStore
 from coherence_lite.host.reload import Changes, sameDocuments
 from coherence_lite.host.serving import Serving, buildServing
@@ -38,7 +39,6 @@ from coherence_lite.host.statestore import StateStore
 from coherence_lite.http.hosts import HostPolicy
 from coherence_lite.identity import serverString
 from coherence_lite.model.description import SPEC_VERSION, Documents, buildDocuments
-from coherence_lite.model.device import Device
 from coherence_lite.net.interfaces import InterfaceReport, Link, NetworkInterface, reportedLinks, selectLinks
 from coherence_lite.net.interfaces import systemInterfaces as _systemInterfaces
 from coherence_lite.net.netlink import NetlinkMonitor
@@ -140,6 +140,7 @@ class UPnPDeviceService(MultiService):
     it look at once when Linux reports a change (C{netlink}).
 
     @ivar settings: how the devices are hosted.
+    @ivar hosted: each root device, with what runs its services.
     @ivar documents: the rendered documents of each root device.
     @ivar stats: the counters of SSDP and HTTP, logged and shown on the
         presentation pages.
@@ -153,7 +154,7 @@ class UPnPDeviceService(MultiService):
 
     def __init__(
         self,
-        devices: Sequence[Device],
+        devices: Sequence[Hostable],
         settings: HostSettings = HostSettings(),
         *,
         reactor: Reactor | None = None,
@@ -161,7 +162,9 @@ class UPnPDeviceService(MultiService):
         systemInterfaces: InterfaceLister | None = None,
     ) -> None:
         """
-        @param devices: the root devices.
+        @param devices: the root devices: plain L{Device}s, device files
+            (L{DeviceFile}, as L{loadDevice} reads them) or L{Hosted}
+            devices paired with services written in Python.
         @param settings: how to host them.
         @param reactor: the reactor; the global one when L{None}.
         @param random: chooses the delays of announcements and answers; a
@@ -174,7 +177,8 @@ class UPnPDeviceService(MultiService):
         self.reactor = reactor if reactor is not None else defaultReactor()
         self.settings = settings
         self.stats = Stats()
-        self.documents: list[Documents] = [buildDocuments(device) for device in devices]
+        self.hosted = [asHosted(device) for device in devices]
+        self.documents: list[Documents] = [buildDocuments(each.device) for each in self.hosted]
         self._systemInterfaces = systemInterfaces
         self._bootIds = BootIdStore(settings.stateDirectory, self.reactor)
         self.links: list[Link] = []
@@ -185,7 +189,7 @@ class UPnPDeviceService(MultiService):
         self.stateStore.setServiceParent(self)
         limits = settings.eventingLimits
         self._agent = deliveryAgent(self.reactor, limits.connectTimeout)
-        serving = self._build(self.documents)
+        serving = self._build(self.hosted, self.documents)
         self.runtimes = serving.runtimes
         self.runtimes.setServiceParent(self)
         self.web = WebServerService(
@@ -229,8 +233,9 @@ class UPnPDeviceService(MultiService):
         for documents in self.documents:
             self.catalogue.add(self.publicationOf(documents))
 
-    def _build(self, documentsList: Sequence[Documents]) -> Serving:
+    def _build(self, hosted: Sequence[Hosted], documentsList: Sequence[Documents]) -> Serving:
         return buildServing(
+            hosted,
             documentsList,
             reactor=self.reactor,
             stats=self.stats,
@@ -240,7 +245,7 @@ class UPnPDeviceService(MultiService):
             store=self.stateStore,
         )
 
-    def replaceDevices(self, devices: Sequence[Device]) -> Changes:
+    def replaceDevices(self, devices: Sequence[Hostable]) -> Changes:
         """
         Host C{devices} from now on instead of the current ones, telling
         the network what changed, the UPnP way:
@@ -263,7 +268,8 @@ class UPnPDeviceService(MultiService):
         anything is announced, so a control point that reacts to an alive
         finds the new description.
 
-        @param devices: the root devices to host, in order.
+        @param devices: the root devices to host, in order (as for the
+            constructor).
         @return: which devices were added, changed, removed or kept.
         @raise DeviceError: a device cannot be rendered.
         @raise ConfigError: a device file binds a function that cannot be
@@ -272,17 +278,18 @@ class UPnPDeviceService(MultiService):
             share a UDN).
         Nothing has changed when it raises.
         """
+        hosted = [asHosted(device) for device in devices]
         seen: set[str] = set()
-        for device in (each for root in devices for each in root.allDevices()):
+        for device in (each for root in hosted for each in root.device.allDevices()):
             if device.UDN.lower() in seen:
                 raise ValueError(f"two devices share the UDN {device.UDN}")
             seen.add(device.UDN.lower())
-        newDocuments = [buildDocuments(device) for device in devices]
+        newDocuments = [buildDocuments(each.device) for each in hosted]
         old = {
             documents.root.UDN.lower(): (documents, publication)
             for documents, publication in zip(self.documents, self.catalogue.publications)
         }
-        self._serve(newDocuments)
+        self._serve(hosted, newDocuments)
         changes = Changes(names={documents.root.UDN: documents.root.friendlyName for documents in newDocuments})
         publications: list[Publication] = []
         fresh: list[Publication] = []
@@ -312,9 +319,10 @@ class UPnPDeviceService(MultiService):
             self.ssdp.publish(publication)
         self.catalogue.replace(publications)
         self.documents[:] = newDocuments
+        self.hosted[:] = hosted
         return changes
 
-    def _serve(self, documentsList: Sequence[Documents]) -> None:
+    def _serve(self, hosted: Sequence[Hosted], documentsList: Sequence[Documents]) -> None:
         """
         Serve new documents: new runtimes in the old ones' place among the
         children (the old ones stop first; their state is in the store), new
@@ -325,7 +333,7 @@ class UPnPDeviceService(MultiService):
         if oldRuntimes.running:
             oldRuntimes.stopService()
         try:
-            serving = self._build(documentsList)
+            serving = self._build(hosted, documentsList)
         except Exception:
             if self.running:
                 oldRuntimes.startService()

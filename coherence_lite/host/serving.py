@@ -19,6 +19,7 @@ from twisted.internet.interfaces import IReactorTime
 from twisted.web.iweb import IAgent
 
 from coherence_lite._reactor import Reactor
+from coherence_lite.backend.hosted import Hosted
 from coherence_lite.eventing.limits import EventingLimits
 from coherence_lite.eventing.publisher import HostEventing
 from coherence_lite.eventing.resource import eventResources
@@ -73,6 +74,7 @@ def serveTree(
 
 
 def buildServing(
+    hosted: Sequence[Hosted],
     documentsList: Sequence[Documents],
     *,
     reactor: Reactor,
@@ -86,14 +88,16 @@ def buildServing(
     Build the runtimes (their stored state read back from C{store}: see
     L{HostedRuntimes}), the eventing and the tree of some root devices.
 
+    @param hosted: the root devices with what runs their services.
+    @param documentsList: their rendered documents, in the same order.
     @param agent: sends event messages (see
-        L{coherence_lite.eventing.notifier.deliveryAgent}).
+        L{coherence_lite.eventing.agent.deliveryAgent}).
     @param limits: the eventing bounds.
     @raise ConfigError: a device file binds a function that cannot be
         imported.
     @raise ValueError: see L{makeRootResource}.
     """
-    runtimes = HostedRuntimes([documents.root for documents in documentsList], reactor, store)
+    runtimes = HostedRuntimes(hosted, reactor, store)
     runtimes.setName("runtimes")
     eventing = HostEventing(agent, reactor, limits, stats)
     tree = serveTree(documentsList, runtimes.byService, eventing, links, reactor, stats)

@@ -1,8 +1,8 @@
 # -*- test-case-name: tests.host.test_settings -*-
 """
 What a device host is told: L{HostSettings}, one frozen value holding every
-setting and its default, and L{hostedDevice}, the root device that
-C{twistd upnp-device} hosts from its options.
+setting and its default, and L{HostedDeviceError}, why the devices
+C{twistd upnp-device} is told to host cannot be hosted.
 
 The defaults are spelled here once; C{twistd upnp-device} shows them in its
 help and builds its settings from them, and a library user changes only the
@@ -11,19 +11,50 @@ fields they care about (C{HostSettings(interfaces=("eth0",))}).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import ipaddress
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from coherence_lite.eventing.limits import EventingLimits
 from coherence_lite.http.limits import HTTPLimits
-from coherence_lite.model.defaults import defaultDevice
-from coherence_lite.model.device import Device, DeviceError
-from coherence_lite.model.devicefile import ConfigError, loadDevice
 from coherence_lite.net.watcher import POLL_INTERVAL
 from coherence_lite.ssdp.limits import ResponderLimits
 from coherence_lite.stats import STATS_INTERVAL
 
-__all__ = ["HostSettings", "HostedDeviceError", "hostedDevice"]
+__all__ = ["HostSettings", "HostedDeviceError", "advertisedHostProblem"]
+
+#: One label of a DNS host name (RFC 1123).
+_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+
+
+def advertisedHostProblem(host: str) -> str | None:
+    """
+    Why C{host} cannot be the host part of a LOCATION (one line, the value
+    quoted), or L{None}: it must be a DNS host name, an IPv4 address or an
+    IPv6 address (bracketed or not) without a zone, and nothing more: no
+    scheme, port or path.
+    """
+    literal = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    try:
+        address = ipaddress.ip_address(literal)
+    except ValueError:
+        address = None
+    if address is not None:
+        if isinstance(address, ipaddress.IPv6Address) and address.scope_id is not None:
+            return f"{host!r} has an IPv6 zone, which means nothing to other machines: give a global or unique-local address or a name"
+        return None
+    if "://" in host or "/" in host:
+        return f"{host!r} is not a host: give the host alone, without http:// or a path"
+    name, _, port = host.rpartition(":")
+    if port.isdigit() and (name.startswith("[") and name.endswith("]") or name and ":" not in name):
+        return f"{host!r} is not a host: give the host alone; the port is --http-port"
+    labels = host.removesuffix(".").split(".")
+    if len(host) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
+        return f"{host!r} is not a host name or an IP address (letters, digits, '-' and '.' only)"
+    if labels[-1].isdigit():
+        return f"{host!r} is not an IP address"
+    return None
 
 
 @dataclass(frozen=True)
@@ -81,6 +112,16 @@ class HostSettings:
     httpLimits: HTTPLimits = HTTPLimits()
     eventingLimits: EventingLimits = EventingLimits()
 
+    def __post_init__(self) -> None:
+        """
+        @raise ValueError: C{advertisedHost} cannot be a LOCATION's host
+            (see L{advertisedHostProblem}).
+        """
+        if self.advertisedHost is not None:
+            problem = advertisedHostProblem(self.advertisedHost)
+            if problem is not None:
+                raise ValueError(f"advertisedHost: {problem}")
+
 
 class HostedDeviceError(Exception):
     """
@@ -98,33 +139,3 @@ class HostedDeviceError(Exception):
 
     def __str__(self) -> str:
         return self.reason if self.field is None else f"{self.field}: {self.reason}"
-
-
-def hostedDevice(config: str | Path | None = None, friendlyName: str | None = None, udn: str | None = None) -> Device:
-    """
-    The root device to host: the one described by the device file C{config},
-    or without one the default Basic:1 device named after this host; with
-    C{friendlyName} and C{udn} replacing its own when given.
-
-    @param config: the path of a TOML device file, or L{None}.
-    @param friendlyName: the friendlyName to use instead, or L{None}.
-    @param udn: the root device's UDN (C{uuid:...}) to use instead, or
-        L{None} (a device file's own, or a stable one derived from the host
-        and name).
-    @raise HostedDeviceError: the file cannot be read or is not a valid
-        device, or an override is not a valid value.
-    """
-    try:
-        if config is None:
-            return defaultDevice(friendlyName=friendlyName, udn=udn)
-        device = loadDevice(config)
-        if friendlyName is not None:
-            device = replace(device, friendlyName=friendlyName)
-        if udn is not None:
-            device = replace(device, UDN=udn)
-        return device
-    except ConfigError as e:
-        raise HostedDeviceError(None, str(e)) from None
-    except DeviceError as e:
-        # Only the overrides can be wrong here: the file was validated.
-        raise HostedDeviceError(e.field, e.reason) from None

@@ -144,8 +144,8 @@ def makeRootResource(
     @param stats: counters to show on the presentation pages (to loopback
         clients only), if any.
     @param runtimes: what answers each service's control requests; a
-        service left out uses its own C{implementation}, or a runtime with
-        no handlers (its getters answer from the default values).
+        service left out gets a runtime with no handlers (its getters
+        answer from the default values).
     @return: the root resource, to serve at C{/}.
     @raise ValueError: two devices share a UDN, or two documents of a device
         share a path (a service whose short id is C{icons} or
@@ -179,7 +179,7 @@ def makeRootResource(
                 scpd = documents.scpds[(device.UDN, service.shortId)]
                 _place(host, scpdPath, StaticResource(scpd, XML_CONTENT_TYPE))
                 runtime = (runtimes or {}).get((device.UDN, service.shortId))
-                runtime = runtime or service.implementation or ServiceRuntime(service)
+                runtime = runtime or ServiceRuntime(service)
                 _place(host, layout.servicePath(device, service, layout.CONTROL), ControlResource(runtime, stats))
                 deviceRuntimes[service.shortId] = runtime
             page = PresentationResource(device, documents, deviceRuntimes, live, stats)

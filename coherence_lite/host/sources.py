@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from coherence_lite.backend.bindings import checkFunctions
+from coherence_lite.backend.hosted import Hosted, asHosted
 from coherence_lite.host.media import MediaHosting, MediaRequest, mediaRequestFromFile
 from coherence_lite.host.settings import HostedDeviceError
 from coherence_lite.host.udn import defaultOrigin, derivedUDN, fileOrigin, withDerivedUDNs
@@ -101,7 +102,7 @@ class DeviceSources:
             files.extend(entry for entry in found if entry.resolve() not in seen)
         return files
 
-    def load(self, identity: str, hostname: str | None = None) -> list[Device]:
+    def load(self, identity: str, hostname: str | None = None) -> list[Hosted]:
         """
         Read the devices to host.
 
@@ -109,8 +110,9 @@ class DeviceSources:
             L{coherence_lite.host.udn.machineIdentity}).
         @param hostname: the host name, for the default device's name;
             L{None} for this machine's.
-        @return: the root devices, in hosting order: one per file, or the
-            default Basic:1 device when there is no file.
+        @return: the root devices with their files' bindings, in hosting
+            order: one per file, or the default Basic:1 device when there
+            is no file.
         @raise HostedDeviceError: a file cannot be read or is not a valid
             device, two devices share a UDN (naming both files), an override
             is invalid, or overrides are given for several devices.
@@ -128,26 +130,28 @@ class DeviceSources:
         if not files:
             try:
                 udn = self.udn or derivedUDN(identity, defaultOrigin(self.stateDirectory))
-                return [defaultDevice(self.friendlyName, udn, hostname)]
+                return [Hosted(defaultDevice(self.friendlyName, udn, hostname))]
             except DeviceError as e:
                 raise HostedDeviceError(e.field, e.reason) from None
-        devices: list[Device] = []
+        devices: list[Hosted] = []
         origins: dict[str, Path] = {}
         asked: list[MediaRequest] = []
         for path in files:
             request = mediaRequestFromFile(path) if self.mediaHosting is not None and _mentionsMedia(path) else None
             if request is not None:
                 devices.append(self._mediaDevice(request, identity, asked))
-                origins.setdefault(devices[-1].UDN.lower(), path)
+                origins.setdefault(devices[-1].device.UDN.lower(), path)
                 continue
             try:
-                device = withDerivedUDNs(loadDevice(path, hostname=hostname), hostname, identity, fileOrigin(path))
-                checkFunctions(device)
+                read = loadDevice(path, hostname=hostname)
+                read = read.withDevice(withDerivedUDNs(read.device, hostname, identity, fileOrigin(path)))
+                checkFunctions(read.bindings)
             except ConfigError as e:
                 raise HostedDeviceError(None, str(e)) from None
             except DeviceError as e:
                 raise HostedDeviceError(None, f"{path}: {e.field}: {e.reason}") from None
-            device = self._overridden(device)
+            read = read.withDevice(self._overridden(read.device))
+            device = read.device
             for each in device.allDevices():
                 other = origins.get(each.UDN.lower())
                 if other is not None:
@@ -157,16 +161,18 @@ class DeviceSources:
                         f"{path}: the UDN {each.UDN} is already the UDN of a device {where}: every device needs its own UDN",
                     )
                 origins[each.UDN.lower()] = path
-            devices.append(device)
+            devices.append(asHosted(read))
         if self.media is not None:
             media = self._mediaDevice(self.media, identity, asked)
-            other = origins.get(media.UDN.lower())
+            other = origins.get(media.device.UDN.lower())
             if other is not None:
-                raise HostedDeviceError(None, f"{other}: the UDN {media.UDN} is the MediaServer's: every device needs its own UDN")
+                raise HostedDeviceError(
+                    None, f"{other}: the UDN {media.device.UDN} is the MediaServer's: every device needs its own UDN"
+                )
             devices.append(media)
         return devices
 
-    def _mediaDevice(self, request: MediaRequest, identity: str, asked: list[MediaRequest]) -> Device:
+    def _mediaDevice(self, request: MediaRequest, identity: str, asked: list[MediaRequest]) -> Hosted:
         if asked:
             raise HostedDeviceError(
                 None, f"{request.origin}: a host serves one MediaServer, and {asked[0].origin} already asks for one"

@@ -6,10 +6,15 @@ directory before an action that changed it answers.
 A L{StateStore} holds the latest values of every stored device in memory
 (encoded, by UDN) and writes them, one small JSON file per device
 (C{device-<uuid>.json}), atomically: temporary file, fsync, rename, fsync
-of the folder.  Writes are group commits: at most one batch is being
-written at a time, in a thread, off the reactor; every change recorded
-while it is under way waits for the next batch, which writes all of them
-at once, so a burst of calls costs one or two writes, not one each.
+of the folder.  Writes are group commits, in threads, off the reactor: the
+changes recorded in one turn of the reactor are one batch, and every change
+recorded while batches are under way waits for the next one, which writes
+all of them at once, so a burst of calls costs a few writes, not one each.
+Up to L{MAX_WRITING} batches are written at once (each mostly waits for the
+disk, and the file system commits concurrent fsyncs together); a batch
+writes every device not yet known to be written, and an older batch never
+renames its content over a newer one's, so a batch that is done means
+everything recorded before it started is on disk.
 
 The values in memory are the truth: a device hosted again (a reload) starts
 from them, not from the disk, so a state directory that cannot be written
@@ -23,6 +28,8 @@ then ever more slowly, until it succeeds, which is logged too.
 from __future__ import annotations
 
 import json
+import os
+import threading
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable
@@ -34,10 +41,10 @@ from twisted.internet.threads import deferToThreadPool
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 
-from coherence_lite.host.bootid import readStateFile, syncFolder, writeAtomically
+from coherence_lite.host.bootid import discard, readStateFile, syncFolder, writeTemporary
 from coherence_lite.model.device import Device
 
-__all__ = ["LOG_EVERY", "MAX_RETRY_DELAY", "RETRY_DELAY", "StateStore", "Stored", "stateFile"]
+__all__ = ["LOG_EVERY", "MAX_RETRY_DELAY", "MAX_WRITING", "RETRY_DELAY", "StateStore", "Stored", "stateFile"]
 
 log = Logger()
 
@@ -47,6 +54,9 @@ RETRY_DELAY = 2.0
 
 #: The longest wait between two tries of a failing write.
 MAX_RETRY_DELAY = 300.0
+
+#: The most batches being written at once.
+MAX_WRITING = 3
 
 #: While writes keep failing, at most one warning per this many seconds.
 LOG_EVERY = 600.0
@@ -66,19 +76,43 @@ def stateFile(directory: Path, device: Device) -> Path:
     return Path(directory, f"device-{device.uuid.lower()}.json")
 
 
-def _writeBatch(directory: Path, files: dict[str, bytes]) -> dict[str, OSError]:
+class _RenameOrder:
     """
-    Write each file of C{files} (by name) into C{directory}, then fsync it
-    once; runs in a thread.
+    Which batch last renamed each file into place, shared by the writing
+    threads: an older batch finishing later never puts older content back.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.last: dict[str, int] = {}
+
+
+def _writeBatch(directory: Path, files: dict[str, bytes], batch: int, order: _RenameOrder) -> dict[str, OSError]:
+    """
+    Write each file of C{files} (by name) into C{directory} as batch number
+    C{batch}, then fsync the folder once; runs in a thread.
 
     @return: the error of each file that could not be written.
     """
     failed: dict[str, OSError] = {}
+    written: dict[str, str] = {}
     for name, data in files.items():
         try:
-            writeAtomically(Path(directory, name), data, syncDirectory=False)
+            written[name] = writeTemporary(Path(directory, name), data)
         except OSError as e:
             failed[name] = e
+    with order.lock:
+        for name, temporary in written.items():
+            if order.last.get(name, -1) > batch:
+                discard(temporary)
+                continue
+            try:
+                os.replace(temporary, Path(directory, name))
+            except OSError as e:
+                discard(temporary)
+                failed[name] = e
+                continue
+            order.last[name] = batch
     if len(failed) < len(files):
         try:
             syncFolder(directory)
@@ -123,9 +157,12 @@ class StateStore(Service):
         self._retryDelay = retryDelay
         self._memory: dict[str, tuple[str, Stored]] = {}
         self._dirty: set[str] = set()
-        self._writing: Deferred[None] | None = None
-        self._waitingForThis: list[Deferred[None]] = []
+        self._order = _RenameOrder()
+        self._batches = 0
+        self._writing: dict[int, set[str]] = {}
+        self._waiters: list[tuple[int, Deferred[None]]] = []
         self._waitingForNext: list[Deferred[None]] = []
+        self._idle: list[Deferred[None]] = []
         self._starting: IDelayedCall | None = None
         self._retry: IDelayedCall | None = None
         self._failures = 0
@@ -174,50 +211,52 @@ class StateStore(Service):
         Fires once everything recorded so far is written, or could not be
         (then logged, kept in memory and tried again later).
         """
+        waiter: Deferred[None] = Deferred()
         if self._dirty:
-            waiter: Deferred[None] = Deferred()
             self._waitingForNext.append(waiter)
-            return waiter
-        if self._writing is not None:
-            waiter = Deferred()
-            self._waitingForThis.append(waiter)
-            return waiter
-        return succeed(None)
+        elif self._writing:
+            self._waiters.append((max(self._writing), waiter))
+        else:
+            waiter.callback(None)
+        return waiter
 
     def _schedule(self) -> None:
         # Calls arriving in the same turn of the reactor share a batch.
-        if self.running and self._writing is None and self._starting is None:
+        if self.running and len(self._writing) < MAX_WRITING and self._starting is None:
             self._starting = self._reactor.callLater(0, self._write)
 
     def _write(self) -> None:
         self._starting = None
-        if self._writing is not None or not self._dirty or self.directory is None:
+        if len(self._writing) >= MAX_WRITING or not self._dirty or self.directory is None:
             return
         if self._retry is not None and self._retry.active():
             self._retry.cancel()
         self._retry = None
-        udns, self._dirty = self._dirty, set()
+        self._batches += 1
+        batch = self._batches
+        # Every device not yet known to be written: once this batch is done,
+        # so is everything recorded before it started.
+        udns = self._dirty.union(*self._writing.values())
+        self._dirty = set()
         files = {}
         for udn in udns:
             name, services = self._memory[udn]
             files[name] = json.dumps({"UDN": udn, "services": services}, indent=1).encode("utf-8")
-        self._waitingForThis, self._waitingForNext = self._waitingForNext, []
+        self._waiters.extend((batch, waiter) for waiter in self._waitingForNext)
+        self._waitingForNext = []
+        self._writing[batch] = udns
         udnOf = {self._memory[udn][0]: udn for udn in udns}
-        writing = self._runInThread(partial(_writeBatch, self.directory, files))
-        finished: Deferred[None] = Deferred()
-        self._writing = finished
-        writing.addBoth(self._written, udnOf)
-        writing.addBoth(lambda _: finished.callback(None))
+        writing = self._runInThread(partial(_writeBatch, self.directory, files, batch, self._order))
+        writing.addBoth(self._written, batch, udnOf)
 
-    def _written(self, outcome: object, udnOf: dict[str, str]) -> None:
+    def _written(self, outcome: object, batch: int, udnOf: dict[str, str]) -> None:
         if isinstance(outcome, Failure):
             failed: dict[str, OSError | str] = {name: outcome.getErrorMessage() for name in udnOf}
             log.failure("Writing the state files failed", outcome)
         else:
             assert isinstance(outcome, dict)
             failed = dict(outcome)
-        self._writing = None
-        waiters, self._waitingForThis = self._waitingForThis, []
+        del self._writing[batch]
         if failed:
             self._dirty.update(udnOf[name] for name in failed)
             self._failed(failed)
@@ -228,8 +267,14 @@ class StateStore(Service):
                 count=self._failures,
             )
             self._failures = 0
-        for waiter in waiters:
+        done = [waiter for target, waiter in self._waiters if target <= batch]
+        self._waiters = [(target, waiter) for target, waiter in self._waiters if target > batch]
+        for waiter in done:
             waiter.callback(None)
+        if not self._writing:
+            idle, self._idle = self._idle, []
+            for waiter in idle:
+                waiter.callback(None)
         if self._dirty and self._retry is None:
             self._schedule()
 
@@ -279,8 +324,9 @@ class StateStore(Service):
 
         def last(_: object = None) -> None:
             nonlocal tried
-            if self._writing is not None:
-                self._writing.addBoth(last)
+            if self._writing:
+                idle: Deferred[None] = Deferred()
+                self._idle.append(idle.addCallback(last))
             elif self._dirty and not tried:
                 tried = True
                 self._write()

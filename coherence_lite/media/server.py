@@ -13,6 +13,7 @@ from typing import Any, Sequence
 
 from twisted.application.service import MultiService
 
+from coherence_lite.backend.hosted import hosted
 from coherence_lite.identity import PRODUCT
 from coherence_lite.media.connectionmanager import ConnectionManager
 from coherence_lite.media.contentdirectory import ContentDirectory
@@ -45,6 +46,7 @@ class MediaServer(MultiService):
     @ivar contentDirectory: the ContentDirectory:1 backend.
     @ivar connectionManager: the ConnectionManager:1 backend.
     @ivar device: the root device.
+    @ivar hosted: the device with its services' runtimes, to host.
     """
 
     def __init__(
@@ -81,6 +83,7 @@ class MediaServer(MultiService):
             icons=defaultIcons(),
             services=(self.contentDirectory.service, self.connectionManager.service),
         )
+        self.hosted = hosted(self.device, self.contentDirectory, self.connectionManager)
 
     def stopService(self) -> Any:
         """

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence, TypeVar
+from typing import Mapping, Sequence, TypeVar
 
 from coherence_lite.model._toml import Reader, Table, describe
 from coherence_lite.model.device import Action, StateVariable
 
-__all__ = ["BINDING_KEYS", "DEFAULT_TIMEOUT", "MAX_TIMEOUT", "ActionBinding", "bindingOf", "placeholder"]
+__all__ = ["BINDING_KEYS", "DEFAULT_TIMEOUT", "MAX_TIMEOUT", "ActionBinding", "Bindings", "bindingOf", "placeholder"]
 
 #: The keys of an action table that bind behaviour.
 BINDING_KEYS = ("set", "returns", "command", "timeout", "call")
@@ -90,6 +90,11 @@ def _mapping(table: Table[_R], name: str, keys: Sequence[str], what: str) -> tup
     if not pairs:
         raise table.error(name, f"is empty: map {what}")
     return tuple(pairs)
+
+
+#: The bindings of a device file's services, by (device UDN, serviceId);
+#: a service whose actions bind nothing is left out.
+Bindings = Mapping[tuple[str, str], tuple[ActionBinding, ...]]
 
 
 def bindingOf(

@@ -11,7 +11,7 @@ raises L{DeviceError} naming the field and the reason.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator
+from typing import Iterator
 
 from coherence_lite.model.rules import (
     ELEMENT_NAME,
@@ -33,10 +33,6 @@ from coherence_lite.model.rules import (
     stableUDN,
 )
 from coherence_lite.model.types import INTEGER_RANGES, dataTypeProblem, hasValueList
-
-if TYPE_CHECKING:
-    from coherence_lite.backend.runtime import ServiceRuntime
-    from coherence_lite.model.bindings import ActionBinding
 
 __all__ = [
     "LOCAL",
@@ -210,20 +206,14 @@ class Service:
     """
     A service of a device: its type, id, actions and state variables.
 
-    @ivar implementation: what runs the service when it is hosted (its
-        state and action handlers), or L{None} for a default one built by
-        the host.  It is not part of the description: equal services with
-        different implementations compare equal.
-    @ivar bindings: what the actions of a device file do (see
-        L{coherence_lite.model.bindings}); not described, not compared.
+    What runs it when it is hosted is paired with it outside the model (see
+    L{coherence_lite.backend.hosted}).
     """
 
     serviceType: str
     serviceId: str
     actions: tuple[Action, ...] = ()
     stateVariables: tuple[StateVariable, ...] = ()
-    implementation: "ServiceRuntime | None" = field(default=None, compare=False, repr=False)
-    bindings: "tuple[ActionBinding, ...]" = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         urn = parseURN(self.serviceType)

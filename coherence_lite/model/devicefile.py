@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import os
 import platform
-from dataclasses import dataclass, field, replace
-from typing import Callable, Mapping, Sequence, TypeVar
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, NamedTuple, Sequence, TypeVar
 
 from coherence_lite.model._toml import Table, describe, parseTOML
-from coherence_lite.model.bindings import BINDING_KEYS, bindingOf
+from coherence_lite.model.bindings import BINDING_KEYS, ActionBinding, Bindings, bindingOf
 from coherence_lite.model.defaults import defaultIcons
 from coherence_lite.model.device import (
     Action,
@@ -34,7 +34,7 @@ from coherence_lite.model.device import (
     stableUDN,
 )
 
-__all__ = ["ConfigError", "loadDevice", "deviceFromMapping"]
+__all__ = ["ConfigError", "DeviceFile", "loadDevice", "deviceFromMapping"]
 
 _T = TypeVar("_T")
 
@@ -108,14 +108,36 @@ class ConfigError(Exception):
         return f"{self.path}: {self.reason}"
 
 
-def loadDevice(path: str | os.PathLike[str], *, hostname: str | None = None) -> Device:
+class DeviceFile(NamedTuple):
+    """
+    What a device file says: its root device, and what its actions do.
+
+    @ivar device: the root device.
+    @ivar bindings: the action bindings of its services (see
+        L{coherence_lite.model.bindings}), by (device UDN, serviceId).
+    """
+
+    device: Device
+    bindings: Bindings
+
+    def withDevice(self, device: Device) -> DeviceFile:
+        """
+        The same file for a copy of its device with other UDNs or names
+        (the same tree of devices and services): each binding follows its
+        device.
+        """
+        udns = {old.UDN: new.UDN for old, new in zip(self.device.allDevices(), device.allDevices())}
+        return DeviceFile(device, {(udns[udn], serviceId): each for (udn, serviceId), each in self.bindings.items()})
+
+
+def loadDevice(path: str | os.PathLike[str], *, hostname: str | None = None) -> DeviceFile:
     """
     Read a device file.
 
     @param path: the TOML device file (see C{docs/device-files.md}).
     @param hostname: the host name that derived UDNs depend on; L{None} for
         this machine's (L{platform.node}).
-    @return: the root device the file describes.
+    @return: the root device the file describes, and its bindings.
     @raise ConfigError: for any problem with the file or its content.
     """
     name = os.fsdecode(path)
@@ -128,7 +150,7 @@ def loadDevice(path: str | os.PathLike[str], *, hostname: str | None = None) -> 
     return deviceFromMapping(data, name, hostname=hostname)
 
 
-def deviceFromMapping(data: Mapping[str, object], path: str, hostname: str | None = None) -> Device:
+def deviceFromMapping(data: Mapping[str, object], path: str, hostname: str | None = None) -> DeviceFile:
     """
     Build a device from a parsed device file.
 
@@ -138,7 +160,7 @@ def deviceFromMapping(data: Mapping[str, object], path: str, hostname: str | Non
         folder of icon files is taken from it.
     @param hostname: the host name that derived UDNs depend on; L{None} for
         this machine's (L{platform.node}).
-    @return: the root device.
+    @return: the root device, and its bindings.
     @raise ConfigError: for any problem with the content.
     """
     if hostname is None:
@@ -153,7 +175,8 @@ def deviceFromMapping(data: Mapping[str, object], path: str, hostname: str | Non
             "device",
             "is missing: a device file describes its root device in a [device] table",
         )
-    return _device(root, None)
+    device = _device(root, None)
+    return DeviceFile(device, dict(context.bindings))
 
 
 @dataclass
@@ -162,12 +185,14 @@ class _Context:
     What the readers of one device file share.
 
     @ivar udns: the UDNs given so far (lower case) and the keys they came from.
+    @ivar bindings: the bindings read so far, by (device UDN, serviceId).
     """
 
     path: str
     folder: str
     hostname: str
     udns: dict[str, str] = field(default_factory=dict)
+    bindings: dict[tuple[str, str], tuple[ActionBinding, ...]] = field(default_factory=dict)
 
     def error(self, key: str, reason: str) -> ConfigError:
         """
@@ -230,9 +255,9 @@ def _device(table: _Table, parentUDN: str | None) -> Device:
     fields = {
         name: table.text(name, required=name in _DEVICE_REQUIRED) for name in _DEVICE_TEXT
     }
-    fields["UDN"] = _udn(table, fields, parentUDN)
+    udn = fields["UDN"] = _udn(table, fields, parentUDN)
     icons = _icons(table)
-    services = tuple(_service(service) for service in table.tables("service", _SERVICE_KEYS))
+    services = tuple(_service(service, udn) for service in table.tables("service", _SERVICE_KEYS))
     _requireUnique(
         table.reader,
         [(f"{table.keyOf('service', i)}.serviceId", s.shortId) for i, s in enumerate(services)],
@@ -334,9 +359,10 @@ def _readIcon(table: _Table, fileName: str, mimetype: str) -> bytes:
     return data
 
 
-def _service(table: _Table) -> Service:
+def _service(table: _Table, udn: str) -> Service:
     """
-    Read a C{[[device.service]]} table.
+    Read a C{[[device.service]]} table of the device C{udn}, keeping its
+    bindings in the context.
     """
     actionTables = table.tables("action", _ACTION_KEYS)
     actions = tuple(_action(action) for action in actionTables)
@@ -363,7 +389,10 @@ def _service(table: _Table) -> Service:
     )
     where = table.reader.path + ": "
     bindings = (bindingOf(t, a, variables, where + t.key) for t, a in zip(actionTables, actions))
-    return replace(service, bindings=tuple(binding for binding in bindings if binding is not None))
+    bound = tuple(binding for binding in bindings if binding is not None)
+    if bound:
+        table.reader.bindings[(udn, service.serviceId)] = bound
+    return service
 
 
 def _action(table: _Table) -> Action:

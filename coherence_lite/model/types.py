@@ -42,15 +42,47 @@ import re
 import uuid
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal
-from typing import TYPE_CHECKING, Union
-
-if TYPE_CHECKING:
-    from coherence_lite.model.device import AllowedValueRange, StateVariable
+from typing import Protocol, Union
 
 __all__ = [
     "DATA_TYPES", "STRING", "INTEGER_RANGES", "R4_MAX", "Value", "DataTypeError", "dataTypeProblem",
     "hasValueList", "decodeValue", "encodeValue", "allowedRangeProblem", "checkAllowed", "decodeArgument",
 ]
+
+class AllowedValueRange(Protocol):
+    """
+    What the checks here read of a variable's allowedValueRange (see
+    L{coherence_lite.model.device.AllowedValueRange}).
+    """
+
+    @property
+    def minimum(self) -> str: ...
+
+    @property
+    def maximum(self) -> str: ...
+
+    @property
+    def step(self) -> str | None: ...
+
+
+class StateVariable(Protocol):
+    """
+    What the checks here read of a state variable (see
+    L{coherence_lite.model.device.StateVariable}).
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def dataType(self) -> str: ...
+
+    @property
+    def allowedValues(self) -> tuple[str, ...]: ...
+
+    @property
+    def allowedValueRange(self) -> AllowedValueRange | None: ...
+
 
 #: UDA 1.1 §2.5 data types.
 DATA_TYPES = frozenset(

@@ -21,7 +21,7 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
-__all__ = ["splitZone", "socketHost", "zonedLocation", "withoutZone", "urlHost", "inheritZone"]
+__all__ = ["splitZone", "socketHost", "isLinkLocal", "zonedLocation", "withoutZone", "urlHost", "inheritZone"]
 
 
 def splitZone(host: str) -> tuple[str, str | None]:
@@ -50,7 +50,10 @@ def socketHost(host: str) -> str:
     return address if zone is None else f"{address}%{zone}"
 
 
-def _linkLocal(address: str) -> bool:
+def isLinkLocal(address: str) -> bool:
+    """
+    Whether C{address} (no brackets, no zone) is a link-local IPv6 literal.
+    """
     try:
         return ipaddress.IPv6Address(address).is_link_local
     except ValueError:
@@ -93,7 +96,7 @@ def zonedLocation(url: str, zone: str) -> str:
     if host is None or not zone:
         return url
     address, present = splitZone(host)
-    if present is not None or not _linkLocal(address):
+    if present is not None or not isLinkLocal(address):
         return url
     return _replaceHost(urlsplit(url), f"[{address}%25{zone}]")
 

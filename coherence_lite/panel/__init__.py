@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.host.test_panel -*-
+# -*- test-case-name: tests.panel.test_resource -*-
 """
 The live control panel: presentation pages, action forms and live values.
 """

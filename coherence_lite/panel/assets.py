@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.host.test_pages -*-
+# -*- test-case-name: tests.panel.test_pages -*-
 """
 The style sheet and the script of the presentation pages, written here and
 sent inline (no external asset, no CDN), with the C{Content-Security-Policy}

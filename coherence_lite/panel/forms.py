@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.host.test_pages -*-
+# -*- test-case-name: tests.panel.test_pages -*-
 """
 The parts of a presentation page that show and operate a service: each
 state variable's value, a form per action with inputs typed from the SCPD,

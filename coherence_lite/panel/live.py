@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.host.test_live -*-
+# -*- test-case-name: tests.panel.test_live -*-
 """
 Live values for presentation pages: a server-sent events stream
 (C{text/event-stream}) per open page, fed by the L{ServiceState} observers

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.host.test_pages -*-
+# -*- test-case-name: tests.panel.test_pages -*-
 """
 The HTML a device host shows people: each device's presentation page and
 the index at C{/}.

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.host.test_panel -*-
+# -*- test-case-name: tests.panel.test_resource -*-
 """
 The presentation page of a hosted device as a twisted.web resource: the
 page with the values of the moment, the posts of its action forms, and its

@@ -9,9 +9,9 @@ returning variables, commands and Python functions.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from dataclasses import replace
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 from twisted.internet import reactor
 from twisted.internet.defer import Deferred
@@ -85,13 +85,24 @@ dataType = "ui1"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-def lightService(setTarget: str = "", getStatus: str = "", brighten: str = "") -> Service:
+class Light(NamedTuple):
+    """
+    The light's one service and the bindings its device file gives it.
+    """
+
+    service: Service
+    bindings: tuple[ActionBinding, ...]
+
+
+def lightService(setTarget: str = "", getStatus: str = "", brighten: str = "") -> Light:
     """
     The light's one service, with extra keys in its actions' tables.
     """
     text = LIGHT.format(setTarget=setTarget, getStatus=getStatus, brighten=brighten)
     data = parseTOML(text.encode(), lambda reason: ConfigError("light.toml", "", reason))
-    return deviceFromMapping(data, "light.toml", hostname="test").services[0]
+    read = deviceFromMapping(data, "light.toml", hostname="test")
+    service = read.device.services[0]
+    return Light(service, read.bindings.get((read.device.UDN, service.serviceId), ()))
 
 
 def configError(**keys: str) -> ConfigError:
@@ -126,7 +137,7 @@ class ReadTests(SynchronousTestCase):
         """
         A service with bindings equals the same service without them.
         """
-        self.assertEqual(lightService(), lightService(getStatus='returns = { ResultStatus = "Target" }'))
+        self.assertEqual(lightService().service, lightService(getStatus='returns = { ResultStatus = "Target" }').service)
 
     def test_errorsNameFileKeyAndProblem(self) -> None:
         """
@@ -158,7 +169,7 @@ class ReadTests(SynchronousTestCase):
         """
         for call, words in (("tests.nowhere:f", "cannot import"), ("tests.support.bindings:notAFunction", "no function")):
             service = lightService(brighten=f'call = "{call}"')
-            error = self.assertRaises(ConfigError, runtimeFor, service, reactor)
+            error = self.assertRaises(ConfigError, runtimeFor, *service, reactor)
             self.assertEqual(error.key, "device.service[0].action[2].call")
             self.assertIn(words, error.reason)
 
@@ -170,9 +181,9 @@ class ReadTests(SynchronousTestCase):
         """
         text = LIGHT.format(setTarget="", getStatus='call = "tests.nowhere:f"', brighten="")
         data = parseTOML(text.encode(), lambda reason: ConfigError("light.toml", "", reason))
-        error = self.assertRaises(ConfigError, checkFunctions, deviceFromMapping(data, "light.toml", hostname="t"))
+        error = self.assertRaises(ConfigError, checkFunctions, deviceFromMapping(data, "light.toml", hostname="t").bindings)
         self.assertEqual(error.key, "device.service[0].action[1].call")
-        checkFunctions(deviceFromMapping(parseTOML(LIGHT.format(setTarget="", getStatus="", brighten="").encode(), Exception), "l", hostname="t"))
+        checkFunctions(deviceFromMapping(parseTOML(LIGHT.format(setTarget="", getStatus="", brighten="").encode(), Exception), "l", hostname="t").bindings)
 
 
 class RunTests(SynchronousTestCase):
@@ -185,7 +196,7 @@ class RunTests(SynchronousTestCase):
         SetTarget sets Target and Status, events Status, and GetStatus (no
         binding) returns it.
         """
-        runtime = runtimeFor(lightService(), reactor)
+        runtime = runtimeFor(*lightService(), reactor)
         heard: list[dict[str, object]] = []
         runtime.state.addObserver(heard.append)
         self.assertEqual(self.successResultOf(runtime.invoke("SetTarget", {"newTargetValue": True})), {})
@@ -198,8 +209,9 @@ class RunTests(SynchronousTestCase):
         device with no code: SetSlices and SetMode set their variables, the
         getters read them back.
         """
-        device = loadDevice(str(EXAMPLES / "jambon-3000.toml"))
-        runtime = runtimeFor(device.services[0], reactor)
+        device, bindings = loadDevice(str(EXAMPLES / "jambon-3000.toml"))
+        service = device.services[0]
+        runtime = runtimeFor(service, bindings[(device.UDN, service.serviceId)], reactor)
         heard: list[dict[str, object]] = []
         runtime.state.addObserver(heard.append)
         self.successResultOf(runtime.invoke("SetSlices", {"NewSlices": 12}))
@@ -212,7 +224,7 @@ class RunTests(SynchronousTestCase):
         """
         C{returns} answers another variable than the related one.
         """
-        runtime = runtimeFor(lightService(getStatus='returns = { ResultStatus = "Target" }'), reactor)
+        runtime = runtimeFor(*lightService(getStatus='returns = { ResultStatus = "Target" }'), reactor)
         runtime.state.set("Target", True)
         self.assertEqual(self.successResultOf(runtime.invoke("GetStatus", {})), {"ResultStatus": True})
 
@@ -221,7 +233,7 @@ class RunTests(SynchronousTestCase):
         C{call} calls the function with the in-arguments as keywords and
         answers what it returns.
         """
-        runtime = runtimeFor(lightService(brighten='call = "tests.support.bindings:brighten"'), reactor)
+        runtime = runtimeFor(*lightService(brighten='call = "tests.support.bindings:brighten"'), reactor)
         self.assertEqual(self.successResultOf(runtime.invoke("Brighten", {"Level": 5})), {"Result": 15})
 
     def test_functionResultChecked(self) -> None:
@@ -229,19 +241,11 @@ class RunTests(SynchronousTestCase):
         A function answering a value its variable does not allow fails with
         501.
         """
-        runtime = runtimeFor(lightService(brighten='call = "tests.support.bindings:brighten"'), reactor)
+        runtime = runtimeFor(*lightService(brighten='call = "tests.support.bindings:brighten"'), reactor)
         failure = self.failureResultOf(runtime.invoke("Brighten", {"Level": 250}), UPnPError)
         error: Any = failure.value
         self.assertEqual(error.code, 501)
         self.flushLoggedErrors()
-
-    def test_implementationWins(self) -> None:
-        """
-        A service with its own implementation keeps it.
-        """
-        runtime = runtimeFor(lightService(), reactor)
-        service = lightService()
-        self.assertIs(runtimeFor(replace(service, implementation=runtime), reactor), runtime)
 
     def test_parseOutput(self) -> None:
         """
@@ -250,9 +254,9 @@ class RunTests(SynchronousTestCase):
         """
         service = lightService(brighten='command = ["x"]')
         binding = service.bindings[-1]
-        self.assertEqual(parseOutput(service, binding, b"noise\nResult = 42\nOther=1\n"), {"Result": 42})
-        self.assertRaises(CommandFailed, parseOutput, service, binding, b"Result=300\n")
-        self.assertRaises(CommandFailed, parseOutput, service, binding, b"\xff")
+        self.assertEqual(parseOutput(service.service, binding, b"noise\nResult = 42\nOther=1\n"), {"Result": 42})
+        self.assertRaises(CommandFailed, parseOutput, service.service, binding, b"Result=300\n")
+        self.assertRaises(CommandFailed, parseOutput, service.service, binding, b"\xff")
 
 
 class CommandTests(TestCase):
@@ -260,18 +264,18 @@ class CommandTests(TestCase):
     Bound commands run as real processes (the test's own Python).
     """
 
-    def command(self, code: str, timeout: str = "") -> Service:
+    def command(self, code: str, timeout: str = "") -> Light:
         """
         The light whose Brighten runs C{python -c code LEVEL}.
         """
         argv = f'command = ["{sys.executable}", "-c", "{code}", "{{Level}}"]'
         return lightService(brighten=argv + ("\ntimeout = " + timeout if timeout else ""))
 
-    def invoke(self, service: Service, level: int) -> Deferred[Any]:
+    def invoke(self, service: Light, level: int) -> Deferred[Any]:
         """
         Call Brighten on a runtime of C{service}.
         """
-        return runtimeFor(service, reactor).invoke("Brighten", {"Level": level})
+        return runtimeFor(*service, reactor).invoke("Brighten", {"Level": level})
 
     async def test_outputBecomesOutArguments(self) -> None:
         """
@@ -288,7 +292,7 @@ class CommandTests(TestCase):
         service = lightService(
             setTarget=f'command = ["{sys.executable}", "-c", "import sys; assert sys.argv[1:] == [\'1\'], sys.argv", "{{newTargetValue}}"]'
         )
-        runtime = runtimeFor(service, reactor)
+        runtime = runtimeFor(*service, reactor)
         self.assertEqual(await runtime.invoke("SetTarget", {"newTargetValue": True}), {})
         self.assertIs(runtime.state.get("Status"), True)
 
@@ -298,7 +302,7 @@ class CommandTests(TestCase):
         nothing.
         """
         service = lightService(setTarget=f'command = ["{sys.executable}", "-c", "raise SystemExit(3)"]')
-        runtime = runtimeFor(service, reactor)
+        runtime = runtimeFor(*service, reactor)
         with self.assertRaises(UPnPError) as caught:
             await runtime.invoke("SetTarget", {"newTargetValue": True})
         self.assertEqual(caught.exception.code, 501)
@@ -319,7 +323,7 @@ class CommandTests(TestCase):
         with 501 at once, without starting another; once they end, calls
         run again.
         """
-        runtime = runtimeFor(self.command("import time; time.sleep(0.5); print('Result=1')"), reactor)
+        runtime = runtimeFor(*self.command("import time; time.sleep(0.5); print('Result=1')"), reactor)
         calls = [runtime.invoke("Brighten", {"Level": 1}) for _ in range(MAX_RUNNING)]
         with self.assertRaises(UPnPError) as caught:
             await runtime.invoke("Brighten", {"Level": 1})
@@ -394,7 +398,7 @@ class CommandTests(TestCase):
         service = lightService(
             getStatus=f'command = ["{sys.executable}", "-c", "print(\'ResultStatus=1\')"]'
         )
-        runtime = runtimeFor(service, reactor)
+        runtime = runtimeFor(*service, reactor)
         heard: list[dict[str, object]] = []
         runtime.state.addObserver(heard.append)
         self.assertEqual(await runtime.invoke("GetStatus", {}), {"ResultStatus": True})
@@ -409,11 +413,11 @@ class CommandTests(TestCase):
         """
         sensor = Path(self.mktemp())
         sensor.write_text("21500\n")
-        service = loadDevice(EXAMPLES / "thermometer.toml", hostname="test").services[0]
-        binding = service.bindings[0]
+        device, bindings = loadDevice(EXAMPLES / "thermometer.toml", hostname="test")
+        service = device.services[0]
+        binding = bindings[(device.UDN, service.serviceId)][0]
         self.assertEqual(binding.command[-1], "/sys/class/thermal/thermal_zone0/temp")
-        service = replace(service, bindings=(replace(binding, command=binding.command[:-1] + (str(sensor),)),))
-        runtime = runtimeFor(service, reactor)
+        runtime = runtimeFor(service, (replace(binding, command=binding.command[:-1] + (str(sensor),)),), reactor)
         heard: list[dict[str, object]] = []
         runtime.state.addObserver(heard.append)
         self.assertEqual(await runtime.invoke("GetCurrentTemperature", {}), {"CurrentTemp": 2150})

@@ -172,14 +172,15 @@ class BehaviourTests(SynchronousTestCase):
     Instances run their actions and keep their state.
     """
 
-    def test_serviceCarriesTheRuntime(self) -> None:
+    def test_serviceIsTheBareDescriptionItsRuntimeRuns(self) -> None:
         """
-        The instance's model service carries its runtime, and still equals
-        the bare description.
+        The instance's model service is the bare description, carrying no
+        runtime; the instance's runtime runs that service.
         """
         light = SwitchPower()
-        self.assertIs(light.service.implementation, light.runtime)
         self.assertEqual(light.service, SwitchPower.describe())
+        self.assertIs(light.runtime.service, light.service)
+        self.assertFalse(hasattr(light.service, "implementation"))
 
     def test_setTargetEventsStatus(self) -> None:
         """

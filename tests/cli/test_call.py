@@ -29,7 +29,8 @@ from coherence_lite.model.devicefile import loadDevice
 from tests.support.netns import ROOT
 from tests.support import binaryLight, freeUDPPort, startLoopbackService
 
-LIGHT = loadDevice(ROOT / "examples" / "binary-light.toml")
+LIGHT_FILE = loadDevice(ROOT / "examples" / "binary-light.toml")
+LIGHT = LIGHT_FILE.device
 
 
 def described(device=None) -> RemoteRootDevice:  # type: ignore[no-untyped-def]
@@ -140,7 +141,7 @@ class DaemonTests(TestCase):
 
     def setUp(self) -> None:
         self.ssdpPort = freeUDPPort()
-        service = startLoopbackService(self, [LIGHT], self.ssdpPort)
+        service = startLoopbackService(self, [LIGHT_FILE], self.ssdpPort)
         self.location = f"http://127.0.0.1:{service.web.port}{layout.descriptionPath(LIGHT)}"
 
     async def call(self, *arguments: str) -> tuple[int, str, str]:
@@ -162,10 +163,10 @@ class DaemonTests(TestCase):
     async def test_refusedValueAndUnknownAction(self) -> None:
         """
         A value not of its type and an unknown action exit 1 with one line
-        naming the UPnP error.
+        naming the UPnP error the device would answer (402 for the value).
         """
         status, _, err = await self.call(self.location, "SwitchPower", "SetTarget", "newTargetValue=maybe")
-        self.assertEqual((status, err.startswith("coherence-lite call: UPnPError 600:")), (1, True))
+        self.assertEqual((status, err.startswith("coherence-lite call: UPnPError 402:")), (1, True))
         status, _, err = await self.call(self.location, "SwitchPower", "Explode")
         self.assertEqual((status, "UPnPError 401" in err), (1, True))
 

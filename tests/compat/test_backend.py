@@ -23,7 +23,7 @@ from coherence_lite.compat.service import coherenceArguments
 from coherence_lite.compat.switch_power_server import SwitchPowerServer
 from coherence_lite.compat.utils import generalise_boolean, means_true
 from coherence_lite.errors import UPnPError
-from coherence_lite.signals import BACKEND_INIT_COMPLETED, STATE_VARIABLE_CHANGED, stateVariableChanged
+from coherence_lite.compat.signals import BACKEND_INIT_COMPLETED, STATE_VARIABLE_CHANGED, stateVariableChanged
 
 UDN = "uuid:9bfc4f5e-5c0d-4a4b-9c51-6b3a0e7d2a11"
 

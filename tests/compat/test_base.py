@@ -18,10 +18,10 @@ from twisted.trial.unittest import TestCase
 from coherence_lite.compat import uuid
 from coherence_lite.compat.backend import Backend
 from coherence_lite.compat.base import Coherence
-from coherence_lite.compat.base_plugins import backendClass, pluginList
+from coherence_lite.compat._impl.base_plugins import backendClass, pluginList
 from coherence_lite.compat.control_point import DeviceQuery
 from coherence_lite.compat.light import SimpleLight
-from coherence_lite.signals import ROOT_DEVICE_DETECTION_COMPLETED
+from coherence_lite.compat.signals import ROOT_DEVICE_DETECTION_COMPLETED
 
 SWITCH_POWER = "urn:schemas-upnp-org:service:SwitchPower:1"
 

@@ -1,6 +1,6 @@
 """
-Tests for L{coherence_lite.compat.accessors} and
-L{coherence_lite.compat.devices}: Coherence's accessors on the devices a
+Tests for L{coherence_lite.compat._impl.accessors} and
+L{coherence_lite.compat._impl.devicesignals}: Coherence's accessors on the devices a
 control point describes, and Coherence's device signals for them.
 """
 
@@ -11,13 +11,13 @@ from dataclasses import fields, replace
 from twisted.internet.task import Clock
 from twisted.trial.unittest import SynchronousTestCase
 
-from coherence_lite import signals
-from coherence_lite.compat.accessors import CoherenceDevice, CoherenceRootDevice, CoherenceService, coherenceDevice
-from coherence_lite.compat.devices import DeviceSignals
+from coherence_lite.compat import signals
+from coherence_lite.compat._impl.accessors import CoherenceDevice, CoherenceRootDevice, CoherenceService, coherenceDevice
+from coherence_lite.compat._impl.devicesignals import DeviceSignals
 from coherence_lite.controlpoint.parse import parseDescription
 from coherence_lite.controlpoint.remote import RemoteRootDevice
 from coherence_lite.model.device import LOCAL
-from coherence_lite.signals import SignalSender
+from coherence_lite.compat.signals import SignalSender
 
 from tests.support.controlpoint import (
     DEVICE_HOST,

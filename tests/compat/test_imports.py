@@ -91,6 +91,23 @@ class RewriteTests(SynchronousTestCase):
         source = "import os, coherence\nfrom twisted.trial import unittest\nimport coherence_lite\n"
         self.assertEqual(rewriteImports(source), source)
 
+    def test_packageImportsGetThePackagesNamesake(self) -> None:
+        """
+        C{from coherence.upnp import devices} (and Coherence's services'
+        C{clients} and C{servers} packages) bind modules standing for those
+        packages, whose attributes are the packages' modules: never one of
+        compat's private helpers.
+        """
+        source = "from coherence.upnp import devices\nfrom coherence.upnp.services import clients, servers\n"
+        namespace: dict[str, object] = {}
+        exec(rewriteImports(source), namespace)
+        devices, clients, servers = namespace["devices"], namespace["clients"], namespace["servers"]
+        self.assertIs(devices.control_point, importlib.import_module("coherence_lite.compat.control_point"))  # type: ignore[attr-defined]
+        self.assertIs(devices.binary_light, importlib.import_module("coherence_lite.compat.binary_light"))  # type: ignore[attr-defined]
+        self.assertIs(clients.switch_power_client, importlib.import_module("coherence_lite.compat.switch_power_client"))  # type: ignore[attr-defined]
+        self.assertIs(servers.dimming_server, importlib.import_module("coherence_lite.compat.dimming_server"))  # type: ignore[attr-defined]
+        self.assertNotIn("_impl", getattr(devices, "__name__"))
+
     def test_command(self) -> None:
         """
         The command prints a file with its imports rewritten; two

@@ -21,7 +21,7 @@ from twisted.trial.unittest import TestCase
 
 from coherence_lite.compat.msearch import MSearch
 from coherence_lite.compat.ssdp import SSDP_ADDR, SSDP_PORT, SSDPServer
-from coherence_lite.signals import DATAGRAM_RECEIVED, LOG, NEW_DEVICE, REMOVED_DEVICE
+from coherence_lite.compat.signals import DATAGRAM_RECEIVED, LOG, NEW_DEVICE, REMOVED_DEVICE
 
 from tests.support import freeUDPPort
 from tests.support.compat import (

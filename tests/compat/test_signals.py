@@ -13,7 +13,7 @@ from __future__ import annotations
 import louie
 from twisted.internet import reactor
 
-from coherence_lite.signals import DATAGRAM_RECEIVED, LOG, NEW_DEVICE, REMOVED_DEVICE
+from coherence_lite.compat.signals import DATAGRAM_RECEIVED, LOG, NEW_DEVICE, REMOVED_DEVICE
 
 from tests.support.compat import (
     CompatTestCase,

@@ -36,9 +36,10 @@ class ControlOverHTTPTests(TestCase):
         """
         Host the light and aim an Agent at its SwitchPower controlURL.
         """
-        self.device = loadDevice(EXAMPLES / "binary-light.toml", hostname="tests")
+        read = loadDevice(EXAMPLES / "binary-light.toml", hostname="tests")
+        self.device = read.device
         self.service = self.device.services[0]
-        self.host = startLoopbackService(self, [self.device])
+        self.host = startLoopbackService(self, [read])
         self.agent = Agent(reactor)
         self.url = controlURL(self.host.web.port, self.device, self.service)
 

@@ -7,6 +7,8 @@ the zone out of the request.
 from __future__ import annotations
 
 from twisted.internet.endpoints import HostnameEndpoint, TCP6ClientEndpoint
+from twisted.internet.error import ConnectError
+from twisted.internet.protocol import Factory
 from twisted.internet.testing import MemoryReactorClock, StringTransport
 from twisted.trial.unittest import SynchronousTestCase
 from twisted.web.client import URI
@@ -30,6 +32,17 @@ class EndpointTests(SynchronousTestCase):
         endpoint = factory.endpointForURI(URI.fromBytes(b"http://[fe80::1%25eth0]:4000/d.xml"))
         self.assertIsInstance(endpoint, TCP6ClientEndpoint)
         self.assertEqual((endpoint._host, endpoint._port, endpoint._timeout), ("fe80::1%eth0", 4000, 4))  # type: ignore[attr-defined]
+
+    def test_linkLocalWithoutZoneSaysHowToWriteIt(self) -> None:
+        """
+        A link-local URL without a zone cannot be reached (Linux answers
+        EINVAL): the connection fails at once with a sentence naming the
+        form that works.
+        """
+        factory = ZoneEndpointFactory(MemoryReactorClock())
+        endpoint = factory.endpointForURI(URI.fromBytes(b"http://[fe80::1]:4000/d.xml"))
+        failure = self.failureResultOf(endpoint.connect(Factory()), ConnectError)
+        self.assertIn("fe80::1 is link-local: name its interface, as in http://[fe80::1%25eth0]:4000/", str(failure.value))
 
     def test_othersAsTwistedDoes(self) -> None:
         """

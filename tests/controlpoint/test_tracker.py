@@ -14,15 +14,15 @@ from twisted.internet.testing import EventLoggingObserver
 from twisted.logger import LogLevel, globalLogPublisher
 from twisted.trial.unittest import SynchronousTestCase
 
-from coherence_lite import signals
-from coherence_lite.compat.accessors import coherenceDevice
-from coherence_lite.compat.devices import DeviceSignals
+from coherence_lite.compat import signals
+from coherence_lite.compat._impl.accessors import coherenceDevice
+from coherence_lite.compat._impl.devicesignals import DeviceSignals
 from coherence_lite.controlpoint.fetch import FetchError, RetryingFetcher
 from coherence_lite.controlpoint.remote import RemoteRootDevice
 from coherence_lite.controlpoint.tracker import DeviceObserver, DeviceTracker
 from coherence_lite.model.description import deviceDescription
 from coherence_lite.model.device import LOCAL, REMOTE
-from coherence_lite.signals import SignalSender
+from coherence_lite.compat.signals import SignalSender
 from coherence_lite.ssdp.advertisement import advertisements
 from coherence_lite.ssdp.format import formatNotifyAlive, formatNotifyByebye, formatSearchResponse
 from coherence_lite.ssdp.message import Notify, SearchResponse
@@ -191,6 +191,24 @@ class TrackerTests(SynchronousTestCase):
         self.assertEqual(len(self.tracker.devices()), 1)
         self.assertEqual(self.signals.names().count(signals.ROOT_DEVICE_DETECTION_COMPLETED), 1)
         self.assertEqual(self.tracker.pendingLocations(), [])
+
+    def test_aDeadAddressFallsOverToTheOtherOne(self) -> None:
+        """
+        A device heard at a second address while its first is fetched is
+        one device: nothing more is fetched meanwhile, and when the first
+        fetch fails the other address is fetched at once (a dead address
+        never hides a reachable one).
+        """
+        dead = URL.replace(DEVICE_HOST, "[2001:db8::20]")
+        self.announce(location=dead)
+        self.announce()
+        self.assertEqual(self.fetcher.urls, [dead])
+        self.fetcher.requests[0][1].errback(FetchError("cannot connect: network is unreachable"))
+        self.assertEqual(self.fetcher.urls, [dead, URL])
+        self.answer()
+        [root] = self.tracker.devices()
+        self.assertEqual(root.location, URL)
+        self.assertEqual([event[0] for event in self.observer.events], ["failed", "added"])
 
     def test_searchResponsesAreTrackedToo(self) -> None:
         """

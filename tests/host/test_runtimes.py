@@ -24,15 +24,16 @@ from coherence_lite.backend.service import ServiceBackend, stateVariable
 from coherence_lite.host.runtimes import HostedRuntimes, stateFile
 from coherence_lite.host.service import UPnPDeviceService
 from coherence_lite.host.settings import HostSettings
+from coherence_lite.backend.hosted import Hostable, hosted
 from coherence_lite.model.device import Device
-from coherence_lite.model.devicefile import loadDevice
+from coherence_lite.model.devicefile import DeviceFile, loadDevice
 
 from tests.support.control import callAction, controlURL
 from tests.support.devicefile import EXAMPLES
 from tests.support import freeUDPPort, stopIfRunning
 
 
-def light() -> Device:
+def light() -> DeviceFile:
     """
     The zero-code light of C{examples/binary-light.toml}.
     """
@@ -60,14 +61,15 @@ class StoreTests(SynchronousTestCase):
         """
         self.clock = Clock()
         self.directory = Path(self.mktemp())
-        self.device = light()
+        self.file = light()
+        self.device = self.file.device
         self.path = stateFile(self.directory, self.device)
 
-    def runtimes(self, *devices: Device) -> HostedRuntimes:
+    def runtimes(self, *devices: Hostable) -> HostedRuntimes:
         """
         Started runtimes of the light (or of C{devices}).
         """
-        runtimes = HostedRuntimes(devices or [self.device], self.clock, self.directory)
+        runtimes = HostedRuntimes(devices or [self.file], self.clock, self.directory)
         runtimes.startService()
         return runtimes
 
@@ -141,12 +143,13 @@ class StoreTests(SynchronousTestCase):
 
     def test_pythonServicesAreNotStored(self) -> None:
         """
-        A service with its own implementation keeps it and is not stored.
+        A service hosted with its Python backend keeps its runtime and is
+        not stored.
         """
         counter = Counter()
         device = Device("urn:example-com:device:Counter:1", "Counter", "Example", "Counter",
                         "uuid:12345678-1234-1234-1234-123456789abc", services=(counter.service,))
-        runtimes = self.runtimes(device)
+        runtimes = self.runtimes(hosted(device, counter))
         self.assertIs(runtimes.byService[(device.UDN, "Counter")], counter.runtime)
         counter.Count = 5
         self.clock.advance(10)
@@ -157,7 +160,7 @@ class StoreTests(SynchronousTestCase):
         """
         Without a state directory nothing is scheduled or written.
         """
-        runtimes = HostedRuntimes([self.device], self.clock, None)
+        runtimes = HostedRuntimes([self.file], self.clock, None)
         runtimes.startService()
         self.switch(runtimes).state.set("Target", True)
         self.assertEqual(self.clock.getDelayedCalls(), [])
@@ -172,7 +175,7 @@ class RestartTests(TestCase):
 
     timeout = 60
 
-    def host(self, device: Device, directory: Path) -> UPnPDeviceService:
+    def host(self, device: DeviceFile, directory: Path) -> UPnPDeviceService:
         """
         A started host of C{device} on 127.0.0.1 keeping its state in
         C{directory}, stopped when the test ends.
@@ -189,16 +192,17 @@ class RestartTests(TestCase):
         SetTarget over HTTP, stop the host, start a new one with the same
         state directory: GetStatus answers 1.
         """
-        device = light()
+        read = light()
+        device = read.device
         service = device.services[0]
         directory = Path(self.mktemp())
         agent = Agent(reactor)
-        first = self.host(device, directory)
+        first = self.host(read, directory)
         code, _, _ = yield callAction(agent, controlURL(first.web.port, device, service), service.serviceType,
                                       "SetTarget", {"newTargetValue": "1"})
         self.assertEqual(code, 200)
         yield stopIfRunning(first)
-        second = self.host(device, directory)
+        second = self.host(read, directory)
         code, _, body = yield callAction(agent, controlURL(second.web.port, device, service), service.serviceType, "GetStatus")
         self.assertEqual(code, 200)
         self.assertIn(b"<ResultStatus>1</ResultStatus>", body)

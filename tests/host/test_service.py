@@ -10,7 +10,9 @@ parsed as a control point would.
 
 from __future__ import annotations
 
+import random
 import socket
+from ipaddress import ip_interface
 from urllib.parse import urljoin, urlsplit
 
 from defusedxml import ElementTree
@@ -18,7 +20,8 @@ from twisted.internet import defer, reactor
 from twisted.internet.protocol import DatagramProtocol
 from twisted.internet.task import deferLater
 from twisted.logger import LogLevel, globalLogPublisher
-from twisted.trial.unittest import TestCase
+from twisted.internet.testing import MemoryReactorClock
+from twisted.trial.unittest import SynchronousTestCase, TestCase
 from twisted.web.client import Agent, readBody
 
 from coherence_lite.errors import StartupError
@@ -28,10 +31,12 @@ from coherence_lite.host.settings import HostSettings
 from coherence_lite.model.defaults import defaultIcons
 from coherence_lite.ssdp import SSDP_ADDR
 from coherence_lite.ssdp.format import formatMSearch
-from coherence_lite.ssdp.message import BYEBYE, Notify, SearchResponse
+from coherence_lite.net.interfaces import NetworkInterface
+from coherence_lite.ssdp.message import ALIVE, BYEBYE, UPDATE, Notify, SearchResponse
 from coherence_lite.ssdp.parse import parse
 
-from tests.support import binaryLight, freeUDPPort, jambon, startLoopbackService, stopIfRunning
+from tests.net.test_watcher import FakePort
+from tests.support import RecordingSender, binaryLight, freeUDPPort, jambon, startLoopbackService, stopIfRunning
 
 DEVICE_NS = "{urn:schemas-upnp-org:device-1-0}"
 SERVICE_NS = "{urn:schemas-upnp-org:service-1-0}"
@@ -315,3 +320,58 @@ class StartupFailureTests(TestCase):
         The default icons load: 48 and 120 pixels wide.
         """
         self.assertEqual([icon.width for icon in defaultIcons()], [48, 120])
+
+
+class LinkAddedTests(SynchronousTestCase):
+    """
+    A link that appears while the host runs, reported the way Linux does
+    (a netlink notification, here through a socket pair standing for the
+    kernel's route socket) on made-up interfaces: no root, no namespace.
+    """
+
+    def setUp(self) -> None:
+        self.reactor = MemoryReactorClock()
+        self.sender = RecordingSender(self.reactor)
+        self.interfaces = [NetworkInterface("eth0", 2, True, False, True, (ip_interface("192.168.1.10/24"),))]
+        self.host = UPnPDeviceService(
+            [jambon()],
+            HostSettings(interfaces=("eth0", "eth1"), httpPort=8080, pollInterval=60),
+            reactor=self.reactor,
+            random=random.Random(3),
+            systemInterfaces=lambda: list(self.interfaces),
+        )
+        self.host.ssdp._listen = lambda reactor, port, family, ttl, protocol: FakePort(self.sender)  # type: ignore[assignment]
+        kernel, self.ours = socket.socketpair()
+        self.ours.setblocking(False)
+        self.addCleanup(kernel.close)
+        self.kernel = kernel
+        self.netlink = self.host.getServiceNamed("netlink")
+        self.netlink._opener = lambda: self.ours
+        self.host.startService()
+        self.addCleanup(self.host.stopService)
+        self.reactor.pump([0.1] * 30)
+        self.sender.clear()
+
+    def test_newLinkGetsTheNextBootIdWithinTheSettleDelay(self) -> None:
+        """
+        eth1 comes up: the notification makes the host look at once (not
+        after the 60 s poll): the link it had gets ssdp:update announcing
+        the next (higher) BOOTID, then alive goes out on both links with
+        it, eth1's with a LOCATION on eth1.
+        """
+        before = self.host.catalogue.bootId
+        self.assertIn(self.netlink, self.reactor.getReaders())
+        self.interfaces.append(NetworkInterface("eth1", 3, True, False, True, (ip_interface("10.0.0.10/24"),)))
+        self.kernel.send(b"RTM_NEWADDR")
+        self.netlink.doRead()
+        self.reactor.pump([0.1] * 30)
+        notifies = [(parse(sent.data), sent.link) for sent in self.sender.sent]
+        updates = [n for n, _ in notifies if n.nts == UPDATE]
+        alive = [(n, link) for n, link in notifies if n.nts == ALIVE]
+        after = self.host.catalogue.bootId
+        self.assertGreater(after, before)
+        self.assertEqual({(n.bootId, n.nextBootId) for n in updates}, {(before, after)})
+        self.assertEqual({n.bootId for n, _ in alive}, {after})
+        self.assertEqual({link.interface for _, link in alive}, {"eth0", "eth1"})
+        self.assertEqual({urlsplit(n.location).hostname for n, link in alive if link.interface == "eth1"}, {"10.0.0.10"})
+        self.assertLess(notifies.index(next((n, l) for n, l in notifies if n.nts == UPDATE)), notifies.index(alive[0]))

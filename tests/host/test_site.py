@@ -3,7 +3,7 @@
 Tests for L{coherence_lite.host.site}: the resource tree of a device host,
 rendered with L{DummyRequest}, and the LOCATION of its devices.  The same
 site over real HTTP is tested in L{tests.host.test_site_http}, its pages in
-L{tests.host.test_pages}.
+L{tests.panel.test_pages}.
 """
 
 from __future__ import annotations

@@ -29,9 +29,8 @@ from coherence_lite.host.daemon import addDaemonParts
 from coherence_lite.host.runtimes import HostedRuntimes
 from coherence_lite.host.service import UPnPDeviceService
 from coherence_lite.host.settings import HostSettings
-from coherence_lite.host.statestore import LOG_EVERY, MAX_RETRY_DELAY, RETRY_DELAY, StateStore, stateFile
-from coherence_lite.model.device import Device
-from coherence_lite.model.devicefile import loadDevice
+from coherence_lite.host.statestore import LOG_EVERY, MAX_RETRY_DELAY, MAX_WRITING, RETRY_DELAY, StateStore, stateFile
+from coherence_lite.model.devicefile import DeviceFile, loadDevice
 
 from tests.support.control import callAction, controlURL
 from tests.support.devicefile import EXAMPLES
@@ -40,7 +39,7 @@ from tests.support import freeUDPPort, stopIfRunning
 SWITCH_POWER = "urn:upnp-org:serviceId:SwitchPower"
 
 
-def light() -> Device:
+def light() -> DeviceFile:
     """
     The zero-code light of C{examples/binary-light.toml}.
     """
@@ -63,19 +62,19 @@ class HeldWrites:
         self.held.append((function, done))
         return done
 
-    def release(self) -> None:
-        function, done = self.held.pop(0)
+    def release(self, index: int = 0) -> None:
+        function, done = self.held.pop(index)
         if self.failWith is None:
             done.callback(function())
             return
-        real = statestore.writeAtomically
-        statestore.writeAtomically = self._fail  # type: ignore[assignment]
+        real = statestore.writeTemporary
+        statestore.writeTemporary = self._fail  # type: ignore[assignment]
         try:
             done.callback(function())
         finally:
-            statestore.writeAtomically = real
+            statestore.writeTemporary = real
 
-    def _fail(self, path: Path, data: bytes, syncDirectory: bool = True) -> None:
+    def _fail(self, path: Path, data: bytes) -> str:
         assert self.failWith is not None
         raise self.failWith
 
@@ -88,7 +87,8 @@ class Fixture(SynchronousTestCase):
     def setUp(self) -> None:
         self.clock = Clock()
         self.directory = Path(self.mktemp())
-        self.device = light()
+        self.file = light()
+        self.device = self.file.device
         self.path = stateFile(self.directory, self.device)
         self.writes = HeldWrites()
         self.store = StateStore(self.directory, self.clock, runInThread=self.writes)
@@ -100,7 +100,7 @@ class Fixture(SynchronousTestCase):
         The light's SwitchPower runtime, from new runtimes over the store
         unless C{runtimes} are given.
         """
-        runtimes = runtimes or HostedRuntimes([self.device], self.clock, self.store)
+        runtimes = runtimes or HostedRuntimes([self.file], self.clock, self.store)
         return runtimes.byService[(self.device.UDN, "SwitchPower")]
 
     def setTarget(self, switch: Any, value: bool) -> list[object]:
@@ -145,23 +145,58 @@ class GroupCommitTests(Fixture):
     def test_burstCostsTwoWrites(self) -> None:
         """
         One call starts a write; 50 calls arriving while it is under way all
-        wait for the next one, which writes the last of their values.
+        wait for the next one (written alongside), which writes the last of
+        their values.
         """
         switch = self.switch()
         first = self.setTarget(switch, True)
         self.clock.advance(0)
         later = [self.setTarget(switch, index % 2 == 1) for index in range(50)]
         self.clock.advance(0)
-        self.assertEqual(len(self.writes.held), 1)
+        self.assertEqual(len(self.writes.held), 2)
         self.writes.release()
         self.assertEqual(first, [{}])
         self.assertEqual(sum(map(len, later)), 0)
-        self.clock.advance(0)
-        self.assertEqual(len(self.writes.held), 1)
         self.writes.release()
         self.assertEqual(sum(map(len, later)), 50)
         self.assertEqual(self.stored()["Target"], "1")
+        self.clock.advance(0)
         self.assertEqual(self.writes.held, [])
+
+    def test_olderBatchNeverOverwritesANewerOne(self) -> None:
+        """
+        When a later batch is done first, the earlier one's calls answer
+        with it (it holds their changes too), and the earlier batch, done
+        later, leaves the newer content in place.
+        """
+        switch = self.switch()
+        first = self.setTarget(switch, True)
+        self.clock.advance(0)
+        second = self.setTarget(switch, False)
+        self.clock.advance(0)
+        self.writes.release(1)
+        self.assertEqual((first, second), ([{}], [{}]))
+        self.writes.release(0)
+        self.assertEqual(self.stored()["Target"], "0")
+        self.assertEqual(sorted(path.name for path in self.directory.iterdir()), [self.path.name])
+
+    def test_atMostMaxWritingBatchesAtOnce(self) -> None:
+        """
+        Beyond L{MAX_WRITING} batches under way, changes wait for one to
+        end; then one batch writes all of them.
+        """
+        switch = self.switch()
+        for index in range(MAX_WRITING + 3):
+            self.setTarget(switch, index % 2 == 0)
+            self.clock.advance(0)
+        self.assertEqual(len(self.writes.held), MAX_WRITING)
+        self.writes.release()
+        self.clock.advance(0)
+        self.assertEqual(len(self.writes.held), MAX_WRITING)
+        while self.writes.held:
+            self.writes.release()
+            self.clock.advance(0)
+        self.assertEqual(self.stored()["Target"], "1" if (MAX_WRITING + 2) % 2 == 0 else "0")
 
     def test_unchangedStateAnswersAtOnce(self) -> None:
         """
@@ -249,7 +284,7 @@ class FailedWriteTests(Fixture):
         self.directory.mkdir()
         self.path.write_text(json.dumps({"services": {SWITCH_POWER: {"Target": "0", "Status": "0"}}}))
         self.writes.failWith = OSError(errno.EROFS, "Read-only file system")
-        old = HostedRuntimes([self.device], self.clock, self.store)
+        old = HostedRuntimes([self.file], self.clock, self.store)
         self.setTarget(self.switch(old), True)
         self.clock.advance(0)
         self.writes.release()
@@ -286,14 +321,15 @@ class DamagedFileTests(SynchronousTestCase):
         Each damage of C{device-<uuid>.json}: the light starts with Target
         off, and one warning names the file.
         """
-        device = light()
+        read = light()
+        device = read.device
         for name, content in self.DAMAGE.items():
             directory = Path(self.mktemp())
             directory.mkdir()
             path = stateFile(directory, device)
             path.write_bytes(content)
             store = StateStore(directory, Clock())
-            runtimes, warnings = self.warned(lambda: HostedRuntimes([device], Clock(), store))
+            runtimes, warnings = self.warned(lambda: HostedRuntimes([read], Clock(), store))
             assert isinstance(runtimes, HostedRuntimes)
             self.assertIs(runtimes.byService[(device.UDN, "SwitchPower")].state.get("Target"), False, name)
             self.assertEqual(len(warnings), 1, (name, warnings))
@@ -331,14 +367,15 @@ class ReadOnlyReloadTests(TestCase):
         runtimes: GetTarget answers 0, the acknowledged value, not the
         file's 1.  The failed write was logged, naming the file.
         """
-        device = light()
+        read = light()
+        device = read.device
         service = device.services[0]
         state = Path(self.mktemp()).resolve()
         state.mkdir()
         stale = stateFile(state, device)
         stale.write_text(json.dumps({"services": {SWITCH_POWER: {"Target": "1", "Status": "1"}}}))
         events = EventLoggingObserver.createWithCleanup(self, globalLogPublisher)  # type: ignore[arg-type]
-        devices = [device]
+        devices = [read]
         settings = HostSettings(interfaces=("127.0.0.1",), ssdpPort=freeUDPPort(), stateDirectory=state, pollInterval=0)
         host = UPnPDeviceService(devices, settings, reactor=reactor)
         host.startService()
@@ -356,7 +393,7 @@ class ReadOnlyReloadTests(TestCase):
         url = controlURL(host.web.port, device, service)
         code, _, body = yield callAction(agent, url, service.serviceType, "SetTarget", {"newTargetValue": "0"})
         self.assertEqual(code, 200, body)
-        devices[0] = replace(device, friendlyName="Renamed light")
+        devices[0] = read.withDevice(replace(device, friendlyName="Renamed light"))
         self.assertTrue(reloader.reload())
         code, _, body = yield callAction(agent, url, service.serviceType, "GetTarget")
         self.assertEqual(code, 200, body)

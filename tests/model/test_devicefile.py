@@ -7,6 +7,7 @@ a device or a L{ConfigError}.
 from __future__ import annotations
 
 import platform
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -82,15 +83,15 @@ class ExampleTests(SynchronousTestCase):
                 ),
             ),
         )
-        self.assertEqual(loadDevice(EXAMPLES / "jambon-3000.toml", hostname="host"), expected)
+        self.assertEqual(loadDevice(EXAMPLES / "jambon-3000.toml", hostname="host").device, expected)
 
     def test_jambonExampleUDNDoesNotDependOnTheHost(self) -> None:
         """
         The Jambon example writes its UDN out, so every host loads the same one.
         """
         path = EXAMPLES / "jambon-3000.toml"
-        self.assertEqual(loadDevice(path, hostname="a").UDN, JAMBON_UDN)
-        self.assertEqual(loadDevice(path, hostname="b").UDN, JAMBON_UDN)
+        self.assertEqual(loadDevice(path, hostname="a").device.UDN, JAMBON_UDN)
+        self.assertEqual(loadDevice(path, hostname="b").device.UDN, JAMBON_UDN)
 
     def test_binaryLightExampleIsASwitchPowerDevice(self) -> None:
         """
@@ -123,7 +124,23 @@ class ExampleTests(SynchronousTestCase):
                 ),
             ),
         )
-        self.assertEqual(loadDevice(EXAMPLES / "binary-light.toml", hostname="host"), expected)
+        self.assertEqual(loadDevice(EXAMPLES / "binary-light.toml", hostname="host").device, expected)
+
+    def test_bindingsComeBesideTheDevice(self) -> None:
+        """
+        What the file's actions do comes beside the device, by (device UDN,
+        serviceId), and follows the device when its UDN is replaced; the
+        device's services carry no behaviour.
+        """
+        device, bindings = loadDevice(EXAMPLES / "binary-light.toml", hostname="host")
+        [setTarget] = bindings[(device.UDN, "urn:upnp-org:serviceId:SwitchPower")]
+        self.assertEqual(setTarget.action, "SetTarget")
+        self.assertEqual(setTarget.sets, (("Target", "newTargetValue"), ("Status", "newTargetValue")))
+        self.assertEqual(list(bindings), [(device.UDN, "urn:upnp-org:serviceId:SwitchPower")])
+        other = loadDevice(EXAMPLES / "binary-light.toml", hostname="host")
+        moved = other.withDevice(replace(other.device, UDN="uuid:0c9a6e4e-0000-4000-8000-000000000001"))
+        self.assertEqual(moved.bindings, {("uuid:0c9a6e4e-0000-4000-8000-000000000001", "urn:upnp-org:serviceId:SwitchPower"): (setTarget,)})
+        self.assertFalse(hasattr(device.services[0], "bindings") or hasattr(device.services[0], "implementation"))
 
     def test_binaryLightUDNIsStableAcrossLoads(self) -> None:
         """
@@ -131,14 +148,14 @@ class ExampleTests(SynchronousTestCase):
         one host.
         """
         path = EXAMPLES / "binary-light.toml"
-        self.assertEqual(loadDevice(path, hostname="host"), loadDevice(path, hostname="host"))
+        self.assertEqual(loadDevice(path, hostname="host").device, loadDevice(path, hostname="host").device)
 
     def test_binaryLightUDNDependsOnTheHost(self) -> None:
         """
         The BinaryLight example's derived UDN differs between hosts.
         """
         path = EXAMPLES / "binary-light.toml"
-        self.assertNotEqual(loadDevice(path, hostname="a").UDN, loadDevice(path, hostname="b").UDN)
+        self.assertNotEqual(loadDevice(path, hostname="a").device.UDN, loadDevice(path, hostname="b").device.UDN)
 
 
 class DeviceKeyTests(DeviceFileTestCase):
@@ -224,13 +241,13 @@ presentationURL = "http://m.example.com/ui"
         """
         self.patch(platform, "node", lambda: "patched-host")
         path = self.write(MINIMAL)
-        self.assertEqual(loadDevice(path), loadDevice(path, hostname="patched-host"))
+        self.assertEqual(loadDevice(path).device, loadDevice(path, hostname="patched-host").device)
 
     def test_pathMayBeAPathObject(self) -> None:
         """
         L{loadDevice} takes a L{Path} as well as a string.
         """
-        self.assertEqual(loadDevice(Path(self.write(MINIMAL)), hostname="host"), minimalDevice())
+        self.assertEqual(loadDevice(Path(self.write(MINIMAL)), hostname="host").device, minimalDevice())
 
     def test_deviceFromMappingReadsAPlainMapping(self) -> None:
         """
@@ -245,7 +262,7 @@ presentationURL = "http://m.example.com/ui"
                 "modelName": "Jambon",
             }
         }
-        self.assertEqual(deviceFromMapping(data, "<memory>", hostname="host"), minimalDevice())
+        self.assertEqual(deviceFromMapping(data, "<memory>", hostname="host").device, minimalDevice())
 
 
 class IconKeyTests(DeviceFileTestCase):
@@ -549,7 +566,7 @@ class RobustnessTests(DeviceFileTestCase):
         exception.
         """
         try:
-            device = deviceFromMapping({"device": table}, "<memory>", hostname="host")
+            device = deviceFromMapping({"device": table}, "<memory>", hostname="host").device
         except ConfigError as error:
             self.assertEqual(error.path, "<memory>")
             self.assertTrue(error.key.startswith("device."), error.key)
@@ -568,7 +585,7 @@ class RobustnessTests(DeviceFileTestCase):
         path = Path(self.mktemp())
         path.write_bytes(data)
         try:
-            device = loadDevice(path, hostname="host")
+            device = loadDevice(path, hostname="host").device
         except ConfigError as error:
             self.assertEqual(error.path, str(path))
             self.assertOneLineReason(error)

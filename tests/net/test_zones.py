@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from twisted.trial.unittest import SynchronousTestCase
 
-from coherence_lite.net.zones import inheritZone, socketHost, splitZone, urlHost, withoutZone, zonedLocation
+from coherence_lite.net.zones import inheritZone, isLinkLocal, socketHost, splitZone, urlHost, withoutZone, zonedLocation
 
 LINK_LOCAL = "http://[fe80::1]:49152/d.xml"
 
@@ -28,6 +28,16 @@ class SplitZoneTests(SynchronousTestCase):
         self.assertEqual(splitZone("[fe80::1]"), ("fe80::1", None))
         self.assertEqual(splitZone("10.0.0.1"), ("10.0.0.1", None))
         self.assertEqual(splitZone("fe80::1%"), ("fe80::1", None))
+
+    def test_isLinkLocal(self) -> None:
+        """
+        Only fe80::/10 literals are link-local.
+        """
+        self.assertTrue(isLinkLocal("fe80::1"))
+        self.assertTrue(isLinkLocal("FEBF::1"))
+        self.assertFalse(isLinkLocal("fd00::1"))
+        self.assertFalse(isLinkLocal("10.0.0.1"))
+        self.assertFalse(isLinkLocal("printer"))
 
     def test_socketHost(self) -> None:
         """

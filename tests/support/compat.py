@@ -18,7 +18,7 @@ from twisted.internet.testing import FakeDatagramTransport
 from twisted.trial.unittest import SynchronousTestCase
 
 from coherence_lite.compat.ssdp import SSDPServer
-from coherence_lite.signals import DATAGRAM_RECEIVED, LOG, NEW_DEVICE, REMOVED_DEVICE
+from coherence_lite.compat.signals import DATAGRAM_RECEIVED, LOG, NEW_DEVICE, REMOVED_DEVICE
 
 from tests.support import JAMBON_UDN
 

@@ -15,7 +15,7 @@ from twisted.internet.defer import Deferred
 from twisted.internet.error import CannotListenError
 from twisted.trial.unittest import SynchronousTestCase
 
-from coherence_lite import signals
+from coherence_lite.compat import signals
 
 from coherence_lite.model.defaults import defaultIcons
 from coherence_lite.model.description import computeConfigId, deviceDescription

@@ -165,7 +165,7 @@ class DeviceFileTestCase(SynchronousTestCase):
         return str(path)
 
     def load(self, text: str | bytes, folder: Path | None = None) -> Device:
-        return loadDevice(self.write(text, folder), hostname="host")
+        return loadDevice(self.write(text, folder), hostname="host").device
 
     def loadError(self, text: str | bytes, key: str, *reasonParts: str) -> ConfigError:
         """

@@ -108,8 +108,9 @@ class DaemonTests(TestCase):
         and C{check --json} says so with exit status 0.
         """
         port = freeUDPPort()
-        device = loadDevice(ROOT / "examples" / "binary-light.toml")
-        startLoopbackService(self, [device], port)
+        read = loadDevice(ROOT / "examples" / "binary-light.toml")
+        device = read.device
+        startLoopbackService(self, [read], port)
         options = CheckOptions()
         options.parseOptions(["-i", "127.0.0.1", "--ssdp-port", str(port), "--uuid", device.UDN, "--json"])
         out, err = io.StringIO(), io.StringIO()
@@ -127,8 +128,9 @@ class DaemonTests(TestCase):
         rule (its device and service types searched as version 1) too.
         """
         port = freeUDPPort()
-        older, newer = loadDevice(ROOT / "examples" / "binary-light.toml"), binaryLight(version=2)
-        startLoopbackService(self, [older, newer], port)
+        read, newer = loadDevice(ROOT / "examples" / "binary-light.toml"), binaryLight(version=2)
+        older = read.device
+        startLoopbackService(self, [read, newer], port)
         reports = await Checker(reactor, loopback(), Agent(reactor), ssdpPort=port).run(st="urn:schemas-upnp-org:device:BinaryLight:1")
         self.assertEqual(sorted(r.root.UDN for r in reports if r.root is not None), sorted([older.UDN, newer.UDN]))
         for report in reports:
@@ -143,11 +145,12 @@ class DaemonTests(TestCase):
         the same BOOTID and CONFIGID as its answers.
         """
         port, httpPort = freeUDPPort(), freeTCPPort()
-        device = loadDevice(ROOT / "examples" / "binary-light.toml")
+        read = loadDevice(ROOT / "examples" / "binary-light.toml")
+        device = read.device
         location = f"http://127.0.0.1:{httpPort}{descriptionPath(device)}"
         checking = Deferred.fromCoroutine(Checker(reactor, loopback(), Agent(reactor), ssdpPort=port).run(location=location, watch=2.0))
         await deferLater(reactor, 0.3, lambda: None)
-        startLoopbackService(self, [device], port, httpPort=httpPort)
+        startLoopbackService(self, [read], port, httpPort=httpPort)
         [report] = await checking
         self.assertEqual([(f.rule, f.level, f.seen) for f in report.findings if f.level != PASS], [])
         checked = {f.rule for f in report.findings}

@@ -20,6 +20,7 @@ from twisted.internet.utils import getProcessOutputAndValue
 from twisted.trial.unittest import TestCase
 from twisted.web.client import Agent
 
+from coherence_lite.backend.hosted import Hosted, hosted
 from coherence_lite.model.device import Device
 from coherence_lite.model.devicefile import loadDevice
 from coherence_lite.model.layout import descriptionPath
@@ -54,8 +55,9 @@ class ThirdPartyTests(TestCase):
         """
         Host the zero-code light.
         """
-        self.device = loadDevice(ROOT / "examples" / "binary-light.toml", hostname="tests")
-        self.host = startLoopbackService(self, [self.device])
+        read = loadDevice(ROOT / "examples" / "binary-light.toml", hostname="tests")
+        self.device = read.device
+        self.host = startLoopbackService(self, [read])
 
     async def probe(self, library: str) -> Any:
         """
@@ -95,11 +97,13 @@ class PythonLightTests(TestCase):
     timeout = 60
 
     @inlineCallbacks
-    def switch(self, device: Device) -> Any:
+    def switch(self, pair: Hosted) -> Any:
         """
-        Host C{device}, switch it on over HTTP, and check GetStatus.
+        Host a device with its backend, switch it on over HTTP, and check
+        GetStatus.
         """
-        host = startLoopbackService(self, [device])
+        host = startLoopbackService(self, [pair])
+        device = pair.device
         service = device.services[0]
         url = controlURL(host.web.port, device, service)
         agent = Agent(reactor)
@@ -117,13 +121,14 @@ class PythonLightTests(TestCase):
         names = runpy.run_path(str(ROOT / "upnp-device.tac"))
         self.assertEqual(names["settings"].interfaces, ("127.0.0.1",))
         self.assertNotEqual(names["light"].UDN, "uuid:e427ce1a-3e80-43d0-ad6f-89ec42e46363")
-        return self.switch(names["light"])
+        return self.switch(hosted(names["light"], names["switch"]))
 
     def test_exampleScript(self) -> Any:
         """
         The example script's SwitchPower class makes a light that switches.
         """
         names = runpy.run_path(str(ROOT / "examples" / "binary_light.py"), run_name="example")
+        power = names["SwitchPower"]()
         light = Device("urn:schemas-upnp-org:device:BinaryLight:1", "Light", "Tests", "Light",
-                       "uuid:0f0e0d0c-0b0a-4909-8807-060504030201", services=(names["SwitchPower"]().service,))
-        return self.switch(light)
+                       "uuid:0f0e0d0c-0b0a-4909-8807-060504030201", services=(power.service,))
+        return self.switch(hosted(light, power))

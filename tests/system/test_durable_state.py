@@ -108,7 +108,7 @@ class KillTests(TestCase):
         """
         state = Path(self.mktemp()).resolve()
         agent = Agent(reactor)
-        light = loadDevice(EXAMPLES / "binary-light.toml", hostname="tests")
+        light = loadDevice(EXAMPLES / "binary-light.toml", hostname="tests").device
         service = light.services[0]
         acknowledged: str | None = None
         kept = 0

@@ -111,7 +111,7 @@ class EventingAcrossLinksTests(SynchronousTestCase):
         412.
         """
         daemon = self.startDaemon()
-        device = replace(loadDevice(ROOT / "examples" / "binary-light.toml"), UDN=UDN)
+        device = replace(loadDevice(ROOT / "examples" / "binary-light.toml").device, UDN=UDN)
         service = device.services[0]
         clientLinkLocal = self.linkLocal(self.c1.namespace, self.c1.interface)
         deviceLinkLocal = self.linkLocal(self.topology.device, self.c1.deviceInterface)

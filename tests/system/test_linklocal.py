@@ -256,16 +256,22 @@ class TentativeAddressTests(LinkLocalCase):
         detection is over (before, Linux refused every datagram of it).
         """
         device, interface = self.topology.device, self.client.deviceInterface
-        # A three-probe detection: the address stays tentative for about
-        # three seconds, longer than the daemon takes to start.
+        # Three probes two seconds apart: the address stays tentative for
+        # about six seconds, longer than the daemon takes to start.
         self.topology.execIn(device, "sysctl", "-qw", f"net.ipv6.conf.{interface}.dad_transmits=3")
-        listener = self.topology.startProbe(self.client, "listen", self.client.interface, "--v6", "--wait", "9")
+        self.topology.execIn(device, "sysctl", "-qw", f"net.ipv6.neigh.{interface}.retrans_time_ms=2000")
+        listener = self.topology.startProbe(self.client, "listen", self.client.interface, "--v6", "--wait", "14")
         run("ip", "-n", device, "link", "set", interface, "down")
         run("ip", "-n", device, "link", "set", interface, "up")
         self.assertIn("tentative", run("ip", "-n", device, "-6", "addr", "show", "dev", interface).stdout)
-        self.topology.start(
+        daemon = OutputReader(self.topology.start(
             device, sys.executable, "-c", "import sys; from twisted.scripts.twistd import run; sys.exit(run())",
             "-n", "--pidfile=", "--logfile=-", "upnp-device", "--state-dir", os.path.abspath(self.mktemp()), "--config", LIGHT,
+        ))
+        daemon.waitFor("Hosting")
+        self.assertIn(
+            "tentative", run("ip", "-n", device, "-6", "addr", "show", "dev", interface).stdout,
+            "the daemon started after the address was usable: nothing was tested",
         )
         heard = readJSON(listener, timeout=30)
         assert isinstance(heard, list), heard

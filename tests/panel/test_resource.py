@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.host.test_panel -*-
+# -*- test-case-name: tests.panel.test_resource -*-
 """
 Tests for L{coherence_lite.panel.resource}: a presentation page's values, its
 action forms posted (through the control endpoint's decoding and the

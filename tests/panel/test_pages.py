@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.host.test_pages -*-
+# -*- test-case-name: tests.panel.test_pages -*-
 """
 Tests for L{coherence_lite.panel.pages}: the presentation pages and the
 index, as the device host's resource tree serves them.
@@ -122,7 +122,7 @@ class PageTests(SynchronousTestCase):
         With a L{Stats}, each presentation page asked for from loopback
         ends with the counters as they are at the time of the request,
         escaped; C{HEAD} gives the same length.  (Counters are no longer
-        shown to the LAN: L{tests.host.test_panel} checks that.)
+        shown to the LAN: L{tests.panel.test_resource} checks that.)
         """
         stats = Stats()
         root = makeRootResource([self.documents], stats)

@@ -18,10 +18,10 @@ from typing import Any, Callable
 
 from twisted.logger import Logger
 
-from coherence_lite.compat.adapters import messageFrom
-from coherence_lite.compat.known import KnownTable
-from coherence_lite.compat.observers import Callbacks
-from coherence_lite.compat.registrations import LocalRegistrations
+from coherence_lite.compat._impl.adapters import messageFrom
+from coherence_lite.compat._impl.known import KnownTable
+from coherence_lite.compat._impl.observers import Callbacks
+from coherence_lite.compat._impl.registrations import LocalRegistrations
 from coherence_lite.model.device import REMOTE
 from coherence_lite.net.interfaces import Link
 from coherence_lite._reactor import Reactor

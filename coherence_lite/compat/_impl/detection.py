@@ -25,7 +25,7 @@ from coherence_lite.controlpoint.scpd import SCPDError, parseSCPD
 from coherence_lite.controlpoint.soap import SOAPClient
 from coherence_lite.controlpoint.subscriber import Subscriber
 from coherence_lite.controlpoint.tracker import DeviceObserver
-from coherence_lite.signals import (
+from coherence_lite.compat.signals import (
     DEVICE_DETECTION_COMPLETED,
     DEVICE_REMOVED,
     ROOT_DEVICE_DETECTION_COMPLETED,

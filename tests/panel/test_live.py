@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.host.test_live -*-
+# -*- test-case-name: tests.panel.test_live -*-
 """
 Tests for L{coherence_lite.panel.live}: the live values of a presentation
 page, streamed through a device site's real channels (in memory, on a

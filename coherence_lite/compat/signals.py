@@ -24,7 +24,7 @@ Every signal, and who sends it (always at the edge, L{coherence_lite.compat}):
     L{ROOT_DEVICE_REMOVED} (C{Coherence.UPnP.RootDevice.removed}) and
     L{DEVICE_REMOVED} (C{Coherence.UPnP.Device.removed}): they left.  Sent by
     a control point's
-    L{DeviceSignals <coherence_lite.compat.devices.DeviceSignals>}.
+    L{DeviceSignals <coherence_lite.compat._impl.devicesignals.DeviceSignals>}.
 
   - L{BACKEND_INIT_COMPLETED} (C{Coherence.UPnP.Backend.init_completed}):
     sent by users' Coherence backends (C{backend=}); a hosted

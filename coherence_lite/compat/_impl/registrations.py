@@ -21,7 +21,7 @@ from twisted.internet.interfaces import IReactorTime
 from twisted.logger import Logger
 
 from coherence_lite.compat import SERVER_ID
-from coherence_lite.compat.known import Registration
+from coherence_lite.compat._impl.known import Registration
 from coherence_lite.model.device import LOCAL, REMOTE
 from coherence_lite.ssdp import SSDP_ADDR
 from coherence_lite.ssdp.advertisement import Advertisement

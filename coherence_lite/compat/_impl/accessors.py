@@ -9,7 +9,7 @@ a L{RemoteRootDevice} tree into the same tree made of
 L{CoherenceRootDevice}, L{CoherenceDevice} and L{CoherenceService}: the
 control point's own frozen dataclasses (every field and method is still
 there, and C{isinstance} still holds) with Coherence's names added.
-L{coherence_lite.compat.devices.DeviceSignals} sends these in its signals.
+L{coherence_lite.compat._impl.devicesignals.DeviceSignals} sends these in its signals.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from typing import Callable
 from twisted.logger import Logger
 
 from coherence_lite.net.interfaces import Link
-from coherence_lite.signals import (
+from coherence_lite.compat.signals import (
     LOG,
     NEW_DEVICE,
     NEW_DEVICE_CALLBACK,
