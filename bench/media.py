@@ -165,7 +165,7 @@ def indexFigures(measured: Measured, server: Server, library: Library) -> Conten
     measured.figures["cpu"] = _cpu(server.pid)
     measured.figures["rss"] = server.rssKiB() / 1024
     ssdp = measured.figures.get("ssdp")
-    write(f"  {measured.name}: first SSDP answer after {'none' if ssdp is None else f'{ssdp * 1000:.0f} ms'}")
+    write(f"  {measured.name}: first SSDP answer after {'none' if ssdp is None else f'{ssdp:.0f} ms'}")
     write(f"  {measured.name}: {count} items browsable after {changed - server.started:.1f} s, "
           f"CPU {measured.figures['cpu']:.1f} s, RSS {measured.figures['rss']:.1f} MB")
     return client
