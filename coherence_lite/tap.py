@@ -19,6 +19,7 @@ from twisted.application.service import IService
 from twisted.python import usage
 
 from coherence_lite.host.bootid import defaultStateDirectory
+from coherence_lite.host.media import MediaServer, attachMediaServer, mediaServerFor, mediaUDN
 from coherence_lite.host.daemon import DaemonService, addDaemonParts
 from coherence_lite.cli.checks import interfaceNames, machineInterfaces, unknownInterfaces, versionLine
 from coherence_lite.cli.options import NetworkOptions, integer, number, portOrZero, usageMessage
@@ -71,6 +72,7 @@ class Options(NetworkOptions):
     ]
 
     optParameters: list[list[Any]] = [
+        ["media-name", None, None, "The friendlyName of the MediaServer of --media (default: 'Media on <host>')."],
         ["config-dir", None, None, "A folder of TOML device files: every *.toml in it is hosted, sorted by name (after --config files)."],
         ["friendly-name", "n", None, "The device's friendlyName (overrides the config file; one device only)."],
         ["uuid", "u", None, "The root device's UUID (overrides the config file; one device only; default: stable, derived from the machine id)."],
@@ -118,6 +120,7 @@ class Options(NetworkOptions):
         """
         super().__init__()
         self["configs"] = []
+        self["media"] = []
         self["allowed-hosts"] = []
         self._systemInterfaces = systemInterfaces
         self._stdout = stdout
@@ -142,6 +145,13 @@ class Options(NetworkOptions):
         self["configs"].append(path)
 
     opt_c = opt_config
+
+    def opt_media(self, path: str) -> None:
+        """
+        A folder of music, pictures and videos to serve as a UPnP AV /
+        DLNA MediaServer; repeat it to serve several folders.
+        """
+        self["media"].append(path)
 
     def opt_version(self) -> None:
         """
@@ -220,6 +230,9 @@ class Options(NetworkOptions):
         self["sources"] = sourcesFrom(self)
         try:
             self["identity"] = self._identity(_stateDirectory(self))
+            if self["media"]:
+                self["mediaServer"] = _mediaServer(self)
+                self["sources"] = replace(self["sources"], extraDevices=(self["mediaServer"].device,))
             self["devices"] = self["sources"].load(self["identity"])
         except HostedDeviceError as e:
             if e.field is None:
@@ -230,6 +243,19 @@ class Options(NetworkOptions):
 
     def _lister(self) -> InterfaceLister:
         return self._systemInterfaces or machineInterfaces
+
+
+def _mediaServer(options: Options) -> MediaServer:
+    """
+    The MediaServer of C{--media}: named by C{--media-name}, or by
+    C{--friendly-name} and C{--uuid} when it is the only device.
+    """
+    from twisted.internet import reactor
+
+    alone = not options["configs"] and not options["config-dir"]
+    udn = (options["uuid"] if alone else None) or mediaUDN(options["identity"])
+    name = options["media-name"] or (options["friendly-name"] if alone else None)
+    return mediaServerFor(options["media"], name, udn, _stateDirectory(options), reactor)
 
 
 def _stateDirectory(options: Options) -> Path:
@@ -245,6 +271,7 @@ def sourcesFrom(options: Options) -> DeviceSources:
         configDirectory=Path(options["config-dir"]) if options["config-dir"] else None,
         friendlyName=options["friendly-name"],
         udn=options["uuid"],
+        stateDirectory=_stateDirectory(options),
     )
 
 
@@ -294,4 +321,6 @@ def makeService(options: Options) -> IService:
     sources: DeviceSources = options["sources"]
     identity: str = options["identity"]
     addDaemonParts(service, lambda: sources.load(identity))
+    if options.get("mediaServer") is not None:
+        attachMediaServer(service, options["mediaServer"])
     return service

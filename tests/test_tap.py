@@ -149,7 +149,7 @@ class OptionsTests(SynchronousTestCase):
         self.assertEqual(
             service.documents[0].root.deviceType, "urn:schemas-upnp-org:device:BinaryLight:1"
         )
-        self.assertEqual([child.name for child in service], ["runtimes", "web", "eventing", "ssdp", "monitor", "watcher", "netlink", "systemd", "reload"])
+        self.assertEqual([child.name for child in service], ["state", "runtimes", "web", "eventing", "ssdp", "monitor", "watcher", "netlink", "systemd", "reload"])
 
     def test_httpLimitsAndStatsIntervalReachTheService(self) -> None:
         """

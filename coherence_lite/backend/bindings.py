@@ -4,16 +4,18 @@ Making device-file action bindings run: each L{ActionBinding} becomes a
 handler of the service's L{ServiceRuntime}.
 
 A handler runs the binding's command or function first (if any), then sets
-the bound state variables from the in-arguments, then answers the
-out-arguments: those the command printed or the function returned, then the
-C{returns} variables, then (by the runtime) each remaining out-argument's
-related state variable.
+the bound state variables from the in-arguments and the related variable of
+each out-argument the command printed (so a sensor's reading is evented),
+then answers the out-arguments: those the command printed or the function
+returned, then the C{returns} variables, then (by the runtime) each
+remaining out-argument's related state variable.
 
 Commands run without a shell through the injected reactor's
-C{spawnProcess}; their output is read up to L{MAX_OUTPUT} bytes; a command
-still running after its timeout is killed.  A command that fails (non-zero
-exit, killed, timed out, unreadable output) makes the action fail with
-UPnP error 501, logged.
+C{spawnProcess}, each in a process group of its own; their output is read
+up to L{MAX_OUTPUT} bytes; a command still running after its timeout is
+killed with every process it started.  A command that fails (cannot be
+started, non-zero exit, killed, timed out, unreadable output) makes the
+action fail with UPnP error 501, logged with the reason.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from __future__ import annotations
 import importlib
 import os
 import shutil
+import signal
+import stat
+import sys
 from typing import Any, Callable, Mapping
 
 from twisted.internet.defer import Deferred, maybeDeferred
@@ -30,7 +35,7 @@ from twisted.internet.protocol import ProcessProtocol
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 
-from coherence_lite.backend.runtime import Handler, ServiceRuntime
+from coherence_lite.backend.runtime import Handler, ServiceRuntime, Settle
 from coherence_lite.backend.state import ServiceState, coerceValue
 from coherence_lite.errors import UPnPError
 from coherence_lite.model.bindings import ActionBinding, placeholder
@@ -56,22 +61,71 @@ class CommandFailed(Exception):
     """
 
 
+#: What the launcher writes before the reason a program could not start.
+_CANNOT_START = "\0coherence-lite: cannot start: "
+
+#: Runs a command (C{sys.argv[1]}, with the argv C{sys.argv[2:]}) in a
+#: process group of its own (a new session), so a timeout ends the command
+#: and everything it started; if the program cannot be executed, writes why
+#: after L{_CANNOT_START} on standard error and exits with status 127.
+_LAUNCHER = f"""import os, sys
+os.setsid()
+try:
+    os.execv(sys.argv[1], sys.argv[2:])
+except OSError as e:
+    os.write(2, {_CANNOT_START.encode()!r} + (e.strerror or str(e)).encode(errors="replace"))
+    os._exit(127)
+"""
+
+#: The most bytes of a command's standard error kept, for the log.
+_MAX_ERRORS = 512
+
+
+def _launcher(program: str, argv: list[str]) -> list[str]:
+    # Isolated (-I) and without site (-S): the launcher starts in a few
+    # milliseconds and imports nothing of the daemon's environment.
+    return [sys.executable, "-I", "-S", "-c", _LAUNCHER, program, *argv]
+
+
+def _cannotStart(program: str) -> str | None:
+    """
+    Why C{program} (a path) cannot be started, or L{None} when it looks
+    like it can.
+    """
+    try:
+        mode = os.stat(program).st_mode
+    except OSError as e:
+        return f"cannot start {program}: {e.strerror or e}"
+    if stat.S_ISDIR(mode):
+        return f"cannot start {program}: it is a directory"
+    if not os.access(program, os.X_OK):
+        return f"cannot start {program}: it is not executable (chmod +x)"
+    return None
+
+
 class _Collector(ProcessProtocol):
-    def __init__(self, done: Deferred[bytes], clock: IReactorTime, timeout: float) -> None:
+    def __init__(self, done: Deferred[bytes], clock: IReactorTime, timeout: float, program: str) -> None:
         self.done = done
+        self.program = program
         self.output = bytearray()
+        self.errors = bytearray()
         self.problem: str | None = None
         self._timer: IDelayedCall = clock.callLater(timeout, self._expire, timeout)
 
     def _expire(self, timeout: float) -> None:
-        self.problem = f"still running after {timeout:g} seconds: killed"
+        self.problem = f"still running after {timeout:g} seconds: killed with every process it started"
         self._kill()
 
     def _kill(self) -> None:
+        # The launcher made the command the leader of its own process
+        # group: end the group, so what it started ends too and lets go of
+        # the output pipes.
+        pid = getattr(self.transport, "pid", None)
+        if pid is None:
+            return
         try:
-            assert self.transport is not None
-            self.transport.signalProcess("KILL")
-        except Exception:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
             pass
 
     def outReceived(self, data: bytes) -> None:
@@ -84,16 +138,26 @@ class _Collector(ProcessProtocol):
             self._kill()
 
     def errReceived(self, data: bytes) -> None:
-        pass
+        self.errors += data
+        del self.errors[: -_MAX_ERRORS * 2]
 
     def processEnded(self, reason: Failure) -> None:
         if self._timer.active():
             self._timer.cancel()
+        errors = self.errors.decode("utf-8", "replace")
         if self.problem is None and not reason.check(ProcessDone):
             value = reason.value
             code = value.exitCode if isinstance(value, ProcessTerminated) else None
-            self.problem = f"exited with status {code}" if code is not None else f"ended by signal {getattr(value, 'signal', '?')}"
+            if code == 127 and _CANNOT_START in errors:
+                self.problem = f"cannot start {self.program}: {errors.rpartition(_CANNOT_START)[2]}"
+            elif code is not None:
+                self.problem = f"exited with status {code}"
+            else:
+                self.problem = f"ended by signal {getattr(value, 'signal', None) or 'unknown'}"
         if self.problem is not None:
+            said = errors.replace(_CANNOT_START, " ").strip()[-_MAX_ERRORS:]
+            if said and "cannot start" not in self.problem:
+                self.problem += f" (it said: {said})"
             self.done.errback(CommandFailed(self.problem))
         else:
             self.done.callback(bytes(self.output))
@@ -101,25 +165,34 @@ class _Collector(ProcessProtocol):
 
 def runCommand(reactor: Any, argv: list[str], timeout: float) -> Deferred[bytes]:
     """
-    Run C{argv} without a shell and collect what it writes on its output.
+    Run C{argv} without a shell, in a process group of its own, and collect
+    what it writes on its output.
 
     @param reactor: provides L{IReactorProcess} and L{IReactorTime}.
     @param argv: the program (looked up in C{PATH} when it has no slash)
         and its arguments.
-    @param timeout: seconds before the program is killed.
-    @return: fires with the output, or fails with L{CommandFailed}.
+    @param timeout: seconds before the program, and every process it
+        started, is killed.
+    @return: fires with the output, or fails with L{CommandFailed} saying
+        why: cannot be started (and why), exit status, signal, timeout.
     """
     done: Deferred[bytes] = Deferred()
     program = argv[0] if os.sep in argv[0] else shutil.which(argv[0])
     if program is None:
-        done.errback(CommandFailed(f"{argv[0]!r} is not found on PATH"))
+        done.errback(CommandFailed(f"cannot start {argv[0]}: not found on PATH"))
         return done
-    collector = _Collector(done, reactor, timeout)
+    problem = _cannotStart(program)
+    if problem is not None:
+        done.errback(CommandFailed(problem))
+        return done
+    collector = _Collector(done, reactor, timeout, program)
     process: IReactorProcess = reactor
+    launcher = _launcher(program, argv)
     try:
-        process.spawnProcess(collector, program, argv, env=dict(os.environ))
+        process.spawnProcess(collector, launcher[0], launcher, env=dict(os.environ))
     except OSError as e:
-        collector.processEnded(Failure(CommandFailed(f"cannot run {program}: {e}")))
+        collector.problem = f"cannot start {program}: {e.strerror or e}"
+        collector.processEnded(Failure(CommandFailed(collector.problem)))
     return done
 
 
@@ -167,6 +240,8 @@ def _function(binding: ActionBinding) -> Callable[..., object]:
 def _handler(service: Service, state: ServiceState, binding: ActionBinding, reactor: Any) -> Handler:
     variables = {variable.name: variable for variable in service.stateVariables}
     function = _function(binding) if binding.call is not None else None
+    action = next(a for a in service.actions if a.name == binding.action)
+    related = {a.name: a.relatedStateVariable for a in action.arguments if a.direction == "out"}
 
     running: list[Deferred[bytes]] = []
 
@@ -195,7 +270,13 @@ def _handler(service: Service, state: ServiceState, binding: ActionBinding, reac
             returned = {}
         if not isinstance(returned, Mapping):
             raise TypeError(f"{binding.call} returned {type(returned).__name__}, not a dict or None")
-        state.update({variable: arguments[argument] for variable, argument in binding.sets})
+        updates = {variable: arguments[argument] for variable, argument in binding.sets}
+        if binding.command:
+            # What the command reported is what the device now is: each
+            # out-argument it printed becomes its related variable's value
+            # (evented like any change), over what `set` says.
+            updates.update({related[argument]: value for argument, value in returned.items()})
+        state.update(updates)
         values = dict(returned)
         for argument, variable in binding.returns:
             values.setdefault(argument, state.get(variables[variable].name))
@@ -249,16 +330,21 @@ def checkFunctions(root: Device) -> None:
                     _function(binding)
 
 
-def runtimeFor(service: Service, reactor: Any, values: Mapping[str, object] | None = None) -> ServiceRuntime:
+def runtimeFor(
+    service: Service, reactor: Any, values: Mapping[str, object] | None = None, settle: Settle | None = None
+) -> ServiceRuntime:
     """
     The runtime a host uses for C{service}: its own C{implementation}, or
     one built from its bindings (none for a plain device-file service).
 
     @param values: stored values to start the state with (ignored for a
         service with its own implementation).
+    @param settle: what an action that changed the state waits for
+        before answering (see L{ServiceRuntime}); ignored for a service
+        with its own implementation.
     @raise ConfigError: a bound function cannot be imported.
     """
     if service.implementation is not None:
         return service.implementation
     state = ServiceState(service, values)
-    return ServiceRuntime(service, state, bindingHandlers(service, state, reactor))
+    return ServiceRuntime(service, state, bindingHandlers(service, state, reactor), settle)

@@ -7,6 +7,7 @@ MediaServer's C{res} links).
 
 from __future__ import annotations
 
+import ipaddress
 from contextvars import ContextVar
 
 __all__ = ["localAddress", "baseURL"]
@@ -20,9 +21,11 @@ localAddress: ContextVar[tuple[str, int] | None] = ContextVar("localAddress", de
 def baseURL(address: tuple[str, int]) -> str:
     """
     C{http://host:port} for a local address: an IPv6 address in brackets,
-    without its zone.
+    without its zone; an IPv4-mapped one (a dual-stack socket) as IPv4.
     """
     host, port = address
     if ":" in host:
-        host = f"[{host.split('%', 1)[0]}]"
+        host = host.split("%", 1)[0]
+        mapped = ipaddress.IPv6Address(host).ipv4_mapped
+        host = str(mapped) if mapped is not None else f"[{host}]"
     return f"http://{host}:{port}"

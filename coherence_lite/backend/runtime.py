@@ -22,9 +22,13 @@ from coherence_lite.errors import UPnPError
 from coherence_lite.model.device import Action, Service
 from coherence_lite.model.types import DataTypeError, Value
 
-__all__ = ["Handler", "ServiceRuntime"]
+__all__ = ["Handler", "ServiceRuntime", "Settle"]
 
 log = Logger()
+
+#: Fires once the changes made so far are kept (written to disk, say): an
+#: action that changed the state answers only then.
+Settle = Callable[[], "Deferred[None]"]
 
 #: An action's implementation: called with the in-arguments as keywords
 #: (Python values), it returns a dict of out-arguments by name, L{None}
@@ -47,6 +51,7 @@ class ServiceRuntime:
         service: Service,
         state: ServiceState | None = None,
         handlers: Mapping[str, Handler] | None = None,
+        settle: Settle | None = None,
     ) -> None:
         """
         @param service: the service.
@@ -55,12 +60,16 @@ class ServiceRuntime:
         @param handlers: the implementation of each action, by action name.
             An action without one answers as a getter when it can (see
             L{invoke}).
+        @param settle: what an action that changed the state waits for
+            before it answers (the host's durable store of the state);
+            L{None} to answer at once.
         @raise ValueError: a handler names no action of the service.
         """
         self.service = service
         self.state = state if state is not None else ServiceState(service)
         self._actions = {action.name: action for action in service.actions}
         self._handlers = dict(handlers or {})
+        self._settle = settle
         unknown = sorted(set(self._handlers) - set(self._actions))
         if unknown:
             raise ValueError(f"{service.serviceId} has no action named {', '.join(unknown)}")
@@ -109,16 +118,34 @@ class ServiceRuntime:
             if not self.isGetter(action):
                 return _failed(UPnPError(602))
             return succeed(self._outputs(action, None))
+        before = self.state.changes
         try:
             returned = handler(**arguments)
             if isinstance(returned, Coroutine):
                 returned = Deferred.fromCoroutine(returned)
             if not isinstance(returned, Deferred):
-                return succeed(self._outputs(action, returned))
+                outputs = succeed(self._outputs(action, returned))
+                return self._settled(outputs, before)
         except Exception:
             return _failed(self._failure(Failure(), action))
         outputs = returned.addCallback(lambda later: self._outputs(action, later))
-        return outputs.addErrback(self._failure, action)
+        return self._settled(outputs.addErrback(self._failure, action), before)
+
+    def _settled(self, outputs: "Deferred[dict[str, Value]]", before: int) -> "Deferred[dict[str, Value]]":
+        """
+        C{outputs}, fired only once the state's changes since C{before} are
+        kept (see C{settle}).
+        """
+        settle = self._settle
+        if settle is None:
+            return outputs
+
+        def kept(values: dict[str, Value]) -> "Deferred[dict[str, Value]] | dict[str, Value]":
+            if self.state.changes == before:
+                return values
+            return settle().addCallback(lambda _: values)
+
+        return outputs.addCallback(kept)
 
     def _outputs(self, action: Action, returned: object) -> dict[str, Value]:
         if returned is None:

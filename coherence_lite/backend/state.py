@@ -92,6 +92,9 @@ class ServiceState:
     The current values of one service's state variables.
 
     @ivar service: the model service whose variables these are.
+    @ivar changes: how many L{update}s changed a value so far (a caller
+        compares two readings to learn whether anything changed between
+        them).
     """
 
     def __init__(self, service: Service, values: Mapping[str, object] | None = None) -> None:
@@ -110,6 +113,7 @@ class ServiceState:
         }
         self._observers: list[Observer] = []
         self._allObservers: list[Observer] = []
+        self.changes = 0
         if values:
             self._values.update(self._checked(values))
 
@@ -185,6 +189,8 @@ class ServiceState:
                 continue
             self._values[name] = value
             changed[name] = value
+        if changed:
+            self.changes += 1
         evented = {name: value for name, value in changed.items() if self._variables[name].sendEvents}
         if evented:
             self._notify(self._observers, evented)

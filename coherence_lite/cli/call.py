@@ -17,9 +17,9 @@ import sys
 from typing import IO, Any
 
 from twisted.python import usage
-from twisted.web.client import Agent, HTTPConnectionPool
 
 from coherence_lite._version import __version__
+from coherence_lite.controlpoint.agent import clientAgent
 from coherence_lite.cli.target import TargetError, TargetOptions, fetchSCPD, findDevice, findService
 from coherence_lite.controlpoint.fetch import HTTPFetcher
 from coherence_lite.controlpoint.report import safeText
@@ -106,7 +106,7 @@ async def runCall(reactor: Reactor, options: CallOptions, stdout: IO[str] = sys.
 
     @return: the exit status.
     """
-    agent = Agent(reactor, pool=HTTPConnectionPool(reactor, persistent=False))
+    agent = clientAgent(reactor)
     fetcher = HTTPFetcher(agent, reactor, timeout=10.0, userAgent=serverString(__version__))
     try:
         root = await findDevice(reactor, options, fetcher, options["target"])

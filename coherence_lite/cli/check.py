@@ -17,8 +17,8 @@ from typing import IO, Any
 from twisted.internet.error import CannotListenError
 from twisted.logger import Logger, LogLevel
 from twisted.python import usage
-from twisted.web.client import Agent, HTTPConnectionPool
 
+from coherence_lite.controlpoint.agent import clientAgent
 from coherence_lite.cli.target import isLocation
 from coherence_lite.conformance.findings import FAIL
 from coherence_lite.conformance.probe import Checker
@@ -95,7 +95,7 @@ async def runCheck(reactor: Reactor, options: CheckOptions, stdout: IO[str] = sy
     if not links:
         stderr.write(f"{PROGRAM}: no usable network interface (name one with --interface)\n")
         return 1
-    agent = Agent(reactor, pool=HTTPConnectionPool(reactor, persistent=False), connectTimeout=options["timeout"])
+    agent = clientAgent(reactor, connectTimeout=options["timeout"])
     checker = Checker(reactor, links, agent, ssdpPort=options["ssdp-port"], mx=options["mx"], timeout=options["timeout"])
     try:
         reports = await checker.run(st=options["st"], location=options["location"], uuid=options["uuid"], watch=options["watch"])

@@ -18,9 +18,9 @@ from typing import IO, Any
 
 from twisted.internet.defer import Deferred
 from twisted.python import usage
-from twisted.web.client import Agent, HTTPConnectionPool
 
 from coherence_lite._version import __version__
+from coherence_lite.controlpoint.agent import clientAgent
 from coherence_lite.cli.target import TargetError, TargetOptions, fetchSCPD, findDevice, findService
 from coherence_lite.controlpoint.fetch import HTTPFetcher
 from coherence_lite.controlpoint.gena import Event, SubscribeError
@@ -94,7 +94,7 @@ class SubscribeCommand:
         self._options = options
         self._stdout = stdout
         self._stderr = stderr
-        agent = Agent(reactor, pool=HTTPConnectionPool(reactor, persistent=False))
+        agent = clientAgent(reactor)
         self._fetcher = HTTPFetcher(agent, reactor, timeout=10.0, userAgent=serverString(__version__))
         self.subscriber = Subscriber(agent, reactor, requested=options["timeout"])
         self._done: Deferred[int] = Deferred()

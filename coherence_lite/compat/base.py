@@ -35,10 +35,10 @@ from typing import Any, ClassVar, Mapping
 from twisted.internet.defer import Deferred, DeferredList, succeed
 from twisted.internet.error import CannotListenError
 from twisted.logger import Logger
-from twisted.web.client import Agent, HTTPConnectionPool
 from twisted.web.resource import Resource
 
 from coherence_lite._version import __version__
+from coherence_lite.controlpoint.agent import clientAgent
 from coherence_lite.compat.base_plugins import DEVICES, backendClass, pluginList
 from coherence_lite.compat.basics import HostedDevice
 from coherence_lite.compat.control_point import ControlPoint
@@ -173,7 +173,7 @@ class Coherence:
         self.urlbase = f"http://{host}:{self.web_server_port}/"
         self.external_address = f"{host}:{self.web_server_port}"
 
-        agent = Agent(reactor, pool=HTTPConnectionPool(reactor, persistent=False))
+        agent = clientAgent(reactor)
         self._soap = SOAPClient(agent, reactor, userAgent=serverString(__version__))
         self._subscriber = Subscriber(agent, reactor)
         self._detection = DeviceDetection(

@@ -20,7 +20,7 @@ import ipaddress
 import re
 import uuid
 from collections.abc import Callable, Sequence
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from twisted.internet.defer import CancelledError, Deferred
 from twisted.internet.task import deferLater
@@ -39,6 +39,7 @@ from coherence_lite.controlpoint.scpd import SCPD, parseSCPD
 from coherence_lite.controlpoint.soap import formatRequest, requestHeaders
 from coherence_lite.eventing.message import MIN_TIMEOUT, EventNotify
 from coherence_lite._reactor import Reactor
+from coherence_lite.net.zones import urlHost
 
 __all__ = ["MAX_SERVICES", "MAX_CALLS", "MAX_ICONS", "EVENT_WAIT", "isGetter", "offLinkCallback", "HTTPProbe"]
 
@@ -188,7 +189,7 @@ class HTTPProbe:
             return []
         url = service.eventSubURL
         subject = service.serviceId or service.serviceType
-        host = urlsplit(url).hostname or ""
+        host = urlHost(url) or ""
         findings = []
         try:
             server = CallbackServer(self._reactor, self._localAddress(host))

@@ -3,6 +3,10 @@
 The checker: find the device(s), probe each (L{SSDPProbe} then
 L{HTTPProbe}) and apply every rule, giving a L{DeviceReport} per device.
 
+A device that answers over IPv4 and IPv6 (two LOCATIONs, the same UDNs)
+is one device: it is checked once per address family, each finding's
+subject labelled with the family, in one L{DeviceReport}.
+
 The whole run is bounded: one discovery round, then per device (at most
 L{MAX_DEVICES}) three search rounds of a few seconds, and HTTP requests
 each with its own time limit, on the chosen links only.
@@ -11,7 +15,7 @@ each with its own time limit, on the chosen links only.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,7 +27,7 @@ from coherence_lite.conformance import ssdp_rules
 from coherence_lite.conformance.findings import Finding
 from coherence_lite.conformance.http_probe import HTTPProbe
 from coherence_lite.conformance.ssdp_probe import SSDPProbe
-from coherence_lite.conformance.ssdp_rules import SearchRound
+from coherence_lite.conformance.ssdp_rules import Answer, SearchRound
 from coherence_lite.controlpoint.callbacks import localAddressFor
 from coherence_lite.controlpoint.parse import parseDescription
 from coherence_lite.controlpoint.remote import RemoteRootDevice
@@ -32,6 +36,7 @@ from coherence_lite.model.description import DEVICE_NAMESPACE
 from coherence_lite.model.device import parseURN
 from coherence_lite.net.interfaces import Link
 from coherence_lite._reactor import Reactor
+from coherence_lite.net.zones import urlHost
 from coherence_lite.ssdp.advertisement import ALL, ROOT_DEVICE, udnOf
 
 __all__ = ["MAX_DEVICES", "UNKNOWN_TARGET", "DeviceReport", "Checker"]
@@ -53,20 +58,24 @@ class DeviceReport:
 
     @ivar location: its LOCATION (or what was asked for, when not found).
     @ivar root: the device, when its description could be read.
+    @ivar locations: every LOCATION it was checked at, one per address
+        family, C{location} first.
     """
 
     location: str
     root: RemoteRootDevice | None
     findings: tuple[Finding, ...]
+    locations: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
         """
         One line naming the device.
         """
+        where = " and ".join(self.locations or (self.location,))
         if self.root is None:
-            return f"{self.location}"
-        return f"{self.root.friendlyName} ({self.root.deviceType}) {self.root.UDN} at {self.location}"
+            return where
+        return f"{self.root.friendlyName} ({self.root.deviceType}) {self.root.UDN} at {where}"
 
     def asDict(self) -> dict[str, Any]:
         """
@@ -74,15 +83,60 @@ class DeviceReport:
         """
         return {
             "location": self.location,
+            "locations": list(self.locations or (self.location,)),
             "friendlyName": None if self.root is None else self.root.friendlyName,
             "UDN": None if self.root is None else self.root.UDN,
             "deviceType": None if self.root is None else self.root.deviceType,
         }
 
 
-def _mine(round: SearchRound, udns: set[str]) -> SearchRound:
-    answers = tuple(a for a in round.answers if udnOf(a.response.usn).lower() in udns)
+def _family(address: str) -> str:
+    return "IPv6" if ":" in address else "IPv4"
+
+
+def _mine(round: SearchRound, udns: set[str], family: str | None = None) -> SearchRound:
+    answers = tuple(
+        a for a in round.answers if udnOf(a.response.usn).lower() in udns and family in (None, _family(a.source))
+    )
     return SearchRound(round.targets, round.mx, round.unicast, answers)
+
+
+def devicesOf(answers: Sequence[Answer], st: str | None, wanted: str | None) -> list[list[str]]:
+    """
+    The devices that answered, each as its LOCATIONs by address family
+    (the first heard of each family, IPv4 first): LOCATIONs answering for
+    a common UDN are one device.
+
+    @param st: only answers to this target, or every answer.
+    @param wanted: only the device holding this UDN (lower case), or every
+        device.
+    """
+    udnsAt: dict[str, set[str]] = {}
+    familyOf: dict[str, str] = {}
+    for a in answers:
+        if st is None or a.response.st == st:
+            udnsAt.setdefault(a.response.location, set()).add(udnOf(a.response.usn).lower())
+            familyOf.setdefault(a.response.location, _family(a.source))
+    groups: list[tuple[set[str], list[str]]] = []
+    for location, udns in udnsAt.items():
+        joined = [group for group in groups if group[0] & udns]
+        merged = (set(udns), [location])
+        for group in joined:
+            groups.remove(group)
+            merged[0].update(group[0])
+            merged[1][:0] = group[1]
+        groups.append(merged)
+    groups.sort(key=lambda group: list(udnsAt).index(group[1][0]))
+    devices = []
+    for udns, locations in groups:
+        if wanted is None or wanted in udns:
+            byFamily = {familyOf[location]: location for location in reversed(locations)}
+            devices.append([byFamily[family] for family in ("IPv4", "IPv6") if family in byFamily])
+    return devices
+
+
+def _labelled(findings: Sequence[Finding], family: str) -> list[Finding]:
+    return [replace(f, subject=f"{family} {f.subject}" if f.subject else family) for f in findings]
 
 
 class Checker:
@@ -133,34 +187,43 @@ class Checker:
             if watch > 0:
                 await deferLater(self._reactor, watch, lambda: None)
             discovery = await self._ssdp.round(targets, self._mx, self._mx + 1.0)
-            if location is not None:
-                locations = [location]
-            else:
+            if location is None:
                 wanted = None if uuid is None else (uuid if uuid.lower().startswith("uuid:") else f"uuid:{uuid}").lower()
-                locations = list(
-                    dict.fromkeys(
-                        a.response.location
-                        for a in discovery.answers
-                        if (st is None or a.response.st == st) and (wanted is None or udnOf(a.response.usn).lower() == wanted)
-                    )
-                )[:MAX_DEVICES]
-            if not locations:
-                asked = location or uuid or st or ALL
+                devices = devicesOf(discovery.answers, st, wanted)[:MAX_DEVICES]
+            if location is None and not devices:
+                asked = uuid or st or ALL
                 return [DeviceReport(asked, None, (ssdp_rules.checkFound(SearchRound(discovery.targets, discovery.mx), asked),))]
-            return [await self._device(where, discovery) for where in locations]
+            if location is not None:
+                return [await self._device(location, discovery)]
+            return [await self._everyFamily(where, discovery) for where in devices]
         finally:
             await self._ssdp.stop()
 
-    async def _device(self, location: str, discovery: SearchRound) -> DeviceReport:
+    async def _everyFamily(self, locations: Sequence[str], discovery: SearchRound) -> DeviceReport:
+        """
+        Check a device at each of its LOCATIONs (one per family), as one.
+        """
+        if len(locations) == 1:
+            return await self._device(locations[0], discovery)
+        reports = []
+        for location in locations:
+            family = _family(urlHost(location) or "")
+            report = await self._device(location, discovery, family)
+            reports.append(replace(report, findings=tuple(_labelled(report.findings, family))))
+        root = next((r.root for r in reports if r.root is not None), None)
+        findings = tuple(f for r in reports for f in r.findings)
+        return DeviceReport(locations[0], root, findings, tuple(locations))
+
+    async def _device(self, location: str, discovery: SearchRound, family: str | None = None) -> DeviceReport:
         description = await self._http.request(b"GET", location)
         parsed = None if description.reply is None or description.reply.code != 200 else parseDescription(description.reply.body, location)
         if not isinstance(parsed, RemoteRootDevice):
             return DeviceReport(location, None, (rules.checkFetch(description, parsed),))
         root = parsed
-        findings = await self._ssdpFindings(root, discovery)
+        findings = await self._ssdpFindings(root, discovery, family)
         assert description.reply is not None
         body = description.reply.body
-        mine = _mine(discovery, {d.UDN.lower() for d in root.allDevices()}).answers
+        mine = _mine(discovery, {d.UDN.lower() for d in root.allDevices()}, family).answers
         server = mine[0].response.server if mine else None
         announcedConfig = next((a.response.configId for a in mine if a.response.configId is not None), None)
         ads = announcedAs(root)
@@ -185,7 +248,7 @@ class Checker:
             findings += await self._http.eventing(service, scpds[service.serviceId])
         return DeviceReport(location, root, tuple(findings))
 
-    async def _ssdpFindings(self, root: RemoteRootDevice, discovery: SearchRound) -> list[Finding]:
+    async def _ssdpFindings(self, root: RemoteRootDevice, discovery: SearchRound, family: str | None) -> list[Finding]:
         udns = {d.UDN.lower() for d in root.allDevices()}
         ads = announcedAs(root)
         targets = list(dict.fromkeys(ad.nt for ad in ads))
@@ -199,14 +262,14 @@ class Checker:
         # upnp:rootdevice: an answer with the lower-case UUID as ST is then
         # told apart from the answer to the UUID as announced.
         unicastTargets = [ROOT_DEVICE] + ([shouted] if shouted != root.UDN else [])
-        found = _mine(discovery, udns)
+        found = _mine(discovery, udns, family)
         # The search without MX comes first: the device must still answer
         # the searches after it.
-        noMX = _mine(await self._ssdp.round([ALL], None, self._wait * 0.75), udns)
-        each = _mine(await self._ssdp.round(targets + older + [UNKNOWN_TARGET], 1, max(self._wait, 1 + ssdp_rules.MX_TOLERANCE)), udns)
+        noMX = _mine(await self._ssdp.round([ALL], None, self._wait * 0.75), udns, family)
+        each = _mine(await self._ssdp.round(targets + older + [UNKNOWN_TARGET], 1, max(self._wait, 1 + ssdp_rules.MX_TOLERANCE)), udns, family)
         host = found.answers[0].source if found.answers else (urlsplit(root.location).hostname or "")
-        unicast = _mine(await self._ssdp.round(unicastTargets, None, self._wait * 0.75, unicastTo=host), udns)
-        notifies = [n for _, n in self._ssdp.notifies if udnOf(n.usn).lower() in udns]
+        unicast = _mine(await self._ssdp.round(unicastTargets, None, self._wait * 0.75, unicastTo=host), udns, family)
+        notifies = [n for source, n in self._ssdp.notifies if udnOf(n.usn).lower() in udns and family in (None, _family(source))]
         responses = [a.response for r in (found, each, noMX, unicast) for a in r.answers]
         configId = root.configId
         results: list[Finding | None] = [

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Sequence
+from dataclasses import replace
 
 from twisted.internet.defer import Deferred, maybeDeferred
 from twisted.internet.error import CannotListenError
@@ -26,6 +27,7 @@ from coherence_lite.controlpoint.search import Searcher
 from coherence_lite.identity import serverString
 from coherence_lite.net.interfaces import Link
 from coherence_lite._reactor import Reactor
+from coherence_lite.net.zones import zonedLocation
 from coherence_lite.ssdp.format import formatMSearch, hostHeader
 from coherence_lite.ssdp.listener import SSDPListener
 from coherence_lite.ssdp.message import Address, Notify, SearchResponse
@@ -151,9 +153,11 @@ class SSDPProbe(MessageHandler):
     # MessageHandler
     def responseReceived(self, response: SearchResponse, source: Address, link: Link) -> None:
         """
-        Keep an answer in the current round.
+        Keep an answer in the current round, a link-local LOCATION with the
+        zone of the link it came on.
         """
         if self._answers is not None and len(self._answers) < MAX_ANSWERS:
+            response = replace(response, location=zonedLocation(response.location, link.interface))
             self._answers.append(Answer(self._reactor.seconds() - self._started, source[0], response))
 
     def notifyReceived(self, notify: Notify, source: Address, link: Link) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from coherence_lite.conformance.findings import Finding, finding
 from coherence_lite.ssdp.advertisement import Advertisement, matchSearch
-from coherence_lite.ssdp.message import ALIVE, BYEBYE, Headers, Notify, SearchResponse
+from coherence_lite.ssdp.message import ALIVE, BYEBYE, UPDATE, Headers, Notify, SearchResponse
 
 __all__ = [
     "MX_TOLERANCE",
@@ -311,22 +311,70 @@ def checkNoMX(round: SearchRound, answeringAfter: bool) -> Finding:
     return finding("ssdp.no-mx", problems, "ignored, and still answering afterwards", warnings=warnings)
 
 
+def _boots(notifies: Sequence[Notify]) -> tuple[list[list[Notify]], list[str], list[str]]:
+    """
+    Split the announcements heard, in order, into boots: a higher BOOTID
+    starts a new boot (after the old boot's byebye or an ssdp:update
+    announcing it; without either it warns: a crash, or a lost byebye).
+    A BOOTID lower than the current boot's, or a NEXTBOOTID not kept, is
+    a problem.
+
+    @return: the boots, the problems and the warnings.
+    """
+    boots: list[list[Notify]] = [[]]
+    current: int | None = None
+    ended = False
+    announced: int | None = None
+    problems: list[str] = []
+    warnings: list[str] = []
+    for notify in notifies:
+        boot = notify.bootId
+        if boot is not None and current is not None and boot != current:
+            if boot < current:
+                problems.append(f"BOOTID.UPNP.ORG {boot} heard after {current}")
+                continue
+            if not ended and announced != boot:
+                warnings.append(f"BOOTID.UPNP.ORG went from {current} to {boot} without byebye or ssdp:update")
+            boots.append([])
+            ended, announced = False, None
+        if boot is not None:
+            current = boot
+        if notify.nts == BYEBYE:
+            ended = True
+        elif notify.nts == UPDATE and notify.nextBootId is not None:
+            announced = notify.nextBootId
+        boots[-1].append(notify)
+    return boots, problems, warnings
+
+
 def checkIds(responses: Sequence[SearchResponse], notifies: Sequence[Notify], configId: int | None) -> Finding | None:
     """
-    ssdp.ids: one BOOTID and one CONFIGID in every message, the CONFIGID
-    being the description's C{configId}; L{None} when no message carried
-    either.
+    ssdp.ids: one BOOTID and one CONFIGID in every message of one boot,
+    the last boot's CONFIGID being the description's C{configId};
+    L{None} when no message carried either.
+
+    A device restarted while the checker listens (C{check --watch}) has
+    several boots: each is judged on its own (see L{_boots}); the search
+    responses, which come after the announcements heard while watching,
+    belong to the last.
     """
-    messages: list[SearchResponse | Notify] = [*responses, *notifies]
-    boots = {m.bootId for m in messages if m.bootId is not None}
-    configs = {m.configId for m in messages if m.configId is not None}
-    if not boots and not configs:
+    boots, problems, warnings = _boots(notifies)
+    allBoots: set[int] = set()
+    allConfigs: set[int] = set()
+    for number, boot in enumerate(boots):
+        messages: list[SearchResponse | Notify] = [*boot, *(responses if number == len(boots) - 1 else ())]
+        ids = {m.bootId for m in messages if m.bootId is not None}
+        configs = {m.configId for m in messages if m.configId is not None}
+        allBoots |= ids
+        allConfigs |= configs
+        if len(ids) > 1:
+            problems.append(f"several BOOTID.UPNP.ORG in one boot: {sorted(ids)[:4]}")
+        if len(configs) > 1:
+            problems.append(f"several CONFIGID.UPNP.ORG in one boot: {sorted(configs)[:4]}")
+        elif number == len(boots) - 1 and configs and configId is not None and configs != {configId}:
+            problems.append(f"CONFIGID.UPNP.ORG {min(configs)} but the description's configId is {configId}")
+    if not allBoots and not allConfigs:
         return None
-    problems = []
-    if len(boots) > 1:
-        problems.append(f"several BOOTID.UPNP.ORG: {sorted(boots)[:4]}")
-    if len(configs) > 1:
-        problems.append(f"several CONFIGID.UPNP.ORG: {sorted(configs)[:4]}")
-    elif configs and configId is not None and configs != {configId}:
-        problems.append(f"CONFIGID.UPNP.ORG {min(configs)} but the description's configId is {configId}")
-    return finding("ssdp.ids", problems, f"BOOTID {sorted(boots) or '-'}, CONFIGID {sorted(configs) or '-'}")
+    restarts = f" ({len(boots)} boots)" if len(boots) > 1 else ""
+    passed = f"BOOTID {sorted(allBoots) or '-'}, CONFIGID {sorted(allConfigs) or '-'}{restarts}"
+    return finding("ssdp.ids", problems, passed, warnings=warnings)

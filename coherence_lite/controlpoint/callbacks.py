@@ -34,6 +34,7 @@ from coherence_lite.http.limits import HTTPLimits
 from coherence_lite.http.server import LimitedSite
 from coherence_lite.net.interfaces import parseAddress
 from coherence_lite._reactor import Reactor
+from coherence_lite.net.zones import splitZone
 
 __all__ = ["NotifyTarget", "CallbackServer", "localAddressFor"]
 
@@ -45,20 +46,34 @@ def localAddressFor(host: str, port: int = 80) -> str:
     The local address this machine uses to reach C{host}, a literal
     address: the one to listen on for its events.  Nothing is sent.
 
-    @raise OSError: there is no route to C{host}.
+    @param host: the device's address; a link-local one with its zone
+        (C{fe80::1%eth0}, or C{%25} as in a URL).
+    @return: the local address; a link-local one with the same zone (to
+        listen on that interface only), which never goes in a CALLBACK URL
+        (see L{CallbackServer.urlFor}).
+    @raise OSError: there is no route to C{host} (a link-local address
+        without a zone has none).
     @raise ValueError: C{host} is not a literal address.
     """
-    address = parseAddress(host.strip("[]").partition("%")[0])
+    text, zone = splitZone(host)
+    address = parseAddress(text)
     if address is None:
         raise ValueError(f"{host!r} is not an IP address")
-    family = socket.AF_INET if address.version == 4 else socket.AF_INET6
-    probe = socket.socket(family, socket.SOCK_DGRAM)
+    probe = socket.socket(socket.AF_INET if address.version == 4 else socket.AF_INET6, socket.SOCK_DGRAM)
     try:
-        probe.connect((str(address), port))
+        if address.version == 4:
+            probe.connect((str(address), port))
+        else:
+            scope = 0 if zone is None else (int(zone) if zone.isdigit() else socket.if_nametoindex(zone))
+            probe.connect((str(address), port, 0, scope))
         local: str = probe.getsockname()[0]
     finally:
         probe.close()
-    return local.partition("%")[0]
+    local = local.partition("%")[0]
+    localAddress = parseAddress(local)
+    if zone is not None and localAddress is not None and localAddress.version == 6 and localAddress.is_link_local:
+        return f"{local}%{zone}"
+    return local
 
 
 class NotifyTarget(Protocol):
@@ -150,10 +165,12 @@ class CallbackServer:
 
     def urlFor(self, token: str) -> str:
         """
-        The callback URL of C{token}'s path.
+        The callback URL of C{token}'s path (a link-local address without
+        its zone: the device reaches it through its own interface).
         """
         assert self._port is not None, "start() first"
-        host = self.address if ":" not in self.address else f"[{self.address}]"
+        address = splitZone(self.address)[0]
+        host = address if ":" not in address else f"[{address}]"
         bound = self._port.getHost()
         assert isinstance(bound, (IPv4Address, IPv6Address)), bound
         return f"http://{host}:{bound.port}/{token}"

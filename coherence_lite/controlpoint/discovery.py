@@ -19,10 +19,10 @@ from typing import Callable, Sequence
 from twisted.application.service import MultiService, Service
 from twisted.internet.error import CannotListenError
 from twisted.logger import Logger, LogLevel
-from twisted.web.client import Agent, HTTPConnectionPool
 from twisted.web.iweb import IAgent
 
 from coherence_lite._version import __version__
+from coherence_lite.controlpoint.agent import clientAgent
 from coherence_lite.controlpoint.fetch import FETCH_TIMEOUT, Fetcher, HTTPFetcher, RetryingFetcher
 from coherence_lite.controlpoint.remote import RemoteRootDevice
 from coherence_lite.controlpoint.search import (
@@ -57,14 +57,14 @@ log = Logger()
 
 def makeFetcher(reactor: Reactor, agent: IAgent | None = None, timeout: float = FETCH_TIMEOUT) -> Fetcher:
     """
-    The fetcher a control point uses: an L{HTTPFetcher} on a non-persistent
-    L{Agent}, retried with backoff.
+    The fetcher a control point uses: an L{HTTPFetcher} on a
+    L{clientAgent} (non-persistent, IPv6 zones understood), retried with backoff.
 
     @param reactor: connects and times the requests.
     @param agent: the agent to use instead of a new one.
     """
     if agent is None:
-        agent = Agent(reactor, pool=HTTPConnectionPool(reactor, persistent=False))
+        agent = clientAgent(reactor)
     userAgent = serverString(__version__)
     return RetryingFetcher(HTTPFetcher(agent, reactor, timeout=timeout, userAgent=userAgent), reactor)
 

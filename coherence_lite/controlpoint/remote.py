@@ -21,6 +21,7 @@ from typing import Any, Iterator
 from urllib.parse import urljoin, urlsplit
 
 from coherence_lite.model.device import REMOTE
+from coherence_lite.net.zones import inheritZone
 from coherence_lite.ssdp.advertisement import ROOT_DEVICE
 
 __all__ = [
@@ -62,7 +63,7 @@ def resolveURL(location: str, urlBase: str | None, url: str | None) -> str | Non
     if urlBase is not None and _isHTTP(urlBase):
         base = urlBase if urlBase.endswith("/") else urlBase + "/"
     try:
-        resolved = urljoin(base, url)
+        resolved = inheritZone(urljoin(base, url), location)
     except ValueError:
         return None
     if len(resolved) > MAX_URL or _NOT_IN_URL.search(resolved) or not _isHTTP(resolved):

@@ -25,7 +25,6 @@ from __future__ import annotations
 import random as _random
 import uuid
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from twisted.internet.defer import Deferred, DeferredList, succeed
 from twisted.internet.interfaces import IDelayedCall
@@ -47,6 +46,7 @@ from coherence_lite.controlpoint.gena import (
 from coherence_lite.eventing.message import DEFAULT_TIMEOUT, EventNotify, nextSeq
 from coherence_lite.model.types import DataTypeError, Value, decodeValue
 from coherence_lite._reactor import Reactor
+from coherence_lite.net.zones import urlHost
 
 __all__ = ["MAX_SUBSCRIPTIONS", "Subscription", "Subscriber"]
 
@@ -327,7 +327,7 @@ class Subscriber:
             raise SubscribeError(f"{service.serviceId or service.serviceType} has no usable eventSubURL")
         if len(self._subscriptions) >= MAX_SUBSCRIPTIONS:
             raise SubscribeError(f"already {MAX_SUBSCRIPTIONS} subscriptions")
-        host = urlsplit(service.eventSubURL).hostname or ""
+        host = urlHost(service.eventSubURL) or ""
         try:
             server = self.serverFor(host)
         except (OSError, ValueError) as e:

@@ -6,71 +6,62 @@ restarts.
 L{HostedRuntimes} gives every service of every hosted device a
 L{ServiceRuntime}: the service's own C{implementation} (a service written
 in Python), or one built from the device file's bindings.  The state of the
-latter (device files, default devices) is kept in the state directory, one
-small JSON file per device UDN (C{device-<uuid>.json}), replaced
-atomically a moment after a change (the writes of a burst of changes are
-merged through the injected clock) and when the host stops.  At start the
-stored values are loaded back; a value that no longer fits its variable
-(the device file changed) is dropped with a logged warning.
+latter (device files, default devices) is kept by a L{StateStore}: each
+change is recorded there, and an action that changed it answers only once
+it is written (see L{coherence_lite.host.statestore}).  At start the stored
+values are loaded back (from the store's memory when the device was hosted
+before, as on a reload, else from its file); values that no longer fit
+their variable (the device file changed) are dropped, each with a logged
+warning.
 """
 
 from __future__ import annotations
 
-import json
 from functools import partial
 from pathlib import Path
 from typing import Any, Iterable
 
 from twisted.application.service import Service
-from twisted.internet.interfaces import IDelayedCall
+from twisted.internet.defer import Deferred, succeed
 from twisted.logger import Logger
 
 from coherence_lite.backend.bindings import runtimeFor
 from coherence_lite.backend.runtime import ServiceRuntime
 from coherence_lite.backend.state import coerceValue
-from coherence_lite.host.bootid import writeAtomically
+from coherence_lite.host.statestore import StateStore, Stored, stateFile
 from coherence_lite.model.device import Device
 from coherence_lite.model.types import DataTypeError
 
-__all__ = ["SAVE_DELAY", "HostedRuntimes", "stateFile"]
+__all__ = ["HostedRuntimes", "stateFile"]
 
 log = Logger()
-
-#: Seconds between a change and the write that stores it.
-SAVE_DELAY = 1.0
-
-#: The most bytes of a state file read back.
-_MAX_STATE_FILE = 1024 * 1024
-
-
-def stateFile(directory: Path, device: Device) -> Path:
-    """
-    Where the state of C{device}'s services is kept.
-    """
-    return Path(directory, f"device-{device.uuid.lower()}.json")
 
 
 class HostedRuntimes(Service):
     """
     The L{ServiceRuntime} of each hosted service, by (device UDN, service
-    short id), and the keeper of their stored state.
+    short id), with the state of device-file services in a L{StateStore}.
 
     @ivar byService: the runtimes, by C{(device.UDN, service.shortId)}.
+    @ivar store: where their state is kept; shared with the runtimes that
+        replace these on a reload, so the acknowledged values carry over.
     """
 
-    def __init__(self, devices: Iterable[Device], reactor: Any, directory: Path | None, delay: float = SAVE_DELAY) -> None:
+    def __init__(self, devices: Iterable[Device], reactor: Any, store: StateStore | Path | None) -> None:
         """
         @param devices: the root devices.
-        @param reactor: runs bound commands and times the writes.
-        @param directory: the state directory; L{None} keeps nothing.
-        @param delay: seconds from a change to its write.
+        @param reactor: runs bound commands (and, given a folder, the
+            store's writes).
+        @param store: the store to keep the state in (started and stopped by
+            its owner); or a state directory (or L{None}, to keep nothing
+            across restarts) for a store of these runtimes' own, started and
+            stopped with them.
         @raise ConfigError: a device file binds a function that cannot be
             imported.
         """
         self._reactor = reactor
-        self._directory = directory
-        self._delay = delay
-        self._pending: dict[str, tuple[Device, IDelayedCall | None]] = {}
+        self._ownStore = not isinstance(store, StateStore)
+        self.store = store if isinstance(store, StateStore) else StateStore(store, reactor)
         self._kept: dict[str, list[ServiceRuntime]] = {}
         self.byService: dict[tuple[str, str], ServiceRuntime] = {}
         for root in devices:
@@ -78,37 +69,25 @@ class HostedRuntimes(Service):
                 self._add(device)
 
     def _add(self, device: Device) -> None:
-        stored = self._load(device)
+        stored = self._values(device)
         kept = []
         for service in device.services:
-            values = stored.get(service.serviceId, {}) if service.implementation is None else {}
-            runtime = runtimeFor(service, self._reactor, values)
-            self.byService[(device.UDN, service.shortId)] = runtime
-            if service.implementation is None and self._directory is not None:
+            if service.implementation is None:
+                values = stored.get(service.serviceId, {})
+                runtime = runtimeFor(service, self._reactor, values, self.store.durable)
                 kept.append(runtime)
                 runtime.state.addObserver(partial(self._changed, device), allVariables=True)
+            else:
+                runtime = runtimeFor(service, self._reactor)
+            self.byService[(device.UDN, service.shortId)] = runtime
         self._kept[device.UDN] = kept
 
-    def _load(self, device: Device) -> dict[str, dict[str, object]]:
-        if self._directory is None:
-            return {}
-        path = stateFile(self._directory, device)
-        try:
-            with open(path, "rb") as handle:
-                data = json.loads(handle.read(_MAX_STATE_FILE))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError) as e:
-            log.warn("Ignoring unreadable state file {path}: {error}", path=str(path), error=e)
-            return {}
-        services = data.get("services") if isinstance(data, dict) else None
-        if not isinstance(services, dict):
-            log.warn("Ignoring state file {path}: no services in it", path=str(path))
-            return {}
+    def _values(self, device: Device) -> dict[str, dict[str, object]]:
+        stored = self.store.load(device)
         result: dict[str, dict[str, object]] = {}
         for service in device.services:
-            saved = services.get(service.serviceId)
-            if not isinstance(saved, dict):
+            saved = stored.get(service.serviceId)
+            if saved is None:
                 continue
             values: dict[str, object] = {}
             for variable in service.stateVariables:
@@ -119,42 +98,35 @@ class HostedRuntimes(Service):
                 except DataTypeError as e:
                     log.warn(
                         "Dropping the stored value of {name} of {serviceId} from {path}: {reason}",
-                        name=variable.name, serviceId=service.serviceId, path=str(path), reason=e.reason,
+                        name=variable.name,
+                        serviceId=service.serviceId,
+                        path=str(stateFile(self.store.directory or Path(), device)),
+                        reason=e.reason[:200],
                     )
             result[service.serviceId] = values
         return result
 
     def _changed(self, device: Device, changed: object) -> None:
-        if device.UDN in self._pending:
-            return
-        call = self._reactor.callLater(self._delay, self._save, device) if self.running else None
-        self._pending[device.UDN] = (device, call)
-
-    def _save(self, device: Device) -> None:
-        self._pending.pop(device.UDN, None)
-        assert self._directory is not None
-        services = {runtime.service.serviceId: {name: runtime.state.encoded(name) for name in runtime.state.names()}
-                     for runtime in self._kept[device.UDN]}
-        path = stateFile(self._directory, device)
-        try:
-            writeAtomically(path, json.dumps({"UDN": device.UDN, "services": services}, indent=1).encode("utf-8"))
-        except OSError as e:
-            log.warn("Cannot store the state of {udn} in {path}: {error}", udn=device.UDN, path=str(path), error=e)
+        services: Stored = {
+            runtime.service.serviceId: {name: runtime.state.encoded(name) for name in runtime.state.names()}
+            for runtime in self._kept[device.UDN]
+        }
+        self.store.record(device, services)
 
     def startService(self) -> None:
         """
-        Start timing writes (changes made before are written now).
+        Start (and start the store, when it is these runtimes' own).
         """
         Service.startService(self)
-        for device, _ in list(self._pending.values()):
-            self._save(device)
+        if self._ownStore:
+            self.store.startService()
 
-    def stopService(self) -> None:
+    def stopService(self) -> Deferred[None]:
         """
-        Write what is pending now and stop timing writes.
+        Stop (and stop the store, writing what is pending, when it is these
+        runtimes' own).
         """
         Service.stopService(self)
-        for device, call in list(self._pending.values()):
-            if call is not None and call.active():
-                call.cancel()
-            self._save(device)
+        if self._ownStore and self.store.running:
+            return self.store.stopService()
+        return succeed(None)

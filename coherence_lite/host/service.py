@@ -3,10 +3,12 @@
 L{UPnPDeviceService}: a complete device host as one L{MultiService}.
 
 Its children start in order: the running services, the web server
-(announcements carry its port), eventing, then SSDP.  Stopping sends
-byebye for every device, then closes the sockets and the web server.
-L{HostSettings} says how; L{UPnPDeviceService.replaceDevices} hosts other
-devices while it runs (the reload of C{twistd upnp-device}).
+(announcements carry its port), eventing, then SSDP (which also warns when
+another process announces one of our UDNs).  Stopping sends byebye for
+every device, then closes the sockets and the web server; the state store
+(the first child) stops last, writing what is pending.  L{HostSettings}
+says how; L{UPnPDeviceService.replaceDevices} hosts other devices while it
+runs (the reload of C{twistd upnp-device}).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from twisted.internet.error import CannotListenError
 from twisted.internet.interfaces import IListeningPort, IReactorTCP
 from twisted.internet.protocol import ServerFactory
 from twisted.logger import Logger
+from twisted.web.resource import IResource
 from twisted.web.server import Site
 
 from coherence_lite._version import __version__
@@ -31,6 +34,7 @@ from coherence_lite.host.reload import Changes, sameDocuments
 from coherence_lite.host.serving import Serving, buildServing
 from coherence_lite.host.settings import HostSettings
 from coherence_lite.host.site import makeSite, publicationOf
+from coherence_lite.host.statestore import StateStore
 from coherence_lite.http.hosts import HostPolicy
 from coherence_lite.identity import serverString
 from coherence_lite.model.description import SPEC_VERSION, Documents, buildDocuments
@@ -41,6 +45,7 @@ from coherence_lite.net.netlink import NetlinkMonitor
 from coherence_lite._reactor import Reactor, defaultReactor
 from coherence_lite.net.watcher import InterfaceWatcher
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
+from coherence_lite.ssdp.conflicts import UDNConflicts
 from coherence_lite.ssdp.service import SSDPService
 from coherence_lite.stats import Stats, StatsMonitor
 
@@ -139,8 +144,9 @@ class UPnPDeviceService(MultiService):
     @ivar stats: the counters of SSDP and HTTP, logged and shown on the
         presentation pages.
     @ivar links: the links served now.
-    @ivar runtimes: the running services (the first child: it stores their
-        state when the host stops).
+    @ivar stateStore: keeps the state of device-file services (the first
+        child: started first, stopped last, writing what is pending).
+    @ivar runtimes: the running services.
     @ivar eventing: the GENA subscriptions of every service, answered at
         its eventSubURL and dropped (deliveries cancelled) on stop.
     """
@@ -174,6 +180,9 @@ class UPnPDeviceService(MultiService):
         self.links: list[Link] = []
         major, minor = SPEC_VERSION
         self.catalogue = Catalogue(server=serverString(__version__, f"{major}.{minor}"), maxAge=settings.maxAge)
+        self.stateStore = StateStore(settings.stateDirectory, self.reactor)
+        self.stateStore.setName("state")
+        self.stateStore.setServiceParent(self)
         limits = settings.eventingLimits
         self._agent = deliveryAgent(self.reactor, limits.connectTimeout)
         serving = self._build(self.documents)
@@ -191,6 +200,7 @@ class UPnPDeviceService(MultiService):
         self.web.setServiceParent(self)
         self.eventing = serving.eventing
         self.eventing.setServiceParent(self)
+        self.mounts: dict[bytes, IResource] = {}
         self.ssdp = SSDPService(
             self.catalogue,
             lambda: self.links,
@@ -204,6 +214,7 @@ class UPnPDeviceService(MultiService):
         )
         self.ssdp.setName("ssdp")
         self.ssdp.setServiceParent(self)
+        self.ssdp.addObserver(UDNConflicts(self.catalogue, self._locations, self.reactor))
         self.monitor = StatsMonitor(self.stats, self.reactor, settings.statsInterval)
         self.monitor.setServiceParent(self)
         self.watcher: InterfaceWatcher | None = None
@@ -226,7 +237,7 @@ class UPnPDeviceService(MultiService):
             links=lambda: self.links,
             agent=self._agent,
             limits=self.settings.eventingLimits,
-            stateDirectory=self.settings.stateDirectory,
+            store=self.stateStore,
         )
 
     def replaceDevices(self, devices: Sequence[Device]) -> Changes:
@@ -246,7 +257,8 @@ class UPnPDeviceService(MultiService):
           - a device that did not change: nothing.
 
         The new documents are served (new runtimes, their state handed on
-        through the state directory; new eventing; a new resource tree
+        through the state store, in memory: the acknowledged values, even
+        when the state directory cannot be written; new eventing; a new resource tree
         swapped in, requests under way finishing with the old one) before
         anything is announced, so a control point that reacts to an alive
         finds the new description.
@@ -305,7 +317,7 @@ class UPnPDeviceService(MultiService):
     def _serve(self, documentsList: Sequence[Documents]) -> None:
         """
         Serve new documents: new runtimes in the old ones' place among the
-        children (the old ones stop first, writing their state), new
+        children (the old ones stop first; their state is in the store), new
         eventing (subscriptions end: control points subscribe again when
         their renewal is refused) and the new tree swapped in.
         """
@@ -321,7 +333,17 @@ class UPnPDeviceService(MultiService):
         self._replaceChild(oldRuntimes, serving.runtimes)
         self._replaceChild(oldEventing, serving.eventing)
         self.runtimes, self.eventing = serving.runtimes, serving.eventing
+        for name, resource in self.mounts.items():
+            serving.tree.putChild(name, resource)
         self.web.site.resource = serving.tree
+
+    def mount(self, name: bytes, resource: IResource) -> None:
+        """
+        Serve C{resource} at C{/name/} beside the devices' documents, now
+        and in every tree a reload builds (a MediaServer's C{/media/}).
+        """
+        self.mounts[name] = resource
+        self.web.site.resource.putChild(name, resource)
 
     def _replaceChild(self, old: Service, new: Service) -> None:
         """
@@ -340,6 +362,15 @@ class UPnPDeviceService(MultiService):
         L{coherence_lite.host.site.publicationOf}.
         """
         return publicationOf(documents, lambda: self.web.port, self.settings.advertisedHost)
+
+    def _locations(self, publication: Publication) -> list[str] | None:
+        """
+        Our LOCATIONs of C{publication}, one per link served; L{None} while
+        the web server is not running.
+        """
+        if not self.web.running:
+            return None
+        return [publication.location(link) for link in self.ssdp.links]
 
     def interfaceReports(self) -> list[InterfaceReport]:
         """

@@ -24,6 +24,7 @@ from coherence_lite.eventing.publisher import HostEventing
 from coherence_lite.eventing.resource import eventResources
 from coherence_lite.host.runtimes import HostedRuntimes
 from coherence_lite.host.site import HostResource, Runtimes, makeRootResource
+from coherence_lite.host.statestore import StateStore
 from coherence_lite.model.description import Documents
 from coherence_lite.model.layout import SUBSCRIBE
 from coherence_lite.net.interfaces import Link
@@ -79,11 +80,11 @@ def buildServing(
     links: Callable[[], Sequence[Link]],
     agent: IAgent,
     limits: EventingLimits,
-    stateDirectory: Path | None,
+    store: StateStore | Path | None,
 ) -> Serving:
     """
-    Build the runtimes (their stored state read back from
-    C{stateDirectory}), the eventing and the tree of some root devices.
+    Build the runtimes (their stored state read back from C{store}: see
+    L{HostedRuntimes}), the eventing and the tree of some root devices.
 
     @param agent: sends event messages (see
         L{coherence_lite.eventing.notifier.deliveryAgent}).
@@ -92,7 +93,7 @@ def buildServing(
         imported.
     @raise ValueError: see L{makeRootResource}.
     """
-    runtimes = HostedRuntimes([documents.root for documents in documentsList], reactor, stateDirectory)
+    runtimes = HostedRuntimes([documents.root for documents in documentsList], reactor, store)
     runtimes.setName("runtimes")
     eventing = HostEventing(agent, reactor, limits, stats)
     tree = serveTree(documentsList, runtimes.byService, eventing, links, reactor, stats)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from coherence_lite.backend.bindings import checkFunctions
 from coherence_lite.host.settings import HostedDeviceError
-from coherence_lite.host.udn import derivedUDN, withDerivedUDNs
+from coherence_lite.host.udn import defaultOrigin, derivedUDN, fileOrigin, withDerivedUDNs
 from coherence_lite.model.defaults import defaultDevice
 from coherence_lite.model.device import Device, DeviceError
 from coherence_lite.model.devicefile import ConfigError, loadDevice
@@ -42,12 +42,20 @@ class DeviceSources:
     @ivar friendlyName: the friendlyName of the one hosted device, or
         L{None}.
     @ivar udn: the UDN (C{uuid:...}) of the one hosted device, or L{None}.
+    @ivar stateDirectory: the state directory, whose path the default
+        device's derived UDN depends on (see
+        L{coherence_lite.host.udn.defaultOrigin}).
+    @ivar extraDevices: devices built elsewhere (a C{--media} MediaServer),
+        hosted after the files' devices; with them and no file, the default
+        device is not hosted.
     """
 
     configs: tuple[Path, ...] = ()
     configDirectory: Path | None = None
     friendlyName: str | None = None
     udn: str | None = None
+    stateDirectory: Path | None = None
+    extraDevices: tuple[Device, ...] = ()
 
     def files(self) -> list[Path]:
         """
@@ -101,16 +109,19 @@ class DeviceSources:
                     raise HostedDeviceError(
                         name, f"names one device, but {len(files)} device files are given: write it into each file instead"
                     )
+        if not files and self.extraDevices:
+            return list(self.extraDevices)
         if not files:
             try:
-                return [defaultDevice(self.friendlyName, self.udn or derivedUDN(identity, 0), hostname)]
+                udn = self.udn or derivedUDN(identity, defaultOrigin(self.stateDirectory))
+                return [defaultDevice(self.friendlyName, udn, hostname)]
             except DeviceError as e:
                 raise HostedDeviceError(e.field, e.reason) from None
         devices: list[Device] = []
         origins: dict[str, Path] = {}
-        for position, path in enumerate(files):
+        for path in files:
             try:
-                device = withDerivedUDNs(loadDevice(path, hostname=hostname), hostname, identity, position)
+                device = withDerivedUDNs(loadDevice(path, hostname=hostname), hostname, identity, fileOrigin(path))
                 checkFunctions(device)
             except ConfigError as e:
                 raise HostedDeviceError(None, str(e)) from None
@@ -127,6 +138,11 @@ class DeviceSources:
                     )
                 origins[each.UDN.lower()] = path
             devices.append(device)
+        for extra in self.extraDevices:
+            other = origins.get(extra.UDN.lower())
+            if other is not None:
+                raise HostedDeviceError(None, f"{other}: the UDN {extra.UDN} is the MediaServer's: every device needs its own UDN")
+            devices.append(extra)
         return devices
 
     def _overridden(self, device: Device) -> Device:

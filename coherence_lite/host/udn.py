@@ -1,6 +1,7 @@
 # -*- test-case-name: tests.host.test_udn -*-
 """
-Derived UDNs: stable across restarts and renames, unique per machine.
+Derived UDNs: stable across restarts and renames, one per device file,
+unique per machine.
 
 A device without a UDN of its own (no C{UDN} in its device file, no
 C{--uuid}) gets one derived from two things only:
@@ -9,20 +10,25 @@ C{--uuid}) gets one derived from two things only:
     for the life of the installation), or where there is none (some
     containers) a random UUID generated once and kept in the state
     directory as C{machine-id};
-  - the device's position: the root device's among the hosted devices (the
-    order of C{--config} options, then the files of C{--config-dir} sorted
-    by name), an embedded device's among its parent's devices.
+  - the device's origin: the absolute path of its device file as given
+    (symbolic links are not followed, so a link swapped to a new release
+    keeps it), or, for the default device, the absolute path of the state
+    directory; an embedded device's, its parent's UDN and its position
+    among the parent's devices.
 
-So two machines that are both called C{raspberrypi} announce different
-UDNs, renaming a device or the machine keeps its UDN, and a control point
-such as Windows keeps recognising it.  The machine id itself never leaves
-the machine: it is hashed (UUID version 5 under a namespace of our own), as
-C{machine-id(5)} asks of applications.  UDNs written out are kept as they
-are.
+So two daemons on one machine, each with its own file (or, for the default
+device, its own state directory), announce different UDNs; two machines
+that are both called C{raspberrypi} too; renaming a device or the machine,
+editing its file, reordering the files or restarting keeps its UDN, and a
+control point such as Windows keeps recognising it.  Moving or renaming the
+file changes it.  The machine id itself never leaves the machine: it is
+hashed (UUID version 5 under a namespace of our own), as C{machine-id(5)}
+asks of applications.  UDNs written out are kept as they are.
 """
 
 from __future__ import annotations
 
+import os
 import platform
 import re
 import uuid
@@ -35,7 +41,7 @@ from twisted.logger import Logger
 from coherence_lite.host.bootid import writeAtomically
 from coherence_lite.model.device import Device, stableUDN
 
-__all__ = ["MACHINE_ID_FILES", "derivedUDN", "embeddedUDN", "machineIdentity", "withDerivedUDNs"]
+__all__ = ["MACHINE_ID_FILES", "defaultOrigin", "derivedUDN", "embeddedUDN", "fileOrigin", "machineIdentity", "withDerivedUDNs"]
 
 log = Logger()
 
@@ -101,14 +107,31 @@ def machineIdentity(
     return "host:" + (platform.node() if hostname is None else hostname)
 
 
-def derivedUDN(identity: str, position: int) -> str:
+def fileOrigin(path: Path) -> str:
     """
-    The UDN of the root device at C{position} (from 0) among the devices a
-    machine hosts.
+    The origin of the device a device file describes: its absolute path,
+    as given (see the module's docstring).
+    """
+    return "file:" + os.path.abspath(path)
+
+
+def defaultOrigin(stateDirectory: Path | None) -> str:
+    """
+    The origin of the default device (hosted when no device file is
+    given): the absolute path of the state directory, so daemons with
+    state directories of their own host distinct default devices.
+    """
+    return "default:" + ("" if stateDirectory is None else os.path.abspath(stateDirectory))
+
+
+def derivedUDN(identity: str, origin: str) -> str:
+    """
+    The UDN of the root device that comes from C{origin} on a machine.
 
     @param identity: see L{machineIdentity}.
+    @param origin: see L{fileOrigin} and L{defaultOrigin}.
     """
-    return "uuid:" + str(uuid.uuid5(_NAMESPACE, f"{identity}\0{position}"))
+    return "uuid:" + str(uuid.uuid5(_NAMESPACE, f"{identity}\0{origin}"))
 
 
 def embeddedUDN(parentUDN: str, position: int) -> str:
@@ -119,18 +142,18 @@ def embeddedUDN(parentUDN: str, position: int) -> str:
     return "uuid:" + str(uuid.uuid5(_NAMESPACE, f"{parentUDN.lower()}\0{position}"))
 
 
-def withDerivedUDNs(device: Device, hostname: str, identity: str, position: int) -> Device:
+def withDerivedUDNs(device: Device, hostname: str, identity: str, origin: str) -> Device:
     """
     A device tree read from a device file, with every UDN the file derived
     (see L{coherence_lite.model.devicefile}: from the host name or parent
     UDN, the friendlyName and the deviceType) replaced by one derived from
-    the machine and the device's position; UDNs written in the file stay.
+    the machine and the device's origin; UDNs written in the file stay.
 
     @param hostname: the host name the file was read with.
     @param identity: see L{machineIdentity}.
-    @param position: the root device's position among the hosted devices.
+    @param origin: the root device's origin, see L{fileOrigin}.
     """
-    return _rederive(device, hostname, derivedUDN(identity, position))
+    return _rederive(device, hostname, derivedUDN(identity, origin))
 
 
 def _rederive(device: Device, seed: str, derived: str) -> Device:

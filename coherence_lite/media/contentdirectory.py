@@ -47,6 +47,19 @@ MEDIA_PATH = "/media/"
 
 _BROWSE_FLAGS = ("BrowseMetadata", "BrowseDirectChildren")
 
+#: The errors ContentDirectory:1 defines, with their descriptions.
+_ERRORS = {
+    701: "No such object",
+    708: "Unsupported or invalid search criteria",
+    709: "Unsupported or invalid sort criteria",
+    710: "No such container",
+    720: "Cannot process the request",
+}
+
+
+def _error(code: int) -> UPnPError:
+    return UPnPError(code, _ERRORS[code])
+
 #: The out-arguments of Browse and Search.
 _OUTPUTS = {
     "Result": "A_ARG_TYPE_Result",
@@ -125,7 +138,7 @@ def _search(
 
 def _objectId(text: str, code: int) -> int:
     if not text.isdigit() or len(text) > 18:
-        raise UPnPError(code)
+        raise _error(code)
     return int(text)
 
 
@@ -231,7 +244,7 @@ class ContentDirectory(ServiceBackend):
             _browse, objectId, BrowseFlag == "BrowseDirectChildren", StartingIndex, self._count(RequestedCount), order
         )
         if found is None:
-            raise UPnPError(701)
+            raise _error(701)
         return self._answer(found, base, Filter)
 
     @action(
@@ -257,26 +270,26 @@ class ContentDirectory(ServiceBackend):
             criteria: Criteria = parseCriteria(SearchCriteria)
             condition, parameters = compileCriteria(criteria, SEARCHABLE)
         except SearchCriteriaError as e:
-            raise UPnPError(708, f"Unsupported or invalid search criteria: {str(e)[:120]}") from None
+            raise UPnPError(708, f"{_ERRORS[708]}: {str(e)[:120]}") from None
         order = self._order(SortCriteria)
         found = await self.library.run(
             _search, containerId, condition, parameters, StartingIndex, self._count(RequestedCount), order
         )
         if found is None:
-            raise UPnPError(710)
+            raise _error(710)
         return self._answer(found, base, Filter)
 
     def _base(self) -> str:
         address = localAddress.get()
         if address is None:
-            raise UPnPError(720)
+            raise _error(720)
         return baseURL(address)
 
     def _order(self, criteria: str) -> str:
         try:
             return sortClause(criteria)
         except ValueError as e:
-            raise UPnPError(709, f"Unsupported or invalid sort criteria: {str(e)[:120]}") from None
+            raise UPnPError(709, f"{_ERRORS[709]}: {str(e)[:120]}") from None
 
     def _count(self, requested: int) -> int:
         return MAX_PAGE if requested == 0 else min(requested, MAX_PAGE)

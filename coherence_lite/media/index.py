@@ -100,13 +100,20 @@ class Library(Service):
         return scanning.addErrback(lambda failure: log.failure("The media scan failed", failure))
 
     async def _scanAll(self) -> None:
+        started = self._reactor.seconds()
         walk = Walk(self.roots)
         pending = list(await self.run(setRoots, self.folders))
+        folders = 0
         while pending and self.running:
             step: Step = await self.run(scanFolder, pending.pop(), walk)
+            folders += 1
             pending.extend(reversed(step.folders))
             self._tell(step)
         if not self.scanned.called:
+            log.info(
+                "Media scan done: {folders} folders in {seconds:.1f} s",
+                folders=folders, seconds=self._reactor.seconds() - started,
+            )
             self.scanned.callback(None)
 
     async def rescan(self, path: bytes) -> list[bytes]:

@@ -34,6 +34,7 @@ __all__ = [
     "parseAddress",
     "systemInterfaces",
     "unusableIPv6Addresses",
+    "sourceReady",
     "selectLinks",
     "usedLinks",
     "reportedLinks",
@@ -164,8 +165,30 @@ def _readFlags(name: str) -> int | None:
 IFA_F_DADFAILED = 0x08
 IFA_F_TENTATIVE = 0x40
 
+#: Linux's table of IPv6 addresses, with their flags.
+IF_INET6 = Path("/proc/net/if_inet6")
 
-def unusableIPv6Addresses(path: Path = Path("/proc/net/if_inet6")) -> frozenset[ipaddress.IPv6Address]:
+
+def _ipv6Table(path: Path) -> list[tuple[ipaddress.IPv6Address, int, int]]:
+    """
+    Linux's table of IPv6 addresses: (address, interface index, flags)
+    rows; empty where it cannot be read.
+    """
+    try:
+        text = path.read_text("ascii")
+    except (OSError, UnicodeDecodeError):
+        return []
+    rows = []
+    for line in text.splitlines():
+        fields = line.split()
+        try:
+            rows.append((ipaddress.IPv6Address(int(fields[0], 16)), int(fields[1], 16), int(fields[4], 16)))
+        except (IndexError, ValueError):
+            continue
+    return rows
+
+
+def unusableIPv6Addresses(path: Path = IF_INET6) -> frozenset[ipaddress.IPv6Address]:
     """
     The global and unique-local IPv6 addresses Linux does not let anyone
     send from yet: tentative (its duplicate address detection is under way,
@@ -176,25 +199,33 @@ def unusableIPv6Addresses(path: Path = Path("/proc/net/if_inet6")) -> frozenset[
     @param path: Linux's table of IPv6 addresses; where it is missing, no
         address is unusable.
     """
-    try:
-        text = path.read_text("ascii")
-    except (OSError, UnicodeDecodeError):
-        return frozenset()
-    unusable = set()
-    for line in text.splitlines():
-        fields = line.split()
-        try:
-            address = ipaddress.IPv6Address(int(fields[0], 16))
-            flags = int(fields[4], 16)
-        except (IndexError, ValueError):
-            continue
-        # Link-local addresses are left alone: they are never the address
-        # of a link while another is usable, and leaving them out for their
-        # first second would change every link's networks, then change
-        # them back.
-        if flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED) and not address.is_link_local:
-            unusable.add(address)
-    return frozenset(unusable)
+    # Link-local addresses are left alone: they are never the address of a
+    # link while another is usable, and leaving them out for their first
+    # second would change every link's networks, then change them back
+    # (see L{sourceReady} for them).
+    return frozenset(
+        address
+        for address, _, flags in _ipv6Table(path)
+        if flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED) and not address.is_link_local
+    )
+
+
+def sourceReady(link: "Link", path: Path = IF_INET6) -> bool:
+    """
+    Whether a datagram can leave from the link's address now: L{False}
+    while its IPv6 address is still tentative (Linux refuses it as a
+    source, C{EINVAL}, until duplicate address detection is over: about a
+    second after the interface comes up, for its link-local address).
+    IPv4, and addresses Linux does not list, are ready.
+
+    @param path: Linux's table of IPv6 addresses.
+    """
+    if link.address.version != 6:
+        return True
+    for address, index, flags in _ipv6Table(path):
+        if address == link.address.ip and index == link.index:
+            return not flags & IFA_F_TENTATIVE
+    return True
 
 
 def systemInterfaces() -> list[NetworkInterface]:

@@ -8,6 +8,11 @@ On start the whole advertisement set goes out on every link after a random
 sent again at a random interval below max-age/2, and on stop every entry is
 withdrawn with byebye, twice; the L{Deferred} L{Announcer.stop} returns fires
 once the last byebye is written.
+
+A link whose IPv6 address is still tentative (duplicate address detection,
+about a second after an interface comes up) cannot send: its bursts wait,
+looked at every L{TENTATIVE_RECHECK} seconds, until the address is usable
+(at most L{TENTATIVE_WAIT} seconds), so no alive is lost to it.
 """
 
 from __future__ import annotations
@@ -19,14 +24,14 @@ from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from twisted.logger import Logger
 
-from coherence_lite.net.interfaces import Link
+from coherence_lite.net.interfaces import Link, sourceReady
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
 from coherence_lite.ssdp.format import formatNotifyAlive, formatNotifyByebye, formatNotifyUpdate, hostHeader
 from coherence_lite.ssdp.advertisement import Advertisement
 from coherence_lite.ssdp.transport import Sender, multicastDestinations
 from coherence_lite.stats import Stats
 
-__all__ = ["Announcer", "INITIAL_ROUNDS", "INITIAL_DELAY", "ROUND_SPACING", "REANNOUNCE_FRACTION", "BYEBYE_SPACING"]
+__all__ = ["Announcer", "TENTATIVE_RECHECK", "TENTATIVE_WAIT", "INITIAL_ROUNDS", "INITIAL_DELAY", "ROUND_SPACING", "REANNOUNCE_FRACTION", "BYEBYE_SPACING"]
 
 log = Logger()
 
@@ -40,6 +45,10 @@ ROUND_SPACING = (0.2, 0.5)
 REANNOUNCE_FRACTION = (0.25, 0.45)
 #: Byebye is sent twice, this far apart (seconds).
 BYEBYE_SPACING = 0.1
+#: Seconds between two looks at a link whose address is still tentative.
+TENTATIVE_RECHECK = 0.2
+#: Seconds a burst waits for a tentative address at most (then it is sent).
+TENTATIVE_WAIT = 10.0
 
 
 class Announcer:
@@ -48,6 +57,8 @@ class Announcer:
     links.
 
     @ivar siteLocal: also announce to FF05::C (site-local) on IPv6 links.
+    @param ready: whether a link's address can send now (see
+        L{coherence_lite.net.interfaces.sourceReady}).
     """
 
     def __init__(
@@ -59,6 +70,7 @@ class Announcer:
         random: _random.Random | None = None,
         stats: Stats | None = None,
         siteLocal: bool = False,
+        ready: Callable[[Link], bool] = sourceReady,
     ) -> None:
         self._catalogue = catalogue
         self._sender = sender
@@ -71,6 +83,7 @@ class Announcer:
         self._reannounce: IDelayedCall | None = None
         self.running = False
         self.siteLocal = siteLocal
+        self._ready = ready
 
     @property
     def links(self) -> tuple[Link, ...]:
@@ -99,10 +112,29 @@ class Announcer:
         call = self._clock.callLater(delay, fire)
         self._calls.add(call)
 
-    def _burst(self, links: Sequence[Link], publications: Sequence[Publication]) -> None:
+    def _burst(self, links: Sequence[Link], publications: Sequence[Publication], deadline: float | None = None) -> None:
+        late = deadline is not None and self._clock.seconds() >= deadline
+        ready = [link for link in links if late or self._ready(link)]
+        waiting = [link for link in links if link not in ready]
+        if waiting:
+            if deadline is None:
+                deadline = self._clock.seconds() + TENTATIVE_WAIT
+                log.info(
+                    "Waiting for {links} to finish duplicate address detection before announcing there",
+                    links=", ".join(f"{link.interface} {link.host}" for link in waiting),
+                )
+            until = deadline
+
+            def again() -> None:
+                stillServed = [link for link in waiting if link in self._links]
+                self._burst(stillServed, publications, until)
+
+            self._later(TENTATIVE_RECHECK, again)
+        if not ready:
+            return
         delay = self._random.uniform(*INITIAL_DELAY)
         for _ in range(INITIAL_ROUNDS):
-            self._later(delay, lambda: self.sendAlive(links, publications))
+            self._later(delay, lambda: self.sendAlive(ready, publications))
             delay += self._random.uniform(*ROUND_SPACING)
 
     def _scheduleReannounce(self) -> None:

@@ -60,6 +60,9 @@ class Catalogue:
     # list changed behind add and remove is noticed too.
     _answersFor: int = field(default=0, init=False, repr=False, compare=False)
     _published: set[Publication] | None = field(default=None, init=False, repr=False, compare=False)
+    #: How many times publications were added or removed: what is kept
+    #: about them elsewhere is out of date once it changes.
+    version: int = field(default=0, init=False, repr=False, compare=False)
 
     def add(self, publication: Publication) -> None:
         """
@@ -68,6 +71,7 @@ class Catalogue:
         self.publications.append(publication)
         self._answers.clear()
         self._published = None
+        self.version += 1
 
     def remove(self, publication: Publication) -> None:
         """
@@ -77,6 +81,7 @@ class Catalogue:
             self.publications.remove(publication)
         self._answers.clear()
         self._published = None
+        self.version += 1
 
     def replace(self, publications: Sequence[Publication]) -> None:
         """

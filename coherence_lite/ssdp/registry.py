@@ -5,8 +5,10 @@ The SSDP entries this host knows: its own and those other devices announce.
 Every NOTIFY alive/update and every search response refreshes one L{Entry}
 (keyed by USN) until its max-age runs out; a byebye or the expiry removes
 it.  Observers hear of each entry added, refreshed with new values, and
-removed.  The table is bounded, so a flood of made-up USNs cannot grow it
-without limit.
+removed.  A link-local IPv6 LOCATION is kept with the zone of the
+interface it was heard on (L{coherence_lite.net.zones.zonedLocation}):
+that is how it can be fetched.  The table is bounded, so a flood of
+made-up USNs cannot grow it without limit.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from twisted.logger import Logger
 
 from coherence_lite.model.device import LOCAL, REMOTE
 from coherence_lite.net.interfaces import Link
+from coherence_lite.net.zones import zonedLocation
 from coherence_lite.ssdp.advertisement import udnOf
 from coherence_lite.ssdp.message import BYEBYE, Address, Headers, Notify, SearchResponse
 from coherence_lite.ssdp.protocol import MessageHandler
@@ -226,11 +229,11 @@ class EntryRegistry(MessageHandler):
         self._expiries.pop(usn, None)
         self.remove(usn, EXPIRED)
 
-    def _remote(self, st: str, message: Notify | SearchResponse, source: Address) -> Entry:
+    def _remote(self, st: str, message: Notify | SearchResponse, source: Address, link: Link) -> Entry:
         return Entry(
             usn=message.usn,
             st=st,
-            location=message.location,
+            location=None if message.location is None else zonedLocation(message.location, link.interface),
             server=message.server,
             maxAge=maxAgeOrDefault(message.maxAge),
             source=source,
@@ -250,13 +253,13 @@ class EntryRegistry(MessageHandler):
             if known is not None and known.manifestation == REMOTE:
                 self.remove(notify.usn, BYEBYE_REASON)
         elif notify.location is not None:
-            self._addRemote(self._remote(notify.nt, notify, source))
+            self._addRemote(self._remote(notify.nt, notify, source, link))
 
     def responseReceived(self, response: SearchResponse, source: Address, link: Link) -> None:
         """
         Track a search response.
         """
-        self._addRemote(self._remote(response.st, response, source))
+        self._addRemote(self._remote(response.st, response, source, link))
 
     def _addRemote(self, entry: Entry) -> None:
         known = self._entries.get(entry.usn)

@@ -15,6 +15,8 @@ from typing import Any
 
 from twisted.internet import reactor
 from twisted.internet.defer import Deferred
+from twisted.internet.testing import EventLoggingObserver
+from twisted.logger import LogLevel, formatEvent, globalLogPublisher
 from twisted.trial.unittest import SynchronousTestCase, TestCase
 
 from coherence_lite.backend.bindings import MAX_RUNNING, CommandFailed, checkFunctions, parseOutput, runtimeFor
@@ -334,3 +336,96 @@ class CommandTests(TestCase):
         with self.assertRaises(UPnPError) as caught:
             await self.invoke(service, 1)
         self.assertEqual(caught.exception.code, 501)
+
+    async def test_timeoutEndsTheWholeProcessTree(self) -> None:
+        """
+        A script that starts C{sleep 15} and waits for it, bound with a 1 s
+        timeout: the call fails with 501 within a few seconds (not after
+        15), and the C{sleep} it started is gone too.
+        """
+        pidFile = Path(self.mktemp()).resolve()
+        script = f"sleep 15 & echo $! > {pidFile}; wait"
+        service = lightService(brighten=f'command = ["/bin/sh", "-c", "{script}", "{{Level}}"]\ntimeout = 1')
+        started = reactor.seconds()
+        with self.assertRaises(UPnPError) as caught:
+            await self.invoke(service, 1)
+        self.assertEqual(caught.exception.code, 501)
+        self.assertLess(reactor.seconds() - started, 5)
+        sleeper = int(pidFile.read_text())
+        self.assertFalse(processAlive(sleeper), f"the sleep {sleeper} the command started still runs")
+
+    async def test_programThatCannotStartSaysWhy(self) -> None:
+        """
+        A missing program, a file that is not executable, a directory and a
+        script whose interpreter is missing each fail with 501, logged as
+        "cannot start" with the reason, never as a signal.
+        """
+        folder = Path(self.mktemp()).resolve()
+        folder.mkdir()
+        plain = folder / "plain"
+        plain.write_text("echo hi\n")
+        orphan = folder / "orphan"
+        orphan.write_text("#!/no/such/interpreter\n")
+        orphan.chmod(0o755)
+        cases = {
+            str(folder / "missing"): "No such file or directory",
+            "coherence-lite-no-such-program": "not found on PATH",
+            str(plain): "not executable",
+            str(folder): "is a directory",
+            str(orphan): "No such file or directory",
+        }
+        for program, reason in cases.items():
+            events = EventLoggingObserver.createWithCleanup(self, globalLogPublisher)  # type: ignore[arg-type]
+            with self.assertRaises(UPnPError) as caught:
+                await self.invoke(lightService(brighten=f'command = ["{program}"]'), 1)
+            self.assertEqual(caught.exception.code, 501)
+            lines = [formatEvent(event) for event in events if event["log_level"] == LogLevel.error]
+            self.assertEqual(len(lines), 1, lines)
+            self.assertIn(f"cannot start {program}: ", lines[0])
+            self.assertIn(reason, lines[0])
+            self.assertNotIn("signal", lines[0])
+
+    async def test_outputUpdatesTheRelatedVariable(self) -> None:
+        """
+        An out-argument the command prints becomes its related state
+        variable's value, and an evented one is heard by the state's
+        observers (a thermometer's reading is evented).
+        """
+        service = lightService(
+            getStatus=f'command = ["{sys.executable}", "-c", "print(\'ResultStatus=1\')"]'
+        )
+        runtime = runtimeFor(service, reactor)
+        heard: list[dict[str, object]] = []
+        runtime.state.addObserver(heard.append)
+        self.assertEqual(await runtime.invoke("GetStatus", {}), {"ResultStatus": True})
+        self.assertIs(runtime.state.get("Status"), True)
+        self.assertEqual(heard, [{"Status": True}])
+
+    async def test_thermometerExampleEventsItsReading(self) -> None:
+        """
+        C{examples/thermometer.toml}, its command reading a file that holds
+        21.5 degrees in millidegrees: GetCurrentTemperature answers 2150
+        hundredths, and the evented CurrentTemperature takes that value.
+        """
+        sensor = Path(self.mktemp())
+        sensor.write_text("21500\n")
+        service = loadDevice(EXAMPLES / "thermometer.toml", hostname="test").services[0]
+        binding = service.bindings[0]
+        self.assertEqual(binding.command[-1], "/sys/class/thermal/thermal_zone0/temp")
+        service = replace(service, bindings=(replace(binding, command=binding.command[:-1] + (str(sensor),)),))
+        runtime = runtimeFor(service, reactor)
+        heard: list[dict[str, object]] = []
+        runtime.state.addObserver(heard.append)
+        self.assertEqual(await runtime.invoke("GetCurrentTemperature", {}), {"CurrentTemp": 2150})
+        self.assertEqual(heard, [{"CurrentTemperature": 2150}])
+
+
+def processAlive(pid: int) -> bool:
+    """
+    Whether process C{pid} exists and is not a zombie.
+    """
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -16,7 +16,7 @@ from twisted.trial.unittest import SynchronousTestCase
 
 from coherence_lite import __version__
 from coherence_lite.cli.checks import unknownInterfaces
-from coherence_lite.host.udn import derivedUDN
+from coherence_lite.host.udn import derivedUDN, fileOrigin
 from coherence_lite.tap import Options
 from tests.host.test_sources import deviceFile
 from tests.test_tap import MACHINE, fakeInterfaces, twistd
@@ -131,7 +131,7 @@ class InProcessTests(SynchronousTestCase):
         a, b = deviceFile(folder / "a.toml", "A"), deviceFile(folder / "b.toml", "B")
         options = parse("--config", str(a), "-c", str(b))
         self.assertEqual([d.friendlyName for d in options["devices"]], ["A", "B"])
-        self.assertEqual(options["devices"][1].UDN, derivedUDN(MACHINE, 1))
+        self.assertEqual(options["devices"][1].UDN, derivedUDN(MACHINE, fileOrigin(b)))
 
     def test_configDirectory(self) -> None:
         """

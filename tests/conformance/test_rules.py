@@ -25,7 +25,7 @@ from coherence_lite.controlpoint.report import announcedAs
 from coherence_lite.controlpoint.scpd import SCPD, parseSCPD
 from coherence_lite.errors import UPnPError
 from coherence_lite.model.description import deviceDescription, serviceDescription
-from coherence_lite.ssdp.format import formatNotifyAlive, formatSearchResponse
+from coherence_lite.ssdp.format import formatNotifyAlive, formatNotifyByebye, formatNotifyUpdate, formatSearchResponse
 from coherence_lite.ssdp.message import Notify, SearchResponse
 from coherence_lite.ssdp.parse import parse
 
@@ -212,6 +212,48 @@ class SSDPRuleTests(SynchronousTestCase):
         self.assertEqual(ssdp_rules.checkIds(one, [], 8).level, FAIL)  # type: ignore[union-attr]
         other = replace(one[0], bootId=2)
         self.assertIn("several BOOTID", ssdp_rules.checkIds([*one, other], [], 7).seen)  # type: ignore[union-attr]
+
+
+    def test_idsPerBoot(self) -> None:
+        """
+        A restart heard while watching (byebye with BOOTID 4, then alive
+        and answers with 5) is two boots, each judged on its own; the same
+        without byebye warns; going back to an older BOOTID, or two BOOTIDs
+        within one boot, fails.
+        """
+        host = "239.255.255.250:1900"
+
+        def alive(boot: int, config: int = 7) -> Notify:
+            message = parse(formatNotifyAlive(host, "upnp:rootdevice", "uuid:x::upnp:rootdevice", LOCATION, 1800, SERVER, boot, config))
+            assert isinstance(message, Notify)
+            return message
+
+        def byebye(boot: int, config: int = 7) -> Notify:
+            message = parse(formatNotifyByebye(host, "upnp:rootdevice", "uuid:x::upnp:rootdevice", boot, config))
+            assert isinstance(message, Notify)
+            return message
+
+        def update(boot: int, nextBoot: int) -> Notify:
+            message = parse(formatNotifyUpdate(host, "upnp:rootdevice", "uuid:x::upnp:rootdevice", LOCATION, boot, 7, nextBoot))
+            assert isinstance(message, Notify)
+            return message
+
+        answers = [replace(a.response, bootId=5) for a in answersTo("ssdp:all")]
+        restart = ssdp_rules.checkIds(answers, [alive(4), byebye(4), alive(5)], 7)
+        assert restart is not None
+        self.assertEqual((restart.level, restart.seen), (PASS, "BOOTID [4, 5], CONFIGID [7] (2 boots)"))
+        moved = ssdp_rules.checkIds(answers, [alive(4), update(4, 5), alive(5)], 7)
+        self.assertEqual(moved.level, PASS)  # type: ignore[union-attr]
+        crashed = ssdp_rules.checkIds(answers, [alive(4), alive(5)], 7)
+        self.assertEqual(crashed.level, WARN)  # type: ignore[union-attr]
+        self.assertIn("from 4 to 5 without byebye", crashed.seen)  # type: ignore[union-attr]
+        back = ssdp_rules.checkIds(answers, [alive(4), byebye(4), alive(5), alive(4)], 7)
+        self.assertEqual(back.level, FAIL)  # type: ignore[union-attr]
+        self.assertIn("BOOTID.UPNP.ORG 4 heard after 5", back.seen)  # type: ignore[union-attr]
+        stale = ssdp_rules.checkIds(answers, [alive(4), byebye(4), alive(6)], 7)
+        self.assertIn("several BOOTID.UPNP.ORG in one boot: [5, 6]", stale.seen)  # type: ignore[union-attr]
+        reconfigured = ssdp_rules.checkIds(answers, [alive(4, 6), byebye(4, 6), alive(5)], 7)
+        self.assertEqual(reconfigured.level, PASS)  # type: ignore[union-attr]
 
 
 def good(body: bytes, **headers: str) -> Fetched:

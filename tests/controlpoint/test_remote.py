@@ -90,6 +90,16 @@ class ResolveURLTests(SynchronousTestCase):
         self.assertEqual(resolveURL("http://h:1/a/d.xml", None, "/x.xml"), "http://h:1/x.xml")
         self.assertEqual(resolveURL("http://h:1/a/d.xml", None, " http://o:2/y "), "http://o:2/y")
 
+
+    def test_resolvedURLsKeepTheZone(self) -> None:
+        """
+        URLs resolved against a zoned link-local LOCATION keep its zone,
+        also when the description writes them absolute.
+        """
+        base = "http://[fe80::1%25eth0]:80/d.xml"
+        self.assertEqual(resolveURL(base, None, "/ctl"), "http://[fe80::1%25eth0]:80/ctl")
+        self.assertEqual(resolveURL(base, None, "http://[fe80::1]:80/ev"), "http://[fe80::1%25eth0]:80/ev")
+        self.assertEqual(resolveURL(base, None, "http://10.0.0.1/ev"), "http://10.0.0.1/ev")
     def test_urlBaseIsADirectoryWhenItIsHTTP(self) -> None:
         """
         An HTTP URLBase is a directory for relative URLs; another scheme's is ignored.

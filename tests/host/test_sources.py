@@ -12,7 +12,7 @@ from twisted.trial.unittest import SynchronousTestCase
 
 from coherence_lite.host.settings import HostedDeviceError
 from coherence_lite.host.sources import DeviceSources
-from coherence_lite.host.udn import derivedUDN
+from coherence_lite.host.udn import defaultOrigin, derivedUDN, fileOrigin
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -39,25 +39,28 @@ class DeviceSourcesTests(SynchronousTestCase):
     L{DeviceSources.load}.
     """
 
-    def test_withoutFilesTheDefaultDeviceGetsTheFirstDerivedUDN(self) -> None:
+    def test_withoutFilesTheDefaultDeviceGetsTheStateDirectorysUDN(self) -> None:
         """
-        Without a file the default device is hosted, with the machine's
-        first derived UDN.
+        Without a file the default device is hosted, with the UDN derived
+        from the machine and the state directory.
         """
-        [device] = DeviceSources().load(MACHINE, hostname="box")
-        self.assertEqual(device.UDN, derivedUDN(MACHINE, 0))
+        state = Path("/var/lib/coherence-lite")
+        [device] = DeviceSources(stateDirectory=state).load(MACHINE, hostname="box")
+        self.assertEqual(device.UDN, derivedUDN(MACHINE, defaultOrigin(state)))
         self.assertEqual(device.friendlyName, "coherence-lite on box")
 
     def test_everyConfigIsHostedInOrder(self) -> None:
         """
         C{--config a --config b} hosts both devices, in that order, with
-        UDNs derived from their positions.
+        UDNs derived from their files' paths (the same in another order).
         """
         folder = Path(self.mktemp())
         a, b = deviceFile(folder / "a.toml", "A"), deviceFile(folder / "b.toml", "B")
         devices = DeviceSources(configs=(a, b)).load(MACHINE)
         self.assertEqual([d.friendlyName for d in devices], ["A", "B"])
-        self.assertEqual([d.UDN for d in devices], [derivedUDN(MACHINE, 0), derivedUDN(MACHINE, 1)])
+        self.assertEqual([d.UDN for d in devices], [derivedUDN(MACHINE, fileOrigin(a)), derivedUDN(MACHINE, fileOrigin(b))])
+        reordered = DeviceSources(configs=(b, a)).load(MACHINE)
+        self.assertEqual([d.UDN for d in reordered], [devices[1].UDN, devices[0].UDN])
 
     def test_configDirectoryAddsItsTomlFilesSorted(self) -> None:
         """

@@ -6,17 +6,21 @@ and renames, unique per machine.
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import replace
 from pathlib import Path
 
 from twisted.trial.unittest import SynchronousTestCase
 
-from coherence_lite.host.udn import derivedUDN, embeddedUDN, machineIdentity, withDerivedUDNs
+from coherence_lite.host.udn import defaultOrigin, derivedUDN, embeddedUDN, fileOrigin, machineIdentity, withDerivedUDNs
 from coherence_lite.model.device import Device, stableUDN
 
 MACHINE_A = "3d1219c7c4c5404aaa1f6d2a48adfda4"
 MACHINE_B = "0123456789abcdef0123456789abcdef"
+
+#: The origin of a light's device file.
+LIGHT = fileOrigin(Path("/etc/coherence-lite/light.toml"))
 
 
 def fileDevice(hostname: str, friendlyName: str = "Lamp", embeddedUDN: str | None = None) -> Device:
@@ -93,26 +97,57 @@ class DerivedUDNTests(SynchronousTestCase):
     L{derivedUDN}, L{embeddedUDN} and L{withDerivedUDNs}.
     """
 
-    def test_derivedUDNIsAVersion5UUIDPerMachineAndPosition(self) -> None:
+    def test_derivedUDNIsAVersion5UUIDPerMachineAndOrigin(self) -> None:
         """
-        The UDN depends on the machine and the position only, and differs
+        The UDN depends on the machine and the origin only, and differs
         between two machines with the same host name.
         """
-        udn = derivedUDN(MACHINE_A, 0)
+        udn = derivedUDN(MACHINE_A, LIGHT)
         self.assertEqual(uuid.UUID(udn.removeprefix("uuid:")).version, 5)
-        self.assertEqual(udn, derivedUDN(MACHINE_A, 0))
-        self.assertNotEqual(udn, derivedUDN(MACHINE_B, 0))
-        self.assertNotEqual(udn, derivedUDN(MACHINE_A, 1))
+        self.assertEqual(udn, derivedUDN(MACHINE_A, LIGHT))
+        self.assertNotEqual(udn, derivedUDN(MACHINE_B, LIGHT))
+        self.assertNotEqual(udn, derivedUDN(MACHINE_A, fileOrigin(Path("/etc/coherence-lite/other.toml"))))
         self.assertNotIn(MACHINE_A, udn)
+
+    def test_distinctDevicesOfOneMachineDiffer(self) -> None:
+        """
+        Every device file, and the default device of each state directory,
+        has its own UDN on one machine: no two daemons share one.
+        """
+        origins = [
+            fileOrigin(Path("/usr/share/coherence-lite/examples/binary-light.toml")),
+            fileOrigin(Path("/home/me/light.toml")),
+            fileOrigin(Path("/home/me/lights/light.toml")),
+            defaultOrigin(Path("/home/me/.local/state/coherence-lite")),
+            defaultOrigin(Path("/var/lib/coherence-lite")),
+            defaultOrigin(None),
+        ]
+        self.assertEqual(len({derivedUDN(MACHINE_A, origin) for origin in origins}), len(origins))
+
+    def test_originIsTheAbsolutePathAsGiven(self) -> None:
+        """
+        A relative path is the same file as its absolute path (from the
+        current folder), and a symbolic link is not followed (a link moved
+        to a new release keeps the UDN).
+        """
+        folder = Path(self.mktemp()).resolve()
+        (folder / "release-2").mkdir(parents=True)
+        (folder / "release-2" / "light.toml").write_text("")
+        (folder / "current").symlink_to(folder / "release-2")
+        linked = folder / "current" / "light.toml"
+        self.assertEqual(fileOrigin(linked), "file:" + str(linked))
+        relative = Path(os.path.relpath(linked))
+        self.assertEqual(fileOrigin(relative), fileOrigin(linked))
+        self.assertEqual(fileOrigin(folder / "x" / ".." / "current" / "light.toml"), fileOrigin(linked))
 
     def test_renamingTheDeviceOrTheHostKeepsTheUDN(self) -> None:
         """
         A device read on a renamed host, or renamed in its file, gets the
         same root and embedded UDNs.
         """
-        before = withDerivedUDNs(fileDevice("raspberrypi"), "raspberrypi", MACHINE_A, 0)
-        renamed = withDerivedUDNs(fileDevice("kitchen", "Kitchen lamp"), "kitchen", MACHINE_A, 0)
-        self.assertEqual(before.UDN, derivedUDN(MACHINE_A, 0))
+        before = withDerivedUDNs(fileDevice("raspberrypi"), "raspberrypi", MACHINE_A, LIGHT)
+        renamed = withDerivedUDNs(fileDevice("kitchen", "Kitchen lamp"), "kitchen", MACHINE_A, LIGHT)
+        self.assertEqual(before.UDN, derivedUDN(MACHINE_A, LIGHT))
         self.assertEqual(renamed.UDN, before.UDN)
         self.assertEqual(renamed.devices[0].UDN, before.devices[0].UDN)
         self.assertEqual(before.devices[0].UDN, embeddedUDN(before.UDN, 0))
@@ -121,8 +156,8 @@ class DerivedUDNTests(SynchronousTestCase):
         """
         Two boxes both called raspberrypi announce different UDNs.
         """
-        a = withDerivedUDNs(fileDevice("raspberrypi"), "raspberrypi", MACHINE_A, 0)
-        b = withDerivedUDNs(fileDevice("raspberrypi"), "raspberrypi", MACHINE_B, 0)
+        a = withDerivedUDNs(fileDevice("raspberrypi"), "raspberrypi", MACHINE_A, LIGHT)
+        b = withDerivedUDNs(fileDevice("raspberrypi"), "raspberrypi", MACHINE_B, LIGHT)
         self.assertNotEqual(a.UDN, b.UDN)
         self.assertNotEqual(a.devices[0].UDN, b.devices[0].UDN)
 
@@ -132,7 +167,7 @@ class DerivedUDNTests(SynchronousTestCase):
         """
         written = "uuid:aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
         device = replace(fileDevice("box", embeddedUDN="uuid:11111111-2222-4333-8444-555555555555"), UDN=written)
-        result = withDerivedUDNs(device, "box", MACHINE_A, 3)
+        result = withDerivedUDNs(device, "box", MACHINE_A, LIGHT)
         self.assertEqual(result.UDN, written)
         self.assertEqual(result.devices[0].UDN, "uuid:11111111-2222-4333-8444-555555555555")
         self.assertEqual(result, device)

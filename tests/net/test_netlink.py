@@ -17,9 +17,10 @@ from twisted.internet.testing import MemoryReactorClock
 from twisted.internet.task import Clock
 from twisted.trial.unittest import SynchronousTestCase
 
-from coherence_lite.net.interfaces import unusableIPv6Addresses
+from coherence_lite.net.interfaces import sourceReady, unusableIPv6Addresses
 from coherence_lite.net.netlink import SETTLE_DELAY, NetlinkMonitor, openNetlink
 from tests.support.prerequisites import missing
+from tests.support import link
 
 
 class NetlinkMonitorTests(SynchronousTestCase):
@@ -156,3 +157,28 @@ class UnusableIPv6Tests(SynchronousTestCase):
         Without the table (not Linux), no address is left out.
         """
         self.assertEqual(unusableIPv6Addresses(Path(self.mktemp())), frozenset())
+
+
+class SourceReadyTests(SynchronousTestCase):
+    """
+    L{sourceReady} reading a made-up C{/proc/net/if_inet6}.
+    """
+
+    def test_tentativeLinkLocalIsNotReady(self) -> None:
+        """
+        A link whose address is tentative on its interface cannot send yet;
+        once DAD is over it can; the same address on another interface,
+        an address not listed and IPv4 are ready.
+        """
+        table = Path(self.mktemp())
+        table.write_text(
+            "fe800000000000000000000000000001 04 40 20 c0     d1\n"  # tentative
+            "fe800000000000000000000000000002 05 40 20 80     d2\n"  # done
+            "garbage\n"
+        )
+        self.assertFalse(sourceReady(link("fe80::1/64", "d1", 4), table))
+        self.assertTrue(sourceReady(link("fe80::1/64", "d9", 9), table))
+        self.assertTrue(sourceReady(link("fe80::2/64", "d2", 5), table))
+        self.assertTrue(sourceReady(link("fe80::3/64", "d2", 5), table))
+        self.assertTrue(sourceReady(link("10.0.0.1/24", "d1", 4), table))
+        self.assertTrue(sourceReady(link("fe80::1/64", "d1", 4), Path(self.mktemp())))

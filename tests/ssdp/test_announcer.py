@@ -11,7 +11,7 @@ from twisted.internet.task import Clock
 from twisted.trial.unittest import SynchronousTestCase
 
 from coherence_lite.ssdp.advertisement import advertisements
-from coherence_lite.ssdp.announcer import Announcer
+from coherence_lite.ssdp.announcer import TENTATIVE_WAIT, Announcer
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
 from coherence_lite.ssdp.message import BYEBYE, ALIVE, Notify
 from coherence_lite.ssdp.parse import parse
@@ -55,6 +55,40 @@ class AnnouncerTests(SynchronousTestCase):
         first = min(sent.time for sent in self.sender.sent)
         self.assertTrue(0 <= first <= 0.1)
         self.assertTrue(all(n.nts == ALIVE for n in self.notifies()))
+
+    def test_tentativeLinkWaitsForItsAddress(self) -> None:
+        """
+        A link whose address is still tentative gets none of the first
+        bursts while it is (Linux would refuse them): its three rounds go
+        out once the address is usable; the other links do not wait.
+        """
+        usableAt = 1.3
+        v6 = LINKS[1]
+        announcer = Announcer(
+            self.catalogue, self.sender, self.clock, 1900, random.Random(5),
+            ready=lambda l: l is not v6 or self.clock.seconds() >= usableAt,
+        )
+        announcer.start(LINKS)
+        self.clock.pump([0.05] * 26)
+        self.assertEqual({sent.link for sent in self.sender.sent}, {LINKS[0], LINKS[2]})
+        self.assertEqual(len(self.sender.sent), 3 * 2 * self.setSize)
+        self.clock.pump([0.05] * 60)
+        late = [sent for sent in self.sender.sent if sent.link is v6]
+        self.assertEqual(len(late), 3 * self.setSize)
+        self.assertGreaterEqual(min(sent.time for sent in late), usableAt)
+
+    def test_tentativeWaitIsBounded(self) -> None:
+        """
+        An address that never becomes usable is tried anyway after
+        L{TENTATIVE_WAIT} seconds, and no timer is left running for it.
+        """
+        announcer = Announcer(self.catalogue, self.sender, self.clock, 1900, random.Random(5), ready=lambda l: False)
+        announcer.start(LINKS[:1])
+        self.clock.advance(TENTATIVE_WAIT - 0.5)
+        self.assertEqual(self.sender.sent, [])
+        self.clock.pump([0.1] * 30)
+        self.assertEqual(len(self.sender.sent), 3 * self.setSize)
+        self.assertEqual(len(self.clock.getDelayedCalls()), 1)  # the re-announcement
 
     def test_aliveCarriesEachLinksLocationAndGroup(self) -> None:
         """

@@ -147,6 +147,24 @@ class EntryRegistryTests(SynchronousTestCase):
         assert entry is not None
         self.assertEqual(entry.location, "http://192.168.1.50:5000/new.xml")
 
+    def test_linkLocalLocationGetsTheArrivalZone(self) -> None:
+        """
+        A link-local LOCATION heard (alive or answer) is kept with the zone
+        of the interface it arrived on: the control point can fetch it.
+        Other LOCATIONs stay as announced.
+        """
+        v6 = link("fe80::10/64", interface="wlan0", index=3)
+        source = ("fe80::50", 1900, 0, 3)
+        self.registry.notifyReceived(notify(location="http://[fe80::50]:2869/d.xml"), source, v6)
+        entry = self.registry.get(USN)
+        assert entry is not None
+        self.assertEqual(entry.location, "http://[fe80::50%25wlan0]:2869/d.xml")
+        other = "uuid:0f1e::upnp:rootdevice"
+        self.registry.responseReceived(response(usn=other), SOURCE, v6)
+        answered = self.registry.get(other)
+        assert answered is not None
+        self.assertEqual(answered.location, "http://192.168.1.50:2869/d.xml")
+
     def test_byebyeRemoves(self) -> None:
         """
         A byebye removes the entry, says why, and cancels its expiry.

@@ -2,10 +2,16 @@
 Small real networks in Linux network namespaces, for integration tests.
 
 A L{Topology} is a device namespace joined by veth pairs to client
-namespaces, each pair its own IPv4 /24 and IPv6 /64 subnet.  Nothing is
-created in the host namespace but the namespaces themselves; the veth ends
-are created inside the device namespace and moved.  Names start with
-C{cl-}; L{Topology.destroy} ends every process left inside and deletes them.
+namespaces, each pair its own IPv4 /24 and IPv6 /64 subnet (or, as on most
+home LANs, IPv4 and link-local IPv6 only).  Nothing is created in the host
+namespace but the namespaces themselves; the veth ends are created inside
+the device namespace and moved.  Names are C{cl-} + the process id + a
+random part (L{uniqueName}), so two runs never share one; a namespace is
+only ever deleted, and its processes ended, by the L{Topology} that
+created it (L{Topology.destroy}); a name that exists already is an error,
+never a namespace to clean up.  Each namespace has C{lo} up, and the veth
+ends skip duplicate address detection unless asked (C{dad=True}): no
+address is still tentative when a test starts.
 
 Needs root and iproute2: L{unavailable} says why a test must skip.
 """
@@ -14,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -27,6 +34,13 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBE = Path(__file__).resolve().parents[1] / "system" / "ssdp_probe.py"
 
 
+def uniqueName(label: str) -> str:
+    """
+    A namespace name no other run uses: C{cl-<pid>-<random>-<label>}.
+    """
+    return f"cl-{os.getpid() % 100000}-{secrets.token_hex(3)}-{label}"
+
+
 def unavailable() -> str | None:
     """
     Why namespaces cannot be used here, or L{None} when they can.
@@ -37,7 +51,7 @@ def unavailable() -> str | None:
         return "building network namespaces needs root"
     if shutil.which("ip") is None:
         return "iproute2's 'ip' command is not installed"
-    name = f"cl-probe-{os.getpid()}"
+    name = uniqueName("probe")
     result = subprocess.run(["ip", "netns", "add", name], capture_output=True, text=True)
     if result.returncode != 0:
         return f"'ip netns add' failed: {result.stderr.strip()}"
@@ -92,25 +106,40 @@ class Topology:
     prefix: str
     clients: list[Client] = field(default_factory=list)
     processes: list[subprocess.Popen] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
 
     @property
     def device(self) -> str:
         return f"{self.prefix}-dev"
 
+    def addNamespace(self, name: str) -> None:
+        """
+        Create a namespace with C{lo} up; it is this topology's to delete.
+
+        @raise RuntimeError: it exists already (it is left alone).
+        """
+        run("ip", "netns", "add", name)
+        self.created.append(name)
+        run("ip", "-n", name, "link", "set", "lo", "up")
+
     @classmethod
-    def build(cls, clientCount: int = 2) -> "Topology":
+    def build(cls, clientCount: int = 2, globalIPv6: bool = True, dad: bool = False) -> "Topology":
         """
         Create the namespaces, links and addresses.
+
+        @param globalIPv6: give each veth end a unique-local IPv6 address
+            (C{fd81:N::1} and C{::2}); without, IPv6 is link-local only.
+        @param dad: let the veth ends' IPv6 addresses go through duplicate
+            address detection (tentative for a second or more after the
+            link comes up) as a real interface's do.
         """
-        topology = cls(prefix=f"cl-{os.getpid() % 100000}-{time.monotonic_ns() % 10000}")
+        topology = cls(prefix=uniqueName("t"))
         try:
-            run("ip", "netns", "add", topology.device)
-            run("ip", "-n", topology.device, "link", "set", "lo", "up")
+            topology.addNamespace(topology.device)
             for number in range(1, clientCount + 1):
                 client = Client(f"{topology.prefix}-c{number}", f"c{number}", f"d{number}", number)
                 topology.clients.append(client)
-                run("ip", "netns", "add", client.namespace)
-                run("ip", "-n", client.namespace, "link", "set", "lo", "up")
+                topology.addNamespace(client.namespace)
                 run("ip", "-n", topology.device, "link", "add", client.deviceInterface, "type", "veth",
                     "peer", "name", client.interface)
                 run("ip", "-n", topology.device, "link", "set", client.interface, "netns", client.namespace)
@@ -120,8 +149,11 @@ class Topology:
                     (topology.device, client.deviceInterface, client.deviceAddress, client.deviceAddress6),
                     (client.namespace, client.interface, client.address, client.address6),
                 ):
+                    if not dad:
+                        topology.execIn(namespace, "sysctl", "-qw", f"net.ipv6.conf.{interface}.accept_dad=0")
                     run("ip", "-n", namespace, "addr", "add", f"{v4}/24", "dev", interface)
-                    run("ip", "-n", namespace, "addr", "add", f"{v6}/64", "dev", interface, "nodad")
+                    if globalIPv6:
+                        run("ip", "-n", namespace, "addr", "add", f"{v6}/64", "dev", interface, "nodad")
                     run("ip", "-n", namespace, "link", "set", interface, "up")
                 # Clients send searches to the group without naming an interface.
                 run("ip", "-n", client.namespace, "route", "add", "224.0.0.0/4", "dev", client.interface)
@@ -129,6 +161,13 @@ class Topology:
             topology.destroy()
             raise
         return topology
+
+    def linkLocal(self, namespace: str, interface: str) -> str:
+        """
+        The link-local IPv6 address of an interface in a namespace.
+        """
+        shown = json.loads(run("ip", "-n", namespace, "-j", "-6", "addr", "show", "dev", interface, "scope", "link").stdout)
+        return next(a["local"] for entry in shown for a in entry.get("addr_info", ()))
 
     def execIn(self, namespace: str, *command: str, timeout: float = 20) -> subprocess.CompletedProcess[str]:
         """
@@ -202,13 +241,14 @@ class Topology:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        for namespace in [client.namespace for client in self.clients] + [self.device]:
+        for namespace in reversed(self.created):
             for pid in run("ip", "netns", "pids", namespace, check=False).stdout.split():
                 try:
                     os.kill(int(pid), signal.SIGKILL)
                 except (ProcessLookupError, ValueError):
                     pass
             run("ip", "netns", "del", namespace, check=False)
+        self.created.clear()
 
 
 class OutputReader:

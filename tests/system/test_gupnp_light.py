@@ -36,7 +36,7 @@ import sys
 
 from twisted.trial.unittest import SynchronousTestCase
 
-from tests.support.netns import OutputReader, run, unavailable
+from tests.support.netns import OutputReader, Topology, run, uniqueName, unavailable
 from tests.support.prerequisites import missing
 
 
@@ -51,10 +51,10 @@ class NetworkLightTests(SynchronousTestCase):
             reason = "gupnp-network-light and xvfb-run are needed (apt-get install gupnp-tools xvfb xauth)"
         if reason is not None:
             missing(reason)
-        self.namespace = f"cl-{os.getpid() % 100000}-gupnp"
-        run("ip", "netns", "add", self.namespace)
+        self.topology = Topology(prefix=uniqueName("gupnp"))
+        self.namespace = self.topology.prefix
+        self.topology.addNamespace(self.namespace)
         self.addCleanup(self._destroy)
-        run("ip", "-n", self.namespace, "link", "set", "lo", "up")
         run("ip", "-n", self.namespace, "route", "add", "224.0.0.0/4", "dev", "lo")
         self.light = subprocess.Popen(
             ["ip", "netns", "exec", self.namespace, "xvfb-run", "-a", "gupnp-network-light", "-i", "lo", "--no-v6", "-n", "GUPnP light"],
@@ -69,9 +69,7 @@ class NetworkLightTests(SynchronousTestCase):
         if self.light.poll() is None:
             os.killpg(self.light.pid, signal.SIGTERM)
             self.light.wait(timeout=10)
-        for pid in run("ip", "netns", "pids", self.namespace, check=False).stdout.split():
-            os.kill(int(pid), signal.SIGKILL)
-        run("ip", "netns", "del", self.namespace, check=False)
+        self.topology.destroy()
 
     def test_verdict(self) -> None:
         """

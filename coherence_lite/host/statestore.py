@@ -1,0 +1,292 @@
+# -*- test-case-name: tests.host.test_statestore -*-
+"""
+The acknowledged state of device-file services, kept durable in the state
+directory before an action that changed it answers.
+
+A L{StateStore} holds the latest values of every stored device in memory
+(encoded, by UDN) and writes them, one small JSON file per device
+(C{device-<uuid>.json}), atomically: temporary file, fsync, rename, fsync
+of the folder.  Writes are group commits: at most one batch is being
+written at a time, in a thread, off the reactor; every change recorded
+while it is under way waits for the next batch, which writes all of them
+at once, so a burst of calls costs one or two writes, not one each.
+
+The values in memory are the truth: a device hosted again (a reload) starts
+from them, not from the disk, so a state directory that cannot be written
+(read-only, full) never brings back an older value.  A failed write is
+logged (the first, then at most once every L{LOG_EVERY} seconds), the
+waiting actions answer all the same (their change is applied and kept in
+memory), and the write is tried again, after L{RETRY_DELAY} seconds and
+then ever more slowly, until it succeeds, which is logged too.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from pathlib import Path
+from typing import Any, Callable
+
+from twisted.application.service import Service
+from twisted.internet.defer import Deferred, maybeDeferred, succeed
+from twisted.internet.interfaces import IDelayedCall, IReactorThreads
+from twisted.internet.threads import deferToThreadPool
+from twisted.logger import Logger
+from twisted.python.failure import Failure
+
+from coherence_lite.host.bootid import readStateFile, syncFolder, writeAtomically
+from coherence_lite.model.device import Device
+
+__all__ = ["LOG_EVERY", "MAX_RETRY_DELAY", "RETRY_DELAY", "StateStore", "Stored", "stateFile"]
+
+log = Logger()
+
+#: Seconds before a failed write is tried again; doubled at each failure
+#: in a row, up to L{MAX_RETRY_DELAY}.
+RETRY_DELAY = 2.0
+
+#: The longest wait between two tries of a failing write.
+MAX_RETRY_DELAY = 300.0
+
+#: While writes keep failing, at most one warning per this many seconds.
+LOG_EVERY = 600.0
+
+#: What a device's state file holds: the encoded value of each variable,
+#: by variable name, by serviceId.
+Stored = dict[str, dict[str, object]]
+
+#: Runs a function away from the reactor; fires with its result.
+ThreadRunner = Callable[[Callable[[], object]], "Deferred[object]"]
+
+
+def stateFile(directory: Path, device: Device) -> Path:
+    """
+    Where the state of C{device}'s services is kept.
+    """
+    return Path(directory, f"device-{device.uuid.lower()}.json")
+
+
+def _writeBatch(directory: Path, files: dict[str, bytes]) -> dict[str, OSError]:
+    """
+    Write each file of C{files} (by name) into C{directory}, then fsync it
+    once; runs in a thread.
+
+    @return: the error of each file that could not be written.
+    """
+    failed: dict[str, OSError] = {}
+    for name, data in files.items():
+        try:
+            writeAtomically(Path(directory, name), data, syncDirectory=False)
+        except OSError as e:
+            failed[name] = e
+    if len(failed) < len(files):
+        try:
+            syncFolder(directory)
+        except OSError as e:
+            failed.update({name: e for name in files})
+    return failed
+
+
+def _threadRunner(reactor: Any) -> ThreadRunner:
+    if IReactorThreads.providedBy(reactor):
+        return lambda function: deferToThreadPool(reactor, reactor.getThreadPool(), function)
+    return lambda function: maybeDeferred(function)
+
+
+class StateStore(Service):
+    """
+    The stored state of device-file services: in memory, and written to a
+    state directory in group commits.
+
+    @ivar directory: the state directory, or L{None} to keep values in
+        memory only.
+    """
+
+    def __init__(
+        self,
+        directory: Path | None,
+        reactor: Any,
+        runInThread: ThreadRunner | None = None,
+        retryDelay: float = RETRY_DELAY,
+    ) -> None:
+        """
+        @param directory: the state directory; L{None} writes nothing.
+        @param reactor: times retries and the log; runs the writes in its
+            thread pool when it has one.
+        @param runInThread: runs a batch's writes; by default in the
+            reactor's thread pool (synchronously on a reactor without one).
+        @param retryDelay: seconds before a failed write is tried again.
+        """
+        self.directory = directory
+        self._reactor = reactor
+        self._runInThread = runInThread or _threadRunner(reactor)
+        self._retryDelay = retryDelay
+        self._memory: dict[str, tuple[str, Stored]] = {}
+        self._dirty: set[str] = set()
+        self._writing: Deferred[None] | None = None
+        self._waitingForThis: list[Deferred[None]] = []
+        self._waitingForNext: list[Deferred[None]] = []
+        self._starting: IDelayedCall | None = None
+        self._retry: IDelayedCall | None = None
+        self._failures = 0
+        self._lastWarning = float("-inf")
+
+    def load(self, device: Device) -> Stored:
+        """
+        The stored values of C{device}'s services: those recorded in memory
+        when there are (they are newer than any file), else its state file
+        (a damaged one is ignored with one warning naming it).
+        """
+        kept = self._memory.get(device.UDN)
+        if kept is not None:
+            return {serviceId: dict(values) for serviceId, values in kept[1].items()}
+        if self.directory is None:
+            return {}
+        path = stateFile(self.directory, device)
+        data = readStateFile(path)
+        if data is None:
+            return {}
+        services = data.get("services") if isinstance(data, dict) else None
+        if not isinstance(services, dict) or not all(
+            isinstance(values, dict) and all(isinstance(value, str) for value in values.values())
+            for values in services.values()
+        ):
+            log.warn(
+                "Ignoring the damaged state file {path} (not the values of services): starting from the defaults",
+                path=str(path),
+            )
+            return {}
+        return {str(serviceId): dict(values) for serviceId, values in services.items()}
+
+    def record(self, device: Device, services: Stored) -> None:
+        """
+        Keep C{services} (the encoded values by serviceId) as the state of
+        C{device}, and have it written.
+        """
+        self._memory[device.UDN] = (stateFile(Path(), device).name, services)
+        if self.directory is None:
+            return
+        self._dirty.add(device.UDN)
+        self._schedule()
+
+    def durable(self) -> Deferred[None]:
+        """
+        Fires once everything recorded so far is written, or could not be
+        (then logged, kept in memory and tried again later).
+        """
+        if self._dirty:
+            waiter: Deferred[None] = Deferred()
+            self._waitingForNext.append(waiter)
+            return waiter
+        if self._writing is not None:
+            waiter = Deferred()
+            self._waitingForThis.append(waiter)
+            return waiter
+        return succeed(None)
+
+    def _schedule(self) -> None:
+        # Calls arriving in the same turn of the reactor share a batch.
+        if self.running and self._writing is None and self._starting is None:
+            self._starting = self._reactor.callLater(0, self._write)
+
+    def _write(self) -> None:
+        self._starting = None
+        if self._writing is not None or not self._dirty or self.directory is None:
+            return
+        if self._retry is not None and self._retry.active():
+            self._retry.cancel()
+        self._retry = None
+        udns, self._dirty = self._dirty, set()
+        files = {}
+        for udn in udns:
+            name, services = self._memory[udn]
+            files[name] = json.dumps({"UDN": udn, "services": services}, indent=1).encode("utf-8")
+        self._waitingForThis, self._waitingForNext = self._waitingForNext, []
+        udnOf = {self._memory[udn][0]: udn for udn in udns}
+        writing = self._runInThread(partial(_writeBatch, self.directory, files))
+        finished: Deferred[None] = Deferred()
+        self._writing = finished
+        writing.addBoth(self._written, udnOf)
+        writing.addBoth(lambda _: finished.callback(None))
+
+    def _written(self, outcome: object, udnOf: dict[str, str]) -> None:
+        if isinstance(outcome, Failure):
+            failed: dict[str, OSError | str] = {name: outcome.getErrorMessage() for name in udnOf}
+            log.failure("Writing the state files failed", outcome)
+        else:
+            assert isinstance(outcome, dict)
+            failed = dict(outcome)
+        self._writing = None
+        waiters, self._waitingForThis = self._waitingForThis, []
+        if failed:
+            self._dirty.update(udnOf[name] for name in failed)
+            self._failed(failed)
+        elif self._failures:
+            log.info(
+                "The state is stored again in {directory} (after {count} failed writes)",
+                directory=str(self.directory),
+                count=self._failures,
+            )
+            self._failures = 0
+        for waiter in waiters:
+            waiter.callback(None)
+        if self._dirty and self._retry is None:
+            self._schedule()
+
+    def _failed(self, failed: dict[str, OSError | str]) -> None:
+        self._failures += 1
+        now = self._reactor.seconds()
+        if self._failures == 1 or now - self._lastWarning >= LOG_EVERY:
+            self._lastWarning = now
+            name, error = next(iter(failed.items()))
+            assert self.directory is not None
+            log.warn(
+                "Cannot store the state in {path} ({error}; {count} failed writes so far): "
+                "the acknowledged values are kept in memory and the write is tried again",
+                path=str(Path(self.directory, name)),
+                error=error.strerror or str(error) if isinstance(error, OSError) else error,
+                count=self._failures,
+            )
+        if self.running:
+            delay = min(self._retryDelay * 2 ** min(self._failures - 1, 16), MAX_RETRY_DELAY)
+            self._retry = self._reactor.callLater(delay, self._retried)
+
+    def _retried(self) -> None:
+        self._retry = None
+        self._write()
+
+    def startService(self) -> None:
+        """
+        Start writing (what was recorded before is written now).
+        """
+        Service.startService(self)
+        if self._dirty:
+            self._schedule()
+
+    def stopService(self) -> Deferred[None]:
+        """
+        Stop retrying; write what is still to be written, once.
+
+        @return: fires once the last write is done (or failed, logged).
+        """
+        Service.stopService(self)
+        for call in (self._starting, self._retry):
+            if call is not None and call.active():
+                call.cancel()
+        self._starting = self._retry = None
+        done: Deferred[None] = Deferred()
+        tried = False
+
+        def last(_: object = None) -> None:
+            nonlocal tried
+            if self._writing is not None:
+                self._writing.addBoth(last)
+            elif self._dirty and not tried:
+                tried = True
+                self._write()
+                last()
+            else:
+                done.callback(None)
+
+        last()
+        return done
