@@ -47,7 +47,8 @@ COUNTERS = {
     # HTTP.
     "http.connections": "HTTP connections accepted.",
     "http.refused.client-cap": "HTTP connections closed at once: their client had too many open.",
-    "http.refused.total-cap": "HTTP connections closed at once: too many were open in all.",
+    "http.refused.total-cap": "HTTP connections closed at once: too many were open in all, every one being answered.",
+    "http.evicted": "HTTP connections closed to make room for a new one when all were taken: the idle one (or arriving request) oldest first.",
     "http.rejected.line-too-long": "HTTP requests refused (414 or 431) for a request line or header line too long.",
     "http.rejected.head-too-large": "HTTP requests refused (431) for too many header lines or too large a head.",
     "http.rejected.body-too-large": "HTTP requests refused (413) for a body too large.",
@@ -76,6 +77,7 @@ COUNTERS = {
     "eventing.subscriptions.renewed": "Subscriptions renewed (SUBSCRIBE with a known SID answered 200).",
     "eventing.subscriptions.ended": "Subscriptions ended by their subscriber (UNSUBSCRIBE answered 200).",
     "eventing.subscriptions.expired": "Subscriptions dropped because their TIMEOUT ran out unrenewed.",
+    "eventing.subscriptions.dead": "Subscriptions ended because every event message to them failed for deadAfter seconds.",
     "eventing.refused.malformed": "Eventing requests refused (400): SID with CALLBACK or NT, or a header given twice.",
     "eventing.refused.callback": "SUBSCRIBEs refused (412): a CALLBACK missing, too long, or not http with a literal address.",
     "eventing.refused.off-link": "SUBSCRIBEs refused (412, CallStranger): a CALLBACK address not on the link the request came in on.",

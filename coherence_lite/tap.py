@@ -23,8 +23,9 @@ from coherence_lite.host.media import MediaServer, attachMediaServer, mediaServe
 from coherence_lite.host.daemon import DaemonService, addDaemonParts
 from coherence_lite.cli.checks import interfaceNames, machineInterfaces, unknownInterfaces, versionLine
 from coherence_lite.cli.options import NetworkOptions, integer, number, portOrZero, usageMessage
+from coherence_lite.host.preflight import startProblem
 from coherence_lite.host.service import InterfaceLister, interfaceReports
-from coherence_lite.host.settings import HostedDeviceError, HostSettings
+from coherence_lite.host.settings import HostedDeviceError, HostSettings, advertisedHostProblem
 from coherence_lite.host.sources import DeviceSources
 from coherence_lite.host.udn import machineIdentity
 
@@ -79,7 +80,7 @@ class Options(NetworkOptions):
         ["http-port", "p", _DEFAULTS.httpPort, "TCP port for descriptions and icons; 0 picks a free one.", portOrZero("http-port")],
         ["max-age", None, _DEFAULTS.maxAge, "Seconds an announcement stays valid (CACHE-CONTROL max-age), 1800 to 86400.", integer("max-age")],
         ["ttl", None, _DEFAULTS.ttl, "Multicast TTL / hop limit of announcements, 1 to 255.", integer("ttl")],
-        ["advertised-host", None, None, "Host or address to put in LOCATION instead of the interface's (NAT, containers)."],
+        ["advertised-host", None, None, "Host name or address (no scheme, no port) to put in LOCATION instead of the interface's (NAT, containers)."],
         ["state-dir", None, None, f"Where BOOTID (and a machine identity, where /etc/machine-id is missing) is kept across restarts (default: {defaultStateDirectory()})."],
         ["poll-interval", None, _DEFAULTS.pollInterval, "Seconds between looks for interfaces and addresses that appear, change or go; 0 never looks again.", number("poll-interval")],
         ["search-rate", None, _DEFAULTS.responderLimits.rate, "Search answers sent per second and source address, on average.", number("search-rate")],
@@ -211,6 +212,11 @@ class Options(NetworkOptions):
             raise usage.UsageError("--http-max-connections-per-client must be from 1 to --http-max-connections")
         if not 0 <= self["stats-interval"] <= 86400:
             raise usage.UsageError("--stats-interval must be from 0 to 86400 seconds")
+        if self["advertised-host"] is not None:
+            problem = advertisedHostProblem(self["advertised-host"])
+            if problem is not None:
+                raise usage.UsageError(f"--advertised-host: {problem}")
+            self["advertised-host"] = self["advertised-host"].removeprefix("[").removesuffix("]")
         if self["uuid"] is not None:
             text = self["uuid"].removeprefix("uuid:")
             try:
@@ -315,8 +321,18 @@ def makeService(options: Options) -> IService:
     """
     Build the device host from parsed options: the host, telling systemd
     how it is doing, and reloading its device files on SIGHUP.
+
+    Run by twistd about to fork a daemon, check first that it could start
+    (L{startProblem}): if not, one C{Cannot start: ...} line on stderr and
+    exit status 1, as in the foreground, instead of twistd's report of a
+    failed daemon.
     """
     settings = settingsFrom(options)
+    if options.parent is not None and not options.parent.get("nodaemon"):
+        problem = startProblem(settings, lambda: interfaceReports(settings, options._lister()))
+        if problem is not None:
+            (options._stderr or sys.stderr).write(f"{COMMAND}: Cannot start: {problem}\n")
+            raise SystemExit(1)
     service = DaemonService(options["devices"], settings)
     sources: DeviceSources = options["sources"]
     identity: str = options["identity"]

@@ -19,7 +19,8 @@ from twisted.logger import Logger, LogLevel
 from twisted.python import usage
 
 from coherence_lite.controlpoint.agent import clientAgent
-from coherence_lite.cli.target import isLocation
+from coherence_lite.cli.target import locationProblem, uuidProblem
+from coherence_lite.cli.version import VersionOption
 from coherence_lite.conformance.findings import FAIL
 from coherence_lite.conformance.probe import Checker
 from coherence_lite.conformance.report import exitStatus, formatJSON, formatText
@@ -35,7 +36,7 @@ PROGRAM = "coherence-lite check"
 log = Logger()
 
 
-class CheckOptions(NetworkOptions):
+class CheckOptions(VersionOption, NetworkOptions):
     """
     Options of C{coherence-lite check}.
     """
@@ -75,8 +76,14 @@ class CheckOptions(NetworkOptions):
             raise usage.UsageError("give one of --st, --location and --uuid")
         if self["st"] is not None and not isSearchTarget(self["st"]):
             raise usage.UsageError(f"--st: {self['st']!r} is not a search target")
-        if self["location"] is not None and not isLocation(self["location"]):
-            raise usage.UsageError("--location must be an http:// URL")
+        if self["location"] is not None:
+            problem = locationProblem(self["location"])
+            if problem is not None:
+                raise usage.UsageError(f"--location: {problem}")
+        if self["uuid"] is not None:
+            problem = uuidProblem(self["uuid"])
+            if problem is not None:
+                raise usage.UsageError(f"--uuid: {problem}")
         if not 1 <= self["mx"] <= 5:
             raise usage.UsageError("--mx must be from 1 to 5 seconds")
         if not 0 <= self["watch"] <= 3600:

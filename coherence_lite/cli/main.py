@@ -41,10 +41,10 @@ from twisted.logger import (
 from twisted.python import usage
 from zope.interface import provider
 
-from coherence_lite._version import __version__
 from coherence_lite.cli.call import CallOptions, runCall
 from coherence_lite.cli.check import CheckOptions, runCheck
 from coherence_lite.cli.subscribe import SubscribeCommand, SubscribeOptions
+from coherence_lite.cli.version import VersionOption
 from coherence_lite.controlpoint.discovery import ControlPoint
 from coherence_lite.controlpoint.remote import RemoteRootDevice
 from coherence_lite.controlpoint.report import (
@@ -71,12 +71,7 @@ PROGRAM = "coherence-lite"
 DEFAULT_TIMEOUT = 5.0
 
 
-def _version() -> None:
-    sys.stdout.write(f"{PROGRAM} {__version__}\n")
-    raise SystemExit(0)
-
-
-class SearchOptions(NetworkOptions):
+class SearchOptions(VersionOption, NetworkOptions):
     """
     Options of C{coherence-lite search}; C{--interface},
     C{--exclude-interface}, C{--no-ipv6} and C{--ssdp-port} come from
@@ -108,10 +103,6 @@ class SearchOptions(NetworkOptions):
 
     compData = usage.Completions(optActions={"st": usage.CompleteList(["ssdp:all", "upnp:rootdevice"])})
 
-    def opt_version(self) -> None:
-        """Print the version and exit."""
-        _version()
-
     def postOptions(self) -> None:
         """
         Check the values; without C{--timeout} nor C{--watch}, search for
@@ -134,7 +125,7 @@ class SearchOptions(NetworkOptions):
             self["timeout"] = DEFAULT_TIMEOUT
 
 
-class Options(usage.Options):
+class Options(VersionOption, usage.Options):
     """
     Options of C{coherence-lite}.
     """
@@ -151,10 +142,6 @@ class Options(usage.Options):
         ["subscribe", None, SubscribeOptions, "Print a service's events as they arrive."],
         ["check", None, CheckOptions, "Check devices against the UPnP rules; exit 1 on any failure."],
     ]
-
-    def opt_version(self) -> None:
-        """Print the version and exit."""
-        _version()
 
     def postOptions(self) -> None:
         if self.subCommand is None:

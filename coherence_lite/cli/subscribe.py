@@ -6,32 +6,49 @@ Ctrl-C or C{--count} events; then unsubscribe.
 
 Each event is one line, C{SEQ n: name=value ...} (values escaped for the
 terminal, C{(k missed)} when events never arrived), or one JSON object per
-line with C{--json}.  Exit status: 0 once done, 1 when the subscription
-failed, 2 for bad options.
+line with C{--json}.
+
+It listens for SSDP on the chosen links meanwhile: when the device says
+byebye, comes back (a new alive, BOOTID or LOCATION), or events were
+missed, the subscription is checked and made again within seconds, and
+one line on stderr says so, or says that it could not be restored; so does
+an UNSUBSCRIBE at the end that finds the subscription already ended.
+
+Exit status: 0 once done, 1 when the subscription failed, 2 for bad
+options.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from typing import IO, Any
+from urllib.parse import urlsplit
+from typing import IO, Any, Callable, Sequence
 
-from twisted.internet.defer import Deferred
+from twisted.internet.defer import Deferred, maybeDeferred
+from twisted.internet.error import CannotListenError
+from twisted.logger import Logger, LogLevel
 from twisted.python import usage
 
 from coherence_lite._version import __version__
 from coherence_lite.controlpoint.agent import clientAgent
 from coherence_lite.cli.target import TargetError, TargetOptions, fetchSCPD, findDevice, findService
+from coherence_lite.controlpoint.callbacks import localAddressFor
 from coherence_lite.controlpoint.fetch import HTTPFetcher
-from coherence_lite.controlpoint.gena import Event, SubscribeError
+from coherence_lite.controlpoint.gena import Event, Notice, SubscribeError
 from coherence_lite.controlpoint.report import safeText
 from coherence_lite.controlpoint.subscriber import Subscriber
 from coherence_lite.identity import serverString
+from coherence_lite.net.interfaces import Link, NetworkInterface, reportedLinks, selectLinks, systemInterfaces
 from coherence_lite._reactor import Reactor
+from coherence_lite.ssdp.listener import ListenFunction, SSDPListener
+from coherence_lite.ssdp.transport import listenSSDP
 
 __all__ = ["SubscribeOptions", "SubscribeCommand", "eventLine"]
 
 PROGRAM = "coherence-lite subscribe"
+
+log = Logger()
 
 
 class SubscribeOptions(TargetOptions):
@@ -89,16 +106,38 @@ class SubscribeCommand:
     One run of C{coherence-lite subscribe}.
     """
 
-    def __init__(self, reactor: Reactor, options: SubscribeOptions, stdout: IO[str] = sys.stdout, stderr: IO[str] = sys.stderr) -> None:
+    def __init__(
+        self,
+        reactor: Reactor,
+        options: SubscribeOptions,
+        stdout: IO[str] = sys.stdout,
+        stderr: IO[str] = sys.stderr,
+        interfaces: Callable[[], Sequence[NetworkInterface]] = systemInterfaces,
+        listen: ListenFunction = listenSSDP,
+        localAddress: Callable[[str], str] = localAddressFor,
+    ) -> None:
+        """
+        @param interfaces: asks the OS for its interfaces (the links to hear
+            SSDP on).
+        @param listen: binds the SSDP socket of one address family.
+        @param localAddress: the local address reaching a host: without
+            C{--interface}, SSDP is heard on its link only.
+        """
+        self._localAddress = localAddress
         self._reactor = reactor
         self._options = options
         self._stdout = stdout
         self._stderr = stderr
         agent = clientAgent(reactor)
         self._fetcher = HTTPFetcher(agent, reactor, timeout=10.0, userAgent=serverString(__version__))
-        self.subscriber = Subscriber(agent, reactor, requested=options["timeout"])
+        self.subscriber = Subscriber(agent, reactor, requested=options["timeout"], fetcher=self._fetcher)
+        self._interfaces = interfaces
+        self._links: list[Link] = []
+        self.listener = SSDPListener(lambda: self._links, reactor, ssdpPort=options["ssdp-port"], listen=listen)
+        self.listener.addObserver(self.subscriber)
         self._done: Deferred[int] = Deferred()
         self._seen = 0
+        self._name = ""
         self._stopping: Deferred[int] | None = None
 
     def run(self) -> Deferred[int]:
@@ -114,9 +153,40 @@ class SubscribeCommand:
         root = await findDevice(self._reactor, self._options, self._fetcher, self._options["target"])
         service = findService(root, self._options["service"])
         scpd = await fetchSCPD(self._fetcher, service)
-        await self.subscriber.subscribe(service, self._event, scpd)
-        self._stderr.write(f"{PROGRAM}: subscribed to {service.serviceId} of {safeText(root.friendlyName)}\n")
+        self._listen(urlsplit(service.eventSubURL or "").hostname or "")
+        await self.subscriber.subscribe(service, self._event, scpd, self._notice)
+        self._name = f"{service.serviceId} of {safeText(root.friendlyName)}"
+        self._say(f"subscribed to {self._name}")
+
+    def _listen(self, host: str) -> None:
+        """
+        Hear the device's announcements on the chosen links, or else on the
+        link that reaches C{host}; without them a restart is noticed at the
+        next renewal only.
+        """
+        chosen = self._options["interfaces"]
+        if not chosen:
+            try:
+                chosen = [self._localAddress(host)]
+            except (OSError, ValueError):
+                chosen = []
+        reports = selectLinks(self._interfaces(), chosen, self._options["exclude"], not self._options["no-ipv6"])
+        self._links = reportedLinks(reports, log, LogLevel.debug)
+        if not self._links:
+            self._say("no interface to hear the device's announcements on: a restart is noticed at renewal only")
+            return
+        try:
+            self.listener.startService()
+        except CannotListenError as e:
+            self.listener.stopService()
+            self._say(f"cannot hear announcements on SSDP port {e.port} ({e.socketError}): a restart is noticed at renewal only")
+
+    def _say(self, line: str) -> None:
+        self._stderr.write(f"{PROGRAM}: {line}\n")
         self._stderr.flush()
+
+    def _notice(self, notice: Notice) -> None:
+        self._say(f"{self._name}: {safeText(notice.reason, 400)}" if self._name else safeText(notice.reason, 400))
 
     def _failed(self, failure: Any) -> None:
         error = failure.value
@@ -140,9 +210,14 @@ class SubscribeCommand:
         Unsubscribe and finish with C{status}.
         """
         if self._stopping is None:
-            self._stopping = self.subscriber.stop().addCallback(lambda _: status)
-            self._stopping.addCallback(self._finish)
+            self._stopping = Deferred.fromCoroutine(self._stop(status))
         return self._stopping
+
+    async def _stop(self, status: int) -> int:
+        await self.subscriber.stop()
+        if self.listener.running:
+            await maybeDeferred(self.listener.stopService)
+        return self._finish(status)
 
     def _finish(self, status: int) -> int:
         if not self._done.called:

@@ -20,8 +20,9 @@ from urllib.parse import urlsplit
 from twisted.internet.defer import CancelledError, Deferred, maybeDeferred
 from twisted.python import usage
 
+from coherence_lite.cli.version import VersionOption
 from coherence_lite.controlpoint.discovery import ControlPoint
-from coherence_lite.controlpoint.fetch import FetchError, Fetcher
+from coherence_lite.controlpoint.fetch import FetchError, Fetcher, checkURL
 from coherence_lite.controlpoint.parse import DescriptionError, parseDescription
 from coherence_lite.controlpoint.remote import RemoteRootDevice, RemoteService
 from coherence_lite.controlpoint.scpd import SCPD, SCPDError, parseSCPD
@@ -30,8 +31,21 @@ from coherence_lite.errors import StartupError
 from coherence_lite.cli.options import NetworkOptions
 from coherence_lite.model.device import parseURN
 from coherence_lite._reactor import Reactor
+from coherence_lite.ssdp.message import isSearchTarget
 
-__all__ = ["TargetError", "TargetOptions", "optionsFirst", "isLocation", "findDevice", "findService", "fetchSCPD", "services"]
+__all__ = [
+    "TargetError",
+    "TargetOptions",
+    "optionsFirst",
+    "isLocation",
+    "locationProblem",
+    "uuidProblem",
+    "targetProblem",
+    "findDevice",
+    "findService",
+    "fetchSCPD",
+    "services",
+]
 
 #: Seconds a search for a UUID waits for the device by default.
 FIND_TIMEOUT = 10.0
@@ -49,7 +63,7 @@ class TargetError(Exception):
         self.reason = reason
 
 
-class TargetOptions(NetworkOptions):
+class TargetOptions(VersionOption, NetworkOptions):
     """
     The options of a command that talks to one device: the network
     options, C{--timeout} and C{--verbose}.
@@ -73,9 +87,12 @@ class TargetOptions(NetworkOptions):
 
     def postOptions(self) -> None:
         """
-        Check the network options and the search time.
+        Check the device named, the network options and the search time.
         """
         super().postOptions()
+        problem = targetProblem(self["target"])
+        if problem is not None:
+            raise usage.UsageError(f"LOCATION|UUID: {problem}")
         if not 0 < self["find-timeout"] <= 600:
             raise usage.UsageError("--find-timeout must be more than 0 and at most 600 seconds")
 
@@ -118,6 +135,46 @@ def isLocation(target: str) -> bool:
     is a UUID).
     """
     return target.lower().startswith("http://")
+
+
+def locationProblem(location: str) -> str | None:
+    """
+    Why C{location} is no LOCATION URL to fetch a description from (one
+    line, the value quoted), or L{None}.
+    """
+    problem = checkURL(location)
+    return None if problem is None else f"{location!r} is not a usable LOCATION: {problem}"
+
+
+def uuidProblem(udn: str) -> str | None:
+    """
+    Why C{udn} (with or without C{uuid:}) names no device (one line, the
+    value quoted), or L{None}.
+    """
+    if not udn.lower().removeprefix("uuid:"):
+        return f"{udn!r} is not a UUID: it is empty"
+    if not isSearchTarget(_udn(udn)):
+        return f"{udn!r} is not a UUID: letters, digits and '-', '_', '.', ':' (at most 128, the first a letter or digit)"
+    return None
+
+
+def targetProblem(target: str) -> str | None:
+    """
+    Why C{target}, the device named on the command line, names none (one
+    line, the value quoted), or L{None}: a LOCATION must be a fetchable
+    C{http://} URL, a UUID what a C{uuid:} search target takes; a search
+    target or another URL scheme is said to be one.
+    """
+    lowered = target.lower()
+    if isLocation(target):
+        return locationProblem(target)
+    if "://" in target:
+        return f"{target!r} is not a usable LOCATION: only http:// URLs are fetched"
+    if lowered.startswith(("urn:", "ssdp:", "upnp:")):
+        return f"{target!r} is a search target, not a device: give its LOCATION (http://...) or UUID, as 'coherence-lite search' lists them"
+    if not target:
+        return "the device is empty: give its LOCATION (http://...) or UUID"
+    return uuidProblem(target)
 
 
 def _udn(target: str) -> str:

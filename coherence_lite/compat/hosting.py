@@ -20,7 +20,7 @@ from twisted.web.resource import Resource
 from coherence_lite.compat.basics import HostedDevice
 from coherence_lite.compat.ssdp import SSDPServer
 from coherence_lite.eventing.limits import EventingLimits
-from coherence_lite.eventing.notifier import deliveryAgent
+from coherence_lite.eventing.agent import deliveryAgent
 from coherence_lite.eventing.publisher import HostEventing
 from coherence_lite.panel.pages import indexPage
 from coherence_lite.host.serving import serveTree

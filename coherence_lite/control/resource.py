@@ -51,7 +51,8 @@ from coherence_lite.errors import UPnPError
 from coherence_lite.http.body import MAX_XML_BODY, BodyError, readBody
 from coherence_lite.http.resources import HTML_CONTENT_TYPE, XML_CONTENT_TYPE, errorPage, sendHeaders
 from coherence_lite.model.device import Action, Service, parseURN
-from coherence_lite.model.types import DataTypeError, Value, checkAllowed, decodeValue, encodeValue
+from coherence_lite.model.arguments import checkArguments
+from coherence_lite.model.types import Value, encodeValue
 from coherence_lite.stats import Stats
 
 __all__ = ["ALLOWED_METHODS", "ControlResource", "decodeArguments"]
@@ -94,32 +95,22 @@ def _sameOrEarlier(requested: str, offered: str) -> bool:
 def decodeArguments(service: Service, action: Action, sent: tuple[tuple[str, str], ...]) -> dict[str, Value]:
     """
     Decode the in-arguments of a call, in the action's order, and check
-    each against its related state variable.
+    each against its related state variable
+    (L{coherence_lite.model.arguments.checkArguments}, the control point's
+    rule too).
 
     @param sent: (name, text) of each argument, in the order sent.
     @return: the Python value of each in-argument, by name.
     @raise UPnPError: 402 for a missing or unknown argument or a text that
         is not of the type; 600 or 601 for a value the variable does not
-        allow (see the module's docstring).
+        allow (see the module's docstring); with the code's standard
+        description.
     """
-    texts = dict(sent)
-    inputs = [argument for argument in action.arguments if argument.direction == "in"]
-    if set(texts) != {argument.name for argument in inputs}:
-        raise UPnPError(402)
     variables = {variable.name: variable for variable in service.stateVariables}
-    values: dict[str, Value] = {}
-    for argument in inputs:
-        variable = variables[argument.relatedStateVariable]
-        try:
-            value = decodeValue(variable.dataType, texts[argument.name])
-        except DataTypeError as e:
-            raise UPnPError(402 if e.code == 600 else e.code) from None
-        try:
-            checkAllowed(variable, value)
-        except DataTypeError as e:
-            raise UPnPError(e.code) from None
-        values[argument.name] = value
-    return values
+    try:
+        return checkArguments(action, variables, dict(sent))
+    except UPnPError as e:
+        raise UPnPError(e.code) from None
 
 
 class ControlResource(Resource):

@@ -17,12 +17,13 @@ from __future__ import annotations
 from twisted.internet.defer import Deferred
 from twisted.internet.endpoints import HostnameEndpoint, TCP6ClientEndpoint
 from twisted.internet.interfaces import IStreamClientEndpoint
-from twisted.web.client import URI, Agent, HTTPConnectionPool
+from twisted.web.client import URI, Agent
 from twisted.web.http_headers import Headers
 from twisted.web.iweb import IAgent, IAgentEndpointFactory, IBodyProducer, IResponse
 from zope.interface import implementer
 
 from coherence_lite._reactor import Reactor
+from coherence_lite.http.client import quietPool
 from coherence_lite.net.zones import socketHost, splitZone, urlHost, withoutZone
 
 __all__ = ["ZoneEndpointFactory", "ZoneAgent", "clientAgent"]
@@ -104,6 +105,6 @@ def clientAgent(reactor: Reactor, connectTimeout: float | None = None) -> IAgent
     The agent of the control point side: zones understood, no connection
     kept (each request is to a device that may be gone by the next one).
     """
-    pool = HTTPConnectionPool(reactor, persistent=False)
+    pool = quietPool(reactor)
     factory = ZoneEndpointFactory(reactor, connectTimeout)
     return ZoneAgent(Agent.usingEndpointFactory(reactor, factory, pool=pool))

@@ -19,7 +19,33 @@ from coherence_lite.controlpoint.reply import Reply
 from coherence_lite.eventing.message import DEFAULT_TIMEOUT, MAX_TIMEOUT, NT_EVENT, parseSID, parseTimeout
 from coherence_lite.model.types import Value
 
-__all__ = ["Event", "SubscribeError", "subscribeHeaders", "renewHeaders", "unsubscribeHeaders", "grantOf"]
+__all__ = [
+    "Event",
+    "Notice",
+    "GONE",
+    "RESUBSCRIBED",
+    "CONFIRMED",
+    "LOST",
+    "ENDED",
+    "SubscribeError",
+    "subscribeHeaders",
+    "renewHeaders",
+    "unsubscribeHeaders",
+    "grantOf",
+]
+
+#: The device said byebye; events resume once it is back.
+GONE = "gone"
+#: The device had forgotten the subscription (it restarted, or events were
+#: missed): a new one was made, whose first event carries every value.
+RESUBSCRIBED = "resubscribed"
+#: The device restarted or moved yet still knows the subscription.
+CONFIRMED = "confirmed"
+#: The subscription could not be made again; the next announcement of the
+#: device (or the next renewal) tries again.
+LOST = "lost"
+#: UNSUBSCRIBE found the subscription already ended on the device.
+ENDED = "ended"
 
 
 @dataclass(frozen=True)
@@ -38,6 +64,22 @@ class Event:
     properties: tuple[tuple[str, str], ...]
     values: Mapping[str, Value] = field(default_factory=dict)
     missed: int = 0
+
+
+@dataclass(frozen=True)
+class Notice:
+    """
+    Something that happened to a subscription besides its events, for the
+    user to hear of.
+
+    @ivar kind: L{GONE}, L{RESUBSCRIBED}, L{CONFIRMED}, L{LOST} or L{ENDED}.
+    @ivar reason: what happened, in words fit for a user.
+    @ivar sid: the subscription's SID now (the new one once resubscribed).
+    """
+
+    kind: str
+    reason: str
+    sid: str | None = None
 
 
 class SubscribeError(Exception):

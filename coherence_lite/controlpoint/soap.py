@@ -38,7 +38,8 @@ from coherence_lite.controlpoint.scpd import SCPD
 from coherence_lite.errors import UPnPError
 from coherence_lite.http.body import MAX_XML_BODY
 from coherence_lite.model.device import Action
-from coherence_lite.model.types import DataTypeError, Value, checkAllowed, decodeArgument, decodeValue, encodeValue
+from coherence_lite.model.arguments import checkArguments, closestName
+from coherence_lite.model.types import DataTypeError, Value, decodeValue, encodeValue
 
 __all__ = [
     "SOAPError",
@@ -83,33 +84,33 @@ def encodeArguments(scpd: SCPD, action: Action, values: Mapping[str, object]) ->
 
     A L{str} given for a variable that is not a string is read as that
     type's text (as a command line gives it); other values must be of the
-    Python type the data type takes.  Each value is checked against the
-    variable's allowed values and range.
+    Python type the data type takes.  The texts are then checked as the
+    device itself checks them (L{checkArguments}).
 
-    @raise UPnPError: 402 when an in-argument is missing or an unknown one
-        is given; 600 or 601 when a value does not fit (the code the device
-        itself would answer), 600 too for text XML cannot carry.
+    @raise UPnPError: with the code the device would answer: 402 when an
+        in-argument is missing, unknown (the description suggests the name
+        meant) or not of its type; 600 or 601 when its variable does not
+        allow the value; 600 too for text XML cannot carry.
     """
-    inputs = [argument for argument in action.arguments if argument.direction == "in"]
-    unknown = sorted(set(values) - {argument.name for argument in inputs})
-    if unknown:
-        raise UPnPError(402, f"{action.name} has no in-argument {unknown[0]!r}")
-    encoded = []
-    for argument in inputs:
-        if argument.name not in values:
-            raise UPnPError(402, f"{action.name} needs the in-argument {argument.name!r}")
-        variable = scpd.variable(argument.relatedStateVariable)
-        assert variable is not None, "parseSCPD keeps only actions whose variables exist"
-        value = values[argument.name]
+    variables = {variable.name: variable for variable in scpd.stateVariables}
+    related = {argument.name: variables[argument.relatedStateVariable] for argument in action.arguments if argument.direction == "in"}
+    texts: dict[str, str] = {}
+    for name, value in values.items():
+        if isinstance(value, str) or name not in related:
+            texts[name] = str(value)
+            continue
         try:
-            if isinstance(value, str):
-                text = encodeValue(variable.dataType, decodeArgument(variable, value))
-            else:
-                text = encodeValue(variable.dataType, value)
-                checkAllowed(variable, decodeValue(variable.dataType, text))
-            escapeText(text)
+            texts[name] = encodeValue(related[name].dataType, value)
         except DataTypeError as e:
-            raise UPnPError(e.code, f"{argument.name}: {e.reason}") from None
+            raise UPnPError(402 if e.code == 600 else e.code, f"{name}: {e.reason}") from None
+    decoded = checkArguments(action, variables, texts)
+    encoded = []
+    for argument in action.arguments:
+        if argument.direction != "in":
+            continue
+        text = encodeValue(related[argument.name].dataType, decoded[argument.name])
+        try:
+            escapeText(text)
         except ValueError:
             raise UPnPError(600, f"{argument.name}: holds a character XML cannot carry") from None
         encoded.append((argument.name, text))
@@ -229,7 +230,10 @@ class SOAPClient:
     ) -> dict[str, Value]:
         action = scpd.action(actionName)
         if action is None:
-            raise UPnPError(401, f"{service.serviceId or service.serviceType} has no action {actionName!r}")
+            hint = closestName(actionName, [each.name for each in scpd.actions])
+            suggestion = f"; did you mean {hint}?" if hint is not None else ""
+            name = f"{actionName!r:.80}".encode("ascii", "backslashreplace").decode("ascii")
+            raise UPnPError(401, f"{service.serviceId or service.serviceType} has no action {name}{suggestion}"[:256])
         if service.controlURL is None:
             raise SOAPError(f"{service.serviceId or service.serviceType} has no usable controlURL")
         encoded = encodeArguments(scpd, action, arguments)

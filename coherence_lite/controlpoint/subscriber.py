@@ -1,19 +1,23 @@
-# -*- test-case-name: tests.controlpoint.test_subscriber -*-
+# -*- test-case-name: tests.controlpoint.test_subscriber,tests.controlpoint.test_subscription -*-
 """
 Subscribing to other devices' events: the control point's GENA subscriber
 (UDA 2.0 section 4).
 
 L{Subscriber.subscribe} starts (once per local address) a
 L{CallbackServer} on the address that reaches the device, sends
-C{SUBSCRIBE} with a callback URL of its own, renews the subscription at
-half its granted time (subscribing afresh when the device has forgotten
-it), and hands each event to a callback as an L{Event}, in SEQ order:
-an event that arrives early waits (at most C{maxPending} of them, for at
-most C{gapWait} seconds) for the ones before it; a repeated one is
-dropped; a gap that does not fill is reported in L{Event.missed}.  Events
-that arrive before the device's answer to C{SUBSCRIBE} (the initial event
-often does) are kept until the SID is known.  L{Subscription.unsubscribe}
-and L{Subscriber.stop} send C{UNSUBSCRIBE}.
+C{SUBSCRIBE} with a callback URL of its own and hands each event to a
+callback as an L{Event}, in SEQ order (see L{Subscription}).  Events that
+arrive before the device's answer to C{SUBSCRIBE} (the initial event often
+does) are kept until the SID is known.  L{Subscription.unsubscribe} and
+L{Subscriber.stop} send C{UNSUBSCRIBE}.
+
+A subscriber that hears SSDP (give it to an
+L{SSDPListener <coherence_lite.ssdp.listener.SSDPListener>} as an
+observer) follows each subscribed device with a L{DeviceWatch}: a byebye
+is told as a L{GONE} notice, and the device's next alive (or a new BOOTID
+or LOCATION, or C{ssdp:update}) has each of its subscriptions checked at
+once and made again when the device forgot it (L{Subscription.restore}),
+instead of at the next renewal.
 
 Values are decoded with the SCPD's types when one is given
 (L{coherence_lite.model.types}); a value that does not decode stays out of
@@ -26,234 +30,38 @@ import random as _random
 import uuid
 from collections.abc import Callable
 
-from twisted.internet.defer import Deferred, DeferredList, succeed
-from twisted.internet.interfaces import IDelayedCall
-from twisted.logger import Logger
+from twisted.internet.defer import Deferred, DeferredList
 from twisted.web.iweb import IAgent
 
 from coherence_lite.controlpoint.callbacks import CallbackServer, localAddressFor
 from coherence_lite.controlpoint.exchange import EXCHANGE_TIMEOUT, ExchangeError, Reply, exchange
+from coherence_lite.controlpoint.fetch import Fetcher, HTTPFetcher
+from coherence_lite.controlpoint.gena import GONE, Event, Notice, SubscribeError
 from coherence_lite.controlpoint.remote import RemoteService
 from coherence_lite.controlpoint.scpd import SCPD
-from coherence_lite.controlpoint.gena import (
-    Event,
-    SubscribeError,
-    grantOf,
-    renewHeaders,
-    subscribeHeaders,
-    unsubscribeHeaders,
-)
-from coherence_lite.eventing.message import DEFAULT_TIMEOUT, EventNotify, nextSeq
-from coherence_lite.model.types import DataTypeError, Value, decodeValue
+from coherence_lite.controlpoint.subscription import Subscription
+from coherence_lite.controlpoint.watch import BACK, DeviceWatch
+from coherence_lite.eventing.message import DEFAULT_TIMEOUT
+from coherence_lite.net.interfaces import Link
 from coherence_lite._reactor import Reactor
 from coherence_lite.net.zones import urlHost
+from coherence_lite.ssdp.message import Address, Notify, SearchResponse
+from coherence_lite.ssdp.protocol import MessageHandler
 
-__all__ = ["MAX_SUBSCRIPTIONS", "Subscription", "Subscriber"]
-
-log = Logger()
+__all__ = ["MAX_SUBSCRIPTIONS", "RESTORE_ATTEMPTS", "RESTORE_DELAY", "Subscription", "Subscriber"]
 
 #: The most subscriptions one L{Subscriber} holds.
 MAX_SUBSCRIPTIONS = 64
+#: Tries to restore a subscription before it is reported lost.
+RESTORE_ATTEMPTS = 4
+#: Seconds before the second try, doubling for each later one.
+RESTORE_DELAY = 1.0
 
 
-class Subscription:
+class Subscriber(MessageHandler):
     """
-    One subscription to one service; made by L{Subscriber.subscribe}.
-
-    @ivar sid: the device's subscription id (L{None} until it answers).
-    @ivar timeout: the seconds the device granted last.
-    @ivar callbackURL: where the device delivers.
-    """
-
-    def __init__(
-        self,
-        subscriber: "Subscriber",
-        service: RemoteService,
-        onEvent: Callable[[Event], None],
-        scpd: SCPD | None,
-        server: CallbackServer,
-        token: str,
-    ) -> None:
-        self.service = service
-        self._subscriber = subscriber
-        self._onEvent = onEvent
-        self._scpd = scpd
-        self._server = server
-        self._token = token
-        self.callbackURL = server.urlFor(token)
-        self.sid: str | None = None
-        self.timeout = 0
-        self._expected = 0
-        self._early: list[tuple[EventNotify, tuple[tuple[str, str], ...]]] = []
-        self._pending: dict[int, Event] = {}
-        self._gapCall: IDelayedCall | None = None
-        self._renewCall: IDelayedCall | None = None
-        self._ended = False
-
-    # NotifyTarget
-    def notifyReceived(self, notify: EventNotify, properties: tuple[tuple[str, str], ...]) -> int:
-        """
-        Take an event message: keep it until the SID is known, refuse one of
-        another SID (412), deliver the others in SEQ order.
-        """
-        if self._ended:
-            return 412
-        if self.sid is None:
-            if len(self._early) >= self._subscriber.maxPending:
-                return 412
-            self._early.append((notify, properties))
-            return 200
-        if notify.sid != self.sid:
-            return 412
-        self._arrived(notify.seq, properties)
-        return 200
-
-    def _granted(self, sid: str, timeout: int) -> None:
-        if sid != self.sid:
-            self.sid, self._expected = sid, 0
-            self._pending.clear()
-        self.timeout = timeout
-        early, self._early = self._early, []
-        for notify, properties in early:
-            if notify.sid == sid:
-                self._arrived(notify.seq, properties)
-        self._scheduleRenewal(max(1.0, timeout / 2))
-
-    def _decode(self, properties: tuple[tuple[str, str], ...]) -> dict[str, Value]:
-        values: dict[str, Value] = {}
-        for name, text in properties:
-            variable = None if self._scpd is None else self._scpd.variable(name)
-            if variable is not None:
-                try:
-                    values[name] = decodeValue(variable.dataType, text)
-                except DataTypeError:
-                    pass
-        return values
-
-    def _arrived(self, seq: int, properties: tuple[tuple[str, str], ...]) -> None:
-        assert self.sid is not None
-        if seq < self._expected or seq in self._pending:
-            return
-        self._pending[seq] = Event(self.sid, seq, properties, self._decode(properties))
-        self._drain()
-        if self._pending and len(self._pending) >= self._subscriber.maxPending:
-            self._skipGap()
-        elif self._pending and self._gapCall is None:
-            self._gapCall = self._subscriber.reactor.callLater(self._subscriber.gapWait, self._skipGap)
-
-    def _drain(self) -> None:
-        while self._expected in self._pending:
-            self._deliver(self._pending.pop(self._expected), 0)
-        if not self._pending and self._gapCall is not None:
-            if self._gapCall.active():
-                self._gapCall.cancel()
-            self._gapCall = None
-
-    def _skipGap(self) -> None:
-        self._gapCall = None
-        if not self._pending:
-            return
-        lowest = min(self._pending)
-        self._deliver(self._pending.pop(lowest), lowest - self._expected)
-        self._drain()
-        if self._pending and self._gapCall is None:
-            self._gapCall = self._subscriber.reactor.callLater(self._subscriber.gapWait, self._skipGap)
-
-    def _deliver(self, event: Event, missed: int) -> None:
-        self._expected = nextSeq(event.seq)
-        if missed:
-            event = Event(event.sid, event.seq, event.properties, event.values, missed)
-        try:
-            self._onEvent(event)
-        except Exception:
-            log.failure("The event callback of {sid} failed", sid=event.sid)
-
-    def _scheduleRenewal(self, delay: float) -> None:
-        if self._renewCall is not None and self._renewCall.active():
-            self._renewCall.cancel()
-        self._renewCall = self._subscriber.reactor.callLater(delay, self._renew)
-
-    def _renew(self) -> None:
-        self._renewCall = None
-        assert self.service.eventSubURL is not None and self.sid is not None
-        d = self._subscriber.gena(b"SUBSCRIBE", self.service.eventSubURL, renewHeaders(self.sid, self._subscriber.requested))
-        d.addCallback(self._renewed)
-        d.addErrback(lambda failure: self._retry(failure.getErrorMessage()))
-
-    def _renewed(self, reply: Reply) -> Deferred[None] | None:
-        grant = grantOf(reply)
-        if isinstance(grant, tuple):
-            self._granted(*grant)
-            return None
-        if reply.code == 412:
-            log.info("{sid} was forgotten by the device; subscribing again", sid=self.sid)
-            again = self.start()
-            again.addErrback(lambda failure: self._retry(failure.getErrorMessage()))
-            return again
-        self._retry(grant)
-        return None
-
-    def _retry(self, reason: str) -> None:
-        if self._ended:
-            return
-        log.warn("Renewing the subscription to {url} failed ({reason}); trying again", url=self.service.eventSubURL, reason=reason)
-        self._scheduleRenewal(max(1.0, self.timeout / 8))
-
-    def start(self) -> Deferred[None]:
-        """
-        Send a new C{SUBSCRIBE} (also after the device forgot the previous
-        one).
-
-        @return: a L{Deferred} firing once subscribed, or failing with
-            L{SubscribeError}.
-        """
-        assert self.service.eventSubURL is not None
-        d = self._subscriber.gena(b"SUBSCRIBE", self.service.eventSubURL, subscribeHeaders(f"<{self.callbackURL}>", self._subscriber.requested))
-
-        def answered(reply: Reply) -> None:
-            grant = grantOf(reply)
-            if isinstance(grant, str):
-                raise SubscribeError(f"SUBSCRIBE to {self.service.eventSubURL} refused: {grant}", reply.code)
-            self._granted(*grant)
-
-        return d.addCallback(answered)
-
-    def _end(self) -> None:
-        self._ended = True
-        for call in (self._renewCall, self._gapCall):
-            if call is not None and call.active():
-                call.cancel()
-        self._renewCall = self._gapCall = None
-        self._server.remove(self._token)
-        self._subscriber._forget(self)
-
-    def unsubscribe(self) -> Deferred[None]:
-        """
-        End the subscription: stop renewing and send C{UNSUBSCRIBE}.
-
-        @return: a L{Deferred} firing when the device answered or could not
-            be reached (a failure is only logged).
-        """
-        if self._ended:
-            return succeed(None)
-        self._end()
-        if self.sid is None or self.service.eventSubURL is None:
-            return succeed(None)
-        return Deferred.fromCoroutine(self._unsubscribe(self.service.eventSubURL, self.sid))
-
-    async def _unsubscribe(self, url: str, sid: str) -> None:
-        try:
-            reply = await self._subscriber.gena(b"UNSUBSCRIBE", url, unsubscribeHeaders(sid))
-        except ExchangeError as e:
-            log.info("UNSUBSCRIBE {sid} failed: {reason}", sid=sid, reason=e.reason)
-            return
-        if reply.code != 200:
-            log.info("UNSUBSCRIBE {sid} answered HTTP status {code}", sid=sid, code=reply.code)
-
-
-class Subscriber:
-    """
-    Subscribes to services' events.
+    Subscribes to services' events, and keeps the subscriptions going
+    across the devices' restarts when it hears SSDP.
 
     @param agent: sends SUBSCRIBE and UNSUBSCRIBE.
     @param reactor: listens for event messages and keeps time.
@@ -265,6 +73,13 @@ class Subscriber:
     @param random: makes the callback paths.
     @param localAddress: the local address reaching a host
         (L{localAddressFor}).
+    @param fetcher: gets a device's description again when it moved to a
+        new LOCATION; an L{HTTPFetcher} on C{agent} by default.
+    @param resubscribeOnGap: subscribe again when events were missed, so
+        that the new subscription's first event brings every value.
+    @param restoreAttempts: tries to restore a subscription (see
+        L{Subscription.restore}) before it is reported lost.
+    @param restoreDelay: seconds before the second try, doubling after.
     """
 
     def __init__(
@@ -277,6 +92,10 @@ class Subscriber:
         gapWait: float = 2.0,
         random: _random.Random | None = None,
         localAddress: Callable[[str], str] = localAddressFor,
+        fetcher: Fetcher | None = None,
+        resubscribeOnGap: bool = True,
+        restoreAttempts: int = RESTORE_ATTEMPTS,
+        restoreDelay: float = RESTORE_DELAY,
     ) -> None:
         self._agent = agent
         self.reactor = reactor
@@ -286,8 +105,22 @@ class Subscriber:
         self.gapWait = gapWait
         self._random = random if random is not None else _random.SystemRandom()
         self._localAddress = localAddress
+        self._fetcher = fetcher
+        self.resubscribeOnGap = resubscribeOnGap
+        self.restoreAttempts = restoreAttempts
+        self.restoreDelay = restoreDelay
         self._servers: dict[str, CallbackServer] = {}
         self._subscriptions: list[Subscription] = []
+        self._watches: dict[str, DeviceWatch] = {}
+
+    @property
+    def fetcher(self) -> Fetcher:
+        """
+        What gets descriptions again (see the C{fetcher} parameter).
+        """
+        if self._fetcher is None:
+            self._fetcher = HTTPFetcher(self._agent, self.reactor, timeout=self._timeout)
+        return self._fetcher
 
     def gena(self, method: bytes, url: str, headers: list[tuple[bytes, bytes]]) -> Deferred[Reply]:
         """
@@ -310,19 +143,34 @@ class Subscriber:
         return server
 
     def subscribe(
-        self, service: RemoteService, onEvent: Callable[[Event], None], scpd: SCPD | None = None
+        self,
+        service: RemoteService,
+        onEvent: Callable[[Event], None],
+        scpd: SCPD | None = None,
+        onNotice: Callable[[Notice], None] | None = None,
     ) -> Deferred[Subscription]:
         """
         Subscribe to C{service}'s events.
 
+        @param service: the service, from its device's description (its
+            root device's UDN, LOCATION and BOOTID are what SSDP is matched
+            against).
         @param onEvent: called with each L{Event}, in SEQ order.
         @param scpd: the service's description, to decode the values.
+        @param onNotice: called with each L{Notice}: the device left, came
+            back, the subscription was made again or could not be.
         @return: a L{Deferred} firing with the L{Subscription}, or failing
             with L{SubscribeError}.
         """
-        return Deferred.fromCoroutine(self._subscribe(service, onEvent, scpd))
+        return Deferred.fromCoroutine(self._subscribe(service, onEvent, scpd, onNotice))
 
-    async def _subscribe(self, service: RemoteService, onEvent: Callable[[Event], None], scpd: SCPD | None) -> Subscription:
+    async def _subscribe(
+        self,
+        service: RemoteService,
+        onEvent: Callable[[Event], None],
+        scpd: SCPD | None,
+        onNotice: Callable[[Notice], None] | None,
+    ) -> Subscription:
         if service.eventSubURL is None:
             raise SubscribeError(f"{service.serviceId or service.serviceType} has no usable eventSubURL")
         if len(self._subscriptions) >= MAX_SUBSCRIPTIONS:
@@ -333,7 +181,7 @@ class Subscriber:
         except (OSError, ValueError) as e:
             raise SubscribeError(f"cannot listen for events from {host}: {e}") from None
         token = uuid.UUID(int=self._random.getrandbits(128)).hex
-        subscription = Subscription(self, service, onEvent, scpd, server, token)
+        subscription = Subscription(self, service, onEvent, scpd, server, token, onNotice)
         server.add(token, subscription)
         self._subscriptions.append(subscription)
         try:
@@ -344,11 +192,54 @@ class Subscriber:
         except SubscribeError:
             subscription._end()
             raise
+        self._watch(service)
         return subscription
+
+    def _watch(self, service: RemoteService) -> None:
+        if service.device is None:
+            return
+        root = service.device.root
+        if root.UDN.lower() not in self._watches:
+            self._watches[root.UDN.lower()] = DeviceWatch(root.UDN, root.location or None, root.bootId)
+
+    def _udnOf(self, subscription: Subscription) -> str | None:
+        device = subscription.service.device
+        return None if device is None else device.root.UDN.lower()
 
     def _forget(self, subscription: Subscription) -> None:
         if subscription in self._subscriptions:
             self._subscriptions.remove(subscription)
+        udn = self._udnOf(subscription)
+        if udn is not None and all(self._udnOf(other) != udn for other in self._subscriptions):
+            self._watches.pop(udn, None)
+
+    # MessageHandler
+    def notifyReceived(self, notify: Notify, source: Address, link: Link) -> None:
+        """
+        Follow the announcements of the devices subscribed to.
+        """
+        self._heard(notify)
+
+    def responseReceived(self, response: SearchResponse, source: Address, link: Link) -> None:
+        """
+        Follow the search answers of the devices subscribed to.
+        """
+        self._heard(response)
+
+    def _heard(self, message: Notify | SearchResponse) -> None:
+        for udn, watch in list(self._watches.items()):
+            sighting = watch.heard(message)
+            if sighting is None:
+                continue
+            for subscription in [each for each in self._subscriptions if self._udnOf(each) == udn]:
+                if sighting.kind == GONE:
+                    subscription.tell(GONE, f"the device {sighting.reason}; waiting for it to come back")
+                else:
+                    subscription.restore(
+                        f"the device {sighting.reason}",
+                        location=sighting.location,
+                        announce=sighting.kind == BACK,
+                    )
 
     def stop(self) -> Deferred[None]:
         """

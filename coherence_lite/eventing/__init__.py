@@ -10,6 +10,9 @@ messages sent to subscribers.
   - L{coherence_lite.eventing.subscriptions}: the table of a service (SIDs,
     TIMEOUT, expiry, SEQ) and the quota all tables share;
   - L{coherence_lite.eventing.moderation}: maximumRate and minimumDelta;
+  - L{coherence_lite.eventing.agent}: the HTTP client of event messages;
+  - L{coherence_lite.eventing.slots}: the host-wide turns of deliveries,
+    shared fairly between callback hosts and kept from hanging subscribers;
   - L{coherence_lite.eventing.notifier}: ordered delivery, merged while in
     flight, through an injected agent;
   - L{coherence_lite.eventing.publisher}: a service's state, moderation,

@@ -53,6 +53,21 @@ class EventingLimits:
     @ivar maxConcurrentDeliveries: event messages on their way at once,
         host-wide (each holds a connection); the others wait their turn,
         their subscriptions' changes merging meanwhile.
+    @ivar maxDeliveriesPerHost: event messages on their way at once to one
+        callback host, so that one host whose subscribers hang holds a few
+        turns only (see L{coherence_lite.eventing.slots}).
+    @ivar maxDoubtfulDeliveries: event messages on their way at once to
+        subscriptions not known to answer (none of their messages taken
+        yet, or the last one failed); the other turns stay free for
+        subscribers that answer.
+    @ivar stalledTimeout: seconds to wait for the answer to a message
+        whose subscription's last message failed, instead of
+        C{deliveryTimeout}: a subscriber that has stopped answering holds a
+        turn briefly; one message taken gives it C{deliveryTimeout} again.
+    @ivar deadAfter: seconds a subscription may go with every message
+        failing (from the first failure in a row) before it is ended, as
+        if it expired; its subscriber learns it from the 412 answering its
+        renewal, and a control point subscribes again then.
     """
 
     minTimeout: int = MIN_TIMEOUT
@@ -68,6 +83,10 @@ class EventingLimits:
     maxRetryDelay: float = 300.0
     maxConcurrentDeliveries: int = 128
     initialEventDelay: float = 1.0
+    maxDeliveriesPerHost: int = 4
+    maxDoubtfulDeliveries: int = 32
+    stalledTimeout: float = 5.0
+    deadAfter: float = 600.0
 
     def __post_init__(self) -> None:
         """
@@ -87,5 +106,9 @@ class EventingLimits:
             raise ValueError("retryDelay must be positive and at most maxRetryDelay")
         if not 0 <= self.initialEventDelay <= self.deliveryTimeout:
             raise ValueError("initialEventDelay must lie between 0 and deliveryTimeout")
-        if self.maxConcurrentDeliveries < 1:
-            raise ValueError("maxConcurrentDeliveries must be at least 1")
+        if min(self.maxConcurrentDeliveries, self.maxDeliveriesPerHost, self.maxDoubtfulDeliveries) < 1:
+            raise ValueError("maxConcurrentDeliveries, maxDeliveriesPerHost and maxDoubtfulDeliveries must be at least 1")
+        if not 0 < self.stalledTimeout <= self.deliveryTimeout:
+            raise ValueError("stalledTimeout must be positive and at most deliveryTimeout")
+        if self.deadAfter <= 0:
+            raise ValueError("deadAfter must be positive")

@@ -24,9 +24,17 @@ again after C{retryDelay} seconds, doubling up to C{maxRetryDelay}: the
 subscription stays until it expires, and SEQ goes on counting, so the
 subscriber sees the gap.
 
-At most C{maxConcurrentDeliveries} messages are on their way at once, over
-every notifier sharing one L{DeferredSemaphore} (a host's do): a message
-waits for its turn, and its subscription's changes keep merging meanwhile.
+Turns come from a L{DeliverySlots} shared by every notifier of a host: at
+most C{maxConcurrentDeliveries} messages on their way at once, at most
+C{maxDeliveriesPerHost} to one callback host, at most
+C{maxDoubtfulDeliveries} to subscriptions not known to answer (none of their
+messages taken yet, or the last one failed); a message waits for its turn
+while its subscription's changes keep merging.  A subscription whose last
+message failed waits C{stalledTimeout} seconds for an answer instead of
+C{deliveryTimeout}; one whose messages all fail for C{deadAfter} seconds is
+ended (C{onDead}), as GUPnP and miniupnpd drop subscribers that fail.  So a
+subscriber that hangs or fails never delays the others: it holds at most a
+few turns, briefly, and not for long.
 
 A message carries at most C{maxBody} bytes and C{maxProperties} variables;
 what does not fit goes in the next message, sent as soon as this one is
@@ -36,28 +44,24 @@ earlier, by L{coherence_lite.eventing.publisher}.)
 
 from __future__ import annotations
 
-from ipaddress import IPv6Address, ip_address
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
-from twisted.internet.defer import Deferred, DeferredSemaphore, maybeDeferred, succeed
-from twisted.internet.endpoints import TCP4ClientEndpoint, TCP6ClientEndpoint
-from twisted.internet.interfaces import IConsumer, IDelayedCall, IPushProducer, IReactorTime, IStreamClientEndpoint
-from twisted.internet.protocol import Protocol
+from twisted.internet.defer import Deferred, maybeDeferred
+from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from twisted.logger import Logger
 from twisted.python.failure import Failure
-from twisted.web.client import URI, Agent, HTTPConnectionPool
 from twisted.web.http_headers import Headers
-from twisted.web.iweb import IAgent, IAgentEndpointFactory, IBodyProducer, IResponse
-from zope.interface import implementer
+from twisted.web.iweb import IAgent, IResponse
 
+from coherence_lite.eventing.agent import BytesProducer, DiscardBody
 from coherence_lite.eventing.limits import EventingLimits
 from coherence_lite.eventing.message import formatPropertySet, notifyHeaders
+from coherence_lite.eventing.slots import DeliverySlots, Slot
 from coherence_lite.eventing.subscriptions import Subscription
 from coherence_lite.logbudget import LogBudget
-from coherence_lite._reactor import Reactor
 from coherence_lite.stats import Stats
 
-__all__ = ["EMPTY_PROPERTYSET_SIZE", "Notifier", "Property", "deliveryAgent", "propertySize"]
+__all__ = ["EMPTY_PROPERTYSET_SIZE", "Notifier", "Property", "deliverySlots", "propertySize"]
 
 log = Logger()
 
@@ -77,71 +81,12 @@ def propertySize(name: str, value: str) -> int:
     return len(formatPropertySet(((name, value),))) - EMPTY_PROPERTYSET_SIZE
 
 
-@implementer(IBodyProducer)
-class _BytesProducer:
+def deliverySlots(limits: EventingLimits) -> DeliverySlots:
     """
-    A request body already in memory.
+    The turns of deliveries that C{limits} allow, for the notifiers of one
+    host to share.
     """
-
-    def __init__(self, body: bytes) -> None:
-        self.body = body
-        self.length = len(body)
-
-    def startProducing(self, consumer: IConsumer) -> Deferred[None]:
-        consumer.write(self.body)
-        return succeed(None)
-
-    def pauseProducing(self) -> None:
-        pass
-
-    def resumeProducing(self) -> None:
-        pass
-
-    def stopProducing(self) -> None:
-        pass
-
-
-class _Discard(Protocol):
-    """
-    Takes an answer's body and stops it at once: a subscriber's answer
-    carries nothing we need, and reading it would let it hold us.
-    """
-
-    def connectionMade(self) -> None:
-        producer = self.transport
-        if IPushProducer.providedBy(producer):
-            producer.stopProducing()
-
-
-@implementer(IAgentEndpointFactory)
-class _LiteralEndpointFactory:
-    """
-    Endpoints to literal addresses only: a URL naming a host is refused
-    here too, whatever let it through.
-    """
-
-    def __init__(self, reactor: Reactor, connectTimeout: float) -> None:
-        self._reactor = reactor
-        self._timeout = connectTimeout
-
-    def endpointForURI(self, uri: URI) -> IStreamClientEndpoint:
-        if uri.scheme != b"http":
-            raise ValueError(f"not an http URL: {uri.toBytes()!r}")
-        host = uri.host.decode("ascii").replace("%25", "%")
-        address = ip_address(host.partition("%")[0])
-        if isinstance(address, IPv6Address):
-            return TCP6ClientEndpoint(self._reactor, host, uri.port, timeout=self._timeout)
-        return TCP4ClientEndpoint(self._reactor, host, uri.port, timeout=self._timeout)
-
-
-def deliveryAgent(reactor: Reactor, connectTimeout: float = EventingLimits.connectTimeout) -> IAgent:
-    """
-    The HTTP client of event messages: connects to literal addresses only
-    (IPv6 zones understood), within C{connectTimeout} seconds; follows no
-    redirect (a 3xx is a failed attempt); keeps no connection open.
-    """
-    pool = HTTPConnectionPool(reactor, persistent=False)
-    return Agent.usingEndpointFactory(reactor, _LiteralEndpointFactory(reactor, connectTimeout), pool=pool)
+    return DeliverySlots(limits.maxConcurrentDeliveries, limits.maxDeliveriesPerHost, limits.maxDoubtfulDeliveries)
 
 
 class _Queue:
@@ -162,8 +107,21 @@ class _Queue:
         self.attempt: Deferred[Any] | None = None
         self.retry: IDelayedCall | None = None
         self.failures = 0
+        self.failingSince: float | None = None
+        self.answered = False
         self.busy = False
-        self.holding = False
+        self.slot: Slot | None = None
+        # Turns go by the host of the first CALLBACK URL, where the
+        # subscriber normally takes its messages.
+        self.host = str(subscription.destinations[0].callback.address)
+
+    @property
+    def doubtful(self) -> bool:
+        """
+        Whether the subscription is not known to answer: none of its
+        messages was taken yet, or the last one failed.
+        """
+        return not self.answered or self.failures > 0
 
 
 class Notifier:
@@ -178,24 +136,31 @@ class Notifier:
         limits: EventingLimits = EventingLimits(),
         stats: Stats | None = None,
         name: str = "",
-        slots: DeferredSemaphore | None = None,
+        slots: DeliverySlots | None = None,
+        onDead: Callable[[Subscription], None] | None = None,
     ) -> None:
         """
         @param agent: sends the NOTIFY requests (see L{deliveryAgent}).
         @param clock: for timeouts and retries.
-        @param limits: C{deliveryTimeout}, C{maxBody}, C{maxProperties},
-            C{retryDelay} and C{maxRetryDelay} apply.
+        @param limits: C{deliveryTimeout}, C{stalledTimeout}, C{deadAfter},
+            C{maxBody}, C{maxProperties}, C{retryDelay} and C{maxRetryDelay}
+            apply.
         @param stats: counts C{eventing.notify.*}.
         @param name: the service, for log lines.
         @param slots: the turns of deliveries, shared with other notifiers;
-            a new one of C{maxConcurrentDeliveries} when L{None}.
+            new ones from C{limits} (L{deliverySlots}) when L{None}.
+        @param onDead: called with a subscription whose messages have all
+            failed for C{deadAfter} seconds; it should end the subscription
+            (which calls L{remove}).  Without it such a subscription stays
+            until it expires.
         """
         self.agent = agent
         self.clock = clock
         self.limits = limits
         self.stats = stats if stats is not None else Stats()
         self.name = name
-        self.slots = slots if slots is not None else DeferredSemaphore(limits.maxConcurrentDeliveries)
+        self.slots = slots if slots is not None else deliverySlots(limits)
+        self.onDead = onDead
         self._queues: dict[str, _Queue] = {}
         self._budget = LogBudget(log, clock)
 
@@ -288,15 +253,15 @@ class Notifier:
 
     def _send(self, queue: _Queue) -> None:
         queue.busy = True
-        turn = self.slots.acquire()
+        turn = self.slots.acquire(queue.host, queue.doubtful)
         queue.attempt = turn
         turn.addCallbacks(self._turn, lambda _: None, callbackArgs=(queue,))
 
-    def _turn(self, _: object, queue: _Queue) -> None:
+    def _turn(self, slot: Slot, queue: _Queue) -> None:
         # The message is made when its turn comes, so that it carries what
         # changed while it waited.
         queue.attempt = None
-        queue.holding = True
+        queue.slot = slot
         queue.message = self._take(queue)
         queue.body = formatPropertySet([(name, value) for name, (value, _) in queue.message.items()])
         queue.seq = queue.subscription.takeSeq()
@@ -304,9 +269,9 @@ class Notifier:
         self._attempt(queue)
 
     def _release(self, queue: _Queue) -> None:
-        if queue.holding:
-            queue.holding = False
-            self.slots.release()
+        slot, queue.slot = queue.slot, None
+        if slot is not None:
+            self.slots.release(slot)
 
     def _attempt(self, queue: _Queue) -> None:
         subscription = queue.subscription
@@ -315,13 +280,16 @@ class Notifier:
         for header, value in notifyHeaders(destination.callback, subscription.sid, queue.seq):
             headers.addRawHeader(header, value)
         attempt: Deferred[IResponse] = maybeDeferred(
-            self.agent.request, b"NOTIFY", destination.requestURL, headers, _BytesProducer(queue.body)
+            self.agent.request, b"NOTIFY", destination.requestURL, headers, BytesProducer(queue.body)
         )
-        timer = self.clock.callLater(self.limits.deliveryTimeout, attempt.cancel)
+        timer = self.clock.callLater(self._timeout(queue), attempt.cancel)
         queue.attempt = attempt
         attempt.addCallbacks(
             self._answered, self._failed, callbackArgs=(queue, timer), errbackArgs=(queue, timer)
         )
+
+    def _timeout(self, queue: _Queue) -> float:
+        return self.limits.stalledTimeout if queue.failures else self.limits.deliveryTimeout
 
     def _settle(self, queue: _Queue, timer: IDelayedCall) -> None:
         if timer.active():
@@ -330,12 +298,14 @@ class Notifier:
 
     def _answered(self, response: IResponse, queue: _Queue, timer: IDelayedCall) -> None:
         self._settle(queue, timer)
-        response.deliverBody(_Discard())
+        response.deliverBody(DiscardBody())
         if queue.removed:
             return
         if 200 <= response.code < 300:
             self.stats.count("eventing.notify.sent")
+            queue.answered = True
             queue.failures = 0
+            queue.failingSince = None
             queue.message = None
             queue.busy = False
             self._release(queue)
@@ -348,7 +318,7 @@ class Notifier:
         self._settle(queue, timer)
         if queue.removed:
             return
-        reason = f"no answer within {self.limits.deliveryTimeout} s" if timedOut else failure.getErrorMessage()
+        reason = f"no answer within {self._timeout(queue)} s" if timedOut else failure.getErrorMessage()
         self._next(queue, reason)
 
     def _next(self, queue: _Queue, reason: str) -> None:
@@ -367,11 +337,18 @@ class Notifier:
             return
         self.stats.count("eventing.notify.failed")
         assert queue.message is not None
+        # Values changed while the message was out are newer: they win.
         queue.pending = {**queue.message, **queue.pending}
         queue.message = None
         queue.busy = False
         self._release(queue)
         queue.failures += 1
+        now = self.clock.seconds()
+        if queue.failingSince is None:
+            queue.failingSince = now
+        elif now - queue.failingSince >= self.limits.deadAfter and self.onDead is not None:
+            self._dead(queue, now - queue.failingSince)
+            return
         delay = min(self.limits.maxRetryDelay, self.limits.retryDelay * 2 ** min(queue.failures - 1, 30))
         self._budget.debug(
             "No CALLBACK URL of {sid} took event {seq}; again in {delay} s",
@@ -380,6 +357,21 @@ class Notifier:
             delay=delay,
         )
         queue.retry = self.clock.callLater(delay, self._retry, queue)
+
+    def _dead(self, queue: _Queue, failing: float) -> None:
+        subscription = queue.subscription
+        self.stats.count("eventing.subscriptions.dead")
+        log.info(
+            "Subscription {sid} of {client} to {service} ended: no event message taken for {seconds:.0f} s",
+            sid=subscription.sid,
+            client=subscription.client,
+            service=self.name,
+            seconds=failing,
+        )
+        assert self.onDead is not None
+        self.onDead(subscription)
+        # In case onDead did not end it: deliveries stop all the same.
+        self.remove(subscription.sid)
 
     def _retry(self, queue: _Queue) -> None:
         queue.retry = None

@@ -19,7 +19,6 @@ import random as _random
 from typing import Callable, Iterator, Mapping, Protocol
 
 from twisted.application.service import Service as _AppService
-from twisted.internet.defer import DeferredSemaphore
 from twisted.internet.interfaces import IReactorTime
 from twisted.logger import Logger
 from twisted.web.iweb import IAgent
@@ -27,7 +26,8 @@ from twisted.web.iweb import IAgent
 from coherence_lite.eventing.callbacks import Destination
 from coherence_lite.eventing.limits import EventingLimits
 from coherence_lite.eventing.moderation import Moderator
-from coherence_lite.eventing.notifier import EMPTY_PROPERTYSET_SIZE, Notifier, Property, propertySize
+from coherence_lite.eventing.notifier import EMPTY_PROPERTYSET_SIZE, Notifier, Property, deliverySlots, propertySize
+from coherence_lite.eventing.slots import DeliverySlots
 from coherence_lite.eventing.subscriptions import EXPIRED, Quota, Subscription, SubscriptionTable
 from coherence_lite.model.device import Service
 from coherence_lite.model.types import encodeValue
@@ -83,7 +83,7 @@ class ServiceEventing:
         quota: Quota | None = None,
         stats: Stats | None = None,
         random: _random.Random | None = None,
-        slots: DeferredSemaphore | None = None,
+        slots: DeliverySlots | None = None,
     ) -> None:
         self.service = service
         self.state = state
@@ -91,7 +91,7 @@ class ServiceEventing:
         self.stats = stats if stats is not None else Stats()
         self._variables = {v.name: v for v in service.stateVariables if v.sendEvents}
         self.table = SubscriptionTable(clock, limits, quota, random, onRemoved=self._removed)
-        self.notifier = Notifier(agent, clock, limits, self.stats, service.serviceId, slots)
+        self.notifier = Notifier(agent, clock, limits, self.stats, service.serviceId, slots, onDead=self._dead)
         self.moderator = Moderator(service, clock, self._publish, state.evented(), self.stats)
         self._observing = False
 
@@ -145,6 +145,9 @@ class ServiceEventing:
         End C{sid}; see L{SubscriptionTable.unsubscribe}.
         """
         return self.table.unsubscribe(sid)
+
+    def _dead(self, subscription: Subscription) -> None:
+        self.table.drop(subscription.sid)
 
     def _removed(self, subscription: Subscription, reason: str) -> None:
         self.notifier.remove(subscription.sid)
@@ -202,7 +205,7 @@ class HostEventing(_AppService):
     ) -> None:
         """
         @param agent: sends event messages (see
-            L{coherence_lite.eventing.notifier.deliveryAgent}).
+            L{coherence_lite.eventing.agent.deliveryAgent}).
         @param clock: for expiry, timeouts, retries and moderation.
         @param limits: the bounds.
         @param stats: counts C{eventing.*}.
@@ -215,7 +218,7 @@ class HostEventing(_AppService):
         self.stats = stats if stats is not None else Stats()
         self.random = random
         self.quota = Quota(limits.maxPerClient, limits.maxTotal)
-        self.slots = DeferredSemaphore(limits.maxConcurrentDeliveries)
+        self.slots = deliverySlots(limits)
         self._services: dict[tuple[str, str], ServiceEventing] = {}
 
     def add(self, udn: str, service: Service, state: StateFeed) -> ServiceEventing:

@@ -21,11 +21,11 @@ from coherence_lite.eventing.callbacks import Destination
 from coherence_lite.eventing.limits import EventingLimits
 from coherence_lite.eventing.message import nextSeq
 
-__all__ = ["EXPIRED", "STOPPED", "UNSUBSCRIBED", "Quota", "Subscription", "SubscriptionTable"]
+__all__ = ["DEAD", "EXPIRED", "STOPPED", "UNSUBSCRIBED", "Quota", "Subscription", "SubscriptionTable"]
 
-#: Why a subscription went: its time ran out, its subscriber ended it, or
-#: the host stopped.
-EXPIRED, UNSUBSCRIBED, STOPPED = "expired", "unsubscribed", "stopped"
+#: Why a subscription went: its time ran out, its subscriber ended it, the
+#: host stopped, or its subscriber took no event message for too long.
+EXPIRED, UNSUBSCRIBED, STOPPED, DEAD = "expired", "unsubscribed", "stopped", "dead"
 
 
 class Quota:
@@ -114,7 +114,7 @@ class SubscriptionTable:
 
     @ivar limits: the TIMEOUT bounds (the C{min/max/defaultTimeout} fields).
     @ivar onRemoved: called with each subscription that goes and why: one
-        of L{EXPIRED}, L{UNSUBSCRIBED} or L{STOPPED}.
+        of L{EXPIRED}, L{UNSUBSCRIBED}, L{STOPPED} or L{DEAD}.
     """
 
     def __init__(
@@ -195,6 +195,15 @@ class SubscriptionTable:
         @return: the subscription, or L{None} if there is none by that SID.
         """
         return self._remove(sid, UNSUBSCRIBED)
+
+    def drop(self, sid: str) -> Subscription | None:
+        """
+        End subscription C{sid} now because its subscriber takes no event
+        message (L{DEAD}); a renewal then gets 412, like an expired one.
+
+        @return: the subscription, or L{None} if there is none by that SID.
+        """
+        return self._remove(sid, DEAD)
 
     def _expire(self, sid: str) -> None:
         subscription = self._subscriptions.get(sid)

@@ -28,7 +28,7 @@ from twisted.web.server import Site
 
 from coherence_lite._version import __version__
 from coherence_lite.errors import StartupError
-from coherence_lite.eventing.notifier import deliveryAgent
+from coherence_lite.eventing.agent import deliveryAgent
 from coherence_lite.host.bootid import BootIdStore
 from coherence_lite.host.reload import Changes, sameDocuments
 from coherence_lite.host.serving import Serving, buildServing

@@ -11,6 +11,8 @@ fields they care about (C{HostSettings(interfaces=("eth0",))}).
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -23,7 +25,39 @@ from coherence_lite.net.watcher import POLL_INTERVAL
 from coherence_lite.ssdp.limits import ResponderLimits
 from coherence_lite.stats import STATS_INTERVAL
 
-__all__ = ["HostSettings", "HostedDeviceError", "hostedDevice"]
+__all__ = ["HostSettings", "HostedDeviceError", "advertisedHostProblem", "hostedDevice"]
+
+#: One label of a DNS host name (RFC 1123).
+_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+
+
+def advertisedHostProblem(host: str) -> str | None:
+    """
+    Why C{host} cannot be the host part of a LOCATION (one line, the value
+    quoted), or L{None}: it must be a DNS host name, an IPv4 address or an
+    IPv6 address (bracketed or not) without a zone, and nothing more: no
+    scheme, port or path.
+    """
+    literal = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    try:
+        address = ipaddress.ip_address(literal)
+    except ValueError:
+        address = None
+    if address is not None:
+        if isinstance(address, ipaddress.IPv6Address) and address.scope_id is not None:
+            return f"{host!r} has an IPv6 zone, which means nothing to other machines: give a global or unique-local address or a name"
+        return None
+    if "://" in host or "/" in host:
+        return f"{host!r} is not a host: give the host alone, without http:// or a path"
+    name, _, port = host.rpartition(":")
+    if port.isdigit() and (name.startswith("[") and name.endswith("]") or name and ":" not in name):
+        return f"{host!r} is not a host: give the host alone; the port is --http-port"
+    labels = host.removesuffix(".").split(".")
+    if len(host) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
+        return f"{host!r} is not a host name or an IP address (letters, digits, '-' and '.' only)"
+    if labels[-1].isdigit():
+        return f"{host!r} is not an IP address"
+    return None
 
 
 @dataclass(frozen=True)
@@ -80,6 +114,16 @@ class HostSettings:
     responderLimits: ResponderLimits = ResponderLimits()
     httpLimits: HTTPLimits = HTTPLimits()
     eventingLimits: EventingLimits = EventingLimits()
+
+    def __post_init__(self) -> None:
+        """
+        @raise ValueError: C{advertisedHost} cannot be a LOCATION's host
+            (see L{advertisedHostProblem}).
+        """
+        if self.advertisedHost is not None:
+            problem = advertisedHostProblem(self.advertisedHost)
+            if problem is not None:
+                raise ValueError(f"advertisedHost: {problem}")
 
 
 class HostedDeviceError(Exception):

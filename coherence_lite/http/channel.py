@@ -81,6 +81,7 @@ class LimitedHTTPChannel(HTTPChannel):
         self._deadline: IDelayedCall | None = None
         self._abortCall: IDelayedCall | None = None
         self._sendBufferFull = False
+        self._since = clock.seconds()
         self.rejected = False
 
     # Receiving.
@@ -100,9 +101,11 @@ class LimitedHTTPChannel(HTTPChannel):
                 data = self._answerFast(answers, data)
                 if not data:
                     self.resetTimeout()
+                    self._since = self._clock.seconds()
                     return
         if self._awaitingRequest:
             self._awaitingRequest = False
+            self._since = self._clock.seconds()
             self._deadline = self.callLater(self.limits.requestTimeout, self._requestTimedOut)
         super().dataReceived(data)
 
@@ -201,6 +204,7 @@ class LimitedHTTPChannel(HTTPChannel):
         connection: the next request is read once the answer has left.
         """
         self._awaitingRequest = True
+        self._since = self._clock.seconds()
         # Pipelined bytes wait in the line buffer (a request answered while
         # its head was parsed) or in twisted.web's buffer of later requests.
         pipelined = bool(self._buffer) or any(self._dataBuffer)
@@ -225,6 +229,37 @@ class LimitedHTTPChannel(HTTPChannel):
         """
         self._sendBufferFull = False
         super().resumeProducing()
+
+    # Making room.
+
+    def evictable(self) -> tuple[int, float] | None:
+        """
+        How this connection ranks for eviction when the site is full, the
+        lowest first: C{(0, since)} while idle (no request, no answer on
+        its way), C{(1, since)} while a request is arriving; L{None} while
+        a request is answered (or the connection is closing).
+        """
+        if self.rejected or self._closed is None or self._sendBufferFull or self._abortCall is not None:
+            return None
+        if self._awaitingRequest and not self.requests and not self._buffer:
+            return (0, self._since)
+        if self._deadline is not None:
+            return (1, self._since)
+        return None
+
+    def evict(self) -> None:
+        """
+        Close this connection to make room for a new one (counted as
+        C{http.evicted}); nothing more is read from it.
+        """
+        self.stats.count("http.evicted")
+        self.rejected = True
+        self._cancelDeadline()
+        self.setTimeout(None)
+        peer = self.transport.getPeer() if self.transport is not None else None
+        log.debug("HTTP connection of {peer} closed to make room", peer=str(peer))
+        self._abortCall = self.callLater(self.limits.abortTimeout, self._abort)
+        self.loseConnection()
 
     # Refusing.
 

@@ -18,7 +18,11 @@ L{coherence_lite.http.server.LimitedRequest}s.  With its L{HTTPLimits}:
     request (head and body) must arrive within C{requestTimeout} seconds
     of its first byte or gets C{408 Request Timeout} (slowloris).
   - At most C{maxConnectionsPerClient} connections per client address and
-    C{maxConnections} in all; more are closed at once, unanswered.
+    C{maxConnections} in all.  A connection beyond its client's cap is
+    closed at once, unanswered; when the site is full, the connection idle
+    longest (else the one whose request has been arriving longest) is
+    closed to make room, so silent connections cannot lock others out; a
+    new connection is refused only while every other is being answered.
   - A client that pipelines requests without reading the answers gets its
     connection closed once the answers queued so far are sent (or after
     C{abortTimeout}), so unread answers never pile up in memory.
@@ -29,7 +33,8 @@ L{coherence_lite.http.server.LimitedRequest}s.  With its L{HTTPLimits}:
 Everything refused or timed out is counted in a L{Stats}:
 C{http.rejected.<reason>} (C{line-too-long}, C{head-too-large},
 C{body-too-large}, C{unread-responses}),
-C{http.refused.client-cap}, C{http.refused.total-cap}, C{http.timeouts.idle},
+C{http.refused.client-cap}, C{http.refused.total-cap}, C{http.evicted},
+C{http.timeouts.idle},
 C{http.timeouts.request}; and every response by status class,
 C{http.responses.2xx} to C{http.responses.5xx}, with C{http.requests} for
 the requests answered by a resource.

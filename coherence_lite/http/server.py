@@ -155,6 +155,7 @@ class LimitedSite(Site):
         self._open = 0
         self._perClient: Counter[str] = Counter()
         self._clientOf: dict[LimitedHTTPChannel, str] = {}
+        self._evicted: set[LimitedHTTPChannel] = set()
 
     def protocol(self) -> LimitedHTTPChannel:  # type: ignore[override]
         """
@@ -169,9 +170,10 @@ class LimitedSite(Site):
     @property
     def openConnections(self) -> int:
         """
-        How many connections are open now.
+        How many connections are open now (not counting those closing to
+        make room).
         """
-        return self._open
+        return self._open - len(self._evicted)
 
     def everyResponseHeaders(self) -> Sequence[tuple[bytes, bytes]] | None:
         """
@@ -225,22 +227,26 @@ class LimitedSite(Site):
         the site, nor more than its share once others need the room.
         """
         limits = self.limits
-        if self._open * 2 < limits.maxConnections:
+        if self.openConnections * 2 < limits.maxConnections:
             return max(limits.maxConnectionsPerClient, limits.maxConnections // 8)
         return limits.maxConnectionsPerClient
 
     def buildProtocol(self, addr: IAddress | None) -> Any:
         """
         Build a channel for a new connection, or refuse it (L{None}, which
-        closes it at once) when its client or the site is at its cap (see
-        L{clientCap}).
+        closes it at once) when its client is at its cap (see
+        L{clientCap}).  When the site is full, the connection that has been
+        idle longest is closed to make room (else the one whose request has
+        been arriving longest): connections that send nothing cannot lock
+        others out.  Only when every connection is busy answering is the
+        new one refused.
         """
         clientKey = str(getattr(addr, "host", ""))
-        if self._open >= self.limits.maxConnections:
-            self._refuse("total-cap", clientKey)
-            return None
         if self._perClient[clientKey] >= self.clientCap(clientKey):
             self._refuse("client-cap", clientKey)
+            return None
+        if self.openConnections >= self.limits.maxConnections and not self._makeRoom():
+            self._refuse("total-cap", clientKey)
             return None
         channel = super().buildProtocol(addr)
         if channel is None:
@@ -252,11 +258,24 @@ class LimitedSite(Site):
         self.stats.count("http.connections")
         return channel
 
+    def _makeRoom(self) -> bool:
+        ranked = [
+            (rank, channel) for channel in self._clientOf if channel not in self._evicted
+            for rank in [channel.evictable()] if rank is not None
+        ]
+        if not ranked:
+            return False
+        _, victim = min(ranked, key=lambda pair: pair[0])
+        self._evicted.add(victim)
+        victim.evict()
+        return True
+
     def _refuse(self, cap: str, clientKey: str) -> None:
         self.stats.count(f"http.refused.{cap}")
         log.debug("HTTP connection from {client} refused: {cap}", client=clientKey, cap=cap)
 
     def _connectionClosed(self, channel: LimitedHTTPChannel) -> None:
+        self._evicted.discard(channel)
         clientKey = self._clientOf.pop(channel)
         self._open -= 1
         self._perClient[clientKey] -= 1

@@ -162,10 +162,10 @@ class DaemonTests(TestCase):
     async def test_refusedValueAndUnknownAction(self) -> None:
         """
         A value not of its type and an unknown action exit 1 with one line
-        naming the UPnP error.
+        naming the UPnP error the device would answer (402 for the value).
         """
         status, _, err = await self.call(self.location, "SwitchPower", "SetTarget", "newTargetValue=maybe")
-        self.assertEqual((status, err.startswith("coherence-lite call: UPnPError 600:")), (1, True))
+        self.assertEqual((status, err.startswith("coherence-lite call: UPnPError 402:")), (1, True))
         status, _, err = await self.call(self.location, "SwitchPower", "Explode")
         self.assertEqual((status, "UPnPError 401" in err), (1, True))
 

@@ -35,7 +35,7 @@ from coherence_lite.controlpoint.soap import (
 from coherence_lite.controlpoint.exchange import Reply
 from coherence_lite.errors import UPnPError
 from coherence_lite.model.description import serviceDescription
-from coherence_lite.model.device import Action, Argument, Service, StateVariable
+from coherence_lite.model.device import Action, AllowedValueRange, Argument, Service, StateVariable
 
 from tests.controlpoint.test_scpd import SWITCH
 
@@ -116,13 +116,14 @@ class EncodingTests(SynchronousTestCase):
 
     def test_badArgumentsRefusedWithTheDevicesCode(self) -> None:
         """
-        A missing or unknown argument is a 402, and a value not of the type
-        or holding a NUL a 600, before anything is sent.
+        A missing or unknown argument and a value not of the type are a 402
+        (as the device answers them), and a value holding a NUL a 600,
+        before anything is sent.
         """
         scpd = switchSCPD()
         action = scpd.action("SetTarget")
         assert action is not None
-        for values, code in (({}, 402), ({"newTargetValue": "1", "x": "2"}, 402), ({"newTargetValue": "maybe"}, 600)):
+        for values, code in (({}, 402), ({"newTargetValue": "1", "x": "2"}, 402), ({"newTargetValue": "maybe"}, 402)):
             error = self.assertRaises(UPnPError, encodeArguments, scpd, action, values)
             self.assertEqual(error.code, code)
         modes = Service(SERVICE_TYPE, SWITCH.serviceId, (Action("SetMode", (Argument("newMode", "in", "Mode"),)),), (StateVariable("Mode", "string"),))
@@ -132,6 +133,25 @@ class EncodingTests(SynchronousTestCase):
         assert setMode is not None
         self.assertEqual(encodeArguments(text, setMode, {"newMode": "a < b"}), [("newMode", "a < b")])
         self.assertEqual(self.assertRaises(UPnPError, encodeArguments, text, setMode, {"newMode": "a\x00"}).code, 600)
+
+    def test_pythonNumbersAreRangeChecked(self) -> None:
+        """
+        A Python number is held to the variable's allowedValueRange as the
+        same number given as text is: outside the range or off its step is
+        a 601, before anything is sent; within it, it is sent.
+        """
+        levels = Service(
+            SERVICE_TYPE, SWITCH.serviceId, (Action("SetLevel", (Argument("newLevel", "in", "Level"),)),),
+            (StateVariable("Level", "ui1", allowedValueRange=AllowedValueRange("0", "100", "5")),),
+        )
+        scpd = parseSCPD(serviceDescription(levels, 1))
+        assert isinstance(scpd, SCPD)
+        setLevel = scpd.action("SetLevel")
+        assert setLevel is not None
+        self.assertEqual(encodeArguments(scpd, setLevel, {"newLevel": 100}), [("newLevel", "100")])
+        for value in (101, 7, "101", "7"):
+            error = self.assertRaises(UPnPError, encodeArguments, scpd, setLevel, {"newLevel": value})
+            self.assertEqual(error.code, 601, value)
 
     def test_interpretReply(self) -> None:
         """

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 
 from twisted.internet import reactor
-from twisted.internet.defer import Deferred, succeed
+from twisted.internet.defer import Deferred, fail, succeed
 from twisted.internet.testing import MemoryReactorClock
 from twisted.trial.unittest import SynchronousTestCase, TestCase
 from twisted.web.client import Agent
@@ -18,7 +18,7 @@ from twisted.web.resource import Resource
 from twisted.web.server import Request, Site
 
 from coherence_lite.controlpoint.callbacks import localAddressFor
-from coherence_lite.controlpoint.exchange import Reply, exchange
+from coherence_lite.controlpoint.exchange import ExchangeError, Reply, exchange
 from coherence_lite.controlpoint.gena import Event, SubscribeError, grantOf
 from coherence_lite.controlpoint.remote import RemoteService
 from coherence_lite.controlpoint.subscriber import Subscriber, Subscription
@@ -40,18 +40,23 @@ SERVICE = RemoteService(SERVICE_TYPE, "urn:upnp-org:serviceId:SwitchPower", None
 class ScriptedSubscriber(Subscriber):
     """
     A L{Subscriber} on a memory reactor whose GENA exchanges are answered
-    from C{self.replies} and recorded in C{self.sent}.
+    from C{self.replies} (a L{Reply}, or a L{Deferred} the test fires later)
+    and recorded in C{self.sent}; an exchange with no reply left fails as a
+    device that cannot be reached.
     """
 
     def __init__(self) -> None:
         self.clock = MemoryReactorClock()
         super().__init__(None, self.clock, localAddress=lambda host: "127.0.0.1", random=random.Random(1))  # type: ignore[arg-type]
         self.sent: list[tuple[bytes, dict[bytes, bytes]]] = []
-        self.replies: list[Reply] = []
+        self.replies: list[Reply | Deferred[Reply]] = []
 
     def gena(self, method: bytes, url: str, headers: list[tuple[bytes, bytes]]) -> Deferred[Reply]:
         self.sent.append((method, dict(headers)))
-        return succeed(self.replies.pop(0))
+        if not self.replies:
+            return fail(ExchangeError("connection refused"))
+        reply = self.replies.pop(0)
+        return reply if isinstance(reply, Deferred) else succeed(reply)
 
 
 def granted(sid: str = SID, timeout: int = 1800) -> Reply:
@@ -96,6 +101,25 @@ class OrderTests(SynchronousTestCase):
         self.notify(3)
         self.subscriber.clock.advance(self.subscriber.gapWait)
         self.assertEqual([(e.seq, e.missed) for e in self.events], [(0, 0), (3, 2)])
+
+    def test_repeatsAreNeverDeliveredAgain(self) -> None:
+        """
+        An event that arrives again, or late after its gap was skipped, is
+        dropped for good: nothing more is delivered once the gap timer
+        has passed.
+        """
+        self.notify(0)
+        self.notify(1)
+        self.notify(1)
+        self.notify(0)
+        self.subscriber.clock.advance(self.subscriber.gapWait)
+        self.notify(4)
+        self.subscriber.clock.advance(self.subscriber.gapWait)
+        self.notify(2)
+        self.notify(3)
+        self.notify(4)
+        self.subscriber.clock.advance(self.subscriber.gapWait * 3)
+        self.assertEqual([(e.seq, e.missed) for e in self.events], [(0, 0), (1, 0), (4, 2)])
 
     def test_foreignSIDRefused(self) -> None:
         """

@@ -1,23 +1,20 @@
 """
 Tests for L{coherence_lite.eventing.notifier}: ordered delivery through a
-fake agent on a L{Clock}, merging while in flight, retries, timeouts, the
-body bound, and the agent used for real deliveries.
+fake agent on a L{Clock}, merging while in flight, retries, timeouts and
+the body bound.
 """
 
 from __future__ import annotations
 
-from twisted.internet.endpoints import TCP4ClientEndpoint, TCP6ClientEndpoint
 from twisted.internet.interfaces import IPushProducer
 from twisted.internet.task import Clock
-from twisted.internet.testing import MemoryReactorClock
 from twisted.trial.unittest import SynchronousTestCase
-from twisted.web.client import URI
 from zope.interface import directlyProvides
 
 from coherence_lite.eventing.callbacks import Destination
 from coherence_lite.eventing.limits import EventingLimits
 from coherence_lite.eventing.message import parseCallback
-from coherence_lite.eventing.notifier import Notifier, Property, _LiteralEndpointFactory, deliveryAgent, propertySize
+from coherence_lite.eventing.notifier import Notifier, Property, propertySize
 from coherence_lite.eventing.subscriptions import Subscription
 from coherence_lite.stats import Stats
 from tests.support.eventing import FakeAgent
@@ -200,6 +197,84 @@ class NotifierTests(SynchronousTestCase):
         self.assertEqual(self.stats["eventing.notify.failed"], 1)
         self.assertIsNone(self.successResultOf(self.agent.sent[0].deferred))
 
+    def test_neverAnsweringSubscriberTimeline(self) -> None:
+        """
+        A subscriber that takes every NOTIFY and never answers (npm's
+        upnp-device-client does) gets its first message at once; it is
+        cancelled after deliveryTimeout (30 s); each later message carries
+        the current state, waits only stalledTimeout (5 s) for an answer,
+        and leaves after the retry delay (5 s doubling to 300 s); once
+        every message failed for deadAfter (600 s) the subscription is
+        ended through onDead, counted and logged.
+        """
+        ended: list[Subscription] = []
+        notifier = Notifier(self.agent, self.clock, EventingLimits(), self.stats, "SwitchPower", onDead=ended.append)
+        notifier.add(self.subscription, props(Status="0"))
+        notifier.start(SID)
+        starts: list[float] = []
+        level = 0
+        while not ended and self.clock.seconds() < 2000:
+            level += 1
+            notifier.publish(props(Level=str(level)))
+            self.clock.advance(1)
+            if len(self.agent.sent) > len(starts):
+                starts.append(self.clock.seconds() - 1)
+                self.assertEqual(self.agent.sent[-1].properties.get("Level"), str(level))
+        self.assertEqual(starts, [0, 35, 50, 75, 120, 205, 370, 675])
+        self.assertEqual([sent.seq for sent in self.agent.sent], list(range(8)))
+        self.assertEqual(self.agent.sent[-1].properties["Status"], "0")
+        self.assertEqual(ended, [self.subscription])
+        self.assertEqual(self.clock.seconds() - 1, 680)
+        self.assertEqual(self.stats["eventing.subscriptions.dead"], 1)
+        self.assertEqual(len(notifier), 0)
+        self.assertEqual(self.clock.getDelayedCalls(), [])
+
+    def test_stalledTimeoutUntilOneIsTaken(self) -> None:
+        """
+        After a failed message, attempts wait stalledTimeout for an answer;
+        a message taken gives deliveryTimeout back.
+        """
+        self.added(Status="0")
+        self.agent.sent[0].fail()
+        self.clock.advance(5)
+        self.clock.advance(4.9)
+        self.assertFalse(self.agent.sent[1].cancelled)
+        self.clock.advance(0.1)
+        self.assertTrue(self.agent.sent[1].cancelled)
+        self.clock.advance(10)
+        self.agent.sent[2].answer(200)
+        self.notifier.publish(props(Status="1"))
+        self.clock.advance(29.9)
+        self.assertFalse(self.agent.sent[3].cancelled)
+        self.clock.advance(0.1)
+        self.assertTrue(self.agent.sent[3].cancelled)
+
+    def test_deadWithoutOnDeadStaysUntilExpiry(self) -> None:
+        """
+        Without onDead a subscription whose messages all fail keeps being
+        tried; a message taken resets the time it has been failing.
+        """
+        self.added(Status="0")
+        for _ in range(20):
+            for sent in self.agent.pending():
+                sent.fail()
+            self.clock.advance(300)
+        self.assertEqual(len(self.notifier), 1)
+        self.assertEqual(self.stats["eventing.subscriptions.dead"], 0)
+
+    def test_newerValueWinsOverAFailedMessage(self) -> None:
+        """
+        A value changed while a message is in flight is newer than the one
+        that message carried: when the message fails, the retry carries the
+        newer value, never the old one.
+        """
+        self.added(Status="0", Level="1")
+        self.notifier.publish(props(Level="2"))
+        self.agent.sent[0].fail()
+        self.assertEqual(self.notifier.pendingOf(SID), {"Status": "0", "Level": "2"})
+        self.clock.advance(5)
+        self.assertEqual(self.agent.sent[1].properties, {"Status": "0", "Level": "2"})
+
     def test_removeCancelsDeliveryAndTimers(self) -> None:
         """
         Removing a subscription cancels its message in flight and leaves no
@@ -272,6 +347,27 @@ class NotifierTests(SynchronousTestCase):
         self.assertEqual([s.seq for s in self.agent.sent], list(range(len(self.agent.sent))))
         self.assertGreater(len(self.agent.sent), 2)
 
+    def test_bodyBoundSplitsBeforeThePropertyCount(self) -> None:
+        """
+        With room for many properties, maxBody alone splits a set: each
+        message stays within it and carries fewer variables than
+        maxProperties allows, in order, nothing lost.
+        """
+        self.notifier = Notifier(self.agent, self.clock, EventingLimits(maxBody=300, maxProperties=100), self.stats)
+        values = {f"V{i}": "x" * 60 for i in range(6)}
+        self.added(**values)
+        received: dict[str, str] = {}
+        counts = []
+        while self.agent.pending():
+            [sent] = self.agent.pending()
+            self.assertLessEqual(len(sent.body), 300)
+            counts.append(len(sent.properties))
+            received.update(sent.properties)
+            sent.answer(200)
+        self.assertEqual(received, values)
+        self.assertGreater(len(counts), 1)
+        self.assertLess(max(counts), 6)
+
     def test_answerBodiesAreNotRead(self) -> None:
         """
         The body of a subscriber's answer is handed to a protocol that
@@ -324,36 +420,3 @@ class NotifierTests(SynchronousTestCase):
         self.clock.advance(self.limits.initialEventDelay)
         self.assertEqual(self.stats["eventing.notify.failed"], 1)
         notifier.stop()
-
-
-class DeliveryAgentTests(SynchronousTestCase):
-    """
-    The agent of real deliveries connects to literal addresses only.
-    """
-
-    def test_endpointsForLiteralAddresses(self) -> None:
-        """
-        IPv4 and IPv6 (with a zone) URLs give TCP endpoints with the
-        connect timeout; host names and other schemes are refused.
-        """
-        reactor = MemoryReactorClock()
-        factory = _LiteralEndpointFactory(reactor, 7)
-        v4 = factory.endpointForURI(URI.fromBytes(b"http://192.168.1.20:4000/"))
-        self.assertIsInstance(v4, TCP4ClientEndpoint)
-        self.assertEqual((v4._host, v4._port, v4._timeout), ("192.168.1.20", 4000, 7))  # type: ignore[attr-defined]
-        v6 = factory.endpointForURI(URI.fromBytes(b"http://[fe80::1%25eth0]:4000/"))
-        self.assertIsInstance(v6, TCP6ClientEndpoint)
-        self.assertEqual(v6._host, "fe80::1%eth0")  # type: ignore[attr-defined]
-        self.assertRaises(ValueError, factory.endpointForURI, URI.fromBytes(b"http://printer.local/"))
-        self.assertRaises(ValueError, factory.endpointForURI, URI.fromBytes(b"https://192.168.1.20/"))
-
-    def test_deliveryAgentConnectsWithoutResolving(self) -> None:
-        """
-        The delivery agent connects straight to the literal address, with
-        the connect timeout, without any name lookup.
-        """
-        reactor = MemoryReactorClock()
-        agent = deliveryAgent(reactor, connectTimeout=3)
-        agent.request(b"NOTIFY", b"http://127.0.0.1:4567/x")
-        [(host, port, _, timeout, _)] = reactor.tcpClients
-        self.assertEqual((host, port, timeout), ("127.0.0.1", 4567, 3))

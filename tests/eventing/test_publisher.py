@@ -58,6 +58,28 @@ class ServiceEventingTests(SynchronousTestCase):
         [sent] = self.agent.sent
         self.assertEqual((sent.seq, sent.properties), (0, {"Status": "1", "Level": "0", "Name": ""}))
 
+    def test_deadSubscriptionIsEnded(self) -> None:
+        """
+        A subscription none of whose messages is taken for deadAfter
+        seconds is ended: its renewal finds no SID (412), its quota is
+        given back, no timer of it is left.
+        """
+        eventing = ServiceEventing(
+            self.service, self.state, agent=self.agent, clock=self.clock, stats=self.stats, random=random.Random(2),
+            limits=EventingLimits(minTimeout=3600, defaultTimeout=3600, maxTimeout=3600),
+        )
+        subscription = eventing.subscribe("192.168.1.20", destinations("<http://192.168.1.20:4000/>"), 3600)
+        assert isinstance(subscription, Subscription), subscription
+        eventing.answered(subscription.sid)
+        for _ in range(40):
+            for sent in self.agent.pending():
+                sent.fail()
+            self.clock.advance(60)
+        self.assertIsNone(eventing.renew(subscription.sid, 3600))
+        self.assertEqual(eventing.table.quota.heldBy("192.168.1.20"), 0)
+        self.assertEqual(self.stats["eventing.subscriptions.dead"], 1)
+        self.assertEqual(len(eventing.notifier), 0)
+
     def test_stateChangesReachSubscribersModerated(self) -> None:
         """
         A change of the state is evented to the subscriber; a moderated

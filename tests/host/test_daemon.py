@@ -63,7 +63,10 @@ class DaemonStartFailureTests(SynchronousTestCase):
     def test_takenPortReturnsPromptlyWithTheReason(self) -> None:
         """
         With the HTTP port taken, the launching twistd returns within the
-        timeout with status 1, the reason on stderr, and no pid file left.
+        timeout with status 1, and no pid file left; the reason is the one
+        line the foreground gives, C{Cannot start: ...}, not twistd's
+        C{An error has occurred: b'...StartFailed: ...'}: the launcher
+        checks before it forks, so no daemon starts (nor writes a log).
         """
         taken = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.addCleanup(taken.close)
@@ -79,8 +82,8 @@ class DaemonStartFailureTests(SynchronousTestCase):
         self.assertIn(f"HTTP port {port}", result.stderr)
         self.assertIn("in use", result.stderr)
         self.assertFalse((directory / "twistd.pid").exists())
-        log = (directory / "twistd.log").read_text()
-        self.assertIn(f"Cannot start: HTTP port {port}", log)
+        self.assertEqual(result.stderr, f"twistd upnp-device: Cannot start: HTTP port {port}: Address already in use\n")
+        self.assertFalse((directory / "twistd.log").exists())
 
     def test_dashNAfterTheCommandGetsANoteBeforeDaemonising(self) -> None:
         """

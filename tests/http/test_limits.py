@@ -22,7 +22,7 @@ from twisted.internet.testing import StringTransport
 from twisted.python.failure import Failure
 from twisted.trial.unittest import SynchronousTestCase, TestCase
 from twisted.web.resource import Resource
-from twisted.web.server import Request
+from twisted.web.server import NOT_DONE_YET, Request
 
 from coherence_lite.host.site import makeSite
 from coherence_lite.http.channel import LimitedHTTPChannel
@@ -66,11 +66,28 @@ class _NotBytes(Resource):
         return "internal <object at 0xdeadbeef>"
 
 
+class _Hold(Resource):
+    """
+    A resource that never finishes its answer: its connections stay busy.
+    """
+
+    isLeaf = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held: list[Request] = []
+
+    def render_GET(self, request: Request) -> int:
+        self.held.append(request)
+        return NOT_DONE_YET
+
+
 def _site(limits: HTTPLimits, clock: Any = None, stats: Stats | None = None) -> LimitedSite:
     site = makeSite([buildDocuments(jambon())], server="TestOS/1 UPnP/1.1 coherence-lite/test", limits=limits, stats=stats, reactor=clock)
     root: Any = site.resource
     root.putChild(b"boom", _Boom())
     root.putChild(b"not-bytes", _NotBytes())
+    root.putChild(b"hold", _Hold())
     return site
 
 
@@ -334,18 +351,25 @@ class CapTests(SynchronousTestCase):
 
     def test_perClientAndTotalCaps(self) -> None:
         """
-        Connections beyond the per-client or the total cap are refused, counted, and allowed again
+        Connections beyond the per-client or the total cap (every open
+        connection being answered) are refused, counted, and allowed again
         once one closes.
         """
         stats = Stats()
         site = _site(HTTPLimits(maxConnectionsPerClient=2, maxConnections=3), Clock(), stats)
         a = IPv4Address("TCP", "192.168.1.2", 1)
         b = IPv4Address("TCP", "192.168.1.3", 1)
-        first = site.buildProtocol(a)
-        first.makeConnection(StringTransport(peerAddress=a))
-        site.buildProtocol(a).makeConnection(StringTransport(peerAddress=a))
+
+        def busy(address: IPv4Address) -> LimitedHTTPChannel:
+            channel = site.buildProtocol(address)
+            channel.makeConnection(StringTransport(peerAddress=address))
+            channel.dataReceived(_get(b"/hold"))
+            return channel  # type: ignore[no-any-return]
+
+        first = busy(a)
+        busy(a)
         self.assertIsNone(site.buildProtocol(a))
-        site.buildProtocol(b).makeConnection(StringTransport(peerAddress=b))
+        busy(b)
         self.assertIsNone(site.buildProtocol(b))
         self.assertEqual((stats["http.refused.client-cap"], stats["http.refused.total-cap"]), (1, 1))
         first.connectionLost(Failure(ConnectionDone()))
@@ -455,14 +479,17 @@ class RealSocketTests(TestCase):
     @inlineCallbacks
     def test_globalCapCountsEveryClient(self) -> Any:
         """
-        The total cap counts the connections of every client together.
+        The total cap counts the connections of every client together
+        (each being answered, so none can make room).
         """
         site = self.listen(HTTPLimits(maxConnectionsPerClient=3, maxConnections=4))
         first, second = [], []
         for _ in range(3):
-            first.append((yield self.connect(source="127.0.0.1")))
-        for _ in range(2):
-            second.append((yield self.connect(source="127.0.0.2")))
+            first.append((yield self.connect(_get(b"/hold"), source="127.0.0.1")))
+        second.append((yield self.connect(_get(b"/hold"), source="127.0.0.2")))
+        hold: Any = site.resource.children[b"hold"]  # type: ignore[attr-defined]
+        yield self.until(lambda: len(hold.held) == 4)
+        second.append((yield self.connect(_get(b"/hold"), source="127.0.0.2")))
         self.assertTrue((yield self.until(lambda: not second[1].isOpen)))
         self.assertTrue(all(c.isOpen for c in first + second[:1]))
         self.assertEqual(site.openConnections, 4)

@@ -127,6 +127,32 @@ class IntegerTests(CodecTestCase):
                 self.assertRefused(dataType, str(value), 601)
                 self.assertNotEncoded(dataType, value, 601)
 
+    def test_boundariesAreTheLiteralValues(self) -> None:
+        """
+        Each integer type's range is the one UDA gives, written out here
+        (not derived from the table under test): its bounds are accepted
+        both ways and one beyond each is a 601 both ways.
+        """
+        literal = {
+            "ui1": (0, 255),
+            "ui2": (0, 65535),
+            "ui4": (0, 4294967295),
+            "ui8": (0, 18446744073709551615),
+            "i1": (-128, 127),
+            "i2": (-32768, 32767),
+            "i4": (-2147483648, 2147483647),
+            "int": (-2147483648, 2147483647),
+            "i8": (-9223372036854775808, 9223372036854775807),
+        }
+        self.assertEqual(sorted(INTEGER_RANGES), sorted(literal))
+        for dataType, (minimum, maximum) in literal.items():
+            for value in (minimum, maximum):
+                self.assertEqual(decodeValue(dataType, str(value)), value, dataType)
+                self.assertEqual(encodeValue(dataType, value), str(value), dataType)
+            for value in (minimum - 1, maximum + 1):
+                self.assertRefused(dataType, str(value), 601)
+                self.assertNotEncoded(dataType, value, 601)
+
     def test_lexicalForms(self) -> None:
         """
         A sign, leading zeros and surrounding whitespace are accepted.
