@@ -19,7 +19,7 @@ from twisted.application.service import IService
 from twisted.python import usage
 
 from coherence_lite.host.bootid import defaultStateDirectory
-from coherence_lite.host.media import MediaServer, attachMediaServer, mediaServerFor, mediaUDN
+from coherence_lite.host.media import MediaHosting, MediaRequest
 from coherence_lite.host.daemon import DaemonService, addDaemonParts
 from coherence_lite.cli.checks import interfaceNames, machineInterfaces, unknownInterfaces, versionLine
 from coherence_lite.cli.options import NetworkOptions, integer, number, portOrZero, usageMessage
@@ -236,9 +236,7 @@ class Options(NetworkOptions):
         self["sources"] = sourcesFrom(self)
         try:
             self["identity"] = self._identity(_stateDirectory(self))
-            if self["media"]:
-                self["mediaServer"] = _mediaServer(self)
-                self["sources"] = replace(self["sources"], extraDevices=(self["mediaServer"].device,))
+            self["sources"] = replace(self["sources"], media=_mediaRequest(self), mediaHosting=_mediaHosting(self))
             self["devices"] = self["sources"].load(self["identity"])
         except HostedDeviceError as e:
             if e.field is None:
@@ -251,17 +249,25 @@ class Options(NetworkOptions):
         return self._systemInterfaces or machineInterfaces
 
 
-def _mediaServer(options: Options) -> MediaServer:
+def _mediaRequest(options: Options) -> MediaRequest | None:
     """
-    The MediaServer of C{--media}: named by C{--media-name}, or by
-    C{--friendly-name} and C{--uuid} when it is the only device.
+    The MediaServer of C{--media}, if given: named by C{--media-name}, or
+    by C{--friendly-name} and C{--uuid} when it is the only device.
+    """
+    if not options["media"]:
+        return None
+    alone = not options["configs"] and not options["config-dir"]
+    name = options["media-name"] or (options["friendly-name"] if alone else None)
+    return MediaRequest.checked("--media", options["media"], name, options["uuid"] if alone else None)
+
+
+def _mediaHosting(options: Options) -> MediaHosting:
+    """
+    What builds and runs the host's MediaServer, on the global reactor.
     """
     from twisted.internet import reactor
 
-    alone = not options["configs"] and not options["config-dir"]
-    udn = (options["uuid"] if alone else None) or mediaUDN(options["identity"])
-    name = options["media-name"] or (options["friendly-name"] if alone else None)
-    return mediaServerFor(options["media"], name, udn, _stateDirectory(options), reactor)
+    return MediaHosting(_stateDirectory(options), reactor)
 
 
 def _stateDirectory(options: Options) -> Path:
@@ -337,6 +343,6 @@ def makeService(options: Options) -> IService:
     sources: DeviceSources = options["sources"]
     identity: str = options["identity"]
     addDaemonParts(service, lambda: sources.load(identity))
-    if options.get("mediaServer") is not None:
-        attachMediaServer(service, options["mediaServer"])
+    hosting: MediaHosting = options["sources"].mediaHosting
+    hosting.attach(service)
     return service

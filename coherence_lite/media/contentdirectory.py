@@ -60,6 +60,7 @@ _ERRORS = {
 def _error(code: int) -> UPnPError:
     return UPnPError(code, _ERRORS[code])
 
+
 #: The out-arguments of Browse and Search.
 _OUTPUTS = {
     "Result": "A_ARG_TYPE_Result",

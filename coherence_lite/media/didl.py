@@ -121,11 +121,19 @@ def clean(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+#: Anything element text or attribute values cannot carry as is.
+_SPECIAL = re.compile("[&<>\"\r\n\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
 def _text(value: str) -> str:
+    if _SPECIAL.search(value) is None:
+        return value
     return clean(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
 def _attribute(value: str) -> str:
+    if _SPECIAL.search(value) is None:
+        return value
     escaped = _text(value).replace('"', "&quot;")
     return escaped.replace("\n", "&#10;").replace("\t", "&#9;")
 
@@ -141,8 +149,7 @@ def formatDuration(seconds: float) -> str:
 
 
 def _resource(resource: DidlResource, wanted: Filter) -> str:
-    attributes = [("protocolInfo", resource.protocolInfo)]
-    optional = (
+    optional: tuple[tuple[str, int | str | None], ...] = (
         ("size", resource.size),
         ("duration", None if resource.duration is None else formatDuration(resource.duration)),
         ("bitrate", resource.bitrate),
@@ -150,8 +157,10 @@ def _resource(resource: DidlResource, wanted: Filter) -> str:
         ("nrAudioChannels", resource.nrAudioChannels),
         ("resolution", resource.resolution),
     )
-    attributes += [(name, str(value)) for name, value in optional if value is not None and wanted.allows("res@" + name)]
-    written = "".join(f' {name}="{_attribute(value)}"' for name, value in attributes)
+    written = f' protocolInfo="{_attribute(resource.protocolInfo)}"'
+    for name, value in optional:
+        if value is not None and wanted.allows("res@" + name):
+            written += f' {name}="{value if isinstance(value, int) else _attribute(value)}"'
     return f"<res{written}>{_text(resource.url)}</res>"
 
 

@@ -21,7 +21,7 @@ from coherence_lite.media.dlna import audioProfile, imageProfile
 __all__ = ["Row", "SORTABLE", "SEARCHABLE", "bumpUpdateIds", "childRows", "openStore", "profileOf", "sortClause", "storedSystemUpdateId"]
 
 #: Current layout of the tables; a store of another version is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -53,11 +53,14 @@ CREATE TABLE IF NOT EXISTS objects (
     inode TEXT
 );
 CREATE INDEX IF NOT EXISTS objects_parent ON objects (parent, container, title);
+CREATE INDEX IF NOT EXISTS objects_order
+    ON objects (parent, container DESC, track IS NULL, track, title COLLATE NOCASE, id);
 CREATE INDEX IF NOT EXISTS objects_inode ON objects (inode);
 """
 
 #: The natural order of a container's children: folders, then by track
-#: number, then by title.
+#: number, then by title (the index C{objects_order} serves it, so a page
+#: is read without sorting the folder).
 NATURAL_ORDER = "container DESC, track IS NULL, track, title COLLATE NOCASE, id"
 
 #: The SQL of each property a Search may name (the SearchCapabilities).
@@ -72,6 +75,9 @@ SEARCHABLE = {
     "upnp:album": "album",
     "upnp:genre": "genre",
 }
+
+#: The longest SortCriteria read.
+MAX_SORT_LENGTH = 1024
 
 #: The column of each property SortCriteria may name (the SortCapabilities).
 SORTABLE = {
@@ -178,8 +184,11 @@ def sortClause(criteria: str) -> str:
     The ORDER BY clause of SortCriteria (C{+dc:title,-dc:date}): the natural
     order when empty, else the named properties with it as the tie-break.
 
-    @raise ValueError: a property is not in L{SORTABLE}.
+    @raise ValueError: a property is not in L{SORTABLE}, or the criteria
+        are longer than L{MAX_SORT_LENGTH}.
     """
+    if len(criteria) > MAX_SORT_LENGTH:
+        raise ValueError(f"sort criteria longer than {MAX_SORT_LENGTH} characters")
     terms = []
     for part in criteria.split(","):
         part = part.strip()

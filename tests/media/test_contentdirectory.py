@@ -127,13 +127,14 @@ class ContentDirectoryTests(TestCase):
 
     async def test_sort(self) -> None:
         """
-        SortCriteria within the SortCapabilities order the page; others are
-        709.
+        SortCriteria within the SortCapabilities order the page; others,
+        and overlong ones, are 709.
         """
         objects, _ = await self.browse("1", sort="-dc:title")
         self.assertEqual([each.findtext(DC + "title") for each in objects][:3], ['say "hi" & <go>', "empty", "delta"])
-        await self.failsWith(709, "Browse", ObjectID="1", BrowseFlag="BrowseDirectChildren", Filter="*",
-                             StartingIndex=0, RequestedCount=0, SortCriteria="+upnp:producer")
+        for criteria in ("+upnp:producer", "+dc:title," * 200, "dc:title;DROP TABLE objects"):
+            await self.failsWith(709, "Browse", ObjectID="1", BrowseFlag="BrowseDirectChildren", Filter="*",
+                                 StartingIndex=0, RequestedCount=0, SortCriteria=criteria)
 
     async def test_browseErrors(self) -> None:
         """

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -17,10 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from twisted.internet import reactor
-from twisted.internet.defer import Deferred
-from twisted.internet.task import deferLater
 from twisted.internet.utils import getProcessOutputAndValue
 from twisted.trial.unittest import TestCase
+from twisted.web.client import Agent, readBody
 
 from tests.media.library import EXPECTED, makeLibrary, makeMedia, needFFmpeg
 from tests.support import freeUDPPort
@@ -53,15 +53,15 @@ class MediaServerTests(TestCase):
         self.addCleanup(shutil.rmtree, self.base, True)
         self.music = makeLibrary(self.base)
 
-    async def daemon(self) -> str:
+    async def daemon(self, interface: str = "127.0.0.1") -> str:
         """
-        Start the daemon serving the library; return its description URL
-        once the first scan is done.
+        Start the daemon serving the library on C{interface}; return its
+        description URL once the first scan is done.
         """
         process = Process("the daemon").spawn(
             "-c", "import sys; from twisted.scripts.twistd import run; sys.exit(run())",
             "-n", "--pidfile=", "--logfile=-", "upnp-device",
-            "--interface", "127.0.0.1", "--ssdp-port", str(freeUDPPort()), "--http-port", "0",
+            "--interface", interface, "--ssdp-port", str(freeUDPPort()), "--http-port", "0",
             "--state-dir", str(self.base / "state"), "--media", str(self.music), "--media-name", "Den",
         )
         self.addCleanup(process.stop)
@@ -70,7 +70,8 @@ class MediaServerTests(TestCase):
         hosting = HOSTING.search(log)
         assert hosting is not None, log
         self.assertEqual(hosting["name"], "Den")
-        await process.waitFor("Media scan done", 60)
+        log = await process.waitFor("Media scan done", 60)
+        self.assertLess(log.index("Hosting"), log.index("Media scan done"))
         return hosting["location"]
 
     async def probe(self, executable: str, *arguments: str) -> Any:
@@ -87,7 +88,8 @@ class MediaServerTests(TestCase):
         once, with its title and duration, nothing outside the folder;
         child counts match the pages; Home Assistant's path search resolves
         a path title by title; a class search, C{*} and the error codes
-        answer as the spec says; res URLs carry the ids.
+        answer as the spec says; res URLs carry the ids and serve the
+        files' bytes, the album art URL the cover's.
         """
         location = await self.daemon()
         found = await self.probe(sys.executable, str(DMS_PROBE), location, "music/Artist/Album/Tagged Song")
@@ -115,6 +117,8 @@ class MediaServerTests(TestCase):
         song = [each for each in items if each["title"] == "Tagged Song"][0]
         self.assertEqual(found["resolved"][-1], song["id"])
         self.assertTrue(song["art"].endswith(".jpg"))
+        response = await Agent(reactor).request(b"GET", song["art"].encode("ascii"))
+        self.assertEqual(await readBody(response), (self.music / "Artist/Album/cover.jpg").read_bytes())
         self.assertEqual(found["audio"], sorted(title for name, (title, _) in EXPECTED.items() if name.endswith((".mp3", ".flac", ".ogg", ".opus", ".m4a", ".wav"))))
         self.assertEqual(found["everything"], [2, len(found["objects"])])
         self.assertEqual(
@@ -124,7 +128,37 @@ class MediaServerTests(TestCase):
         self.assertIn("dc:title", found["search_capabilities"])
         self.assertIn("@parentID", found["search_capabilities"])
         self.assertTrue(any(info.startswith("http-get:*:audio/mpeg:") for info in found["protocol_info"]))
+        for each in items:
+            if each["title"] in ("Tagged Song", "picture"):
+                response = await Agent(reactor).request(b"GET", each["res"][0]["url"].encode("ascii"))
+                self.assertEqual(response.code, 200)
+                self.assertEqual(await readBody(response), (self.music / next(
+                    name for name, (title, _) in EXPECTED.items() if title == each["title"]
+                )).read_bytes())
         self.assertNotIn("Traceback", self.process.output)
+
+    async def test_overIPv6(self) -> None:
+        """
+        Over IPv6 loopback the same walk finds the same items, with res URLs
+        on C{[::1]} that serve the files.
+        """
+        try:
+            probe = socket.socket(socket.AF_INET6)
+            probe.bind(("::1", 0))
+            probe.close()
+        except OSError:
+            missing("IPv6 loopback (::1) is not available")
+        location = await self.daemon("::1")
+        self.assertTrue(location.startswith("http://[::1]:"), location)
+        found = await self.probe(sys.executable, str(DMS_PROBE), location, "music/Artist/Album/Tagged Song")
+        items = [each for each in found["objects"] if each["class"].startswith("object.item")]
+        self.assertEqual(sorted(each["title"] for each in items), sorted(title for title, _ in EXPECTED.values()))
+        self.assertNotIn(None, found["resolved"])
+        song = [each for each in items if each["title"] == "Tagged Song"][0]
+        url = song["res"][0]["url"]
+        self.assertTrue(url.startswith("http://[::1]:"), url)
+        response = await Agent(reactor).request(b"GET", url.encode("ascii"))
+        self.assertEqual(await readBody(response), (self.music / "Artist/Album/01 song.mp3").read_bytes())
 
     async def test_gupnpavParsesEveryPage(self) -> None:
         """
