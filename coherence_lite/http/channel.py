@@ -197,13 +197,18 @@ class LimitedHTTPChannel(HTTPChannel):
     def requestDone(self, request: Request) -> None:
         """
         Wait for the next request (its deadline starts with its first byte),
-        unless the client does not read its answers: then close once they
-        are sent, rather than queue answers to pipelined requests without
-        end.
+        unless the client does not read its answers while it pipelines more
+        requests: then close once they are sent, rather than queue answers
+        without end.  One answer larger than the transport's buffer (a
+        Browse page, a file) with nothing pipelined behind it keeps the
+        connection: the next request is read once the answer has left.
         """
         self._awaitingRequest = True
         self._since = self._clock.seconds()
-        if self._sendBufferFull and self.persistent:
+        # Pipelined bytes wait in the line buffer (a request answered while
+        # its head was parsed) or in twisted.web's buffer of later requests.
+        pipelined = bool(self._buffer) or any(self._dataBuffer)
+        if self._sendBufferFull and self.persistent and pipelined:
             self.persistent = False
             self.stats.count("http.rejected.unread-responses")
         super().requestDone(request)
