@@ -9,13 +9,12 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-
 from typing import Any
 
 from twisted.internet import reactor
 from twisted.logger import ILogObserver, LogLevel, formatEvent, globalLogPublisher
-from zope.interface import provider
 from twisted.trial.unittest import TestCase
+from zope.interface import provider
 
 from coherence_lite.media.index import Library
 from coherence_lite.media.store import Row, fetchRow, systemUpdateId
