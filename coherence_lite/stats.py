@@ -52,6 +52,7 @@ COUNTERS = {
     "http.rejected.line-too-long": "HTTP requests refused (414 or 431) for a request line or header line too long.",
     "http.rejected.head-too-large": "HTTP requests refused (431) for too many header lines or too large a head.",
     "http.rejected.body-too-large": "HTTP requests refused (413) for a body too large.",
+    "http.rejected.host": "HTTP requests refused (421, or 400 when missing or malformed) for a Host that is not ours (DNS rebinding).",
     "http.rejected.unread-responses": "HTTP connections closed because the client did not read its answers.",
     "http.timeouts.idle": "HTTP connections closed after a silence of the idle timeout.",
     "http.timeouts.request": "HTTP requests answered 408: not all there within the request timeout.",

@@ -19,6 +19,7 @@ from twisted.application.service import IService
 from twisted.python import usage
 
 from coherence_lite.host.bootid import defaultStateDirectory
+from coherence_lite.host.media import MediaHosting, MediaRequest
 from coherence_lite.host.daemon import DaemonService, addDaemonParts
 from coherence_lite.cli.checks import interfaceNames, machineInterfaces, unknownInterfaces, versionLine
 from coherence_lite.cli.options import NetworkOptions, integer, number, portOrZero, usageMessage
@@ -72,6 +73,7 @@ class Options(NetworkOptions):
     ]
 
     optParameters: list[list[Any]] = [
+        ["media-name", None, None, "The friendlyName of the MediaServer of --media (default: 'Media on <host>')."],
         ["config-dir", None, None, "A folder of TOML device files: every *.toml in it is hosted, sorted by name (after --config files)."],
         ["friendly-name", "n", None, "The device's friendlyName (overrides the config file; one device only)."],
         ["uuid", "u", None, "The root device's UUID (overrides the config file; one device only; default: stable, derived from the machine id)."],
@@ -119,10 +121,22 @@ class Options(NetworkOptions):
         """
         super().__init__()
         self["configs"] = []
+        self["media"] = []
+        self["allowed-hosts"] = []
         self._systemInterfaces = systemInterfaces
         self._stdout = stdout
         self._stderr = stderr
         self._identity = identity or machineIdentity
+
+    def opt_allow_host(self, name: str) -> None:
+        """
+        A name (or address) HTTP requests may carry in Host besides this
+        host's addresses and localhost (a DNS name clients use, a proxy's);
+        others get 421, closing DNS rebinding. Repeat it for several names.
+        """
+        if not name.strip() or any(c in name for c in "/ \t@"):
+            raise usage.UsageError(f"--allow-host: {name!r} is not a host name or address")
+        self["allowed-hosts"].append(name.strip())
 
     def opt_config(self, path: str) -> None:
         """
@@ -132,6 +146,13 @@ class Options(NetworkOptions):
         self["configs"].append(path)
 
     opt_c = opt_config
+
+    def opt_media(self, path: str) -> None:
+        """
+        A folder of music, pictures and videos to serve as a UPnP AV /
+        DLNA MediaServer; repeat it to serve several folders.
+        """
+        self["media"].append(path)
 
     def opt_version(self) -> None:
         """
@@ -215,6 +236,7 @@ class Options(NetworkOptions):
         self["sources"] = sourcesFrom(self)
         try:
             self["identity"] = self._identity(_stateDirectory(self))
+            self["sources"] = replace(self["sources"], media=_mediaRequest(self), mediaHosting=_mediaHosting(self))
             self["hosted"] = self["sources"].load(self["identity"])
         except HostedDeviceError as e:
             if e.field is None:
@@ -226,6 +248,27 @@ class Options(NetworkOptions):
 
     def _lister(self) -> InterfaceLister:
         return self._systemInterfaces or machineInterfaces
+
+
+def _mediaRequest(options: Options) -> MediaRequest | None:
+    """
+    The MediaServer of C{--media}, if given: named by C{--media-name}, or
+    by C{--friendly-name} and C{--uuid} when it is the only device.
+    """
+    if not options["media"]:
+        return None
+    alone = not options["configs"] and not options["config-dir"]
+    name = options["media-name"] or (options["friendly-name"] if alone else None)
+    return MediaRequest.checked("--media", options["media"], name, options["uuid"] if alone else None)
+
+
+def _mediaHosting(options: Options) -> MediaHosting:
+    """
+    What builds and runs the host's MediaServer, on the global reactor.
+    """
+    from twisted.internet import reactor
+
+    return MediaHosting(_stateDirectory(options), reactor)
 
 
 def _stateDirectory(options: Options) -> Path:
@@ -260,6 +303,7 @@ def settingsFrom(options: Options) -> HostSettings:
         maxAge=options["max-age"],
         ttl=options["ttl"],
         advertisedHost=options["advertised-host"],
+        allowedHosts=tuple(options["allowed-hosts"]),
         stateDirectory=stateDirectory,
         pollInterval=options["poll-interval"],
         netlink=not options["no-netlink"],
@@ -300,4 +344,6 @@ def makeService(options: Options) -> IService:
     sources: DeviceSources = options["sources"]
     identity: str = options["identity"]
     addDaemonParts(service, lambda: sources.load(identity))
+    hosting: MediaHosting = options["sources"].mediaHosting
+    hosting.attach(service)
     return service

@@ -42,6 +42,10 @@ EXTRA_PURE = (
     "coherence_lite.conformance.control_rules",
     "coherence_lite.conformance.eventing_rules",
     "coherence_lite.conformance.report",
+    "coherence_lite.media.didl",
+    "coherence_lite.media.search",
+    "coherence_lite.media.dlna",
+    "coherence_lite.media.ranges",
 )
 
 #: What a pure module must never load: the reactor, twisted.web, louie and

@@ -33,6 +33,7 @@ from twisted.python.failure import Failure
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request
 
+from coherence_lite.backend.request import localAddress
 from coherence_lite.backend.runtime import ServiceRuntime
 from coherence_lite.control.message import (
     ActionRequest,
@@ -209,7 +210,12 @@ class ControlResource(Resource):
                 request.write(body)
                 request.finish()
 
-        self.runtime.invoke(action.name, arguments).addBoth(answer)
+        local = request.getHost()
+        token = localAddress.set((local.host, local.port) if hasattr(local, "port") else None)
+        try:
+            self.runtime.invoke(action.name, arguments).addBoth(answer)
+        finally:
+            localAddress.reset(token)
         if answered:
             return answered[0]
         waiting.append(True)

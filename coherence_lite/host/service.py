@@ -23,6 +23,7 @@ from twisted.internet.error import CannotListenError
 from twisted.internet.interfaces import IListeningPort, IReactorTCP
 from twisted.internet.protocol import ServerFactory
 from twisted.logger import Logger
+from twisted.web.resource import IResource
 from twisted.web.server import Site
 
 from coherence_lite._version import __version__
@@ -35,6 +36,7 @@ from coherence_lite.host.serving import Serving, buildServing
 from coherence_lite.host.settings import HostSettings
 from coherence_lite.host.site import makeSite, publicationOf
 from coherence_lite.host.statestore import StateStore
+from coherence_lite.http.hosts import HostPolicy
 from coherence_lite.identity import serverString
 from coherence_lite.model.description import SPEC_VERSION, Documents, buildDocuments
 from coherence_lite.net.interfaces import InterfaceReport, Link, NetworkInterface, reportedLinks, selectLinks
@@ -191,7 +193,10 @@ class UPnPDeviceService(MultiService):
         self.runtimes = serving.runtimes
         self.runtimes.setServiceParent(self)
         self.web = WebServerService(
-            makeSite(self.documents, limits=settings.httpLimits, stats=self.stats, reactor=self.reactor, root=serving.tree),
+            makeSite(
+                self.documents, limits=settings.httpLimits, stats=self.stats, reactor=self.reactor, root=serving.tree,
+                hostPolicy=HostPolicy.allowing((*settings.allowedHosts, *filter(None, [settings.advertisedHost]))),
+            ),
             settings.httpPort,
             self.reactor,
         )
@@ -199,6 +204,7 @@ class UPnPDeviceService(MultiService):
         self.web.setServiceParent(self)
         self.eventing = serving.eventing
         self.eventing.setServiceParent(self)
+        self.mounts: dict[bytes, IResource] = {}
         self.ssdp = SSDPService(
             self.catalogue,
             lambda: self.links,
@@ -335,7 +341,17 @@ class UPnPDeviceService(MultiService):
         self._replaceChild(oldRuntimes, serving.runtimes)
         self._replaceChild(oldEventing, serving.eventing)
         self.runtimes, self.eventing = serving.runtimes, serving.eventing
+        for name, resource in self.mounts.items():
+            serving.tree.putChild(name, resource)
         self.web.site.resource = serving.tree
+
+    def mount(self, name: bytes, resource: IResource) -> None:
+        """
+        Serve C{resource} at C{/name/} beside the devices' documents, now
+        and in every tree a reload builds (a MediaServer's C{/media/}).
+        """
+        self.mounts[name] = resource
+        self.web.site.resource.putChild(name, resource)
 
     def _replaceChild(self, old: Service, new: Service) -> None:
         """

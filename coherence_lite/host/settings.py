@@ -73,7 +73,11 @@ class HostSettings:
     @ivar maxAge: the CACHE-CONTROL max-age of announcements, in seconds.
     @ivar ttl: the multicast TTL (hop limit).
     @ivar advertisedHost: a host name or address to put in LOCATION instead
-        of the interface's address (behind NAT or in a container).
+        of the interface's address (behind NAT or in a container); HTTP
+        requests naming it in C{Host} are answered.
+    @ivar allowedHosts: names (or address literals) HTTP requests may carry
+        in C{Host} besides our own addresses and C{localhost}; others are
+        refused (DNS rebinding, see L{coherence_lite.http.hosts}).
     @ivar stateDirectory: where BOOTID and the state variables of
         device-file services are kept across restarts; L{None} uses the
         clock for BOOTID and keeps no state.
@@ -99,6 +103,7 @@ class HostSettings:
     maxAge: int = 1800
     ttl: int = 2
     advertisedHost: str | None = None
+    allowedHosts: tuple[str, ...] = ()
     stateDirectory: Path | None = None
     pollInterval: float = POLL_INTERVAL
     netlink: bool = True

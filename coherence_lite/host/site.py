@@ -38,6 +38,7 @@ from coherence_lite.control.resource import ControlResource
 from coherence_lite.panel.live import LiveStreams
 from coherence_lite.panel.pages import indexPage
 from coherence_lite.panel.resource import PresentationResource
+from coherence_lite.http.hosts import HostPolicy
 from coherence_lite.http.limits import HTTPLimits
 from coherence_lite.http.server import LimitedSite
 from coherence_lite.http.resources import HTML_CONTENT_TYPE, NOSNIFF, XML_CONTENT_TYPE, DirectoryResource, StaticResource
@@ -221,9 +222,16 @@ def makeSite(
     reactor: IReactorTime | None = None,
     runtimes: Runtimes | None = None,
     root: HostResource | None = None,
+    hostPolicy: HostPolicy | None = None,
 ) -> LimitedSite:
     """
     Build the HTTP site of a device host.
+
+    With a C{hostPolicy} (the host service and compat's hosting always pass
+    one) every request must name the server in its C{Host} header: one of
+    our address literals, C{localhost} or a configured name; others are
+    refused (421, or 400 for HTTP/1.1 without C{Host}), which closes DNS
+    rebinding (see L{coherence_lite.http.hosts}).
 
     To serve changed documents, swap the tree in with
     C{site.resource = makeRootResource(newDocuments, site.stats)}.
@@ -241,6 +249,8 @@ def makeSite(
         L{makeRootResource}).
     @param root: the tree to serve, built already from the same documents
         (see L{coherence_lite.host.serving}); built here when L{None}.
+    @param hostPolicy: which C{Host} values are answered; L{None} answers
+        any (for tests and embedding behind a proxy that checks it).
     @return: a site with C{displayTracebacks} off, ready for
         C{reactor.listenTCP} or C{strports.service}.
     @raise ValueError: see L{makeRootResource}.
@@ -257,6 +267,7 @@ def makeSite(
         stats=stats,
         reactor=reactor,
         serverHeader=serverHeader,
+        hostPolicy=hostPolicy,
     )
 
 

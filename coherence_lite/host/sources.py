@@ -19,6 +19,7 @@ from pathlib import Path
 
 from coherence_lite.backend.bindings import checkFunctions
 from coherence_lite.backend.hosted import Hosted, asHosted
+from coherence_lite.host.media import MediaHosting, MediaRequest, mediaRequestFromFile
 from coherence_lite.host.settings import HostedDeviceError
 from coherence_lite.host.udn import defaultOrigin, derivedUDN, fileOrigin, withDerivedUDNs
 from coherence_lite.model.defaults import defaultDevice
@@ -26,6 +27,17 @@ from coherence_lite.model.device import Device, DeviceError
 from coherence_lite.model.devicefile import ConfigError, loadDevice
 
 __all__ = ["DeviceSources"]
+
+
+def _mentionsMedia(path: Path) -> bool:
+    """
+    Whether a device file may hold a C{[media]} table (a cheap look before
+    parsing it twice).
+    """
+    try:
+        return b"media" in path.read_bytes()
+    except OSError:
+        return False
 
 #: At most this many device files are read from a C{--config-dir}: enough
 #: for a bridge exposing a thousand devices, few enough to bound start-up.
@@ -46,6 +58,10 @@ class DeviceSources:
     @ivar stateDirectory: the state directory, whose path the default
         device's derived UDN depends on (see
         L{coherence_lite.host.udn.defaultOrigin}).
+    @ivar media: the MediaServer of C{--media}, hosted after the files'
+        devices; with it and no file, the default device is not hosted.
+    @ivar mediaHosting: builds and keeps the MediaServer (of C{media} or
+        of a device file's C{[media]} table); L{None} reads no such file.
     """
 
     configs: tuple[Path, ...] = ()
@@ -53,6 +69,8 @@ class DeviceSources:
     friendlyName: str | None = None
     udn: str | None = None
     stateDirectory: Path | None = None
+    media: MediaRequest | None = None
+    mediaHosting: MediaHosting | None = None
 
     def files(self) -> list[Path]:
         """
@@ -107,6 +125,8 @@ class DeviceSources:
                     raise HostedDeviceError(
                         name, f"names one device, but {len(files)} device files are given: write it into each file instead"
                     )
+        if not files and self.media is not None:
+            return [self._mediaDevice(self.media, identity, [])]
         if not files:
             try:
                 udn = self.udn or derivedUDN(identity, defaultOrigin(self.stateDirectory))
@@ -115,7 +135,13 @@ class DeviceSources:
                 raise HostedDeviceError(e.field, e.reason) from None
         devices: list[Hosted] = []
         origins: dict[str, Path] = {}
+        asked: list[MediaRequest] = []
         for path in files:
+            request = mediaRequestFromFile(path) if self.mediaHosting is not None and _mentionsMedia(path) else None
+            if request is not None:
+                devices.append(self._mediaDevice(request, identity, asked))
+                origins.setdefault(devices[-1].device.UDN.lower(), path)
+                continue
             try:
                 read = loadDevice(path, hostname=hostname)
                 read = read.withDevice(withDerivedUDNs(read.device, hostname, identity, fileOrigin(path)))
@@ -136,7 +162,24 @@ class DeviceSources:
                     )
                 origins[each.UDN.lower()] = path
             devices.append(asHosted(read))
+        if self.media is not None:
+            media = self._mediaDevice(self.media, identity, asked)
+            other = origins.get(media.device.UDN.lower())
+            if other is not None:
+                raise HostedDeviceError(
+                    None, f"{other}: the UDN {media.device.UDN} is the MediaServer's: every device needs its own UDN"
+                )
+            devices.append(media)
         return devices
+
+    def _mediaDevice(self, request: MediaRequest, identity: str, asked: list[MediaRequest]) -> Hosted:
+        if asked:
+            raise HostedDeviceError(
+                None, f"{request.origin}: a host serves one MediaServer, and {asked[0].origin} already asks for one"
+            )
+        asked.append(request)
+        assert self.mediaHosting is not None
+        return self.mediaHosting.device(request, identity)
 
     def _overridden(self, device: Device) -> Device:
         try:

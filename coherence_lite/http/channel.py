@@ -20,6 +20,7 @@ from twisted.web.http import HTTPChannel, datetimeToString
 from twisted.web.server import Request
 
 from coherence_lite.http.fast import FastAnswers
+from coherence_lite.http.hosts import hostValues
 from coherence_lite.http.limits import HTTPLimits, statusCounter
 from coherence_lite.http.resources import HTML_CONTENT_TYPE, NOSNIFF, errorPage, reasonPhrase
 from coherence_lite.stats import Stats
@@ -118,7 +119,10 @@ class LimitedHTTPChannel(HTTPChannel):
             end = data.find(b"\r\n\r\n")
             if end < 0:
                 break
-            response = answers.respond(data[:end], self._clock.seconds())
+            head = data[:end]
+            if not self._hostAccepted(head):
+                break
+            response = answers.respond(head, self._clock.seconds())
             if response is None:
                 break
             transport.write(response)
@@ -126,6 +130,17 @@ class LimitedHTTPChannel(HTTPChannel):
             self.stats.count("http.responses.2xx")
             data = data[end + 4 :]
         return data
+
+    def _hostAccepted(self, head: bytes) -> bool:
+        """
+        Whether the site's C{Host} policy accepts this head (the fast path
+        only takes HTTP/1.1); a refused one goes to twisted.web, which
+        answers the refusal.
+        """
+        policy = getattr(getattr(self, "site", None), "hostPolicy", None)
+        if policy is None or self.transport is None:
+            return True
+        return policy.refusal(hostValues(head), b"HTTP/1.1", str(getattr(self.transport.getHost(), "host", ""))) is None
 
     def lineReceived(self, line: bytes) -> None:
         """
@@ -182,13 +197,18 @@ class LimitedHTTPChannel(HTTPChannel):
     def requestDone(self, request: Request) -> None:
         """
         Wait for the next request (its deadline starts with its first byte),
-        unless the client does not read its answers: then close once they
-        are sent, rather than queue answers to pipelined requests without
-        end.
+        unless the client does not read its answers while it pipelines more
+        requests: then close once they are sent, rather than queue answers
+        without end.  One answer larger than the transport's buffer (a
+        Browse page, a file) with nothing pipelined behind it keeps the
+        connection: the next request is read once the answer has left.
         """
         self._awaitingRequest = True
         self._since = self._clock.seconds()
-        if self._sendBufferFull and self.persistent:
+        # Pipelined bytes wait in the line buffer (a request answered while
+        # its head was parsed) or in twisted.web's buffer of later requests.
+        pipelined = bool(self._buffer) or any(self._dataBuffer)
+        if self._sendBufferFull and self.persistent and pipelined:
             self.persistent = False
             self.stats.count("http.rejected.unread-responses")
         super().requestDone(request)

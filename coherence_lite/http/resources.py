@@ -5,7 +5,8 @@ from, and the one HTML error page.
 
   - L{errorPage}: the fixed page of an error status, shared by the
     resources here and by L{coherence_lite.http.limits} (refusals, 500s).
-  - L{NotFoundResource}: 404 for every method and every path below it.
+  - L{NotFoundResource}: 404 for every method and every path below it;
+    L{ErrorResource} the same for any other status.
   - L{StaticResource}: fixed bytes for C{GET} and C{HEAD}; 405 with an
     C{Allow} header for other methods, 404 for deeper paths.
   - L{DirectoryResource}: an inner node of a tree, 404 itself, refusing to
@@ -32,6 +33,7 @@ __all__ = [
     "NOSNIFF",
     "XML_CONTENT_TYPE",
     "DirectoryResource",
+    "ErrorResource",
     "NotFoundResource",
     "StaticResource",
     "errorPage",
@@ -57,6 +59,7 @@ _REASONS = {
     408: b"Request Timeout",
     413: b"Content Too Large",
     414: b"URI Too Long",
+    421: b"Misdirected Request",
     431: b"Request Header Fields Too Large",
     500: b"Internal Server Error",
 }
@@ -128,6 +131,31 @@ class NotFoundResource(Resource):
 
 
 _notFound = NotFoundResource()
+
+
+class ErrorResource(Resource):
+    """
+    A leaf answering one error status, with the fixed page, to every
+    method and path (as the site does to a refused C{Host}).
+    """
+
+    isLeaf = True
+
+    def __init__(self, code: int) -> None:
+        """
+        @param code: the status, such as 421.
+        """
+        super().__init__()
+        self.code = code
+        self._body = errorPage(code)
+
+    def render(self, request: Request) -> bytes:
+        """
+        Answer the status, with a body unless the request is a C{HEAD}.
+        """
+        sendHeaders(request, self.code, _NOT_FOUND_HEADERS, len(self._body))
+        request.setResponseCode(self.code, reasonPhrase(self.code))
+        return b"" if request.method == b"HEAD" else self._body
 
 
 class StaticResource(Resource):

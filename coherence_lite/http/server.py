@@ -23,8 +23,9 @@ from twisted.web.server import NOT_DONE_YET, Request, Site
 
 from coherence_lite.http.fast import FastAnswers
 from coherence_lite.http.channel import LimitedHTTPChannel
+from coherence_lite.http.hosts import HostPolicy
 from coherence_lite.http.limits import HTTPLimits, statusCounter
-from coherence_lite.http.resources import HTML_CONTENT_TYPE, NOSNIFF, errorPage
+from coherence_lite.http.resources import HTML_CONTENT_TYPE, NOSNIFF, ErrorResource, errorPage
 from coherence_lite.stats import Stats
 
 __all__ = ["LimitedRequest", "LimitedSite"]
@@ -117,6 +118,8 @@ class LimitedSite(Site):
     @ivar stats: where requests, refusals and timeouts are counted.
     @ivar serverHeader: the C{Server} value of error responses made by the
         channel, or L{None}.
+    @ivar hostPolicy: which C{Host} headers are answered (see
+        L{coherence_lite.http.hosts}); L{None} answers any.
     """
 
     requestFactory = LimitedRequest
@@ -136,6 +139,7 @@ class LimitedSite(Site):
         stats: Stats | None = None,
         reactor: IReactorTime | None = None,
         serverHeader: bytes | None = None,
+        hostPolicy: HostPolicy | None = None,
     ) -> None:
         """
         @param resource: the root resource.
@@ -146,6 +150,7 @@ class LimitedSite(Site):
         self.limits = limits
         self.stats = stats if stats is not None else Stats()
         self.serverHeader = serverHeader
+        self.hostPolicy = hostPolicy
         self._fast: FastAnswers | None = None
         self._open = 0
         self._perClient: Counter[str] = Counter()
@@ -192,6 +197,23 @@ class LimitedSite(Site):
             return None
         fast = self._fast = FastAnswers(self.resource, headers, self.limits)
         return fast
+
+    def getResourceFor(self, request: Request) -> IResource:
+        """
+        The resource answering C{request}: an error page when its C{Host}
+        is refused (counted as C{http.rejected.host}), else the tree's.
+        """
+        policy = self.hostPolicy
+        if policy is not None:
+            refusal = policy.refusal(
+                request.requestHeaders.getRawHeaders(b"Host"), request.clientproto, str(getattr(request.getHost(), "host", ""))
+            )
+            if refusal is not None:
+                self.stats.count("http.rejected.host")
+                log.debug("HTTP request for Host {host} refused with {code}", host=request.getHeader(b"Host"), code=refusal)
+                return ErrorResource(refusal)
+        resource: IResource = super().getResourceFor(request)
+        return resource
 
     def clientCap(self, clientKey: str) -> int:
         """

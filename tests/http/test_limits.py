@@ -27,7 +27,7 @@ from twisted.web.server import NOT_DONE_YET, Request
 from coherence_lite.host.site import makeSite
 from coherence_lite.http.channel import LimitedHTTPChannel
 from coherence_lite.http.limits import HTTPLimits
-from coherence_lite.http.resources import errorPage
+from coherence_lite.http.resources import StaticResource, errorPage
 from coherence_lite.http.server import LimitedSite
 from coherence_lite.model import layout
 from coherence_lite.model.description import buildDocuments
@@ -595,3 +595,70 @@ class RealSocketTests(TestCase):
             yield client.lost
         self.assertEqual(self.stats["http.requests"], 3)
         self.assertEqual((self.stats["http.responses.2xx"], self.stats["http.responses.4xx"]), (2, 1))
+
+
+class _KeepAliveClient(Protocol):
+    """
+    Sends one request, and the next once the whole answer (by its
+    Content-Length) has been read.
+    """
+
+    def __init__(self, requests: list[bytes]) -> None:
+        self.requests = requests
+        self.answers: list[bytes] = []
+        self.buffer = b""
+        self.done: Deferred[list[bytes]] = Deferred()
+        self.lost = False
+
+    def connectionMade(self) -> None:
+        assert self.transport is not None
+        self.transport.write(self.requests.pop(0))
+
+    def dataReceived(self, data: bytes) -> None:
+        self.buffer += data
+        head, separator, body = self.buffer.partition(b"\r\n\r\n")
+        if not separator:
+            return
+        length = int(next(line for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")).split(b":")[1])
+        if len(body) < length:
+            return
+        self.answers.append(head)
+        self.buffer = body[length:]
+        if self.requests:
+            assert self.transport is not None
+            self.transport.write(self.requests.pop(0))
+        else:
+            self.done.callback(self.answers)
+
+    def connectionLost(self, reason: Failure = Failure(ConnectionDone())) -> None:
+        self.lost = True
+        if not self.done.called:
+            self.done.callback(self.answers)
+
+
+class LargeAnswerKeepAliveTests(TestCase):
+    """
+    One answer larger than the transport's buffer, read by the client, does
+    not cost the connection: only pipelining while not reading does.
+    """
+
+    @inlineCallbacks
+    def test_largeAnswerThenNextRequestOnTheSameConnection(self) -> Any:
+        """
+        Two 1 MiB answers in a row on one keep-alive connection, neither
+        refused as unread.
+        """
+        root = Resource()
+        root.putChild(b"big", StaticResource(b"x" * (1024 * 1024), b"application/octet-stream"))
+        stats = Stats()
+        site = LimitedSite(root, stats=stats)
+        port = _globalReactor.listenTCP(0, site, interface="127.0.0.1")  # type: ignore[attr-defined]
+        self.addCleanup(port.stopListening)
+        request = b"GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        client = _KeepAliveClient([request, request])
+        yield connectProtocol(TCP4ClientEndpoint(_globalReactor, "127.0.0.1", port.getHost().port), client)
+        answers = yield client.done
+        self.assertEqual([answer.split(b"\r\n")[0] for answer in answers], [b"HTTP/1.1 200 OK"] * 2)
+        self.assertEqual(stats["http.rejected.unread-responses"], 0)
+        assert client.transport is not None
+        client.transport.loseConnection()

@@ -25,6 +25,7 @@ from coherence_lite.eventing.publisher import HostEventing
 from coherence_lite.panel.pages import indexPage
 from coherence_lite.host.serving import serveTree
 from coherence_lite.host.site import HostResource, makeSite
+from coherence_lite.http.hosts import HostPolicy
 from coherence_lite.http.limits import HTTPLimits
 from coherence_lite.http.resources import HTML_CONTENT_TYPE, StaticResource
 from coherence_lite.http.server import LimitedSite
@@ -86,7 +87,9 @@ class DeviceHosting:
         self.stats = Stats()
         self._eventing = HostEventing(deliveryAgent(reactor, limits.connectTimeout), reactor, limits, self.stats)
         self._eventing.startService()
-        self.site: LimitedSite = makeSite([], limits=HTTPLimits(), stats=self.stats, reactor=reactor)
+        self.site: LimitedSite = makeSite(
+            [], limits=HTTPLimits(), stats=self.stats, reactor=reactor, hostPolicy=HostPolicy.allowing(())
+        )
         self.root = HostResource()
         self.site.resource = self.root
         self._hosted: dict[str, _Hosted] = {}

@@ -1,0 +1,31 @@
+# -*- test-case-name: tests.test_control_resource -*-
+"""
+Where the control request being answered came in: the local address and
+port, for actions whose answers carry URLs back to this host (a
+MediaServer's C{res} links).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from contextvars import ContextVar
+
+__all__ = ["localAddress", "baseURL"]
+
+#: The (host, port) the control request being answered was received on,
+#: set by the control resource while the action's handler is called;
+#: L{None} outside a request.
+localAddress: ContextVar[tuple[str, int] | None] = ContextVar("localAddress", default=None)
+
+
+def baseURL(address: tuple[str, int]) -> str:
+    """
+    C{http://host:port} for a local address: an IPv6 address in brackets,
+    without its zone; an IPv4-mapped one (a dual-stack socket) as IPv4.
+    """
+    host, port = address
+    if ":" in host:
+        host = host.split("%", 1)[0]
+        mapped = ipaddress.IPv6Address(host).ipv4_mapped
+        host = str(mapped) if mapped is not None else f"[{host}]"
+    return f"http://{host}:{port}"

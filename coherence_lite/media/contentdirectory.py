@@ -1,0 +1,303 @@
+# -*- test-case-name: tests.media.test_contentdirectory -*-
+"""
+ContentDirectory:1 over the library index: Browse (metadata and pages of
+children), Search (the SearchCriteria grammar compiled to parameterised
+SQL), the capabilities and the update ids, evented with moderation.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from typing import Any
+
+from twisted.internet.interfaces import IDelayedCall
+
+from coherence_lite.backend.request import baseURL, localAddress
+from coherence_lite.backend.service import ServiceBackend, action, stateVariable
+from coherence_lite.errors import UPnPError
+from coherence_lite.media.didl import DidlObject, DidlResource, writeDidl
+from coherence_lite.media.dlna import protocolInfo
+from coherence_lite.media.index import Library
+from coherence_lite.media.search import Criteria, SearchCriteriaError, compileCriteria, parseCriteria
+from coherence_lite.media.store import (
+    SEARCHABLE,
+    SORTABLE,
+    Row,
+    childRows,
+    fetchRow,
+    profileOf,
+    searchRows,
+    sortClause,
+    systemUpdateId,
+)
+
+__all__ = ["MAX_PAGE", "ContentDirectory", "didlObject"]
+
+#: The most objects one Browse or Search answers (RequestedCount 0 asks for
+#: all: the page is this long and TotalMatches says how many there are).
+MAX_PAGE = 5000
+
+#: Seconds between two events of the update ids (and how long a changed
+#: container stays listed in ContainerUpdateIDs).
+EVENT_INTERVAL = 2.0
+
+#: The path of the streaming resource on our HTTP server.
+MEDIA_PATH = "/media/"
+
+_BROWSE_FLAGS = ("BrowseMetadata", "BrowseDirectChildren")
+
+#: The errors ContentDirectory:1 defines, with their descriptions.
+_ERRORS = {
+    701: "No such object",
+    708: "Unsupported or invalid search criteria",
+    709: "Unsupported or invalid sort criteria",
+    710: "No such container",
+    720: "Cannot process the request",
+}
+
+
+def _error(code: int) -> UPnPError:
+    return UPnPError(code, _ERRORS[code])
+
+
+#: The out-arguments of Browse and Search.
+_OUTPUTS = {
+    "Result": "A_ARG_TYPE_Result",
+    "NumberReturned": "A_ARG_TYPE_Count",
+    "TotalMatches": "A_ARG_TYPE_Count",
+    "UpdateID": "A_ARG_TYPE_UpdateID",
+}
+
+
+def _suffix(path: bytes | None) -> str:
+    extension = os.path.splitext(path or b"")[1].decode("ascii", "replace").lower()
+    return extension if extension[1:].isalnum() else ""
+
+
+def didlObject(row: Row, base: str, art: dict[int, bytes | None]) -> DidlObject:
+    """
+    The DIDL-Lite form of a stored object.
+
+    @param base: C{http://host:port} of the request's local address.
+    @param art: the path of each album art object by id (for its suffix).
+    """
+    parentID = "-1" if row.parent is None else str(row.parent)
+    if row.container:
+        return DidlObject(str(row.id), parentID, row.title, row.cls, childCount=row.childCount)
+    assert row.mime is not None
+    resource = DidlResource(
+        f"{base}{MEDIA_PATH}{row.id}{_suffix(row.path)}",
+        protocolInfo(row.mime, profileOf(row)),
+        size=row.size,
+        duration=row.duration,
+        bitrate=row.bitrate,
+        sampleFrequency=row.sampleRate,
+        nrAudioChannels=row.channels,
+        resolution=row.resolution,
+    )
+    artURI = None if row.art is None or row.art not in art else f"{base}{MEDIA_PATH}{row.art}{_suffix(art[row.art])}"
+    return DidlObject(
+        str(row.id), parentID, row.title, row.cls,
+        creator=row.artist, artist=row.artist, album=row.album, genre=row.genre, date=row.date,
+        originalTrackNumber=row.track, albumArtURI=artURI, resources=(resource,),
+    )
+
+
+def _artPaths(connection: sqlite3.Connection, rows: list[Row]) -> dict[int, bytes | None]:
+    wanted = sorted({row.art for row in rows if row.art is not None})
+    if not wanted:
+        return {}
+    marks = ",".join("?" * len(wanted))
+    return dict(connection.execute(f"SELECT id, path FROM objects WHERE id IN ({marks})", wanted).fetchall())
+
+
+def _browse(
+    connection: sqlite3.Connection, objectId: int, children: bool, start: int, count: int, order: str
+) -> tuple[list[Row], int, int, dict[int, bytes | None]] | None:
+    row = fetchRow(connection, objectId)
+    if row is None:
+        return None
+    updateId = row.updateId if row.container else systemUpdateId(connection)
+    if not children:
+        return [row], 1, updateId, _artPaths(connection, [row])
+    if not row.container:
+        return [], 0, updateId, {}
+    rows, total = childRows(connection, objectId, start, count, order)
+    return rows, total, updateId, _artPaths(connection, rows)
+
+
+def _search(
+    connection: sqlite3.Connection, containerId: int, condition: str, parameters: list[object], start: int, count: int, order: str
+) -> tuple[list[Row], int, int, dict[int, bytes | None]] | None:
+    within = fetchRow(connection, containerId)
+    if within is None or not within.container:
+        return None
+    rows, total = searchRows(connection, within, condition, parameters, start, count, order)
+    return rows, total, within.updateId, _artPaths(connection, rows)
+
+
+def _objectId(text: str, code: int) -> int:
+    if not text.isdigit() or len(text) > 18:
+        raise _error(code)
+    return int(text)
+
+
+class ContentDirectory(ServiceBackend):
+    """
+    The ContentDirectory:1 service of a library.
+    """
+
+    serviceType = "urn:schemas-upnp-org:service:ContentDirectory:1"
+    serviceId = "urn:upnp-org:serviceId:ContentDirectory"
+
+    SearchCapabilities = stateVariable("string", ",".join(SEARCHABLE), sendEvents=False)
+    SortCapabilities = stateVariable("string", ",".join(SORTABLE), sendEvents=False)
+    SystemUpdateID = stateVariable("ui4", 0, maximumRate=EVENT_INTERVAL)
+    ContainerUpdateIDs = stateVariable("string", "", maximumRate=EVENT_INTERVAL)
+    A_ARG_TYPE_ObjectID = stateVariable("string", sendEvents=False)
+    A_ARG_TYPE_Result = stateVariable("string", sendEvents=False)
+    A_ARG_TYPE_SearchCriteria = stateVariable("string", sendEvents=False)
+    A_ARG_TYPE_BrowseFlag = stateVariable("string", sendEvents=False)
+    A_ARG_TYPE_Filter = stateVariable("string", sendEvents=False)
+    A_ARG_TYPE_SortCriteria = stateVariable("string", sendEvents=False)
+    A_ARG_TYPE_Index = stateVariable("ui4", sendEvents=False)
+    A_ARG_TYPE_Count = stateVariable("ui4", sendEvents=False)
+    A_ARG_TYPE_UpdateID = stateVariable("ui4", sendEvents=False)
+
+    def __init__(self, library: Library, clock: Any, systemUpdateID: int = 0) -> None:
+        """
+        @param library: the index answering the queries; its changes are
+            evented.
+        @param clock: times how long a changed container stays listed in
+            ContainerUpdateIDs.
+        @param systemUpdateID: the stored SystemUpdateID to start from.
+        """
+        super().__init__({"SystemUpdateID": systemUpdateID})
+        self.library = library
+        self._clock = clock
+        self._changed: dict[int, int] = {}
+        self._forget: IDelayedCall | None = None
+        library.listeners.append(self.libraryChanged)
+
+    def libraryChanged(self, system: int, containers: dict[int, int]) -> None:
+        """
+        Event a change of the library: the new SystemUpdateID and the
+        changed containers (with those changed in the last
+        L{EVENT_INTERVAL}, each once with its newest UpdateID).
+        """
+        self._changed.update(containers)
+        if self._forget is None or not self._forget.active():
+            self._forget = self._clock.callLater(EVENT_INTERVAL, self._changed.clear)
+        listed = ",".join(f"{container},{updateId}" for container, updateId in sorted(self._changed.items()))
+        self.set(SystemUpdateID=system, ContainerUpdateIDs=listed)
+
+    def stop(self) -> None:
+        """
+        Stop listening to the library and forget the pending list.
+        """
+        if self.libraryChanged in self.library.listeners:
+            self.library.listeners.remove(self.libraryChanged)
+        if self._forget is not None and self._forget.active():
+            self._forget.cancel()
+
+    @action(outputs={"SearchCaps": "SearchCapabilities"})
+    def GetSearchCapabilities(self) -> None:
+        """
+        The properties a Search may name.
+        """
+
+    @action(outputs={"SortCaps": "SortCapabilities"})
+    def GetSortCapabilities(self) -> None:
+        """
+        The properties SortCriteria may name.
+        """
+
+    @action(outputs={"Id": "SystemUpdateID"})
+    def GetSystemUpdateID(self) -> None:
+        """
+        The SystemUpdateID.
+        """
+
+    @action(
+        inputs={
+            "ObjectID": "A_ARG_TYPE_ObjectID",
+            "BrowseFlag": "A_ARG_TYPE_BrowseFlag",
+            "Filter": "A_ARG_TYPE_Filter",
+            "StartingIndex": "A_ARG_TYPE_Index",
+            "RequestedCount": "A_ARG_TYPE_Count",
+            "SortCriteria": "A_ARG_TYPE_SortCriteria",
+        },
+        outputs=_OUTPUTS,
+    )
+    async def Browse(
+        self, ObjectID: str, BrowseFlag: str, Filter: str, StartingIndex: int, RequestedCount: int, SortCriteria: str
+    ) -> dict[str, object]:
+        """
+        An object's metadata, or a page of a container's children.
+        """
+        base = self._base()
+        if BrowseFlag not in _BROWSE_FLAGS:
+            raise UPnPError(402)
+        objectId = _objectId(ObjectID, 701)
+        order = self._order(SortCriteria)
+        found = await self.library.run(
+            _browse, objectId, BrowseFlag == "BrowseDirectChildren", StartingIndex, self._count(RequestedCount), order
+        )
+        if found is None:
+            raise _error(701)
+        return self._answer(found, base, Filter)
+
+    @action(
+        inputs={
+            "ContainerID": "A_ARG_TYPE_ObjectID",
+            "SearchCriteria": "A_ARG_TYPE_SearchCriteria",
+            "Filter": "A_ARG_TYPE_Filter",
+            "StartingIndex": "A_ARG_TYPE_Index",
+            "RequestedCount": "A_ARG_TYPE_Count",
+            "SortCriteria": "A_ARG_TYPE_SortCriteria",
+        },
+        outputs=_OUTPUTS,
+    )
+    async def Search(
+        self, ContainerID: str, SearchCriteria: str, Filter: str, StartingIndex: int, RequestedCount: int, SortCriteria: str
+    ) -> dict[str, object]:
+        """
+        A page of the objects below a container matching SearchCriteria.
+        """
+        base = self._base()
+        containerId = _objectId(ContainerID, 710)
+        try:
+            criteria: Criteria = parseCriteria(SearchCriteria)
+            condition, parameters = compileCriteria(criteria, SEARCHABLE)
+        except SearchCriteriaError as e:
+            raise UPnPError(708, f"{_ERRORS[708]}: {str(e)[:120]}") from None
+        order = self._order(SortCriteria)
+        found = await self.library.run(
+            _search, containerId, condition, parameters, StartingIndex, self._count(RequestedCount), order
+        )
+        if found is None:
+            raise _error(710)
+        return self._answer(found, base, Filter)
+
+    def _base(self) -> str:
+        address = localAddress.get()
+        if address is None:
+            raise _error(720)
+        return baseURL(address)
+
+    def _order(self, criteria: str) -> str:
+        try:
+            return sortClause(criteria)
+        except ValueError as e:
+            raise UPnPError(709, f"{_ERRORS[709]}: {str(e)[:120]}") from None
+
+    def _count(self, requested: int) -> int:
+        return MAX_PAGE if requested == 0 else min(requested, MAX_PAGE)
+
+    def _answer(
+        self, found: tuple[list[Row], int, int, dict[int, bytes | None]], base: str, filterText: str
+    ) -> dict[str, object]:
+        rows, total, updateId, art = found
+        result = writeDidl([didlObject(row, base, art) for row in rows], filterText)
+        return {"Result": result, "NumberReturned": len(rows), "TotalMatches": total, "UpdateID": updateId}

@@ -1,0 +1,179 @@
+# -*- test-case-name: tests.media.test_index -*-
+"""
+The library index: the SQLite store of the media folders, worked on one
+job at a time by its own thread (never the reactor's), scanned in the
+background at start and on demand, and asked for pages, searches and the
+files to stream.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Callable, Sequence, TypeVar
+
+from twisted.application.service import Service
+from twisted.internet.defer import Deferred
+from twisted.internet.threads import deferToThreadPool
+from twisted.logger import Logger
+from twisted.python.threadpool import ThreadPool
+
+from coherence_lite.media.containment import containedPath, resolveRoots
+from coherence_lite.media.scanner import Folder, Step, Walk, scanFolder, setRoots
+from coherence_lite.media.store import fetchRow, openStore, profileOf
+from coherence_lite.media.target import StreamTarget
+
+__all__ = ["DATABASE_NAME", "Library", "UpdateListener"]
+
+log = Logger()
+
+#: The store's file name in the state directory, per device UUID.
+DATABASE_NAME = "media-{uuid}.sqlite"
+
+#: Told of each change: the new SystemUpdateID and the changed containers'
+#: new UpdateIDs by object id.
+UpdateListener = Callable[[int, dict[int, int]], None]
+
+_T = TypeVar("_T")
+
+
+class Library(Service):
+    """
+    The index of some media folders.
+
+    @ivar folders: the media folders, as given (absolute).
+    @ivar roots: the same, resolved: what every served file must be in.
+    @ivar listeners: told of every change (see L{UpdateListener}).
+    @ivar scanned: fires when the first full scan is done.
+    """
+
+    def __init__(self, folders: Sequence[Path], database: Path | str, reactor: Any) -> None:
+        """
+        @param folders: the media folders.
+        @param database: the store's file (C{:memory:} for none).
+        @param reactor: runs the jobs' results on its thread.
+        """
+        self.folders = tuple(Path(os.path.abspath(folder)) for folder in folders)
+        self.roots = resolveRoots(self.folders)
+        self._database = str(database)
+        self._reactor = reactor
+        self._pool = ThreadPool(1, 1, "media-index")
+        self._connection: Any = None
+        self.listeners: list[UpdateListener] = []
+        self.scanned: Deferred[None] = Deferred()
+
+    def run(self, function: Callable[..., _T], *arguments: object) -> "Deferred[_T]":
+        """
+        Run C{function(connection, *arguments)} on the index's thread.
+        """
+        return deferToThreadPool(self._reactor, self._pool, self._call, function, arguments)
+
+    def _call(self, function: Callable[..., _T], arguments: tuple[object, ...]) -> _T:
+        if self._connection is None:
+            self._connection = openStore(self._database)
+        return function(self._connection, *arguments)
+
+    def startService(self) -> None:
+        """
+        Start the index's thread and scan the folders in the background.
+        """
+        super().startService()
+        self._pool.start()
+        self.scanAll()
+
+    def stopService(self) -> None:
+        """
+        Stop scanning and stop the thread (after the job under way).
+        """
+        super().stopService()
+        self._pool.stop()
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def scanAll(self) -> "Deferred[None]":
+        """
+        Scan every media folder (only what changed since the last scan is
+        read again); a failure is logged.
+        """
+        scanning = Deferred.fromCoroutine(self._scanAll())
+        return scanning.addErrback(lambda failure: log.failure("The media scan failed", failure))
+
+    async def _scanAll(self) -> None:
+        started = self._reactor.seconds()
+        walk = Walk(self.roots)
+        pending = list(await self.run(setRoots, self.folders))
+        folders = 0
+        while pending and self.running:
+            step: Step = await self.run(scanFolder, pending.pop(), walk)
+            folders += 1
+            pending.extend(reversed(step.folders))
+            self._tell(step)
+        if not self.scanned.called:
+            log.info(
+                "Media scan done: {folders} folders in {seconds:.1f} s",
+                folders=folders, seconds=self._reactor.seconds() - started,
+            )
+            self.scanned.callback(None)
+
+    async def rescan(self, path: bytes) -> list[bytes]:
+        """
+        Bring one folder (and the subfolders new to the index) up to date,
+        for a live change.
+
+        @return: the paths of the folders new to the index.
+        """
+        folder = await self.run(_folderAt, path)
+        if folder is None:
+            return []
+        walk = Walk(self.roots)
+        pending = [folder]
+        added: list[bytes] = []
+        while pending and self.running:
+            step: Step = await self.run(scanFolder, pending.pop(), walk)
+            pending.extend(step.added)
+            added.extend(each.path for each in step.added)
+            self._tell(step)
+        return added
+
+    def folderPaths(self) -> "Deferred[list[bytes]]":
+        """
+        The path of every folder listed, as walked.
+        """
+        return self.run(_folderPaths)
+
+    def _tell(self, step: Step) -> None:
+        if step.systemUpdateId is None:
+            return
+        for listener in list(self.listeners):
+            listener(step.systemUpdateId, step.containers)
+
+    def lookup(self, objectId: str) -> "Deferred[StreamTarget | None]":
+        """
+        The file to stream for an object id: an item's resolved path, if it
+        is still inside a media folder; L{None} for anything else.
+        """
+        if not objectId.isdigit() or len(objectId) > 18:
+            result: Deferred[StreamTarget | None] = Deferred()
+            result.callback(None)
+            return result
+        return self.run(_target, int(objectId), self.roots)
+
+
+def _folderPaths(connection: Any) -> list[bytes]:
+    return [path for (path,) in connection.execute("SELECT path FROM objects WHERE container = 1 AND path IS NOT NULL")]
+
+
+def _folderAt(connection: Any, path: bytes) -> Folder | None:
+    found = connection.execute("SELECT id, lineage FROM objects WHERE path = ? AND container = 1", (path,)).fetchone()
+    return None if found is None else Folder(path, *found)
+
+
+def _target(connection: Any, objectId: int, roots: tuple[Path, ...]) -> StreamTarget | None:
+    row = fetchRow(connection, objectId)
+    if row is None or row.container or row.path is None or row.mime is None:
+        return None
+    path = containedPath(os.fsdecode(row.path), roots)
+    if path is None:
+        return None
+    return StreamTarget(path, row.mime, row.size or 0, row.mtime or 0.0, profileOf(row))

@@ -1,0 +1,190 @@
+# -*- test-case-name: tests.media.test_metadata -*-
+"""
+What a media file is and holds: its kind and MIME type from its name, and
+its tags, duration, audio format, resolution and date read from the file
+(tinytag for audio, Pillow for images, ffprobe for video when installed).
+Blocking: run on the index's thread, never the reactor's.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from struct import error as struct_error
+
+from PIL import Image, UnidentifiedImageError
+from tinytag import TinyTag, TinyTagException
+
+from coherence_lite.media.dlna import kindOf as contentKind, mimeTypeFor
+
+__all__ = ["Kind", "Metadata", "MetadataError", "mediaKind", "readMetadata"]
+
+#: How long ffprobe may take over one file.
+FFPROBE_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class Kind:
+    """
+    A kind of file the library lists.
+
+    @ivar mimeType: its MIME type.
+    @ivar upnpClass: the class of its items.
+    """
+
+    mimeType: str
+    upnpClass: str
+
+
+_AUDIO = "object.item.audioItem.musicTrack"
+_PHOTO = "object.item.imageItem.photo"
+_VIDEO = "object.item.videoItem"
+
+#: The item class of each kind of content the library lists.
+_CLASSES = {"audio": _AUDIO, "image": _PHOTO, "video": _VIDEO}
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """
+    What was read from a file; L{None} where nothing was found.
+    """
+
+    title: str | None = None
+    artist: str | None = None
+    album: str | None = None
+    genre: str | None = None
+    track: int | None = None
+    date: str | None = None
+    duration: float | None = None
+    bitrate: int | None = None
+    sampleRate: int | None = None
+    channels: int | None = None
+    resolution: str | None = None
+
+
+def mediaKind(name: str) -> Kind | None:
+    """
+    The kind of a file by its name (its MIME type from
+    L{coherence_lite.media.dlna}), or L{None} for a file not listed.
+    """
+    mimeType = mimeTypeFor(name)
+    upnpClass = None if mimeType is None else _CLASSES.get(contentKind(mimeType))
+    return None if mimeType is None or upnpClass is None else Kind(mimeType, upnpClass)
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text[:1024] or None
+
+
+def _positive(value: object) -> int | None:
+    try:
+        number = int(float(str(value)))
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+def _audio(path: Path) -> Metadata:
+    tag = TinyTag.get(path)
+    bitrate = _positive(tag.bitrate * 1000 / 8) if tag.bitrate else None
+    duration = float(tag.duration) if tag.duration and tag.duration > 0 else None
+    return Metadata(
+        title=_text(tag.title),
+        artist=_text(tag.artist),
+        album=_text(tag.album),
+        genre=_text(tag.genre),
+        track=_positive(tag.track),
+        date=_text(tag.year),
+        duration=duration,
+        bitrate=bitrate,
+        sampleRate=_positive(tag.samplerate),
+        channels=_positive(tag.channels),
+    )
+
+
+def _exifDate(image: Image.Image) -> str | None:
+    exif = image.getexif()
+    raw = exif.get_ifd(0x8769).get(0x9003) or exif.get(0x0132)
+    if not isinstance(raw, str):
+        return None
+    try:
+        return datetime.strptime(raw.strip("\x00 "), "%Y:%m:%d %H:%M:%S").isoformat()
+    except ValueError:
+        return None
+
+
+def _image(path: Path) -> Metadata:
+    with Image.open(path) as image:
+        width, height = image.size
+        return Metadata(resolution=f"{width}x{height}", date=_exifDate(image))
+
+
+def _ffprobe(path: Path) -> Metadata | None:
+    command = shutil.which("ffprobe")
+    if command is None:
+        return None
+    try:
+        done = subprocess.run(
+            [command, "-v", "error", "-show_entries", "format=duration,bit_rate:stream=codec_type,width,height",
+             "-of", "json", "--", str(path)],
+            capture_output=True, timeout=FFPROBE_TIMEOUT, check=False,
+        )
+        found = json.loads(done.stdout or b"{}")
+    except (OSError, subprocess.TimeoutExpired, ValueError):
+        return None
+    fmt = found.get("format") or {}
+    video = [stream for stream in found.get("streams") or () if stream.get("codec_type") == "video"]
+    width, height = (_positive(video[0].get("width")), _positive(video[0].get("height"))) if video else (None, None)
+    try:
+        duration = float(fmt["duration"]) if "duration" in fmt else None
+    except ValueError:
+        duration = None
+    bitrate = _positive(fmt.get("bit_rate"))
+    return Metadata(
+        duration=duration,
+        bitrate=bitrate // 8 if bitrate else None,
+        resolution=f"{width}x{height}" if width and height else None,
+    )
+
+
+def _video(path: Path) -> Metadata:
+    probed = _ffprobe(path)
+    if probed is not None:
+        return probed
+    if path.suffix.lower() in (".mp4", ".m4v"):
+        tag = TinyTag.get(path)
+        return Metadata(duration=float(tag.duration) if tag.duration else None)
+    return Metadata()
+
+
+class MetadataError(Exception):
+    """
+    A file could not be read (truncated, broken or unreadable); the message
+    says why in a few words.
+    """
+
+
+def readMetadata(path: Path, kind: Kind) -> Metadata:
+    """
+    Read what C{path} holds.
+
+    @raise MetadataError: the file cannot be read or is broken.
+    """
+    try:
+        if kind.upnpClass == _AUDIO:
+            return _audio(path)
+        if kind.upnpClass == _PHOTO:
+            return _image(path)
+        return _video(path)
+    except (OSError, TinyTagException, UnidentifiedImageError, Image.DecompressionBombError, SyntaxError) as e:
+        raise MetadataError(f"{type(e).__name__}: {e}"[:200]) from None
+    except (ValueError, KeyError, IndexError, struct_error) as e:
+        raise MetadataError(f"broken file ({type(e).__name__}: {e})"[:200]) from None

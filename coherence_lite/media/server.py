@@ -1,0 +1,93 @@
+# -*- test-case-name: tests.media.test_server -*-
+"""
+A MediaServer:1 root device serving some folders: its library (indexed in
+the background, watched for changes), its ContentDirectory:1 and
+ConnectionManager:1 services, and the device to host.
+"""
+
+from __future__ import annotations
+
+import platform
+from pathlib import Path
+from typing import Any, Sequence
+
+from twisted.application.service import MultiService
+
+from coherence_lite.backend.hosted import hosted
+from coherence_lite.identity import PRODUCT
+from coherence_lite.media.connectionmanager import ConnectionManager
+from coherence_lite.media.contentdirectory import ContentDirectory
+from coherence_lite.media.index import DATABASE_NAME, Library
+from coherence_lite.media.store import storedSystemUpdateId
+from coherence_lite.media.watcher import FolderWatcher
+from coherence_lite.model.defaults import defaultIcons
+from coherence_lite.model.device import Device
+
+__all__ = ["MEDIA_SERVER", "MediaServer", "defaultMediaName"]
+
+#: The device type of a MediaServer.
+MEDIA_SERVER = "urn:schemas-upnp-org:device:MediaServer:1"
+
+
+def defaultMediaName(hostname: str | None = None) -> str:
+    """
+    The friendly name of a MediaServer not given one: C{"Media on <host>"}.
+    """
+    hostname = "".join(c for c in (platform.node() if hostname is None else hostname) if c.isprintable()).strip()
+    return f"Media on {hostname}"[:64].rstrip() if hostname else "Media"
+
+
+class MediaServer(MultiService):
+    """
+    A MediaServer over some folders: a service to run beside the host (its
+    library and watcher), and the L{device} to host.
+
+    @ivar library: the index of the folders.
+    @ivar contentDirectory: the ContentDirectory:1 backend.
+    @ivar connectionManager: the ConnectionManager:1 backend.
+    @ivar device: the root device.
+    @ivar hosted: the device with its services' runtimes, to host.
+    """
+
+    def __init__(
+        self, folders: Sequence[Path], friendlyName: str, udn: str, stateDirectory: Path | None, reactor: Any
+    ) -> None:
+        """
+        @param folders: the media folders.
+        @param friendlyName: the device's name.
+        @param udn: the device's UDN (stable: the index's SystemUpdateID
+            belongs to it).
+        @param stateDirectory: where the index is kept (C{media-<uuid>.sqlite});
+            L{None} keeps it in memory only.
+        @param reactor: the reactor (threads, timers, inotify).
+        """
+        super().__init__()
+        if stateDirectory is None:
+            database = ":memory:"
+        else:
+            stateDirectory.mkdir(parents=True, exist_ok=True)
+            database = str(stateDirectory / DATABASE_NAME.format(uuid=udn.removeprefix("uuid:").lower()))
+        self.library = Library(folders, database, reactor)
+        self.library.setServiceParent(self)
+        self.contentDirectory = ContentDirectory(self.library, reactor, storedSystemUpdateId(database))
+        self.connectionManager = ConnectionManager()
+        watcher = FolderWatcher(self.library, reactor)
+        watcher.setServiceParent(self)
+        self.device = Device(
+            deviceType=MEDIA_SERVER,
+            friendlyName=friendlyName,
+            manufacturer=PRODUCT,
+            modelName=f"{PRODUCT} MediaServer",
+            modelDescription="Media folders served over UPnP AV / DLNA",
+            UDN=udn,
+            icons=defaultIcons(),
+            services=(self.contentDirectory.service, self.connectionManager.service),
+        )
+        self.hosted = hosted(self.device, self.contentDirectory, self.connectionManager)
+
+    def stopService(self) -> Any:
+        """
+        Stop the library and the watcher, and the events of the update ids.
+        """
+        self.contentDirectory.stop()
+        return super().stopService()

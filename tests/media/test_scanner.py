@@ -1,0 +1,134 @@
+"""
+Tests for L{coherence_lite.media.scanner} and L{coherence_lite.media.index}:
+a real library (made with ffmpeg) scanned into a real store.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from twisted.internet import reactor
+from twisted.trial.unittest import TestCase
+
+from coherence_lite.media.index import Library
+from coherence_lite.media.store import Row, fetchRow, systemUpdateId
+from tests.media.library import EXPECTED, makeLibrary, makeMedia, needFFmpeg
+
+
+def allRows(connection: object) -> list[Row]:
+    """
+    Every object of the store but the root.
+    """
+    from coherence_lite.media.store import COLUMNS
+
+    return [Row(*row) for row in connection.execute(f"SELECT {COLUMNS} FROM objects WHERE id != 0")]  # type: ignore[attr-defined]
+
+
+class ScanTests(TestCase):
+    """
+    Scanning a library lists every readable media file once, with its
+    metadata, and nothing outside the media folder.
+    """
+
+    timeout = 120
+
+    def setUp(self) -> None:
+        needFFmpeg()
+        self.base = Path(tempfile.mkdtemp(prefix="cl-media-"))
+        self.addCleanup(shutil.rmtree, self.base, True)
+        self.music = makeLibrary(self.base)
+        self.database = self.base / "state.sqlite"
+
+    async def scan(self) -> tuple[Library, list[Row], list[tuple[int, dict[int, int]]]]:
+        """
+        Scan the library with a new L{Library} on the same store; return it
+        (running), every row and the changes it told.
+        """
+        library = Library([self.music], str(self.database), reactor)
+        told: list[tuple[int, dict[int, int]]] = []
+        library.listeners.append(lambda system, containers: told.append((system, containers)))
+        library.startService()
+        self.addCleanup(lambda: library.stopService() if library.running else None)
+        await library.scanned
+        return library, await library.run(allRows), told
+
+    async def test_everything(self) -> None:
+        """
+        Each readable media file is listed once, with its title and
+        duration; folders are containers with their child counts; the
+        cover becomes the tracks' art; symlinks outside are skipped.
+        """
+        library, rows, told = await self.scan()
+        items = {os.fsdecode(row.path or b"").removeprefix(str(self.music) + "/"): row for row in rows if not row.container}
+        self.assertEqual(sorted(items), sorted(EXPECTED))
+        for name, (title, duration) in EXPECTED.items():
+            row = items[name]
+            self.assertEqual(row.title, title, name)
+            self.assertEqual(None if row.duration is None else round(row.duration), duration, name)
+        song = items["Artist/Album/01 song.mp3"]
+        self.assertEqual((song.artist, song.album, song.genre, song.track, song.date), ("The Artist", "The Album", "Rock", 1, "2021"))
+        self.assertEqual((song.mime, song.cls, song.sampleRate, song.channels), ("audio/mpeg", "object.item.audioItem.musicTrack", 44100, 1))
+        self.assertEqual(song.art, items["Artist/Album/cover.jpg"].id)
+        self.assertEqual(items["video/clip.mp4"].resolution, "320x240")
+        self.assertEqual(items["pictures/picture.png"].resolution, "32x24")
+        folders = {row.title: row for row in rows if row.container}
+        self.assertEqual(sorted(folders), ["Album", "Artist", "music", "other", "pictures", "video"])
+        self.assertEqual(folders["Album"].childCount, 3)
+        self.assertEqual(folders["music"].parent, 0)
+        self.assertGreater(await library.run(systemUpdateId), 0)
+        self.assertTrue(told)
+        target = await library.lookup(str(song.id))
+        assert target is not None
+        self.assertEqual((target.path, target.mimeType, target.size), ((self.music / "Artist/Album/01 song.mp3").resolve(), "audio/mpeg", song.size))
+        self.assertIsNone(await library.lookup(str(folders["Album"].id)))
+        self.assertIsNone(await library.lookup("../../etc/passwd"))
+        self.assertIsNone(await library.lookup("999999"))
+
+    async def test_rescan(self) -> None:
+        """
+        A second scan of an unchanged library changes nothing: the same ids,
+        no new SystemUpdateID; a changed library keeps the ids of what
+        stayed and bumps the SystemUpdateID past the stored one.
+        """
+        first, rows, _ = await self.scan()
+        system = await first.run(systemUpdateId)
+        first.stopService()
+        second, again, told = await self.scan()
+        self.assertEqual(again, rows)
+        self.assertEqual(told, [])
+        self.assertEqual(await second.run(systemUpdateId), system)
+        second.stopService()
+        (self.music / "other/pcm.wav").unlink()
+        makeMedia(self.music / "other/new.flac", "title=Brand New")
+        third, changed, told = await self.scan()
+        before = {row.path: row.id for row in rows}
+        after = {row.path: row.id for row in changed}
+        self.assertEqual(set(before) - set(after), {os.fsencode(self.music / "other/pcm.wav")})
+        self.assertEqual(set(after) - set(before), {os.fsencode(self.music / "other/new.flac")})
+        self.assertEqual({path: before[path] for path in after if path in before}, {path: after[path] for path in after if path in before})
+        other = [row for row in changed if row.title == "other"][0]
+        self.assertEqual(len(told), 1)
+        newSystem, containers = told[0]
+        self.assertGreater(newSystem, system)
+        self.assertEqual(containers, {other.id: newSystem})
+        self.assertEqual((await third.run(fetchRow, other.id)).updateId, newSystem)  # type: ignore[union-attr]
+
+    async def test_liveRescan(self) -> None:
+        """
+        L{Library.rescan} of one folder picks up a new subfolder and its
+        files, and a removed file.
+        """
+        library, rows, told = await self.scan()
+        makeMedia(self.music / "other/sub/fresh.mp3", "title=Fresh")
+        (self.music / "other/vorbis.ogg").unlink()
+        del told[:]
+        added = await library.rescan(os.fsencode(self.music / "other"))
+        self.assertEqual(added, [os.fsencode(self.music / "other/sub")])
+        titles = {row.title for row in await library.run(allRows)}
+        self.assertIn("Fresh", titles)
+        self.assertIn("sub", titles)
+        self.assertNotIn("vorbis", titles)
+        self.assertEqual(len(told), 2)

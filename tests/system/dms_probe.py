@@ -1,0 +1,110 @@
+"""
+Walk a MediaServer the way Home Assistant does, with async-upnp-client's
+DmsDevice, and print what it found as JSON.
+
+    dms_probe.py DESCRIPTION_URL [PATH_TO_RESOLVE]
+
+The JSON holds the device's capabilities and SystemUpdateID, every
+container and item of a full walk (pages of 3, to exercise paging), the
+object ids Home Assistant's path search finds for each title of
+PATH_TO_RESOLVE (C{@parentID="X" and dc:title="Y"}, RequestedCount 1), a
+class search, and the error codes of a few bad requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+
+from async_upnp_client.aiohttp import AiohttpRequester
+from async_upnp_client.client_factory import UpnpFactory
+from async_upnp_client.exceptions import UpnpActionError
+from async_upnp_client.profiles.dlna import DmsDevice
+
+PAGE = 3
+
+
+def _describe(didl: object) -> dict[str, object]:
+    res = list(getattr(didl, "res", None) or [])
+    return {
+        "id": getattr(didl, "id"),
+        "parent_id": getattr(didl, "parent_id"),
+        "title": getattr(didl, "title"),
+        "class": getattr(didl, "upnp_class"),
+        "child_count": getattr(didl, "child_count", None),
+        "art": getattr(didl, "album_art_uri", None),
+        "res": [{"url": r.uri, "protocol_info": r.protocol_info, "duration": r.duration, "size": r.size} for r in res],
+    }
+
+
+async def walk(dms: DmsDevice, objectId: str, found: list[dict[str, object]], totals: dict[str, int]) -> None:
+    start = 0
+    while True:
+        page = await dms.async_browse_direct_children(objectId, "*", start, PAGE)
+        totals[objectId] = page.total_matches
+        for didl in page.result:
+            found.append(_describe(didl))
+            if "container" in didl.upnp_class:
+                await walk(dms, didl.id, found, totals)
+        start += page.number_returned
+        if page.number_returned == 0 or start >= page.total_matches:
+            return
+
+
+async def errorCode(call: object) -> int | None:
+    try:
+        await call  # type: ignore[misc]
+    except UpnpActionError as e:
+        return e.error_code
+    return None
+
+
+async def main(url: str, path: str) -> dict[str, object]:
+    requester = AiohttpRequester()
+    device = await UpnpFactory(requester, non_strict=False).async_create_device(url)
+    dms = DmsDevice(device, None)
+    await dms.async_update()
+    found: list[dict[str, object]] = []
+    totals: dict[str, int] = {}
+    root = await dms.async_browse_metadata("0")
+    await walk(dms, "0", found, totals)
+    resolved: list[str | None] = []
+    objectId = "0"
+    for title in [part for part in path.split("/") if part]:
+        escaped = title.replace("\\", "\\\\").replace('"', '\\"')
+        page = await dms.async_search_directory(
+            objectId, f'@parentID="{objectId}" and dc:title="{escaped}"', ["id", "upnp:class", "dc:title"], requested_count=1
+        )
+        if page.total_matches != 1:
+            resolved.append(None)
+            break
+        objectId = page.result[0].id
+        resolved.append(objectId)
+    audio = await dms.async_search_directory("0", 'upnp:class derivedfrom "object.item.audioItem"', "dc:title")
+    everything = await dms.async_search_directory("0", "*", "dc:title", requested_count=2)
+    errors = {
+        "browse_missing": await errorCode(dms.async_browse_metadata("987654321")),
+        "search_bad": await errorCode(dms.async_search_directory("0", 'dc:title = unquoted')),
+        "search_caps": await errorCode(dms.async_search_directory("0", 'upnp:producer = "x"')),
+        "search_missing": await errorCode(dms.async_search_directory("987654321", "*")),
+        "sort_bad": await errorCode(dms.async_browse_direct_children("0", sort_criteria="+upnp:producer")),
+    }
+    await requester.async_close() if hasattr(requester, "async_close") else None
+    return {
+        "search_capabilities": sorted(dms.search_capabilities),
+        "sort_capabilities": sorted(dms.sort_capabilities),
+        "system_update_id": dms.system_update_id,
+        "root": _describe(root),
+        "objects": found,
+        "totals": totals,
+        "resolved": resolved,
+        "audio": sorted(didl.title for didl in audio.result),
+        "everything": [everything.number_returned, everything.total_matches],
+        "errors": errors,
+        "protocol_info": sorted((await dms.async_get_protocol_info())["source"]),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else ""))))
