@@ -19,7 +19,7 @@ from coherence_lite.controlpoint.report import safeText
 __all__ = ["SECTIONS", "exitStatus", "counts", "notChecked", "formatText", "formatJSON"]
 
 #: The sections, in report order.
-SECTIONS = ("ssdp", "description", "control", "eventing")
+SECTIONS = ("ssdp", "description", "control", "eventing", "media")
 
 
 def exitStatus(findings: Sequence[Finding]) -> int:
