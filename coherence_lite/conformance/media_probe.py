@@ -129,7 +129,7 @@ class MediaProbe:
         L{MAX_FOLDERS} containers below it until an item is seen; each
         with RequestedCount 0.
         """
-        calls = []
+        calls: list[Call] = []
         queue = ["0"]
         while queue and len(calls) <= MAX_FOLDERS:
             call = await self._call(cds, "Browse", _browse(queue.pop(0), "BrowseDirectChildren"))

@@ -318,12 +318,12 @@ def checkProtocolInfo(subject: str, call: Call, answers: Sequence[Call]) -> Find
         read = browsed(other)
         if isinstance(read, str):
             continue
-        for each in read.didl.objects:
-            for protocolInfo in each.res:
+        for thing in read.didl.objects:
+            for protocolInfo in thing.res:
                 seen += 1
                 bad, doubtful = protocolInfoProblems(protocolInfo)
-                problems += [f"res of {each.id[:40]!r}: {text}" for text in bad]
-                warnings += [f"res of {each.id[:40]!r}: {text}" for text in doubtful]
+                problems += [f"res of {thing.id[:40]!r}: {text}" for text in bad]
+                warnings += [f"res of {thing.id[:40]!r}: {text}" for text in doubtful]
                 if source and not bad and tuple(protocolInfo.split(":", 3)[0:3:2]) not in listed:
-                    warnings.append(f"res of {each.id[:40]!r}: {protocolInfo[:80]!r} is not in GetProtocolInfo's Source")
+                    warnings.append(f"res of {thing.id[:40]!r}: {protocolInfo[:80]!r} is not in GetProtocolInfo's Source")
     return finding("media.protocol-info", problems, f"{len(source)} in Source, {seen} res", subject, list(dict.fromkeys(warnings)))
