@@ -16,7 +16,7 @@ from coherence_lite.conformance.description_rules import Fetched
 from coherence_lite.conformance.didl_rules import parseDIDL, protocolInfoProblems
 from coherence_lite.conformance.findings import FAIL, PASS, WARN
 from coherence_lite.conformance.media_rules import Call
-from coherence_lite.conformance.report import formatText
+from coherence_lite.conformance.report import formatText, notChecked
 from coherence_lite.control.message import formatFault, formatResponse
 from coherence_lite.controlpoint.reply import Reply
 from coherence_lite.controlpoint.scpd import SCPD, parseSCPD
@@ -356,3 +356,12 @@ class ReportTests(SynchronousTestCase):
         text = formatText([found], "Den")
         self.assertIn("media:\n  FAIL media.bad-sort [cds]", text)
         self.assertIn("ContentDirectory:1 §2.7.4", text)
+
+    def test_notCheckedOnlyForAMediaServer(self) -> None:
+        """
+        A device without a ContentDirectory is not told the MediaServer
+        rules were not checked; a MediaServer is told which were not.
+        """
+        self.assertFalse([rule for rule in notChecked([]) if rule.startswith("media.")])
+        found = rules.checkFault("media.bad-sort", "cds", faulted((), 709), 709)
+        self.assertIn("media.bad-search", notChecked([found]))
