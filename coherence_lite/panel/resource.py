@@ -223,10 +223,12 @@ class PresentationResource(Resource):
         gone: list[bool] = []
         request.notifyFinish().addErrback(lambda _: gone.append(True))
 
-        def show(library: str | Failure) -> None:
-            if isinstance(library, Failure):
-                log.failure("The library of {device} could not be shown", library, device=self.device.UDN)
-                library = None
+        def show(outcome: str | Failure) -> None:
+            library = None
+            if isinstance(outcome, Failure):
+                log.failure("The library of {device} could not be shown", outcome, device=self.device.UDN)
+            else:
+                library = outcome
             if not gone:
                 request.write(self._page(request, library=library))
                 request.finish()
