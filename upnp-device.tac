@@ -11,38 +11,7 @@ import os
 
 from twisted.application.service import Application
 
-from coherence_lite import (
-    Device,
-    HostSettings,
-    ServiceBackend,
-    UPnPDeviceService,
-    action,
-    defaultIcons,
-    hosted,
-    stateVariable,
-)
-
-
-class SwitchPower(ServiceBackend):
-    """SwitchPower:1; the light follows its target at once."""
-
-    serviceType = "urn:schemas-upnp-org:service:SwitchPower:1"
-    serviceId = "urn:upnp-org:serviceId:SwitchPower"
-    Target = stateVariable("boolean", False, sendEvents=False)
-    Status = stateVariable("boolean", False)
-
-    @action(inputs={"newTargetValue": "Target"})
-    def SetTarget(self, newTargetValue: bool) -> None:
-        self.set(Target=newTargetValue, Status=newTargetValue)
-
-    @action(outputs={"RetTargetValue": "Target"})
-    def GetTarget(self) -> None:
-        """Answered from Target."""
-
-    @action(outputs={"ResultStatus": "Status"})
-    def GetStatus(self) -> None:
-        """Answered from Status."""
-
+from coherence_lite import Device, HostSettings, SwitchPower, UPnPDeviceService, defaultIcons, hosted
 
 switch = SwitchPower()
 light = Device(

@@ -21,7 +21,7 @@ without notice:
     L{makeSite}, L{descriptionPath};
   - services written in Python: L{ServiceBackend}, L{stateVariable},
     L{action}, L{UPnPError}; L{hosted} pairs a device with them (a
-    L{Hosted});
+    L{Hosted}); the standard L{SwitchPower} and L{Dimming} services;
   - finding devices: L{ControlPoint}; driving them: L{parseSCPD},
     L{SOAPClient}, L{SOAPError}, L{Subscriber}, L{SubscribeError}.
 
@@ -49,6 +49,8 @@ _LOCATIONS = {
     "Subscriber": "coherence_lite.controlpoint.subscriber",
     "parseSCPD": "coherence_lite.controlpoint.scpd",
     "ServiceBackend": "coherence_lite.backend.service",
+    "Dimming": "coherence_lite.profiles.dimming",
+    "SwitchPower": "coherence_lite.profiles.switchpower",
     "DeviceFile": "coherence_lite.model.devicefile",
     "Hosted": "coherence_lite.backend.hosted",
     "hosted": "coherence_lite.backend.hosted",
@@ -98,6 +100,8 @@ if TYPE_CHECKING:
     )
     from coherence_lite.model.devicefile import ConfigError, DeviceFile, loadDevice
     from coherence_lite.model.layout import descriptionPath
+    from coherence_lite.profiles.dimming import Dimming
+    from coherence_lite.profiles.switchpower import SwitchPower
 
 
 def __getattr__(name: str) -> object:

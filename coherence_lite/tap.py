@@ -140,8 +140,8 @@ class Options(NetworkOptions):
 
     def opt_config(self, path: str) -> None:
         """
-        A TOML file describing a root device and its tree (see README:
-        'Device files'); repeat it to host several devices.
+        A TOML file describing a root device and its tree (see
+        docs/device-files.md); repeat it to host several devices.
         """
         self["configs"].append(path)
 

@@ -1,6 +1,6 @@
 """
 Remake the presentation page screenshots of docs/screenshots/ (linked from
-the README): the BinaryLight and the Jambon 3000 at phone (390 px) and
+docs/usage.md): the BinaryLight and the Jambon 3000 at phone (390 px) and
 desktop (1280 px) widths.
 
 Each device is hosted in a network namespace and photographed by headless

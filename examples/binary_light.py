@@ -11,37 +11,7 @@ from twisted.internet.defer import Deferred
 from twisted.internet.task import react
 from twisted.logger import globalLogBeginner, textFileLogObserver
 
-from coherence_lite import (
-    Device,
-    HostSettings,
-    ServiceBackend,
-    UPnPDeviceService,
-    action,
-    defaultIcons,
-    hosted,
-    stateVariable,
-)
-
-
-class SwitchPower(ServiceBackend):
-    """SwitchPower:1; the light follows its target at once."""
-
-    serviceType = "urn:schemas-upnp-org:service:SwitchPower:1"
-    serviceId = "urn:upnp-org:serviceId:SwitchPower"
-    Target = stateVariable("boolean", False, sendEvents=False)
-    Status = stateVariable("boolean", False)
-
-    @action(inputs={"newTargetValue": "Target"})
-    def SetTarget(self, newTargetValue: bool) -> None:
-        self.set(Target=newTargetValue, Status=newTargetValue)
-
-    @action(outputs={"RetTargetValue": "Target"})
-    def GetTarget(self) -> None:
-        """Answered from Target."""
-
-    @action(outputs={"ResultStatus": "Status"})
-    def GetStatus(self) -> None:
-        """Answered from Status."""
+from coherence_lite import Device, HostSettings, SwitchPower, UPnPDeviceService, defaultIcons, hosted
 
 
 def main(reactor, argv):

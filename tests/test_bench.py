@@ -55,3 +55,49 @@ class SuiteTests(SynchronousTestCase):
         times = [0.0, 0.01, 0.02, 0.5, 0.55, 0.56, 0.58, 0.59, 1.0]
         self.assertEqual(busiestWindow(times), 5)
         self.assertEqual(busiestWindow([]), 0)
+
+
+class MediaKitTests(SynchronousTestCase):
+    """
+    The media benchmark's parsing helpers (C{bench/mediakit.py}).
+    """
+
+    def test_locationOfAnSSDPAnswer(self) -> None:
+        """
+        LOCATION is found whatever its case; an answer without one has none.
+        """
+        from bench.mediakit import locationOf
+
+        answer = b"HTTP/1.1 200 OK\r\nST: x\r\nlocation: http://127.0.0.1:8200/rootDesc.xml\r\n\r\n"
+        self.assertEqual(locationOf(answer), "http://127.0.0.1:8200/rootDesc.xml")
+        self.assertIsNone(locationOf(b"HTTP/1.1 200 OK\r\nST: x\r\n\r\n"))
+
+    def test_retaggedMP3CarriesAnID3v1Title(self) -> None:
+        """
+        A re-tagged copy ends with a 128-byte ID3v1 tag naming its title.
+        """
+        from bench.mediakit import _retagged
+
+        tagged = _retagged(b"\xff\xfbaudio", "Song 7")
+        self.assertEqual(len(tagged), len(b"\xff\xfbaudio") + 128)
+        self.assertEqual(tagged[-128:-125], b"TAG")
+        self.assertEqual(tagged[-125:-95].rstrip(b"\0"), b"Song 7")
+
+    def test_didlEntries(self) -> None:
+        """
+        Containers and items of a DIDL-Lite result, with the first res's
+        URL and size.
+        """
+        from bench.mediakit import _entries
+
+        didl = (
+            '<DIDL-Lite xmlns="urn:schemas-upnp-org:metadata-1-0/DIDL-Lite/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            '<container id="5" parentID="0"><dc:title>big1000</dc:title></container>'
+            '<item id="6" parentID="0"><dc:title>a &amp; b</dc:title><res size="42">http://h/media/6.mp3</res></item>'
+            "</DIDL-Lite>"
+        )
+        entries = _entries(didl)
+        self.assertEqual([(e.id, e.title, e.container, e.url, e.size) for e in entries], [
+            ("5", "big1000", True, None, None),
+            ("6", "a & b", False, "http://h/media/6.mp3", 42),
+        ])

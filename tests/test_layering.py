@@ -1,14 +1,22 @@
 """
 The package's layering rules (../shared/DESIGN.md), checked mechanically:
 
+  - the import contract, read from the source with type-only
+    (C{TYPE_CHECKING}) imports counted: each folder imports only what
+    L{MAY_IMPORT} lists for it, no module imports itself back through
+    others (no circles), the client side (control point, checker, command
+    line) never imports the device host, and nothing outside C{compat}
+    imports C{compat};
+
   - pure modules (everything under C{model/}, every C{message.py}, the SSDP
     parser and formatter, the advertisement set, the remote-description
     parser) load no reactor, no twisted.web, no louie and no socket module,
     even through a package C{__init__};
   - C{tap.py} imports the host package and the command line's options and
     checks only, and the plugin only C{tap};
-  - louie is imported by C{signals.py} alone, and the core packages never
-    send signals: only C{compat} (the edge) imports C{coherence_lite.compat.signals}.
+  - louie is imported by C{compat/signals.py} alone, and the core packages
+    never send signals: only C{compat} (the edge) imports
+    C{coherence_lite.compat.signals}.
 """
 
 from __future__ import annotations
@@ -21,6 +29,8 @@ from pathlib import Path
 
 from twisted.trial.unittest import SynchronousTestCase
 
+from tests.support.imports import Edge, circles, externalImporters, importEdges
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "coherence_lite"
 
@@ -30,7 +40,7 @@ EXTRA_PURE = (
     "coherence_lite.ssdp.parse",
     "coherence_lite.ssdp.format",
     "coherence_lite.ssdp.advertisement",
-    "coherence_lite.controlpoint.parse",
+    "coherence_lite.controlpoint.description",
     "coherence_lite.controlpoint.remote",
     "coherence_lite.controlpoint.scpd",
     "coherence_lite.controlpoint.reply",
@@ -56,7 +66,82 @@ FORBIDDEN = ("twisted.internet", "twisted.web", "louie", "socket", "_socket", "c
 
 #: The packages whose objects call each other directly and never send a
 #: louie signal (signals are sent at the edge: compat).
-CORE = ("model", "ssdp", "http", "host", "net", "controlpoint", "control", "eventing", "backend", "conformance")
+CORE = (
+    "model", "ssdp", "http", "host", "net", "controlpoint", "control", "eventing", "backend", "conformance",
+    "profiles", "panel", "cli",
+)
+
+#: The leaf modules every part may import.
+LEAVES = frozenset(("_version", "_reactor", "errors", "identity", "stats", "logbudget"))
+
+#: What the client side may import below itself.
+_CLIENT = frozenset(("ssdp", "control.message", "eventing.message", "http", "model", "net")) | LEAVES
+
+#: What each part of the package may import besides itself (DESIGN.md's
+#: "may import" column): a folder, a top-level module, or one module
+#: (C{control.message}).  A part may always import its own modules.
+MAY_IMPORT: dict[str, frozenset[str]] = {
+    "_version": frozenset(),
+    "_reactor": frozenset(),
+    "errors": frozenset(),
+    "identity": frozenset(("_version",)),
+    "stats": frozenset(("_version",)),
+    "logbudget": frozenset(("_version",)),
+    "model": LEAVES,
+    "net": LEAVES,
+    "http": frozenset(("model",)) | LEAVES,
+    "backend": frozenset(("model",)) | LEAVES,
+    "ssdp": frozenset(("model", "net")) | LEAVES,
+    "control": frozenset(("model", "backend", "http")) | LEAVES,
+    "eventing": frozenset(("model", "backend", "http", "net")) | LEAVES,
+    "profiles": frozenset(("model", "backend")) | LEAVES,
+    "panel": frozenset(("model", "backend", "http", "control")) | LEAVES,
+    "host": frozenset(("model", "net", "ssdp", "http", "backend", "control", "eventing", "profiles", "panel")) | LEAVES,
+    "controlpoint": _CLIENT,
+    "conformance": frozenset(("controlpoint",)) | _CLIENT,
+    "cli": frozenset(("controlpoint", "conformance")) | _CLIENT,
+    "compat": frozenset(
+        ("model", "net", "ssdp", "http", "backend", "control", "eventing", "profiles", "panel", "host", "controlpoint")
+    )
+    | LEAVES,
+    "tap": frozenset(("host", "cli.options", "cli.checks")),
+    "__main__": frozenset(("cli",)),
+}
+
+#: What the package's own C{__init__} may import outside C{TYPE_CHECKING}
+#: (it loads its public names lazily).
+ROOT_MAY_IMPORT = frozenset(("_version",))
+
+
+def part(module: str) -> str:
+    """
+    The part of the package a module belongs to: its folder, or the
+    top-level module's own name (C{""} for the package itself).
+    """
+    return module.split(".")[1] if "." in module else ""
+
+
+def allowed(edge: Edge) -> bool:
+    """
+    Whether the contract allows C{edge}.
+    """
+    source, target = part(edge.source), edge.target.removeprefix("coherence_lite.")
+    if source == "":
+        return edge.typeOnly or target in ROOT_MAY_IMPORT
+    if part(edge.target) == source:
+        return True
+    return any(target == each or target.startswith(each + ".") for each in MAY_IMPORT.get(source, ()))
+
+
+def violations(root: Path = ROOT) -> list[str]:
+    """
+    Every import the contract forbids, as C{file:line: source -> target}.
+    """
+    return [
+        f"{edge.source}:{edge.line}: imports {edge.target}" + (" (type only)" if edge.typeOnly else "")
+        for edge in importEdges(root)
+        if not allowed(edge)
+    ]
 
 
 def moduleName(path: Path) -> str:
@@ -215,3 +300,74 @@ class SignalTests(SynchronousTestCase):
             and any(name.startswith("coherence_lite.compat.signals") for name in importsOf(path))
         ]
         self.assertEqual(senders, [])
+
+
+class ImportContractTests(SynchronousTestCase):
+    """
+    DESIGN.md's "may import" column, no circles, and the edges that must
+    never exist, read from the source with type-only imports counted.
+    """
+
+    def test_everyPartHasARule(self) -> None:
+        """
+        Every folder and top-level module of the package has a line in
+        L{MAY_IMPORT}: a new one is a decision, not an accident.
+        """
+        parts = {part(edge.source) for edge in importEdges(ROOT)} | {part(edge.target) for edge in importEdges(ROOT)}
+        parts |= {path.stem if path.is_file() else path.name for path in PACKAGE.iterdir() if path.suffix == ".py" or (path / "__init__.py").exists()}
+        parts -= {"", "__init__"}
+        self.assertEqual(sorted(parts - set(MAY_IMPORT)), [])
+
+    def test_eachPartImportsOnlyWhatItMay(self) -> None:
+        """
+        No module imports outside its part's "may import" list, type-only
+        imports included; the package file imports only C{_version} at
+        run time.
+        """
+        self.assertEqual(violations(), [])
+
+    def test_noCircles(self) -> None:
+        """
+        No module imports itself back through others, type-only imports
+        included.
+        """
+        self.assertEqual(circles(importEdges(ROOT)), [])
+
+    def test_clientSideNeverImportsTheHost(self) -> None:
+        """
+        The control point, the checker and the command line never import
+        the device host (nor the panel, profiles or backends it runs).
+        """
+        host = ("host", "panel", "profiles", "backend")
+        found = [
+            f"{edge.source} -> {edge.target}"
+            for edge in importEdges(ROOT)
+            if part(edge.source) in ("controlpoint", "conformance", "cli") and part(edge.target) in host
+        ]
+        self.assertEqual(found, [])
+
+    def test_nothingInTheCoreImportsCompat(self) -> None:
+        """
+        Only compat imports compat: the core never depends on the
+        Coherence façade.
+        """
+        found = [
+            f"{edge.source} -> {edge.target}"
+            for edge in importEdges(ROOT)
+            if part(edge.target) == "compat" and part(edge.source) != "compat"
+        ]
+        self.assertEqual(found, [])
+
+    def test_louieOnlyInCompat(self) -> None:
+        """
+        Only modules of compat import louie.
+        """
+        self.assertEqual([name for name in externalImporters(ROOT, "louie") if part(name) != "compat"], [])
+
+    def test_theContractSeesTypeOnlyImports(self) -> None:
+        """
+        The reader is not blind to C{TYPE_CHECKING} imports: the package
+        file's type-only imports of the host are seen, and marked so.
+        """
+        edges = [edge for edge in importEdges(ROOT) if edge.source == "coherence_lite"]
+        self.assertIn(("coherence_lite.host.service", True), {(edge.target, edge.typeOnly) for edge in edges})

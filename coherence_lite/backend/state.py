@@ -11,17 +11,13 @@ them.
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, datetime, time
-from decimal import Decimal
 from typing import Callable, Iterable, Mapping
 
 from twisted.logger import Logger
 
 from coherence_lite.model.device import Service, StateVariable
 from coherence_lite.model.types import (
-    INTEGER_RANGES,
-    STRING,
+    TYPES,
     DataTypeError,
     Value,
     checkAllowed,
@@ -36,13 +32,6 @@ log = Logger()
 
 #: Called with C{{name: new value}} of the evented variables that changed.
 Observer = Callable[[dict[str, object]], object]
-
-_ZEROS: dict[str, Value] = {
-    "r4": 0.0, "r8": 0.0, "number": 0.0, "float": 0.0, "fixed.14.4": Decimal(0),
-    "char": " ", "string": "", "uri": "", "uuid": str(uuid.UUID(int=0)),
-    "date": date(1970, 1, 1), "dateTime": datetime(1970, 1, 1), "dateTime.tz": datetime(1970, 1, 1),
-    "time": time(0), "time.tz": time(0), "boolean": False, "bin.base64": b"", "bin.hex": b"",
-}
 
 
 def initialValue(variable: StateVariable) -> Value:
@@ -63,7 +52,7 @@ def initialValue(variable: StateVariable) -> Value:
             return decodeArgument(variable, text)
         except DataTypeError:
             continue
-    return 0 if variable.dataType in INTEGER_RANGES else _ZEROS[variable.dataType]
+    return TYPES[variable.dataType].zero
 
 
 def coerceValue(variable: StateVariable, value: object) -> Value:
@@ -78,7 +67,7 @@ def coerceValue(variable: StateVariable, value: object) -> Value:
     @raise DataTypeError: the value is not of the type (600), or outside
         the type's or the variable's range or list (600/601).
     """
-    textual = variable.dataType in (STRING, "char", "uri", "uuid")
+    textual = TYPES[variable.dataType].pythonType is str
     if isinstance(value, str) and not textual:
         decoded = decodeValue(variable.dataType, value)
     else:

@@ -23,7 +23,7 @@ from twisted.python import usage
 from coherence_lite.cli.version import VersionOption
 from coherence_lite.controlpoint.discovery import ControlPoint
 from coherence_lite.controlpoint.fetch import FetchError, Fetcher, checkURL
-from coherence_lite.controlpoint.parse import DescriptionError, parseDescription
+from coherence_lite.controlpoint.description import DescriptionError, parseDescription
 from coherence_lite.controlpoint.remote import RemoteRootDevice, RemoteService
 from coherence_lite.controlpoint.scpd import SCPD, SCPDError, parseSCPD
 from coherence_lite.controlpoint.tracker import DeviceObserver

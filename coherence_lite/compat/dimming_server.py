@@ -12,32 +12,23 @@ C{kwargs['NewLoadlevelTarget']}.
 
 from __future__ import annotations
 
-from coherence_lite.backend.service import action, stateVariable
 from coherence_lite.compat.service import ServiceServer
+from coherence_lite.profiles.dimming import Dimming
 
 __all__ = ["DimmingServer"]
 
 
-class DimmingServer(ServiceServer):
+class DimmingServer(ServiceServer, Dimming):
     """
-    C{urn:schemas-upnp-org:service:Dimming:1}: C{LoadLevelTarget} (not
-    evented) and C{LoadLevelStatus} (evented), percentages from 0 to 100.
+    L{Dimming} whose actions the Coherence backend answers.
     """
 
-    serviceType = "urn:schemas-upnp-org:service:Dimming:1"
-    serviceId = "urn:upnp-org:serviceId:Dimming"
-
-    LoadLevelTarget = stateVariable("ui1", default=0, sendEvents=False, allowedRange=(0, 100))
-    LoadLevelStatus = stateVariable("ui1", default=0, allowedRange=(0, 100))
-
-    @action(inputs={"newLoadlevelTarget": "LoadLevelTarget"})
     def SetLoadLevelTarget(self, newLoadlevelTarget: int) -> object:
         """
         Dim: the backend's C{upnp_SetLoadLevelTarget}.
         """
         return self.backendCall("SetLoadLevelTarget", newLoadlevelTarget=newLoadlevelTarget)
 
-    @action(outputs={"GetLoadlevelTarget": "LoadLevelTarget"})
     def GetLoadLevelTarget(self) -> object:
         """
         The target level: the backend's C{upnp_GetLoadLevelTarget}, else
@@ -45,7 +36,6 @@ class DimmingServer(ServiceServer):
         """
         return self.backendCall("GetLoadLevelTarget")
 
-    @action(outputs={"retLoadlevelStatus": "LoadLevelStatus"})
     def GetLoadLevelStatus(self) -> object:
         """
         The level: the backend's C{upnp_GetLoadLevelStatus}, else

@@ -11,39 +11,29 @@ backend's C{upnp_SetTarget(**kwargs)} still finds C{kwargs['NewTargetValue']}
 
 from __future__ import annotations
 
-from coherence_lite.backend.service import action, stateVariable
 from coherence_lite.compat.service import ServiceServer
+from coherence_lite.profiles.switchpower import SwitchPower
 
 __all__ = ["SwitchPowerServer"]
 
 
-class SwitchPowerServer(ServiceServer):
+class SwitchPowerServer(ServiceServer, SwitchPower):
     """
-    C{urn:schemas-upnp-org:service:SwitchPower:1}: C{Target} (not evented)
-    and C{Status} (evented), both boolean and off at start.
+    L{SwitchPower} whose actions the Coherence backend answers.
     """
 
-    serviceType = "urn:schemas-upnp-org:service:SwitchPower:1"
-    serviceId = "urn:upnp-org:serviceId:SwitchPower"
-
-    Target = stateVariable("boolean", default=False, sendEvents=False)
-    Status = stateVariable("boolean", default=False)
-
-    @action(inputs={"newTargetValue": "Target"})
     def SetTarget(self, newTargetValue: bool) -> object:
         """
         Switch on or off: the backend's C{upnp_SetTarget}.
         """
         return self.backendCall("SetTarget", newTargetValue=newTargetValue)
 
-    @action(outputs={"RetTargetValue": "Target"})
     def GetTarget(self) -> object:
         """
         The target: the backend's C{upnp_GetTarget}, else C{Target}.
         """
         return self.backendCall("GetTarget")
 
-    @action(outputs={"ResultStatus": "Status"})
     def GetStatus(self) -> object:
         """
         The status: the backend's C{upnp_GetStatus}, else C{Status}.

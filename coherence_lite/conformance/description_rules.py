@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from coherence_lite.conformance.findings import Finding, finding
 from coherence_lite.conformance.ssdp_rules import serverVersion
-from coherence_lite.controlpoint.parse import DescriptionError
+from coherence_lite.controlpoint.description import DescriptionError
 from coherence_lite.controlpoint.remote import RemoteDevice, RemoteIcon, RemoteRootDevice, RemoteService
 from coherence_lite.controlpoint.reply import Reply
 from coherence_lite.controlpoint.scpd import SCPD, SCPDError

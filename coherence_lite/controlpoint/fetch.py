@@ -31,7 +31,7 @@ from twisted.web.http_headers import Headers
 from twisted.web.iweb import UNKNOWN_LENGTH, IAgent, IResponse
 
 from coherence_lite.controlpoint.bounded import collectBody, explainFailure, limitTime
-from coherence_lite.controlpoint.parse import MAX_DESCRIPTION_SIZE
+from coherence_lite.controlpoint.description import MAX_DESCRIPTION_SIZE
 from coherence_lite.net.interfaces import parseAddress
 
 __all__ = [

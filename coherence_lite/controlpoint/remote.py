@@ -4,7 +4,7 @@ Devices seen on the network: what a control point knows about a root device
 once its description has been fetched.
 
 The objects are frozen dataclasses built by
-L{coherence_lite.controlpoint.parse.parseDescription}; every URL in them is
+L{coherence_lite.controlpoint.description.parseDescription}; every URL in them is
 absolute.  Each device knows its C{parent} and each service its C{device}
 (set when the enclosing object is built, and left out of comparisons and
 C{repr}).  Coherence's C{get_*} accessors for these objects are

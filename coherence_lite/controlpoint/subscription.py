@@ -4,9 +4,8 @@ One subscription to one service's events (UDA 2.0 section 4): the
 L{Subscription} a L{coherence_lite.controlpoint.subscriber.Subscriber}
 makes.
 
-It keeps the events in SEQ order (an early one waits, at most
-C{maxPending} of them for at most C{gapWait} seconds; a repeated one is
-dropped; a gap that does not fill is reported in L{Event.missed}), renews
+It keeps the events in SEQ order (L{EventOrder}: a gap that does not fill
+is reported in L{Event.missed}), renews
 at half the granted time, and restores itself: L{Subscription.restore}
 checks with a renewal that the device still knows the SID and subscribes
 afresh when it does not (after a restart), when events were missed (the
@@ -17,16 +16,18 @@ moved.  What happens besides events is told as a L{Notice}.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from twisted.internet.defer import Deferred, succeed
 from twisted.internet.interfaces import IDelayedCall
 from twisted.internet.task import deferLater
 from twisted.logger import Logger
 
+from coherence_lite._reactor import Reactor
 from coherence_lite.controlpoint.callbacks import CallbackServer
 from coherence_lite.controlpoint.exchange import ExchangeError, Reply
-from coherence_lite.controlpoint.fetch import FetchError
+from coherence_lite.controlpoint.fetch import FetchError, Fetcher
+from coherence_lite.controlpoint.ordering import EventOrder
 from coherence_lite.net.zones import urlHost
 from coherence_lite.controlpoint.gena import (
     CONFIRMED,
@@ -41,18 +42,52 @@ from coherence_lite.controlpoint.gena import (
     subscribeHeaders,
     unsubscribeHeaders,
 )
-from coherence_lite.controlpoint.parse import DescriptionError, parseDescription
+from coherence_lite.controlpoint.description import DescriptionError, parseDescription
 from coherence_lite.controlpoint.remote import RemoteService
 from coherence_lite.controlpoint.scpd import SCPD
-from coherence_lite.eventing.message import EventNotify, nextSeq
+from coherence_lite.eventing.message import EventNotify
 from coherence_lite.model.types import DataTypeError, Value, decodeValue
 
-if TYPE_CHECKING:
-    from coherence_lite.controlpoint.subscriber import Subscriber
-
-__all__ = ["Subscription"]
+__all__ = ["Owner", "Subscription"]
 
 log = Logger()
+
+
+class Owner(Protocol):
+    """
+    What a subscription needs of the
+    L{Subscriber <coherence_lite.controlpoint.subscriber.Subscriber>} that
+    made it (its settings, its exchanges and its callback servers).
+    """
+
+    reactor: Reactor
+    requested: int
+    maxPending: int
+    gapWait: float
+    resubscribeOnGap: bool
+    restoreAttempts: int
+    restoreDelay: float
+
+    @property
+    def fetcher(self) -> Fetcher:
+        """
+        What gets descriptions again.
+        """
+
+    def gena(self, method: bytes, url: str, headers: list[tuple[bytes, bytes]]) -> Deferred[Reply]:
+        """
+        Send one GENA request.
+        """
+
+    def serverFor(self, host: str) -> CallbackServer:
+        """
+        The callback server events from C{host} reach.
+        """
+
+    def _forget(self, subscription: Subscription) -> None:
+        """
+        Drop an ended subscription.
+        """
 
 
 class _Restore:
@@ -86,7 +121,7 @@ class Subscription:
 
     def __init__(
         self,
-        subscriber: "Subscriber",
+        subscriber: Owner,
         service: RemoteService,
         onEvent: Callable[[Event], None],
         scpd: SCPD | None,
@@ -104,10 +139,8 @@ class Subscription:
         self.callbackURL = server.urlFor(token)
         self.sid: str | None = None
         self.timeout = 0
-        self._expected = 0
+        self._order = EventOrder(subscriber.reactor, subscriber.maxPending, subscriber.gapWait, self._deliver, self._gapSkipped)
         self._early: list[tuple[EventNotify, tuple[tuple[str, str], ...]]] = []
-        self._pending: dict[int, Event] = {}
-        self._gapCall: IDelayedCall | None = None
         self._renewCall: IDelayedCall | None = None
         self._subscribing = False
         self._restoring = False
@@ -135,11 +168,8 @@ class Subscription:
 
     def _granted(self, sid: str, timeout: int) -> None:
         if sid != self.sid:
-            self.sid, self._expected = sid, 0
-            self._pending.clear()
-            if self._gapCall is not None and self._gapCall.active():
-                self._gapCall.cancel()
-            self._gapCall = None
+            self.sid = sid
+            self._order.reset()
         self.timeout = timeout
         early, self._early = self._early, []
         for notify, properties in early:
@@ -160,40 +190,13 @@ class Subscription:
 
     def _arrived(self, seq: int, properties: tuple[tuple[str, str], ...]) -> None:
         assert self.sid is not None
-        if seq < self._expected or seq in self._pending:
-            return
-        self._pending[seq] = Event(self.sid, seq, properties, self._decode(properties))
-        self._drain()
-        if self._pending and len(self._pending) >= self._subscriber.maxPending:
-            self._skipGap()
-        elif self._pending and self._gapCall is None:
-            self._gapCall = self._subscriber.reactor.callLater(self._subscriber.gapWait, self._skipGap)
+        self._order.arrived(Event(self.sid, seq, properties, self._decode(properties)))
 
-    def _drain(self) -> None:
-        while self._expected in self._pending:
-            self._deliver(self._pending.pop(self._expected), 0)
-        if not self._pending and self._gapCall is not None:
-            if self._gapCall.active():
-                self._gapCall.cancel()
-            self._gapCall = None
-
-    def _skipGap(self) -> None:
-        self._gapCall = None
-        if not self._pending:
-            return
-        lowest = min(self._pending)
-        missed = lowest - self._expected
-        self._deliver(self._pending.pop(lowest), missed)
-        self._drain()
-        if self._pending and self._gapCall is None:
-            self._gapCall = self._subscriber.reactor.callLater(self._subscriber.gapWait, self._skipGap)
+    def _gapSkipped(self, missed: int) -> None:
         if self._subscriber.resubscribeOnGap:
             self.restore(f"{missed} event(s) missed", fresh=True, endOld=True)
 
-    def _deliver(self, event: Event, missed: int) -> None:
-        self._expected = nextSeq(event.seq)
-        if missed:
-            event = Event(event.sid, event.seq, event.properties, event.values, missed)
+    def _deliver(self, event: Event) -> None:
         try:
             self._onEvent(event)
         except Exception:
@@ -402,10 +405,10 @@ class Subscription:
 
     def _end(self) -> None:
         self._ended = True
-        for call in (self._renewCall, self._gapCall):
-            if call is not None and call.active():
-                call.cancel()
-        self._renewCall = self._gapCall = None
+        if self._renewCall is not None and self._renewCall.active():
+            self._renewCall.cancel()
+        self._renewCall = None
+        self._order.stop()
         self._server.remove(self._token)
         self._subscriber._forget(self)
 

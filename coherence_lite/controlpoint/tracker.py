@@ -50,7 +50,7 @@ from twisted.python.failure import Failure
 
 from coherence_lite.controlpoint._tracking import Failed, Pending, Tracked, TrackerState
 from coherence_lite.controlpoint.fetch import FetchError, Fetcher, locationProblem
-from coherence_lite.controlpoint.parse import DescriptionError, parseDescription
+from coherence_lite.controlpoint.description import DescriptionError, parseDescription
 from coherence_lite.controlpoint.remote import RemoteDevice, RemoteRootDevice
 from coherence_lite.ssdp.advertisement import ROOT_DEVICE
 from coherence_lite.ssdp.registry import Entry, EntryRegistry

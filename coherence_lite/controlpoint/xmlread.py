@@ -1,8 +1,8 @@
-# -*- test-case-name: tests.controlpoint.test_parse -*-
+# -*- test-case-name: tests.controlpoint.test_description -*-
 """
 Lenient reading of the XML documents other devices describe themselves
 with, shared by the device description reader
-(L{coherence_lite.controlpoint.parse}) and the SCPD reader
+(L{coherence_lite.controlpoint.description}) and the SCPD reader
 (L{coherence_lite.controlpoint.scpd}).
 
 Pure.  Elements are matched by local name in the document element's

@@ -14,17 +14,13 @@ runs (the reload of C{twistd upnp-device}).
 from __future__ import annotations
 
 import random as _random
-from typing import Callable, Sequence, cast
+from typing import Callable, Sequence
 
 from twisted.application.service import MultiService, Service
-from twisted.internet.address import IPv4Address, IPv6Address
 from twisted.internet.defer import Deferred
 from twisted.internet.error import CannotListenError
-from twisted.internet.interfaces import IListeningPort, IReactorTCP
-from twisted.internet.protocol import ServerFactory
 from twisted.logger import Logger
 from twisted.web.resource import IResource
-from twisted.web.server import Site
 
 from coherence_lite._version import __version__
 from coherence_lite.errors import StartupError
@@ -36,6 +32,7 @@ from coherence_lite.host.serving import Serving, buildServing
 from coherence_lite.host.settings import HostSettings
 from coherence_lite.host.site import makeSite, publicationOf
 from coherence_lite.host.statestore import StateStore
+from coherence_lite.host.web import WebServerService
 from coherence_lite.http.hosts import HostPolicy
 from coherence_lite.identity import serverString
 from coherence_lite.model.description import SPEC_VERSION, Documents, buildDocuments
@@ -49,7 +46,7 @@ from coherence_lite.ssdp.conflicts import UDNConflicts
 from coherence_lite.ssdp.service import SSDPService
 from coherence_lite.stats import Stats, StatsMonitor
 
-__all__ = ["InterfaceLister", "UPnPDeviceService", "WebServerService", "interfaceReports"]
+__all__ = ["InterfaceLister", "UPnPDeviceService", "interfaceReports"]
 
 log = Logger()
 
@@ -68,65 +65,6 @@ def interfaceReports(settings: HostSettings, systemInterfaces: InterfaceLister |
     """
     found = (systemInterfaces or _systemInterfaces)()
     return selectLinks(found, settings.interfaces, settings.excludeInterfaces, settings.ipv6)
-
-
-class WebServerService(Service):
-    """
-    Listens for HTTP with a L{Site}.
-
-    @ivar port: the bound port number, once started.
-    """
-
-    def __init__(self, site: Site, port: int, reactor: IReactorTCP, interface: str | None = None) -> None:
-        self.site = site
-        self.requestedPort = port
-        self.interface = interface
-        self._reactor = reactor
-        self._listening: IListeningPort | None = None
-
-    @property
-    def port(self) -> int:
-        """
-        The port HTTP is served on.
-        """
-        assert self._listening is not None, "the web server is not running"
-        address = self._listening.getHost()
-        assert isinstance(address, (IPv4Address, IPv6Address)), address
-        return address.port
-
-    def startService(self) -> None:
-        """
-        Bind the HTTP port.
-
-        @raise StartupError: the port is not free.
-        """
-        candidates = [self.interface] if self.interface is not None else ["::", ""]
-        error: CannotListenError | None = None
-        for interface in candidates:
-            try:
-                # Twisted types Site as a factory of its own channel wrapper,
-                # which its listenTCP does not name: hence the cast.
-                factory = cast(ServerFactory, self.site)
-                self._listening = self._reactor.listenTCP(self.requestedPort, factory, interface=interface)
-                break
-            except CannotListenError as e:
-                error = e
-        else:
-            assert error is not None
-            reason = getattr(error.socketError, "strerror", None) or error.socketError
-            raise StartupError(f"HTTP port {self.requestedPort}: {reason}")
-        Service.startService(self)
-
-    def stopService(self) -> Deferred[None] | None:
-        """
-        Close the HTTP port.
-        """
-        Service.stopService(self)
-        listening, self._listening = self._listening, None
-        if listening is None:
-            return None
-        stopped: Deferred[None] | None = listening.stopListening()
-        return stopped
 
 
 class UPnPDeviceService(MultiService):
@@ -204,6 +142,7 @@ class UPnPDeviceService(MultiService):
         self.web.setServiceParent(self)
         self.eventing = serving.eventing
         self.eventing.setServiceParent(self)
+        self._tree = serving.tree
         self.mounts: dict[bytes, IResource] = {}
         self.ssdp = SSDPService(
             self.catalogue,
@@ -327,7 +266,8 @@ class UPnPDeviceService(MultiService):
         Serve new documents: new runtimes in the old ones' place among the
         children (the old ones stop first; their state is in the store), new
         eventing (subscriptions end: control points subscribe again when
-        their renewal is refused) and the new tree swapped in.
+        their renewal is refused) and the new tree swapped in (the old one's
+        live streams end: the browser reconnects to the new pages).
         """
         oldRuntimes, oldEventing = self.runtimes, self.eventing
         if oldRuntimes.running:
@@ -344,6 +284,8 @@ class UPnPDeviceService(MultiService):
         for name, resource in self.mounts.items():
             serving.tree.putChild(name, resource)
         self.web.site.resource = serving.tree
+        oldTree, self._tree = self._tree, serving.tree
+        oldTree.closeLiveStreams()
 
     def mount(self, name: bytes, resource: IResource) -> None:
         """
@@ -417,6 +359,15 @@ class UPnPDeviceService(MultiService):
                 raise StartupError(f"SSDP port {e.port}: {reason}") from None
             raise
         self._logHosting(self.ssdp.links)
+
+    def stopService(self) -> Deferred[None]:
+        """
+        End the panel's live streams (open connections outlive the HTTP
+        port), then stop the children, last started first.
+        """
+        self._tree.closeLiveStreams()
+        stopped: Deferred[None] = MultiService.stopService(self)
+        return stopped
 
     def _logHosting(self, links: Sequence[Link]) -> None:
         for publication, documents in zip(self.catalogue, self.documents):

@@ -102,11 +102,21 @@ class HostResource(DirectoryResource):
     per hosted device, root or embedded.
 
     @ivar devices: the L{DeviceResource} of each device, by UDN.
+    @ivar live: the live value streams of its presentation pages, if any.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.devices: dict[str, DeviceResource] = {}
+        self.live: LiveStreams | None = None
+
+    def closeLiveStreams(self) -> None:
+        """
+        End the open live value streams of its pages (a browser opens
+        another after its retry delay).
+        """
+        if self.live is not None:
+            self.live.closeAll()
 
 
 def _segments(path: str) -> list[bytes]:
@@ -186,6 +196,7 @@ def makeRootResource(
             _place(host, layout.presentationPath(device), page)
         _place(host, layout.descriptionPath(root), StaticResource(documents.description, XML_CONTENT_TYPE))
     live.tree = host
+    host.live = live
     return host
 
 

@@ -1,12 +1,10 @@
 # -*- test-case-name: tests.http.test_limits -*-
 """
-HTTP for a hostile network, shared by every endpoint the host serves.
+HTTP for a hostile network, shared by every endpoint the host serves, and
+the quiet connection pool of the client side.
 
-  - L{limits}: L{limits.HTTPLimits} and the channel enforcing them (sizes,
-    deadlines); L{server}: the site with connection caps and plain 500s.
-  - L{resources}: the one HTML error page, the content types, and the
-    small resources trees are built from.
-  - L{body}: bounded, safely parsed XML request bodies.
+Its modules, each with its one job, and what it may import are mapped in
+C{docs/architecture.md}.
 
 This package file imports nothing.
 """

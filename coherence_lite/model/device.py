@@ -32,7 +32,7 @@ from coherence_lite.model.rules import (
     parseURN,
     stableUDN,
 )
-from coherence_lite.model.types import INTEGER_RANGES, dataTypeProblem, hasValueList
+from coherence_lite.model.types import dataTypeProblem, hasValueList, isNumeric
 
 __all__ = [
     "LOCAL",
@@ -173,7 +173,7 @@ class StateVariable:
                 "must be a number of seconds above 0" if attribute == "maximumRate" else "must be a number above 0",
             )
         check(
-            self.minimumDelta is None or self.dataType in INTEGER_RANGES or self.dataType in ("r4", "r8", "number", "float", "fixed.14.4"),
+            self.minimumDelta is None or isNumeric(self.dataType),
             "minimumDelta",
             "only numbers have a minimum delta",
         )

@@ -40,12 +40,6 @@ class DeviceError(ValueError):
         self.field = field
         self.reason = reason
 
-    def within(self, prefix: str) -> "DeviceError":
-        """
-        Return the same error with its field placed under C{prefix}.
-        """
-        return DeviceError(f"{prefix}.{self.field}", self.reason)
-
 
 # UDA 1.1 §2.3: domain names with periods replaced by hyphens; type names and
 # service ids up to 64 characters of letters, digits, hyphen and underscore.

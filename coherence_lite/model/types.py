@@ -3,9 +3,12 @@
 UPnP data types (UDA 1.1 §2.5): which there are, what a state variable of
 each may declare, and their values both ways.
 
-Pure.  The device model checks a state variable's C{dataType} and its
-allowed values here, so the one list of types is the one the host, the
-control point and the device files agree on.
+Pure.  L{TYPES} is the one table of the types and their traits (Python
+type, zero value, numeric or not, integer bounds, form input) that the
+device model, the backend's state and the control panel's forms read; the
+device model checks a state variable's C{dataType} and its allowed values
+here, so the one list of types is the one the host, the control point and
+the device files agree on.
 
 L{decodeValue} turns the text of an argument into a Python value,
 L{encodeValue} does the reverse, L{checkAllowed} applies a variable's
@@ -41,13 +44,16 @@ import math
 import re
 import uuid
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol, Union
 
 __all__ = [
-    "DATA_TYPES", "STRING", "INTEGER_RANGES", "R4_MAX", "Value", "DataTypeError", "dataTypeProblem",
-    "hasValueList", "decodeValue", "encodeValue", "allowedRangeProblem", "checkAllowed", "decodeArgument",
+    "DATA_TYPES", "STRING", "INTEGER_RANGES", "R4_MAX", "TYPES", "DataType", "Value", "DataTypeError",
+    "dataTypeProblem", "hasValueList", "isNumeric", "decodeValue", "encodeValue", "allowedRangeProblem",
+    "checkAllowed", "decodeArgument",
 ]
+
 
 class AllowedValueRange(Protocol):
     """
@@ -84,12 +90,6 @@ class StateVariable(Protocol):
     def allowedValueRange(self) -> AllowedValueRange | None: ...
 
 
-#: UDA 1.1 §2.5 data types.
-DATA_TYPES = frozenset(
-    """ui1 ui2 ui4 ui8 i1 i2 i4 i8 int r4 r8 number fixed.14.4 float char string
-    date dateTime dateTime.tz time time.tz boolean bin.base64 bin.hex uri uuid""".split()
-)
-
 #: The one data type whose variables may list their allowed values.
 STRING = "string"
 
@@ -118,23 +118,98 @@ def hasValueList(dataType: str) -> bool:
 #: A Python value of a UPnP data type.
 Value = Union[int, float, Decimal, str, bool, bytes, date, datetime, time]
 
-#: The (minimum, maximum) of each integer type.
-INTEGER_RANGES = {
-    "ui1": (0, 2**8 - 1),
-    "ui2": (0, 2**16 - 1),
-    "ui4": (0, 2**32 - 1),
-    "ui8": (0, 2**64 - 1),
-    "i1": (-(2**7), 2**7 - 1),
-    "i2": (-(2**15), 2**15 - 1),
-    "i4": (-(2**31), 2**31 - 1),
-    "int": (-(2**31), 2**31 - 1),
-    "i8": (-(2**63), 2**63 - 1),
+
+@dataclass(frozen=True)
+class DataType:
+    """
+    Everything the package needs to know about one UPnP data type: adding
+    a type is adding a row to L{TYPES}.
+
+    @ivar name: its name, as UDA 1.1 §2.5 spells it.
+    @ivar pythonType: the Python type of its values.
+    @ivar zero: the value a variable of the type starts with when it has no
+        usable default, allowed value or range minimum.
+    @ivar numeric: whether it is a number (it may have an
+        allowedValueRange and a minimumDelta; a form asks for a number).
+    @ivar bounds: the (minimum, maximum) of an integer type, else L{None}.
+    @ivar formInput: the HTML input a form asks for a value with:
+        C{number}, C{checkbox} or C{text}.
+    @ivar formStep: the C{step} of a number input (C{any} for any).
+    @ivar formHint: what a text input shows while empty (the lexical
+        form), or L{None}.
+    @ivar maxLength: the most characters of a text value, or L{None}.
+    """
+
+    name: str
+    pythonType: type
+    zero: Value
+    numeric: bool = False
+    bounds: tuple[int, int] | None = None
+    formInput: str = "text"
+    formStep: str | None = None
+    formHint: str | None = None
+    maxLength: int | None = None
+
+
+def _integer(name: str, minimum: int, maximum: int) -> DataType:
+    return DataType(name, int, 0, numeric=True, bounds=(minimum, maximum), formInput="number", formStep="1")
+
+
+def _real(name: str, pythonType: type, zero: Value, step: str) -> DataType:
+    return DataType(name, pythonType, zero, numeric=True, formInput="number", formStep=step)
+
+
+#: The data types of UDA 1.1 §2.5, by name.
+TYPES: dict[str, DataType] = {
+    each.name: each
+    for each in (
+        _integer("ui1", 0, 2**8 - 1),
+        _integer("ui2", 0, 2**16 - 1),
+        _integer("ui4", 0, 2**32 - 1),
+        _integer("ui8", 0, 2**64 - 1),
+        _integer("i1", -(2**7), 2**7 - 1),
+        _integer("i2", -(2**15), 2**15 - 1),
+        _integer("i4", -(2**31), 2**31 - 1),
+        _integer("int", -(2**31), 2**31 - 1),
+        _integer("i8", -(2**63), 2**63 - 1),
+        _real("r4", float, 0.0, "any"),
+        _real("r8", float, 0.0, "any"),
+        _real("number", float, 0.0, "any"),
+        _real("float", float, 0.0, "any"),
+        _real("fixed.14.4", Decimal, Decimal(0), "0.0001"),
+        DataType("char", str, " ", maxLength=1),
+        DataType("string", str, ""),
+        DataType("date", date, date(1970, 1, 1), formHint="YYYY-MM-DD"),
+        DataType("dateTime", datetime, datetime(1970, 1, 1), formHint="YYYY-MM-DDTHH:MM:SS"),
+        DataType("dateTime.tz", datetime, datetime(1970, 1, 1), formHint="YYYY-MM-DDTHH:MM:SS+HH:MM"),
+        DataType("time", time, time(0), formHint="HH:MM:SS"),
+        DataType("time.tz", time, time(0), formHint="HH:MM:SS+HH:MM"),
+        DataType("boolean", bool, False, formInput="checkbox"),
+        DataType("bin.base64", bytes, b""),
+        DataType("bin.hex", bytes, b""),
+        DataType("uri", str, ""),
+        DataType("uuid", str, str(uuid.UUID(int=0)), formHint="xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"),
+    )
 }
+
+#: UDA 1.1 §2.5 data types.
+DATA_TYPES = frozenset(TYPES)
+
+#: The (minimum, maximum) of each integer type.
+INTEGER_RANGES = {name: each.bounds for name, each in TYPES.items() if each.bounds is not None}
+
+
+def isNumeric(dataType: str) -> bool:
+    """
+    Whether C{dataType} is a number type (an unknown name is not).
+    """
+    known = TYPES.get(dataType)
+    return known is not None and known.numeric
+
 
 #: The largest magnitude of an r4, as UDA writes it.
 R4_MAX = 3.40282347e38
 
-_FLOATS = frozenset(("r4", "r8", "number", "float"))
 _FIXED_TYPE = "fixed.14.4"
 _INTEGER = re.compile(r"[+-]?([0-9]+)")
 _FLOAT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -233,7 +308,7 @@ def _decodeNumber(dataType: str, text: str) -> Value:
         if len(match[1].lstrip("0")) > 20 or not minimum <= int(text) <= maximum:
             raise _outOfRange(dataType, text)
         return int(text)
-    if dataType in _FLOATS:
+    if TYPES[dataType].pythonType is float:
         if not _FLOAT.fullmatch(text):
             raise _invalid(dataType, text)
         return _checkFloat(dataType, float(text))
@@ -273,7 +348,7 @@ def decodeValue(dataType: str, text: str) -> Value:
             raise _invalid(dataType, text)
         return text
     text = text.strip(" \t\r\n")
-    if dataType in INTEGER_RANGES or dataType in _FLOATS or dataType == _FIXED_TYPE:
+    if isNumeric(dataType):
         return _decodeNumber(dataType, text)
     try:
         if dataType == "boolean":
@@ -324,7 +399,7 @@ def _encodeNumber(dataType: str, value: object) -> str:
         if not minimum <= value <= maximum:
             raise _outOfRange(dataType, value)
         return str(value)
-    if dataType in _FLOATS:
+    if TYPES[dataType].pythonType is float:
         if isinstance(value, Decimal):
             raise _invalid(dataType, value)
         return repr(_checkFloat(dataType, float(value)))
@@ -356,9 +431,10 @@ def encodeValue(dataType: str, value: object) -> str:
         fixed.14.4, a zone where none is allowed) (600), or is out of the
         type's range (601).
     """
-    if dataType in (STRING, "char", "uri", "uuid"):
+    known = TYPES.get(dataType) if isinstance(dataType, str) else None
+    if known is not None and known.pythonType is str:
         return _encodeText(dataType, value)
-    if dataType in INTEGER_RANGES or dataType in _FLOATS or dataType == _FIXED_TYPE:
+    if isNumeric(dataType):
         return _encodeNumber(dataType, value)
     if dataType.startswith(("date", "time")):
         return _encodeDateTime(dataType, value)
@@ -379,7 +455,7 @@ def allowedRangeProblem(dataType: str, allowedRange: AllowedValueRange) -> str |
     type is not a number, a bound or the step is not a value of the type,
     the minimum is above the maximum, or the step is not above 0.
     """
-    if dataType not in INTEGER_RANGES and dataType not in _FLOATS and dataType != _FIXED_TYPE:
+    if not isNumeric(dataType):
         return f"only numbers have an allowedValueRange, not {dataType}"
     try:
         minimum = _number(dataType, allowedRange.minimum)

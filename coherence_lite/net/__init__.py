@@ -2,10 +2,8 @@
 """
 What the host needs of the operating system's network side.
 
-  - L{interfaces}: the machine's interfaces and the links (address and
-    networks) the host serves.
-  - L{watcher}: noticing interfaces and addresses that appear, change or go.
-  - L{reactor}: the one type for "a reactor" the services are given.
+Its modules, each with its one job, and what it may import are mapped in
+C{docs/architecture.md}.
 
 This package imports nothing on purpose.
 """

@@ -20,7 +20,7 @@ from html import escape
 from typing import Mapping
 
 from coherence_lite.model.device import Action, Service, StateVariable
-from coherence_lite.model.types import INTEGER_RANGES, Value, encodeValue
+from coherence_lite.model.types import TYPES, Value, encodeValue
 
 __all__ = [
     "ACTION_FIELD",
@@ -43,17 +43,6 @@ ACTION_FIELD = "upnp-action"
 ARGUMENT_PREFIX = "in."
 #: The most characters of a value a page shows (longer ones are cut, with …).
 MAX_SHOWN = 512
-
-_FLOATS = ("r4", "r8", "number", "float")
-_FORMATS = {
-    "date": "YYYY-MM-DD",
-    "dateTime": "YYYY-MM-DDTHH:MM:SS",
-    "dateTime.tz": "YYYY-MM-DDTHH:MM:SS+HH:MM",
-    "time": "HH:MM:SS",
-    "time.tz": "HH:MM:SS+HH:MM",
-    "uuid": "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
-}
-
 
 @dataclass(frozen=True)
 class Outcome:
@@ -99,8 +88,8 @@ def _typeHint(variable: StateVariable) -> str:
         hint += f", {bounds.minimum} to {bounds.maximum}"
         if bounds.step is not None:
             hint += f", step {bounds.step}"
-    elif variable.dataType in _FORMATS:
-        hint += f", {_FORMATS[variable.dataType]}"
+    elif TYPES[variable.dataType].formHint is not None:
+        hint += f", {TYPES[variable.dataType].formHint}"
     return hint
 
 
@@ -129,12 +118,10 @@ def _numberBounds(variable: StateVariable) -> str:
     bounds = variable.allowedValueRange
     low: object = None
     high: object = None
-    step: object = "any"
-    if variable.dataType in INTEGER_RANGES:
-        low, high = INTEGER_RANGES[variable.dataType]
-        step = 1
-    elif variable.dataType == "fixed.14.4":
-        step = "0.0001"
+    kind = TYPES[variable.dataType]
+    step: object = kind.formStep
+    if kind.bounds is not None:
+        low, high = kind.bounds
     if bounds is not None:
         low, high = bounds.minimum, bounds.maximum
         step = bounds.step if bounds.step is not None else step
@@ -153,18 +140,18 @@ def _input(variable: StateVariable, value: Value | None, name: str, inputId: str
             for allowed in variable.allowedValues
         )
         return f"<select {attributes}>{options}</select>"
-    if variable.dataType == "boolean":
+    kind = TYPES[variable.dataType]
+    if kind.formInput == "checkbox":
         checked = " checked" if value else ""
         return f'<input type="hidden" name="{escape(name)}" value="0"><input type="checkbox" {attributes} value="1"{checked}>'
     text = "" if value is None else encodeValue(variable.dataType, value)
     if len(text) > MAX_SHOWN:
         text = ""
-    if variable.dataType in INTEGER_RANGES or variable.dataType in _FLOATS or variable.dataType == "fixed.14.4":
+    if kind.formInput == "number":
         return f'<input type="number" {attributes}{_numberBounds(variable)} value="{escape(text)}">'
-    extra = ' maxlength="1"' if variable.dataType == "char" else ""
-    placeholder = _FORMATS.get(variable.dataType)
-    if placeholder is not None:
-        extra += f' placeholder="{placeholder}"'
+    extra = f' maxlength="{kind.maxLength}"' if kind.maxLength is not None else ""
+    if kind.formHint is not None:
+        extra += f' placeholder="{kind.formHint}"'
     return f'<input type="text" {attributes}{extra} value="{escape(text)}" autocomplete="off">'
 
 

@@ -206,7 +206,9 @@ class _Stream:
         """
         End the stream (the browser reconnects after the retry delay).
         """
-        self._timers.pop("end", None)
+        end = self._timers.pop("end", None)
+        if end is not None and end.active():
+            end.cancel()
         if self._done:
             return
         self._gone()

@@ -1,21 +1,12 @@
 # -*- test-case-name: tests.ssdp.test_message,tests.test_layering -*-
 """
 SSDP, the discovery half of UPnP: announcing hosted devices and answering
-searches for them over multicast UDP (HTTPU).
+searches for them over multicast UDP (HTTPU). L{message}, L{parse},
+L{format} and L{advertisement} are pure and safe to import anywhere; only
+L{transport} touches sockets.
 
-Pure, and safe to import anywhere:
-
-  - L{message}: the messages as values, the limits and spelling rules;
-  - L{parse} and L{format}: datagrams to messages and back;
-  - L{advertisement}: a device tree as the (NT, USN) pairs it is announced
-    and found by, and which of them answer a search.
-
-Built on them, with a clock and (through L{transport} only) sockets:
-L{catalogue} (what this host publishes), L{responder} and L{announcer}
-(policy), L{limits}, L{registry} (entries heard), L{protocol} (datagrams to
-a L{protocol.MessageHandler}), L{listener} (an L{listener.SSDPListener} that
-only hears) and L{service} (an L{service.SSDPService} that also answers and
-announces).
+Its modules, each with its one job, and what it may import are mapped in
+C{docs/architecture.md}.
 
 This package file imports nothing: importing a pure module loads no more.
 """

@@ -20,7 +20,7 @@ from coherence_lite.cli.main import Options, main
 from coherence_lite.cli.subscribe import SubscribeCommand, SubscribeOptions, eventLine
 from coherence_lite.cli.target import TargetError, findService, optionsFirst
 from coherence_lite.controlpoint.gena import Event
-from coherence_lite.controlpoint.parse import parseDescription
+from coherence_lite.controlpoint.description import parseDescription
 from coherence_lite.controlpoint.remote import RemoteRootDevice
 from coherence_lite.model import layout
 from coherence_lite.model.description import deviceDescription

@@ -14,7 +14,7 @@ from twisted.trial.unittest import SynchronousTestCase
 from coherence_lite.compat import signals
 from coherence_lite.compat._impl.accessors import CoherenceDevice, CoherenceRootDevice, CoherenceService, coherenceDevice
 from coherence_lite.compat._impl.devicesignals import DeviceSignals
-from coherence_lite.controlpoint.parse import parseDescription
+from coherence_lite.controlpoint.description import parseDescription
 from coherence_lite.controlpoint.remote import RemoteRootDevice
 from coherence_lite.model.device import LOCAL
 from coherence_lite.compat.signals import SignalSender

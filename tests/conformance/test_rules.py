@@ -18,7 +18,7 @@ from coherence_lite.conformance.findings import FAIL, PASS, RULES, WARN, Finding
 from coherence_lite.conformance.report import exitStatus, formatJSON, formatText, notChecked
 from coherence_lite.conformance.ssdp_rules import Answer, SearchRound
 from coherence_lite.control.message import formatFault, formatResponse
-from coherence_lite.controlpoint.parse import parseDescription
+from coherence_lite.controlpoint.description import parseDescription
 from coherence_lite.controlpoint.remote import RemoteIcon, RemoteRootDevice
 from coherence_lite.controlpoint.reply import Reply
 from coherence_lite.controlpoint.report import announcedAs

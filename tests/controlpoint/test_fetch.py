@@ -20,7 +20,7 @@ from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Site
 
 from coherence_lite.controlpoint.fetch import FetchError, HTTPFetcher, RetryingFetcher, checkURL, locationProblem
-from coherence_lite.controlpoint.parse import MAX_DESCRIPTION_SIZE, parseDescription
+from coherence_lite.controlpoint.description import MAX_DESCRIPTION_SIZE, parseDescription
 from coherence_lite.controlpoint.remote import RemoteRootDevice
 
 from tests.support.controlpoint import URL, FakeFetcher, lightDescription

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from twisted.trial.unittest import SynchronousTestCase
 
-from coherence_lite.controlpoint.parse import parseDescription
+from coherence_lite.controlpoint.description import parseDescription
 from coherence_lite.controlpoint.remote import MAX_URL, RemoteDevice, RemoteRootDevice, resolveURL
 from coherence_lite.model.device import LOCAL
 

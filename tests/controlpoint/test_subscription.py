@@ -14,7 +14,7 @@ from twisted.trial.unittest import SynchronousTestCase
 
 from coherence_lite.controlpoint.exchange import Reply
 from coherence_lite.controlpoint.gena import CONFIRMED, ENDED, GONE, LOST, RESUBSCRIBED, Event, Notice
-from coherence_lite.controlpoint.parse import parseDescription
+from coherence_lite.controlpoint.description import parseDescription
 from coherence_lite.controlpoint.remote import RemoteRootDevice, RemoteService
 from coherence_lite.eventing.message import EventNotify
 from coherence_lite.model.description import deviceDescription

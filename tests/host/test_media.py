@@ -99,7 +99,7 @@ class MediaOptionsTests(SynchronousTestCase):
         self.assertLess(children.index(service.ssdp), children.index(hosting))
         streaming = service.web.site.resource.getStaticEntity(b"media")
         self.assertIsInstance(streaming, StreamingResource)
-        service.replaceDevices(options["devices"])
+        service.replaceDevices(options["hosted"])
         self.assertIs(service.web.site.resource.getStaticEntity(b"media"), streaming)
 
 
@@ -154,13 +154,13 @@ class MediaFileTests(SynchronousTestCase):
         options = self.parse()
         sources, identity = options["sources"], options["identity"]
         first = sources.mediaHosting.server
-        self.assertIs(sources.load(identity)[0], options["device"])
+        self.assertIs(sources.load(identity)[0], options["hosted"][0])
         self.assertIs(sources.mediaHosting.server, first)
         self.write("den.toml", '[media]\nfolders = ["music", "photos"]\n')
-        [device] = sources.load(identity)
+        [reloaded] = sources.load(identity)
         self.assertIsNot(sources.mediaHosting.server, first)
         self.assertIsNone(first.parent)
-        self.assertEqual(device.UDN, options["device"].UDN)
+        self.assertEqual(reloaded.device.UDN, options["device"].UDN)
 
     def test_errors(self) -> None:
         """

@@ -13,7 +13,10 @@ import signal
 from dataclasses import replace
 from typing import Any, Callable, Sequence
 
-from twisted.internet.testing import MemoryReactorClock
+from twisted.internet.address import IPv4Address
+from twisted.internet.error import ConnectionDone
+from twisted.internet.testing import MemoryReactorClock, StringTransport
+from twisted.python.failure import Failure
 from twisted.logger import LogLevel, globalLogPublisher
 from twisted.internet.testing import EventLoggingObserver
 from twisted.trial.unittest import SynchronousTestCase
@@ -24,6 +27,7 @@ from coherence_lite.host.service import UPnPDeviceService
 from coherence_lite.host.settings import HostedDeviceError, HostSettings
 from coherence_lite.model.description import buildDocuments
 from coherence_lite.model.device import Device
+from coherence_lite.model.layout import presentationPath
 from coherence_lite.net.interfaces import NetworkInterface
 from coherence_lite.ssdp.message import ALIVE, BYEBYE, Notify
 from coherence_lite.ssdp.parse import parse
@@ -220,6 +224,39 @@ class ReplaceDevicesTests(ReloadTestCase):
         self.assertFalse(oldRuntimes.running or oldEventing.running)
         self.assertTrue(self.host.runtimes.running and self.host.eventing.running)
         self.assertEqual(sorted(self.host.runtimes.byService), [(jambon().UDN, "Jambon")])
+
+    def openStream(self) -> StringTransport:
+        """
+        Open the Jambon page's live value stream on the host's site, from
+        a LAN client.
+        """
+        client = IPv4Address("TCP", "192.168.1.30", 40000)
+        channel = self.host.web.site.buildProtocol(client)
+        transport = StringTransport(peerAddress=client)
+        channel.makeConnection(transport)
+        self.addCleanup(lambda: channel.connectionLost(Failure(ConnectionDone())) if transport.connected else None)
+        channel.dataReceived(b"GET " + presentationPath(jambon()).encode() + b"?events HTTP/1.1\r\nHost: h\r\n\r\n")
+        self.assertIn(b"text/event-stream", transport.value())
+        return transport
+
+    def test_liveStreamsEndOnReloadAndStop(self) -> None:
+        """
+        A reload ends the live streams of the old pages (the browser opens
+        one on the new page), and so does stopping the host: no stream
+        keeps its timers (its lifetime's end, its heartbeat) or its
+        connection past them.
+        """
+        before = self.openStream()
+        self.host.replaceDevices([jambon(friendlyName="Jambon 4000"), binaryLight()])
+        self.assertTrue(before.value().endswith(b"0\r\n\r\n"), before.value()[-40:])
+        after = self.openStream()
+        self.assertFalse(after.value().endswith(b"0\r\n\r\n"))
+        self.host.stopService()
+        self.assertTrue(after.value().endswith(b"0\r\n\r\n"), after.value()[-40:])
+        streamTimers = [
+            call for call in self.reactor.getDelayedCalls() if type(getattr(call.func, "__self__", None)).__name__ == "_Stream"
+        ]
+        self.assertEqual(streamTimers, [])
 
     def test_refusedDevicesKeepTheRunningParts(self) -> None:
         """

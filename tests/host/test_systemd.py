@@ -179,7 +179,7 @@ class UnitFileTests(SynchronousTestCase):
     def test_unitIsHardenedAndNotifies(self) -> None:
         """
         The unit is Type=notify, reloads with SIGHUP, and carries the
-        hardening settings the README promises.
+        hardening settings docs/operations.md promises.
         """
         text = UNIT.read_text()
         for line in (
@@ -197,7 +197,7 @@ class UnitFileTests(SynchronousTestCase):
     def test_systemdAnalyzeVerifiesTheUnit(self) -> None:
         """
         C{systemd-analyze verify} accepts the unit, with ExecStart pointing
-        at this environment's twistd (the unit names the path the README
+        at this environment's twistd (the unit names the path docs/operations.md
         installs to).
         """
         analyze = shutil.which("systemd-analyze")

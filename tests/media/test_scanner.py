@@ -9,9 +9,12 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from twisted.internet import reactor
+from twisted.logger import ILogObserver, LogLevel, formatEvent, globalLogPublisher
 from twisted.trial.unittest import TestCase
+from zope.interface import provider
 
 from coherence_lite.media.index import Library
 from coherence_lite.media.store import Row, fetchRow, systemUpdateId
@@ -86,6 +89,27 @@ class ScanTests(TestCase):
         self.assertIsNone(await library.lookup(str(folders["Album"].id)))
         self.assertIsNone(await library.lookup("../../etc/passwd"))
         self.assertIsNone(await library.lookup("999999"))
+
+    async def test_brokenFile(self) -> None:
+        """
+        A file its reader refuses is listed by its name, with one log line
+        naming it, and the scan goes on.
+        """
+        (self.music / "other/garbage.flac").write_bytes(b"not a flac file" * 10)
+        lines: list[str] = []
+
+        @provider(ILogObserver)
+        def observe(event: dict[str, Any]) -> None:
+            if event.get("log_level") == LogLevel.warn:
+                lines.append(formatEvent(event))
+
+        globalLogPublisher.addObserver(observe)
+        self.addCleanup(globalLogPublisher.removeObserver, observe)
+        library, rows, _ = await self.scan()
+        garbage = [row for row in rows if row.path == os.fsencode(self.music / "other/garbage.flac")]
+        self.assertEqual([(row.title, row.duration) for row in garbage], [("garbage", None)])
+        self.assertEqual(len([line for line in lines if "garbage.flac" in line]), 1, lines)
+        self.assertEqual(len([row for row in rows if not row.container]), len(EXPECTED) + 1)
 
     async def test_rescan(self) -> None:
         """

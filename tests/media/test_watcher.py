@@ -10,10 +10,10 @@ from typing import Any, cast
 from twisted.internet import inotify
 from twisted.internet.defer import Deferred, succeed
 from twisted.internet.task import Clock
-from zope.interface import provider
 from twisted.logger import ILogObserver, LogLevel, globalLogPublisher
 from twisted.python.filepath import FilePath
 from twisted.trial.unittest import SynchronousTestCase
+from zope.interface import provider
 
 from coherence_lite.media.index import Library
 from coherence_lite.media.watcher import SETTLE, FolderWatcher

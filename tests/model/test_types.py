@@ -21,6 +21,8 @@ from coherence_lite.model.types import (
     INTEGER_RANGES,
     R4_MAX,
     STRING,
+    TYPES,
+    DataType,
     DataTypeError,
     Value,
     allowedRangeProblem,
@@ -30,6 +32,7 @@ from coherence_lite.model.types import (
     decodeValue,
     encodeValue,
     hasValueList,
+    isNumeric,
 )
 
 #: Fixed UTC offsets in whole minutes, as the .tz types carry them.
@@ -580,3 +583,39 @@ class AllowedTests(SynchronousTestCase):
         A variable without list or range takes any value of its type.
         """
         self.assertEqual(decodeArgument(variable("boolean"), "yes"), True)
+
+
+class TableTests(SynchronousTestCase):
+    """
+    L{TYPES} is the one table of the data types' traits.
+    """
+
+    def test_everyTypeHasEveryTrait(self) -> None:
+        """
+        Every data type has a row, named as its key, with every trait: a
+        Python type, a zero of that type which encodes and decodes back to
+        itself, whether it is numeric (then bounds for exactly the integer
+        types, a number input and its step), and a form input.
+        """
+        self.assertEqual(set(TYPES), set(DATA_TYPES))
+        for name, row in TYPES.items():
+            self.assertIsInstance(row, DataType)
+            self.assertEqual(row.name, name)
+            self.assertIsInstance(row.pythonType, type, name)
+            self.assertIs(type(row.zero), row.pythonType, name)
+            self.assertEqual(decodeValue(name, encodeValue(name, row.zero)), row.zero, name)
+            self.assertIsInstance(row.numeric, bool, name)
+            self.assertIn(row.formInput, ("number", "checkbox", "text"), name)
+            self.assertEqual(row.numeric, row.formInput == "number", name)
+            self.assertEqual(row.numeric, row.formStep is not None, name)
+            self.assertEqual(row.bounds is not None, row.numeric and row.pythonType is int, name)
+            self.assertEqual(isNumeric(name), row.numeric, name)
+
+    def test_numericTypes(self) -> None:
+        """
+        The numbers are the integer types, the four real types and
+        fixed.14.4; an unknown name is not numeric.
+        """
+        expected = set(INTEGER_RANGES) | {"r4", "r8", "number", "float", "fixed.14.4"}
+        self.assertEqual({name for name in DATA_TYPES if isNumeric(name)}, expected)
+        self.assertFalse(isNumeric("decimal"))

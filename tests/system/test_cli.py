@@ -28,7 +28,7 @@ from twisted.trial.unittest import SynchronousTestCase, TestCase
 
 from coherence_lite import __version__
 from coherence_lite.cli.main import Options, SearchCommand, SearchOptions, main
-from coherence_lite.controlpoint.parse import parseDescription
+from coherence_lite.controlpoint.description import parseDescription
 from coherence_lite.controlpoint.remote import RemoteRootDevice
 from coherence_lite.model.device import LOCAL
 from coherence_lite.controlpoint.report import (

@@ -30,7 +30,7 @@ from coherence_lite.cli.call import CallOptions, runCall
 from coherence_lite.cli.subscribe import SubscribeCommand, SubscribeOptions
 from coherence_lite.controlpoint.fetch import HTTPFetcher
 from coherence_lite.controlpoint.gena import ENDED, Notice
-from coherence_lite.controlpoint.parse import parseDescription
+from coherence_lite.controlpoint.description import parseDescription
 from coherence_lite.controlpoint.remote import RemoteRootDevice
 from coherence_lite.controlpoint.subscriber import Subscriber
 

@@ -1,5 +1,5 @@
 """
-Tests for L{coherence_lite.controlpoint.parse}: reading description
+Tests for L{coherence_lite.controlpoint.description}: reading description
 documents, our own, real devices' and hostile ones.
 """
 
@@ -10,7 +10,7 @@ from dataclasses import replace
 from hypothesis import HealthCheck, given, settings, strategies as st
 from twisted.trial.unittest import SynchronousTestCase
 
-from coherence_lite.controlpoint.parse import MAX_DEPTH, MAX_DESCRIPTION_SIZE, DescriptionError, parseDescription
+from coherence_lite.controlpoint.description import MAX_DEPTH, MAX_DESCRIPTION_SIZE, DescriptionError, parseDescription
 from coherence_lite.controlpoint.remote import RemoteRootDevice
 from coherence_lite.model.device import REMOTE
 from coherence_lite.model.defaults import defaultIcons

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.controlpoint.test_parse -*-
+# -*- test-case-name: tests.controlpoint.test_description -*-
 """
 Reading device description documents fetched from other devices.
 
