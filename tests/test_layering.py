@@ -51,6 +51,8 @@ EXTRA_PURE = (
     "coherence_lite.conformance.description_rules",
     "coherence_lite.conformance.control_rules",
     "coherence_lite.conformance.eventing_rules",
+    "coherence_lite.conformance.media_rules",
+    "coherence_lite.conformance.didl_rules",
     "coherence_lite.conformance.report",
     "coherence_lite.media.didl",
     "coherence_lite.media.search",
@@ -66,7 +68,7 @@ FORBIDDEN = ("twisted.internet", "twisted.web", "louie", "socket", "_socket", "c
 #: louie signal (signals are sent at the edge: compat).
 CORE = (
     "model", "ssdp", "http", "host", "net", "controlpoint", "control", "eventing", "backend", "conformance",
-    "profiles", "panel", "cli",
+    "profiles", "panel", "cli", "media",
 )
 
 #: The leaf modules every part may import.
@@ -93,8 +95,9 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "control": frozenset(("model", "backend", "http")) | LEAVES,
     "eventing": frozenset(("model", "backend", "http", "net")) | LEAVES,
     "profiles": frozenset(("model", "backend")) | LEAVES,
+    "media": frozenset(("model", "backend", "http", "profiles")) | LEAVES,
     "panel": frozenset(("model", "backend", "http", "control")) | LEAVES,
-    "host": frozenset(("model", "net", "ssdp", "http", "backend", "control", "eventing", "profiles", "panel")) | LEAVES,
+    "host": frozenset(("model", "net", "ssdp", "http", "backend", "control", "eventing", "profiles", "media", "panel")) | LEAVES,
     "controlpoint": _CLIENT,
     "conformance": frozenset(("controlpoint",)) | _CLIENT,
     "cli": frozenset(("controlpoint", "conformance")) | _CLIENT,
