@@ -94,12 +94,19 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "eventing": frozenset(("model", "backend", "http", "net")) | LEAVES,
     "profiles": frozenset(("model", "backend")) | LEAVES,
     "panel": frozenset(("model", "backend", "http", "control")) | LEAVES,
-    "host": frozenset(("model", "net", "ssdp", "http", "backend", "control", "eventing", "profiles", "panel")) | LEAVES,
+    "media": frozenset(("model", "backend", "http", "profiles")) | LEAVES,
+    "host": frozenset(
+        ("model", "net", "ssdp", "http", "backend", "control", "eventing", "profiles", "panel", "media")
+    )
+    | LEAVES,
     "controlpoint": _CLIENT,
     "conformance": frozenset(("controlpoint",)) | _CLIENT,
     "cli": frozenset(("controlpoint", "conformance")) | _CLIENT,
     "compat": frozenset(
-        ("model", "net", "ssdp", "http", "backend", "control", "eventing", "profiles", "panel", "host", "controlpoint")
+        (
+            "model", "net", "ssdp", "http", "backend", "control", "eventing", "profiles", "panel", "media", "host",
+            "controlpoint",
+        )
     )
     | LEAVES,
     "tap": frozenset(("host", "cli.options", "cli.checks")),
@@ -334,9 +341,10 @@ class ImportContractTests(SynchronousTestCase):
     def test_clientSideNeverImportsTheHost(self) -> None:
         """
         The control point, the checker and the command line never import
-        the device host (nor the panel, profiles or backends it runs).
+        the device host (nor the panel, profiles, media or backends it
+        runs).
         """
-        host = ("host", "panel", "profiles", "backend")
+        host = ("host", "panel", "profiles", "backend", "media")
         found = [
             f"{edge.source} -> {edge.target}"
             for edge in importEdges(ROOT)
