@@ -27,7 +27,8 @@ from twisted.python.usage import UsageError
 from twisted.trial.unittest import SynchronousTestCase, TestCase
 
 from coherence_lite import __version__
-from coherence_lite.cli.main import Options, SearchCommand, SearchOptions, main
+from coherence_lite.cli.main import Options, main
+from coherence_lite.cli.search import SearchCommand, SearchOptions
 from coherence_lite.controlpoint.description import parseDescription
 from coherence_lite.controlpoint.remote import RemoteRootDevice
 from coherence_lite.model.device import LOCAL
