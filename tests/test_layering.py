@@ -52,6 +52,8 @@ EXTRA_PURE = (
     "coherence_lite.conformance.control_rules",
     "coherence_lite.conformance.eventing_rules",
     "coherence_lite.conformance.report",
+    "coherence_lite.controlpoint.targets",
+    "coherence_lite.cli.report",
     "coherence_lite.media.didl",
     "coherence_lite.media.search",
     "coherence_lite.media.dlna",

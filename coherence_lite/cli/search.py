@@ -22,18 +22,11 @@ from twisted.python import usage
 
 from coherence_lite._reactor import Reactor
 from coherence_lite.cli.options import NetworkOptions
+from coherence_lite.cli.report import ADDED, REMOVED, describeDevices, deviceLine, devicesJSON, eventJSON
 from coherence_lite.cli.version import VersionOption
 from coherence_lite.controlpoint.discovery import ControlPoint
 from coherence_lite.controlpoint.remote import RemoteRootDevice
-from coherence_lite.controlpoint.report import (
-    ADDED,
-    REMOVED,
-    describeDevices,
-    deviceLine,
-    devicesJSON,
-    eventJSON,
-    matchesTarget,
-)
+from coherence_lite.controlpoint.targets import matchesTarget
 from coherence_lite.controlpoint.search import SEARCH_INTERVAL, SEARCH_MX, SEARCH_TARGET
 from coherence_lite.controlpoint.tracker import DeviceObserver
 from coherence_lite.errors import StartupError
