@@ -68,7 +68,7 @@ FORBIDDEN = ("twisted.internet", "twisted.web", "louie", "socket", "_socket", "c
 #: louie signal (signals are sent at the edge: compat).
 CORE = (
     "model", "ssdp", "http", "host", "net", "controlpoint", "control", "eventing", "backend", "conformance",
-    "profiles", "panel", "cli",
+    "profiles", "panel", "cli", "media",
 )
 
 #: The leaf modules every part may import.
@@ -95,12 +95,9 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "control": frozenset(("model", "backend", "http")) | LEAVES,
     "eventing": frozenset(("model", "backend", "http", "net")) | LEAVES,
     "profiles": frozenset(("model", "backend")) | LEAVES,
-    "panel": frozenset(("model", "backend", "http", "control")) | LEAVES,
     "media": frozenset(("model", "backend", "http", "profiles")) | LEAVES,
-    "host": frozenset(
-        ("model", "net", "ssdp", "http", "backend", "control", "eventing", "profiles", "panel", "media")
-    )
-    | LEAVES,
+    "panel": frozenset(("model", "backend", "http", "control")) | LEAVES,
+    "host": frozenset(("model", "net", "ssdp", "http", "backend", "control", "eventing", "profiles", "media", "panel")) | LEAVES,
     "controlpoint": _CLIENT,
     "conformance": frozenset(("controlpoint",)) | _CLIENT,
     "cli": frozenset(("controlpoint", "conformance")) | _CLIENT,

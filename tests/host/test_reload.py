@@ -232,10 +232,11 @@ class ReplaceDevicesTests(ReloadTestCase):
         """
         client = IPv4Address("TCP", "192.168.1.30", 40000)
         channel = self.host.web.site.buildProtocol(client)
-        transport = StringTransport(peerAddress=client)
+        transport = StringTransport(hostAddress=IPv4Address("TCP", "192.168.1.2", 8080), peerAddress=client)
         channel.makeConnection(transport)
         self.addCleanup(lambda: channel.connectionLost(Failure(ConnectionDone())) if transport.connected else None)
-        channel.dataReceived(b"GET " + presentationPath(jambon()).encode() + b"?events HTTP/1.1\r\nHost: h\r\n\r\n")
+        request = b"?events HTTP/1.1\r\nHost: 192.168.1.2:8080\r\n\r\n"
+        channel.dataReceived(b"GET " + presentationPath(jambon()).encode() + request)
         self.assertIn(b"text/event-stream", transport.value())
         return transport
 
