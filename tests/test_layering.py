@@ -51,6 +51,8 @@ EXTRA_PURE = (
     "coherence_lite.conformance.description_rules",
     "coherence_lite.conformance.control_rules",
     "coherence_lite.conformance.eventing_rules",
+    "coherence_lite.conformance.media_rules",
+    "coherence_lite.conformance.didl_rules",
     "coherence_lite.conformance.report",
     "coherence_lite.controlpoint.targets",
     "coherence_lite.cli.report",

@@ -27,7 +27,8 @@ class Rule:
     """
     One rule the checker applies.
 
-    @ivar section: C{ssdp}, C{description}, C{control} or C{eventing}.
+    @ivar section: C{ssdp}, C{description}, C{control}, C{eventing} or
+        C{media}.
     @ivar statement: what the rule asks, in one sentence.
     @ivar source: where it comes from (UDA section, CVE...).
     """
@@ -78,6 +79,16 @@ RULES = _rules(
     ("eventing.unknown-sid", "A renewal with an unknown SID answers 412 Precondition Failed.", "UDA 2.0 §4.1.2"),
     ("eventing.unsubscribe", "UNSUBSCRIBE with the SID answers 200.", "UDA 2.0 §4.1.3"),
     ("eventing.callstranger", "A SUBSCRIBE whose CALLBACK is outside the subscriber's network is refused.", "CVE-2020-12695 (CallStranger); UDA 2.0 §4.1.1 (2020 update)"),
+    ("media.scpd", "ContentDirectory:1 has Browse, GetSearchCapabilities, GetSortCapabilities and GetSystemUpdateID with their arguments, and SearchCapabilities, SortCapabilities and an evented ui4 SystemUpdateID; ConnectionManager:1 has GetProtocolInfo, GetCurrentConnectionIDs and GetCurrentConnectionInfo, and evented SourceProtocolInfo, SinkProtocolInfo and CurrentConnectionIDs.", "UPnP AV ContentDirectory:1 §2.5, §2.7; ConnectionManager:1 §2.2, §2.4"),
+    ("media.system-update-id", "GetSystemUpdateID answers a ui4.", "UPnP AV ContentDirectory:1 §2.5.20, §2.7.3"),
+    ("media.browse-metadata", "Browse of ObjectID 0 with BrowseMetadata answers the root container (id 0, parentID -1), NumberReturned = TotalMatches = 1.", "UPnP AV ContentDirectory:1 §2.7.4, §2.8.2 (root object)"),
+    ("media.didl", "Every Browse Result is DIDL-Lite (urn:schemas-upnp-org:metadata-1-0/DIDL-Lite/) of containers and items, each with id, parentID, restricted, one dc:title and one upnp:class of its kind, and res with protocolInfo; as many as NumberReturned, children of the browsed object.", "UPnP AV ContentDirectory:1 §2.8 (DIDL-Lite), §2.7.4"),
+    ("media.paging", "RequestedCount 0 returns every child; a page returns at most RequestedCount with the same TotalMatches and never nothing before the end; pages concatenate to the whole list without duplicates; a StartingIndex past the end returns no object.", "UPnP AV ContentDirectory:1 §2.7.4 (Browse: StartingIndex, RequestedCount, TotalMatches)"),
+    ("media.unknown-object", "Browse of an ObjectID that does not exist gets fault 701 (No such object).", "UPnP AV ContentDirectory:1 §2.7.4 (errors)"),
+    ("media.bad-flag", "Browse with a BrowseFlag other than BrowseMetadata or BrowseDirectChildren gets fault 402 (Invalid Args).", "UPnP AV ContentDirectory:1 §2.7.4; UDA 2.0 §3.2.2"),
+    ("media.bad-search", "Search with malformed SearchCriteria gets fault 708 (Unsupported or invalid search criteria).", "UPnP AV ContentDirectory:1 §2.7.5 (errors), §2.5.5 (grammar)"),
+    ("media.bad-sort", "Browse with SortCriteria on a property outside SortCapabilities gets fault 709 (Unsupported or invalid sort criteria).", "UPnP AV ContentDirectory:1 §2.7.4 (errors), §2.5.7"),
+    ("media.protocol-info", "Each protocolInfo (GetProtocolInfo's Source, every res) is protocol:network:MIME:info with http-get, *, a MIME type, and * or NAME=value pairs whose DLNA.ORG_ values are well formed.", "UPnP AV ConnectionManager:1 §2.5.2 (protocolInfo); DLNA guidelines 7.4.1.3"),
 )
 
 

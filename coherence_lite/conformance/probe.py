@@ -9,7 +9,8 @@ subject labelled with the family, in one L{DeviceReport}.
 
 The whole run is bounded: one discovery round, then per device (at most
 L{MAX_DEVICES}) three search rounds of a few seconds, and HTTP requests
-each with its own time limit, on the chosen links only.
+each with its own time limit (at most L{media_probe.MAX_CALLS} more for a
+MediaServer), on the chosen links only.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from coherence_lite.conformance import description_rules as rules
 from coherence_lite.conformance import ssdp_rules
 from coherence_lite.conformance.findings import Finding
 from coherence_lite.conformance.http_probe import HTTPProbe
+from coherence_lite.conformance.media_probe import MediaProbe
 from coherence_lite.conformance.ssdp_probe import SSDPProbe
 from coherence_lite.conformance.ssdp_rules import Answer, SearchRound
 from coherence_lite.controlpoint.callbacks import localAddressFor
@@ -246,6 +248,7 @@ class Checker:
             findings += await self._http.control(service, scpds[service.serviceId])
         for service in [s for s in services if scpds[s.serviceId].evented()][:MAX_SUBSCRIBED]:
             findings += await self._http.eventing(service, scpds[service.serviceId])
+        findings += await MediaProbe(self._http).run(root, scpds)
         return DeviceReport(location, root, tuple(findings))
 
     async def _ssdpFindings(self, root: RemoteRootDevice, discovery: SearchRound, family: str | None) -> list[Finding]:

@@ -19,7 +19,7 @@ from coherence_lite.model.xmltext import safeText
 __all__ = ["SECTIONS", "exitStatus", "counts", "notChecked", "formatText", "formatJSON"]
 
 #: The sections, in report order.
-SECTIONS = ("ssdp", "description", "control", "eventing")
+SECTIONS = ("ssdp", "description", "control", "eventing", "media")
 
 
 def exitStatus(findings: Sequence[Finding]) -> int:
@@ -38,10 +38,13 @@ def counts(findings: Sequence[Finding]) -> dict[str, int]:
 
 def notChecked(findings: Sequence[Finding]) -> list[str]:
     """
-    The rules no finding is about (nothing to check them on).
+    The rules no finding is about (nothing to check them on); the
+    MediaServer rules only when some of them were checked (the device has
+    a ContentDirectory).
     """
     seen = {f.rule for f in findings}
-    return [rule for rule in RULES if rule not in seen]
+    media = any(RULES[rule].section == "media" for rule in seen)
+    return [rule for rule in RULES if rule not in seen and (media or RULES[rule].section != "media")]
 
 
 def formatText(findings: Sequence[Finding], title: str, verbose: bool = False) -> str:

@@ -167,4 +167,4 @@ class MediaHosting(MultiService):
         if self.parent is None:
             self.setServiceParent(self._host)
         library = self.server.library
-        self._host.mount(b"media", StreamingResource(library.lookup, library.roots))
+        self._host.mount(b"media", StreamingResource(library.lookup, library.servedRoots))

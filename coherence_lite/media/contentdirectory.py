@@ -80,7 +80,8 @@ def didlObject(row: Row, base: str, art: dict[int, bytes | None]) -> DidlObject:
     The DIDL-Lite form of a stored object.
 
     @param base: C{http://host:port} of the request's local address.
-    @param art: the path of each album art object by id (for its suffix).
+    @param art: the path of each album art object by id (for its suffix);
+        a track's embedded picture comes before its folder's cover.
     """
     parentID = "-1" if row.parent is None else str(row.parent)
     if row.container:
@@ -96,7 +97,8 @@ def didlObject(row: Row, base: str, art: dict[int, bytes | None]) -> DidlObject:
         nrAudioChannels=row.channels,
         resolution=row.resolution,
     )
-    artURI = None if row.art is None or row.art not in art else f"{base}{MEDIA_PATH}{row.art}{_suffix(art[row.art])}"
+    artId = row.embeddedArt if row.embeddedArt is not None else row.art
+    artURI = None if artId is None or artId not in art else f"{base}{MEDIA_PATH}{artId}{_suffix(art[artId])}"
     return DidlObject(
         str(row.id), parentID, row.title, row.cls,
         creator=row.artist, artist=row.artist, album=row.album, genre=row.genre, date=row.date,
@@ -105,7 +107,7 @@ def didlObject(row: Row, base: str, art: dict[int, bytes | None]) -> DidlObject:
 
 
 def _artPaths(connection: sqlite3.Connection, rows: list[Row]) -> dict[int, bytes | None]:
-    wanted = sorted({row.art for row in rows if row.art is not None})
+    wanted = sorted({each for row in rows for each in (row.art, row.embeddedArt) if each is not None})
     if not wanted:
         return {}
     marks = ",".join("?" * len(wanted))

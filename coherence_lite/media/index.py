@@ -19,7 +19,7 @@ from twisted.logger import Logger
 from twisted.python.threadpool import ThreadPool
 
 from coherence_lite.media.containment import containedPath, resolveRoots
-from coherence_lite.media.scanner import Folder, Step, Walk, scanFolder, setRoots
+from coherence_lite.media.scanner import Folder, Step, Walk, pruneArt, scanFolder, setRoots
 from coherence_lite.media.store import fetchRow, openStore, profileOf
 from coherence_lite.media.target import StreamTarget
 
@@ -42,19 +42,27 @@ class Library(Service):
     The index of some media folders.
 
     @ivar folders: the media folders, as given (absolute).
-    @ivar roots: the same, resolved: what every served file must be in.
+    @ivar roots: the same, resolved: what every listed file must be in.
+    @ivar servedRoots: the roots and the art folder: what every served file
+        must be in.
     @ivar listeners: told of every change (see L{UpdateListener}).
     @ivar scanned: fires when the first full scan is done.
     """
 
-    def __init__(self, folders: Sequence[Path], database: Path | str, reactor: Any) -> None:
+    def __init__(
+        self, folders: Sequence[Path], database: Path | str, reactor: Any, artDirectory: Path | None = None
+    ) -> None:
         """
         @param folders: the media folders.
         @param database: the store's file (C{:memory:} for none).
         @param reactor: runs the jobs' results on its thread.
+        @param artDirectory: where pictures embedded in tracks are kept to
+            be served as their album art; L{None} keeps none.
         """
         self.folders = tuple(Path(os.path.abspath(folder)) for folder in folders)
         self.roots = resolveRoots(self.folders)
+        self.artDirectory = artDirectory
+        self.servedRoots = self.roots if artDirectory is None else resolveRoots((*self.folders, artDirectory))
         self._database = str(database)
         self._reactor = reactor
         self._pool = ThreadPool(1, 1, "media-index")
@@ -101,7 +109,7 @@ class Library(Service):
 
     async def _scanAll(self) -> None:
         started = self._reactor.seconds()
-        walk = Walk(self.roots)
+        walk = Walk(self.roots, self.artDirectory)
         pending = list(await self.run(setRoots, self.folders))
         folders = 0
         while pending and self.running:
@@ -109,6 +117,8 @@ class Library(Service):
             folders += 1
             pending.extend(reversed(step.folders))
             self._tell(step)
+        if self.running:
+            await self.run(pruneArt)
         if not self.scanned.called:
             log.info(
                 "Media scan done: {folders} folders in {seconds:.1f} s",
@@ -126,7 +136,7 @@ class Library(Service):
         folder = await self.run(_folderAt, path)
         if folder is None:
             return []
-        walk = Walk(self.roots)
+        walk = Walk(self.roots, self.artDirectory)
         pending = [folder]
         added: list[bytes] = []
         while pending and self.running:
@@ -150,14 +160,15 @@ class Library(Service):
 
     def lookup(self, objectId: str) -> "Deferred[StreamTarget | None]":
         """
-        The file to stream for an object id: an item's resolved path, if it
-        is still inside a media folder; L{None} for anything else.
+        The file to stream for an object id: an item's (or an embedded
+        picture's) resolved path, if it is still inside a media folder (or
+        the art folder); L{None} for anything else.
         """
         if not objectId.isdigit() or len(objectId) > 18:
             result: Deferred[StreamTarget | None] = Deferred()
             result.callback(None)
             return result
-        return self.run(_target, int(objectId), self.roots)
+        return self.run(_target, int(objectId), self.servedRoots)
 
 
 def _folderPaths(connection: Any) -> list[bytes]:

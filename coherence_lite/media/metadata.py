@@ -23,6 +23,13 @@ from coherence_lite.media.dlna import kindOf as contentKind, mimeTypeFor
 
 __all__ = ["Kind", "Metadata", "MetadataError", "mediaKind", "readMetadata"]
 
+#: The largest embedded picture kept as album art.
+MAX_ART_SIZE = 8 * 1024 * 1024
+
+#: The pictures kept as album art, by their first bytes (whatever type
+#: the tag claims).
+_ART_MAGIC = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
+
 #: How long ffprobe may take over one file.
 FFPROBE_TIMEOUT = 10.0
 
@@ -52,6 +59,9 @@ _CLASSES = {"audio": _AUDIO, "image": _PHOTO, "video": _VIDEO}
 class Metadata:
     """
     What was read from a file; L{None} where nothing was found.
+
+    @ivar art: an embedded cover picture (JPEG or PNG): its MIME type and
+        bytes.
     """
 
     title: str | None = None
@@ -65,6 +75,7 @@ class Metadata:
     sampleRate: int | None = None
     channels: int | None = None
     resolution: str | None = None
+    art: tuple[str, bytes] | None = None
 
 
 def mediaKind(name: str) -> Kind | None:
@@ -92,8 +103,19 @@ def _positive(value: object) -> int | None:
     return number if number > 0 else None
 
 
+def _embeddedArt(tag: TinyTag) -> tuple[str, bytes] | None:
+    image = tag.images.front_cover or tag.images.any
+    data = image.data if image is not None else b""
+    if not data or len(data) > MAX_ART_SIZE:
+        return None
+    for magic, mimeType in _ART_MAGIC:
+        if data.startswith(magic):
+            return mimeType, data
+    return None
+
+
 def _audio(path: Path) -> Metadata:
-    tag = TinyTag.get(path)
+    tag = TinyTag.get(path, image=True)
     bitrate = _positive(tag.bitrate * 1000 / 8) if tag.bitrate else None
     duration = float(tag.duration) if tag.duration and tag.duration > 0 else None
     return Metadata(
@@ -107,6 +129,7 @@ def _audio(path: Path) -> Metadata:
         bitrate=bitrate,
         sampleRate=_positive(tag.samplerate),
         channels=_positive(tag.channels),
+        art=_embeddedArt(tag),
     )
 
 

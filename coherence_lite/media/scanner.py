@@ -9,6 +9,7 @@ cover image becomes its tracks' album art.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import stat
@@ -23,7 +24,7 @@ from coherence_lite.media.containment import containedPath
 from coherence_lite.media.metadata import Kind, Metadata, MetadataError, mediaKind, readMetadata
 from coherence_lite.media.store import bumpUpdateIds, inodeKey
 
-__all__ = ["Folder", "Step", "Walk", "scanFolder", "setRoots"]
+__all__ = ["Folder", "Step", "Walk", "pruneArt", "scanFolder", "setRoots"]
 
 log = Logger()
 
@@ -48,9 +49,12 @@ class Walk:
     What the steps of a walk over the media folders share.
 
     @ivar roots: the media folders, resolved.
+    @ivar artDirectory: where pictures embedded in tracks are kept (one
+        file per distinct picture); L{None} keeps none.
     """
 
     roots: tuple[Path, ...]
+    artDirectory: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -131,27 +135,79 @@ def _addContainer(
     return objectId, own
 
 
+def _storeArt(connection: sqlite3.Connection, directory: Path, mimeType: str, data: bytes) -> int | None:
+    """
+    Keep an embedded picture as a file of C{directory} (named by its
+    digest, so a picture shared by an album is kept once) with a row of its
+    own; return that row's id, or L{None} if it cannot be written.
+    """
+    name = hashlib.sha256(data).hexdigest()[:32] + (".jpg" if mimeType == "image/jpeg" else ".png")
+    target = directory / name
+    try:
+        if not target.exists():
+            directory.mkdir(parents=True, exist_ok=True)
+            partial = directory / (name + ".part")
+            partial.write_bytes(data)
+            os.replace(partial, target)
+    except OSError as e:
+        log.warn("Cannot keep an embedded picture in {directory}: {reason}", directory=str(directory), reason=e.strerror or str(e))
+        return None
+    stored = os.fsencode(target)
+    connection.execute(
+        "INSERT OR IGNORE INTO objects (parent, path, lineage, container, title, class, mime, size, mtime, added) "
+        "VALUES (NULL, ?, '', 0, 'cover', 'object.item.imageItem.photo', ?, ?, ?, ?)",
+        (stored, mimeType, len(data), time.time(), time.time()),
+    )
+    found = connection.execute("SELECT id FROM objects WHERE path = ?", (stored,)).fetchone()
+    return None if found is None else int(found[0])
+
+
+def pruneArt(connection: sqlite3.Connection) -> None:
+    """
+    Forget the embedded pictures no track holds any more (rows and files).
+    """
+    orphans = connection.execute(
+        "SELECT id, path FROM objects WHERE parent IS NULL AND id != 0 "
+        "AND id NOT IN (SELECT embeddedArt FROM objects WHERE embeddedArt IS NOT NULL)"
+    ).fetchall()
+    for objectId, path in orphans:
+        connection.execute("DELETE FROM objects WHERE id = ?", (objectId,))
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
 def _storeFile(
-    connection: sqlite3.Connection, folder: Folder, path: bytes, kind: Kind, status: os.stat_result, existing: int | None
+    connection: sqlite3.Connection,
+    folder: Folder,
+    path: bytes,
+    kind: Kind,
+    status: os.stat_result,
+    existing: int | None,
+    walk: Walk,
 ) -> None:
     try:
         found = readMetadata(Path(os.fsdecode(path)), kind)
     except MetadataError as e:
         log.warn("Listing {path} by name only: {reason}", path=os.fsdecode(path), reason=str(e))
         found = Metadata()
+    art = None
+    if found.art is not None and walk.artDirectory is not None:
+        art = _storeArt(connection, walk.artDirectory, *found.art)
     title = found.title or displayName(os.path.splitext(os.path.basename(path))[0])
     values = (
         folder.id, path, folder.lineage, title, kind.upnpClass, kind.mimeType, status.st_size, status.st_mtime,
         found.duration, found.bitrate, found.sampleRate, found.channels, found.resolution,
-        found.artist, found.album, found.genre, found.track, found.date,
+        found.artist, found.album, found.genre, found.track, found.date, art,
     )
     columns = (
         "parent, path, lineage, container, title, class, mime, size, mtime, duration, bitrate, sampleRate, "
-        "channels, resolution, artist, album, genre, track, date"
+        "channels, resolution, artist, album, genre, track, date, embeddedArt"
     )
     if existing is None:
         connection.execute(
-            f"INSERT INTO objects ({columns}, added) VALUES (?, ?, ?, 0, {', '.join('?' * 15)}, ?)",
+            f"INSERT INTO objects ({columns}, added) VALUES (?, ?, ?, 0, {', '.join('?' * 16)}, ?)",
             (*values, time.time()),
         )
     else:
@@ -237,7 +293,7 @@ def _scanEntries(connection: sqlite3.Connection, folder: Folder, walk: Walk, ent
         if known is not None and known[1]:
             connection.execute("DELETE FROM objects WHERE lineage LIKE ?", (known[4] + "%",))
             known = None
-        _storeFile(connection, folder, path, kind, status, None if known is None else known[0])
+        _storeFile(connection, folder, path, kind, status, None if known is None else known[0], walk)
         changed = True
     for path, (objectId, container, _, _, lineage) in existing.items():
         if path not in seen:

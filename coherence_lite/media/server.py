@@ -57,17 +57,21 @@ class MediaServer(MultiService):
         @param friendlyName: the device's name.
         @param udn: the device's UDN (stable: the index's SystemUpdateID
             belongs to it).
-        @param stateDirectory: where the index is kept (C{media-<uuid>.sqlite});
-            L{None} keeps it in memory only.
+        @param stateDirectory: where the index is kept (C{media-<uuid>.sqlite})
+            and embedded pictures (C{media-art-<uuid>/}); L{None} keeps the
+            index in memory only, and no embedded picture.
         @param reactor: the reactor (threads, timers, inotify).
         """
         super().__init__()
+        uuid = udn.removeprefix("uuid:").lower()
+        artDirectory = None
         if stateDirectory is None:
             database = ":memory:"
         else:
             stateDirectory.mkdir(parents=True, exist_ok=True)
-            database = str(stateDirectory / DATABASE_NAME.format(uuid=udn.removeprefix("uuid:").lower()))
-        self.library = Library(folders, database, reactor)
+            database = str(stateDirectory / DATABASE_NAME.format(uuid=uuid))
+            artDirectory = stateDirectory / f"media-art-{uuid}"
+        self.library = Library(folders, database, reactor, artDirectory)
         self.library.setServiceParent(self)
         self.contentDirectory = ContentDirectory(self.library, reactor, storedSystemUpdateId(database))
         self.connectionManager = ConnectionManager()

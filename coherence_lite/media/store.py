@@ -6,7 +6,9 @@ on a connection, run on the index's own thread (L{coherence_lite.media.index}).
 Object ids are the rows' ids (the root is C{0}), never reused
 (AUTOINCREMENT), kept across restarts and rescans since a file keeps its
 row while it exists.  The SystemUpdateID and each container's UpdateID are
-stored with the objects, so neither goes backwards.
+stored with the objects, so neither goes backwards.  Embedded album art,
+kept as files in an art folder of the state directory, has rows without a
+parent (never browsed or searched, only linked and served).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from coherence_lite.media.dlna import audioProfile, imageProfile
 __all__ = ["Row", "SORTABLE", "SEARCHABLE", "bumpUpdateIds", "childRows", "openStore", "profileOf", "sortClause", "storedSystemUpdateId"]
 
 #: Current layout of the tables; a store of another version is rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -50,7 +52,8 @@ CREATE TABLE IF NOT EXISTS objects (
     added REAL,
     updateId INTEGER NOT NULL DEFAULT 0,
     childCount INTEGER NOT NULL DEFAULT 0,
-    inode TEXT
+    inode TEXT,
+    embeddedArt INTEGER
 );
 CREATE INDEX IF NOT EXISTS objects_parent ON objects (parent, container, title);
 CREATE INDEX IF NOT EXISTS objects_order
@@ -96,6 +99,9 @@ SORTABLE = {
 class Row:
     """
     One object of the library as stored.
+
+    @ivar art: the folder's cover image object, for a track.
+    @ivar embeddedArt: the object of the picture embedded in a track.
     """
 
     id: int
@@ -122,6 +128,7 @@ class Row:
     added: float | None
     updateId: int
     childCount: int
+    embeddedArt: int | None
 
 
 #: The columns of a L{Row}, in order.

@@ -77,6 +77,16 @@ output.result { display: block; margin-top: 6px; font-size: .9rem; }
 .result dt { color: var(--muted); }
 .result dd { margin: 0; font-family: ui-monospace, Menlo, Consolas, monospace; overflow-wrap: anywhere; }
 ul.plain { margin: 4px 0; padding-left: 1.2em; }
+ul.entries { list-style: none; padding: 0; columns: 16em; }
+ul.entries li { padding: 3px 0; overflow-wrap: anywhere; break-inside: avoid; }
+ul.entries li::before { display: inline-block; width: 1.6em; color: var(--muted); }
+ul.entries li.folder::before { content: "\\1F4C1"; }
+ul.entries li.audio::before { content: "\\266B"; }
+ul.entries li.video::before { content: "\\25B6"; }
+ul.entries li.image::before { content: "\\25A3"; }
+.player audio, .player video, .player img { display: block; width: 100%; max-height: 70vh; object-fit: contain;
+  margin: 8px 0; }
+.pager { font-weight: 600; }
 footer { max-width: 960px; margin: 0 auto; padding: 0 16px 24px; color: var(--muted); font-size: .8rem; }
 """
 
@@ -135,11 +145,12 @@ def _hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-#: The C{Content-Security-Policy} of the pages: icons from the host itself,
+#: The C{Content-Security-Policy} of the pages: icons, images and media (a
+#: MediaServer's library) from the host itself,
 #: the inline style and script above and nothing else, forms and live values
 #: to the host itself, never in a frame.
 CSP = (
-    "default-src 'none'; img-src 'self'; "
+    "default-src 'none'; img-src 'self'; media-src 'self'; "
     f"style-src {_hash(STYLE)}; script-src {_hash(SCRIPT)}; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 ).encode("ascii")

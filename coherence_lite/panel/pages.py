@@ -128,6 +128,7 @@ def presentationPage(
     *,
     outcome: Outcome | None = None,
     counters: Mapping[str, int] | None = None,
+    library: str | None = None,
 ) -> bytes:
     """
     The presentation page of one device of C{documents}.
@@ -138,10 +139,14 @@ def presentationPage(
         by its form.
     @param counters: the host's counters, to show at the end; L{None} shows
         none.
+    @param library: the library card (L{coherence_lite.panel.library},
+        escaped HTML), shown first; L{None} shows none.
     """
     values = values or {}
     target = layout.presentationPath(device)
     body = [_header(device)]
+    if library is not None:
+        body.append(library)
     for serviceIndex, service in enumerate(device.services):
         current = values.get(service.shortId, {})
         scpd = layout.servicePath(device, service, layout.SCPD)

@@ -5,7 +5,9 @@ page with the values of the moment, the posts of its action forms, and its
 live values.
 
   - C{GET} (and C{HEAD}): the page (L{coherence_lite.panel.pages}), the
-    host's counters at its end only for a client on loopback.
+    host's counters at its end only for a client on loopback; for a
+    device with a ContentDirectory, its library to browse and play
+    (L{coherence_lite.panel.library}: C{?browse=ID&start=N}, C{?play=ID}).
   - C{GET ?events}: the live values, a server-sent events stream
     (L{coherence_lite.panel.live}).
   - C{POST}: an action form (C{application/x-www-form-urlencoded}, at most
@@ -30,6 +32,7 @@ import json
 from typing import Any, Callable, Mapping, cast
 from urllib.parse import parse_qsl
 
+from twisted.internet.defer import Deferred
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 from twisted.web.resource import Resource
@@ -48,6 +51,7 @@ from coherence_lite.panel.forms import (
     outcomeFragment,
     valueId,
 )
+from coherence_lite.panel.library import libraryRuntime, librarySection, queryOf
 from coherence_lite.panel.live import LiveStreams, Source
 from coherence_lite.panel.pages import presentationPage
 from coherence_lite.http.body import BodyError, readBody
@@ -179,6 +183,7 @@ class PresentationResource(Resource):
         self.stats = stats if stats is not None else Stats()
         self._maxFormBody = maxFormBody
         self._services = {service.shortId: service for service in device.services}
+        self._library = libraryRuntime(device, runtimes)
 
     def render(self, request: Request) -> bytes | int:
         """
@@ -189,6 +194,8 @@ class PresentationResource(Resource):
         if request.method == b"GET" and _asksForEvents(request):
             return self._stream(request)
         if request.method in (b"GET", b"HEAD"):
+            if self._library is not None:
+                return self._libraryPage(request)
             return self._page(request)
         if request.method == b"POST":
             return self._post(request)
@@ -200,11 +207,34 @@ class PresentationResource(Resource):
         """
         return {shortId: runtime.state.values() for shortId, runtime in self.runtimes.items()}
 
-    def _page(self, request: Request, outcome: Outcome | None = None) -> bytes:
+    def _page(self, request: Request, outcome: Outcome | None = None, library: str | None = None) -> bytes:
         counters = self.stats.snapshot() if self._showCounters and fromLoopback(request) else None
-        body = presentationPage(self.device, self.documents, self.values(), outcome=outcome, counters=counters)
+        body = presentationPage(self.device, self.documents, self.values(), outcome=outcome, counters=counters, library=library)
         sendHeaders(request, 200, _PAGE_HEADERS, len(body))
         return b"" if request.method == b"HEAD" else body
+
+    def _libraryPage(self, request: Request) -> int:
+        """
+        The page with the library card, once the ContentDirectory answered.
+        """
+        assert self._library is not None
+        local = request.getHost()
+        address = (str(getattr(local, "host", "")), int(getattr(local, "port", 0)))
+        gone: list[bool] = []
+        request.notifyFinish().addErrback(lambda _: gone.append(True))
+
+        def show(outcome: str | Failure) -> None:
+            library = None
+            if isinstance(outcome, Failure):
+                log.failure("The library of {device} could not be shown", outcome, device=self.device.UDN)
+            else:
+                library = outcome
+            if not gone:
+                request.write(self._page(request, library=library))
+                request.finish()
+
+        Deferred.fromCoroutine(librarySection(self._library, address, queryOf(request.args or {}))).addBoth(show)
+        return NOT_DONE_YET
 
     def _refuse(self, request: Request, code: int, extra: tuple[tuple[bytes, bytes], ...] = ()) -> bytes:
         self.stats.count(_REFUSALS.get(code, "pages.rejected.bad-request"))

@@ -232,10 +232,12 @@ class ReplaceDevicesTests(ReloadTestCase):
         """
         client = IPv4Address("TCP", "192.168.1.30", 40000)
         channel = self.host.web.site.buildProtocol(client)
-        transport = StringTransport(hostAddress=IPv4Address("TCP", "192.168.1.2", 8080), peerAddress=client)
+        server = IPv4Address("TCP", "192.168.1.10", 8080)
+        transport = StringTransport(hostAddress=server, peerAddress=client)
         channel.makeConnection(transport)
         self.addCleanup(lambda: channel.connectionLost(Failure(ConnectionDone())) if transport.connected else None)
-        request = b"?events HTTP/1.1\r\nHost: 192.168.1.2:8080\r\n\r\n"
+        # The host's site answers only a Host that names it (DNS rebinding).
+        request = b"?events HTTP/1.1\r\nHost: 192.168.1.10:8080\r\n\r\n"
         channel.dataReceived(b"GET " + presentationPath(jambon()).encode() + request)
         self.assertIn(b"text/event-stream", transport.value())
         return transport

@@ -1,7 +1,7 @@
 """
 A small real media library for the tests, made with ffmpeg's lavfi sources:
-one file of each kind, tags, a cover, hostile names, symlinks inside and
-outside the folder, a loop and a truncated file.
+one file of each kind, tags, a folder cover and an embedded one, hostile
+names, symlinks inside and outside the folder, a loop and a truncated file.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ EXPECTED = {
     "pictures/caf\u00e9 \u4e2d.jpg": ("caf\u00e9 \u4e2d", None),
     "truncated.mp3": ("truncated", None),
     "pictures/bad\udcffname.png": ("bad\ufffdname", None),
+    "embedded/art.mp3": ("art", 3),
 }
 
 
@@ -88,6 +89,14 @@ def makeLibrary(base: Path) -> Path:
     for name in ("other/vorbis.ogg", "other/opus.opus", "other/aac.m4a", "other/pcm.wav", "video/clip.mp4",
                  "video/clip.mkv", "pictures/picture.png"):
         makeMedia(music / name)
+    makeMedia(base / "plain.mp3")
+    (music / "embedded").mkdir()
+    subprocess.run(
+        [needFFmpeg(), "-v", "error", "-y", "-i", str(base / "plain.mp3"), "-i", str(music / "Artist/Album/cover.jpg"),
+         "-map", "0:a", "-map", "1:v", "-c", "copy", "-id3v2_version", "3", "-disposition:v", "attached_pic",
+         str(music / "embedded/art.mp3")],
+        check=True, timeout=60,
+    )
     shutil.copy(music / "Artist/Album/cover.jpg", music / 'pictures/a "q" & <b>.jpg')
     shutil.copy(music / "Artist/Album/cover.jpg", music / "pictures/caf\u00e9 \u4e2d.jpg")
     shutil.copy(os.fsencode(music / "pictures/picture.png"), os.fsencode(music) + b"/pictures/bad\xffname.png")

@@ -50,7 +50,7 @@ class ScanTests(TestCase):
         Scan the library with a new L{Library} on the same store; return it
         (running), every row and the changes it told.
         """
-        library = Library([self.music], str(self.database), reactor)
+        library = Library([self.music], str(self.database), reactor, self.base / "art")
         told: list[tuple[int, dict[int, int]]] = []
         library.listeners.append(lambda system, containers: told.append((system, containers)))
         library.startService()
@@ -62,10 +62,11 @@ class ScanTests(TestCase):
         """
         Each readable media file is listed once, with its title and
         duration; folders are containers with their child counts; the
-        cover becomes the tracks' art; symlinks outside are skipped.
+        cover becomes the tracks' art, an embedded picture a file of the art
+        folder served by its own id; symlinks outside are skipped.
         """
         library, rows, told = await self.scan()
-        items = {os.fsdecode(row.path or b"").removeprefix(str(self.music) + "/"): row for row in rows if not row.container}
+        items = {os.fsdecode(row.path or b"").removeprefix(str(self.music) + "/"): row for row in rows if not row.container and row.parent is not None}
         self.assertEqual(sorted(items), sorted(EXPECTED))
         for name, (title, duration) in EXPECTED.items():
             row = items[name]
@@ -78,7 +79,7 @@ class ScanTests(TestCase):
         self.assertEqual(items["video/clip.mp4"].resolution, "320x240")
         self.assertEqual(items["pictures/picture.png"].resolution, "32x24")
         folders = {row.title: row for row in rows if row.container}
-        self.assertEqual(sorted(folders), ["Album", "Artist", "music", "other", "pictures", "video"])
+        self.assertEqual(sorted(folders), ["Album", "Artist", "embedded", "music", "other", "pictures", "video"])
         self.assertEqual(folders["Album"].childCount, 3)
         self.assertEqual(folders["music"].parent, 0)
         self.assertGreater(await library.run(systemUpdateId), 0)
@@ -87,6 +88,14 @@ class ScanTests(TestCase):
         assert target is not None
         self.assertEqual((target.path, target.mimeType, target.size), ((self.music / "Artist/Album/01 song.mp3").resolve(), "audio/mpeg", song.size))
         self.assertIsNone(await library.lookup(str(folders["Album"].id)))
+        embedded = items["embedded/art.mp3"]
+        self.assertIsNone(embedded.art)
+        assert embedded.embeddedArt is not None
+        picture = await library.lookup(str(embedded.embeddedArt))
+        assert picture is not None
+        self.assertEqual(picture.path.parent, (self.base / "art").resolve())
+        self.assertEqual((picture.mimeType, picture.path.read_bytes()), ("image/jpeg", (self.music / "Artist/Album/cover.jpg").read_bytes()))
+        self.assertIsNone(song.embeddedArt)
         self.assertIsNone(await library.lookup("../../etc/passwd"))
         self.assertIsNone(await library.lookup("999999"))
 
@@ -109,13 +118,14 @@ class ScanTests(TestCase):
         garbage = [row for row in rows if row.path == os.fsencode(self.music / "other/garbage.flac")]
         self.assertEqual([(row.title, row.duration) for row in garbage], [("garbage", None)])
         self.assertEqual(len([line for line in lines if "garbage.flac" in line]), 1, lines)
-        self.assertEqual(len([row for row in rows if not row.container]), len(EXPECTED) + 1)
+        self.assertEqual(len([row for row in rows if not row.container and row.parent is not None]), len(EXPECTED) + 1)
 
     async def test_rescan(self) -> None:
         """
         A second scan of an unchanged library changes nothing: the same ids,
         no new SystemUpdateID; a changed library keeps the ids of what
-        stayed and bumps the SystemUpdateID past the stored one.
+        stayed, bumps the SystemUpdateID past the stored one and forgets the
+        embedded pictures no track holds any more.
         """
         first, rows, _ = await self.scan()
         system = await first.run(systemUpdateId)
@@ -126,18 +136,30 @@ class ScanTests(TestCase):
         self.assertEqual(await second.run(systemUpdateId), system)
         second.stopService()
         (self.music / "other/pcm.wav").unlink()
+        (self.music / "embedded/art.mp3").unlink()
         makeMedia(self.music / "other/new.flac", "title=Brand New")
         third, changed, told = await self.scan()
         before = {row.path: row.id for row in rows}
         after = {row.path: row.id for row in changed}
-        self.assertEqual(set(before) - set(after), {os.fsencode(self.music / "other/pcm.wav")})
+        pictures = list((self.base / "art").iterdir())
+        self.assertEqual(pictures, [])
+        self.assertEqual(
+            set(before) - set(after),
+            {os.fsencode(self.music / "other/pcm.wav"), os.fsencode(self.music / "embedded/art.mp3")}
+            | {row.path for row in rows if row.parent is None},
+        )
         self.assertEqual(set(after) - set(before), {os.fsencode(self.music / "other/new.flac")})
         self.assertEqual({path: before[path] for path in after if path in before}, {path: after[path] for path in after if path in before})
         other = [row for row in changed if row.title == "other"][0]
-        self.assertEqual(len(told), 1)
-        newSystem, containers = told[0]
+        embedded = [row for row in changed if row.title == "embedded"][0]
+        self.assertEqual(len(told), 2)
+        newSystem = told[-1][0]
         self.assertGreater(newSystem, system)
-        self.assertEqual(containers, {other.id: newSystem})
+        containers: dict[int, int] = {}
+        for _, each in told:
+            containers.update(each)
+        self.assertEqual(sorted(containers), sorted([other.id, embedded.id]))
+        self.assertEqual(max(containers.values()), newSystem)
         self.assertEqual((await third.run(fetchRow, other.id)).updateId, newSystem)  # type: ignore[union-attr]
 
     async def test_liveRescan(self) -> None:

@@ -89,7 +89,8 @@ class MediaServerTests(TestCase):
         child counts match the pages; Home Assistant's path search resolves
         a path title by title; a class search, C{*} and the error codes
         answer as the spec says; res URLs carry the ids and serve the
-        files' bytes, the album art URL the cover's.
+        files' bytes, the album art URLs the folder cover's and the embedded
+        picture's.
         """
         location = await self.daemon()
         found = await self.probe(sys.executable, str(DMS_PROBE), location, "music/Artist/Album/Tagged Song")
@@ -117,8 +118,13 @@ class MediaServerTests(TestCase):
         song = [each for each in items if each["title"] == "Tagged Song"][0]
         self.assertEqual(found["resolved"][-1], song["id"])
         self.assertTrue(song["art"].endswith(".jpg"))
+        cover = (self.music / "Artist/Album/cover.jpg").read_bytes()
         response = await Agent(reactor).request(b"GET", song["art"].encode("ascii"))
-        self.assertEqual(await readBody(response), (self.music / "Artist/Album/cover.jpg").read_bytes())
+        self.assertEqual(await readBody(response), cover)
+        embedded = [each for each in items if each["title"] == "art"][0]
+        self.assertNotEqual(embedded["art"], song["art"])
+        response = await Agent(reactor).request(b"GET", embedded["art"].encode("ascii"))
+        self.assertEqual(await readBody(response), cover)
         self.assertEqual(found["audio"], sorted(title for name, (title, _) in EXPECTED.items() if name.endswith((".mp3", ".flac", ".ogg", ".opus", ".m4a", ".wav"))))
         self.assertEqual(found["everything"], [2, len(found["objects"])])
         self.assertEqual(

@@ -1,0 +1,72 @@
+"""
+C{coherence-lite check} against our own MediaServer: a real daemon
+(C{twistd -n upnp-device --media DIR --interface 127.0.0.1}) over a
+library made with ffmpeg passes every rule, the MediaServer rules
+included, on loopback.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from twisted.internet import reactor
+from twisted.trial.unittest import TestCase
+
+from coherence_lite.cli.check import CheckOptions, runCheck
+from coherence_lite.conformance.findings import PASS, RULES
+
+from tests.media.library import makeLibrary, needFFmpeg
+from tests.support import freeUDPPort
+from tests.system.test_cli import HOSTING, Process
+
+#: The MediaServer rules.
+MEDIA_RULES = {rule for rule, each in RULES.items() if each.section == "media"}
+
+
+class MediaCheckTests(TestCase):
+    """
+    The checker against our MediaServer daemon.
+    """
+
+    timeout = 120
+
+    async def test_daemonPassesEveryMediaRule(self) -> None:
+        """
+        Every rule passes, each MediaServer rule is checked (media.scpd on
+        both services), nothing fails or warns, and the daemon logs no
+        traceback.
+        """
+        needFFmpeg()
+        base = Path(tempfile.mkdtemp(prefix="cl-media-check-"))
+        self.addCleanup(shutil.rmtree, base, True)
+        music = makeLibrary(base)
+        port = freeUDPPort()
+        process = Process("the daemon").spawn(
+            "-c", "import sys; from twisted.scripts.twistd import run; sys.exit(run())",
+            "-n", "--pidfile=", "--logfile=-", "upnp-device",
+            "--interface", "127.0.0.1", "--ssdp-port", str(port), "--http-port", "0",
+            "--state-dir", str(base / "state"), "--media", str(music), "--media-name", "Den",
+        )
+        self.addCleanup(process.stop)
+        log = await process.waitFor("Hosting", 20)
+        hosting = HOSTING.search(log)
+        assert hosting is not None, log
+        await process.waitFor("Media scan done", 60)
+        options = CheckOptions()
+        options.parseOptions(["-i", "127.0.0.1", "--ssdp-port", str(port), "--mx", "1", "--location", hosting["location"], "--json"])
+        out, err = io.StringIO(), io.StringIO()
+        status = await runCheck(reactor, options, out, err)
+        [device] = json.loads(out.getvalue())["devices"]
+        findings = device["findings"]
+        self.assertEqual(status, 0, out.getvalue() + err.getvalue())
+        self.assertEqual([f for f in findings if f["level"] != PASS], [])
+        media = [f["rule"] for f in findings if f["rule"] in MEDIA_RULES]
+        self.assertEqual(set(media), MEDIA_RULES)
+        self.assertEqual(media.count("media.scpd"), 2)
+        paging = next(f for f in findings if f["rule"] == "media.paging")
+        self.assertRegex(paging["seen"], r"^[2-4] pages of [2-9]\d* children")
+        self.assertNotIn("Traceback", process.output)
