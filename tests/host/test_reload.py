@@ -209,8 +209,9 @@ class ReplaceDevicesTests(ReloadTestCase):
     def test_newTreeRuntimesAndEventingInTheOldOnesPlace(self) -> None:
         """
         A library host given other devices serves them from a new tree, with
-        new runtimes and eventing where the old ones were among its
-        children; the old ones are stopped.
+        new runtimes where the old ones were among its children (the old
+        ones are stopped) and the same eventing, still running, which no
+        longer holds the removed device's services.
         """
         old, oldRuntimes, oldEventing = self.host.web.site.resource, self.host.runtimes, self.host.eventing
         names = [child.name for child in self.host]
@@ -221,8 +222,10 @@ class ReplaceDevicesTests(ReloadTestCase):
         self.assertIsNot(tree, old)
         self.assertEqual(list(tree.devices), [jambon().UDN])  # type: ignore[attr-defined]
         self.assertEqual([child.name for child in self.host], names)
-        self.assertFalse(oldRuntimes.running or oldEventing.running)
+        self.assertFalse(oldRuntimes.running)
+        self.assertIs(self.host.eventing, oldEventing)
         self.assertTrue(self.host.runtimes.running and self.host.eventing.running)
+        self.assertEqual([each.service.serviceId for each in self.host.eventing], [jambon().services[0].serviceId])
         self.assertEqual(sorted(self.host.runtimes.byService), [(jambon().UDN, "Jambon")])
 
     def openStream(self) -> StringTransport:
