@@ -13,7 +13,8 @@ it is written (see L{coherence_lite.host.statestore}).  At start the stored
 values are loaded back (from the store's memory when the device was hosted
 before, as on a reload, else from its file); values that no longer fit
 their variable (the device file changed) are dropped, each with a logged
-warning.
+warning.  On a reload the new runtimes take over the old ones' unchanged
+services as they are (L{HostedRuntimes.unchanged}).
 """
 
 from __future__ import annotations
