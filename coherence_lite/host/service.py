@@ -218,9 +218,11 @@ class UPnPDeviceService(MultiService):
             even when the state directory cannot be written); its
             subscriptions stay (same SIDs, SEQ going on) and each gets a
             message with every evented variable of the new declaration,
-            unless it no longer events any variable: then they end;
-          - a removed service's (or device's) subscriptions end: renewing
-            or ending one is answered 412;
+            unless it no longer events any variable: then they end (a
+            renewal gets 412);
+          - a removed service's (or device's) subscriptions end, their
+            deliveries cancelled (its eventSubURL is gone: a renewal gets
+            404);
           - a new resource tree is swapped in, requests under way finishing
             with the old one.
 
