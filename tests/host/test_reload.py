@@ -2,7 +2,8 @@
 """
 Tests for L{coherence_lite.host.reload}: a reload announces what changed
 the UPnP way, on a device host whose datagrams are recorded and whose
-time is a L{Clock}.
+time is a L{Clock}; and, on a real host on loopback with a live GENA
+subscriber, keeps the subscriptions of what did not change.
 """
 
 from __future__ import annotations
