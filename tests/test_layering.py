@@ -74,7 +74,7 @@ CORE = (
 )
 
 #: The leaf modules every part may import.
-LEAVES = frozenset(("_version", "_reactor", "errors", "identity", "stats", "logbudget"))
+LEAVES = frozenset(("_version", "_reactor", "errors", "identity", "stats", "logbudget", "_files"))
 
 #: What the client side may import below itself.
 _CLIENT = frozenset(("ssdp", "control.message", "eventing.message", "http", "model", "net")) | LEAVES
@@ -86,6 +86,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "_version": frozenset(),
     "_reactor": frozenset(),
     "errors": frozenset(),
+    "_files": frozenset(),
     "identity": frozenset(("_version",)),
     "stats": frozenset(("_version",)),
     "logbudget": frozenset(("_version",)),

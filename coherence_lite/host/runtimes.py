@@ -9,7 +9,7 @@ see L{coherence_lite.backend.hosted}), or one built from the device file's
 bindings.  The state of the
 latter (device files, default devices) is kept by a L{StateStore}: each
 change is recorded there, and an action that changed it answers only once
-it is written (see L{coherence_lite.host.statestore}).  At start the stored
+it is written (see L{coherence_lite.backend.statestore}).  At start the stored
 values are loaded back (from the store's memory when the device was hosted
 before, as on a reload, else from its file); values that no longer fit
 their variable (the device file changed) are dropped, each with a logged
@@ -32,7 +32,7 @@ from coherence_lite.backend.bindings import runtimeFor
 from coherence_lite.backend.hosted import Hostable, Hosted, asHosted
 from coherence_lite.backend.runtime import ServiceRuntime
 from coherence_lite.backend.state import coerceValue
-from coherence_lite.host.statestore import StateStore, Stored, stateFile
+from coherence_lite.backend.statestore import StateStore, Stored, stateFile
 from coherence_lite.model.bindings import ActionBinding
 from coherence_lite.model.device import Device, Service as Declaration
 from coherence_lite.model.types import DataTypeError

@@ -31,7 +31,7 @@ from coherence_lite.host.reload import Changes, sameDocuments
 from coherence_lite.host.serving import Serving, buildServing
 from coherence_lite.host.settings import HostSettings
 from coherence_lite.host.site import makeSite, publicationOf
-from coherence_lite.host.statestore import StateStore
+from coherence_lite.backend.statestore import StateStore
 from coherence_lite.host.web import WebServerService
 from coherence_lite.http.hosts import HostPolicy
 from coherence_lite.identity import serverString

@@ -25,7 +25,7 @@ from coherence_lite.eventing.publisher import HostEventing
 from coherence_lite.eventing.resource import eventResources
 from coherence_lite.host.runtimes import HostedRuntimes
 from coherence_lite.host.site import HostResource, Runtimes, makeRootResource
-from coherence_lite.host.statestore import StateStore
+from coherence_lite.backend.statestore import StateStore
 from coherence_lite.model.description import Documents
 from coherence_lite.model.layout import SUBSCRIBE
 from coherence_lite.net.interfaces import Link
