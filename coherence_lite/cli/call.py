@@ -26,7 +26,8 @@ from coherence_lite.model.xmltext import safeText
 from coherence_lite.controlpoint.soap import SOAPClient, SOAPError
 from coherence_lite.errors import UPnPError
 from coherence_lite.identity import serverString
-from coherence_lite.model.types import Value, encodeValue
+from coherence_lite.model.codecs import encodeValue
+from coherence_lite.model.types import Value
 from coherence_lite._reactor import Reactor
 
 __all__ = ["CallOptions", "runCall", "formatResults"]

@@ -52,7 +52,8 @@ from coherence_lite.http.body import MAX_XML_BODY, BodyError, readBody
 from coherence_lite.http.resources import HTML_CONTENT_TYPE, XML_CONTENT_TYPE, errorPage, sendHeaders
 from coherence_lite.model.device import Action, Service, parseURN
 from coherence_lite.model.arguments import checkArguments
-from coherence_lite.model.types import Value, encodeValue
+from coherence_lite.model.codecs import encodeValue
+from coherence_lite.model.types import Value
 from coherence_lite.stats import Stats
 
 __all__ = ["ALLOWED_METHODS", "ControlResource", "decodeArguments"]

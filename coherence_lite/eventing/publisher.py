@@ -30,7 +30,7 @@ from coherence_lite.eventing.notifier import EMPTY_PROPERTYSET_SIZE, Notifier, P
 from coherence_lite.eventing.slots import DeliverySlots
 from coherence_lite.eventing.subscriptions import EXPIRED, Quota, Subscription, SubscriptionTable
 from coherence_lite.model.device import Service
-from coherence_lite.model.types import encodeValue
+from coherence_lite.model.codecs import encodeValue
 from coherence_lite.stats import Stats
 
 __all__ = ["HostEventing", "ServiceEventing", "StateFeed"]
