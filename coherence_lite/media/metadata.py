@@ -137,6 +137,10 @@ def _audio(path: Path) -> Metadata:
 
 
 def _exifDate(image: Image.Image) -> str | None:
+    if image.format == "PNG" and "exif" not in image.info:
+        # An eXIf chunk comes before the image data; looking further would
+        # decode the whole picture.
+        return None
     exif = image.getexif()
     raw = exif.get_ifd(0x8769).get(0x9003) or exif.get(0x0132)
     if not isinstance(raw, str):
