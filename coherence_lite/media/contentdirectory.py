@@ -246,7 +246,7 @@ class ContentDirectory(SamsungActions):
             raise UPnPError(402)
         objectId = _objectId(browsedId(ObjectID), 701)
         order = self._order(SortCriteria)
-        found = await self.library.run(
+        found = await self.library.query(
             _browse, objectId, BrowseFlag == "BrowseDirectChildren", StartingIndex, self._count(RequestedCount), order
         )
         if found is None:
@@ -279,7 +279,7 @@ class ContentDirectory(SamsungActions):
         except SearchCriteriaError as e:
             raise UPnPError(708, f"{_ERRORS[708]}: {str(e)[:120]}") from None
         order = self._order(SortCriteria)
-        found = await self.library.run(
+        found = await self.library.query(
             _search, containerId, condition, parameters, StartingIndex, self._count(RequestedCount), order
         )
         if found is None:
