@@ -1,17 +1,23 @@
 """
-Tests for L{coherence_lite.host.coherenceconfig}: Coherence's C{--plugin}
-values and config files (XML and ConfigObj) read into FSStore plugins and
-MediaServer requests, and every wrong input named in one message.
+Tests for L{coherence_lite.host.coherenceconfig} and the C{twistd
+upnp-device} options that use it: Coherence's C{--plugin} values and config
+files (XML and ConfigObj) read into FSStore plugins and MediaServer
+requests, and every wrong input named in one message.
 """
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
 from twisted.trial.unittest import SynchronousTestCase
 
 from coherence_lite.host.coherenceconfig import CoherenceConfigError, fsstoreRequest, parsePluginOption, readConfigFile
+from coherence_lite.host.udn import derivedUDN
+from coherence_lite.media.server import MEDIA_SERVER, MediaServer
+from coherence_lite.tap import Options
+from tests.test_tap import MACHINE, fakeInterfaces
 
 
 class PluginOptionTests(SynchronousTestCase):
@@ -212,3 +218,97 @@ class FSStoreTests(SynchronousTestCase):
                 self.request(**plugin)
             self.assertTrue(str(caught.exception).startswith("c.conf: plugin FSStore: "), str(caught.exception))
             self.assertIn(message, str(caught.exception))
+
+
+class TwistdOptionsTests(SynchronousTestCase):
+    """
+    C{twistd upnp-device --plugin ...} and C{--coherence-config FILE}.
+    """
+
+    def setUp(self) -> None:
+        self.stateDirectory = os.path.abspath(self.mktemp())
+        self.folder = os.path.abspath(self.mktemp())
+        os.makedirs(os.path.join(self.folder, "music"))
+        self.stderr = io.StringIO()
+
+    def parse(self, *arguments: str, twistd: bool = False) -> Options:
+        """
+        Parse C{arguments} as C{twistd upnp-device} would (as its
+        subcommand when C{twistd}), with a new state directory.
+        """
+        options = Options(systemInterfaces=fakeInterfaces, identity=lambda stateDirectory: MACHINE, stderr=self.stderr)
+        if twistd:
+            options.parent = {"nodaemon": True}  # type: ignore[assignment]
+        options.parseOptions(["--state-dir", self.stateDirectory, *arguments])
+        return options
+
+    def server(self, options: Options) -> MediaServer:
+        """
+        The MediaServer the parsed options host.
+        """
+        server = options["sources"].mediaHosting.server
+        assert server is not None
+        return server
+
+    def test_plugin(self) -> None:
+        """
+        C{--plugin} (and Coherence's spelling C{--plugins}) hosts the FSStore
+        as the MediaServer: its folders, its name, a UDN that stays the same
+        from one start to the next.
+        """
+        music = os.path.join(self.folder, "music")
+        options = self.parse("--plugin", f"backend:FSStore,content:{self.folder},content:{music},name:Den")
+        [device] = options["devices"]
+        self.assertEqual((device.deviceType, device.friendlyName), (MEDIA_SERVER, "Den"))
+        self.assertEqual(self.server(options).library.folders, (Path(self.folder), Path(music)))
+        self.assertEqual(device.UDN, derivedUDN(MACHINE, "media:--plugin"))
+        again = self.parse("--plugins", f"backend:FSStore,content:{self.folder}", "--friendly-name", "Attic")
+        self.assertEqual((again["device"].UDN, again["device"].friendlyName), (device.UDN, "Attic"))
+        self.assertEqual(self.stderr.getvalue(), "")
+
+    def test_configFile(self) -> None:
+        """
+        C{--coherence-config} hosts the file's FSStore with its C{uuid} as
+        the UDN, its ignore patterns and inotify choice; each unsupported key
+        gets one note on stderr.
+        """
+        path = Path(self.mktemp())
+        path.write_text(
+            f"[plugins]\n  [[FSStore]]\n  content = {self.folder}\n  name = Den\n"
+            "  uuid = 2e9f8e3c-1c5a-4bb0-9b4d-1b1e5e8a6b10\n  ignore_patterns = '^tmp'\n"
+            "  enable_inotify = no\n  transcoding = yes\n"
+        )
+        options = self.parse("--coherence-config", str(path))
+        self.assertEqual(options["device"].UDN, "uuid:2e9f8e3c-1c5a-4bb0-9b4d-1b1e5e8a6b10")
+        server = self.server(options)
+        assert server.library.ignore is not None
+        self.assertTrue(server.library.ignore.match(b"tmp.mp3"))
+        self.assertEqual(
+            self.stderr.getvalue(),
+            f"twistd upnp-device: note: {path}: plugin FSStore: FSStore key 'transcoding' is not supported; ignored\n",
+        )
+
+    def test_errors(self) -> None:
+        """
+        Run by twistd, a plugin that cannot be served is one line naming
+        the origin, the plugin and the key, and exit status 2.
+        """
+        emptyFile = Path(self.mktemp())
+        emptyFile.write_text("serverport = 30020\n")
+        cases = [
+            (["--plugin", "backend:MediaStore,content:/x"], "--plugin: plugin MediaStore: backend 'MediaStore' is not supported"),
+            (["--plugin", "content"], "--plugin: 'content' is not key:value"),
+            (["--plugin", "backend:FSStore,content:/no/such"], "--plugin: plugin FSStore: content: /no/such: not a folder"),
+            (["--coherence-config", str(emptyFile)], f"{emptyFile}: no active plugin"),
+            (["--coherence-config", "/no/such.conf"], "/no/such.conf: cannot read the Coherence config file"),
+            (["--media", self.folder, "--plugin", f"backend:FSStore,content:{self.folder}"], "--plugin: a second MediaServer (--media asks for one already)"),
+        ]
+        for arguments, message in cases:
+            self.stderr.truncate(0)
+            self.stderr.seek(0)
+            error = self.assertRaises(SystemExit, self.parse, *arguments, twistd=True)
+            self.assertEqual(error.code, 2)
+            line = self.stderr.getvalue()
+            self.assertTrue(line.startswith(f"twistd upnp-device: {message}"), line)
+            self.assertEqual(line.count("\n"), 1)
+            self.assertNotIn("Traceback", line)
