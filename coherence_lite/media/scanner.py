@@ -289,6 +289,9 @@ def _scanEntries(connection: sqlite3.Connection, folder: Folder, walk: Walk, ent
             if _listedElsewhere(connection, path, inode):
                 log.info("Skipping {path}: a folder already listed (a link or a loop)", path=os.fsdecode(path))
                 continue
+            if known is None and _isMediaFolder(connection, path):
+                log.info("Skipping {path}: a media folder of its own, listed at the top", path=os.fsdecode(path))
+                continue
             seen.add(path)
             if known is not None and known[1]:
                 folders.append(Folder(path, known[0], known[4]))
@@ -326,6 +329,14 @@ def _scanEntries(connection: sqlite3.Connection, folder: Folder, walk: Walk, ent
     _setArt(connection, folder, {entry.name.lower(): entry.path for entry in entries})
     system, containers = bumpUpdateIds(connection, [folder.id])
     return Step(tuple(folders), tuple(added), system, containers)
+
+
+def _isMediaFolder(connection: sqlite3.Connection, path: bytes) -> bool:
+    """
+    Whether C{path} is one of the media folders (the root's children), as
+    one media folder inside another is.
+    """
+    return connection.execute("SELECT 1 FROM objects WHERE path = ? AND parent = 0", (path,)).fetchone() is not None
 
 
 def _listedElsewhere(connection: sqlite3.Connection, path: bytes, inode: str) -> bool:

@@ -224,3 +224,22 @@ class IgnoreTests(TestCase):
         expected = sorted(name for name in EXPECTED if not name.startswith("video/") and not name.endswith(".png"))
         self.assertEqual(items, expected)
         self.assertNotIn("video", {row.title for row in rows if row.container})
+
+    async def test_nestedMediaFolders(self) -> None:
+        """
+        A media folder inside another (as Coherence's C{content:/a,content:/a/b}
+        allowed) is listed once, at the top, its files once.
+        """
+        base = Path(tempfile.mkdtemp(prefix="cl-media-"))
+        self.addCleanup(shutil.rmtree, base, True)
+        (base / "a" / "b").mkdir(parents=True)
+        from PIL import Image
+
+        Image.new("RGB", (4, 4)).save(base / "a" / "b" / "x.png")
+        library = Library([base / "a", base / "a" / "b"], ":memory:", reactor)
+        library.startService()
+        self.addCleanup(lambda: library.stopService() if library.running else None)
+        await library.scanned
+        rows = await library.run(allRows)
+        self.assertEqual(sorted((row.title, row.parent) for row in rows if row.container), [("a", 0), ("b", 0)])
+        self.assertEqual([row.title for row in rows if not row.container], ["x"])
