@@ -42,7 +42,8 @@ from coherence_lite.errors import UPnPError
 from coherence_lite.model.bindings import ActionBinding, Bindings, placeholder
 from coherence_lite.model.device import Service
 from coherence_lite.model.devicefile import ConfigError
-from coherence_lite.model.types import DataTypeError, encodeValue
+from coherence_lite.model.codecs import encodeValue
+from coherence_lite.model.types import DataTypeError
 
 __all__ = ["MAX_OUTPUT", "MAX_RUNNING", "CommandFailed", "runCommand", "parseOutput", "bindingHandlers", "checkFunctions", "runtimeFor"]
 

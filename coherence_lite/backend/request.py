@@ -10,12 +10,21 @@ from __future__ import annotations
 import ipaddress
 from contextvars import ContextVar
 
-__all__ = ["localAddress", "baseURL"]
+from typing import Mapping
+
+__all__ = ["CLIENT_HEADERS", "clientHeaders", "localAddress", "baseURL"]
+
+#: The request headers that identify a client (lower-case names).
+CLIENT_HEADERS = ("user-agent", "x-av-client-info")
 
 #: The (host, port) the control request being answered was received on,
 #: set by the control resource while the action's handler is called;
 #: L{None} outside a request.
 localAddress: ContextVar[tuple[str, int] | None] = ContextVar("localAddress", default=None)
+
+#: The L{CLIENT_HEADERS} of the control request being answered, by
+#: lower-case name (those it sent); empty outside a request.
+clientHeaders: ContextVar[Mapping[str, str]] = ContextVar("clientHeaders", default={})
 
 
 def baseURL(address: tuple[str, int]) -> str:

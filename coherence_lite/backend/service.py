@@ -37,7 +37,8 @@ from typing import Any, Callable, ClassVar, Mapping, Sequence, TypeVar, overload
 from coherence_lite.backend.runtime import Handler, ServiceRuntime
 from coherence_lite.backend.state import ServiceState
 from coherence_lite.model.device import Action, AllowedValueRange, Argument, Service, StateVariable
-from coherence_lite.model.types import Value, encodeValue
+from coherence_lite.model.codecs import encodeValue
+from coherence_lite.model.types import Value
 
 __all__ = ["ServiceBackend", "StateVariableDeclaration", "action", "stateVariable"]
 

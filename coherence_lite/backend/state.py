@@ -16,15 +16,8 @@ from typing import Callable, Iterable, Mapping
 from twisted.logger import Logger
 
 from coherence_lite.model.device import Service, StateVariable
-from coherence_lite.model.types import (
-    TYPES,
-    DataTypeError,
-    Value,
-    checkAllowed,
-    decodeArgument,
-    decodeValue,
-    encodeValue,
-)
+from coherence_lite.model.codecs import checkAllowed, decodeArgument, decodeValue, encodeValue
+from coherence_lite.model.types import TYPES, DataTypeError, Value
 
 __all__ = ["Observer", "ServiceState", "initialValue", "coerceValue"]
 

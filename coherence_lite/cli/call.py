@@ -22,11 +22,12 @@ from coherence_lite._version import __version__
 from coherence_lite.controlpoint.agent import clientAgent
 from coherence_lite.cli.target import TargetError, TargetOptions, fetchSCPD, findDevice, findService
 from coherence_lite.controlpoint.fetch import HTTPFetcher
-from coherence_lite.controlpoint.report import safeText
+from coherence_lite.model.xmltext import safeText
 from coherence_lite.controlpoint.soap import SOAPClient, SOAPError
 from coherence_lite.errors import UPnPError
 from coherence_lite.identity import serverString
-from coherence_lite.model.types import Value, encodeValue
+from coherence_lite.model.codecs import encodeValue
+from coherence_lite.model.types import Value
 from coherence_lite._reactor import Reactor
 
 __all__ = ["CallOptions", "runCall", "formatResults"]

@@ -36,7 +36,7 @@ from coherence_lite.cli.target import TargetError, TargetOptions, fetchSCPD, fin
 from coherence_lite.controlpoint.callbacks import localAddressFor
 from coherence_lite.controlpoint.fetch import HTTPFetcher
 from coherence_lite.controlpoint.gena import Event, Notice, SubscribeError
-from coherence_lite.controlpoint.report import safeText
+from coherence_lite.model.xmltext import safeText
 from coherence_lite.controlpoint.subscriber import Subscriber
 from coherence_lite.identity import serverString
 from coherence_lite.net.interfaces import Link, NetworkInterface, reportedLinks, selectLinks, systemInterfaces

@@ -30,7 +30,8 @@ from coherence_lite.controlpoint.soap import SOAPClient
 from coherence_lite.controlpoint.subscriber import Subscriber, Subscription
 from coherence_lite.model.device import Action as ModelAction
 from coherence_lite.model.device import Argument
-from coherence_lite.model.types import Value, encodeValue
+from coherence_lite.model.codecs import encodeValue
+from coherence_lite.model.types import Value
 from coherence_lite.compat.signals import STATE_VARIABLE_CHANGED, SignalSender, stateVariableChanged
 
 __all__ = ["Action", "ServiceClient", "textOf"]

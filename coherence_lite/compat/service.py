@@ -27,7 +27,8 @@ from coherence_lite.backend.service import ServiceBackend
 from coherence_lite.backend.state import coerceValue
 from coherence_lite.errors import UPnPError
 from coherence_lite.model.device import Action, StateVariable
-from coherence_lite.model.types import DataTypeError, Value, encodeValue
+from coherence_lite.model.codecs import encodeValue
+from coherence_lite.model.types import DataTypeError, Value
 from coherence_lite._reactor import defaultReactor
 from coherence_lite.compat.signals import STATE_VARIABLE_CHANGED, SignalSender, stateVariableChanged
 

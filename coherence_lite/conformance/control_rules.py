@@ -14,7 +14,8 @@ from coherence_lite.control.message import SOAP_ENVELOPE_NS, ActionResponse, Con
 from coherence_lite.controlpoint.scpd import SCPD
 from coherence_lite.errors import UPnPError
 from coherence_lite.model.device import Action
-from coherence_lite.model.types import DataTypeError, decodeArgument
+from coherence_lite.model.codecs import decodeArgument
+from coherence_lite.model.types import DataTypeError
 from coherence_lite.model.xmlparse import XMLError, parseXML
 
 __all__ = ["UNKNOWN_ACTION", "faultProblems", "checkReadOnly", "checkInvalidArgs", "checkInvalidAction"]

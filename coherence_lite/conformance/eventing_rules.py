@@ -16,7 +16,8 @@ from coherence_lite.conformance.description_rules import Fetched
 from coherence_lite.conformance.findings import Finding, finding
 from coherence_lite.controlpoint.gena import grantOf
 from coherence_lite.model.device import StateVariable
-from coherence_lite.model.types import DataTypeError, decodeValue
+from coherence_lite.model.codecs import decodeValue
+from coherence_lite.model.types import DataTypeError
 
 __all__ = [
     "Delivered",

@@ -33,7 +33,7 @@ from coherence_lite.conformance.ssdp_rules import Answer, SearchRound
 from coherence_lite.controlpoint.callbacks import localAddressFor
 from coherence_lite.controlpoint.description import parseDescription
 from coherence_lite.controlpoint.remote import RemoteRootDevice
-from coherence_lite.controlpoint.report import announcedAs
+from coherence_lite.controlpoint.targets import announcedAs
 from coherence_lite.model.description import DEVICE_NAMESPACE
 from coherence_lite.model.device import parseURN
 from coherence_lite.net.interfaces import Link

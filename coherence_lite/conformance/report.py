@@ -5,7 +5,7 @@ each problem with the rule it breaks and where the rule comes from, or
 JSON; and the exit status (1 on any FAIL).
 
 Pure.  Every text that came from the device goes through
-L{coherence_lite.controlpoint.report.safeText}.
+L{coherence_lite.model.xmltext.safeText}.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import json
 from collections.abc import Sequence
 
 from coherence_lite.conformance.findings import FAIL, LEVELS, PASS, RULES, WARN, Finding
-from coherence_lite.controlpoint.report import safeText
+from coherence_lite.model.xmltext import safeText
 
 __all__ = ["SECTIONS", "exitStatus", "counts", "notChecked", "formatText", "formatJSON"]
 

@@ -6,7 +6,7 @@ to the probe's searches and what it announced.
 What should answer a search is computed with the host's own matcher
 (L{coherence_lite.ssdp.advertisement.matchSearch}) over the advertisement
 set the control point derives from the description
-(L{coherence_lite.controlpoint.report.announcedAs}), so the checker, the
+(L{coherence_lite.controlpoint.targets.announcedAs}), so the checker, the
 host and the control point cannot disagree on the version rule or on
 which entries exist.
 """

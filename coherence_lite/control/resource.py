@@ -33,7 +33,7 @@ from twisted.python.failure import Failure
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request
 
-from coherence_lite.backend.request import localAddress
+from coherence_lite.backend.request import CLIENT_HEADERS, clientHeaders, localAddress
 from coherence_lite.backend.runtime import ServiceRuntime
 from coherence_lite.control.message import (
     ActionRequest,
@@ -52,7 +52,8 @@ from coherence_lite.http.body import MAX_XML_BODY, BodyError, readBody
 from coherence_lite.http.resources import HTML_CONTENT_TYPE, XML_CONTENT_TYPE, errorPage, sendHeaders
 from coherence_lite.model.device import Action, Service, parseURN
 from coherence_lite.model.arguments import checkArguments
-from coherence_lite.model.types import Value, encodeValue
+from coherence_lite.model.codecs import encodeValue
+from coherence_lite.model.types import Value
 from coherence_lite.stats import Stats
 
 __all__ = ["ALLOWED_METHODS", "ControlResource", "decodeArguments"]
@@ -77,6 +78,15 @@ _REFUSALS = {
     413: "control.rejected.body-too-large",
     415: "control.rejected.content-type",
 }
+
+
+def _clientHeaders(request: Request) -> dict[str, str]:
+    found = {}
+    for name in CLIENT_HEADERS:
+        value = request.getHeader(name)
+        if value is not None:
+            found[name] = value[:512]
+    return found
 
 
 def _sameOrEarlier(requested: str, offered: str) -> bool:
@@ -212,9 +222,11 @@ class ControlResource(Resource):
 
         local = request.getHost()
         token = localAddress.set((local.host, local.port) if hasattr(local, "port") else None)
+        identity = clientHeaders.set(_clientHeaders(request))
         try:
             self.runtime.invoke(action.name, arguments).addBoth(answer)
         finally:
+            clientHeaders.reset(identity)
             localAddress.reset(token)
         if answered:
             return answered[0]

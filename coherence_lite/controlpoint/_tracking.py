@@ -1,8 +1,9 @@
 # -*- test-case-name: tests.controlpoint.test_tracker -*-
 """
 The bookkeeping of L{coherence_lite.controlpoint.tracker.DeviceTracker}:
-the devices it described, the fetches under way and failed, and how many
-registry entries keep each alive.
+the devices it described, the fetches under way and failed, how many
+registry entries keep each alive, and the decisions read from them (when
+a device must be fetched again, which of its other addresses to try).
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from dataclasses import dataclass, field
 from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import IDelayedCall
 
+from coherence_lite.controlpoint.fetch import locationProblem
 from coherence_lite.controlpoint.remote import RemoteRootDevice
 from coherence_lite.ssdp.registry import Entry
 
-__all__ = ["Tracked", "Pending", "Failed", "TrackerState"]
+__all__ = ["Tracked", "Pending", "Failed", "TrackerState", "refetchReason"]
 
 
 @dataclass(eq=False)
@@ -32,6 +34,21 @@ class Tracked:
     udns: frozenset[str]
     bootId: int | None
     configId: int | None
+
+
+def refetchReason(tracked: Tracked, entry: Entry) -> str | None:
+    """
+    Why C{entry} means the device must be fetched again, if it does.
+    """
+    if entry.bootId is not None and tracked.bootId is not None and entry.bootId != tracked.bootId:
+        return f"BOOTID changed from {tracked.bootId} to {entry.bootId}"
+    if entry.configId is not None and tracked.configId is not None and entry.configId != tracked.configId:
+        return f"CONFIGID changed from {tracked.configId} to {entry.configId}"
+    if entry.location != tracked.root.location and (entry.bootId is None or tracked.bootId is None):
+        # A UDA 1.1 device changes BOOTID when its address changes; the
+        # same BOOTID with another LOCATION is another of its interfaces.
+        return f"LOCATION changed to {entry.location}"
+    return None
 
 
 @dataclass(eq=False)
@@ -112,3 +129,20 @@ class TrackerState:
         for udn in pending.udns:
             if self.pendingByUdn.get(udn) is pending:
                 del self.pendingByUdn[udn]
+
+    def nextAlternative(self, pending: Pending) -> tuple[Entry, dict[str, Entry]] | None:
+        """
+        After C{pending} failed, the entry of another LOCATION of the same
+        device to fetch now, with the alternatives still left after it; or
+        L{None} when none is worth trying (already failed or being fetched,
+        its device known or gone, or a LOCATION refused).
+        """
+        for location, entry in pending.alternatives.items():
+            udn = entry.udn.lower()
+            busy = location in self.failed or location in self.pending or udn in self.byUdn or udn in self.pendingByUdn
+            source = None if entry.source is None else str(entry.source[0])
+            if busy or udn not in self.entriesOfUdn or locationProblem(location, source) is not None:
+                continue
+            others = {other: candidate for other, candidate in pending.alternatives.items() if other != location}
+            return entry, others
+        return None

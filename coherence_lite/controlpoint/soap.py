@@ -39,7 +39,8 @@ from coherence_lite.errors import UPnPError
 from coherence_lite.http.body import MAX_XML_BODY
 from coherence_lite.model.device import Action
 from coherence_lite.model.arguments import checkArguments, closestName
-from coherence_lite.model.types import DataTypeError, Value, decodeValue, encodeValue
+from coherence_lite.model.codecs import decodeValue, encodeValue
+from coherence_lite.model.types import DataTypeError, Value
 
 __all__ = [
     "SOAPError",

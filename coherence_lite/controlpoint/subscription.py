@@ -46,7 +46,8 @@ from coherence_lite.controlpoint.description import DescriptionError, parseDescr
 from coherence_lite.controlpoint.remote import RemoteService
 from coherence_lite.controlpoint.scpd import SCPD
 from coherence_lite.eventing.message import EventNotify
-from coherence_lite.model.types import DataTypeError, Value, decodeValue
+from coherence_lite.model.codecs import decodeValue
+from coherence_lite.model.types import DataTypeError, Value
 
 __all__ = ["Owner", "Subscription"]
 

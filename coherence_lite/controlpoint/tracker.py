@@ -48,7 +48,7 @@ from twisted.internet.interfaces import IReactorTime
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 
-from coherence_lite.controlpoint._tracking import Failed, Pending, Tracked, TrackerState
+from coherence_lite.controlpoint._tracking import Failed, Pending, Tracked, TrackerState, refetchReason
 from coherence_lite.controlpoint.fetch import FetchError, Fetcher, locationProblem
 from coherence_lite.controlpoint.description import DescriptionError, parseDescription
 from coherence_lite.controlpoint.remote import RemoteDevice, RemoteRootDevice
@@ -256,7 +256,7 @@ class DeviceTracker(Service):
         state = self._state
         tracked = state.byUdn.get(udn)
         if tracked is not None:
-            change = self._change(tracked, entry)
+            change = refetchReason(tracked, entry)
             if change is not None:
                 self._remove(tracked, change)
                 self._fetch(entry)
@@ -278,21 +278,6 @@ class DeviceTracker(Service):
             log.debug("Not fetching {location} for {usn}: {problem}", location=location, usn=entry.usn, problem=problem)
             return
         self._fetch(entry)
-
-    @staticmethod
-    def _change(tracked: Tracked, entry: Entry) -> str | None:
-        """
-        Why C{entry} means the device must be fetched again, if it does.
-        """
-        if entry.bootId is not None and tracked.bootId is not None and entry.bootId != tracked.bootId:
-            return f"BOOTID changed from {tracked.bootId} to {entry.bootId}"
-        if entry.configId is not None and tracked.configId is not None and entry.configId != tracked.configId:
-            return f"CONFIGID changed from {tracked.configId} to {entry.configId}"
-        if entry.location != tracked.root.location and (entry.bootId is None or tracked.bootId is None):
-            # A UDA 1.1 device changes BOOTID when its address changes; the
-            # same BOOTID with another LOCATION is another of its interfaces.
-            return f"LOCATION changed to {entry.location}"
-        return None
 
     def _fetch(self, entry: Entry, alternatives: dict[str, Entry] | None = None) -> None:
         assert entry.location is not None
@@ -414,17 +399,11 @@ class DeviceTracker(Service):
         Fetch the same device at another of its addresses (announced while
         the failed fetch was under way), if one is left to try.
         """
-        state = self._state
-        for location, entry in pending.alternatives.items():
-            udn = entry.udn.lower()
-            busy = location in state.failed or location in state.pending or udn in state.byUdn or udn in state.pendingByUdn
-            source = None if entry.source is None else str(entry.source[0])
-            if busy or udn not in state.entriesOfUdn or locationProblem(location, source) is not None:
-                continue
-            log.info("Trying {udn} at its other address {location}", udn=entry.udn, location=location)
-            others = {other: candidate for other, candidate in pending.alternatives.items() if other != location}
+        alternative = self._state.nextAlternative(pending)
+        if alternative is not None:
+            entry, others = alternative
+            log.info("Trying {udn} at its other address {location}", udn=entry.udn, location=entry.location)
             self._fetch(entry, others)
-            return
 
     def _recheck(self, failed: Failed) -> None:
         if self._state.failed.get(failed.location) is not failed:

@@ -195,6 +195,18 @@ class Notifier:
             queue.pending.update(changes)
             self._kick(queue)
 
+    def restate(self, values: Mapping[str, Property]) -> None:
+        """
+        Send every subscriber C{values} as the whole state of the service
+        (its declaration changed on a reload): what each had pending is
+        replaced by them, so a variable the service no longer events is not
+        sent; a message in flight still completes first.
+        """
+        for queue in list(self._queues.values()):
+            queue.pending.clear()
+            queue.pending.update(values)
+            self._kick(queue)
+
     def remove(self, sid: str) -> None:
         """
         Forget subscription C{sid}: cancel its message in flight and its

@@ -16,7 +16,7 @@ C{eventing.dropped.unencodable}); subscribers keep the last value they got.
 from __future__ import annotations
 
 import random as _random
-from typing import Callable, Iterator, Mapping, Protocol
+from typing import Callable, Iterable, Iterator, Mapping, Protocol
 
 from twisted.application.service import Service as _AppService
 from twisted.internet.interfaces import IReactorTime
@@ -30,7 +30,7 @@ from coherence_lite.eventing.notifier import EMPTY_PROPERTYSET_SIZE, Notifier, P
 from coherence_lite.eventing.slots import DeliverySlots
 from coherence_lite.eventing.subscriptions import EXPIRED, Quota, Subscription, SubscriptionTable
 from coherence_lite.model.device import Service
-from coherence_lite.model.types import encodeValue
+from coherence_lite.model.codecs import encodeValue
 from coherence_lite.stats import Stats
 
 __all__ = ["HostEventing", "ServiceEventing", "StateFeed"]
@@ -87,6 +87,7 @@ class ServiceEventing:
     ) -> None:
         self.service = service
         self.state = state
+        self._clock = clock
         self.limits = limits
         self.stats = stats if stats is not None else Stats()
         self._variables = {v.name: v for v in service.stateVariables if v.sendEvents}
@@ -114,6 +115,32 @@ class ServiceEventing:
         self.moderator.stop()
         self.table.stop()
         self.notifier.stop()
+
+    def rebind(self, service: Service, state: StateFeed) -> None:
+        """
+        Follow another declaration of this service, or another state (a
+        reload changed it): the subscriptions stay (same SIDs, SEQ going
+        on) and each is sent a message with every evented variable of the
+        new declaration; when the service no longer events any variable,
+        they end instead (a renewal then gets 412).
+
+        @param service: the new declaration, with the same serviceId.
+        @param state: its state now.
+        """
+        observing = self._observing
+        if observing:
+            self.state.removeObserver(self.moderator.changed)
+        self.moderator.stop()
+        self.service, self.state = service, state
+        self._variables = {v.name: v for v in service.stateVariables if v.sendEvents}
+        self.moderator = Moderator(service, self._clock, self._publish, state.evented(), self.stats)
+        self._observing = False
+        if observing:
+            self.start()
+        if not self._variables:
+            self.table.stop()
+            return
+        self.notifier.restate(self._encode(state.evented()))
 
     def subscribe(self, client: str, destinations: tuple[Destination, ...], timeout: int) -> Subscription | str:
         """
@@ -240,6 +267,33 @@ class HostEventing(_AppService):
         if self.running:
             eventing.start()
         return eventing
+
+    def serve(self, udn: str, service: Service, state: StateFeed) -> ServiceEventing:
+        """
+        The eventing of one hosted service after a reload: the one it has
+        when the declaration and the state are the very same (kept as it
+        is: subscriptions, SEQ, timers), the one it has rebound to them
+        when either changed (see L{ServiceEventing.rebind}), else a new one
+        (see L{add}).
+
+        @param udn: the UDN of the service's device.
+        """
+        eventing = self._services.get((udn, service.serviceId))
+        if eventing is None:
+            return self.add(udn, service, state)
+        if eventing.service != service or eventing.state is not state:
+            eventing.rebind(service, state)
+        return eventing
+
+    def retain(self, keys: Iterable[tuple[str, str]]) -> None:
+        """
+        Stop the eventing of every service but those of C{keys}, by (device
+        UDN, serviceId): the subscriptions of a service no longer hosted
+        end, their deliveries are cancelled.
+        """
+        kept = set(keys)
+        for key in [key for key in self._services if key not in kept]:
+            self._services.pop(key).stop()
 
     def remove(self, udn: str) -> None:
         """

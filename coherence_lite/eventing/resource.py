@@ -188,6 +188,8 @@ def eventResources(
     links: Callable[[], Sequence[Link]],
     clock: IReactorTime,
     stats: Stats | None = None,
+    *,
+    keep: bool = False,
 ) -> dict[tuple[str, str], EventSubscriptionResource]:
     """
     The eventSubURL resource of every hosted service, each following its
@@ -195,9 +197,13 @@ def eventResources(
 
     @param runtimes: the runtime of each service, by (device UDN, service
         short id).
+    @param keep: whether services C{eventing} has already keep their
+        eventing (a reload: see L{HostEventing.serve}); otherwise each
+        service is new to it (L{HostEventing.add}).
     @return: the resources, by the same keys.
     """
+    attach = eventing.serve if keep else eventing.add
     return {
-        (udn, shortId): EventSubscriptionResource(eventing.add(udn, runtime.service, runtime.state), links, clock, stats)
+        (udn, shortId): EventSubscriptionResource(attach(udn, runtime.service, runtime.state), links, clock, stats)
         for (udn, shortId), runtime in runtimes.items()
     }

@@ -4,8 +4,8 @@ State kept across restarts: the BOOTID.UPNP.ORG counter.
 
 UDA wants BOOTID to increase each time the device joins the network.  The
 last value is stored in a small JSON file in a state directory, replaced
-atomically (write, fsync, rename, fsync of the folder) so a crash never
-leaves it half-written; a damaged one is ignored with one warning.
+atomically (L{coherence_lite._files}) so a crash never leaves it
+half-written; a damaged one is ignored with one warning.
 Without a usable directory the wall clock is the fallback: seconds since the
 epoch also grow from one start to the next.
 """
@@ -14,23 +14,17 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from twisted.internet.interfaces import IReactorTime
 from twisted.logger import Logger
 
+from coherence_lite._files import readStateFile, warnDamaged, writeAtomically
 from coherence_lite.ssdp.message import MAX_BOOTID
 
-__all__ = [
-    "MAX_STATE_FILE", "BootIdStore", "defaultStateDirectory", "discard", "readStateFile", "syncFolder",
-    "writeAtomically", "writeTemporary",
-]
+__all__ = ["BootIdStore", "defaultStateDirectory"]
 
 log = Logger()
-
-#: The most bytes of a state file read back; a longer one is damaged.
-MAX_STATE_FILE = 1024 * 1024
 
 
 def defaultStateDirectory() -> Path:
@@ -39,108 +33,6 @@ def defaultStateDirectory() -> Path:
     """
     base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
     return Path(base, "coherence-lite")
-
-
-def writeAtomically(path: Path, data: bytes, syncDirectory: bool = True) -> None:
-    """
-    Replace C{path} with C{data} so that readers see the old or the new
-    content, never a mix, and a crash (even of the machine) right after
-    keeps the new: a temporary file beside it is written and fsynced, then
-    renamed over it, then the folder is fsynced so the rename is kept.
-
-    @param syncDirectory: fsync the folder too; L{False} for a caller that
-        writes several files of one folder and calls L{syncFolder} once.
-    @raise OSError: the file cannot be written; the old content stays.
-    """
-    temporary = writeTemporary(path, data)
-    try:
-        os.replace(temporary, path)
-    except BaseException:
-        discard(temporary)
-        raise
-    if syncDirectory:
-        syncFolder(path.parent)
-
-
-def writeTemporary(path: Path, data: bytes) -> str:
-    """
-    Write C{data} into a new temporary file beside C{path} and fsync it:
-    the first half of L{writeAtomically}, to be renamed over C{path}.
-
-    @return: the temporary file's path.
-    @raise OSError: it cannot be written (nothing is left behind).
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        discard(temporary)
-        raise
-    return temporary
-
-
-def discard(temporary: str) -> None:
-    """
-    Remove a temporary file, if it is still there.
-    """
-    try:
-        os.unlink(temporary)
-    except OSError:
-        pass
-
-
-def syncFolder(folder: Path) -> None:
-    """
-    fsync a folder, so the renames made in it survive a crash.
-
-    @raise OSError: it cannot be opened or synced.
-    """
-    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def readStateFile(path: Path, maxBytes: int = MAX_STATE_FILE) -> object | None:
-    """
-    The JSON content of a state file, or L{None} when there is none or it
-    is damaged (not UTF-8 JSON, truncated, nested too deeply, too long,
-    unreadable): then with one warning naming the file, and the caller
-    starts from its defaults.
-
-    @param maxBytes: files longer than this are damaged.
-    """
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(maxBytes + 1)
-    except FileNotFoundError:
-        return None
-    except OSError as e:
-        _damaged(path, e.strerror or str(e))
-        return None
-    if len(data) > maxBytes:
-        _damaged(path, f"longer than {maxBytes} bytes")
-        return None
-    try:
-        return json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        _damaged(path, "not UTF-8 text")
-        return None
-    except RecursionError:
-        _damaged(path, "nested too deeply")
-        return None
-    except ValueError as e:
-        _damaged(path, f"not JSON ({e})")
-        return None
-
-
-def _damaged(path: Path, reason: str) -> None:
-    log.warn("Ignoring the damaged state file {path} ({reason}): starting from the defaults", path=str(path), reason=reason)
 
 
 class BootIdStore:
@@ -162,7 +54,7 @@ class BootIdStore:
         value = data.get("bootId") if isinstance(data, dict) else None
         if type(value) is int and 0 <= value <= MAX_BOOTID:
             return value
-        _damaged(self._path, "no BOOTID from 0 to 2**31 - 1 in it")
+        warnDamaged(self._path, "no BOOTID from 0 to 2**31 - 1 in it")
         return 0
 
     def next(self) -> int:

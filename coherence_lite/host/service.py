@@ -31,7 +31,7 @@ from coherence_lite.host.reload import Changes, sameDocuments
 from coherence_lite.host.serving import Serving, buildServing
 from coherence_lite.host.settings import HostSettings
 from coherence_lite.host.site import makeSite, publicationOf
-from coherence_lite.host.statestore import StateStore
+from coherence_lite.backend.statestore import StateStore
 from coherence_lite.host.web import WebServerService
 from coherence_lite.http.hosts import HostPolicy
 from coherence_lite.identity import serverString
@@ -172,7 +172,7 @@ class UPnPDeviceService(MultiService):
         for documents in self.documents:
             self.catalogue.add(self.publicationOf(documents))
 
-    def _build(self, hosted: Sequence[Hosted], documentsList: Sequence[Documents]) -> Serving:
+    def _build(self, hosted: Sequence[Hosted], documentsList: Sequence[Documents], previous: Serving | None = None) -> Serving:
         return buildServing(
             hosted,
             documentsList,
@@ -182,6 +182,7 @@ class UPnPDeviceService(MultiService):
             agent=self._agent,
             limits=self.settings.eventingLimits,
             store=self.stateStore,
+            previous=previous,
         )
 
     def replaceDevices(self, devices: Sequence[Hostable]) -> Changes:
@@ -200,12 +201,30 @@ class UPnPDeviceService(MultiService):
             even when an alive follows;
           - a device that did not change: nothing.
 
-        The new documents are served (new runtimes, their state handed on
-        through the state store, in memory: the acknowledged values, even
-        when the state directory cannot be written; new eventing; a new resource tree
-        swapped in, requests under way finishing with the old one) before
-        anything is announced, so a control point that reacts to an alive
-        finds the new description.
+        The new documents are served before anything is announced, so a
+        control point that reacts to an alive finds the new description:
+
+          - an unchanged service keeps its runtime (the same object: state,
+            handlers) and its subscriptions as they are (same SIDs, SEQ
+            going on, no extra event).  Unchanged means: a device of the
+            same UDN declares a service of the same serviceId exactly as
+            before (serviceType, actions, state variables: all its SCPD
+            says but the device's CONFIGID, which any other change of the
+            device alters) with the same backend: the same action bindings
+            for a device-file service, the same runtime object for one
+            written in Python (an unchanged MediaServer's);
+          - a changed service gets a new runtime, its state handed on
+            through the state store (in memory: the acknowledged values,
+            even when the state directory cannot be written); its
+            subscriptions stay (same SIDs, SEQ going on) and each gets a
+            message with every evented variable of the new declaration,
+            unless it no longer events any variable: then they end (a
+            renewal gets 412);
+          - a removed service's (or device's) subscriptions end, their
+            deliveries cancelled (its eventSubURL is gone: a renewal gets
+            404);
+          - a new resource tree is swapped in, requests under way finishing
+            with the old one.
 
         @param devices: the root devices to host, in order (as for the
             constructor).
@@ -264,23 +283,23 @@ class UPnPDeviceService(MultiService):
     def _serve(self, hosted: Sequence[Hosted], documentsList: Sequence[Documents]) -> None:
         """
         Serve new documents: new runtimes in the old ones' place among the
-        children (the old ones stop first; their state is in the store), new
-        eventing (subscriptions end: control points subscribe again when
-        their renewal is refused) and the new tree swapped in (the old one's
-        live streams end: the browser reconnects to the new pages).
+        children (the old ones stop first; the unchanged services' runtimes
+        are taken over, the others' state is in the store), the same
+        eventing following them (see L{buildServing}) and the new tree
+        swapped in (the old one's live streams end: the browser reconnects
+        to the new pages).
         """
-        oldRuntimes, oldEventing = self.runtimes, self.eventing
+        oldRuntimes = self.runtimes
         if oldRuntimes.running:
             oldRuntimes.stopService()
         try:
-            serving = self._build(hosted, documentsList)
+            serving = self._build(hosted, documentsList, Serving(oldRuntimes, self.eventing, self._tree))
         except Exception:
             if self.running:
                 oldRuntimes.startService()
             raise
         self._replaceChild(oldRuntimes, serving.runtimes)
-        self._replaceChild(oldEventing, serving.eventing)
-        self.runtimes, self.eventing = serving.runtimes, serving.eventing
+        self.runtimes = serving.runtimes
         for name, resource in self.mounts.items():
             serving.tree.putChild(name, resource)
         self.web.site.resource = serving.tree

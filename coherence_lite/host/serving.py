@@ -25,7 +25,7 @@ from coherence_lite.eventing.publisher import HostEventing
 from coherence_lite.eventing.resource import eventResources
 from coherence_lite.host.runtimes import HostedRuntimes
 from coherence_lite.host.site import HostResource, Runtimes, makeRootResource
-from coherence_lite.host.statestore import StateStore
+from coherence_lite.backend.statestore import StateStore
 from coherence_lite.model.description import Documents
 from coherence_lite.model.layout import SUBSCRIBE
 from coherence_lite.net.interfaces import Link
@@ -56,6 +56,8 @@ def serveTree(
     links: Callable[[], Sequence[Link]],
     clock: IReactorTime,
     stats: Stats,
+    *,
+    keep: bool = False,
 ) -> HostResource:
     """
     The resource tree of some root devices, with every service's control
@@ -65,10 +67,13 @@ def serveTree(
         short id).
     @param links: the links served, for the CallStranger check of
         SUBSCRIBE callbacks.
-    @raise ValueError: see L{makeRootResource}.
+    @param keep: whether C{eventing} served these devices before (a
+        reload): see L{eventResources}.
+    @raise ValueError: see L{makeRootResource}; C{eventing} is left as it
+        was.
     """
     tree = makeRootResource(documentsList, stats, runtimes)
-    for (udn, shortId), resource in eventResources(eventing, runtimes, links, clock, stats).items():
+    for (udn, shortId), resource in eventResources(eventing, runtimes, links, clock, stats, keep=keep).items():
         tree.devices[udn].services[shortId].putChild(SUBSCRIBE.encode("ascii"), resource)
     return tree
 
@@ -83,22 +88,41 @@ def buildServing(
     agent: IAgent,
     limits: EventingLimits,
     store: StateStore | Path | None,
+    previous: Serving | None = None,
 ) -> Serving:
     """
     Build the runtimes (their stored state read back from C{store}: see
     L{HostedRuntimes}), the eventing and the tree of some root devices.
+
+    On a reload, C{previous} is what served the devices until now: the
+    runtimes of its unchanged services are kept (see
+    L{HostedRuntimes.unchanged}) and its eventing goes on, each service's
+    subscriptions kept, rebound or ended as L{HostEventing.serve} and
+    L{HostEventing.retain} say.
 
     @param hosted: the root devices with what runs their services.
     @param documentsList: their rendered documents, in the same order.
     @param agent: sends event messages (see
         L{coherence_lite.eventing.agent.deliveryAgent}).
     @param limits: the eventing bounds.
+    @param previous: what served the devices until now, if anything.
     @raise ConfigError: a device file binds a function that cannot be
         imported.
     @raise ValueError: see L{makeRootResource}.
+    When it raises, C{previous} is left as it was.
     """
-    runtimes = HostedRuntimes(hosted, reactor, store)
+    reuse = previous.runtimes.unchanged(hosted) if previous is not None else {}
+    runtimes = HostedRuntimes(hosted, reactor, store, reuse)
     runtimes.setName("runtimes")
-    eventing = HostEventing(agent, reactor, limits, stats)
-    tree = serveTree(documentsList, runtimes.byService, eventing, links, reactor, stats)
+    if previous is None:
+        eventing = HostEventing(agent, reactor, limits, stats)
+        return Serving(runtimes, eventing, serveTree(documentsList, runtimes.byService, eventing, links, reactor, stats))
+    eventing = previous.eventing
+    try:
+        tree = serveTree(documentsList, runtimes.byService, eventing, links, reactor, stats, keep=True)
+    except Exception:
+        runtimes.detach()
+        raise
+    previous.runtimes.detach()
+    eventing.retain((udn, runtime.service.serviceId) for (udn, _), runtime in runtimes.byService.items())
     return Serving(runtimes, eventing, tree)

@@ -38,7 +38,7 @@ from typing import Sequence
 
 from twisted.logger import Logger
 
-from coherence_lite.host.bootid import writeAtomically
+from coherence_lite._files import writeAtomically
 from coherence_lite.model.device import Device, stableUDN
 
 __all__ = ["MACHINE_ID_FILES", "defaultOrigin", "derivedUDN", "embeddedUDN", "fileOrigin", "machineIdentity", "withDerivedUDNs"]

@@ -14,11 +14,13 @@ from typing import Any
 from twisted.internet.interfaces import IDelayedCall
 
 from coherence_lite.backend.request import baseURL, localAddress
-from coherence_lite.backend.service import ServiceBackend, action, stateVariable
+from coherence_lite.backend.service import action, stateVariable
 from coherence_lite.errors import UPnPError
 from coherence_lite.media.didl import DidlObject, DidlResource, writeDidl
 from coherence_lite.media.dlna import protocolInfo
 from coherence_lite.media.index import Library
+from coherence_lite.media.quirks import browsedId, searchedCount, searchedId
+from coherence_lite.media.samsung import SamsungActions
 from coherence_lite.media.search import Criteria, SearchCriteriaError, compileCriteria, parseCriteria
 from coherence_lite.media.store import (
     SEARCHABLE,
@@ -145,9 +147,10 @@ def _objectId(text: str, code: int) -> int:
     return int(text)
 
 
-class ContentDirectory(ServiceBackend):
+class ContentDirectory(SamsungActions):
     """
-    The ContentDirectory:1 service of a library.
+    The ContentDirectory:1 service of a library, with Samsung's actions and
+    the quirks of the clients that need them (L{coherence_lite.media.quirks}).
     """
 
     serviceType = "urn:schemas-upnp-org:service:ContentDirectory:1"
@@ -241,9 +244,9 @@ class ContentDirectory(ServiceBackend):
         base = self._base()
         if BrowseFlag not in _BROWSE_FLAGS:
             raise UPnPError(402)
-        objectId = _objectId(ObjectID, 701)
+        objectId = _objectId(browsedId(ObjectID), 701)
         order = self._order(SortCriteria)
-        found = await self.library.run(
+        found = await self.library.query(
             _browse, objectId, BrowseFlag == "BrowseDirectChildren", StartingIndex, self._count(RequestedCount), order
         )
         if found is None:
@@ -268,14 +271,15 @@ class ContentDirectory(ServiceBackend):
         A page of the objects below a container matching SearchCriteria.
         """
         base = self._base()
-        containerId = _objectId(ContainerID, 710)
+        containerId = _objectId(searchedId(ContainerID), 710)
+        RequestedCount = searchedCount(RequestedCount)
         try:
             criteria: Criteria = parseCriteria(SearchCriteria)
             condition, parameters = compileCriteria(criteria, SEARCHABLE)
         except SearchCriteriaError as e:
             raise UPnPError(708, f"{_ERRORS[708]}: {str(e)[:120]}") from None
         order = self._order(SortCriteria)
-        found = await self.library.run(
+        found = await self.library.query(
             _search, containerId, condition, parameters, StartingIndex, self._count(RequestedCount), order
         )
         if found is None:

@@ -3,7 +3,7 @@
 The library index: the SQLite store of the media folders, worked on one
 job at a time by its own thread (never the reactor's), scanned in the
 background at start and on demand, and asked for pages, searches and the
-files to stream.
+files to stream on a second thread that does not wait for the scan.
 """
 
 from __future__ import annotations
@@ -75,7 +75,9 @@ class Library(Service):
         self._database = str(database)
         self._reactor = reactor
         self._pool = ThreadPool(1, 1, "media-index")
+        self._queries = ThreadPool(1, 1, "media-query")
         self._connection: Any = None
+        self._reader: Any = None
         self.listeners: list[UpdateListener] = []
         self.scanned: Deferred[None] = Deferred()
 
@@ -85,10 +87,27 @@ class Library(Service):
         """
         return deferToThreadPool(self._reactor, self._pool, self._call, function, arguments)
 
+    def query(self, function: Callable[..., _T], *arguments: object) -> "Deferred[_T]":
+        """
+        Run C{function(connection, *arguments)}, a read that changes
+        nothing, on the queries' thread with a connection of its own, so it
+        does not wait for a scan step (SQLite's WAL lets it read what the
+        last step committed); on the index's thread while the store is in
+        memory or not yet opened there.
+        """
+        if self._database == ":memory:" or self._connection is None:
+            return self.run(function, *arguments)
+        return deferToThreadPool(self._reactor, self._queries, self._read, function, arguments)
+
     def _call(self, function: Callable[..., _T], arguments: tuple[object, ...]) -> _T:
         if self._connection is None:
             self._connection = openStore(self._database)
         return function(self._connection, *arguments)
+
+    def _read(self, function: Callable[..., _T], arguments: tuple[object, ...]) -> _T:
+        if self._reader is None:
+            self._reader = openStore(self._database)
+        return function(self._reader, *arguments)
 
     def startService(self) -> None:
         """
@@ -96,6 +115,7 @@ class Library(Service):
         """
         super().startService()
         self._pool.start()
+        self._queries.start()
         self.scanAll()
 
     def stopService(self) -> None:
@@ -104,9 +124,11 @@ class Library(Service):
         """
         super().stopService()
         self._pool.stop()
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        self._queries.stop()
+        for connection in (self._connection, self._reader):
+            if connection is not None:
+                connection.close()
+        self._connection = self._reader = None
 
     def scanAll(self) -> "Deferred[None]":
         """
@@ -177,7 +199,7 @@ class Library(Service):
             result: Deferred[StreamTarget | None] = Deferred()
             result.callback(None)
             return result
-        return self.run(_target, int(objectId), self.servedRoots)
+        return self.query(_target, int(objectId), self.servedRoots)
 
 
 def _folderPaths(connection: Any) -> list[bytes]:

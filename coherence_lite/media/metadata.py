@@ -2,13 +2,15 @@
 """
 What a media file is and holds: its kind and MIME type from its name, and
 its tags, duration, audio format, resolution and date read from the file
-(tinytag for audio, Pillow for images, ffprobe for video when installed).
+(tinytag for audio, Pillow for images, the container's header for video,
+ffprobe when that says too little and ffprobe is installed).
 Blocking: run on the index's thread, never the reactor's.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from struct import error as struct_error
 from PIL import Image, UnidentifiedImageError
 from tinytag import TinyTag, TinyTagException
 
+from coherence_lite.media.containers import readVideoHeader
 from coherence_lite.media.dlna import kindOf as contentKind, mimeTypeFor
 
 __all__ = ["Kind", "Metadata", "MetadataError", "mediaKind", "readMetadata"]
@@ -134,6 +137,10 @@ def _audio(path: Path) -> Metadata:
 
 
 def _exifDate(image: Image.Image) -> str | None:
+    if image.format == "PNG" and "exif" not in image.info:
+        # An eXIf chunk comes before the image data; looking further would
+        # decode the whole picture.
+        return None
     exif = image.getexif()
     raw = exif.get_ifd(0x8769).get(0x9003) or exif.get(0x0132)
     if not isinstance(raw, str):
@@ -178,7 +185,27 @@ def _ffprobe(path: Path) -> Metadata | None:
     )
 
 
+def _fromHeader(path: Path) -> Metadata | None:
+    """
+    A video's metadata from its container's header, if that gives both its
+    duration and its picture size (the bitrate is the file's average).
+    """
+    with path.open("rb") as file:
+        header = readVideoHeader(file)
+        size = os.fstat(file.fileno()).st_size
+    if header is None or not header.duration or not header.width or not header.height:
+        return None
+    return Metadata(
+        duration=header.duration,
+        bitrate=_positive(size / header.duration),
+        resolution=f"{header.width}x{header.height}",
+    )
+
+
 def _video(path: Path) -> Metadata:
+    read = _fromHeader(path)
+    if read is not None:
+        return read
     probed = _ffprobe(path)
     if probed is not None:
         return probed

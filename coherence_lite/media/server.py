@@ -18,6 +18,7 @@ from coherence_lite.identity import PRODUCT
 from coherence_lite.media.connectionmanager import ConnectionManager
 from coherence_lite.media.contentdirectory import ContentDirectory
 from coherence_lite.media.index import DATABASE_NAME, Library
+from coherence_lite.media.registrar import MediaReceiverRegistrar
 from coherence_lite.media.store import storedSystemUpdateId
 from coherence_lite.media.scanner import ignorePattern
 from coherence_lite.media.watcher import FolderWatcher
@@ -46,6 +47,8 @@ class MediaServer(MultiService):
     @ivar library: the index of the folders.
     @ivar contentDirectory: the ContentDirectory:1 backend.
     @ivar connectionManager: the ConnectionManager:1 backend.
+    @ivar registrar: the X_MS_MediaReceiverRegistrar:1 backend (Xbox 360,
+        Windows Media Player).
     @ivar device: the root device.
     @ivar hosted: the device with its services' runtimes, to host.
     """
@@ -87,7 +90,12 @@ class MediaServer(MultiService):
         self.library.setServiceParent(self)
         self.contentDirectory = ContentDirectory(self.library, reactor, storedSystemUpdateId(database))
         self.connectionManager = ConnectionManager()
+<<<<<<< HEAD
         watcher = FolderWatcher(self.library, reactor, useInotify=useInotify)
+=======
+        self.registrar = MediaReceiverRegistrar()
+        watcher = FolderWatcher(self.library, reactor)
+>>>>>>> main
         watcher.setServiceParent(self)
         self.device = Device(
             deviceType=MEDIA_SERVER,
@@ -97,9 +105,9 @@ class MediaServer(MultiService):
             modelDescription="Media folders served over UPnP AV / DLNA",
             UDN=udn,
             icons=defaultIcons(),
-            services=(self.contentDirectory.service, self.connectionManager.service),
+            services=(self.contentDirectory.service, self.connectionManager.service, self.registrar.service),
         )
-        self.hosted = hosted(self.device, self.contentDirectory, self.connectionManager)
+        self.hosted = hosted(self.device, self.contentDirectory, self.connectionManager, self.registrar)
 
     def stopService(self) -> Any:
         """

@@ -66,10 +66,13 @@ CREATE INDEX IF NOT EXISTS objects_inode ON objects (inode);
 #: is read without sorting the folder).
 NATURAL_ORDER = "container DESC, track IS NULL, track, title COLLATE NOCASE, id"
 
-#: The SQL of each property a Search may name (the SearchCapabilities).
+#: The SQL of each property a Search may name (the SearchCapabilities);
+#: no object is a reference, so C{@refID} never has a value (Windows Media
+#: Player searches with C{@refID exists false}).
 SEARCHABLE = {
     "@id": "CAST(id AS TEXT)",
     "@parentID": "CAST(parent AS TEXT)",
+    "@refID": "NULL",
     "dc:title": "title",
     "dc:creator": "artist",
     "dc:date": "date",

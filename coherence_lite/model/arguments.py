@@ -22,7 +22,8 @@ from collections.abc import Mapping, Sequence
 
 from coherence_lite.errors import UPnPError
 from coherence_lite.model.device import Action, StateVariable
-from coherence_lite.model.types import DataTypeError, Value, checkAllowed, decodeValue
+from coherence_lite.model.codecs import checkAllowed, decodeValue
+from coherence_lite.model.types import DataTypeError, Value
 
 __all__ = ["checkArguments", "closestName"]
 

@@ -5,7 +5,7 @@ What the pure message modules of SOAP control
 (L{coherence_lite.eventing.message}), and the description readers of the
 control point, share: the XML content type, header lookup, XML element
 names and text escaping, tag splitting, and parsing bounded in size and
-shape.
+shape; and L{safeText}, which makes a received text safe to print.
 
 Pure: strings and bytes in, strings, elements or reasons out.
 """
@@ -13,6 +13,7 @@ Pure: strings and bytes in, strings, elements or reasons out.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from xml.etree.ElementTree import Element
 
@@ -29,6 +30,7 @@ __all__ = [
     "splitTag",
     "shapeProblem",
     "parseShaped",
+    "safeText",
 ]
 
 #: The Content-Type of every XML document served or sent: descriptions,
@@ -140,3 +142,31 @@ def parseShaped(data: bytes, maxSize: int, maxElements: int = MAX_ELEMENTS, maxD
         return root.reason
     problem = shapeProblem(root, maxElements, maxDepth)
     return root if problem is None else problem
+
+
+# Control (Cc), format (Cf: bidi overrides, zero-width) and line or
+# paragraph separators (Zl, Zp).
+_UNSAFE = frozenset(("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"))
+
+
+def safeText(text: str | None, limit: int = 200) -> str:
+    """
+    Make a received text safe to print on one line: unsafe characters
+    become C{\\xNN} / C{\\uNNNN} escapes, and long texts are cut with
+    C{...}.
+
+    @param limit: the most characters kept from C{text}.
+    """
+    if text is None:
+        return ""
+    cut = len(text) > limit
+    out = []
+    for character in text[:limit]:
+        if character == "\\":
+            out.append("\\\\")
+        elif unicodedata.category(character) in _UNSAFE:
+            code = ord(character)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(character)
+    return "".join(out) + ("..." if cut else "")

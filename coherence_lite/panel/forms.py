@@ -20,7 +20,8 @@ from html import escape
 from typing import Mapping
 
 from coherence_lite.model.device import Action, Service, StateVariable
-from coherence_lite.model.types import TYPES, Value, encodeValue
+from coherence_lite.model.codecs import encodeValue
+from coherence_lite.model.types import TYPES, Value
 
 __all__ = [
     "ACTION_FIELD",

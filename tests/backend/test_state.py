@@ -14,7 +14,8 @@ from twisted.trial.unittest import SynchronousTestCase
 
 from coherence_lite.backend.state import ServiceState, coerceValue, initialValue
 from coherence_lite.model.device import AllowedValueRange, Service, StateVariable
-from coherence_lite.model.types import DATA_TYPES, DataTypeError, encodeValue
+from coherence_lite.model.codecs import encodeValue
+from coherence_lite.model.types import DATA_TYPES, DataTypeError
 
 
 def dimmer() -> Service:

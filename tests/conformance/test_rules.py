@@ -21,7 +21,7 @@ from coherence_lite.control.message import formatFault, formatResponse
 from coherence_lite.controlpoint.description import parseDescription
 from coherence_lite.controlpoint.remote import RemoteIcon, RemoteRootDevice
 from coherence_lite.controlpoint.reply import Reply
-from coherence_lite.controlpoint.report import announcedAs
+from coherence_lite.controlpoint.targets import announcedAs
 from coherence_lite.controlpoint.scpd import SCPD, parseSCPD
 from coherence_lite.errors import UPnPError
 from coherence_lite.model.description import deviceDescription, serviceDescription

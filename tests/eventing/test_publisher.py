@@ -7,6 +7,7 @@ service that starts and stops them.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from twisted.internet.task import Clock
 from twisted.trial.unittest import SynchronousTestCase
@@ -131,6 +132,49 @@ class ServiceEventingTests(SynchronousTestCase):
         self.state.set("Status", True)
         self.assertEqual(len(self.agent.sent), 1)
         self.assertEqual(len(self.eventing.table), 0)
+
+
+    def test_rebindSendsTheNewFullStateAfterTheMessageInFlight(self) -> None:
+        """
+        Rebound to a new declaration (C{Name} no longer declared) and a new
+        state while a message is in flight, the subscription stays (same
+        SID, renewable); once that message is answered, the next one (the
+        next SEQ) carries every evented variable of the new declaration,
+        and nothing of the dropped one; the old state is no longer
+        followed, the new one is.
+        """
+        subscription = self.subscribe()
+        self.agent.sent[0].answer()
+        self.state.update({"Name": "old"})
+        [inFlight] = self.agent.pending()
+        service = switchPower()
+        service = replace(service, stateVariables=tuple(v for v in service.stateVariables if v.name != "Name"))
+        state = ServiceState(service, {"Status": True, "Level": 3})
+        self.eventing.rebind(service, state)
+        self.state.update({"Status": True})
+        self.assertEqual(self.agent.pending(), [inFlight])
+        inFlight.answer()
+        [full] = self.agent.pending()
+        self.assertEqual((full.header(b"SID"), full.seq, full.properties), (subscription.sid, 2, {"Status": "1", "Level": "3"}))
+        full.answer()
+        state.update({"Level": 4})
+        self.clock.advance(1)
+        [change] = self.agent.pending()
+        self.assertEqual((change.seq, change.properties), (3, {"Level": "4"}))
+        self.assertIs(self.eventing.renew(subscription.sid, 60), subscription)
+
+    def test_rebindWithoutEventedVariablesEndsTheSubscriptions(self) -> None:
+        """
+        Rebound to a declaration that events nothing, the subscriptions
+        end: no renewal, the quota given back, nothing sent.
+        """
+        subscription = self.subscribe()
+        self.agent.sent[0].answer()
+        quiet = replace(self.service, stateVariables=tuple(replace(v, sendEvents=False) for v in self.service.stateVariables))
+        self.eventing.rebind(quiet, ServiceState(quiet))
+        self.assertIsNone(self.eventing.renew(subscription.sid, 60))
+        self.assertEqual(self.eventing.table.quota.total, 0)
+        self.assertEqual(self.agent.pending(), [])
 
 
 class HostEventingTests(SynchronousTestCase):

@@ -6,13 +6,12 @@ Tests for L{coherence_lite.host.bootid}: BOOTID kept across restarts.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from twisted.internet.task import Clock
 from twisted.trial.unittest import SynchronousTestCase
 
-from coherence_lite.host.bootid import BootIdStore, writeAtomically
+from coherence_lite.host.bootid import BootIdStore
 from coherence_lite.ssdp.message import MAX_BOOTID
 
 
@@ -71,16 +70,6 @@ class BootIdStoreTests(SynchronousTestCase):
         blocker = Path(self.mktemp())
         blocker.write_text("a file where a directory should be")
         self.assertEqual(BootIdStore(blocker / "sub", self.clock).next(), 1_700_000_000)
-
-    def test_writeAtomicallyLeavesNoTemporaryFiles(self) -> None:
-        """
-        Atomic writes replace the file and leave no temporary file behind.
-        """
-        target = self.directory / "x.json"
-        writeAtomically(target, b"1")
-        writeAtomically(target, b"2")
-        self.assertEqual(target.read_bytes(), b"2")
-        self.assertEqual(os.listdir(self.directory), ["x.json"])
 
     def test_withoutDirectoryEachValueIsAboveTheLast(self) -> None:
         """

@@ -49,7 +49,8 @@ class MediaOptionsTests(SynchronousTestCase):
     def test_mediaAlone(self) -> None:
         """
         C{--media} alone hosts one MediaServer, named by C{--media-name},
-        with ContentDirectory:1 and ConnectionManager:1 and a UDN that stays
+        with ContentDirectory:1, ConnectionManager:1 (and Microsoft's
+        X_MS_MediaReceiverRegistrar:1) and a UDN that stays
         the same from one start to the next.
         """
         options = self.parse("--media", self.folder, "--media", self.folder + "/", "--media-name", "Den")
@@ -58,7 +59,8 @@ class MediaOptionsTests(SynchronousTestCase):
         self.assertEqual((device.deviceType, device.friendlyName), (MEDIA_SERVER, "Den"))
         self.assertEqual(
             [service.serviceId for service in device.services],
-            ["urn:upnp-org:serviceId:ContentDirectory", "urn:upnp-org:serviceId:ConnectionManager"],
+            ["urn:upnp-org:serviceId:ContentDirectory", "urn:upnp-org:serviceId:ConnectionManager",
+             "urn:microsoft.com:serviceId:X_MS_MediaReceiverRegistrar"],
         )
         self.assertEqual(device.UDN, derivedUDN(MACHINE, "media:--media"))
         self.assertEqual(self.parse("--media", self.folder)["device"].UDN, device.UDN)

@@ -2,7 +2,8 @@
 """
 Tests for L{coherence_lite.host.reload}: a reload announces what changed
 the UPnP way, on a device host whose datagrams are recorded and whose
-time is a L{Clock}.
+time is a L{Clock}; and, on a real host on loopback with a live GENA
+subscriber, keeps the subscriptions of what did not change.
 """
 
 from __future__ import annotations
@@ -19,19 +20,23 @@ from twisted.internet.testing import MemoryReactorClock, StringTransport
 from twisted.python.failure import Failure
 from twisted.logger import LogLevel, globalLogPublisher
 from twisted.internet.testing import EventLoggingObserver
-from twisted.trial.unittest import SynchronousTestCase
+from twisted.internet import defer
+from twisted.trial.unittest import SynchronousTestCase, TestCase
 
+from coherence_lite.backend.runtime import ServiceRuntime
 from coherence_lite.host.daemon import addDaemonParts
 from coherence_lite.host.reload import Changes, Reloader, SignalReload
 from coherence_lite.host.service import UPnPDeviceService
 from coherence_lite.host.settings import HostedDeviceError, HostSettings
 from coherence_lite.model.description import buildDocuments
-from coherence_lite.model.device import Device
+from coherence_lite.model import layout
+from coherence_lite.model.device import Device, StateVariable
 from coherence_lite.model.layout import presentationPath
 from coherence_lite.net.interfaces import NetworkInterface
 from coherence_lite.ssdp.message import ALIVE, BYEBYE, Notify
 from coherence_lite.ssdp.parse import parse
-from tests.support import RecordingSender, binaryLight, jambon
+from tests.support import RecordingSender, binaryLight, jambon, startLoopbackService
+from tests.support.eventing_http import Answer, Recorder, eventedLight, exchange
 from tests.net.test_watcher import FakePort
 
 OTHER_UDN = "uuid:22222222-3333-4444-8555-666666666666"
@@ -209,8 +214,9 @@ class ReplaceDevicesTests(ReloadTestCase):
     def test_newTreeRuntimesAndEventingInTheOldOnesPlace(self) -> None:
         """
         A library host given other devices serves them from a new tree, with
-        new runtimes and eventing where the old ones were among its
-        children; the old ones are stopped.
+        new runtimes where the old ones were among its children (the old
+        ones are stopped) and the same eventing, still running, which no
+        longer holds the removed device's services.
         """
         old, oldRuntimes, oldEventing = self.host.web.site.resource, self.host.runtimes, self.host.eventing
         names = [child.name for child in self.host]
@@ -221,8 +227,10 @@ class ReplaceDevicesTests(ReloadTestCase):
         self.assertIsNot(tree, old)
         self.assertEqual(list(tree.devices), [jambon().UDN])  # type: ignore[attr-defined]
         self.assertEqual([child.name for child in self.host], names)
-        self.assertFalse(oldRuntimes.running or oldEventing.running)
+        self.assertFalse(oldRuntimes.running)
+        self.assertIs(self.host.eventing, oldEventing)
         self.assertTrue(self.host.runtimes.running and self.host.eventing.running)
+        self.assertEqual([each.service.serviceId for each in self.host.eventing], [jambon().services[0].serviceId])
         self.assertEqual(sorted(self.host.runtimes.byService), [(jambon().UDN, "Jambon")])
 
     def openStream(self) -> StringTransport:
@@ -329,3 +337,154 @@ class SignalReloadTests(SynchronousTestCase):
         self.assertEqual(reloads, [1])
         service.stopService()
         self.assertEqual(handlers[signal.SIGHUP], "previous")
+
+
+def _withLevel(device: Device) -> Device:
+    """
+    C{device} (an L{eventedLight}) whose SwitchPower also events a C{Level}
+    (ui1, default 7): its declaration changed.
+    """
+    [switch] = device.services
+    level = StateVariable("Level", "ui1", sendEvents=True, defaultValue="7")
+    return replace(device, services=(replace(switch, stateVariables=(*switch.stateVariables, level)),))
+
+
+class LiveSubscriptionTests(TestCase):
+    """
+    A reload of a real host on 127.0.0.1 with a live GENA subscriber (a
+    callback server on loopback, subscribed over HTTP): what did not change
+    keeps its subscriptions, SIDs and SEQ; a changed service keeps its
+    subscribers and sends them its full state; a removed service's
+    subscriptions end.
+    """
+
+    timeout = 30
+
+    def setUp(self) -> None:
+        self.light = eventedLight()
+        self.other = eventedLight(OTHER_UDN)
+        self.host = startLoopbackService(self, [self.light, self.other])
+        self.path = layout.servicePath(self.light, self.light.services[0], layout.SUBSCRIBE)
+        self.recorder = Recorder()
+        self.callbackPort = self.recorder.listen()
+        assert self.recorder.port is not None
+        self.addCleanup(self.recorder.port.stopListening)
+
+    def runtime(self) -> ServiceRuntime:
+        """
+        The light's SwitchPower runtime, as hosted now.
+        """
+        return self.host.runtimes.byService[(self.light.UDN, self.light.services[0].shortId)]
+
+    async def send(self, method: str, **headers: str) -> Answer:
+        """
+        Send a raw eventing request for the light's SwitchPower.
+        """
+        lines = [f"{method} {self.path} HTTP/1.1", f"HOST: 127.0.0.1:{self.host.web.port}"]
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        return await exchange(self.host.web.port, "\r\n".join(lines))
+
+    async def subscribed(self) -> str:
+        """
+        Subscribe the callback server; return the SID once the initial
+        event (SEQ 0) has arrived.
+        """
+        answer = await self.send("SUBSCRIBE", CALLBACK=f"<http://127.0.0.1:{self.callbackPort}/e>", NT="upnp:event", TIMEOUT="Second-1800")
+        self.assertEqual(answer.code, 200)
+        [initial] = await self.recorder.waitFor(1)
+        self.assertEqual((initial.sid, initial.seq, initial.properties), (answer.headers["sid"], 0, {"Status": "0"}))
+        return answer.headers["sid"]
+
+    async def assertKept(self, sid: str, seq: int) -> None:
+        """
+        C{sid} renews (200, same SID) and the next change arrives with SEQ
+        C{seq}, carrying only the change.
+        """
+        renewal = await self.send("SUBSCRIBE", SID=sid, TIMEOUT="Second-1800")
+        self.assertEqual((renewal.code, renewal.headers.get("sid")), (200, sid))
+        count = len(self.recorder.events)
+        self.runtime().state.set("Status", not self.runtime().state.get("Status"))
+        events = await self.recorder.waitFor(count + 1)
+        self.assertEqual((events[-1].sid, events[-1].seq, list(events[-1].properties)), (sid, seq, ["Status"]))
+
+    async def unchangedCase(self, devices: Sequence[Device]) -> None:
+        """
+        Subscribe, reload C{devices} (in which the light did not change),
+        and check that the light kept its runtime and the subscription.
+        """
+        sid = await self.subscribed()
+        runtime, state = self.runtime(), self.runtime().state
+        changes = self.host.replaceDevices(devices)
+        self.assertEqual(changes.unchanged[:1], [self.light.UDN])
+        self.assertIs(self.runtime(), runtime)
+        self.assertIs(self.runtime().state, state)
+        await self.assertKept(sid, 1)
+        self.assertEqual(len(self.recorder.events), 2)
+
+    def test_nothingChangedKeepsTheSubscription(self) -> Any:
+        """
+        A reload of the same devices ("nothing changed") keeps the runtime
+        (the same object), the SID (renewal 200) and the SEQ (the next
+        change is SEQ 1), and sends nothing by itself.
+        """
+        return defer.ensureDeferred(self.unchangedCase([eventedLight(), eventedLight(OTHER_UDN)]))
+
+    def test_anotherDevicesChangeKeepsTheSubscription(self) -> Any:
+        """
+        A reload that changes only another device keeps this service's
+        runtime, SID and SEQ.
+        """
+        return defer.ensureDeferred(self.unchangedCase([eventedLight(), replace(eventedLight(OTHER_UDN), friendlyName="Moved")]))
+
+    def test_changedServiceKeepsItsSubscribersAndSendsTheFullState(self) -> Any:
+        """
+        A reload that adds an evented variable to the service keeps its
+        subscribers (renewal 200, same SID) and sends each the new full
+        state (every evented variable, SEQ 1); changes then go on at SEQ 2.
+        """
+        async def case() -> None:
+            sid = await self.subscribed()
+            self.runtime().state.set("Status", True)
+            await self.recorder.waitFor(2)
+            changes = self.host.replaceDevices([_withLevel(eventedLight()), eventedLight(OTHER_UDN)])
+            self.assertEqual(changes.changed, [self.light.UDN])
+            events = await self.recorder.waitFor(3)
+            self.assertEqual((events[2].sid, events[2].seq, events[2].properties), (sid, 2, {"Status": "1", "Level": "7"}))
+            await self.assertKept(sid, 3)
+
+        return defer.ensureDeferred(case())
+
+    def test_removedServiceEndsItsSubscriptions(self) -> Any:
+        """
+        A reload without the device ends its subscriptions: nothing more is
+        sent, the quota is free again, and renewing or ending one is
+        refused (404: its eventSubURL is gone with the service).
+        """
+        async def case() -> None:
+            sid = await self.subscribed()
+            self.host.replaceDevices([eventedLight(OTHER_UDN)])
+            self.assertEqual(self.host.eventing.quota.total, 0)
+            self.assertEqual([each.service.serviceId for each in self.host.eventing], [self.other.services[0].serviceId])
+            renewal = await self.send("SUBSCRIBE", SID=sid, TIMEOUT="Second-1800")
+            end = await self.send("UNSUBSCRIBE", SID=sid)
+            self.assertEqual((renewal.code, end.code), (404, 404))
+            self.assertEqual(len(self.recorder.events), 1)
+
+        return defer.ensureDeferred(case())
+
+    def test_serviceThatNoLongerEventsEndsItsSubscriptions(self) -> Any:
+        """
+        A reload that leaves the service without an evented variable ends
+        its subscriptions: a renewal gets 412, nothing more is sent.
+        """
+        async def case() -> None:
+            sid = await self.subscribed()
+            [switch] = self.light.services
+            quiet = tuple(replace(variable, sendEvents=False) for variable in switch.stateVariables)
+            self.host.replaceDevices([replace(self.light, services=(replace(switch, stateVariables=quiet),)), self.other])
+            renewal = await self.send("SUBSCRIBE", SID=sid, TIMEOUT="Second-1800")
+            self.assertEqual(renewal.code, 412)
+            self.runtime().state.set("Status", True)
+            self.assertEqual(len(self.recorder.events), 1)
+
+        return defer.ensureDeferred(case())

@@ -9,6 +9,7 @@ loopback.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,8 @@ from coherence_lite.backend.service import ServiceBackend, stateVariable
 from coherence_lite.host.runtimes import HostedRuntimes, stateFile
 from coherence_lite.host.service import UPnPDeviceService
 from coherence_lite.host.settings import HostSettings
-from coherence_lite.backend.hosted import Hostable, hosted
-from coherence_lite.model.device import Device
+from coherence_lite.backend.hosted import Hostable, Hosted, hosted
+from coherence_lite.model.device import Device, StateVariable
 from coherence_lite.model.devicefile import DeviceFile, loadDevice
 
 from tests.support.control import callAction, controlURL
@@ -108,6 +109,46 @@ class StoreTests(SynchronousTestCase):
         self.switch(runtimes).state.set("Status", True)
         runtimes.stopService()
         self.assertIs(self.switch(self.runtimes()).state.get("Status"), True)
+
+    def test_unchangedRuntimesAreTakenOver(self) -> None:
+        """
+        Runtimes built again for the same device file take over the
+        unchanged runtime (the same object, its state as it was) and record
+        its changes once the old ones are detached; the old ones record
+        nothing after that.
+        """
+        old = self.runtimes()
+        self.switch(old).state.set("Target", True)
+        self.clock.advance(0)
+        reuse = old.unchanged([light()])
+        self.assertEqual(list(reuse), [(self.device.UDN, "urn:upnp-org:serviceId:SwitchPower")])
+        new = HostedRuntimes([light()], self.clock, old.store, reuse)
+        old.detach()
+        self.assertIs(self.switch(new), self.switch(old))
+        self.switch(new).state.set("Status", True)
+        self.assertEqual(len(self.clock.getDelayedCalls()), 1)
+        self.clock.advance(0)
+        stored = json.loads(self.path.read_text())
+        self.assertEqual(stored["services"]["urn:upnp-org:serviceId:SwitchPower"], {"Target": "1", "Status": "1"})
+        new.detach()
+        self.switch(new).state.set("Status", False)
+        self.assertEqual(self.clock.getDelayedCalls(), [])
+
+    def test_changedDeclarationOrBindingsAreNotTakenOver(self) -> None:
+        """
+        A service declared otherwise (a state variable more) or bound
+        otherwise (no bindings) is not unchanged; nor is a service of
+        another device, or one written in Python.
+        """
+        runtimes = self.runtimes()
+        [switch] = self.device.services
+        more = replace(switch, stateVariables=(*switch.stateVariables, StateVariable("Level", "ui1", defaultValue="0")))
+        declared = self.file.withDevice(replace(self.device, services=(more,)))
+        unbound = self.file._replace(bindings={})
+        other = self.file.withDevice(replace(self.device, UDN="uuid:00000000-1111-4222-8333-444444444444"))
+        python = Hosted(self.device, {(self.device.UDN, switch.serviceId): self.switch(runtimes)})
+        for devices in ([declared], [unbound], [other], [python]):
+            self.assertEqual(runtimes.unchanged(devices), {}, devices)
 
     def test_stopWritesWhatIsPending(self) -> None:
         """

@@ -115,7 +115,8 @@ class ControlTests(TestCase):
 
     def test_hostedCarriesTheRuntimes(self) -> None:
         """
-        The hosted value pairs the device with both services' runtimes.
+        The hosted value pairs the device with its three services' runtimes
+        (ContentDirectory, ConnectionManager, X_MS_MediaReceiverRegistrar).
         """
         self.assertIsInstance(self.server.hosted, Hosted)
-        self.assertEqual(len(self.server.hosted.runtimes), 2)
+        self.assertEqual(len(self.server.hosted.runtimes), 3)

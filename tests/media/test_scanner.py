@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +181,27 @@ class ScanTests(TestCase):
         self.assertIn("sub", titles)
         self.assertNotIn("vorbis", titles)
         self.assertEqual(len(told), 2)
+
+    async def test_queryWhileIndexBusy(self) -> None:
+        """
+        L{Library.query} reads on a thread and connection of its own: it
+        answers while the index's thread is busy (a long scan step), and
+        sees what the index committed.
+        """
+        library, rows, told = await self.scan()
+        release = threading.Event()
+        busy = library.run(lambda connection: release.wait(30))
+        try:
+            found = await library.query(allRows)
+            self.assertFalse(busy.called)
+        finally:
+            release.set()
+        await busy
+        self.assertEqual(sorted(row.id for row in found), sorted(row.id for row in rows))
+        item = next(row for row in rows if not row.container and row.parent is not None)
+        target = await library.lookup(str(item.id))
+        assert target is not None
+        self.assertEqual(os.fsencode(target.path), item.path)
 
 
 class IgnoreTests(TestCase):

@@ -52,13 +52,15 @@ class MediaServerTests(TestCase):
     async def test_device(self) -> None:
         """
         The device is a MediaServer:1 with ContentDirectory and
-        ConnectionManager (their standard service ids).
+        ConnectionManager (their standard service ids), and Microsoft's
+        X_MS_MediaReceiverRegistrar for the Xbox 360 and WMP.
         """
         server = await self.started()
         self.assertEqual((server.device.deviceType, server.device.friendlyName, server.device.UDN), (MEDIA_SERVER, "Den", UDN))
         self.assertEqual(
             [service.serviceType for service in server.device.services],
-            ["urn:schemas-upnp-org:service:ContentDirectory:1", "urn:schemas-upnp-org:service:ConnectionManager:1"],
+            ["urn:schemas-upnp-org:service:ContentDirectory:1", "urn:schemas-upnp-org:service:ConnectionManager:1",
+             "urn:microsoft.com:service:X_MS_MediaReceiverRegistrar:1"],
         )
         self.assertTrue((self.state / f"media-{UDN[5:]}.sqlite").exists())
 

@@ -1,7 +1,7 @@
 # -*- test-case-name: tests.system.test_cli -*-
 """
 Tests for the C{coherence-lite} command (L{coherence_lite.cli.main}) and
-its output (L{coherence_lite.controlpoint.report}): option parsing,
+its output (L{coherence_lite.cli.report}): option parsing,
 formatting, a search run over a fake control point, and the acceptance
 test: C{coherence-lite search} finds a device our own daemon hosts on
 loopback, both run as subprocesses.
@@ -27,20 +27,14 @@ from twisted.python.usage import UsageError
 from twisted.trial.unittest import SynchronousTestCase, TestCase
 
 from coherence_lite import __version__
-from coherence_lite.cli.main import Options, SearchCommand, SearchOptions, main
+from coherence_lite.cli.main import Options, main
+from coherence_lite.cli.search import SearchCommand, SearchOptions
 from coherence_lite.controlpoint.description import parseDescription
 from coherence_lite.controlpoint.remote import RemoteRootDevice
 from coherence_lite.model.device import LOCAL
-from coherence_lite.controlpoint.report import (
-    ADDED,
-    REMOVED,
-    describeDevices,
-    deviceLine,
-    devicesJSON,
-    eventJSON,
-    matchesTarget,
-    safeText,
-)
+from coherence_lite.cli.report import ADDED, REMOVED, describeDevices, deviceLine, devicesJSON, eventJSON
+from coherence_lite.controlpoint.targets import matchesTarget
+from coherence_lite.model.xmltext import safeText
 from coherence_lite.model.description import deviceDescription
 from coherence_lite.errors import StartupError
 from coherence_lite.tap import Options as TapOptions

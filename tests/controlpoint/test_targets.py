@@ -1,5 +1,5 @@
 """
-Tests for L{coherence_lite.controlpoint.report}'s search-target matching:
+Tests for L{coherence_lite.controlpoint.targets}, search-target matching:
 the control point decides which devices answer a target by the rules the
 device host answers searches with.  (The listings are tested in
 L{tests.system.test_cli}.)
@@ -11,7 +11,7 @@ from twisted.trial.unittest import SynchronousTestCase
 
 from coherence_lite.controlpoint.description import parseDescription
 from coherence_lite.controlpoint.remote import RemoteRootDevice
-from coherence_lite.controlpoint.report import announcedAs, matchesTarget
+from coherence_lite.controlpoint.targets import announcedAs, matchesTarget
 from coherence_lite.model.description import deviceDescription
 from coherence_lite.model.device import Device
 from coherence_lite.ssdp.advertisement import advertisements, matchSearch

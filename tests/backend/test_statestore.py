@@ -1,6 +1,6 @@
-# -*- test-case-name: tests.host.test_statestore -*-
+# -*- test-case-name: tests.backend.test_statestore -*-
 """
-Tests for L{coherence_lite.host.statestore}: group commits, actions that
+Tests for L{coherence_lite.backend.statestore}: group commits, actions that
 answer only once their change is written, failed writes logged and
 retried with the acknowledged values winning, and damaged state files
 starting from the defaults with one warning.
@@ -23,13 +23,13 @@ from twisted.logger import LogLevel, formatEvent, globalLogPublisher
 from twisted.trial.unittest import SynchronousTestCase, TestCase
 from twisted.web.client import Agent
 
-from coherence_lite.host import statestore
+from coherence_lite.backend import statestore
 from coherence_lite.host.bootid import BootIdStore
 from coherence_lite.host.daemon import addDaemonParts
 from coherence_lite.host.runtimes import HostedRuntimes
 from coherence_lite.host.service import UPnPDeviceService
 from coherence_lite.host.settings import HostSettings
-from coherence_lite.host.statestore import LOG_EVERY, MAX_RETRY_DELAY, MAX_WRITING, RETRY_DELAY, StateStore, stateFile
+from coherence_lite.backend.statestore import LOG_EVERY, MAX_RETRY_DELAY, MAX_WRITING, RETRY_DELAY, StateStore, stateFile
 from coherence_lite.model.devicefile import DeviceFile, loadDevice
 
 from tests.support.control import callAction, controlURL

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.host.test_statestore -*-
+# -*- test-case-name: tests.backend.test_statestore -*-
 """
 The acknowledged state of device-file services, kept durable in the state
 directory before an action that changed it answers.
@@ -41,7 +41,7 @@ from twisted.internet.threads import deferToThreadPool
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 
-from coherence_lite.host.bootid import discard, readStateFile, syncFolder, writeTemporary
+from coherence_lite._files import discard, readStateFile, syncFolder, writeTemporary
 from coherence_lite.model.device import Device
 
 __all__ = ["LOG_EVERY", "MAX_RETRY_DELAY", "MAX_WRITING", "RETRY_DELAY", "StateStore", "Stored", "stateFile"]

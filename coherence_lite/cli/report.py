@@ -1,85 +1,30 @@
-# -*- test-case-name: tests.controlpoint.test_report,tests.system.test_cli -*-
+# -*- test-case-name: tests.system.test_cli -*-
 """
 Devices as text and JSON for people and programs: what C{coherence-lite
 search} prints.
 
-Pure.  Every text that came from the network goes through L{safeText}
-before it reaches a terminal, so a device cannot move the cursor, clear the
-screen or reorder the line with control or bidirectional characters.
+Pure.  Every text that came from the network goes through
+L{coherence_lite.model.xmltext.safeText} before it reaches a terminal, so a
+device cannot move the cursor, clear the screen or reorder the line with
+control or bidirectional characters.
 """
 
 from __future__ import annotations
 
 import json
-import unicodedata
 from typing import Iterable
 
 from coherence_lite.controlpoint.remote import RemoteDevice, RemoteRootDevice
 from coherence_lite.model.device import LOCAL
-from coherence_lite.ssdp.advertisement import ROOT_DEVICE, Advertisement, matchSearch
+from coherence_lite.model.xmltext import safeText
 
-__all__ = ["announcedAs", "matchesTarget", "safeText", "describeDevices", "deviceLine", "devicesJSON", "eventJSON", "ADDED", "REMOVED"]
+__all__ = ["describeDevices", "deviceLine", "devicesJSON", "eventJSON", "ADDED", "REMOVED"]
 
 #: Event names of L{eventJSON} and signs of L{deviceLine}.
 ADDED = "added"
 REMOVED = "removed"
 
 _SIGNS = {ADDED: "+", REMOVED: "-"}
-
-# Control (Cc), format (Cf: bidi overrides, zero-width) and line or
-# paragraph separators (Zl, Zp).
-_UNSAFE = frozenset(("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"))
-
-
-def safeText(text: str | None, limit: int = 200) -> str:
-    """
-    Make a received text safe to print on one line: unsafe characters
-    become C{\\xNN} / C{\\uNNNN} escapes, and long texts are cut with
-    C{...}.
-
-    @param limit: the most characters kept from C{text}.
-    """
-    if text is None:
-        return ""
-    cut = len(text) > limit
-    out = []
-    for character in text[:limit]:
-        if character == "\\":
-            out.append("\\\\")
-        elif unicodedata.category(character) in _UNSAFE:
-            code = ord(character)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-        else:
-            out.append(character)
-    return "".join(out) + ("..." if cut else "")
-
-
-def announcedAs(root: RemoteRootDevice) -> tuple[Advertisement, ...]:
-    """
-    The (NT, USN) pairs a described tree is announced and found by, as UDA
-    1.1 §1.1.2 lists them: the root device entry, then for each device its
-    C{uuid:} entry, its type and the distinct types of its services.
-    """
-    entries = [Advertisement(ROOT_DEVICE, root.usn)]
-    for device in root.allDevices():
-        entries.append(Advertisement(device.UDN, device.UDN))
-        entries.append(Advertisement(device.deviceType, f"{device.UDN}::{device.deviceType}"))
-        for serviceType in dict.fromkeys(service.serviceType for service in device.services):
-            entries.append(Advertisement(serviceType, f"{device.UDN}::{serviceType}"))
-    return tuple(entries)
-
-
-def matchesTarget(root: RemoteRootDevice, searchTarget: str) -> bool:
-    """
-    Whether a root device answers a search target, by the rules the device
-    host answers searches with (L{coherence_lite.ssdp.advertisement.matchSearch}
-    on L{announcedAs}): C{ssdp:all} and C{upnp:rootdevice} match every root
-    device, C{uuid:D} a tree holding device D, and a device or service type
-    a tree holding a device of that type, or offering that service, in that
-    version or a later one.
-    """
-    return bool(matchSearch(searchTarget, announcedAs(root)))
-
 
 def _serviceLines(device: RemoteDevice, indent: str) -> list[str]:
     if not device.services:

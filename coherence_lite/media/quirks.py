@@ -1,0 +1,88 @@
+# -*- test-case-name: tests.media.test_quirks -*-
+"""
+The clients that bend the rules: one table from what a request's
+User-Agent or X-AV-Client-Info says to the quirks the ContentDirectory
+honours for it (a new quirk is one row here and one test).
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Mapping
+
+from coherence_lite.backend.request import clientHeaders
+
+__all__ = ["QUIRKS", "Quirk", "browsedId", "quirksOf", "searchedCount", "searchedId"]
+
+
+class Quirk(enum.Flag):
+    """
+    What a client needs that the spec does not say.
+
+    @cvar XBOX_CONTAINERS: browses and searches fixed Windows Media Connect
+        container ids (music, artists, albums, videos, pictures...); they
+        are answered from the root, the SearchCriteria choosing the class.
+    @cvar SEARCH_ONCE: searches first and stops after one page, whatever
+        TotalMatches says: a Search answers a whole page (up to the most
+        we answer) whatever RequestedCount asks.
+    """
+
+    NONE = 0
+    XBOX_CONTAINERS = enum.auto()
+    SEARCH_ONCE = enum.auto()
+
+
+#: (lower-case header name, text it contains, quirks), first match wins.
+QUIRKS: tuple[tuple[str, str, Quirk], ...] = (
+    ("user-agent", "Xbox/", Quirk.XBOX_CONTAINERS | Quirk.SEARCH_ONCE),
+    ("user-agent", "Windows-Media-Player/", Quirk.SEARCH_ONCE),
+)
+
+#: The Windows Media Connect containers an Xbox 360 searches (all music,
+#: genres, artists, albums, playlists, folders; all video; all pictures).
+_XBOX_SEARCHED = frozenset({"1", "4", "5", "6", "7", "F", "8", "B", "C"})
+
+#: The Windows Media Connect roots an Xbox 360 browses (music, video,
+#: pictures).
+_XBOX_BROWSED = frozenset({"14", "15", "16"})
+
+
+def quirksOf(headers: Mapping[str, str] | None = None) -> Quirk:
+    """
+    The quirks of a client.
+
+    @param headers: its identifying headers by lower-case name; L{None}
+        for those of the control request being answered.
+    """
+    if headers is None:
+        headers = clientHeaders.get()
+    for name, text, quirks in QUIRKS:
+        if text in headers.get(name, ""):
+            return quirks
+    return Quirk.NONE
+
+
+def browsedId(objectId: str) -> str:
+    """
+    The ObjectID a Browse of the current client means.
+    """
+    if objectId in _XBOX_BROWSED and Quirk.XBOX_CONTAINERS in quirksOf():
+        return "0"
+    return objectId
+
+
+def searchedId(containerId: str) -> str:
+    """
+    The ContainerID a Search of the current client means.
+    """
+    if containerId in _XBOX_SEARCHED and Quirk.XBOX_CONTAINERS in quirksOf():
+        return "0"
+    return containerId
+
+
+def searchedCount(requested: int) -> int:
+    """
+    The RequestedCount a Search of the current client means (0: as many
+    as a page holds).
+    """
+    return 0 if Quirk.SEARCH_ONCE in quirksOf() else requested
