@@ -90,12 +90,8 @@ class MediaServer(MultiService):
         self.library.setServiceParent(self)
         self.contentDirectory = ContentDirectory(self.library, reactor, storedSystemUpdateId(database))
         self.connectionManager = ConnectionManager()
-<<<<<<< HEAD
-        watcher = FolderWatcher(self.library, reactor, useInotify=useInotify)
-=======
         self.registrar = MediaReceiverRegistrar()
-        watcher = FolderWatcher(self.library, reactor)
->>>>>>> main
+        watcher = FolderWatcher(self.library, reactor, useInotify=useInotify)
         watcher.setServiceParent(self)
         self.device = Device(
             deviceType=MEDIA_SERVER,
