@@ -169,7 +169,11 @@ class Options(NetworkOptions):
         except CoherenceConfigError as e:
             raise usage.UsageError(str(e)) from None
 
-    opt_plugins = opt_plugin
+    def opt_plugins(self, text: str) -> None:
+        """
+        The same as --plugin (Coherence's own spelling).
+        """
+        self.opt_plugin(text)
 
     def opt_version(self) -> None:
         """
