@@ -19,6 +19,7 @@ from twisted.application.service import IService
 from twisted.python import usage
 
 from coherence_lite.host.bootid import defaultStateDirectory
+from coherence_lite.host.coherenceconfig import CoherenceConfigError, fsstoreRequest, parsePluginOption, readConfigFile
 from coherence_lite.host.media import MediaHosting, MediaRequest
 from coherence_lite.host.daemon import DaemonService, addDaemonParts
 from coherence_lite.cli.checks import interfaceNames, machineInterfaces, unknownInterfaces, versionLine
@@ -73,6 +74,7 @@ class Options(NetworkOptions):
     ]
 
     optParameters: list[list[Any]] = [
+        ["coherence-config", None, None, "A Coherence config file (XML or ConfigObj) whose FSStore plugin is served as the MediaServer (see docs/migrating-from-coherence.md)."],
         ["media-name", None, None, "The friendlyName of the MediaServer of --media (default: 'Media on <host>')."],
         ["config-dir", None, None, "A folder of TOML device files: every *.toml in it is hosted, sorted by name (after --config files)."],
         ["friendly-name", "n", None, "The device's friendlyName (overrides the config file; one device only)."],
@@ -97,6 +99,7 @@ class Options(NetworkOptions):
         optActions={
             "config": usage.CompleteFiles("*.toml"),
             "config-dir": usage.CompleteDirs(),
+            "coherence-config": usage.CompleteFiles(),
             "state-dir": usage.CompleteDirs(),
         }
     )
@@ -122,6 +125,7 @@ class Options(NetworkOptions):
         super().__init__()
         self["configs"] = []
         self["media"] = []
+        self["plugins"] = []
         self["allowed-hosts"] = []
         self._systemInterfaces = systemInterfaces
         self._stdout = stdout
@@ -153,6 +157,23 @@ class Options(NetworkOptions):
         DLNA MediaServer; repeat it to serve several folders.
         """
         self["media"].append(path)
+
+    def opt_plugin(self, text: str) -> None:
+        """
+        A Coherence plugin as Coherence's own command line took it, e.g.
+        backend:FSStore,content:/srv/media,name:Den (a repeated key makes a
+        list); its FSStore is served as the MediaServer.
+        """
+        try:
+            self["plugins"].append(parsePluginOption(text))
+        except CoherenceConfigError as e:
+            raise usage.UsageError(str(e)) from None
+
+    def opt_plugins(self, text: str) -> None:
+        """
+        The same as --plugin (Coherence's own spelling).
+        """
+        self.opt_plugin(text)
 
     def opt_version(self) -> None:
         """
@@ -236,7 +257,8 @@ class Options(NetworkOptions):
         self["sources"] = sourcesFrom(self)
         try:
             self["identity"] = self._identity(_stateDirectory(self))
-            self["sources"] = replace(self["sources"], media=_mediaRequest(self), mediaHosting=_mediaHosting(self))
+            media = _mediaRequest(self)
+            self["sources"] = replace(self["sources"], media=media, mediaHosting=_mediaHosting(self))
             self["hosted"] = self["sources"].load(self["identity"])
         except HostedDeviceError as e:
             if e.field is None:
@@ -252,14 +274,51 @@ class Options(NetworkOptions):
 
 def _mediaRequest(options: Options) -> MediaRequest | None:
     """
-    The MediaServer of C{--media}, if given: named by C{--media-name}, or
-    by C{--friendly-name} and C{--uuid} when it is the only device.
+    The MediaServer of C{--media}, or of the FSStore plugin of C{--plugin}
+    or C{--coherence-config}, if given: named by C{--media-name} (or the
+    plugin's C{name}), or by C{--friendly-name} and C{--uuid} when it is
+    the only device.
+
+    @raise usage.UsageError: a Coherence plugin that cannot be served, or
+        more than one MediaServer asked for.
     """
-    if not options["media"]:
-        return None
     alone = not options["configs"] and not options["config-dir"]
     name = options["media-name"] or (options["friendly-name"] if alone else None)
-    return MediaRequest.checked("--media", options["media"], name, options["uuid"] if alone else None)
+    udn = options["uuid"] if alone else None
+    requests = _pluginRequests(options)
+    if options["media"]:
+        requests.insert(0, MediaRequest.checked("--media", options["media"], name, udn))
+    if len(requests) > 1:
+        raise usage.UsageError(
+            f"{requests[1].origin}: a second MediaServer ({requests[0].origin} asks for one already); "
+            "a host serves one: give its folders as one plugin's content"
+        )
+    if not requests:
+        return None
+    request = requests[0]
+    return replace(request, name=request.name or name, udn=request.udn or udn)
+
+
+def _pluginRequests(options: Options) -> list[MediaRequest]:
+    """
+    The MediaServers of the FSStore plugins of C{--plugin} and
+    C{--coherence-config}, unsupported keys noted on stderr.
+    """
+    stderr = options._stderr or sys.stderr
+
+    def note(line: str) -> None:
+        stderr.write(f"{COMMAND}: note: {line}\n")
+
+    try:
+        found = [("--plugin", plugin) for plugin in options["plugins"]]
+        if options["coherence-config"]:
+            path = options["coherence-config"]
+            found += [(path, plugin) for plugin in readConfigFile(Path(path))]
+            if not found:
+                raise CoherenceConfigError(f"{path}: no active plugin (Coherence's [plugins] or <plugin> entries)")
+        return [fsstoreRequest(origin, plugin, note) for origin, plugin in found]
+    except CoherenceConfigError as e:
+        raise usage.UsageError(str(e)) from None
 
 
 def _mediaHosting(options: Options) -> MediaHosting:

@@ -46,12 +46,18 @@ class MediaRequest:
     @ivar folders: the media folders, resolved, without repeats.
     @ivar name: its friendlyName, or L{None} for the default.
     @ivar udn: its UDN, or L{None} to derive it from the origin.
+    @ivar ignore: regular expressions of names to leave out besides
+        dot-files (Coherence FSStore's C{ignore_patterns}), checked.
+    @ivar inotify: whether changes are watched live (else the folders are
+        rescanned periodically).
     """
 
     origin: str
     folders: tuple[Path, ...]
     name: str | None = None
     udn: str | None = None
+    ignore: tuple[str, ...] = ()
+    inotify: bool = True
 
     @classmethod
     def checked(cls, origin: str, folders: list[str], name: str | None, udn: str | None, base: Path | None = None) -> "MediaRequest":
@@ -144,7 +150,10 @@ class MediaHosting(MultiService):
         if self.server is not None and request == self._request:
             return self.server.hosted
         udn = request.udn or derivedUDN(identity, "media:" + request.origin)
-        server = MediaServer(list(request.folders), request.name or defaultMediaName(), udn, self._stateDirectory, self._reactor)
+        server = MediaServer(
+            list(request.folders), request.name or defaultMediaName(), udn, self._stateDirectory, self._reactor,
+            request.ignore, request.inotify,
+        )
         if self.server is not None:
             self.server.disownServiceParent()
         self.server, self._request = server, request

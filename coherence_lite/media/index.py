@@ -9,6 +9,7 @@ files to stream on a second thread that does not wait for the scan.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, Callable, Sequence, TypeVar
 
@@ -50,7 +51,12 @@ class Library(Service):
     """
 
     def __init__(
-        self, folders: Sequence[Path], database: Path | str, reactor: Any, artDirectory: Path | None = None
+        self,
+        folders: Sequence[Path],
+        database: Path | str,
+        reactor: Any,
+        artDirectory: Path | None = None,
+        ignore: "re.Pattern[bytes] | None" = None,
     ) -> None:
         """
         @param folders: the media folders.
@@ -58,7 +64,10 @@ class Library(Service):
         @param reactor: runs the jobs' results on its thread.
         @param artDirectory: where pictures embedded in tracks are kept to
             be served as their album art; L{None} keeps none.
+        @param ignore: names to leave out besides dot-files (see
+            L{Walk.ignore}).
         """
+        self.ignore = ignore
         self.folders = tuple(Path(os.path.abspath(folder)) for folder in folders)
         self.roots = resolveRoots(self.folders)
         self.artDirectory = artDirectory
@@ -131,7 +140,7 @@ class Library(Service):
 
     async def _scanAll(self) -> None:
         started = self._reactor.seconds()
-        walk = Walk(self.roots, self.artDirectory)
+        walk = Walk(self.roots, self.artDirectory, self.ignore)
         pending = list(await self.run(setRoots, self.folders))
         folders = 0
         while pending and self.running:
@@ -158,7 +167,7 @@ class Library(Service):
         folder = await self.run(_folderAt, path)
         if folder is None:
             return []
-        walk = Walk(self.roots, self.artDirectory)
+        walk = Walk(self.roots, self.artDirectory, self.ignore)
         pending = [folder]
         added: list[bytes] = []
         while pending and self.running:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sqlite3
 import stat
 import time
@@ -24,7 +25,7 @@ from coherence_lite.media.containment import containedPath
 from coherence_lite.media.metadata import Kind, Metadata, MetadataError, mediaKind, readMetadata
 from coherence_lite.media.store import bumpUpdateIds, inodeKey
 
-__all__ = ["Folder", "Step", "Walk", "pruneArt", "scanFolder", "setRoots"]
+__all__ = ["Folder", "Step", "Walk", "ignorePattern", "pruneArt", "scanFolder", "setRoots"]
 
 log = Logger()
 
@@ -51,10 +52,14 @@ class Walk:
     @ivar roots: the media folders, resolved.
     @ivar artDirectory: where pictures embedded in tracks are kept (one
         file per distinct picture); L{None} keeps none.
+    @ivar ignore: file and folder names (bytes) to leave out besides
+        dot-files, matched from their start (Coherence FSStore's
+        C{ignore_patterns}); L{None} leaves out dot-files only.
     """
 
     roots: tuple[Path, ...]
     artDirectory: Path | None = None
+    ignore: re.Pattern[bytes] | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,20 @@ class Step:
     added: tuple[Folder, ...]
     systemUpdateId: int | None
     containers: dict[int, int]
+
+
+def ignorePattern(patterns: Sequence[str]) -> re.Pattern[bytes] | None:
+    """
+    One pattern for L{Walk.ignore} out of regular expressions, any of
+    which leaves a name out when it matches the name's start (as Coherence's
+    FSStore read its C{ignore_patterns}).
+
+    @return: L{None} for no pattern.
+    @raise re.error: a pattern is not a regular expression.
+    """
+    if not patterns:
+        return None
+    return re.compile(b"|".join(b"(?:" + os.fsencode(pattern) + b")" for pattern in patterns))
 
 
 def displayName(name: bytes) -> str:
@@ -249,7 +268,7 @@ def _scanEntries(connection: sqlite3.Connection, folder: Folder, walk: Walk, ent
     added: list[Folder] = []
     changed = False
     for entry in entries:
-        if entry.name.startswith(b"."):
+        if entry.name.startswith(b".") or (walk.ignore is not None and walk.ignore.match(entry.name)):
             continue
         path = entry.path
         try:
@@ -269,6 +288,9 @@ def _scanEntries(connection: sqlite3.Connection, folder: Folder, walk: Walk, ent
             inode = inodeKey(status)
             if _listedElsewhere(connection, path, inode):
                 log.info("Skipping {path}: a folder already listed (a link or a loop)", path=os.fsdecode(path))
+                continue
+            if known is None and _isMediaFolder(connection, path):
+                log.info("Skipping {path}: a media folder of its own, listed at the top", path=os.fsdecode(path))
                 continue
             seen.add(path)
             if known is not None and known[1]:
@@ -307,6 +329,14 @@ def _scanEntries(connection: sqlite3.Connection, folder: Folder, walk: Walk, ent
     _setArt(connection, folder, {entry.name.lower(): entry.path for entry in entries})
     system, containers = bumpUpdateIds(connection, [folder.id])
     return Step(tuple(folders), tuple(added), system, containers)
+
+
+def _isMediaFolder(connection: sqlite3.Connection, path: bytes) -> bool:
+    """
+    Whether C{path} is one of the media folders (the root's children), as
+    one media folder inside another is.
+    """
+    return connection.execute("SELECT 1 FROM objects WHERE path = ? AND parent = 0", (path,)).fetchone() is not None
 
 
 def _listedElsewhere(connection: sqlite3.Connection, path: bytes, inode: str) -> bool:

@@ -20,6 +20,7 @@ from coherence_lite.media.contentdirectory import ContentDirectory
 from coherence_lite.media.index import DATABASE_NAME, Library
 from coherence_lite.media.registrar import MediaReceiverRegistrar
 from coherence_lite.media.store import storedSystemUpdateId
+from coherence_lite.media.scanner import ignorePattern
 from coherence_lite.media.watcher import FolderWatcher
 from coherence_lite.model.defaults import defaultIcons
 from coherence_lite.model.device import Device
@@ -53,7 +54,14 @@ class MediaServer(MultiService):
     """
 
     def __init__(
-        self, folders: Sequence[Path], friendlyName: str, udn: str, stateDirectory: Path | None, reactor: Any
+        self,
+        folders: Sequence[Path],
+        friendlyName: str,
+        udn: str,
+        stateDirectory: Path | None,
+        reactor: Any,
+        ignore: Sequence[str] = (),
+        useInotify: bool = True,
     ) -> None:
         """
         @param folders: the media folders.
@@ -64,6 +72,10 @@ class MediaServer(MultiService):
             and embedded pictures (C{media-art-<uuid>/}); L{None} keeps the
             index in memory only, and no embedded picture.
         @param reactor: the reactor (threads, timers, inotify).
+        @param ignore: regular expressions of names to leave out besides
+            dot-files (see L{ignorePattern}); checked by the caller.
+        @param useInotify: C{False} rescans periodically instead of
+            watching the folders.
         """
         super().__init__()
         uuid = udn.removeprefix("uuid:").lower()
@@ -74,12 +86,12 @@ class MediaServer(MultiService):
             stateDirectory.mkdir(parents=True, exist_ok=True)
             database = str(stateDirectory / DATABASE_NAME.format(uuid=uuid))
             artDirectory = stateDirectory / f"media-art-{uuid}"
-        self.library = Library(folders, database, reactor, artDirectory)
+        self.library = Library(folders, database, reactor, artDirectory, ignorePattern(ignore))
         self.library.setServiceParent(self)
         self.contentDirectory = ContentDirectory(self.library, reactor, storedSystemUpdateId(database))
         self.connectionManager = ConnectionManager()
         self.registrar = MediaReceiverRegistrar()
-        watcher = FolderWatcher(self.library, reactor)
+        watcher = FolderWatcher(self.library, reactor, useInotify=useInotify)
         watcher.setServiceParent(self)
         self.device = Device(
             deviceType=MEDIA_SERVER,

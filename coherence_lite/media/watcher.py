@@ -56,6 +56,7 @@ class FolderWatcher(Service):
         reactor: Any,
         rescanInterval: float = RESCAN_INTERVAL,
         notifier: Callable[[], Any] | None = None,
+        useInotify: bool = True,
     ) -> None:
         """
         @param library: the library to keep up to date.
@@ -63,7 +64,10 @@ class FolderWatcher(Service):
         @param rescanInterval: seconds between full rescans without inotify.
         @param notifier: makes the inotify reader; twisted's
             C{inotify.INotify} by default (tests give one that fails).
+        @param useInotify: whether to watch at all; C{False} (Coherence
+            FSStore's C{enable_inotify = no}) rescans periodically instead.
         """
+        self._useInotify = useInotify
         self._library = library
         self._reactor = reactor
         self._interval = rescanInterval
@@ -96,6 +100,9 @@ class FolderWatcher(Service):
             self._inotify = None
 
     def _watchAll(self) -> None:
+        if not self._useInotify:
+            self._fallBack("turned off by the configuration")
+            return
         try:
             if self._notifier is not None:
                 self._inotify = self._notifier()

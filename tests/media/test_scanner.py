@@ -6,6 +6,7 @@ a real library (made with ffmpeg) scanned into a real store.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -18,6 +19,7 @@ from twisted.trial.unittest import TestCase
 from zope.interface import provider
 
 from coherence_lite.media.index import Library
+from coherence_lite.media.scanner import ignorePattern
 from coherence_lite.media.store import Row, fetchRow, systemUpdateId
 from tests.media.library import EXPECTED, makeLibrary, makeMedia, needFFmpeg
 
@@ -200,3 +202,66 @@ class ScanTests(TestCase):
         target = await library.lookup(str(item.id))
         assert target is not None
         self.assertEqual(os.fsencode(target.path), item.path)
+
+
+class IgnoreTests(TestCase):
+    """
+    Names matching Coherence FSStore's C{ignore_patterns} (regular
+    expressions matched from the name's start) are left out, folders with
+    all they hold.
+    """
+
+    timeout = 120
+
+    def test_pattern(self) -> None:
+        """
+        L{ignorePattern} joins the expressions so that any of them leaves a
+        name out when it matches from the start; none gives L{None}; a bad
+        expression raises.
+        """
+        pattern = ignorePattern(["video$", r".*\.png$"])
+        assert pattern is not None
+        self.assertTrue(pattern.match(b"video"))
+        self.assertTrue(pattern.match(b"picture.png"))
+        self.assertFalse(pattern.match(b"my video"))
+        self.assertFalse(pattern.match(b"videos"))
+        self.assertIsNone(ignorePattern([]))
+        self.assertRaises(re.error, ignorePattern, ["("])
+
+    async def test_scanLeavesOut(self) -> None:
+        """
+        A scan with an ignore pattern lists everything else and nothing
+        that matches (nor anything inside a matching folder).
+        """
+        needFFmpeg()
+        base = Path(tempfile.mkdtemp(prefix="cl-media-"))
+        self.addCleanup(shutil.rmtree, base, True)
+        music = makeLibrary(base)
+        library = Library([music], ":memory:", reactor, None, ignorePattern(["video$", r".*\.png$"]))
+        library.startService()
+        self.addCleanup(lambda: library.stopService() if library.running else None)
+        await library.scanned
+        rows = await library.run(allRows)
+        items = sorted(os.fsdecode(row.path or b"").removeprefix(str(music) + "/") for row in rows if not row.container)
+        expected = sorted(name for name in EXPECTED if not name.startswith("video/") and not name.endswith(".png"))
+        self.assertEqual(items, expected)
+        self.assertNotIn("video", {row.title for row in rows if row.container})
+
+    async def test_nestedMediaFolders(self) -> None:
+        """
+        A media folder inside another (as Coherence's C{content:/a,content:/a/b}
+        allowed) is listed once, at the top, its files once.
+        """
+        base = Path(tempfile.mkdtemp(prefix="cl-media-"))
+        self.addCleanup(shutil.rmtree, base, True)
+        (base / "a" / "b").mkdir(parents=True)
+        from PIL import Image
+
+        Image.new("RGB", (4, 4)).save(base / "a" / "b" / "x.png")
+        library = Library([base / "a", base / "a" / "b"], ":memory:", reactor)
+        library.startService()
+        self.addCleanup(lambda: library.stopService() if library.running else None)
+        await library.scanned
+        rows = await library.run(allRows)
+        self.assertEqual(sorted((row.title, row.parent) for row in rows if row.container), [("a", 0), ("b", 0)])
+        self.assertEqual([row.title for row in rows if not row.container], ["x"])

@@ -10,7 +10,7 @@ from typing import Any, cast
 from twisted.internet import inotify
 from twisted.internet.defer import Deferred, succeed
 from twisted.internet.task import Clock
-from twisted.logger import ILogObserver, LogLevel, globalLogPublisher
+from twisted.logger import ILogObserver, LogLevel, formatEvent, globalLogPublisher
 from twisted.python.filepath import FilePath
 from twisted.trial.unittest import SynchronousTestCase
 from zope.interface import provider
@@ -146,5 +146,27 @@ class WatcherTests(SynchronousTestCase):
         watcher = self.watcher(lambda: FakeNotifier(limit=1))
         self.assertTrue(watcher.polling)
         self.assertEqual(len(self.warnings), 1)
+        self.clock.advance(10)
+        self.assertEqual(self.library.fullScans, 1)
+
+    def test_inotifyTurnedOff(self) -> None:
+        """
+        With C{useInotify=False} (FSStore's C{enable_inotify = no}) no
+        notifier is made: everything is rescanned periodically, said once.
+        """
+        made: list[FakeNotifier] = []
+
+        def notifier() -> FakeNotifier:
+            made.append(FakeNotifier())
+            return made[-1]
+
+        watcher = FolderWatcher(cast(Library, self.library), self.clock, rescanInterval=10, notifier=notifier, useInotify=False)
+        watcher.startService()
+        self.addCleanup(watcher.stopService)
+        self.library.scanned.callback(None)
+        self.assertTrue(watcher.polling)
+        self.assertEqual(made, [])
+        self.assertEqual(len(self.warnings), 1)
+        self.assertIn("turned off by the configuration", formatEvent(self.warnings[0]))
         self.clock.advance(10)
         self.assertEqual(self.library.fullScans, 1)

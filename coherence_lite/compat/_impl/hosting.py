@@ -11,7 +11,7 @@ the façade's own control point).
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from twisted.internet.interfaces import IReactorTime
 from twisted.logger import Logger
@@ -31,7 +31,8 @@ from coherence_lite.http.resources import HTML_CONTENT_TYPE, StaticResource
 from coherence_lite.http.server import LimitedSite
 from coherence_lite.model.description import Documents, buildDocuments
 from coherence_lite.model.layout import descriptionPath
-from coherence_lite.model.device import LOCAL
+from coherence_lite.backend.runtime import ServiceRuntime
+from coherence_lite.model.device import LOCAL, Device
 from coherence_lite.net.interfaces import Link
 from coherence_lite._reactor import Reactor
 from coherence_lite.ssdp.advertisement import advertisements
@@ -114,31 +115,47 @@ class DeviceHosting:
         @raise ValueError: a device with its UDN is hosted already.
         """
         assert device.model is not None
-        if device.uuid.lower() in self._hosted:
-            raise ValueError(f"a device {device.uuid} is hosted already")
-        documents = buildDocuments(device.model)
         runtimes = {(device.model.UDN, server.service.shortId): server.runtime for server in device.services}
+        self.hostModel(device.model, runtimes)
+
+    def hostModel(self, model: Device, runtimes: Mapping[tuple[str, str], ServiceRuntime]) -> None:
+        """
+        Serve a device tree with its services' runtimes (keyed by UDN and
+        service id), and announce it.
+
+        @raise ValueError: a device with its UDN is hosted already.
+        """
+        udn = model.UDN.lower()
+        if udn in self._hosted:
+            raise ValueError(f"a device {model.UDN} is hosted already")
+        documents = buildDocuments(model)
         tree = serveTree([documents], runtimes, self._eventing, self._links, self._reactor, self.stats)
         segments = [name for name in tree.children if name]
         for name in segments:
             self.root.putChild(name, tree.children[name])
         self.root.devices.update(tree.devices)
-        location = self.location(device)
+        location = self._urlbase() + descriptionPath(model).lstrip("/")
         usns = []
-        for advertisement in advertisements(device.model):
+        for advertisement in advertisements(model):
             self._ssdp.register(
                 LOCAL, advertisement.usn, advertisement.nt, location, host=self._hostname, configId=documents.configId
             )
             usns.append(advertisement.usn)
-        self._hosted[device.uuid.lower()] = _Hosted(documents, segments, usns)
+        self._hosted[udn] = _Hosted(documents, segments, usns)
         self._index()
-        log.info("Hosting {name} ({udn}) at {location}", name=device.friendly_name, udn=device.uuid, location=location)
+        log.info("Hosting {name} ({udn}) at {location}", name=model.friendlyName, udn=model.UDN, location=location)
 
     def unhost(self, device: HostedDevice) -> None:
         """
         Say byebye for a device and stop serving it.
         """
-        hosted = self._hosted.pop(device.uuid.lower(), None)
+        self.unhostUDN(device.uuid)
+
+    def unhostUDN(self, udn: str) -> None:
+        """
+        Say byebye for the device with this UDN and stop serving it.
+        """
+        hosted = self._hosted.pop(udn.lower(), None)
         if hosted is None:
             return
         for usn in hosted.usns:
