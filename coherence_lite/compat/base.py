@@ -24,19 +24,12 @@ in-process through the SSDP server's table.
 Configuration keys: C{interface} (name or address), C{serverport},
 C{unittest}, C{controlpoint}, C{plugin}/C{plugins}, C{logmode} (kept in
 C{logmode}; levels are the log observer's business), C{ssdpport} (ours,
-for isolated tests), C{state_dir} (ours: where an FSStore plugin's media
-index is kept; coherence-lite's default state directory otherwise).
-
-An C{FSStore} plugin (C{add_plugin('FSStore', content='/srv/media',
-name='Den')}, or a C{plugin}/C{plugins} entry) is served as
-coherence-lite's MediaServer, its keys read as C{twistd upnp-device
---plugin} reads them (docs/migrating-from-coherence.md, "FSStore users").
+for isolated tests).
 """
 
 from __future__ import annotations
 
 import ipaddress
-from pathlib import Path
 from typing import Any, ClassVar, Mapping
 
 from twisted.internet.defer import Deferred, DeferredList, succeed
@@ -51,10 +44,7 @@ from coherence_lite.compat.basics import HostedDevice
 from coherence_lite.compat.control_point import ControlPoint
 from coherence_lite.compat._impl.detection import DeviceDetection
 from coherence_lite.compat.device import RootDevice, Service
-from coherence_lite.compat._impl.fsstore import FSStorePlugin
 from coherence_lite.compat._impl.hosting import DeviceHosting
-from coherence_lite.host.bootid import defaultStateDirectory
-from coherence_lite.host.coherenceconfig import CoherenceConfigError
 from coherence_lite.compat.msearch import MSearch
 from coherence_lite.compat._impl.observers import Callbacks
 from coherence_lite.compat.ssdp import SSDPServer
@@ -157,8 +147,7 @@ class Coherence:
         self.unittest = _yes(config.get("unittest", "no"))
         self.hostname = "127.0.0.1" if self.unittest else _hostAddress(config.get("interface"))
         self.children: dict[str, Resource] = {}
-        self.active_backends: dict[str, HostedDevice | FSStorePlugin] = {}
-        self._stateDirectory = Path(config["state_dir"]) if config.get("state_dir") else defaultStateDirectory()
+        self.active_backends: dict[str, HostedDevice] = {}
         self._callbacks = Callbacks()
         self._signals = SignalSender(reactor)
         self._stopping: Deferred[None] | None = None
@@ -251,19 +240,16 @@ class Coherence:
 
     # Hosted devices
 
-    def add_plugin(self, plugin: Any, **kwargs: Any) -> HostedDevice | FSStorePlugin | None:
+    def add_plugin(self, plugin: Any, **kwargs: Any) -> HostedDevice | None:
         """
         Host a device for a backend: a class with C{implements}, a built-in
-        name (C{SimpleLight}, C{BetterLight}, C{FSStore}: a MediaServer of
-        the folders of its C{content}) or a dotted C{module.Class}.
+        name (C{SimpleLight}, C{BetterLight}) or a dotted C{module.Class}.
 
         @param kwargs: the plugin's configuration (C{name}, C{uuid},
             C{version}, the backend's own keys).
         @return: the hosted device (C{device.backend} is the backend), or
             L{None} when it could not be made (logged).
         """
-        if plugin == "FSStore":
-            return self._addFSStore(kwargs)
         cls = backendClass(plugin)
         if cls is None:
             log.warn("Plugin {plugin!r} not found", plugin=plugin)
@@ -281,15 +267,6 @@ class Coherence:
             self.active_backends[device.uuid] = device
             return device
         return None
-
-    def _addFSStore(self, settings: dict[str, Any]) -> FSStorePlugin | None:
-        try:
-            served = FSStorePlugin(self.hosting, self._stateDirectory, self.reactor, settings)
-        except (CoherenceConfigError, ValueError) as e:
-            log.error("Cannot enable FSStore: {error}", error=e)
-            return None
-        self.active_backends[served.uuid] = served
-        return served
 
     def remove_plugin(self, plugin: Any) -> str:
         """
