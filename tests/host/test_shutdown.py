@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from twisted.internet import reactor as _globalReactor
-from twisted.internet.defer import Deferred, inlineCallbacks
+from twisted.internet.defer import inlineCallbacks
 from twisted.internet.error import ProcessDone, ProcessTerminated
-from twisted.internet.protocol import ProcessProtocol
 from twisted.internet.task import deferLater
-from twisted.python.failure import Failure
 from twisted.trial.unittest import TestCase
 
 from coherence_lite.ssdp.advertisement import advertisements
@@ -27,40 +23,14 @@ from coherence_lite.ssdp.message import ALIVE, BYEBYE, Notify
 from coherence_lite.tap import Options
 
 from tests.support import freeUDPPort
+from tests.support.daemon import DaemonProcess, startDaemon
 from tests.host.test_service import Collector, groupListener
 
 reactor: Any = _globalReactor
 
-ROOT = Path(__file__).resolve().parents[2]
 
 #: The longest the daemon may take to exit once signalled.
 EXIT_WITHIN = 5.0
-
-
-class _Daemon(ProcessProtocol):
-    """
-    Collects a daemon's output; C{ready} fires on its "Hosting" line,
-    C{ended} with the time and reason it exited.
-    """
-
-    def __init__(self) -> None:
-        self.output = bytearray()
-        self.ready: Deferred[None] = Deferred()
-        self.ended: Deferred[tuple[float, Failure]] = Deferred()
-        self.running = True
-
-    def outReceived(self, data: bytes) -> None:
-        self.output += data
-        if not self.ready.called and b"Hosting" in self.output:
-            self.ready.callback(None)
-
-    errReceived = outReceived
-
-    def processEnded(self, reason: Failure) -> None:
-        self.running = False
-        if not self.ready.called:
-            self.ready.errback(RuntimeError("the daemon exited before hosting: " + self.output.decode(errors="replace")))
-        self.ended.callback((time.monotonic(), reason))
 
 
 class ShutdownTests(TestCase):
@@ -78,30 +48,8 @@ class ShutdownTests(TestCase):
             self._stateDirectory = os.path.abspath(self.mktemp())
         return ["--interface", "127.0.0.1", "--ssdp-port", str(ssdpPort), "--state-dir", self._stateDirectory]
 
-    def start(self, ssdpPort: int) -> _Daemon:
-        daemon = _Daemon()
-        environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
-        process = reactor.spawnProcess(
-            daemon,
-            sys.executable,
-            [
-                sys.executable, "-c", "import sys; from twisted.scripts.twistd import run; sys.exit(run())",
-                "-n", "--pidfile=", "--logfile=-", "upnp-device", *self.arguments(ssdpPort),
-            ],
-            env=environment,
-            path=str(ROOT),
-        )
-        self.addCleanup(self.kill, daemon, process)
-        return daemon
-
-    def kill(self, daemon: _Daemon, process: Any) -> Deferred[Any] | None:
-        """
-        Make sure our own daemon is gone, by its PID only.
-        """
-        if not daemon.running:
-            return None
-        process.signalProcess("KILL")
-        return daemon.ended
+    def start(self, ssdpPort: int) -> DaemonProcess:
+        return startDaemon(self, self.arguments(ssdpPort))
 
     @inlineCallbacks
     def stopsWithin5SecondsSayingByebye(self, signalNumber: int) -> Any:
@@ -119,7 +67,7 @@ class ShutdownTests(TestCase):
         yield listener.waitFor(lambda c: aliveFor(c) >= announced)
         self.assertEqual(aliveFor(listener), announced)
         signalled = time.monotonic()
-        os.kill(daemon.transport.pid, signalNumber)  # type: ignore[union-attr]
+        daemon.signal(signalNumber)
         ended, reason = yield daemon.ended
         self.assertLess(ended - signalled, EXIT_WITHIN, daemon.output.decode(errors="replace"))
         # twistd exits with status 0, or (recent versions) by re-raising the

@@ -9,10 +9,8 @@ changed, and with the light's file changed.
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
-import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,7 +26,8 @@ from coherence_lite.controlpoint.fetch import HTTPFetcher
 from coherence_lite.controlpoint.remote import RemoteRootDevice
 from tests.support import freeTCPPort, freeUDPPort
 from tests.support.eventing_http import Answer, Recorder, exchange
-from tests.system.test_subscriber_restart import STEP, Daemon, bounded
+from tests.support.daemon import DaemonProcess, startDaemon
+from tests.system.test_subscriber_restart import STEP, bounded
 
 reactor: Any = _globalReactor
 
@@ -47,7 +46,7 @@ defaultValue = 7
 """
 
 
-class ReloadingDaemon(Daemon):
+class ReloadingDaemon(DaemonProcess):
     """
     A daemon run that also tells when its output holds a marker a number
     of times.
@@ -104,40 +103,23 @@ class SighupTests(TestCase):
         Start the daemon hosting the light (first) and the Jambon.
         """
         daemon = ReloadingDaemon()
-        environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
-        process = reactor.spawnProcess(
-            daemon,
-            sys.executable,
+        startDaemon(
+            self,
             [
-                sys.executable, "-c", "import sys; from twisted.scripts.twistd import run; sys.exit(run())",
-                "-n", "--pidfile=", "--logfile=-", "upnp-device", "--interface", "127.0.0.1",
-                "--ssdp-port", str(freeUDPPort()), "--http-port", str(freeTCPPort()),
-                "--state-dir", str(self.folder / "state"),
-                "--config", str(self.light), "--config", str(self.jambon),
+                "--interface", "127.0.0.1", "--ssdp-port", str(freeUDPPort()), "--http-port", str(freeTCPPort()),
+                "--state-dir", str(self.folder / "state"), "--config", str(self.light), "--config", str(self.jambon),
             ],
-            env=environment,
-            path=str(ROOT),
+            daemon,
         )
-        self.addCleanup(self.kill, daemon, process)
         await bounded(daemon.ready, STEP, "Hosting line")
         return daemon
-
-    def kill(self, daemon: ReloadingDaemon, process: Any) -> Deferred[None] | None:
-        """
-        Make sure our own daemon is gone, by its PID only.
-        """
-        if not daemon.running:
-            return None
-        process.signalProcess("KILL")
-        return daemon.ended
 
     async def reload(self, daemon: ReloadingDaemon, marker: bytes) -> None:
         """
         C{kill -HUP} our daemon; wait for the reload's C{marker} line.
         """
         count = daemon.output.count(marker)
-        assert daemon.transport is not None
-        os.kill(daemon.transport.pid, signal.SIGHUP)  # type: ignore[attr-defined]
+        daemon.signal(signal.SIGHUP)
         await daemon.waitFor(marker, count + 1)
 
     async def gena(self, port: int, path: str, method: str, **headers: str) -> Answer:

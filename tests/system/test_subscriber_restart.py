@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import signal
-import sys
 import time
 from pathlib import Path
 from typing import Any, Callable
 
 from twisted.internet import reactor as _globalReactor
 from twisted.internet.defer import Deferred
-from twisted.internet.protocol import ProcessProtocol
 from twisted.logger import Logger
 from twisted.python.failure import Failure
 from twisted.trial.unittest import TestCase
@@ -35,6 +32,7 @@ from coherence_lite.controlpoint.remote import RemoteRootDevice
 from coherence_lite.controlpoint.subscriber import Subscriber
 
 from tests.support import freeTCPPort, freeUDPPort
+from tests.support.daemon import DaemonProcess, startDaemon
 
 reactor: Any = _globalReactor
 
@@ -108,35 +106,6 @@ class Lines(io.StringIO):
         return bounded(d, seconds, lambda: f"line with {marker!r} in {self.getvalue()!r}")
 
 
-class Daemon(ProcessProtocol):
-    """
-    One run of the daemon; C{ready} fires (with the time) on its "Hosting"
-    line, C{ended} when it exits.
-    """
-
-    def __init__(self) -> None:
-        self.output = bytearray()
-        self.location = ""
-        self.ready: Deferred[float] = Deferred()
-        self.ended: Deferred[None] = Deferred()
-        self.running = True
-
-    def outReceived(self, data: bytes) -> None:
-        self.output += data
-        hosting = re.search(rb"Hosting .* at (http://\S+)", self.output)
-        if not self.ready.called and hosting is not None:
-            self.location = hosting.group(1).decode("ascii")
-            self.ready.callback(time.monotonic())
-
-    errReceived = outReceived
-
-    def processEnded(self, reason: Failure) -> None:
-        self.running = False
-        if not self.ready.called:
-            self.ready.errback(RuntimeError("the daemon exited before hosting: " + self.output.decode(errors="replace")))
-        self.ended.callback(None)
-
-
 class RestartTests(TestCase):
     """
     Subscriptions to the real daemon, restarted.
@@ -148,44 +117,26 @@ class RestartTests(TestCase):
         self.ssdpPort = freeUDPPort()
         self.stateDirectory = os.path.abspath(self.mktemp())
 
-    async def start(self, httpPort: int) -> tuple[Daemon, float]:
+    async def start(self, httpPort: int) -> tuple[DaemonProcess, float]:
         """
         Start the daemon hosting the example light on C{httpPort}; return it
         once it hosts, with the time it said so.
         """
-        daemon = Daemon()
-        environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
-        process = reactor.spawnProcess(
-            daemon,
-            sys.executable,
+        daemon = startDaemon(
+            self,
             [
-                sys.executable, "-c", "import sys; from twisted.scripts.twistd import run; sys.exit(run())",
-                "-n", "--pidfile=", "--logfile=-", "upnp-device", "--interface", "127.0.0.1",
-                "--ssdp-port", str(self.ssdpPort), "--http-port", str(httpPort), "--state-dir", self.stateDirectory,
-                "--config", str(ROOT / "examples" / "binary-light.toml"),
+                "--interface", "127.0.0.1", "--ssdp-port", str(self.ssdpPort), "--http-port", str(httpPort),
+                "--state-dir", self.stateDirectory, "--config", str(ROOT / "examples" / "binary-light.toml"),
             ],
-            env=environment,
-            path=str(ROOT),
         )
-        self.addCleanup(self.kill, daemon, process)
         ready = await bounded(daemon.ready, STEP, "Hosting line")
         return daemon, ready
 
-    def kill(self, daemon: Daemon, process: Any) -> Deferred[None] | None:
-        """
-        Make sure our own daemon is gone, by its PID only.
-        """
-        if not daemon.running:
-            return None
-        process.signalProcess("KILL")
-        return daemon.ended
-
-    async def stop(self, daemon: Daemon, signalNumber: int) -> None:
+    async def stop(self, daemon: DaemonProcess, signalNumber: int) -> None:
         """
         Signal our daemon and wait until it is gone.
         """
-        assert daemon.transport is not None
-        os.kill(daemon.transport.pid, signalNumber)  # type: ignore[attr-defined]
+        daemon.signal(signalNumber)
         await bounded(daemon.ended, STEP, "exit of the daemon")
 
     async def switch(self, location: str, value: str) -> None:
