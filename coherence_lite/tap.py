@@ -71,6 +71,7 @@ class Options(NetworkOptions):
         ["ipv6-site-local", None, "On IPv6, also use the site-local group FF05::C (FF02::C is always used)."],
         ["list-interfaces", None, "Print which interfaces would be used or skipped, and why, then exit."],
         ["no-netlink", None, "Do not follow Linux's netlink notifications of address changes (see them by polling only)."],
+        ["no-media-thumbnails", None, "Make no JPEG_TN thumbnails of the MediaServer's pictures, album art and videos."],
     ]
 
     optParameters: list[list[Any]] = [
@@ -296,7 +297,7 @@ def _mediaRequest(options: Options) -> MediaRequest | None:
     if not requests:
         return None
     request = requests[0]
-    return replace(request, name=request.name or name, udn=request.udn or udn)
+    return replace(request, name=request.name or name, udn=request.udn or udn, thumbnails=not options["no-media-thumbnails"])
 
 
 def _pluginRequests(options: Options) -> list[MediaRequest]:

@@ -18,6 +18,8 @@ from coherence_lite.backend.service import action, stateVariable
 from coherence_lite.errors import UPnPError
 from coherence_lite.media.didl import DidlObject, DidlResource, writeDidl
 from coherence_lite.media.dlna import protocolInfo
+from coherence_lite.media.extralinks import withExtras
+from coherence_lite.media.extras import Extras, readExtras
 from coherence_lite.media.index import Library
 from coherence_lite.media.quirks import browsedId, searchedCount, searchedId
 from coherence_lite.media.samsung import SamsungActions
@@ -116,29 +118,34 @@ def _artPaths(connection: sqlite3.Connection, rows: list[Row]) -> dict[int, byte
     return dict(connection.execute(f"SELECT id, path FROM objects WHERE id IN ({marks})", wanted).fetchall())
 
 
+#: What Browse and Search read: the page's rows, TotalMatches, UpdateID,
+#: the album art paths and the items' extras.
+_Found = tuple[list[Row], int, int, dict[int, bytes | None], Extras]
+
+
 def _browse(
     connection: sqlite3.Connection, objectId: int, children: bool, start: int, count: int, order: str
-) -> tuple[list[Row], int, int, dict[int, bytes | None]] | None:
+) -> _Found | None:
     row = fetchRow(connection, objectId)
     if row is None:
         return None
     updateId = row.updateId if row.container else systemUpdateId(connection)
     if not children:
-        return [row], 1, updateId, _artPaths(connection, [row])
+        return [row], 1, updateId, _artPaths(connection, [row]), readExtras(connection, [row])
     if not row.container:
-        return [], 0, updateId, {}
+        return [], 0, updateId, {}, Extras({}, {})
     rows, total = childRows(connection, objectId, start, count, order)
-    return rows, total, updateId, _artPaths(connection, rows)
+    return rows, total, updateId, _artPaths(connection, rows), readExtras(connection, rows)
 
 
 def _search(
     connection: sqlite3.Connection, containerId: int, condition: str, parameters: list[object], start: int, count: int, order: str
-) -> tuple[list[Row], int, int, dict[int, bytes | None]] | None:
+) -> _Found | None:
     within = fetchRow(connection, containerId)
     if within is None or not within.container:
         return None
     rows, total = searchRows(connection, within, condition, parameters, start, count, order)
-    return rows, total, within.updateId, _artPaths(connection, rows)
+    return rows, total, within.updateId, _artPaths(connection, rows), readExtras(connection, rows)
 
 
 def _objectId(text: str, code: int) -> int:
@@ -301,9 +308,8 @@ class ContentDirectory(SamsungActions):
     def _count(self, requested: int) -> int:
         return MAX_PAGE if requested == 0 else min(requested, MAX_PAGE)
 
-    def _answer(
-        self, found: tuple[list[Row], int, int, dict[int, bytes | None]], base: str, filterText: str
-    ) -> dict[str, object]:
-        rows, total, updateId, art = found
-        result = writeDidl([didlObject(row, base, art) for row in rows], filterText)
+    def _answer(self, found: _Found, base: str, filterText: str) -> dict[str, object]:
+        rows, total, updateId, art, extras = found
+        media = base + MEDIA_PATH
+        result = writeDidl([withExtras(didlObject(row, base, art), row, extras, media) for row in rows], filterText)
         return {"Result": result, "NumberReturned": len(rows), "TotalMatches": total, "UpdateID": updateId}

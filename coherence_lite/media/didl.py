@@ -20,6 +20,7 @@ NAMESPACES = (
     ("dc", "http://purl.org/dc/elements/1.1/"),
     ("upnp", "urn:schemas-upnp-org:metadata-1-0/upnp/"),
     ("dlna", "urn:schemas-dlna-org:metadata-1-0/"),
+    ("sec", "http://www.sec.co.kr/"),
 )
 
 #: What XML 1.0 cannot carry: dropped from names and tags.
@@ -66,6 +67,10 @@ class DidlObject:
         container.
     @ivar childCount: a container's child count.
     @ivar searchable: whether a container may be searched.
+    @ivar albumArtProfile: the C{dlna:profileID} of C{albumArtURI}
+        (C{JPEG_TN} for a thumbnail we made), or L{None}.
+    @ivar captionURI: a video's subtitle (SubRip), written as Samsung's
+        C{sec:CaptionInfoEx}, or L{None}.
     """
 
     id: str
@@ -82,6 +87,8 @@ class DidlObject:
     originalTrackNumber: int | None = None
     albumArtURI: str | None = None
     resources: tuple[DidlResource, ...] = ()
+    albumArtProfile: str | None = None
+    captionURI: str | None = None
 
     @property
     def isContainer(self) -> bool:
@@ -168,6 +175,25 @@ def _element(name: str, value: object) -> str:
     return f"<{name}>{_text(str(value))}</{name}>"
 
 
+def _extras(didl: DidlObject, wanted: Filter) -> list[str]:
+    """
+    An item's album art (with its DLNA profile) and Samsung's caption
+    element.
+    """
+    parts = []
+    if didl.albumArtURI is not None and wanted.allows("upnp:albumArtURI"):
+        if didl.albumArtProfile is None:
+            parts.append(_element("upnp:albumArtURI", didl.albumArtURI))
+        else:
+            parts.append(
+                f'<upnp:albumArtURI dlna:profileID="{_attribute(didl.albumArtProfile)}">'
+                f"{_text(didl.albumArtURI)}</upnp:albumArtURI>"
+            )
+    if didl.captionURI is not None and wanted.allows("sec:CaptionInfoEx"):
+        parts.append(f'<sec:CaptionInfoEx sec:type="srt">{_text(didl.captionURI)}</sec:CaptionInfoEx>')
+    return parts
+
+
 def _object(didl: DidlObject, wanted: Filter) -> str:
     tag = "container" if didl.isContainer else "item"
     opening = f'<{tag} id="{_attribute(didl.id)}" parentID="{_attribute(didl.parentID)}" restricted="1"'
@@ -187,8 +213,7 @@ def _object(didl: DidlObject, wanted: Filter) -> str:
     ):
         if value is not None and wanted.allows(name):
             parts.append(_element(name, value))
-    if didl.albumArtURI is not None and wanted.allows("upnp:albumArtURI"):
-        parts.append(_element("upnp:albumArtURI", didl.albumArtURI))
+    parts.extend(_extras(didl, wanted))
     if wanted.allows("res"):
         parts.extend(_resource(resource, wanted) for resource in didl.resources)
     parts.append(f"</{tag}>")
