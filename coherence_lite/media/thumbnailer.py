@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from twisted.application.service import Service
-from twisted.internet.defer import Deferred
+from twisted.internet.defer import Deferred, succeed
 from twisted.internet.threads import deferToThreadPool
 from twisted.logger import Logger
 from twisted.python.threadpool import ThreadPool
@@ -87,6 +87,7 @@ class Thumbnailer(Service):
         self._telling = False
         self._broken = False
         self._started = 0.0
+        self._waiting: list[Deferred[None]] = []
         library.listeners.append(self._changed)
 
     def startService(self) -> None:
@@ -131,6 +132,19 @@ class Thumbnailer(Service):
 
     def _idle(self, _: object) -> None:
         self._working = False
+        waiting, self._waiting = self._waiting, []
+        for each in waiting:
+            each.callback(None)
+
+    def whenIdle(self) -> "Deferred[None]":
+        """
+        A Deferred firing once no pass is under way (at once if none is).
+        """
+        if not self._working:
+            return succeed(None)
+        waiting: Deferred[None] = Deferred()
+        self._waiting.append(waiting)
+        return waiting
 
     async def _work(self) -> None:
         again = True
