@@ -7,6 +7,7 @@ does, its DIDL-Lite parsed by GUPnP-AV, and updated live.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -17,10 +18,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
 from twisted.internet import reactor
 from twisted.internet.utils import getProcessOutputAndValue
 from twisted.trial.unittest import TestCase
 from twisted.web.client import Agent, readBody
+from twisted.web.http_headers import Headers
 
 from tests.media.library import EXPECTED, makeLibrary, makeMedia, needFFmpeg
 from tests.support import freeUDPPort
@@ -72,6 +75,7 @@ class MediaServerTests(TestCase):
         self.assertEqual(hosting["name"], "Den")
         log = await process.waitFor("Media scan done", 60)
         self.assertLess(log.index("Hosting"), log.index("Media scan done"))
+        await process.waitFor("Media thumbnails done", 60)
         return hosting["location"]
 
     async def probe(self, executable: str, *arguments: str) -> Any:
@@ -104,9 +108,13 @@ class MediaServerTests(TestCase):
             hours, minutes, rest = durations[title].split(":")
             self.assertEqual(round(int(hours) * 3600 + int(minutes) * 60 + float(rest)), seconds, title)
         for each in items:
-            self.assertEqual(len(each["res"]), 1)
             url = each["res"][0]["url"]
             self.assertTrue(url.startswith("http://127.0.0.1:") and f"/media/{each['id']}." in url, url)
+            thumbnail = each["class"].startswith(("object.item.imageItem", "object.item.videoItem"))
+            self.assertEqual(len(each["res"]), 2 if thumbnail else 1, each)
+            if thumbnail:
+                self.assertEqual(each["res"][1]["url"], each["art"])
+                self.assertTrue(each["art"].endswith(f"/media/{each['id']}.tn.jpg"), each)
         for title in ("sibling", "secret", "passwd"):
             self.assertNotIn(title, {each["title"] for each in found["objects"]})
         containers = {each["id"]: each for each in found["objects"] if each["class"].startswith("object.container")}
@@ -117,14 +125,17 @@ class MediaServerTests(TestCase):
         self.assertNotIn(None, found["resolved"])
         song = [each for each in items if each["title"] == "Tagged Song"][0]
         self.assertEqual(found["resolved"][-1], song["id"])
-        self.assertTrue(song["art"].endswith(".jpg"))
-        cover = (self.music / "Artist/Album/cover.jpg").read_bytes()
+        cover = [each for each in items if each["title"] == "cover"][0]
+        self.assertEqual(song["art"], cover["art"])
         response = await Agent(reactor).request(b"GET", song["art"].encode("ascii"))
-        self.assertEqual(await readBody(response), cover)
+        thumbnail = await readBody(response)
+        with Image.open(io.BytesIO(thumbnail)) as image, Image.open(self.music / "Artist/Album/cover.jpg") as original:
+            self.assertEqual((image.format, image.size), ("JPEG", original.size))
         embedded = [each for each in items if each["title"] == "art"][0]
         self.assertNotEqual(embedded["art"], song["art"])
+        self.assertTrue(embedded["art"].endswith(".tn.jpg"), embedded)
         response = await Agent(reactor).request(b"GET", embedded["art"].encode("ascii"))
-        self.assertEqual(await readBody(response), cover)
+        self.assertEqual(await readBody(response), thumbnail)
         self.assertEqual(found["audio"], sorted(title for name, (title, _) in EXPECTED.items() if name.endswith((".mp3", ".flac", ".ogg", ".opus", ".m4a", ".wav"))))
         self.assertEqual(found["everything"], [2, len(found["objects"])])
         self.assertEqual(
@@ -181,6 +192,50 @@ class MediaServerTests(TestCase):
         self.assertEqual(found["errors"], [])
         self.assertEqual(sorted(item["title"] for item in found["items"]), sorted(title for title, _ in EXPECTED.values()))
         self.assertTrue(all(item["uris"] for item in found["items"]))
+        for item in found["items"]:
+            if item["class"].startswith(("object.item.imageItem", "object.item.videoItem")):
+                self.assertEqual((item["mime"][1], item["profiles"][1], item["art"]), ("image/jpeg", "JPEG_TN", item["uris"][1]))
+
+    async def test_thumbnailsAndSubtitles(self) -> None:
+        """
+        DmsDevice finds a picture's and a video's thumbnail (album art and
+        a JPEG_TN res) and a video's subtitle (a C{text/srt} res and
+        C{sec:CaptionInfoEx}); fetched from those URLs, the thumbnails are
+        JPEGs of at most 160×160 with their aspect and the subtitle is the
+        C{.srt}'s bytes, each with its Content-Type; the video answers
+        C{getCaptionInfo.sec: 1} with the subtitle's URL; the C{.srt} is
+        no item of its own.
+        """
+        subtitle = "1\r\n00:00:00,000 --> 00:00:01,000\r\nCaf\u00e9 & <i>bye</i>\r\n".encode("utf-8")
+        (self.music / "video/clip.srt").write_bytes(subtitle)
+        Image.new("RGB", (1280, 720), (0, 90, 200)).save(self.music / "pictures/wide.jpg")
+        location = await self.daemon()
+        found = await self.probe(sys.executable, str(DMS_PROBE), location)
+        items = {(each["title"], each["res"][0]["url"].rsplit(".", 1)[1]): each for each in found["objects"]
+                 if each["class"].startswith("object.item")}
+        self.assertEqual([key for key in items if key[0] == "clip"], [("clip", "mkv"), ("clip", "mp4")])
+        for key, size in ((("wide", "jpg"), (160, 90)), (("clip", "mp4"), (160, 120)), (("clip", "mkv"), (160, 120))):
+            each = items[key]
+            self.assertTrue(each["res"][1]["protocol_info"].startswith("http-get:*:image/jpeg:DLNA.ORG_PN=JPEG_TN;"), each)
+            response = await Agent(reactor).request(b"GET", each["art"].encode("ascii"))
+            body = await readBody(response)
+            self.assertEqual((response.code, response.headers.getRawHeaders(b"Content-Type")), (200, [b"image/jpeg"]))
+            self.assertEqual(len(body), int(each["res"][1]["size"]))
+            with Image.open(io.BytesIO(body)) as image:
+                self.assertEqual((image.format, image.size), ("JPEG", size), key)
+        for key in (("clip", "mp4"), ("clip", "mkv")):
+            each = items[key]
+            self.assertEqual(len(each["res"]), 3)
+            srt = each["res"][2]
+            self.assertEqual((srt["protocol_info"], each["caption"]), ("http-get:*:text/srt:*", srt["url"]))
+            response = await Agent(reactor).request(b"GET", srt["url"].encode("ascii"))
+            self.assertEqual((response.code, response.headers.getRawHeaders(b"Content-Type")), (200, [b"text/srt"]))
+            self.assertEqual(await readBody(response), subtitle)
+            response = await Agent(reactor).request(
+                b"HEAD", each["res"][0]["url"].encode("ascii"), Headers({b"getCaptionInfo.sec": [b"1"]})
+            )
+            self.assertEqual(response.headers.getRawHeaders(b"CaptionInfo.sec"), [srt["url"].encode("ascii")])
+        self.assertNotIn("Traceback", self.process.output)
 
     async def test_liveUpdate(self) -> None:
         """
