@@ -275,6 +275,7 @@ def measure(measured: Measured, library: Library, repetitions: int, quick: bool)
         if measured.walkRoot:
             client = indexFigures(measured, server, library)
             if measured.name == "coherence-lite":
+                client.close()  # the next request opens a new connection: this one would idle out
                 thumbnailFigures(measured, server)
             url = browseFigures(measured, client, 3 if quick else 20)
             client.close()

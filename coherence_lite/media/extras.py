@@ -114,7 +114,8 @@ def readExtras(connection: sqlite3.Connection, rows: Iterable[Row]) -> Extras:
     subtitles of the rows.
     """
     items = [row for row in rows if not row.container]
-    wanted = sorted({row.id for row in items} | {each for row in items for each in (row.art, row.embeddedArt) if each is not None})
+    pictured = {row.id for row in items if row.cls.startswith(("object.item.imageItem", "object.item.videoItem"))}
+    wanted = sorted(pictured | {each for row in items for each in (row.art, row.embeddedArt) if each is not None})
     if not wanted:
         return Extras({}, {})
     thumbnails = {

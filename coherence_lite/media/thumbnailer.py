@@ -3,7 +3,7 @@
 The library's thumbnailer: a service that gives every picture, every
 picture kept as album art and (when C{ffmpeg} is installed) every video a
 JPEG_TN thumbnail once per version of the file, in the background (Pillow
-on a thread of its own, ffmpeg as a process), after each change the
+on a thread of its own, a few ffmpeg processes at once), after each change the
 library tells of; it records them in the store, tells the changed
 containers' new update ids, and deletes the thumbnails of files changed
 or gone.
@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import os
 import shutil
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from twisted.application.service import Service
-from twisted.internet.defer import Deferred, succeed
+from twisted.internet.defer import Deferred, DeferredSemaphore, gatherResults, succeed
 from twisted.internet.threads import deferToThreadPool
 from twisted.logger import Logger
 from twisted.python.threadpool import ThreadPool
@@ -34,8 +35,22 @@ log = Logger()
 #: Objects read from the store, made and recorded together.
 BATCH = 32
 
+#: Thumbnails made at once (ffmpeg processes; Pillow has one thread).
+CONCURRENCY = min(4, os.cpu_count() or 1)
+
 #: Seconds one ffmpeg process may take over a video.
 VIDEO_TIMEOUT = 20.0
+
+
+class _Skipped(Enum):
+    """
+    Nothing made and nothing to record.
+    """
+
+    SKIPPED = "skipped"
+
+
+_SKIPPED = _Skipped.SKIPPED
 
 
 def frameTime(duration: float | None) -> float:
@@ -60,7 +75,7 @@ class Thumbnailer(Service):
 
     def __init__(
         self, library: Library, directory: Path, reactor: Any, clock: Any = None, ffmpeg: str | None = "",
-        videoTimeout: float = VIDEO_TIMEOUT,
+        videoTimeout: float = VIDEO_TIMEOUT, concurrency: int = CONCURRENCY,
     ) -> None:
         """
         @param library: the index whose pictures and videos get thumbnails.
@@ -71,6 +86,7 @@ class Thumbnailer(Service):
         @param ffmpeg: the ffmpeg command; C{""} looks it up on C{PATH},
             L{None} makes no video thumbnails.
         @param videoTimeout: seconds one ffmpeg process may take.
+        @param concurrency: thumbnails made at once.
         """
         self.library = library
         self.directory = directory
@@ -81,6 +97,7 @@ class Thumbnailer(Service):
         self._reactor = reactor
         self._clock = clock if clock is not None else reactor
         self._videoTimeout = videoTimeout
+        self._concurrency = max(1, concurrency)
         self._pool = ThreadPool(1, 1, "media-thumbnails")
         self._working = False
         self._again = False
@@ -155,14 +172,11 @@ class Thumbnailer(Service):
                 batch = await self.library.run(pendingThumbnails, self.ffmpeg is not None, BATCH, after)
                 if not batch:
                     break
-                made = []
-                for pending in batch:
-                    if not self.running:
-                        break
-                    thumbnail = await self._make(pending)
-                    if self._broken:
-                        break
-                    made.append((pending, thumbnail))
+                turns = DeferredSemaphore(self._concurrency)
+                results = await gatherResults(
+                    [turns.run(lambda pending: Deferred.fromCoroutine(self._make(pending)), pending) for pending in batch]
+                )
+                made = [(pending, result) for pending, result in zip(batch, results) if result is not _SKIPPED]
                 after = batch[-1].id
                 changed = await self.library.run(recordThumbnails, made, self.directory)
                 self._tell(changed)
@@ -185,11 +199,14 @@ class Thumbnailer(Service):
         finally:
             self._telling = False
 
-    async def _make(self, pending: Pending) -> Thumbnail | None:
+    async def _make(self, pending: Pending) -> Thumbnail | None | _Skipped:
         """
-        The thumbnail of one object, or L{None} (logged) when its source
-        cannot be made into one.
+        The thumbnail of one object, L{None} (logged) when its source
+        cannot be made into one, or L{_SKIPPED} when stopping or unable to
+        write (then nothing is recorded).
         """
+        if not self.running or self._broken:
+            return _SKIPPED
         name = thumbnailName(pending)
         source = os.fsdecode(pending.path)
         try:
@@ -213,7 +230,7 @@ class Thumbnailer(Service):
                 directory=str(self.directory), reason=e.strerror or str(e),
             )
             self._broken = True
-            return None
+            return _SKIPPED
         self.made += 1
         return made
 
