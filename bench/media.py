@@ -211,6 +211,8 @@ def thumbnailFigures(measured: Measured, server: Server) -> None:
     measured.figures["thumbnailsCpu"] = _cpu(server.pid)
     write(f"  {measured.name}: {server.waitFor(THUMBNAILS_DONE).split('Media ', 1)[1]} "
           f"({measured.figures['thumbnails']:.1f} s after start), CPU {measured.figures['thumbnailsCpu']:.1f} s")
+    for line in [line for line in server.lines if "No thumbnail for" in line][:3]:
+        write(f"    {line}")
 
 
 def browseFigures(measured: Measured, client: ContentDirectoryClient, rounds: int) -> str | None:

@@ -3,8 +3,9 @@
 The library's thumbnailer: a service that gives every picture, every
 picture kept as album art and (when C{ffmpeg} is installed) every video a
 JPEG_TN thumbnail once per version of the file, in the background (Pillow
-on a thread of its own, a few ffmpeg processes at once), after each change the
-library tells of; it records them in the store, tells the changed
+on a thread of its own, a few ffmpeg processes at once), once the first
+scan is done and after each change the library tells of from then on; it
+records them in the store, tells the changed
 containers' new update ids, and deletes the thumbnails of files changed
 or gone.
 """
@@ -110,7 +111,7 @@ class Thumbnailer(Service):
     def startService(self) -> None:
         """
         Start the thread; make thumbnails once the first scan is done, and
-        after every change until then.
+        after every change from then on.
         """
         super().startService()
         self._started = self._clock.seconds()
@@ -129,7 +130,9 @@ class Thumbnailer(Service):
             self.library.listeners.remove(self._changed)
 
     def _changed(self, system: int, containers: dict[int, int]) -> None:
-        if not self._telling:
+        # During the first scan the scan has the machine to itself: the
+        # library is browsable sooner, and the pass after it finds all.
+        if not self._telling and self.library.scanned.called:
             self.kick()
 
     def kick(self) -> None:

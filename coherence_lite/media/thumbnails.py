@@ -147,7 +147,7 @@ async def grabFrame(reactor: Any, clock: Any, ffmpeg: str, path: Path, at: float
     """
     protocol = _FrameProtocol()
     arguments = [
-        ffmpeg, "-nostdin", "-v", "error", "-ss", f"{max(0.0, at):.3f}", "-i", f"file:{path}",
+        ffmpeg, "-nostdin", "-v", "error", "-threads", "1", "-ss", f"{max(0.0, at):.3f}", "-i", f"file:{path}",
         "-map", "0:v:0", "-frames:v", "1",
         "-vf", f"scale=w={MAX_SIDE}:h={MAX_SIDE}:force_original_aspect_ratio=decrease",
         "-f", "image2pipe", "-c:v", "png", "pipe:1",
