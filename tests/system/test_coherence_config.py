@@ -3,7 +3,9 @@ A Coherence user's FSStore set-up, as Coherence's own documentation shows
 it, run unchanged but for the paths: the daemon (C{twistd -n upnp-device})
 in a network namespace, found by SSDP from a client namespace and walked
 whole by async-upnp-client's DmsDevice (tests/system/dms_search_probe.py),
-then restarted with the same state directory.
+then restarted with the same state directory; and Coherence's Python
+form, C{Coherence(config)} with a C{plugin} entry, on coherence-lite's
+façade, found and walked the same way.
 
 The sources, in coherence-project/Coherence (branch develop, 8801620):
 
@@ -98,6 +100,23 @@ XML = """\
     <backend>FSStore</backend>
   </plugin>
 </config>
+"""
+
+#: A program serving Coherence's Python form, the C{plugin} entry of
+#: C{Coherence(config)}, with coherence-lite's façade: run as
+#: C{python -c FACADE ADDRESS STATE_DIR FOLDER}, logging to stdout.
+FACADE = """\
+import sys
+from twisted.internet import reactor
+from twisted.logger import globalLogBeginner, textFileLogObserver
+from coherence_lite.compat.base import Coherence
+
+globalLogBeginner.beginLoggingTo([textFileLogObserver(sys.stdout)])
+address, state, folder = sys.argv[1:]
+config = {"interface": address, "state_dir": state,
+          "plugin": [{"backend": "FSStore", "content": folder, "name": "Den"}]}
+reactor.callWhenRunning(Coherence, config)
+reactor.run()
 """
 
 #: Titles of the readable files of L{makeLibrary}'s folder.
@@ -237,3 +256,28 @@ class CoherenceConfigurationTests(SynchronousTestCase):
         self.assertWalked(server, "Phil", TITLES)
         self.assertEqual(server["udn"], udn)
         self.assertEqual(self.restartAndWalk(log, *options), udn)
+
+    def test_facadePluginEntry(self) -> None:
+        """
+        Coherence's C{Coherence({'interface': ..., 'plugin': [{'backend':
+        'FSStore', 'content': ..., 'name': 'Den'}]})} on coherence-lite's
+        façade, in the device namespace on the link's address: found by
+        SSDP and walked whole; SIGTERM stops the reactor, whose shutdown
+        waits for the façade's C{shutdown()}, and the program exits.
+        """
+        process = self.topology.start(
+            self.topology.device, sys.executable, "-u", "-c", FACADE, self.client.deviceAddress, self.state,
+            str(self.music),
+        )
+        log = OutputReader(process)
+        log.waitFor("Hosting Den")
+        log.waitFor("Media scan done", 60)
+        server = self.walk()
+        self.assertWalked(server, "Den", TITLES)
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=20)
+        log.join(5)
+        output = "".join(log.lines)
+        self.assertEqual(code, 0, output)
+        self.assertIn("Coherence façade stopped", output)
+        self.assertNotIn("Traceback", output)
