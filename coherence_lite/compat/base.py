@@ -286,6 +286,12 @@ class Coherence:
         return None
 
     def _addFSStore(self, settings: dict[str, Any]) -> FSStorePlugin | None:
+        if any(isinstance(each, FSStorePlugin) for each in self.active_backends.values()):
+            log.error(
+                "Cannot enable FSStore: a second MediaServer (an FSStore plugin is served already); "
+                "a host serves one: give its folders as one plugin's content"
+            )
+            return None
         try:
             served = FSStorePlugin(self.hosting, self._stateDirectory, self.reactor, settings)
         except (CoherenceConfigError, ValueError) as e:

@@ -219,6 +219,22 @@ class FSStoreFacadeTests(TestCase):
             "Coherence plugin FSStore: plugin FSStore: FSStore key 'enable_destroy' is not supported; ignored",
         ])
 
+    def test_secondPluginRefused(self) -> None:
+        """
+        A second FSStore plugin is refused with one error, as the daemon
+        refuses it (its files would share C{/media/}); the first is served.
+        """
+        coherence = self.start(plugin=[
+            {"backend": "FSStore", "content": str(self.folder), "name": "Den"},
+            {"backend": "FSStore", "content": str(self.folder / "Album"), "name": "Attic"},
+        ])
+        self.assertEqual([plugin.friendly_name for plugin in coherence.active_backends.values()], ["Den"])
+        self.assertIn(
+            "Cannot enable FSStore: a second MediaServer (an FSStore plugin is served already); "
+            "a host serves one: give its folders as one plugin's content",
+            self.warnings(),
+        )
+
     def test_badPlugin(self) -> None:
         """
         An FSStore plugin that cannot be served is one error naming the key;
