@@ -53,7 +53,7 @@ from coherence_lite.compat.basics import HostedDevice
 from coherence_lite.compat.control_point import ControlPoint
 from coherence_lite.compat._impl.detection import DeviceDetection
 from coherence_lite.compat.device import RootDevice, Service
-from coherence_lite.compat._impl.fsstore import FSStorePlugin
+from coherence_lite.compat._impl.fsstore import FSStorePlugin, enableFSStore
 from coherence_lite.compat._impl.hosting import DeviceHosting
 from coherence_lite.compat.msearch import MSearch
 from coherence_lite.compat._impl.observers import Callbacks
@@ -64,7 +64,6 @@ from coherence_lite.controlpoint.subscriber import Subscriber
 from coherence_lite.controlpoint.tracker import DeviceTracker
 from coherence_lite.errors import StartupError
 from coherence_lite.host.bootid import defaultStateDirectory
-from coherence_lite.host.coherenceconfig import CoherenceConfigError
 from coherence_lite.host.web import WebServerService
 from coherence_lite.identity import serverString
 from coherence_lite.net.interfaces import Link, reportedLinks, selectLinks, systemInterfaces
@@ -286,18 +285,9 @@ class Coherence:
         return None
 
     def _addFSStore(self, settings: dict[str, Any]) -> FSStorePlugin | None:
-        if any(isinstance(each, FSStorePlugin) for each in self.active_backends.values()):
-            log.error(
-                "Cannot enable FSStore: a second MediaServer (an FSStore plugin is served already); "
-                "a host serves one: give its folders as one plugin's content"
-            )
-            return None
-        try:
-            served = FSStorePlugin(self.hosting, self._stateDirectory, self.reactor, settings)
-        except (CoherenceConfigError, ValueError) as e:
-            log.error("Cannot enable FSStore: {error}", error=e)
-            return None
-        self.active_backends[served.uuid] = served
+        served = enableFSStore(self.hosting, self._stateDirectory, self.reactor, settings, self.active_backends.values())
+        if served is not None:
+            self.active_backends[served.uuid] = served
         return served
 
     def remove_plugin(self, plugin: Any) -> str:

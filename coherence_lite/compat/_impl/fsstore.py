@@ -11,20 +11,20 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from twisted.internet.defer import Deferred
 from twisted.logger import Logger
 
 from coherence_lite.compat._impl.hosting import DeviceHosting
-from coherence_lite.host.coherenceconfig import fsstoreRequest
+from coherence_lite.host.coherenceconfig import CoherenceConfigError, fsstoreRequest
 from coherence_lite.host.media import MediaHosting
 from coherence_lite.host.runtimes import HostedRuntimes
 from coherence_lite.host.udn import derivedUDN, machineIdentity
 from coherence_lite.media.server import MediaServer
 from coherence_lite.media.streaming import StreamingResource
 
-__all__ = ["FSStorePlugin", "ORIGIN"]
+__all__ = ["FSStorePlugin", "ORIGIN", "enableFSStore"]
 
 log = Logger()
 
@@ -98,3 +98,27 @@ class FSStorePlugin:
             if isinstance(result, Deferred):
                 stopped = result
         return stopped.addCallback(lambda _: None)
+
+
+def enableFSStore(
+    hosting: DeviceHosting, stateDirectory: Path, reactor: Any, settings: Mapping[str, Any], served: Iterable[object]
+) -> FSStorePlugin | None:
+    """
+    Serve an FSStore plugin, or log one error saying why not: its settings
+    cannot be served (naming the key), or an FSStore plugin is among
+    C{served} already (one MediaServer per host, as the daemon says).
+
+    @param served: the façade's hosted plugins.
+    @return: the plugin served, or L{None}.
+    """
+    if any(isinstance(each, FSStorePlugin) for each in served):
+        log.error(
+            "Cannot enable FSStore: a second MediaServer (an FSStore plugin is served already); "
+            "a host serves one: give its folders as one plugin's content"
+        )
+        return None
+    try:
+        return FSStorePlugin(hosting, stateDirectory, reactor, settings)
+    except (CoherenceConfigError, ValueError) as e:
+        log.error("Cannot enable FSStore: {error}", error=e)
+        return None
