@@ -24,7 +24,7 @@ from zope.interface import provider
 
 from coherence_lite.compat._impl.fsstore import FSStorePlugin
 from coherence_lite.compat.base import Coherence
-from coherence_lite.host.coherenceconfig import fsstoreRequest
+from coherence_lite.media.coherenceconfig import fsstoreRequest
 from tests.support.control import callAction, controlURL
 
 CDS = "urn:schemas-upnp-org:service:ContentDirectory:1"

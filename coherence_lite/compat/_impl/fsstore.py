@@ -17,9 +17,9 @@ from twisted.internet.defer import Deferred
 from twisted.logger import Logger
 
 from coherence_lite.compat._impl.hosting import DeviceHosting
-from coherence_lite.host.coherenceconfig import CoherenceConfigError, fsstoreRequest
+from coherence_lite.media.coherenceconfig import CoherenceConfigError, fsstoreRequest
 from coherence_lite.host.media import MediaHosting
-from coherence_lite.host.runtimes import HostedRuntimes
+from coherence_lite.backend.runtimes import HostedRuntimes
 from coherence_lite.host.udn import derivedUDN, machineIdentity
 from coherence_lite.media.server import MediaServer
 from coherence_lite.media.streaming import StreamingResource
@@ -55,7 +55,7 @@ class FSStorePlugin:
         @param settings: the plugin's keys (C{content}, C{name}, C{uuid},
             C{ignore_patterns}, C{enable_inotify}); any other is logged,
             one line each, as the daemon says it, and ignored.
-        @raise coherence_lite.host.coherenceconfig.CoherenceConfigError: the
+        @raise coherence_lite.media.coherenceconfig.CoherenceConfigError: the
             settings cannot be served (naming the key).
         @raise ValueError: a device with its UDN is hosted already.
         """
