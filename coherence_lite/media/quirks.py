@@ -12,7 +12,7 @@ from typing import Mapping
 
 from coherence_lite.backend.request import clientHeaders
 
-__all__ = ["QUIRKS", "Quirk", "browsedId", "quirksOf", "searchedCount", "searchedId"]
+__all__ = ["QUIRKS", "Quirk", "browsedId", "meantArguments", "quirksOf", "searchedCount", "searchedId"]
 
 
 class Quirk(enum.Flag):
@@ -25,16 +25,19 @@ class Quirk(enum.Flag):
     @cvar SEARCH_ONCE: searches first and stops after one page, whatever
         TotalMatches says: a Search answers a whole page (up to the most
         we answer) whatever RequestedCount asks.
+    @cvar BROWSE_CONTAINER_ID: names Browse's ObjectID C{ContainerID}, as
+        in a Search: taken as the ObjectID when there is none.
     """
 
     NONE = 0
     XBOX_CONTAINERS = enum.auto()
     SEARCH_ONCE = enum.auto()
+    BROWSE_CONTAINER_ID = enum.auto()
 
 
 #: (lower-case header name, text it contains, quirks), first match wins.
 QUIRKS: tuple[tuple[str, str, Quirk], ...] = (
-    ("user-agent", "Xbox/", Quirk.XBOX_CONTAINERS | Quirk.SEARCH_ONCE),
+    ("user-agent", "Xbox/", Quirk.XBOX_CONTAINERS | Quirk.SEARCH_ONCE | Quirk.BROWSE_CONTAINER_ID),
     ("user-agent", "Windows-Media-Player/", Quirk.SEARCH_ONCE),
 )
 
@@ -60,6 +63,20 @@ def quirksOf(headers: Mapping[str, str] | None = None) -> Quirk:
         if text in headers.get(name, ""):
             return quirks
     return Quirk.NONE
+
+
+def meantArguments(actionName: str, sent: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """
+    The arguments a ContentDirectory call of the current client means,
+    from the (name, text) pairs it sent: a Browse's C{ContainerID} is its
+    ObjectID for a client with L{Quirk.BROWSE_CONTAINER_ID}.
+    """
+    names = [name for name, _ in sent]
+    if actionName != "Browse" or "ObjectID" in names or "ContainerID" not in names:
+        return sent
+    if Quirk.BROWSE_CONTAINER_ID not in quirksOf():
+        return sent
+    return tuple(("ObjectID" if name == "ContainerID" else name, text) for name, text in sent)
 
 
 def browsedId(objectId: str) -> str:

@@ -32,11 +32,52 @@ DIDL = "{urn:schemas-upnp-org:metadata-1-0/DIDL-Lite/}"
 UPNP = "{urn:schemas-upnp-org:metadata-1-0/upnp/}"
 
 #: The User-Agent each client sends with its SOAP requests.
-SAMSUNG_TV = "DLNADOC/1.50 SEC_HHP_[TV]UE40D6500/1.0"
+SAMSUNG_TV = "DLNADOC/1.50 SEC_HHP_[TV] Samsung Q70 Series/1.0 UPnP/1.0"
 XBOX_360 = "Xbox/2.0.17559.0 UPnP/1.0 Xbox/2.0.17559.0"
 WMP_12 = "Microsoft-Windows/6.1 UPnP/1.0 Windows-Media-Player/12.0.7601.17514 DLNADOC/1.50 (MS-DeviceCaps/1024)"
-VLC = "Linux/6.1.0, UPnP/1.0, Portable SDK for UPnP devices/1.14.15"
-KODI = "Linux/6.1.0 UPnP/1.0 DLNADOC/1.50 Platinum/1.0.5.13 Kodi"
+VLC = "Linux/6.18.44-fc-v1272, UPnP/1.0, Portable SDK for UPnP devices/1.8.4"
+KODI = "UPnP/1.0 DLNADOC/1.50 Kodi"
+
+#: VLC 3.0.24's Browse body, byte for byte as captured from Debian's cvlc
+#: (its libupnp writes no XML declaration and CRLF between elements).
+VLC_BROWSE = (
+    '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" '
+    's:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/">\r\n'
+    '<s:Body><u:Browse xmlns:u="urn:schemas-upnp-org:service:ContentDirectory:1">\r\n'
+    "<ObjectID>{objectId}</ObjectID>\r\n<BrowseFlag>BrowseDirectChildren</BrowseFlag>\r\n<Filter>*</Filter>\r\n"
+    "<StartingIndex>{start}</StartingIndex>\r\n<RequestedCount>{count}</RequestedCount>\r\n"
+    "<SortCriteria></SortCriteria>\r\n</u:Browse>\r\n</s:Body>\r\n</s:Envelope>\r\n\r\n"
+)
+
+#: The headers VLC's libupnp sends with it besides Host and Content-Length.
+VLC_HEADERS = {
+    b"Accept-Ranges": b"bytes",
+    b"CONTENT-TYPE": b'text/xml; charset="utf-8"',
+    b"SOAPACTION": b'"urn:schemas-upnp-org:service:ContentDirectory:1#Browse"',
+    b"USER-AGENT": VLC.encode("ascii"),
+}
+
+#: A Browse as Kodi's Platinum writes it: one line, its XML declaration
+#: with an upper-case encoding, the arguments in SCPD order.
+KODI_BROWSE = (
+    '<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" '
+    's:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"><s:Body>'
+    '<u:Browse xmlns:u="urn:schemas-upnp-org:service:ContentDirectory:1"><ObjectID>{objectId}</ObjectID>'
+    "<BrowseFlag>BrowseDirectChildren</BrowseFlag><Filter>{filter}</Filter><StartingIndex>{start}</StartingIndex>"
+    "<RequestedCount>30</RequestedCount><SortCriteria></SortCriteria></u:Browse></s:Body></s:Envelope>"
+)
+
+#: A Browse as the Xbox 360 sends it: ObjectID named ContainerID, one of
+#: Windows Media Connect's fixed roots ("15": video, "16": pictures).
+XBOX_BROWSE = (
+    '<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" '
+    's:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"><s:Body>'
+    '<u:Browse xmlns:u="urn:schemas-upnp-org:service:ContentDirectory:1"><ContainerID>{containerId}</ContainerID>'
+    "<BrowseFlag>BrowseDirectChildren</BrowseFlag><Filter>dc:title,res,res@duration,res@size,upnp:albumArtURI,"
+    "res@resolution,dc:date,upnp:genre,upnp:artist,upnp:album,upnp:originalTrackNumber</Filter>"
+    "<StartingIndex>0</StartingIndex><RequestedCount>1000</RequestedCount><SortCriteria>+dc:title</SortCriteria>"
+    "</u:Browse></s:Body></s:Envelope>"
+)
 
 #: What Kodi (Platinum) asks for in a Browse.
 KODI_FILTER = (
@@ -119,7 +160,8 @@ class QuirkTableTests(SynchronousTestCase):
         """
         Each row's client gets its quirks; a client in no row gets none.
         """
-        self.assertEqual(quirksOf({"user-agent": XBOX_360}), Quirk.XBOX_CONTAINERS | Quirk.SEARCH_ONCE)
+        self.assertEqual(quirksOf({"user-agent": XBOX_360}),
+                         Quirk.XBOX_CONTAINERS | Quirk.SEARCH_ONCE | Quirk.BROWSE_CONTAINER_ID)
         self.assertEqual(quirksOf({"user-agent": WMP_12}), Quirk.SEARCH_ONCE)
         for agent in (SAMSUNG_TV, VLC, KODI, ""):
             self.assertEqual(quirksOf({"user-agent": agent}), Quirk.NONE, agent)
@@ -162,7 +204,7 @@ class ClientReplayTests(TestCase):
         self.cds = controlURL(self.service.web.port, device, device.services[0])
         self.mrr = controlURL(self.service.web.port, device, device.services[2])
         self.agent = Agent(reactor)
-        [self.top] = (await self.children("0")).values()
+        [(self.topTitle, self.top)] = (await self.children("0")).items()
         self.music = (await self.children(self.top))["Music"]
 
     async def children(self, objectId: str) -> dict[str, str]:
@@ -188,6 +230,18 @@ class ClientReplayTests(TestCase):
             headers.addRawHeader(name, value)
         body = soapBody(serviceType, action, inner)
         response = await self.agent.request(b"POST", url, headers, FileBodyProducer(BytesIO(body)))
+        return response.code, await readBody(response)
+
+    async def raw(self, body: str, headers: dict[bytes, bytes]) -> tuple[int, bytes]:
+        """
+        POST a body as a client wrote it, with its headers, to the
+        ContentDirectory; the status and the body.
+        """
+        sent = Headers()
+        for name, value in headers.items():
+            sent.addRawHeader(name, value)
+        data = body.encode("utf-8")
+        response = await self.agent.request(b"POST", self.cds, sent, FileBodyProducer(BytesIO(data)))
         return response.code, await readBody(response)
 
     async def ok(self, url: bytes, serviceType: str, action: str, inner: str, userAgent: str) -> dict[str, str]:
@@ -322,3 +376,71 @@ class ClientReplayTests(TestCase):
         page = await self.ok(self.cds, CDS, "Search", searchArguments(self.top, criteria, "1"), "Python/3.11 aiohttp/3.9.1")
         self.assertEqual((page["NumberReturned"], page["TotalMatches"]), ("1", "1"))
         self.assertEqual(didlTitles(page["Result"], "container"), ["Music"])
+
+    async def test_vlcCapturedBrowse(self) -> None:
+        """
+        VLC's Browse, as captured from cvlc (no XML declaration, CRLFs,
+        RequestedCount 5000), walked as VLC walks it: ask for TotalMatches
+        minus what came so far until nothing is left; one request lists
+        the folder, every item playable by VLC (an C{http-get:*:audio/}
+        res).
+        """
+        start, count, requests, titles = 0, 5000, 0, []
+        while True:
+            requests += 1
+            code, body = await self.raw(VLC_BROWSE.format(objectId=self.music, start=start, count=count), VLC_HEADERS)
+            self.assertEqual(code, 200, body[:400])
+            page = outputs(body)
+            titles += didlTitles(page["Result"])
+            for res in ET.fromstring(page["Result"]).iter(DIDL + "res"):
+                self.assertRegex(res.get("protocolInfo") or "", r"^http-get:\*:audio/")
+            start += int(page["NumberReturned"])
+            count = int(page["TotalMatches"]) - start
+            if count <= 0 or requests == 10:
+                break
+        self.assertEqual((requests, titles), (1, [f"track {number:02}" for number in range(34)]))
+        code, body = await self.raw(VLC_BROWSE.format(objectId="0", start=0, count=5000), VLC_HEADERS)
+        self.assertEqual(didlTitles(outputs(body)["Result"], "container"), [self.topTitle])
+
+    async def test_kodiPlatinumBrowse(self) -> None:
+        """
+        Kodi's Browse as Platinum writes it (UTF-8 declaration, one line,
+        its long Filter, RequestedCount 30) with Kodi's User-Agent: the
+        pages join into the whole folder, each track once with its
+        duration and size.
+        """
+        headers = {b"Content-Type": b'text/xml; charset="utf-8"',
+                   b"SOAPACTION": b'"urn:schemas-upnp-org:service:ContentDirectory:1#Browse"',
+                   b"User-Agent": KODI.encode("ascii")}
+        titles: list[str] = []
+        for start in (0, 30):
+            code, body = await self.raw(KODI_BROWSE.format(objectId=self.music, filter=KODI_FILTER, start=start), headers)
+            self.assertEqual(code, 200, body[:400])
+            page = outputs(body)
+            self.assertEqual(page["TotalMatches"], "34")
+            titles += didlTitles(page["Result"])
+            for res in ET.fromstring(page["Result"]).iter(DIDL + "res"):
+                self.assertTrue(res.get("duration") and res.get("size"), res.attrib)
+        self.assertEqual(titles, [f"track {number:02}" for number in range(34)])
+
+    async def test_xboxBrowsesContainerID(self) -> None:
+        """
+        The Xbox 360 names Browse's ObjectID C{ContainerID} and browses
+        Windows Media Connect's roots ("15" video, "16" pictures): both
+        answer our root's children; another client sending the same body
+        gets 402, as the SCPD says.
+        """
+        headers = {b"Content-Type": b'text/xml; charset="utf-8"',
+                   b"SOAPACTION": b'"urn:schemas-upnp-org:service:ContentDirectory:1#Browse"',
+                   b"User-Agent": XBOX_360.encode("ascii")}
+        for containerId in ("15", "16"):
+            code, body = await self.raw(XBOX_BROWSE.format(containerId=containerId), headers)
+            self.assertEqual(code, 200, body[:400])
+            page = outputs(body)
+            self.assertEqual((page["NumberReturned"], page["TotalMatches"]), ("1", "1"))
+            self.assertEqual(ET.fromstring(page["Result"])[0].get("id"), self.top)
+        code, body = await self.raw(XBOX_BROWSE.format(containerId=self.music), headers)
+        self.assertEqual(outputs(body)["TotalMatches"], "34")
+        headers[b"User-Agent"] = VLC.encode("ascii")
+        code, body = await self.raw(XBOX_BROWSE.format(containerId="15"), headers)
+        self.assertEqual((code, errorCode(body)), (500, 402))
