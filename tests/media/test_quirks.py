@@ -161,9 +161,10 @@ class QuirkTableTests(SynchronousTestCase):
         Each row's client gets its quirks; a client in no row gets none.
         """
         self.assertEqual(quirksOf({"user-agent": XBOX_360}),
-                         Quirk.XBOX_CONTAINERS | Quirk.SEARCH_ONCE | Quirk.BROWSE_CONTAINER_ID)
+                         Quirk.XBOX_CONTAINERS | Quirk.SEARCH_ONCE | Quirk.BROWSE_CONTAINER_ID | Quirk.WMP_DESCRIPTION)
         self.assertEqual(quirksOf({"user-agent": WMP_12}), Quirk.SEARCH_ONCE)
-        for agent in (SAMSUNG_TV, VLC, KODI, ""):
+        self.assertEqual(quirksOf({"user-agent": SAMSUNG_TV}), Quirk.SAMSUNG_DESCRIPTION)
+        for agent in (VLC, KODI, ""):
             self.assertEqual(quirksOf({"user-agent": agent}), Quirk.NONE, agent)
         self.assertEqual(quirksOf({}), Quirk.NONE)
 
@@ -444,3 +445,50 @@ class ClientReplayTests(TestCase):
         headers[b"User-Agent"] = VLC.encode("ascii")
         code, body = await self.raw(XBOX_BROWSE.format(containerId="15"), headers)
         self.assertEqual((code, errorCode(body)), (500, 402))
+
+    async def description(self, method: bytes = b"GET", **headers: str) -> tuple[Headers, bytes]:
+        """
+        The device description as a client with these headers (by name,
+        C{_} for C{-}) gets it; the response headers and the body.
+        """
+        url = f"http://127.0.0.1:{self.service.web.port}{layout.descriptionPath(self.server.device)}"
+        sent = Headers({name.replace("_", "-").encode("ascii"): [value.encode("ascii")] for name, value in headers.items()})
+        response = await self.agent.request(method, url.encode("ascii"), sent)
+        self.assertEqual(response.code, 200)
+        return response.headers, await readBody(response)
+
+    async def test_descriptionPerClient(self) -> None:
+        """
+        Each client fetching the description over HTTP gets its variant:
+        the Xbox 360 a Windows Media Player Sharing 12.0 with a colon in
+        its name, Samsung Samsung's C{sec:ProductCap} and
+        C{sec:X_ProductCap}, every other client (WMP, VLC, Kodi, none) the
+        default; all carry C{dlna:X_DLNADOC} DMS-1.50, the same UDN,
+        services and CONFIGID; HEAD says the length of the client's own.
+        """
+        device = "{urn:schemas-upnp-org:device-1-0}device/"
+        uda = "{urn:schemas-upnp-org:device-1-0}"
+        sec = "{http://www.sec.co.kr/dlna}"
+        _, default = await self.description()
+        for agent in (WMP_12, VLC, KODI):
+            self.assertEqual((await self.description(user_agent=agent))[1], default, agent)
+        _, xbox = await self.description(user_agent=XBOX_360)
+        _, samsung = await self.description(user_agent=SAMSUNG_TV)
+        parsed = {name: ET.fromstring(body) for name, body in (("default", default), ("xbox", xbox), ("samsung", samsung))}
+        self.assertEqual({name: (root.findtext(device + uda + "friendlyName"), root.findtext(device + uda + "modelName"),
+                                 root.findtext(device + uda + "modelNumber")) for name, root in parsed.items()},
+                         {"default": ("Den", "coherence-lite MediaServer", None),
+                          "xbox": ("Den: 1", "Windows Media Player Sharing", "12.0"),
+                          "samsung": ("Den", "coherence-lite MediaServer", None)})
+        for name, root in parsed.items():
+            self.assertEqual(root.findtext(device + "{urn:schemas-dlna-org:device-1-0}X_DLNADOC"), "DMS-1.50", name)
+            self.assertEqual(root.get("configId"), parsed["default"].get("configId"), name)
+            self.assertEqual(root.findtext(device + uda + "UDN"), self.server.device.UDN, name)
+            self.assertEqual([url.text for url in root.iter(uda + "controlURL")],
+                             [url.text for url in parsed["default"].iter(uda + "controlURL")], name)
+            found = [root.findtext(device + sec + tag) for tag in ("ProductCap", "X_ProductCap")]
+            self.assertEqual(found, ["DCM10", "DCM10"] if name == "samsung" else [None, None], name)
+        self.assertIn(b'<sec:ProductCap xmlns:sec="http://www.sec.co.kr/dlna">DCM10</sec:ProductCap>', samsung)
+        self.assertIn(b'<dlna:X_DLNADOC xmlns:dlna="urn:schemas-dlna-org:device-1-0">DMS-1.50</dlna:X_DLNADOC>', default)
+        headers, body = await self.description(b"HEAD", user_agent=XBOX_360)
+        self.assertEqual((headers.getRawHeaders(b"Content-Length"), body), ([str(len(xbox)).encode("ascii")], b""))
