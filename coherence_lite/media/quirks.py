@@ -2,7 +2,8 @@
 """
 The clients that bend the rules: one table from what a request's
 User-Agent or X-AV-Client-Info says to the quirks the ContentDirectory
-honours for it (a new quirk is one row here and one test).
+honours for it and the device description it is given (a new quirk is
+one row here and one test).
 """
 
 from __future__ import annotations
