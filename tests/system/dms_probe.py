@@ -5,7 +5,8 @@ DmsDevice, and print what it found as JSON.
     dms_probe.py DESCRIPTION_URL [PATH_TO_RESOLVE]
 
 The JSON holds the device's capabilities and SystemUpdateID, every
-container and item of a full walk (pages of 3, to exercise paging), the
+container and item of a full walk (pages of 3, to exercise paging; each
+with the id of the root's child it was found below, as C{top}), the
 object ids Home Assistant's path search finds for each title of
 PATH_TO_RESOLVE (C{@parentID="X" and dc:title="Y"}, RequestedCount 1), a
 class search, and the error codes of a few bad requests.
@@ -30,6 +31,7 @@ def _describe(didl: object) -> dict[str, object]:
     return {
         "id": getattr(didl, "id"),
         "parent_id": getattr(didl, "parent_id"),
+        "ref_id": getattr(didl, "ref_id", None),
         "title": getattr(didl, "title"),
         "class": getattr(didl, "upnp_class"),
         "child_count": getattr(didl, "child_count", None),
@@ -38,15 +40,17 @@ def _describe(didl: object) -> dict[str, object]:
     }
 
 
-async def walk(dms: DmsDevice, objectId: str, found: list[dict[str, object]], totals: dict[str, int]) -> None:
+async def walk(
+    dms: DmsDevice, objectId: str, found: list[dict[str, object]], totals: dict[str, int], top: str | None = None
+) -> None:
     start = 0
     while True:
         page = await dms.async_browse_direct_children(objectId, "*", start, PAGE)
         totals[objectId] = page.total_matches
         for didl in page.result:
-            found.append(_describe(didl))
+            found.append({**_describe(didl), "top": top or didl.id})
             if "container" in didl.upnp_class:
-                await walk(dms, didl.id, found, totals)
+                await walk(dms, didl.id, found, totals, top or didl.id)
         start += page.number_returned
         if page.number_returned == 0 or start >= page.total_matches:
             return
@@ -82,6 +86,8 @@ async def main(url: str, path: str) -> dict[str, object]:
         objectId = page.result[0].id
         resolved.append(objectId)
     audio = await dms.async_search_directory("0", 'upnp:class derivedfrom "object.item.audioItem"', "dc:title")
+    references = [each for each in found if each["ref_id"]]
+    reference = await dms.async_browse_metadata(str(references[0]["id"])) if references else None
     everything = await dms.async_search_directory("0", "*", "dc:title", requested_count=2)
     errors = {
         "browse_missing": await errorCode(dms.async_browse_metadata("987654321")),
@@ -96,6 +102,7 @@ async def main(url: str, path: str) -> dict[str, object]:
         "sort_capabilities": sorted(dms.sort_capabilities),
         "system_update_id": dms.system_update_id,
         "root": _describe(root),
+        "reference": None if reference is None else _describe(reference),
         "objects": found,
         "totals": totals,
         "resolved": resolved,

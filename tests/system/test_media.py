@@ -37,6 +37,19 @@ try:
 except ImportError:
     async_upnp_client = None  # type: ignore[assignment]
 
+#: The suffixes of the files each kind of view lists.
+AUDIO = (".mp3", ".flac", ".ogg", ".opus", ".m4a", ".wav")
+PICTURES = (".jpg", ".png")
+
+
+def folderTree(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """
+    The objects a probe's walk found below the media folders (not below the
+    views the root lists after them).
+    """
+    folders = {each["id"] for each in objects if each["parent_id"] == "0" and each["class"] == "object.container.storageFolder"}
+    return [each for each in objects if each["top"] in folders]
+
 
 class MediaServerTests(TestCase):
     """
@@ -85,7 +98,9 @@ class MediaServerTests(TestCase):
     async def test_homeAssistantWalk(self) -> None:
         """
         DmsDevice walks the whole library: every readable file exactly
-        once, with its title and duration, nothing outside the folder;
+        once in the folder tree (the views are walked too: every object
+        has an id of its own), with its title and duration, nothing
+        outside the folder;
         child counts match the pages; Home Assistant's path search resolves
         a path title by title; a class search, C{*} and the error codes
         answer as the spec says; res URLs carry the ids and serve the
@@ -94,7 +109,8 @@ class MediaServerTests(TestCase):
         """
         location = await self.daemon()
         found = await self.probe(sys.executable, str(DMS_PROBE), location, "music/Artist/Album/Tagged Song")
-        items = [each for each in found["objects"] if each["class"].startswith("object.item")]
+        tree = folderTree(found["objects"])
+        items = [each for each in tree if each["class"].startswith("object.item")]
         self.assertEqual(sorted(each["title"] for each in items), sorted(title for title, _ in EXPECTED.values()))
         self.assertEqual(len({each["id"] for each in found["objects"]}), len(found["objects"]))
         durations = {each["title"]: each["res"][0]["duration"] for each in items}
@@ -125,8 +141,8 @@ class MediaServerTests(TestCase):
         self.assertNotEqual(embedded["art"], song["art"])
         response = await Agent(reactor).request(b"GET", embedded["art"].encode("ascii"))
         self.assertEqual(await readBody(response), cover)
-        self.assertEqual(found["audio"], sorted(title for name, (title, _) in EXPECTED.items() if name.endswith((".mp3", ".flac", ".ogg", ".opus", ".m4a", ".wav"))))
-        self.assertEqual(found["everything"], [2, len(found["objects"])])
+        self.assertEqual(found["audio"], sorted(title for name, (title, _) in EXPECTED.items() if name.endswith(AUDIO)))
+        self.assertEqual(found["everything"], [2, len(tree)])
         self.assertEqual(
             found["errors"],
             {"browse_missing": 701, "search_bad": 708, "search_caps": 708, "search_missing": 710, "sort_bad": 709},
@@ -157,7 +173,7 @@ class MediaServerTests(TestCase):
         location = await self.daemon("::1")
         self.assertTrue(location.startswith("http://[::1]:"), location)
         found = await self.probe(sys.executable, str(DMS_PROBE), location, "music/Artist/Album/Tagged Song")
-        items = [each for each in found["objects"] if each["class"].startswith("object.item")]
+        items = [each for each in folderTree(found["objects"]) if each["class"].startswith("object.item")]
         self.assertEqual(sorted(each["title"] for each in items), sorted(title for title, _ in EXPECTED.values()))
         self.assertNotIn(None, found["resolved"])
         song = [each for each in items if each["title"] == "Tagged Song"][0]
@@ -179,8 +195,46 @@ class MediaServerTests(TestCase):
         control = location.rsplit("/", 1)[0] + "/ContentDirectory/control"
         found = await self.probe("/usr/bin/python3", str(GUPNPAV_PROBE), control)
         self.assertEqual(found["errors"], [])
-        self.assertEqual(sorted(item["title"] for item in found["items"]), sorted(title for title, _ in EXPECTED.values()))
+        tree = {item["id"]: item for item in found["items"] if item["ref_id"] is None}
+        self.assertEqual(sorted(item["title"] for item in tree.values()), sorted(title for title, _ in EXPECTED.values()))
         self.assertTrue(all(item["uris"] for item in found["items"]))
+        references = [item for item in found["items"] if item["ref_id"] is not None]
+        self.assertTrue(references)
+        for item in references:
+            self.assertEqual((item["title"], item["uris"]), (tree[item["ref_id"]]["title"], tree[item["ref_id"]]["uris"]))
+
+    async def test_views(self) -> None:
+        """
+        DmsDevice browses the views the root lists after the media folder:
+        Music's tracks, Photos' pictures and Videos' clips are references
+        (refID) to the folder tree's items, with their titles and res URLs
+        and ids of their own; an artist holds its track; Recently added
+        holds every file; BrowseMetadata of a reference answers it.
+        """
+        location = await self.daemon()
+        found = await self.probe(sys.executable, str(DMS_PROBE), location)
+        objects = found["objects"]
+        self.assertEqual([each["title"] for each in objects if each["parent_id"] == "0"][1:],
+                         ["Music", "Photos", "Videos", "Recently added"])
+        tree = {each["id"]: each for each in folderTree(objects)}
+        references = [each for each in objects if each["ref_id"]]
+        for each in references:
+            original = tree[each["ref_id"]]
+            self.assertNotEqual(each["id"], original["id"])
+            self.assertEqual((each["title"], each["res"]), (original["title"], original["res"]))
+
+        def titles(parent: str) -> list[str]:
+            return sorted(each["title"] for each in references if each["parent_id"] == parent)
+
+        self.assertEqual(titles("music/tracks"), sorted(title for name, (title, _) in EXPECTED.items() if name.endswith(AUDIO)))
+        self.assertEqual(titles("videos"), ["clip", "clip"])
+        self.assertEqual(sorted(each["title"] for each in references if each["top"] == "photos"),
+                         sorted(title for name, (title, _) in EXPECTED.items() if name.endswith(PICTURES)))
+        self.assertEqual(len(titles("recent")), len(EXPECTED))
+        [artist] = [each for each in objects if each["parent_id"] == "music/artists" and each["title"] == "The Artist"]
+        self.assertEqual(titles(artist["id"]), ["Tagged Song"])
+        self.assertEqual(found["reference"], {key: value for key, value in references[0].items() if key != "top"})
+        self.assertNotIn("Traceback", self.process.output)
 
     async def test_liveUpdate(self) -> None:
         """
