@@ -37,8 +37,9 @@ RECENT = 100
 #: The longest view id read.
 MAX_ID = 2048
 
-#: What every view's items are: files of the folder tree.
-_FILES = "container = 0 AND parent IS NOT NULL"
+#: What every view's items are: files of the folder tree (the C{+} keeps
+#: SQLite from reading them through the parent index, slower than a scan).
+_FILES = "container = 0 AND +parent IS NOT NULL"
 
 #: A file's month (C{YYYY-MM}): its date when it starts with one (EXIF,
 #: tags), else its modification time's (UTC).
@@ -235,8 +236,9 @@ def _childCount(connection: sqlite3.Connection, node: _Node) -> int:
         query = f"SELECT count(DISTINCT {groups.key}) FROM objects WHERE {groups.where}"
         return int(connection.execute(query, groups.parameters).fetchone()[0])
     if node.items is not None:
-        where, parameters = node.items.condition()
-        return int(connection.execute(f"SELECT count(*) FROM objects WHERE {where}", parameters).fetchone()[0])
+        items = node.items
+        found = int(connection.execute(f"SELECT count(*) FROM objects WHERE {items.where}", items.parameters).fetchone()[0])
+        return found if items.limit is None else min(found, items.limit)
     return len(node.fixed)
 
 
@@ -271,7 +273,7 @@ def _children(
         ], total
     if node.items is not None:
         where, parameters = node.items.condition()
-        total = int(connection.execute(f"SELECT count(*) FROM objects WHERE {where}", parameters).fetchone()[0])
+        total = _childCount(connection, node)
         order = sortClause(criteria) if criteria.strip() else node.items.order
         rows = connection.execute(
             f"SELECT {COLUMNS} FROM objects WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?", (*parameters, count, start)
