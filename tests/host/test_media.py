@@ -185,7 +185,6 @@ class MediaFileTests(SynchronousTestCase):
             ('[media]\nfolders = ["missing"]\n', f"{path}: media.folders: missing: not a folder"),
             ('[media]\nfolders = 3\n', f"{path}: media.folders: must be a folder or a list of folders"),
             ('[media]\nfolders = []\n', f"{path}: media.folders: names no folder"),
-            ('[media]\nfolders = "music"\nviews = "no"\n', f"{path}: media.views: must be true or false"),
             ('[media]\nfolders = "music"\n[device]\n', f"{path}: media: a MediaServer's file holds one [media] table and nothing else"),
         ):
             self.write("den.toml", text)
