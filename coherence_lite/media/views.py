@@ -220,7 +220,8 @@ def _resolve(objectId: str) -> _Node | tuple[_Node, int] | None:
     node = _node(parts)
     if node is not None:
         return node
-    if len(parts) < 2 or not parts[-1].isdigit() or len(parts[-1]) > 18:
+    last = parts[-1]
+    if len(parts) < 2 or not (last.isascii() and last.isdigit()) or len(last) > 18 or str(int(last)) != last:
         return None
     view = _node(parts[:-1])
     return None if view is None or view.items is None else (view, int(parts[-1]))

@@ -278,7 +278,8 @@ class ViewsTests(TestCase):
         track = tracks[0].attrib["refID"]
         for objectId in ("music/x", "music/artists/Nobody", "music/artists/B%61nd", "music/artists/%ff", "music/tracks/x",
                          f"videos/{track}", f"music/artists/AC%2FDC/{track}", "photos/1999", "photos/2021/04",
-                         "photos/2021/03/x/1", "videos/", "music/" + "a" * 3000, f"music/tracks/{track}/1", "recent/-1"):
+                         "photos/2021/03/x/1", "videos/", "music/" + "a" * 3000, f"music/tracks/{track}/1", "recent/-1",
+                         f"music/tracks/0{track}", "videos/%C2%B2", "music/tracks/%D9%A1"):
             await self.failsWith(701, objectId)
         answer, _ = await self.browse(f"music/tracks/{track}", "BrowseMetadata")
         self.assertEqual(answer[0].attrib["refID"], track)
