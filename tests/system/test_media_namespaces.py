@@ -6,8 +6,11 @@ C{tests/support/netns.py})::
 
 The daemon runs as a user runs it, in the device namespace: C{twistd -n
 upnp-device --media DIR --state-dir DIR}, every interface there, SSDP port
-1900, as an unprivileged user (C{nobody}: root reads any file, so only a
-user's daemon can meet the library's unreadable file).  The clients run in
+1900, without the capabilities that let root read any file
+(C{CAP_DAC_OVERRIDE}, C{CAP_DAC_READ_SEARCH}, dropped from its bounding set
+by C{setpriv}), so the library's unreadable file is unreadable to it as to
+a user's daemon, while the checkout and the library stay readable whatever
+their path.  The clients run in
 the client namespace and find it by SSDP: async-upnp-client's DmsDevice
 walks and searches it as Home Assistant does (over IPv4 and IPv6),
 GUPnP-AV parses its DIDL-Lite, curl fetches every item with every range
@@ -19,8 +22,6 @@ C{tests/system/test_media.py}).  Needs root and iproute2; skips otherwise.
 from __future__ import annotations
 
 import json
-import os
-import pwd
 import shutil
 import subprocess
 import sys
@@ -40,6 +41,8 @@ from tests.support.prerequisites import missing
 from tests.system.test_cli import Process
 
 REASON = unavailable()
+#: Where the tools come from, for the message when one is missing.
+PACKAGES = {"curl": "curl", "ffprobe": "ffmpeg", "setpriv": "util-linux"}
 HERE = Path(__file__).parent
 DMS_PROBE = HERE / "dms_probe.py"
 GUPNPAV_PROBE = HERE / "gupnpav_probe.py"
@@ -69,27 +72,22 @@ class MediaServerAcrossALinkTests(TestCase):
         needFFmpeg()
         if async_upnp_client is None:
             missing("async-upnp-client is not installed (pip install '.[test]')")
-        for tool in ("curl", "ffprobe", "setpriv"):
+        for tool, package in PACKAGES.items():
             if shutil.which(tool) is None:
-                missing(f"{tool} is not installed (apt-get install {'util-linux' if tool == 'setpriv' else tool.replace('ffprobe', 'ffmpeg')})")
-        user = pwd.getpwnam("nobody")
+                missing(f"{tool} is not installed (apt-get install {package})")
         self.base = Path(tempfile.mkdtemp(prefix="cl-media-ns-"))
         self.addCleanup(shutil.rmtree, self.base, True)
-        self.base.chmod(0o755)
         self.music = makeLibrary(self.base)
         addUnreadable(self.music)
-        state = self.base / "state"
-        state.mkdir()
-        os.chown(state, user.pw_uid, user.pw_gid)
         self.topology = Topology.build(clientCount=1)
         self.addCleanup(self.topology.destroy)
         [self.client] = self.topology.clients
         self.inClient = ("ip", "netns", "exec", self.client.namespace)
         self.daemon = Process("the daemon").spawnCommand(
             "ip", "netns", "exec", self.topology.device,
-            "setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups",
+            "setpriv", "--bounding-set", "-dac_override,-dac_read_search",
             sys.executable, "-c", "import sys; from twisted.scripts.twistd import run; sys.exit(run())",
-            "-n", "--pidfile=", "--logfile=-", "upnp-device", "--state-dir", str(state),
+            "-n", "--pidfile=", "--logfile=-", "upnp-device", "--state-dir", str(self.base / "state"),
             "--media", str(self.music), "--media-name", "Den",
         )
         self.addCleanup(self.daemon.stop)
@@ -109,13 +107,13 @@ class MediaServerAcrossALinkTests(TestCase):
         titles, durations, nothing outside, Home Assistant's path search)
         with res URLs on C{host}.
 
-        @return: what the walk found; C{byTitle} added, the items by title.
+        @return: what the walk found.
         """
         found: dict[str, Any] = await runProbe(
             self, self.inClient, sys.executable, str(DMS_PROBE), f"ssdp:{source}", SONG, context=self.log
         )
         self.assertEqual(urlsplit(found["location"]).hostname, host, found["location"])
-        found["byTitle"] = checkWalk(self, found, f"http://{host}:" if ":" not in host else f"http://[{host}]:")
+        checkWalk(self, found, f"http://{host}:" if ":" not in host else f"http://[{host}]:")
         return found
 
     def itemURL(self, found: dict[str, Any], name: str) -> str:
