@@ -102,7 +102,10 @@ def checkWalk(test: SynchronousTestCase, found: dict[str, Any], urlPrefix: str) 
     @return: the items, by title (the last one of a title).
     """
     items = [each for each in found["objects"] if each["class"].startswith("object.item")]
-    test.assertEqual(sorted(each["title"] for each in items), sorted(title for title, _ in EXPECTED.values()))
+    test.assertEqual(
+        sorted(each["title"] for each in items), sorted(title for title, _ in EXPECTED.values()),
+        "the items are not every readable file exactly once",
+    )
     test.assertEqual(len({each["id"] for each in found["objects"]}), len(found["objects"]), "an object listed twice")
     durations = {each["title"]: each["res"][0]["duration"] for each in items}
     for title, seconds in EXPECTED.values():
