@@ -17,12 +17,18 @@ from twisted.internet import reactor
 from twisted.internet.utils import getProcessOutputAndValue
 from twisted.trial.unittest import SynchronousTestCase
 
+from coherence_lite.conformance.findings import PASS, RULES
+
 from tests.media.library import EXPECTED, makeMedia
+from tests.support.netns import ROOT
 
 __all__ = [
-    "AUDIO_SUFFIXES", "checkDIDLParsed", "checkLiveUpdate", "checkSearches", "checkWalk", "curl", "rangeForms",
-    "runProbe", "runTool",
+    "AUDIO_SUFFIXES", "checkDIDLParsed", "checkFindings", "checkLiveUpdate", "checkSearches", "checkWalk", "curl",
+    "rangeForms", "runProbe", "runTool",
 ]
+
+#: The MediaServer rules of C{coherence-lite check}.
+MEDIA_RULES = {rule for rule, each in RULES.items() if each.section == "media"}
 
 #: The suffixes the server lists as audio items.
 AUDIO_SUFFIXES = (".mp3", ".flac", ".ogg", ".opus", ".m4a", ".wav")
@@ -35,12 +41,13 @@ _OUTSIDE = ("sibling", "secret", "passwd", "locked")
 
 async def runTool(prefix: Sequence[str], *command: str) -> tuple[bytes, bytes, int]:
     """
-    Run C{command} (under C{prefix}); return its output, errors and exit
-    code.
+    Run C{command} (under C{prefix}), with this checkout on its
+    C{PYTHONPATH}; return its output, errors and exit code.
     """
     full = [*prefix, *command]
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
     out, err, code = await getProcessOutputAndValue(
-        full[0], full[1:], env=dict(os.environ), reactor=reactor  # type: ignore[arg-type]
+        full[0], full[1:], env=environment, reactor=reactor  # type: ignore[arg-type]
     )
     return out, err, code
 
@@ -144,6 +151,21 @@ def checkSearches(test: SynchronousTestCase, found: dict[str, Any]) -> None:
     test.assertIn("dc:title", found["search_capabilities"])
     test.assertIn("@parentID", found["search_capabilities"])
     test.assertTrue(any(info.startswith("http-get:*:audio/mpeg:") for info in found["protocol_info"]), found["protocol_info"])
+
+
+def checkFindings(test: SynchronousTestCase, device: dict[str, Any]) -> None:
+    """
+    Check one device's C{coherence-lite check --json} findings: nothing but
+    passes, every MediaServer rule checked (C{media.scpd} on both
+    services), paging seen over several pages.
+    """
+    findings = device["findings"]
+    test.assertEqual([f for f in findings if f["level"] != PASS], [])
+    media = [f["rule"] for f in findings if f["rule"] in MEDIA_RULES]
+    test.assertEqual(set(media), MEDIA_RULES)
+    test.assertEqual(media.count("media.scpd"), 2)
+    paging = next(f for f in findings if f["rule"] == "media.paging")
+    test.assertRegex(paging["seen"], r"^[2-4] pages of [2-9]\d* children")
 
 
 def checkDIDLParsed(test: SynchronousTestCase, found: dict[str, Any]) -> None:

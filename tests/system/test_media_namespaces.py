@@ -34,7 +34,7 @@ from twisted.trial.unittest import TestCase
 
 from tests.media.library import EXPECTED, UNREADABLE, addUnreadable, makeLibrary, needFFmpeg
 from tests.support.mediaclients import (
-    AUDIO_SUFFIXES, checkDIDLParsed, checkLiveUpdate, checkSearches, checkWalk, curl, rangeForms, runProbe, runTool,
+    AUDIO_SUFFIXES, checkDIDLParsed, checkFindings, checkLiveUpdate, checkSearches, checkWalk, curl, rangeForms, runProbe, runTool,
 )
 from tests.support.netns import Topology, unavailable
 from tests.support.prerequisites import missing
@@ -192,6 +192,22 @@ class MediaServerAcrossALinkTests(TestCase):
         self.addCleanup(events.stop)
         await events.waitFor("subscribed", 20)
         await checkLiveUpdate(self, events.waitFor, self.base, self.music)
+
+    async def test_checkPassesEveryMediaRule(self) -> None:
+        """
+        C{coherence-lite check}, run in the client namespace on its link,
+        finds the MediaServer by SSDP and passes it on every rule, each
+        MediaServer rule checked.
+        """
+        out, err, code = await runTool(
+            self.inClient, sys.executable, "-m", "coherence_lite", "check", "-i", self.client.address,
+            "--st", "urn:schemas-upnp-org:device:MediaServer:1", "--mx", "1", "--json",
+        )
+        self.assertEqual(code, 0, out.decode(errors="replace") + err.decode(errors="replace") + self.log())
+        [device] = json.loads(out)["devices"]
+        location = device["device"]["location"]
+        self.assertEqual(urlsplit(location).hostname, self.client.deviceAddress, location)
+        checkFindings(self, device)
 
     async def test_overIPv6(self) -> None:
         """
