@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Sequence
 
@@ -21,10 +22,11 @@ from coherence_lite.conformance.findings import PASS, RULES
 
 from tests.media.library import EXPECTED, makeMedia
 from tests.support.netns import ROOT
+from tests.support.prerequisites import missing
 
 __all__ = [
     "AUDIO_SUFFIXES", "checkDIDLParsed", "checkFindings", "checkLiveUpdate", "checkSearches", "checkWalk", "curl",
-    "rangeForms", "runProbe", "runTool",
+    "needGUPnPAV", "rangeForms", "runProbe", "runTool",
 ]
 
 #: The MediaServer rules of C{coherence-lite check}.
@@ -37,6 +39,17 @@ AUDIO_SUFFIXES = (".mp3", ".flac", ".ogg", ".opus", ".m4a", ".wav")
 #: symlink's target, C{/etc/passwd} through the C{etc} link, the unreadable
 #: file.
 _OUTSIDE = ("sibling", "secret", "passwd", "locked")
+
+
+def needGUPnPAV() -> None:
+    """
+    Skip (fail under CI) unless the system Python has GUPnP-AV, which
+    C{gupnpav_probe.py} needs.
+    """
+    if not Path("/usr/bin/python3").exists() or subprocess.run(
+        ["/usr/bin/python3", "-c", "import gi; gi.require_version('GUPnPAV', '1.0')"], capture_output=True
+    ).returncode:
+        missing("GUPnP-AV for the system Python is not installed (apt-get install python3-gi gir1.2-gupnpav-1.0)")
 
 
 async def runTool(prefix: Sequence[str], *command: str) -> tuple[bytes, bytes, int]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import shutil
 import socket
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -21,7 +20,7 @@ from twisted.web.client import Agent, readBody
 
 from tests.media.library import EXPECTED, makeLibrary, needFFmpeg
 from tests.support import freeUDPPort
-from tests.support.mediaclients import checkDIDLParsed, checkLiveUpdate, checkSearches, checkWalk, runProbe
+from tests.support.mediaclients import checkDIDLParsed, checkLiveUpdate, checkSearches, checkWalk, needGUPnPAV, runProbe
 from tests.support.prerequisites import missing
 from tests.system.test_cli import HOSTING, Process
 
@@ -133,10 +132,7 @@ class MediaServerTests(TestCase):
         GUPnP-AV's DIDL-Lite parser reads every page of every container
         without an error: the same items, hostile names included.
         """
-        if not Path("/usr/bin/python3").exists() or subprocess.run(
-            ["/usr/bin/python3", "-c", "import gi; gi.require_version('GUPnPAV', '1.0')"], capture_output=True
-        ).returncode:
-            missing("GUPnP-AV for the system Python is not installed (apt-get install python3-gi gir1.2-gupnpav-1.0)")
+        needGUPnPAV()
         location = await self.daemon()
         control = location.rsplit("/", 1)[0] + "/ContentDirectory/control"
         checkDIDLParsed(self, await self.probe("/usr/bin/python3", str(GUPNPAV_PROBE), control))

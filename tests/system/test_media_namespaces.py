@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -34,7 +33,8 @@ from twisted.trial.unittest import TestCase
 
 from tests.media.library import EXPECTED, UNREADABLE, addUnreadable, makeLibrary, needFFmpeg
 from tests.support.mediaclients import (
-    AUDIO_SUFFIXES, checkDIDLParsed, checkFindings, checkLiveUpdate, checkSearches, checkWalk, curl, rangeForms, runProbe, runTool,
+    AUDIO_SUFFIXES, checkDIDLParsed, checkFindings, checkLiveUpdate, checkSearches, checkWalk, curl, needGUPnPAV, rangeForms,
+    runProbe, runTool,
 )
 from tests.support.netns import Topology, unavailable
 from tests.support.prerequisites import missing
@@ -147,10 +147,7 @@ class MediaServerAcrossALinkTests(TestCase):
         page of every container of the server found by SSDP without an
         error: the same items, hostile names included.
         """
-        if not Path("/usr/bin/python3").exists() or subprocess.run(
-            ["/usr/bin/python3", "-c", "import gi; gi.require_version('GUPnPAV', '1.0')"], capture_output=True
-        ).returncode:
-            missing("GUPnP-AV for the system Python is not installed (apt-get install python3-gi gir1.2-gupnpav-1.0)")
+        needGUPnPAV()
         found = await self.walk(self.client.address, self.client.deviceAddress)
         control = found["location"].rsplit("/", 1)[0] + "/ContentDirectory/control"
         checkDIDLParsed(self, await runProbe(self, self.inClient, "/usr/bin/python3", str(GUPNPAV_PROBE), control, context=self.log))
