@@ -3,8 +3,12 @@ Walk a MediaServer the way Home Assistant does, with async-upnp-client's
 DmsDevice, and print what it found as JSON.
 
     dms_probe.py DESCRIPTION_URL [PATH_TO_RESOLVE]
+    dms_probe.py ssdp:SOURCE_ADDRESS[%INTERFACE] [PATH_TO_RESOLVE]
 
-The JSON holds the device's capabilities and SystemUpdateID, every
+With C{ssdp:} the device is found first as Home Assistant finds it: an
+SSDP search for MediaServer:1 sent from SOURCE_ADDRESS (an IPv6 one with
+its interface), repeated each second for up to 10 s, the first answer's
+LOCATION taken.  The JSON holds that LOCATION, the device's capabilities and SystemUpdateID, every
 container and item of a full walk (pages of 3, to exercise paging; each
 with the id of the root's child it was found below, as C{top}), the
 object ids Home Assistant's path search finds for each title of
@@ -16,14 +20,48 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import sys
 
 from async_upnp_client.aiohttp import AiohttpRequester
 from async_upnp_client.client_factory import UpnpFactory
 from async_upnp_client.exceptions import UpnpActionError
 from async_upnp_client.profiles.dlna import DmsDevice
+from async_upnp_client.search import SsdpSearchListener
 
 PAGE = 3
+MEDIA_SERVER = "urn:schemas-upnp-org:device:MediaServer:1"
+SEARCHES = 10
+
+
+async def locate(where: str) -> str:
+    """
+    The description URL C{where} names: itself, or for
+    C{ssdp:ADDRESS[%INTERFACE]} the LOCATION of the first MediaServer
+    answering a search sent from ADDRESS.
+    """
+    if not where.startswith("ssdp:"):
+        return where
+    address, _, interface = where[len("ssdp:"):].partition("%")
+    source = (address, 0, 0, socket.if_nametoindex(interface)) if interface else (address, 0)
+    answered: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    async def seen(headers: object) -> None:
+        if not answered.done():
+            answered.set_result(headers["location"])  # type: ignore[index]
+
+    listener = SsdpSearchListener(async_callback=seen, source=source, search_target=MEDIA_SERVER, timeout=1)
+    await listener.async_start()
+    try:
+        for _ in range(SEARCHES):
+            listener.async_search()
+            try:
+                return await asyncio.wait_for(asyncio.shield(answered), 1)
+            except asyncio.TimeoutError:
+                continue
+        raise SystemExit(f"no MediaServer answered {SEARCHES} searches from {address}")
+    finally:
+        listener.async_stop()
 
 
 def _describe(didl: object) -> dict[str, object]:
@@ -64,7 +102,8 @@ async def errorCode(call: object) -> int | None:
     return None
 
 
-async def main(url: str, path: str) -> dict[str, object]:
+async def main(where: str, path: str) -> dict[str, object]:
+    url = await locate(where)
     requester = AiohttpRequester()
     device = await UpnpFactory(requester, non_strict=False).async_create_device(url)
     dms = DmsDevice(device, None)
@@ -98,6 +137,7 @@ async def main(url: str, path: str) -> dict[str, object]:
     }
     await requester.async_close() if hasattr(requester, "async_close") else None
     return {
+        "location": url,
         "search_capabilities": sorted(dms.search_capabilities),
         "sort_capabilities": sorted(dms.sort_capabilities),
         "system_update_id": dms.system_update_id,

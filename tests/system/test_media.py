@@ -7,25 +7,24 @@ does, its DIDL-Lite parsed by GUPnP-AV, and updated live.
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import socket
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from twisted.internet import reactor
-from twisted.internet.utils import getProcessOutputAndValue
 from twisted.trial.unittest import TestCase
 from twisted.web.client import Agent, readBody
 
-from tests.media.library import EXPECTED, makeLibrary, makeMedia, needFFmpeg
+from tests.media.library import EXPECTED, makeLibrary, needFFmpeg
 from tests.support import freeUDPPort
+from tests.support.mediaclients import (
+    AUDIO_SUFFIXES, checkDIDLParsed, checkLiveUpdate, checkSearches, checkWalk, folderTree, needGUPnPAV, runProbe,
+)
 from tests.support.prerequisites import missing
-from tests.system.test_cli import HOSTING, Process, environment
+from tests.system.test_cli import HOSTING, Process
 
 HERE = Path(__file__).parent
 DMS_PROBE = HERE / "dms_probe.py"
@@ -36,19 +35,6 @@ try:
     import async_upnp_client  # noqa: F401
 except ImportError:
     async_upnp_client = None  # type: ignore[assignment]
-
-#: The suffixes of the files each kind of view lists.
-AUDIO = (".mp3", ".flac", ".ogg", ".opus", ".m4a", ".wav")
-PICTURES = (".jpg", ".png")
-
-
-def folderTree(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """
-    The objects a probe's walk found below the media folders (not below the
-    views the root lists after them).
-    """
-    folders = {each["id"] for each in objects if each["parent_id"] == "0" and each["class"] == "object.container.storageFolder"}
-    return [each for each in objects if each["top"] in folders]
 
 
 class MediaServerTests(TestCase):
@@ -91,9 +77,7 @@ class MediaServerTests(TestCase):
         """
         Run a probe; return the JSON it printed.
         """
-        out, err, code = await getProcessOutputAndValue(executable, arguments, env=environment(), reactor=reactor)
-        self.assertEqual(code, 0, err.decode(errors="replace") + "\n" + self.process.output)
-        return json.loads(out)
+        return await runProbe(self, (), executable, *arguments, context=lambda: self.process.output)
 
     async def test_homeAssistantWalk(self) -> None:
         """
@@ -109,48 +93,18 @@ class MediaServerTests(TestCase):
         """
         location = await self.daemon()
         found = await self.probe(sys.executable, str(DMS_PROBE), location, "music/Artist/Album/Tagged Song")
-        tree = folderTree(found["objects"])
-        items = [each for each in tree if each["class"].startswith("object.item")]
-        self.assertEqual(sorted(each["title"] for each in items), sorted(title for title, _ in EXPECTED.values()))
-        self.assertEqual(len({each["id"] for each in found["objects"]}), len(found["objects"]))
-        durations = {each["title"]: each["res"][0]["duration"] for each in items}
-        for title, seconds in EXPECTED.values():
-            if seconds is None:
-                continue
-            hours, minutes, rest = durations[title].split(":")
-            self.assertEqual(round(int(hours) * 3600 + int(minutes) * 60 + float(rest)), seconds, title)
-        for each in items:
-            self.assertEqual(len(each["res"]), 1)
-            url = each["res"][0]["url"]
-            self.assertTrue(url.startswith("http://127.0.0.1:") and f"/media/{each['id']}." in url, url)
-        for title in ("sibling", "secret", "passwd"):
-            self.assertNotIn(title, {each["title"] for each in found["objects"]})
-        containers = {each["id"]: each for each in found["objects"] if each["class"].startswith("object.container")}
-        for objectId, total in found["totals"].items():
-            if objectId != "0":
-                self.assertEqual(int(containers[objectId]["child_count"]), total)
-        self.assertEqual(len(found["resolved"]), 4)
-        self.assertNotIn(None, found["resolved"])
-        song = [each for each in items if each["title"] == "Tagged Song"][0]
-        self.assertEqual(found["resolved"][-1], song["id"])
+        byTitle = checkWalk(self, found, "http://127.0.0.1:")
+        checkSearches(self, found)
+        song = byTitle["Tagged Song"]
         self.assertTrue(song["art"].endswith(".jpg"))
         cover = (self.music / "Artist/Album/cover.jpg").read_bytes()
         response = await Agent(reactor).request(b"GET", song["art"].encode("ascii"))
         self.assertEqual(await readBody(response), cover)
-        embedded = [each for each in items if each["title"] == "art"][0]
+        embedded = byTitle["art"]
         self.assertNotEqual(embedded["art"], song["art"])
         response = await Agent(reactor).request(b"GET", embedded["art"].encode("ascii"))
         self.assertEqual(await readBody(response), cover)
-        self.assertEqual(found["audio"], sorted(title for name, (title, _) in EXPECTED.items() if name.endswith(AUDIO)))
-        self.assertEqual(found["everything"], [2, len(tree)])
-        self.assertEqual(
-            found["errors"],
-            {"browse_missing": 701, "search_bad": 708, "search_caps": 708, "search_missing": 710, "sort_bad": 709},
-        )
-        self.assertIn("dc:title", found["search_capabilities"])
-        self.assertIn("@parentID", found["search_capabilities"])
-        self.assertTrue(any(info.startswith("http-get:*:audio/mpeg:") for info in found["protocol_info"]))
-        for each in items:
+        for each in byTitle.values():
             if each["title"] in ("Tagged Song", "picture"):
                 response = await Agent(reactor).request(b"GET", each["res"][0]["url"].encode("ascii"))
                 self.assertEqual(response.code, 200)
@@ -173,12 +127,7 @@ class MediaServerTests(TestCase):
         location = await self.daemon("::1")
         self.assertTrue(location.startswith("http://[::1]:"), location)
         found = await self.probe(sys.executable, str(DMS_PROBE), location, "music/Artist/Album/Tagged Song")
-        items = [each for each in folderTree(found["objects"]) if each["class"].startswith("object.item")]
-        self.assertEqual(sorted(each["title"] for each in items), sorted(title for title, _ in EXPECTED.values()))
-        self.assertNotIn(None, found["resolved"])
-        song = [each for each in items if each["title"] == "Tagged Song"][0]
-        url = song["res"][0]["url"]
-        self.assertTrue(url.startswith("http://[::1]:"), url)
+        url = checkWalk(self, found, "http://[::1]:")["Tagged Song"]["res"][0]["url"]
         response = await Agent(reactor).request(b"GET", url.encode("ascii"))
         self.assertEqual(await readBody(response), (self.music / "Artist/Album/01 song.mp3").read_bytes())
 
@@ -187,21 +136,10 @@ class MediaServerTests(TestCase):
         GUPnP-AV's DIDL-Lite parser reads every page of every container
         without an error: the same items, hostile names included.
         """
-        if not Path("/usr/bin/python3").exists() or subprocess.run(
-            ["/usr/bin/python3", "-c", "import gi; gi.require_version('GUPnPAV', '1.0')"], capture_output=True
-        ).returncode:
-            missing("GUPnP-AV for the system Python is not installed (apt-get install python3-gi gir1.2-gupnpav-1.0)")
+        needGUPnPAV()
         location = await self.daemon()
         control = location.rsplit("/", 1)[0] + "/ContentDirectory/control"
-        found = await self.probe("/usr/bin/python3", str(GUPNPAV_PROBE), control)
-        self.assertEqual(found["errors"], [])
-        tree = {item["id"]: item for item in found["items"] if item["ref_id"] is None}
-        self.assertEqual(sorted(item["title"] for item in tree.values()), sorted(title for title, _ in EXPECTED.values()))
-        self.assertTrue(all(item["uris"] for item in found["items"]))
-        references = [item for item in found["items"] if item["ref_id"] is not None]
-        self.assertTrue(references)
-        for item in references:
-            self.assertEqual((item["title"], item["uris"]), (tree[item["ref_id"]]["title"], tree[item["ref_id"]]["uris"]))
+        checkDIDLParsed(self, await self.probe("/usr/bin/python3", str(GUPNPAV_PROBE), control))
 
     async def test_views(self) -> None:
         """
@@ -226,10 +164,12 @@ class MediaServerTests(TestCase):
         def titles(parent: str) -> list[str]:
             return sorted(each["title"] for each in references if each["parent_id"] == parent)
 
-        self.assertEqual(titles("music/tracks"), sorted(title for name, (title, _) in EXPECTED.items() if name.endswith(AUDIO)))
+        def expected(suffixes: tuple[str, ...]) -> list[str]:
+            return sorted(title for name, (title, _) in EXPECTED.items() if name.endswith(suffixes))
+
+        self.assertEqual(titles("music/tracks"), expected(AUDIO_SUFFIXES))
         self.assertEqual(titles("videos"), ["clip", "clip"])
-        self.assertEqual(sorted(each["title"] for each in references if each["top"] == "photos"),
-                         sorted(title for name, (title, _) in EXPECTED.items() if name.endswith(PICTURES)))
+        self.assertEqual(sorted(each["title"] for each in references if each["top"] == "photos"), expected((".jpg", ".png")))
         self.assertEqual(len(titles("recent")), len(EXPECTED))
         [artist] = [each for each in objects if each["parent_id"] == "music/artists" and each["title"] == "The Artist"]
         self.assertEqual(titles(artist["id"]), ["Tagged Song"])
@@ -245,13 +185,4 @@ class MediaServerTests(TestCase):
         events = Process("the event probe").spawn(str(EVENTS_PROBE), location)
         self.addCleanup(events.stop)
         await events.waitFor("subscribed", 20)
-        makeMedia(self.base / "new.flac", "title=Fresh Track")
-        os.rename(self.base / "new.flac", self.music / "other/new.flac")
-        await events.waitFor("Fresh Track", 10)
-        (self.music / "other/pcm.wav").unlink()
-        await events.waitFor("gone pcm", 10)
-        lines = [json.loads(line) for line in events.output.splitlines() if line.startswith("{")]
-        evented = [line["SystemUpdateID"] for line in lines if "SystemUpdateID" in line]
-        self.assertGreaterEqual(len(set(evented)), 2, events.output)
-        self.assertEqual(evented, sorted(evented))
-        self.assertTrue(all(line.get("ContainerUpdateIDs") for line in lines), events.output)
+        await checkLiveUpdate(self, events.waitFor, self.base, self.music)
