@@ -428,7 +428,7 @@ class ClientReplayTests(TestCase):
         """
         The Xbox 360 names Browse's ObjectID C{ContainerID} and browses
         Windows Media Connect's roots ("15" video, "16" pictures): both
-        answer our root's children; another client sending the same body
+        answer our root's children (the folder, then the views); another client sending the same body
         gets 402, as the SCPD says.
         """
         headers = {b"Content-Type": b'text/xml; charset="utf-8"',
@@ -438,8 +438,9 @@ class ClientReplayTests(TestCase):
             code, body = await self.raw(XBOX_BROWSE.format(containerId=containerId), headers)
             self.assertEqual(code, 200, body[:400])
             page = outputs(body)
-            self.assertEqual((page["NumberReturned"], page["TotalMatches"]), ("1", "1"))
-            self.assertEqual(ET.fromstring(page["Result"])[0].get("id"), self.top)
+            self.assertEqual((page["NumberReturned"], page["TotalMatches"]), ("5", "5"))
+            self.assertEqual([each.get("id") for each in ET.fromstring(page["Result"])],
+                             [self.top, "music", "photos", "videos", "recent"])
         code, body = await self.raw(XBOX_BROWSE.format(containerId=self.music), headers)
         self.assertEqual(outputs(body)["TotalMatches"], "34")
         headers[b"User-Agent"] = VLC.encode("ascii")
