@@ -26,7 +26,7 @@ from tests.support.prerequisites import missing
 
 __all__ = [
     "AUDIO_SUFFIXES", "checkDIDLParsed", "checkFindings", "checkLiveUpdate", "checkSearches", "checkWalk", "curl",
-    "needGUPnPAV", "rangeForms", "runProbe", "runTool",
+    "folderTree", "needGUPnPAV", "rangeForms", "runProbe", "runTool",
 ]
 
 #: The MediaServer rules of C{coherence-lite check}.
@@ -106,6 +106,16 @@ def rangeForms(content: bytes) -> list[tuple[str | None, int, bytes]]:
     ]
 
 
+def folderTree(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """
+    The objects a C{dms_probe.py} walk found below the media folders, not
+    below the views the root lists after them (each object's C{top} is the
+    root's child it was found below).
+    """
+    folders = {each["id"] for each in objects if each["parent_id"] == "0" and each["class"] == "object.container.storageFolder"}
+    return [each for each in objects if each["top"] in folders]
+
+
 def _seconds(duration: str) -> float:
     hours, minutes, rest = duration.split(":")
     return int(hours) * 3600 + int(minutes) * 60 + float(rest)
@@ -113,15 +123,16 @@ def _seconds(duration: str) -> float:
 
 def checkWalk(test: SynchronousTestCase, found: dict[str, Any], urlPrefix: str) -> dict[str, dict[str, Any]]:
     """
-    Check what C{dms_probe.py} walked: every readable file exactly once
-    with its title and duration, one res each on C{urlPrefix} naming the
-    object id, nothing outside the folder, child counts matching the pages,
-    and Home Assistant's path search resolving C{music/Artist/Album/Tagged
-    Song} title by title.
+    Check what C{dms_probe.py} walked: every readable file exactly once in
+    the folder tree with its title and duration, one res each on
+    C{urlPrefix} naming the object id, every object (views included) with
+    an id of its own, nothing outside the folder, child counts matching the
+    pages, and Home Assistant's path search resolving
+    C{music/Artist/Album/Tagged Song} title by title.
 
-    @return: the items, by title (the last one of a title).
+    @return: the folder tree's items, by title (the last one of a title).
     """
-    items = [each for each in found["objects"] if each["class"].startswith("object.item")]
+    items = [each for each in folderTree(found["objects"]) if each["class"].startswith("object.item")]
     test.assertEqual(
         sorted(each["title"] for each in items), sorted(title for title, _ in EXPECTED.values()),
         "the items are not every readable file exactly once",
@@ -152,11 +163,12 @@ def checkWalk(test: SynchronousTestCase, found: dict[str, Any], urlPrefix: str) 
 def checkSearches(test: SynchronousTestCase, found: dict[str, Any]) -> None:
     """
     Check the searches and bad requests of C{dms_probe.py}: a class search
-    finds every audio file, C{*} counts every object, the error codes are
+    finds every audio file, C{*} counts every object of the folder tree
+    (never a view or a reference), the error codes are
     the spec's, and the capabilities and protocolInfo say what is served.
     """
     test.assertEqual(found["audio"], sorted(title for name, (title, _) in EXPECTED.items() if name.endswith(AUDIO_SUFFIXES)))
-    test.assertEqual(found["everything"], [2, len(found["objects"])])
+    test.assertEqual(found["everything"], [2, len(folderTree(found["objects"]))])
     test.assertEqual(
         found["errors"],
         {"browse_missing": 701, "search_bad": 708, "search_caps": 708, "search_missing": 710, "sort_bad": 709},
@@ -183,12 +195,18 @@ def checkFindings(test: SynchronousTestCase, device: dict[str, Any]) -> None:
 
 def checkDIDLParsed(test: SynchronousTestCase, found: dict[str, Any]) -> None:
     """
-    Check what C{gupnpav_probe.py} parsed: no error, the same items, each
-    with a URI.
+    Check what C{gupnpav_probe.py} parsed: no error, the same items (those
+    without a refID), each with a URI; the views' items refer to them and
+    have their titles and URIs.
     """
     test.assertEqual(found["errors"], [])
-    test.assertEqual(sorted(item["title"] for item in found["items"]), sorted(title for title, _ in EXPECTED.values()))
+    tree = {item["id"]: item for item in found["items"] if item["ref_id"] is None}
+    test.assertEqual(sorted(item["title"] for item in tree.values()), sorted(title for title, _ in EXPECTED.values()))
     test.assertTrue(all(item["uris"] for item in found["items"]), found["items"])
+    references = [item for item in found["items"] if item["ref_id"] is not None]
+    test.assertTrue(references, "no view listed a reference")
+    for item in references:
+        test.assertEqual((item["title"], item["uris"]), (tree[item["ref_id"]]["title"], tree[item["ref_id"]]["uris"]))
 
 
 async def checkLiveUpdate(

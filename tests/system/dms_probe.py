@@ -9,7 +9,8 @@ With C{ssdp:} the device is found first as Home Assistant finds it: an
 SSDP search for MediaServer:1 sent from SOURCE_ADDRESS (an IPv6 one with
 its interface), repeated each second for up to 10 s, the first answer's
 LOCATION taken.  The JSON holds that LOCATION, the device's capabilities and SystemUpdateID, every
-container and item of a full walk (pages of 3, to exercise paging), the
+container and item of a full walk (pages of 3, to exercise paging; each
+with the id of the root's child it was found below, as C{top}), the
 object ids Home Assistant's path search finds for each title of
 PATH_TO_RESOLVE (C{@parentID="X" and dc:title="Y"}, RequestedCount 1), a
 class search, and the error codes of a few bad requests.
@@ -68,6 +69,7 @@ def _describe(didl: object) -> dict[str, object]:
     return {
         "id": getattr(didl, "id"),
         "parent_id": getattr(didl, "parent_id"),
+        "ref_id": getattr(didl, "ref_id", None),
         "title": getattr(didl, "title"),
         "class": getattr(didl, "upnp_class"),
         "child_count": getattr(didl, "child_count", None),
@@ -76,15 +78,17 @@ def _describe(didl: object) -> dict[str, object]:
     }
 
 
-async def walk(dms: DmsDevice, objectId: str, found: list[dict[str, object]], totals: dict[str, int]) -> None:
+async def walk(
+    dms: DmsDevice, objectId: str, found: list[dict[str, object]], totals: dict[str, int], top: str | None = None
+) -> None:
     start = 0
     while True:
         page = await dms.async_browse_direct_children(objectId, "*", start, PAGE)
         totals[objectId] = page.total_matches
         for didl in page.result:
-            found.append(_describe(didl))
+            found.append({**_describe(didl), "top": top or didl.id})
             if "container" in didl.upnp_class:
-                await walk(dms, didl.id, found, totals)
+                await walk(dms, didl.id, found, totals, top or didl.id)
         start += page.number_returned
         if page.number_returned == 0 or start >= page.total_matches:
             return
@@ -121,6 +125,8 @@ async def main(where: str, path: str) -> dict[str, object]:
         objectId = page.result[0].id
         resolved.append(objectId)
     audio = await dms.async_search_directory("0", 'upnp:class derivedfrom "object.item.audioItem"', "dc:title")
+    references = [each for each in found if each["ref_id"]]
+    reference = await dms.async_browse_metadata(str(references[0]["id"])) if references else None
     everything = await dms.async_search_directory("0", "*", "dc:title", requested_count=2)
     errors = {
         "browse_missing": await errorCode(dms.async_browse_metadata("987654321")),
@@ -136,6 +142,7 @@ async def main(where: str, path: str) -> dict[str, object]:
         "sort_capabilities": sorted(dms.sort_capabilities),
         "system_update_id": dms.system_update_id,
         "root": _describe(root),
+        "reference": None if reference is None else _describe(reference),
         "objects": found,
         "totals": totals,
         "resolved": resolved,

@@ -20,7 +20,9 @@ from twisted.web.client import Agent, readBody
 
 from tests.media.library import EXPECTED, makeLibrary, needFFmpeg
 from tests.support import freeUDPPort
-from tests.support.mediaclients import checkDIDLParsed, checkLiveUpdate, checkSearches, checkWalk, needGUPnPAV, runProbe
+from tests.support.mediaclients import (
+    AUDIO_SUFFIXES, checkDIDLParsed, checkLiveUpdate, checkSearches, checkWalk, folderTree, needGUPnPAV, runProbe,
+)
 from tests.support.prerequisites import missing
 from tests.system.test_cli import HOSTING, Process
 
@@ -80,7 +82,9 @@ class MediaServerTests(TestCase):
     async def test_homeAssistantWalk(self) -> None:
         """
         DmsDevice walks the whole library: every readable file exactly
-        once, with its title and duration, nothing outside the folder;
+        once in the folder tree (the views are walked too: every object
+        has an id of its own), with its title and duration, nothing
+        outside the folder;
         child counts match the pages; Home Assistant's path search resolves
         a path title by title; a class search, C{*} and the error codes
         answer as the spec says; res URLs carry the ids and serve the
@@ -136,6 +140,41 @@ class MediaServerTests(TestCase):
         location = await self.daemon()
         control = location.rsplit("/", 1)[0] + "/ContentDirectory/control"
         checkDIDLParsed(self, await self.probe("/usr/bin/python3", str(GUPNPAV_PROBE), control))
+
+    async def test_views(self) -> None:
+        """
+        DmsDevice browses the views the root lists after the media folder:
+        Music's tracks, Photos' pictures and Videos' clips are references
+        (refID) to the folder tree's items, with their titles and res URLs
+        and ids of their own; an artist holds its track; Recently added
+        holds every file; BrowseMetadata of a reference answers it.
+        """
+        location = await self.daemon()
+        found = await self.probe(sys.executable, str(DMS_PROBE), location)
+        objects = found["objects"]
+        self.assertEqual([each["title"] for each in objects if each["parent_id"] == "0"][1:],
+                         ["Music", "Photos", "Videos", "Recently added"])
+        tree = {each["id"]: each for each in folderTree(objects)}
+        references = [each for each in objects if each["ref_id"]]
+        for each in references:
+            original = tree[each["ref_id"]]
+            self.assertNotEqual(each["id"], original["id"])
+            self.assertEqual((each["title"], each["res"]), (original["title"], original["res"]))
+
+        def titles(parent: str) -> list[str]:
+            return sorted(each["title"] for each in references if each["parent_id"] == parent)
+
+        def expected(suffixes: tuple[str, ...]) -> list[str]:
+            return sorted(title for name, (title, _) in EXPECTED.items() if name.endswith(suffixes))
+
+        self.assertEqual(titles("music/tracks"), expected(AUDIO_SUFFIXES))
+        self.assertEqual(titles("videos"), ["clip", "clip"])
+        self.assertEqual(sorted(each["title"] for each in references if each["top"] == "photos"), expected((".jpg", ".png")))
+        self.assertEqual(len(titles("recent")), len(EXPECTED))
+        [artist] = [each for each in objects if each["parent_id"] == "music/artists" and each["title"] == "The Artist"]
+        self.assertEqual(titles(artist["id"]), ["Tagged Song"])
+        self.assertEqual(found["reference"], {key: value for key, value in references[0].items() if key != "top"})
+        self.assertNotIn("Traceback", self.process.output)
 
     async def test_liveUpdate(self) -> None:
         """

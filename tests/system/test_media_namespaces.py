@@ -33,8 +33,8 @@ from twisted.trial.unittest import TestCase
 
 from tests.media.library import EXPECTED, UNREADABLE, addUnreadable, makeLibrary, needFFmpeg
 from tests.support.mediaclients import (
-    AUDIO_SUFFIXES, checkDIDLParsed, checkFindings, checkLiveUpdate, checkSearches, checkWalk, curl, needGUPnPAV, rangeForms,
-    runProbe, runTool,
+    AUDIO_SUFFIXES, checkDIDLParsed, checkFindings, checkLiveUpdate, checkSearches, checkWalk, curl, folderTree, needGUPnPAV,
+    rangeForms, runProbe, runTool,
 )
 from tests.support.netns import Topology, unavailable
 from tests.support.prerequisites import missing
@@ -122,7 +122,7 @@ class MediaServerAcrossALinkTests(TestCase):
         """
         title = EXPECTED[name][0]
         [url] = [
-            each["res"][0]["url"] for each in found["objects"]
+            each["res"][0]["url"] for each in folderTree(found["objects"])
             if each["title"] == title and each["res"] and each["res"][0]["url"].endswith(Path(name).suffix)
         ]
         return str(url)
