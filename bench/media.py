@@ -125,7 +125,10 @@ def coherenceLite(library: Library, work: Path, thumbnails: bool = True) -> Meas
                                 "--state-dir", str(state), *(() if thumbnails else ("--no-media-thumbnails",)))
         return Server(command, markers=[THUMBNAILS_DONE])
 
-    return Measured("coherence-lite" if thumbnails else "coherence-lite, thumbnails off", start, port, "", "0")
+    # The walk covers the folder tree, as minidlna's "64" does: the media
+    # folder's container is the first object stored after the root (the
+    # state is new each start), beside which the root lists the views.
+    return Measured("coherence-lite" if thumbnails else "coherence-lite, thumbnails off", start, port, "", "1")
 
 
 def streamingOnly(library: Library) -> Measured:

@@ -71,6 +71,8 @@ class DidlObject:
         (C{JPEG_TN} for a thumbnail we made), or L{None}.
     @ivar captionURI: a video's subtitle (SubRip), written as Samsung's
         C{sec:CaptionInfoEx}, or L{None}.
+    @ivar refID: the id of the item an item refers to (an item of a view
+        refers to the folder tree's), or L{None}.
     """
 
     id: str
@@ -89,6 +91,7 @@ class DidlObject:
     resources: tuple[DidlResource, ...] = ()
     albumArtProfile: str | None = None
     captionURI: str | None = None
+    refID: str | None = None
 
     @property
     def isContainer(self) -> bool:
@@ -202,6 +205,8 @@ def _object(didl: DidlObject, wanted: Filter) -> str:
             opening += f' childCount="{didl.childCount}"'
         if wanted.allows("@searchable"):
             opening += f' searchable="{int(didl.searchable)}"'
+    elif didl.refID is not None and wanted.allows("@refID"):
+        opening += f' refID="{_attribute(didl.refID)}"'
     parts = [opening + ">", _element("dc:title", didl.title), _element("upnp:class", didl.upnpClass)]
     for name, value in (
         ("dc:creator", didl.creator),

@@ -8,6 +8,7 @@ A device file for a MediaServer holds a C{[media]} table only::
     [media]
     folders = ["/srv/music", "photos"]   # relative to the file's folder
     name = "Den"                           # optional
+    views = false                          # optional; default true
     uuid = "..."                           # optional; derived from the file
     thumbnails = false                     # optional; default true
 """
@@ -25,7 +26,7 @@ from coherence_lite.model._toml import parseTOML
 __all__ = ["MediaRequest", "mediaRequestFromFile"]
 
 #: The keys of a C{[media]} table.
-_KEYS = ("folders", "name", "uuid", "thumbnails")
+_KEYS = ("folders", "name", "uuid", "views", "thumbnails")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class MediaRequest:
         dot-files (Coherence FSStore's C{ignore_patterns}), checked.
     @ivar inotify: whether changes are watched live (else the folders are
         rescanned periodically).
+    @ivar views: whether the root lists the views (Music, Photos, Videos,
+        Recently added) after the media folders.
     @ivar thumbnails: whether pictures, album art and videos get JPEG_TN
         thumbnails.
     """
@@ -52,6 +55,7 @@ class MediaRequest:
     udn: str | None = None
     ignore: tuple[str, ...] = ()
     inotify: bool = True
+    views: bool = True
     thumbnails: bool = True
 
     @classmethod
@@ -109,10 +113,12 @@ def mediaRequestFromFile(path: Path) -> MediaRequest | None:
     for key in ("name", "uuid"):
         if key in table and not isinstance(table[key], str):
             raise HostedDeviceError(None, f"{name}: media.{key}: must be a string")
+    views = table.get("views", True)
     thumbnails = table.get("thumbnails", True)
-    if not isinstance(thumbnails, bool):
-        raise HostedDeviceError(None, f"{name}: media.thumbnails: must be true or false")
+    for key, value in (("views", views), ("thumbnails", thumbnails)):
+        if not isinstance(value, bool):
+            raise HostedDeviceError(None, f"{name}: media.{key}: must be true or false")
     udn = table.get("uuid")
     if udn is not None:
         udn = "uuid:" + udn.removeprefix("uuid:")
-    return replace(MediaRequest.checked(name, folders, table.get("name"), udn, path.parent), thumbnails=thumbnails)
+    return replace(MediaRequest.checked(name, folders, table.get("name"), udn, path.parent), views=views, thumbnails=thumbnails)

@@ -73,6 +73,7 @@ class MediaServer(MultiService):
         reactor: Any,
         ignore: Sequence[str] = (),
         useInotify: bool = True,
+        views: bool = True,
         thumbnails: bool = True,
     ) -> None:
         """
@@ -88,6 +89,8 @@ class MediaServer(MultiService):
             dot-files (see L{ignorePattern}); checked by the caller.
         @param useInotify: C{False} rescans periodically instead of
             watching the folders.
+        @param views: whether the root lists the views (Music, Photos,
+            Videos, Recently added) after the media folders.
         @param thumbnails: whether pictures, album art and videos get
             JPEG_TN thumbnails (kept in C{media-thumbnails-<uuid>/} of the
             state directory; none without one).
@@ -109,7 +112,7 @@ class MediaServer(MultiService):
         if thumbnailDirectory is not None:
             self.thumbnailer = Thumbnailer(self.library, thumbnailDirectory, reactor)
             self.thumbnailer.setServiceParent(self)
-        self.contentDirectory = ContentDirectory(self.library, reactor, storedSystemUpdateId(database))
+        self.contentDirectory = ContentDirectory(self.library, reactor, storedSystemUpdateId(database), views)
         self.connectionManager = ConnectionManager()
         self.registrar = MediaReceiverRegistrar()
         watcher = FolderWatcher(self.library, reactor, useInotify=useInotify)

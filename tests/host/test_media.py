@@ -67,6 +67,12 @@ class MediaOptionsTests(SynchronousTestCase):
         self.assertIsInstance(self.server(options), MediaServer)
         self.assertTrue(os.path.exists(os.path.join(self.stateDirectory, f"media-{device.UDN[5:]}.sqlite")))
 
+    def test_views(self) -> None:
+        """
+        The views are on unless C{--no-media-views} is given.
+        """
+        self.assertTrue(self.server(self.parse("--media", self.folder)).contentDirectory.views)
+        self.assertFalse(self.server(self.parse("--media", self.folder, "--no-media-views")).contentDirectory.views)
     def test_thumbnailsOption(self) -> None:
         """
         The MediaServer makes thumbnails in C{media-thumbnails-<uuid>/} of
@@ -161,6 +167,9 @@ class MediaFileTests(SynchronousTestCase):
         self.assertEqual(media.UDN, derivedUDN(MACHINE, f"media:{path}"))
         server = options["sources"].mediaHosting.server
         self.assertEqual(server.library.folders, ((self.configs / "music").resolve(), (self.configs / "photos").resolve()))
+        self.assertTrue(server.contentDirectory.views)
+        self.write("den.toml", '[media]\nfolders = ["music"]\nviews = false\n')
+        self.assertFalse(self.parse()["sources"].mediaHosting.server.contentDirectory.views)
         self.assertIsNotNone(server.thumbnailer)
         self.write("den.toml", '[media]\nfolders = ["music"]\nthumbnails = false\n')
         self.assertIsNone(self.parse()["sources"].mediaHosting.server.thumbnailer)
@@ -189,7 +198,7 @@ class MediaFileTests(SynchronousTestCase):
         """
         path = self.configs / "den.toml"
         for text, message in (
-            ('[media]\nfolder = "music"\n', f"{path}: media.folder: unknown key (known: folders, name, uuid, thumbnails)"),
+            ('[media]\nfolder = "music"\n', f"{path}: media.folder: unknown key (known: folders, name, uuid, views, thumbnails)"),
             ('[media]\nfolders = ["missing"]\n', f"{path}: media.folders: missing: not a folder"),
             ('[media]\nfolders = 3\n', f"{path}: media.folders: must be a folder or a list of folders"),
             ('[media]\nfolders = []\n', f"{path}: media.folders: names no folder"),
