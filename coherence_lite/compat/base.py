@@ -53,7 +53,7 @@ from coherence_lite.controlpoint.soap import SOAPClient
 from coherence_lite.controlpoint.subscriber import Subscriber
 from coherence_lite.controlpoint.tracker import DeviceTracker
 from coherence_lite.errors import StartupError
-from coherence_lite.host.web import WebServerService
+from coherence_lite.http.listener import WebServerService
 from coherence_lite.identity import serverString
 from coherence_lite.net.interfaces import Link, reportedLinks, selectLinks, systemInterfaces
 from coherence_lite._reactor import Reactor, defaultReactor

@@ -32,7 +32,7 @@ from coherence_lite.host.serving import Serving, buildServing
 from coherence_lite.host.settings import HostSettings
 from coherence_lite.host.site import makeSite, publicationOf
 from coherence_lite.backend.statestore import StateStore
-from coherence_lite.host.web import WebServerService
+from coherence_lite.http.listener import WebServerService
 from coherence_lite.http.hosts import HostPolicy
 from coherence_lite.identity import serverString
 from coherence_lite.model.description import SPEC_VERSION, Documents, buildDocuments
