@@ -19,7 +19,7 @@ from coherence_lite.errors import UPnPError
 from coherence_lite.media.didl import DidlObject, DidlResource, writeDidl
 from coherence_lite.media.dlna import protocolInfo
 from coherence_lite.media.index import Library
-from coherence_lite.media.quirks import browsedId, searchedCount, searchedId
+from coherence_lite.media.quirks import browsedId, meantArguments, searchedCount, searchedId
 from coherence_lite.media.samsung import SamsungActions
 from coherence_lite.media.search import Criteria, SearchCriteriaError, compileCriteria, parseCriteria
 from coherence_lite.media.store import (
@@ -33,6 +33,7 @@ from coherence_lite.media.store import (
     sortClause,
     systemUpdateId,
 )
+from coherence_lite.media.views import EVENTED, ViewItem, browseView, isViewId
 from coherence_lite.model.xmltext import XMLText
 
 __all__ = ["MAX_PAGE", "ContentDirectory", "didlObject"]
@@ -172,6 +173,27 @@ def _answer(found: _Page | None, missing: int) -> dict[str, object]:
     return {"Result": result, "NumberReturned": returned, "TotalMatches": total, "UpdateID": updateId}
 
 
+def _viewed(
+    connection: sqlite3.Connection, objectId: str, children: bool, start: int, count: int, criteria: str,
+    base: str, filterText: str,
+) -> _Page | None:
+    found = browseView(connection, objectId, children, start, count, criteria)
+    if found is None:
+        return None
+    entries, total, updateId = found
+    rows = [each.row if isinstance(each, ViewItem) else each for each in entries if not isinstance(each, DidlObject)]
+    art = _artPaths(connection, rows)
+    return writeDidl([_describe(entry, base, art) for entry in entries], filterText), len(entries), total, updateId
+
+
+def _describe(entry: Row | ViewItem | DidlObject, base: str, art: dict[int, bytes | None]) -> DidlObject:
+    if isinstance(entry, DidlObject):
+        return entry
+    if isinstance(entry, ViewItem):
+        return didlObject(entry.row, base, art)._replace(id=entry.id, parentID=entry.parentID, refID=str(entry.row.id))
+    return didlObject(entry, base, art)
+
+
 def _objectId(text: str, code: int) -> int:
     if not text.isdigit() or len(text) > 18:
         raise _error(code)
@@ -201,16 +223,19 @@ class ContentDirectory(SamsungActions):
     A_ARG_TYPE_Count = stateVariable("ui4", sendEvents=False)
     A_ARG_TYPE_UpdateID = stateVariable("ui4", sendEvents=False)
 
-    def __init__(self, library: Library, clock: Any, systemUpdateID: int = 0) -> None:
+    def __init__(self, library: Library, clock: Any, systemUpdateID: int = 0, views: bool = False) -> None:
         """
         @param library: the index answering the queries; its changes are
             evented.
         @param clock: times how long a changed container stays listed in
             ContainerUpdateIDs.
         @param systemUpdateID: the stored SystemUpdateID to start from.
+        @param views: whether the root lists the views after the media
+            folders (L{coherence_lite.media.views}).
         """
         super().__init__({"SystemUpdateID": systemUpdateID})
         self.library = library
+        self.views = views
         self._clock = clock
         self._changed: dict[int, int] = {}
         self._forget: IDelayedCall | None = None
@@ -226,6 +251,8 @@ class ContentDirectory(SamsungActions):
         if self._forget is None or not self._forget.active():
             self._forget = self._clock.callLater(EVENT_INTERVAL, self._changed.clear)
         listed = ",".join(f"{container},{updateId}" for container, updateId in sorted(self._changed.items()))
+        if self.views:
+            listed += "".join(f",{view},{system}" for view in EVENTED)
         self.set(SystemUpdateID=system, ContainerUpdateIDs=listed)
 
     def stop(self) -> None:
@@ -236,6 +263,12 @@ class ContentDirectory(SamsungActions):
             self.library.listeners.remove(self.libraryChanged)
         if self._forget is not None and self._forget.active():
             self._forget.cancel()
+
+    def meantArguments(self, actionName: str, sent: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        """
+        The arguments a call means: see L{coherence_lite.media.quirks.meantArguments}.
+        """
+        return meantArguments(actionName, sent)
 
     @action(outputs={"SearchCaps": "SearchCapabilities"})
     def GetSearchCapabilities(self) -> None:
@@ -276,7 +309,15 @@ class ContentDirectory(SamsungActions):
         base = self._base()
         if BrowseFlag not in _BROWSE_FLAGS:
             raise UPnPError(402)
-        objectId = _objectId(browsedId(ObjectID), 701)
+        objectText = browsedId(ObjectID)
+        if self.views and (objectText == "0" or isViewId(objectText)):
+            self._order(SortCriteria)
+            viewed = self.library.query(
+                _viewed, objectText, BrowseFlag == "BrowseDirectChildren", StartingIndex, self._count(RequestedCount), SortCriteria,
+                base, Filter,
+            )
+            return viewed.addCallback(_answer, 701)
+        objectId = _objectId(objectText, 701)
         order = self._order(SortCriteria)
         found = self.library.query(
             _browse, objectId, BrowseFlag == "BrowseDirectChildren", StartingIndex, self._count(RequestedCount), order,

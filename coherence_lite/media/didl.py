@@ -65,6 +65,8 @@ class DidlObject(NamedTuple):
         container.
     @ivar childCount: a container's child count.
     @ivar searchable: whether a container may be searched.
+    @ivar refID: the id of the item an item refers to (an item of a view
+        refers to the folder tree's), or L{None}.
     """
 
     id: str
@@ -81,6 +83,7 @@ class DidlObject(NamedTuple):
     originalTrackNumber: int | None = None
     albumArtURI: str | None = None
     resources: tuple[DidlResource, ...] = ()
+    refID: str | None = None
 
     @property
     def isContainer(self) -> bool:
@@ -180,6 +183,7 @@ class _Plan:
     def __init__(self, wanted: Filter) -> None:
         self.childCount = wanted.allows("@childCount")
         self.searchable = wanted.allows("@searchable")
+        self.refID = wanted.allows("@refID")
         self.res = wanted.allows("res")
         self.elements = tuple(
             (position, f"<{name}>", f"</{name}>") for position, name in _ELEMENTS if wanted.allows(name)
@@ -212,6 +216,8 @@ def _object(didl: DidlObject, plan: _Plan, parts: list[str]) -> None:
             parts += (' childCount="', str(didl.childCount), '"')
         if plan.searchable:
             parts += (' searchable="', str(int(didl.searchable)), '"')
+    elif didl.refID is not None and plan.refID:
+        parts += (' refID="', _attribute(didl.refID), '"')
     parts += ("><dc:title>", _text(didl.title), "</dc:title><upnp:class>", _text(didl.upnpClass), "</upnp:class>")
     for position, opening, closing in plan.elements:
         value = didl[position]
