@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass, fields
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from coherence_lite.media.dlna import audioProfile, imageProfile
 
@@ -98,8 +97,7 @@ SORTABLE = {
 }
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """
     One object of the library as stored.
 
@@ -135,7 +133,7 @@ class Row:
 
 
 #: The columns of a L{Row}, in order.
-COLUMNS = ", ".join("class" if field.name == "cls" else field.name for field in fields(Row))
+COLUMNS = ", ".join("class" if name == "cls" else name for name in Row._fields)
 
 
 def profileOf(row: Row) -> str | None:
@@ -186,7 +184,7 @@ def fetchRow(connection: sqlite3.Connection, objectId: int) -> Row | None:
     The object C{objectId}, or L{None}.
     """
     found = connection.execute(f"SELECT {COLUMNS} FROM objects WHERE id = ?", (objectId,)).fetchone()
-    return None if found is None else Row(*found)
+    return None if found is None else Row._make(found)
 
 
 def sortClause(criteria: str) -> str:
@@ -227,7 +225,7 @@ def childRows(
         f"SELECT {COLUMNS} FROM objects WHERE parent = ? ORDER BY {order} LIMIT ? OFFSET ?",
         (parent, count if count > 0 else -1, start),
     )
-    return [Row(*row) for row in rows], total
+    return list(map(Row._make, rows)), total
 
 
 def searchRows(
@@ -250,7 +248,7 @@ def searchRows(
         f"SELECT {COLUMNS} FROM objects WHERE {scope}({condition}) ORDER BY {order} LIMIT ? OFFSET ?",
         [*scoped, count if count > 0 else -1, start],
     )
-    return [Row(*row) for row in rows], total
+    return list(map(Row._make, rows)), total
 
 
 def systemUpdateId(connection: sqlite3.Connection) -> int:

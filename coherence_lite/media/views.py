@@ -15,7 +15,7 @@ names and stored ids only, so they are as stable as those.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 from coherence_lite.media.didl import DidlObject
@@ -293,7 +293,7 @@ def _root(
     root = fetchRow(connection, 0)
     assert root is not None
     if not children:
-        return [replace(root, childCount=root.childCount + len(TOP))], 1, root.updateId
+        return [root._replace(childCount=root.childCount + len(TOP))], 1, root.updateId
     rows, folders = childRows(connection, 0, start, count, sortClause(criteria))
     first = max(0, start - folders)
     views = [_node([name]) for name in TOP[first:first + count - len(rows)]]
