@@ -31,6 +31,7 @@ from coherence_lite.media.store import (
     profileOf,
     searchRows,
     sortClause,
+    storedId,
     systemUpdateId,
 )
 from coherence_lite.media.views import EVENTED, ViewItem, browseView, isViewId
@@ -195,9 +196,10 @@ def _describe(entry: Row | ViewItem | DidlObject, base: str, art: dict[int, byte
 
 
 def _objectId(text: str, code: int) -> int:
-    if not text.isdigit() or len(text) > 18:
+    objectId = storedId(text)
+    if objectId is None:
         raise _error(code)
-    return int(text)
+    return objectId
 
 
 class ContentDirectory(SamsungActions):

@@ -19,7 +19,7 @@ from typing import Iterable, NamedTuple, Sequence
 
 from coherence_lite.media.dlna import audioProfile, imageProfile
 
-__all__ = ["Row", "SORTABLE", "SEARCHABLE", "bumpUpdateIds", "childRows", "openStore", "profileOf", "sortClause", "storedSystemUpdateId"]
+__all__ = ["Row", "SORTABLE", "SEARCHABLE", "bumpUpdateIds", "childRows", "openStore", "profileOf", "sortClause", "storedId", "storedSystemUpdateId"]
 
 #: Current layout of the tables; a store of another version is rebuilt.
 SCHEMA_VERSION = 4
@@ -177,6 +177,18 @@ def openStore(path: str) -> sqlite3.Connection:
     )
     connection.execute("INSERT OR IGNORE INTO meta VALUES ('SystemUpdateID', 0)")
     return connection
+
+
+def storedId(text: str) -> int | None:
+    """
+    The stored object id an object id string names: ASCII digits written
+    the one way C{str(int)} writes them, at most 18 of them (so it fits
+    SQLite's integer); L{None} for any other string, such as C{"²"} or
+    C{"٣"} (digits to C{str.isdigit}) or C{"07"}.
+    """
+    if not (text.isascii() and text.isdigit()) or len(text) > 18 or str(int(text)) != text:
+        return None
+    return int(text)
 
 
 def fetchRow(connection: sqlite3.Connection, objectId: int) -> Row | None:

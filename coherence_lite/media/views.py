@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 from coherence_lite.media.didl import DidlObject
-from coherence_lite.media.store import COLUMNS, Row, childRows, fetchRow, sortClause, systemUpdateId
+from coherence_lite.media.store import COLUMNS, Row, childRows, fetchRow, sortClause, storedId, systemUpdateId
 
 __all__ = ["EVENTED", "RECENT", "TOP", "ViewItem", "browseView", "isViewId"]
 
@@ -220,11 +220,11 @@ def _resolve(objectId: str) -> _Node | tuple[_Node, int] | None:
     node = _node(parts)
     if node is not None:
         return node
-    last = parts[-1]
-    if len(parts) < 2 or not (last.isascii() and last.isdigit()) or len(last) > 18 or str(int(last)) != last:
+    item = storedId(parts[-1])
+    if len(parts) < 2 or item is None:
         return None
     view = _node(parts[:-1])
-    return None if view is None or view.items is None else (view, int(parts[-1]))
+    return None if view is None or view.items is None else (view, item)
 
 
 def _exists(connection: sqlite3.Connection, where: tuple[str, tuple[object, ...]]) -> bool:
