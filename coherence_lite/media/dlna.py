@@ -8,6 +8,7 @@ a MIME type, and every protocolInfo we serve (for GetProtocolInfo).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Mapping
 
 __all__ = [
@@ -170,10 +171,12 @@ def contentFeatures(mimeType: str, profile: str | None = None, converted: bool =
     return ";".join(fields)
 
 
+@lru_cache(maxsize=128)
 def protocolInfo(mimeType: str, profile: str | None = None, converted: bool = False) -> str:
     """
     The protocolInfo of a file served over HTTP GET:
-    C{http-get:*:<mimeType>:<contentFeatures>}.
+    C{http-get:*:<mimeType>:<contentFeatures>} (the last 128 remembered:
+    every item of a Browse page asks for one).
     """
     return f"http-get:*:{mimeType}:{contentFeatures(mimeType, profile, converted)}"
 

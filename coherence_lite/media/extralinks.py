@@ -10,8 +10,6 @@ and C{/media/<id>.sub.srt}.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from coherence_lite.media.didl import DidlObject, DidlResource
 from coherence_lite.media.dlna import protocolInfo
 from coherence_lite.media.extras import Extras
@@ -66,4 +64,4 @@ def withExtras(didl: DidlObject, row: Row, extras: Extras, media: str) -> DidlOb
     if size is not None:
         caption = media + subtitlePath(row.id)
         resources.append(DidlResource(caption, SUBTITLE_PROTOCOL_INFO, size=size))
-    return replace(didl, albumArtURI=art, albumArtProfile=profile, captionURI=caption, resources=tuple(resources))
+    return didl._replace(albumArtURI=art, albumArtProfile=profile, captionURI=caption, resources=tuple(resources))

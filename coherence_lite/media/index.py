@@ -23,7 +23,7 @@ from coherence_lite.media.containment import containedPath, resolveRoots
 from coherence_lite.media.extralinks import subtitlePath
 from coherence_lite.media.extras import subtitleOf, thumbnailOf
 from coherence_lite.media.scanner import Folder, Step, Walk, pruneArt, scanFolder, setRoots
-from coherence_lite.media.store import fetchRow, openStore, profileOf
+from coherence_lite.media.store import fetchRow, openStore, profileOf, storedId
 from coherence_lite.media.target import StreamTarget
 
 __all__ = ["DATABASE_NAME", "Library", "UpdateListener"]
@@ -211,11 +211,12 @@ class Library(Service):
         """
         number, _, variant = objectId.partition(".")
         finder = _VARIANTS.get(variant)
-        if finder is None or not number.isdigit() or len(number) > 18:
+        stored = storedId(number)
+        if finder is None or stored is None:
             result: Deferred[StreamTarget | None] = Deferred()
             result.callback(None)
             return result
-        return self.query(finder, int(number), self.servedRoots, self.thumbnailDirectory)
+        return self.query(finder, stored, self.servedRoots, self.thumbnailDirectory)
 
 
 def _folderPaths(connection: Any) -> list[bytes]:

@@ -151,15 +151,17 @@ class ExtrasTests(SynchronousTestCase):
         """
         C{albumArtURI} carries C{dlna:profileID} when a profile is known;
         C{sec:CaptionInfoEx} carries C{sec:type="srt"} in the C{sec}
-        namespace, declared with its prefix on the document; a Filter not
-        naming it leaves it out.
+        namespace, declared with its prefix on the element (documents
+        without one stay as they were); a Filter not naming it leaves it
+        out.
         """
         video = DidlObject(
             "5", "3", "Film", "object.item.videoItem", albumArtURI="http://h/media/5.tn.jpg", albumArtProfile="JPEG_TN",
             captionURI="http://h/media/5.sub.srt?a&b",
         )
         text = writeDidl([video])
-        self.assertIn('xmlns:sec="http://www.sec.co.kr/"', text)
+        self.assertIn('<sec:CaptionInfoEx xmlns:sec="http://www.sec.co.kr/" sec:type="srt">', text)
+        self.assertNotIn("xmlns:sec", writeDidl([TRACK]))
         self.assertIn('<upnp:albumArtURI dlna:profileID="JPEG_TN">http://h/media/5.tn.jpg</upnp:albumArtURI>', text)
         [item] = ET.fromstring(text)
         caption = item.find("{http://www.sec.co.kr/}CaptionInfoEx")
