@@ -1,13 +1,32 @@
 # -*- test-case-name: tests.control.test_message,tests.host.test_service -*-
 """
-Errors shared by the device host, the control point and the command line.
+Errors shared by the device host, the MediaServer, the control point and
+the command line.
 
 Errors that belong to one pure layer stay with it (L{DeviceError} with the
 device model, L{ConfigError} with device files, L{ParseError} with SSDP
 messages); this module holds the ones several packages raise or catch.
 """
 
-__all__ = ["StartFailed", "StartupError", "UPnPError", "UPNP_ERROR_DESCRIPTIONS"]
+__all__ = ["HostedDeviceError", "StartFailed", "StartupError", "UPnPError", "UPNP_ERROR_DESCRIPTIONS"]
+
+
+class HostedDeviceError(Exception):
+    """
+    The device to host cannot be built from a device file and overrides.
+
+    @ivar field: the device field an override got wrong (C{friendlyName},
+        C{UDN}), or L{None} when the device file is at fault.
+    @ivar reason: what is wrong; for a device file, its path, key and reason.
+    """
+
+    def __init__(self, field: str | None, reason: str) -> None:
+        super().__init__(field, reason)
+        self.field = field
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return self.reason if self.field is None else f"{self.field}: {self.reason}"
 
 
 class StartupError(Exception):

@@ -4,7 +4,10 @@ The C{twistd upnp-device} command line: L{Options} and L{makeService}.
 
 Wiring only: the options become a L{HostSettings} and the device to host,
 and L{makeService} hands both to the host package's L{DaemonService}.
-Everything it builds comes from L{coherence_lite.host}.
+Everything it builds comes from L{coherence_lite.host}; the values of the
+MediaServer's options (C{--media}, Coherence's C{--plugin} and config
+files) are read by L{coherence_lite.media.request} and
+L{coherence_lite.media.coherenceconfig}.
 """
 
 from __future__ import annotations
@@ -18,17 +21,18 @@ from typing import IO, Any, Callable, Sequence
 from twisted.application.service import IService
 from twisted.python import usage
 
-from coherence_lite.host.bootid import defaultStateDirectory
-from coherence_lite.host.coherenceconfig import CoherenceConfigError, fsstoreRequest, parsePluginOption, readConfigFile
-from coherence_lite.host.media import MediaHosting, MediaRequest
-from coherence_lite.host.daemon import DaemonService, addDaemonParts
-from coherence_lite.cli.checks import interfaceNames, machineInterfaces, unknownInterfaces, versionLine
+from coherence_lite.cli.checks import interfaceNames, machineInterfaces, startProblem, unknownInterfaces, versionLine
 from coherence_lite.cli.options import NetworkOptions, integer, number, portOrZero, usageMessage
-from coherence_lite.host.preflight import startProblem
+from coherence_lite.errors import HostedDeviceError
+from coherence_lite.host.bootid import defaultStateDirectory
+from coherence_lite.host.daemon import DaemonService, addDaemonParts
+from coherence_lite.host.media import MediaHosting
 from coherence_lite.host.service import InterfaceLister, interfaceReports
-from coherence_lite.host.settings import HostedDeviceError, HostSettings, advertisedHostProblem
+from coherence_lite.host.settings import HostSettings, advertisedHostProblem
 from coherence_lite.host.sources import DeviceSources
 from coherence_lite.host.udn import machineIdentity
+from coherence_lite.media.coherenceconfig import CoherenceConfigError, fsstoreRequest, parsePluginOption, readConfigFile
+from coherence_lite.media.request import MediaRequest
 
 __all__ = ["Options", "makeService", "settingsFrom", "sourcesFrom"]
 

@@ -12,8 +12,9 @@ The package's layering rules (../shared/DESIGN.md), checked mechanically:
     parser and formatter, the advertisement set, the remote-description
     parser) load no reactor, no twisted.web, no louie and no socket module,
     even through a package C{__init__};
-  - C{tap.py} imports the host package and the command line's options and
-    checks only, and the plugin only C{tap};
+  - C{tap.py} imports the host package, the command line's options and
+    checks and the MediaServer's option readers only (and the leaves), and
+    the plugin only C{tap};
   - louie is imported by C{compat/signals.py} alone, and the core packages
     never send signals: only C{compat} (the edge) imports
     C{coherence_lite.compat.signals}.
@@ -112,7 +113,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
         )
     )
     | LEAVES,
-    "tap": frozenset(("host", "cli.options", "cli.checks")),
+    "tap": frozenset(("host", "cli.options", "cli.checks", "media.request", "media.coherenceconfig")) | LEAVES,
     "__main__": frozenset(("cli",)),
 }
 
@@ -255,10 +256,16 @@ class WiringTests(SynchronousTestCase):
     def test_tapImportsTheHostPackageAndTheOptionsOnly(self) -> None:
         """
         C{tap.py} takes everything it builds from C{coherence_lite.host},
-        and its options and start-up checks from the command-line package.
+        its options and start-up checks from the command-line package, the
+        readers of the MediaServer's option values (C{--media}, Coherence's
+        C{--plugin} and config files) from the media package, and the
+        errors it catches from the leaves.
         """
         imported = ours(importsOf(PACKAGE / "tap.py"))
-        allowed = ("coherence_lite.host", "coherence_lite.cli.options", "coherence_lite.cli.checks")
+        allowed = (
+            "coherence_lite.host", "coherence_lite.cli.options", "coherence_lite.cli.checks",
+            "coherence_lite.media.request", "coherence_lite.media.coherenceconfig", "coherence_lite.errors",
+        )
         outside = {name for name in imported if not name.startswith(allowed)}
         self.assertEqual(outside, set())
         self.assertTrue(imported)

@@ -20,6 +20,7 @@ from typing import Mapping, Union
 from coherence_lite.backend.runtime import ServiceRuntime
 from coherence_lite.backend.service import ServiceBackend
 from coherence_lite.model.bindings import Bindings
+from coherence_lite.model.description import Variant
 from coherence_lite.model.device import Device
 from coherence_lite.model.devicefile import DeviceFile
 
@@ -39,11 +40,14 @@ class Hosted:
         UDN, serviceId); their state is theirs, not kept by the host.
     @ivar bindings: the action bindings of device-file services, by
         (device UDN, serviceId).
+    @ivar variants: the descriptions some clients are given instead of
+        the default one (see L{Variant}).
     """
 
     device: Device
     runtimes: Mapping[tuple[str, str], ServiceRuntime] = field(default_factory=dict)
     bindings: Bindings = field(default_factory=dict)
+    variants: tuple[Variant, ...] = ()
 
 
 #: What a host accepts as one root device to host.

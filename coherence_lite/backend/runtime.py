@@ -22,7 +22,7 @@ from coherence_lite.errors import UPnPError
 from coherence_lite.model.device import Action, Service
 from coherence_lite.model.types import DataTypeError, Value
 
-__all__ = ["Handler", "ServiceRuntime", "Settle"]
+__all__ = ["Handler", "Rename", "SentArguments", "ServiceRuntime", "Settle"]
 
 log = Logger()
 
@@ -36,6 +36,15 @@ Settle = Callable[[], "Deferred[None]"]
 #: L{Deferred} firing with either (an C{async def} handler's coroutine is
 #: run as one).
 Handler = Callable[..., object]
+
+#: The (name, text) of each argument of a call, in the order sent.
+SentArguments = tuple[tuple[str, str], ...]
+
+#: What a call of an action (by name) means, from the arguments it sent:
+#: a service whose clients misname an argument renames it here (called
+#: while the call's client headers are set, see
+#: L{coherence_lite.backend.request.clientHeaders}).
+Rename = Callable[[str, SentArguments], SentArguments]
 
 
 class ServiceRuntime:
@@ -52,6 +61,7 @@ class ServiceRuntime:
         state: ServiceState | None = None,
         handlers: Mapping[str, Handler] | None = None,
         settle: Settle | None = None,
+        rename: Rename | None = None,
     ) -> None:
         """
         @param service: the service.
@@ -63,6 +73,8 @@ class ServiceRuntime:
         @param settle: what an action that changed the state waits for
             before it answers (the host's durable store of the state);
             L{None} to answer at once.
+        @param rename: what a call's arguments mean, before they are
+            decoded (L{meant}); L{None} takes them as sent.
         @raise ValueError: a handler names no action of the service.
         """
         self.service = service
@@ -70,6 +82,7 @@ class ServiceRuntime:
         self._actions = {action.name: action for action in service.actions}
         self._handlers = dict(handlers or {})
         self._settle = settle
+        self._rename = rename
         unknown = sorted(set(self._handlers) - set(self._actions))
         if unknown:
             raise ValueError(f"{service.serviceId} has no action named {', '.join(unknown)}")
@@ -79,6 +92,14 @@ class ServiceRuntime:
         The model action called C{name}, or L{None}.
         """
         return self._actions.get(name)
+
+    def meant(self, actionName: str, sent: SentArguments) -> SentArguments:
+        """
+        The arguments a call of C{actionName} means, from those it sent (a
+        client's misnamed argument renamed): as sent unless the runtime was
+        given a C{rename}.
+        """
+        return sent if self._rename is None else self._rename(actionName, sent)
 
     def isGetter(self, action: Action) -> bool:
         """

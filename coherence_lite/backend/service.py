@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable, ClassVar, Mapping, Sequence, TypeVar, overload
 
-from coherence_lite.backend.runtime import Handler, ServiceRuntime
+from coherence_lite.backend.runtime import Handler, SentArguments, ServiceRuntime
 from coherence_lite.backend.state import ServiceState
 from coherence_lite.model.device import Action, AllowedValueRange, Argument, Service, StateVariable
 from coherence_lite.model.codecs import encodeValue
@@ -210,7 +210,7 @@ class ServiceBackend:
         handlers: dict[str, Handler] = {}
         for attribute, declaration in _actions(type(self)):
             handlers[declaration.name or attribute] = getattr(self, attribute)
-        self.runtime = ServiceRuntime(model, self.state, handlers)
+        self.runtime = ServiceRuntime(model, self.state, handlers, rename=self.meantArguments)
         self.service = model
 
     @classmethod
@@ -228,6 +228,14 @@ class ServiceBackend:
             arguments += [Argument(argument, "out", related) for argument, related in declaration.outputs]
             actions.append(Action(declaration.name or attribute, tuple(arguments)))
         return Service(cls.serviceType, cls.serviceId, tuple(actions), tuple(variables))
+
+    def meantArguments(self, actionName: str, sent: SentArguments) -> SentArguments:
+        """
+        The arguments a call means, from those it sent (see
+        L{ServiceRuntime.meant}): as sent; override it for clients that
+        misname an argument.
+        """
+        return sent
 
     def set(self, **values: Value) -> None:
         """

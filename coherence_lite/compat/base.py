@@ -24,12 +24,21 @@ in-process through the SSDP server's table.
 Configuration keys: C{interface} (name or address), C{serverport},
 C{unittest}, C{controlpoint}, C{plugin}/C{plugins}, C{logmode} (kept in
 C{logmode}; levels are the log observer's business), C{ssdpport} (ours,
-for isolated tests).
+for isolated tests), C{state_dir} (ours: where an FSStore plugin's media
+index is kept; coherence-lite's default state directory otherwise).
+
+An C{FSStore} plugin (C{add_plugin('FSStore', content='/srv/media',
+name='Den')}, or a C{plugin}/C{plugins} entry) is served as
+coherence-lite's MediaServer, its keys read as C{twistd upnp-device
+--plugin} reads them (docs/migrating-from-coherence.md, "FSStore users");
+its index is built on a thread of its own, and L{Coherence.shutdown}
+waits for that thread to stop.
 """
 
 from __future__ import annotations
 
 import ipaddress
+from pathlib import Path
 from typing import Any, ClassVar, Mapping
 
 from twisted.internet.defer import Deferred, DeferredList, succeed
@@ -44,6 +53,7 @@ from coherence_lite.compat.basics import HostedDevice
 from coherence_lite.compat.control_point import ControlPoint
 from coherence_lite.compat._impl.detection import DeviceDetection
 from coherence_lite.compat.device import RootDevice, Service
+from coherence_lite.compat._impl.fsstore import FSStorePlugin, enableFSStore
 from coherence_lite.compat._impl.hosting import DeviceHosting
 from coherence_lite.compat.msearch import MSearch
 from coherence_lite.compat._impl.observers import Callbacks
@@ -53,7 +63,8 @@ from coherence_lite.controlpoint.soap import SOAPClient
 from coherence_lite.controlpoint.subscriber import Subscriber
 from coherence_lite.controlpoint.tracker import DeviceTracker
 from coherence_lite.errors import StartupError
-from coherence_lite.host.web import WebServerService
+from coherence_lite.host.bootid import defaultStateDirectory
+from coherence_lite.http.listener import WebServerService
 from coherence_lite.identity import serverString
 from coherence_lite.net.interfaces import Link, reportedLinks, selectLinks, systemInterfaces
 from coherence_lite._reactor import Reactor, defaultReactor
@@ -147,7 +158,9 @@ class Coherence:
         self.unittest = _yes(config.get("unittest", "no"))
         self.hostname = "127.0.0.1" if self.unittest else _hostAddress(config.get("interface"))
         self.children: dict[str, Resource] = {}
-        self.active_backends: dict[str, HostedDevice] = {}
+        self.active_backends: dict[str, HostedDevice | FSStorePlugin] = {}
+        self._stateDirectory = Path(config["state_dir"]) if config.get("state_dir") else defaultStateDirectory()
+        self._unregistering: list[Deferred[None]] = []
         self._callbacks = Callbacks()
         self._signals = SignalSender(reactor)
         self._stopping: Deferred[None] | None = None
@@ -240,16 +253,19 @@ class Coherence:
 
     # Hosted devices
 
-    def add_plugin(self, plugin: Any, **kwargs: Any) -> HostedDevice | None:
+    def add_plugin(self, plugin: Any, **kwargs: Any) -> HostedDevice | FSStorePlugin | None:
         """
         Host a device for a backend: a class with C{implements}, a built-in
-        name (C{SimpleLight}, C{BetterLight}) or a dotted C{module.Class}.
+        name (C{SimpleLight}, C{BetterLight}, C{FSStore}: a MediaServer of
+        the folders of its C{content}) or a dotted C{module.Class}.
 
         @param kwargs: the plugin's configuration (C{name}, C{uuid},
             C{version}, the backend's own keys).
         @return: the hosted device (C{device.backend} is the backend), or
             L{None} when it could not be made (logged).
         """
+        if plugin == "FSStore":
+            return self._addFSStore(kwargs)
         cls = backendClass(plugin)
         if cls is None:
             log.warn("Plugin {plugin!r} not found", plugin=plugin)
@@ -268,6 +284,12 @@ class Coherence:
             return device
         return None
 
+    def _addFSStore(self, settings: dict[str, Any]) -> FSStorePlugin | None:
+        served = enableFSStore(self.hosting, self._stateDirectory, self.reactor, settings, self.active_backends.values())
+        if served is not None:
+            self.active_backends[served.uuid] = served
+        return served
+
     def remove_plugin(self, plugin: Any) -> str:
         """
         Stop hosting a device (byebye): the object L{add_plugin} returned,
@@ -281,8 +303,19 @@ class Coherence:
         if device is None:
             log.warn("No hosted device {udn}", udn=udn)
             return ""
-        device.unregister()
+        self._unregister(device)
         return udn
+
+    def _unregister(self, device: HostedDevice | FSStorePlugin) -> None:
+        stopping = device.unregister()
+        if isinstance(stopping, Deferred) and not stopping.called:
+            self._unregistering.append(stopping)
+
+            def stopped(result: object) -> object:
+                self._unregistering.remove(stopping)
+                return result
+
+            stopping.addBoth(stopped)
 
     def _hostDevice(self, device: HostedDevice) -> None:
         self.hosting.host(device)
@@ -356,8 +389,9 @@ class Coherence:
             self.ctrl.shutdown()
         await self._subscriber.stop()
         for device in list(self.active_backends.values()):
-            device.unregister()
+            self._unregister(device)
         self.active_backends = {}
+        await DeferredList(list(self._unregistering), consumeErrors=True)
         self._detection.stop()
         self._tracker.stopService()
         self.hosting.stop()

@@ -5,8 +5,8 @@ controlURL answering SOAP action calls (UDA 2.0 §3).
 
 C{POST} (or UDA 1.0's C{M-POST}) with a C{SOAPACTION} naming the service's
 type (or an earlier version of it) and an action, and a body saying the
-same, is parsed by L{coherence_lite.control.message}; the in-arguments are
-decoded in SCPD order with L{coherence_lite.model.types} and handed to the
+same, is parsed by L{coherence_lite.control.message}; the in-arguments (as the
+runtime says the call meant them: L{ServiceRuntime.meant}) are decoded in SCPD order with L{coherence_lite.model.types} and handed to the
 service's L{ServiceRuntime}; its out-arguments are encoded in SCPD order
 into one response body.  Faults are C{500} with the exact C{UPnPError}
 body.  How arguments are refused:
@@ -204,8 +204,14 @@ class ControlResource(Resource):
         action = self.runtime.action(call.actionName)
         if action is None or not _sameOrEarlier(call.serviceType, self._service.serviceType):
             return self._fault(request, UPnPError(401))
+        headers = _clientHeaders(request)
+        identity = clientHeaders.set(headers)
         try:
-            arguments = decodeArguments(self._service, action, call.arguments)
+            sent = self.runtime.meant(action.name, call.arguments)
+        finally:
+            clientHeaders.reset(identity)
+        try:
+            arguments = decodeArguments(self._service, action, sent)
         except UPnPError as e:
             return self._fault(request, e)
         answered: list[bytes] = []
@@ -222,7 +228,7 @@ class ControlResource(Resource):
 
         local = request.getHost()
         token = localAddress.set((local.host, local.port) if hasattr(local, "port") else None)
-        identity = clientHeaders.set(_clientHeaders(request))
+        identity = clientHeaders.set(headers)
         try:
             self.runtime.invoke(action.name, arguments).addBoth(answer)
         finally:

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Protocol
+from typing import Callable, Protocol
 from urllib.parse import urlsplit
 
-from twisted.internet.defer import Deferred, DeferredSemaphore
+from twisted.internet.defer import CancelledError, Deferred, DeferredSemaphore
 from twisted.internet.interfaces import IReactorTime
 from twisted.internet.protocol import Protocol as StreamProtocol
 from twisted.internet.task import deferLater
@@ -264,14 +264,28 @@ class RetryingFetcher:
             last attempt's L{FetchError}; cancelling it stops the attempt in
             progress or the wait for the next.
         """
-        return Deferred.fromCoroutine(self._fetch(url))
+        cancelled = False
 
-    async def _fetch(self, url: str) -> bytes:
+        def cancel(outer: Deferred[bytes]) -> None:
+            nonlocal cancelled
+            cancelled = True
+            fetching.cancel()
+
+        result: Deferred[bytes] = Deferred(cancel)
+        fetching = Deferred.fromCoroutine(self._fetch(url, lambda: cancelled))
+        fetching.chainDeferred(result)
+        return result
+
+    async def _fetch(self, url: str, cancelled: Callable[[], bool]) -> bytes:
         delays = self.delays()
         for attempt in range(1, self.attempts + 1):
             try:
                 return await self._fetcher.fetch(url)
             except FetchError as e:
+                if cancelled():
+                    # A cancelled attempt may fail as anything (a cancelled
+                    # name lookup is a DNS error): no retry after a cancel.
+                    raise CancelledError() from e
                 if e.permanent or attempt == self.attempts:
                     raise
                 delay = delays[attempt - 1]

@@ -4,120 +4,24 @@ Hosting a MediaServer beside the other devices: the one of C{--media}
 folders or of a device file's C{[media]} table (one per host), its stable
 UDN, its library run with the host and its files served at C{/media/};
 a reload that changes it replaces it, one that does not keeps it running.
-
-A device file for a MediaServer holds a C{[media]} table only::
-
-    [media]
-    folders = ["/srv/music", "photos"]   # relative to the file's folder
-    name = "Den"                           # optional
-    uuid = "..."                           # optional; derived from the file
+What it is asked for is a L{MediaRequest}.
 """
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from twisted.application.service import MultiService
 
 from coherence_lite.host.service import UPnPDeviceService
-from coherence_lite.host.settings import HostedDeviceError
 from coherence_lite.host.udn import derivedUDN
+from coherence_lite.media.request import MediaRequest
 from coherence_lite.media.server import MediaServer, defaultMediaName
 from coherence_lite.media.streaming import StreamingResource
-from coherence_lite.model._toml import parseTOML
 from coherence_lite.backend.hosted import Hosted
 
-__all__ = ["MediaHosting", "MediaRequest", "mediaRequestFromFile"]
-
-#: The keys of a C{[media]} table.
-_KEYS = ("folders", "name", "uuid")
-
-
-@dataclass(frozen=True)
-class MediaRequest:
-    """
-    What a MediaServer is asked to serve, and where the ask came from.
-
-    @ivar origin: C{--media} or the device file's path, for messages and
-        the derived UDN.
-    @ivar folders: the media folders, resolved, without repeats.
-    @ivar name: its friendlyName, or L{None} for the default.
-    @ivar udn: its UDN, or L{None} to derive it from the origin.
-    @ivar ignore: regular expressions of names to leave out besides
-        dot-files (Coherence FSStore's C{ignore_patterns}), checked.
-    @ivar inotify: whether changes are watched live (else the folders are
-        rescanned periodically).
-    """
-
-    origin: str
-    folders: tuple[Path, ...]
-    name: str | None = None
-    udn: str | None = None
-    ignore: tuple[str, ...] = ()
-    inotify: bool = True
-
-    @classmethod
-    def checked(cls, origin: str, folders: list[str], name: str | None, udn: str | None, base: Path | None = None) -> "MediaRequest":
-        """
-        A request whose folders exist.
-
-        @param base: the folder relative folders are taken from.
-        @raise HostedDeviceError: a folder is missing (naming it), or the
-            name is empty or too long.
-        """
-        field = "media" if base is None else None
-        where = "" if base is None else f"{origin}: media.folders: "
-        paths = []
-        if not folders:
-            raise HostedDeviceError(field, f"{where}names no folder")
-        for folder in folders:
-            path = Path(base or ".", os.path.expanduser(folder))
-            if not path.is_dir():
-                raise HostedDeviceError(field, f"{where}{folder}: not a folder")
-            paths.append(path.resolve())
-        if name is not None and not (name.strip() and len(name) <= 64):
-            what = "media-name" if base is None else None
-            raise HostedDeviceError(what, f"{'' if base is None else origin + ': media.name: '}{name!r} must be 1 to 64 characters")
-        return cls(origin, tuple(dict.fromkeys(paths)), name, udn)
-
-
-def mediaRequestFromFile(path: Path) -> MediaRequest | None:
-    """
-    The MediaServer a device file asks for, or L{None} for a file without
-    a C{[media]} table (an ordinary device file).
-
-    @raise HostedDeviceError: the file cannot be read, or its C{[media]}
-        table is wrong (naming the file and the key).
-    """
-    name = os.fsdecode(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise HostedDeviceError(None, f"{name}: cannot read the device file: {e.strerror or e}") from None
-    data = parseTOML(raw, lambda reason: HostedDeviceError(None, f"{name}: {reason}"))
-    table = data.get("media")
-    if table is None:
-        return None
-    if not isinstance(table, Mapping) or set(data) != {"media"}:
-        raise HostedDeviceError(None, f"{name}: media: a MediaServer's file holds one [media] table and nothing else")
-    unknown = sorted(set(table) - set(_KEYS))
-    if unknown:
-        raise HostedDeviceError(None, f"{name}: media.{unknown[0]}: unknown key (known: {', '.join(_KEYS)})")
-    folders = table.get("folders")
-    if isinstance(folders, str):
-        folders = [folders]
-    if not isinstance(folders, list) or not all(isinstance(folder, str) for folder in folders):
-        raise HostedDeviceError(None, f"{name}: media.folders: must be a folder or a list of folders")
-    for key in ("name", "uuid"):
-        if key in table and not isinstance(table[key], str):
-            raise HostedDeviceError(None, f"{name}: media.{key}: must be a string")
-    udn = table.get("uuid")
-    if udn is not None:
-        udn = "uuid:" + udn.removeprefix("uuid:")
-    return MediaRequest.checked(name, folders, table.get("name"), udn, path.parent)
+__all__ = ["MediaHosting"]
 
 
 class MediaHosting(MultiService):

@@ -24,7 +24,7 @@ from twisted.internet.interfaces import IReactorFromThreads
 from twisted.logger import Logger
 
 from coherence_lite.backend.hosted import Hostable
-from coherence_lite.host.settings import HostedDeviceError
+from coherence_lite.errors import HostedDeviceError
 from coherence_lite.model.description import Documents
 from coherence_lite.model.device import DeviceError
 

@@ -32,7 +32,7 @@ from coherence_lite.host.serving import Serving, buildServing
 from coherence_lite.host.settings import HostSettings
 from coherence_lite.host.site import makeSite, publicationOf
 from coherence_lite.backend.statestore import StateStore
-from coherence_lite.host.web import WebServerService
+from coherence_lite.http.listener import WebServerService
 from coherence_lite.http.hosts import HostPolicy
 from coherence_lite.identity import serverString
 from coherence_lite.model.description import SPEC_VERSION, Documents, buildDocuments
@@ -116,7 +116,7 @@ class UPnPDeviceService(MultiService):
         self.settings = settings
         self.stats = Stats()
         self.hosted = [asHosted(device) for device in devices]
-        self.documents: list[Documents] = [buildDocuments(each.device) for each in self.hosted]
+        self.documents: list[Documents] = [buildDocuments(each.device, variants=each.variants) for each in self.hosted]
         self._systemInterfaces = systemInterfaces
         self._bootIds = BootIdStore(settings.stateDirectory, self.reactor)
         self.links: list[Link] = []
@@ -242,7 +242,7 @@ class UPnPDeviceService(MultiService):
             if device.UDN.lower() in seen:
                 raise ValueError(f"two devices share the UDN {device.UDN}")
             seen.add(device.UDN.lower())
-        newDocuments = [buildDocuments(each.device) for each in hosted]
+        newDocuments = [buildDocuments(each.device, variants=each.variants) for each in hosted]
         old = {
             documents.root.UDN.lower(): (documents, publication)
             for documents, publication in zip(self.documents, self.catalogue.publications)

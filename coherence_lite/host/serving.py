@@ -23,7 +23,7 @@ from coherence_lite.backend.hosted import Hosted
 from coherence_lite.eventing.limits import EventingLimits
 from coherence_lite.eventing.publisher import HostEventing
 from coherence_lite.eventing.resource import eventResources
-from coherence_lite.host.runtimes import HostedRuntimes
+from coherence_lite.backend.runtimes import HostedRuntimes
 from coherence_lite.host.site import HostResource, Runtimes, makeRootResource
 from coherence_lite.backend.statestore import StateStore
 from coherence_lite.model.description import Documents

@@ -1,8 +1,7 @@
 # -*- test-case-name: tests.host.test_settings -*-
 """
 What a device host is told: L{HostSettings}, one frozen value holding every
-setting and its default, and L{HostedDeviceError}, why the devices
-C{twistd upnp-device} is told to host cannot be hosted.
+setting and its default.
 
 The defaults are spelled here once; C{twistd upnp-device} shows them in its
 help and builds its settings from them, and a library user changes only the
@@ -22,7 +21,7 @@ from coherence_lite.net.watcher import POLL_INTERVAL
 from coherence_lite.ssdp.limits import ResponderLimits
 from coherence_lite.stats import STATS_INTERVAL
 
-__all__ = ["HostSettings", "HostedDeviceError", "advertisedHostProblem"]
+__all__ = ["HostSettings", "advertisedHostProblem"]
 
 #: One label of a DNS host name (RFC 1123).
 _LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
@@ -121,21 +120,3 @@ class HostSettings:
             problem = advertisedHostProblem(self.advertisedHost)
             if problem is not None:
                 raise ValueError(f"advertisedHost: {problem}")
-
-
-class HostedDeviceError(Exception):
-    """
-    The device to host cannot be built from a device file and overrides.
-
-    @ivar field: the device field an override got wrong (C{friendlyName},
-        C{UDN}), or L{None} when the device file is at fault.
-    @ivar reason: what is wrong; for a device file, its path, key and reason.
-    """
-
-    def __init__(self, field: str | None, reason: str) -> None:
-        super().__init__(field, reason)
-        self.field = field
-        self.reason = reason
-
-    def __str__(self) -> str:
-        return self.reason if self.field is None else f"{self.field}: {self.reason}"

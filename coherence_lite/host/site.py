@@ -41,7 +41,14 @@ from coherence_lite.panel.resource import PresentationResource
 from coherence_lite.http.hosts import HostPolicy
 from coherence_lite.http.limits import HTTPLimits
 from coherence_lite.http.server import LimitedSite
-from coherence_lite.http.resources import HTML_CONTENT_TYPE, NOSNIFF, XML_CONTENT_TYPE, DirectoryResource, StaticResource
+from coherence_lite.http.resources import (
+    HTML_CONTENT_TYPE,
+    NOSNIFF,
+    XML_CONTENT_TYPE,
+    ChosenResource,
+    DirectoryResource,
+    StaticResource,
+)
 from coherence_lite.identity import serverString
 from coherence_lite.model import layout
 from coherence_lite.model.description import SPEC_VERSION, Documents
@@ -194,10 +201,21 @@ def makeRootResource(
                 deviceRuntimes[service.shortId] = runtime
             page = PresentationResource(device, documents, deviceRuntimes, live, stats)
             _place(host, layout.presentationPath(device), page)
-        _place(host, layout.descriptionPath(root), StaticResource(documents.description, XML_CONTENT_TYPE))
+        _place(host, layout.descriptionPath(root), _descriptionResource(documents))
     live.tree = host
     host.live = live
     return host
+
+
+def _descriptionResource(documents: Documents) -> StaticResource:
+    """
+    The resource of a root device's description: the same bytes for
+    everyone, or, with variants, those L{Documents.descriptionFor} picks
+    for each request.
+    """
+    if not documents.variants:
+        return StaticResource(documents.description, XML_CONTENT_TYPE)
+    return ChosenResource(documents.description, XML_CONTENT_TYPE, documents.descriptionFor)
 
 
 class _DeviceSite(LimitedSite):

@@ -19,9 +19,10 @@ from pathlib import Path
 
 from coherence_lite.backend.bindings import checkFunctions
 from coherence_lite.backend.hosted import Hosted, asHosted
-from coherence_lite.host.media import MediaHosting, MediaRequest, mediaRequestFromFile
-from coherence_lite.host.settings import HostedDeviceError
+from coherence_lite.errors import HostedDeviceError
+from coherence_lite.host.media import MediaHosting
 from coherence_lite.host.udn import defaultOrigin, derivedUDN, fileOrigin, withDerivedUDNs
+from coherence_lite.media.request import MediaRequest, mediaRequestFromFile
 from coherence_lite.model.defaults import defaultDevice
 from coherence_lite.model.device import Device, DeviceError
 from coherence_lite.model.devicefile import ConfigError, loadDevice

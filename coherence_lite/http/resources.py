@@ -19,7 +19,7 @@ once.
 from __future__ import annotations
 
 from html import escape
-from typing import Sequence, cast
+from typing import Callable, Sequence, cast
 
 from twisted.web.http import RESPONSES
 from twisted.web.resource import IResource, Resource
@@ -32,6 +32,7 @@ __all__ = [
     "HTML_CONTENT_TYPE",
     "NOSNIFF",
     "XML_CONTENT_TYPE",
+    "ChosenResource",
     "DirectoryResource",
     "ErrorResource",
     "NotFoundResource",
@@ -212,6 +213,42 @@ class StaticResource(Resource):
         Send the same headers as C{GET}, without the body.
         """
         sendHeaders(request, 200, self._headers, len(self.currentBody()))
+        return b""
+
+
+class ChosenResource(StaticResource):
+    """
+    A L{StaticResource} whose body is chosen per request from its headers
+    among fixed ones (a description some clients get in another form).
+    Not a plain L{StaticResource}, so the fast path never answers it.
+    """
+
+    def __init__(self, body: bytes, contentType: bytes, choose: Callable[[Callable[[str], str | None]], bytes]) -> None:
+        """
+        @param body: the body of a request C{choose} is not asked about.
+        @param contentType: the C{Content-Type} header value.
+        @param choose: the body for a request, given the value of its
+            headers by name (L{None} for one it lacks).
+        """
+        super().__init__(body, contentType)
+        self._choose = choose
+
+    def _chosen(self, request: Request) -> bytes:
+        return self._choose(lambda name: request.getHeader(name))
+
+    def render_GET(self, request: Request) -> bytes:
+        """
+        Send the headers and the body chosen for this request.
+        """
+        body = self._chosen(request)
+        sendHeaders(request, 200, self._headers, len(body))
+        return body
+
+    def render_HEAD(self, request: Request) -> bytes:
+        """
+        Send the same headers as C{GET}, without the body.
+        """
+        sendHeaders(request, 200, self._headers, len(self._chosen(request)))
         return b""
 
 

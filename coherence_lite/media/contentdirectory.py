@@ -19,7 +19,7 @@ from coherence_lite.errors import UPnPError
 from coherence_lite.media.didl import DidlObject, DidlResource, writeDidl
 from coherence_lite.media.dlna import protocolInfo
 from coherence_lite.media.index import Library
-from coherence_lite.media.quirks import browsedId, searchedCount, searchedId
+from coherence_lite.media.quirks import browsedId, meantArguments, searchedCount, searchedId
 from coherence_lite.media.samsung import SamsungActions
 from coherence_lite.media.search import Criteria, SearchCriteriaError, compileCriteria, parseCriteria
 from coherence_lite.media.store import (
@@ -205,6 +205,12 @@ class ContentDirectory(SamsungActions):
             self.library.listeners.remove(self.libraryChanged)
         if self._forget is not None and self._forget.active():
             self._forget.cancel()
+
+    def meantArguments(self, actionName: str, sent: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        """
+        The arguments a call means: see L{coherence_lite.media.quirks.meantArguments}.
+        """
+        return meantArguments(actionName, sent)
 
     @action(outputs={"SearchCaps": "SearchCapabilities"})
     def GetSearchCapabilities(self) -> None:

@@ -11,10 +11,19 @@ from __future__ import annotations
 from twisted.logger import Logger
 
 from coherence_lite.backend.service import ServiceBackend, action, stateVariable
+from coherence_lite.model.extension import Extension
 
-__all__ = ["FEATURE_LIST", "SamsungActions"]
+__all__ = ["FEATURE_LIST", "PRODUCT_CAPS", "SEC_DEVICE_NAMESPACE", "SamsungActions"]
 
 log = Logger()
+
+#: The namespace of Samsung's device description elements.
+SEC_DEVICE_NAMESPACE = "http://www.sec.co.kr/dlna"
+
+#: What the server does of Samsung's extensions, as its TVs read it from
+#: the description (older ones from C{X_ProductCap}): C{DCM10}, the
+#: bookmarks of X_SetBookmark.
+PRODUCT_CAPS = tuple(Extension(SEC_DEVICE_NAMESPACE, "sec", name, "DCM10") for name in ("ProductCap", "X_ProductCap"))
 
 #: The namespace of the Features document.
 FEATURES_NAMESPACE = "urn:schemas-upnp-org:av:avs"

@@ -8,6 +8,7 @@ ConnectionManager:1 services, and the device to host.
 from __future__ import annotations
 
 import platform
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -18,17 +19,23 @@ from coherence_lite.identity import PRODUCT
 from coherence_lite.media.connectionmanager import ConnectionManager
 from coherence_lite.media.contentdirectory import ContentDirectory
 from coherence_lite.media.index import DATABASE_NAME, Library
+from coherence_lite.media.quirks import descriptionVariants
 from coherence_lite.media.registrar import MediaReceiverRegistrar
 from coherence_lite.media.store import storedSystemUpdateId
 from coherence_lite.media.scanner import ignorePattern
 from coherence_lite.media.watcher import FolderWatcher
 from coherence_lite.model.defaults import defaultIcons
 from coherence_lite.model.device import Device
+from coherence_lite.model.extension import DLNA_DEVICE_NAMESPACE, Extension
 
-__all__ = ["MEDIA_SERVER", "MediaServer", "defaultMediaName"]
+__all__ = ["DLNA_DOC", "MEDIA_SERVER", "MediaServer", "defaultMediaName"]
 
 #: The device type of a MediaServer.
 MEDIA_SERVER = "urn:schemas-upnp-org:device:MediaServer:1"
+
+#: The DLNA device class and version the description declares: a Digital
+#: Media Server of DLNA 1.5.
+DLNA_DOC = Extension(DLNA_DEVICE_NAMESPACE, "dlna", "X_DLNADOC", "DMS-1.50")
 
 
 def defaultMediaName(hostname: str | None = None) -> str:
@@ -50,7 +57,8 @@ class MediaServer(MultiService):
     @ivar registrar: the X_MS_MediaReceiverRegistrar:1 backend (Xbox 360,
         Windows Media Player).
     @ivar device: the root device.
-    @ivar hosted: the device with its services' runtimes, to host.
+    @ivar hosted: the device with its services' runtimes and its
+        description variants (L{descriptionVariants}), to host.
     """
 
     def __init__(
@@ -102,8 +110,12 @@ class MediaServer(MultiService):
             UDN=udn,
             icons=defaultIcons(),
             services=(self.contentDirectory.service, self.connectionManager.service, self.registrar.service),
+            extensions=(DLNA_DOC,),
         )
-        self.hosted = hosted(self.device, self.contentDirectory, self.connectionManager, self.registrar)
+        self.hosted = replace(
+            hosted(self.device, self.contentDirectory, self.connectionManager, self.registrar),
+            variants=descriptionVariants(self.device),
+        )
 
     def stopService(self) -> Any:
         """

@@ -19,7 +19,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
+from typing import Callable, Mapping, Sequence
 
 from coherence_lite.model import layout
 from coherence_lite.model.device import Device, DeviceError, Service, StateVariable
@@ -33,6 +33,7 @@ __all__ = [
     "deviceDescription",
     "serviceDescription",
     "Documents",
+    "Variant",
     "buildDocuments",
 ]
 
@@ -126,6 +127,8 @@ def _deviceElement(parent: ET.Element, device: Device) -> None:
     _optional(element, "serialNumber", device.serialNumber)
     _element(element, "UDN", device.UDN)
     _optional(element, "UPC", device.UPC)
+    for extension in device.extensions:
+        _element(element, extension.tag, extension.text).set(f"xmlns:{extension.prefix}", extension.namespace)
     if device.icons:
         iconList = _element(element, "iconList")
         for icon in device.icons:
@@ -276,6 +279,34 @@ def serviceDescription(service: Service, configId: int, *, specMinor: int = SPEC
 
 
 @dataclass(frozen=True)
+class Variant:
+    """
+    A description some clients are given instead of the default one: those
+    whose request header C{header} contains C{contains} (the first variant
+    that matches wins).
+
+    @ivar header: a lower-case request header name (C{user-agent},
+        C{x-av-client-info}).
+    @ivar contains: the text its value contains.
+    @ivar root: the root device as those clients are to see it (other
+        names, vendor elements), with the same UDNs, services and icons as
+        the default; L{None} gives them the default description (a client
+        that an earlier match must not catch).
+    """
+
+    header: str
+    contains: str
+    root: Device | None
+
+
+def _sameTree(root: Device, other: Device) -> bool:
+    def shape(device: Device) -> list[object]:
+        return [(each.UDN, each.services, each.icons) for each in device.allDevices()]
+
+    return shape(root) == shape(other)
+
+
+@dataclass(frozen=True)
 class Documents:
     """
     Every description document of one root device, rendered once.
@@ -287,6 +318,8 @@ class Documents:
         tree, keyed by C{(device UDN, service.shortId)}; read-only.
     @ivar specVersion: the C{(major, minor)} UDA version the documents
         declare, for the C{UPnP/x.y} token of C{SERVER} headers.
+    @ivar variants: (header, contained text, description bytes) of each
+        L{Variant}, in order: what L{descriptionFor} picks from.
     """
 
     root: Device
@@ -294,29 +327,58 @@ class Documents:
     description: bytes
     scpds: Mapping[tuple[str, str], bytes]
     specVersion: tuple[int, int] = SPEC_VERSION
+    variants: tuple[tuple[str, str, bytes], ...] = ()
+
+    def descriptionFor(self, header: Callable[[str], str | None]) -> bytes:
+        """
+        The description bytes for a client: those of the first variant
+        whose header contains its text, else the default description.
+
+        @param header: the value of a request header by lower-case name,
+            L{None} when the request has none.
+        """
+        for name, text, description in self.variants:
+            if text in (header(name) or "")[:512]:
+                return description
+        return self.description
 
 
-def buildDocuments(root: Device, specMinor: int = SPEC_VERSION[1]) -> Documents:
+def buildDocuments(root: Device, specMinor: int = SPEC_VERSION[1], variants: Sequence[Variant] = ()) -> Documents:
     """
     Compute the configuration id of a root device and render its
     description and all its SCPDs with it.
 
+    The CONFIGID is computed over the default description alone: the
+    variants, rendered with the same CONFIGID, are other clothes of one
+    configuration (same UDNs, services and icons), so every client sees
+    one CONFIGID however it is described.
+
     @param root: the root device.
     @param specMinor: the UDA minor version to declare (1 or 2).
+    @param variants: the descriptions some clients get instead.
     @return: the rendered documents.
     @raise DeviceError: a text contains a character XML cannot carry.
-    @raise ValueError: C{specMinor} is neither 1 nor 2.
+    @raise ValueError: C{specMinor} is neither 1 nor 2, or a variant does
+        not have C{root}'s UDNs, services and icons.
     """
+    for variant in variants:
+        if variant.root is not None and not _sameTree(root, variant.root):
+            raise ValueError(f"the description variant for {variant.contains!r:.64} is not the same device as {root.UDN}")
     configId = computeConfigId(root, specMinor=specMinor)
     scpds = {
         (device.UDN, service.shortId): _renderService(service, configId, specMinor)
         for device in root.allDevices()
         for service in device.services
     }
+    description = _renderDevice(root, configId, specMinor)
     return Documents(
         root=root,
         configId=configId,
-        description=_renderDevice(root, configId, specMinor),
+        description=description,
         scpds=MappingProxyType(scpds),
         specVersion=(SPEC_VERSION[0], specMinor),
+        variants=tuple(
+            (variant.header, variant.contains, description if variant.root is None else _renderDevice(variant.root, configId, specMinor))
+            for variant in variants
+        ),
     )

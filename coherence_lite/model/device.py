@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
+from coherence_lite.model.extension import Extension
 from coherence_lite.model.rules import (
     ELEMENT_NAME,
     ICON_NAME,
@@ -47,6 +48,7 @@ __all__ = [
     "StateVariable",
     "Service",
     "Device",
+    "Extension",
     "stableUDN",
 ]
 
@@ -266,7 +268,8 @@ class Device:
     A UPnP device: a root device, or a device embedded in another.
 
     Field names are the element names of the device description.
-    C{presentationURL} of L{None} means the host's own presentation page.
+    C{presentationURL} of L{None} means the host's own presentation page;
+    C{extensions} are vendor elements written after the UDA ones.
     """
 
     deviceType: str
@@ -284,6 +287,7 @@ class Device:
     services: tuple[Service, ...] = ()
     devices: tuple["Device", ...] = ()
     presentationURL: str | None = None
+    extensions: tuple[Extension, ...] = ()
 
     def __post_init__(self) -> None:
         urn = parseURN(self.deviceType)
@@ -314,6 +318,7 @@ class Device:
         checkEach(self.icons, "icons", Icon)
         checkEach(self.services, "services", Service)
         checkEach(self.devices, "devices", Device)
+        checkEach(self.extensions, "extensions", Extension)
         iconNames = [icon.name for icon in self.icons]
         check(len(iconNames) == len(set(iconNames)), "icons", "icon names must be unique")
         serviceIds = [service.shortId for service in self.services]

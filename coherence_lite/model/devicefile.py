@@ -33,6 +33,12 @@ from coherence_lite.model.device import (
     StateVariable,
     stableUDN,
 )
+from coherence_lite.model.iconfiles import (
+    KNOWN_EXTENSIONS,
+    IconFileError,
+    iconMimetype,
+    readIconFile,
+)
 
 __all__ = ["ConfigError", "DeviceFile", "loadDevice", "deviceFromMapping"]
 
@@ -64,14 +70,6 @@ _NOT_CONFIGURABLE = {
     "urlbase": "URLBase is deprecated since UPnP 1.1 and never sent",
     "url": "coherence-lite serves icons itself; name the image with 'file'",
 }
-
-_MIMETYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif"}
-_MAGIC = {
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/gif": (b"GIF87a", b"GIF89a"),
-}
-_MAX_ICON_BYTES = 1024 * 1024
 
 #: Model field names (L{DeviceError.field}) and the device file keys for them.
 _MODEL_TO_KEY = {
@@ -317,13 +315,13 @@ def _icon(table: _Table) -> Icon:
     assert fileName is not None
     mimetype = table.text("mimetype")
     if mimetype is None:
-        extension = os.path.splitext(fileName)[1].lower()
-        mimetype = _MIMETYPES.get(extension)
+        mimetype = iconMimetype(fileName)
         if mimetype is None:
+            extension = os.path.splitext(fileName)[1].lower()
             raise table.error(
                 "mimetype",
                 f"is required: the type of {extension or 'a file without extension'!r} "
-                f"is not known (only {', '.join(_MIMETYPES)} are)",
+                f"is not known (only {', '.join(KNOWN_EXTENSIONS)} are)",
             )
     width, height, depth = (table.integer(name) for name in ("width", "height", "depth"))
     data = _readIcon(table, fileName, mimetype)
@@ -343,20 +341,10 @@ def _readIcon(table: _Table, fileName: str, mimetype: str) -> bytes:
     """
     Read an icon's image file, relative to the device file's folder.
     """
-    path = os.path.join(table.reader.folder, fileName)
     try:
-        with open(path, "rb") as f:
-            data = f.read(_MAX_ICON_BYTES + 1)
-    except OSError as e:
-        raise table.error("file", f"cannot read {path}: {e.strerror or e}") from e
-    if not data:
-        raise table.error("file", f"{path} is empty")
-    if len(data) > _MAX_ICON_BYTES:
-        raise table.error("file", f"{path} is larger than 1 MiB; icons should be small")
-    magic = _MAGIC.get(mimetype)
-    if magic is not None and not data.startswith(magic):
-        raise table.error("file", f"{path} is not a {mimetype} image")
-    return data
+        return readIconFile(os.path.join(table.reader.folder, fileName), mimetype)
+    except IconFileError as e:
+        raise table.error("file", str(e)) from e
 
 
 def _service(table: _Table, udn: str) -> Service:

@@ -26,7 +26,7 @@ from twisted.web.client import Agent
 from coherence_lite.backend import statestore
 from coherence_lite.host.bootid import BootIdStore
 from coherence_lite.host.daemon import addDaemonParts
-from coherence_lite.host.runtimes import HostedRuntimes
+from coherence_lite.backend.runtimes import HostedRuntimes
 from coherence_lite.host.service import UPnPDeviceService
 from coherence_lite.host.settings import HostSettings
 from coherence_lite.backend.statestore import LOG_EVERY, MAX_RETRY_DELAY, MAX_WRITING, RETRY_DELAY, StateStore, stateFile

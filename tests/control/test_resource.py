@@ -15,7 +15,8 @@ from twisted.trial.unittest import SynchronousTestCase
 from twisted.web.server import NOT_DONE_YET
 from twisted.web.test.requesthelper import DummyRequest
 
-from coherence_lite.backend.runtime import ServiceRuntime
+from coherence_lite.backend.request import clientHeaders
+from coherence_lite.backend.runtime import SentArguments, ServiceRuntime
 from coherence_lite.control.message import CONTROL_NS, SOAP_ENVELOPE_NS, formatFault
 from coherence_lite.control.resource import ControlResource, decodeArguments
 from coherence_lite.errors import UPnPError
@@ -123,6 +124,32 @@ class ControlTests(SynchronousTestCase):
         self.assertEqual(request.responseHeaders.getRawHeaders(b"EXT"), [b""])
         self.assertEqual(request.responseHeaders.getRawHeaders(b"Content-Length"), [str(len(body)).encode()])
         self.assertEqual(self.stats["control.calls"], 2)
+
+    def test_runtimeSaysWhatTheArgumentsMean(self) -> None:
+        """
+        A runtime's C{rename} sees the arguments as sent, with the client's
+        identifying headers set, and what it returns is decoded: a
+        misnamed argument renamed for one client is a call; the same body
+        from another client is the 402 the SCPD says.
+        """
+        seen: list[tuple[str, SentArguments, dict[str, str]]] = []
+
+        def rename(actionName: str, sent: SentArguments) -> SentArguments:
+            headers = dict(clientHeaders.get())
+            seen.append((actionName, sent, headers))
+            if headers.get("user-agent") == "Misnamer/1.0":
+                return tuple(("newTargetValue" if name == "Target" else name, text) for name, text in sent)
+            return sent
+
+        self.runtime = ServiceRuntime(service(), handlers=self.handlers, rename=rename)
+        self.resource = ControlResource(self.runtime, self.stats, maxBodySize=4096)
+        body = envelope("SetTarget", "<Target>1</Target>")
+        request = self.request(body, headers={b"User-Agent": b"Misnamer/1.0"})
+        self.assertEqual(request.responseCode, 200)
+        self.assertIs(self.runtime.state.get("Target"), True)
+        self.assertEqual(seen, [("SetTarget", (("Target", "1"),), {"user-agent": "Misnamer/1.0"})])
+        self.assertEqual(dict(clientHeaders.get()), {})
+        self.assertFault(self.request(body, headers={b"User-Agent": b"Other/1.0"}), 402)
 
     def test_outArgumentsInOrderAndEscaped(self) -> None:
         """

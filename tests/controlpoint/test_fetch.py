@@ -357,3 +357,18 @@ class RetryingFetcherTests(SynchronousTestCase):
         result.cancel()
         self.failureResultOf(result, defer.CancelledError)
         self.assertEqual(self.inner.cancelled, [URL])
+
+    def test_cancelledAttemptFailingOtherwiseIsNotRetried(self) -> None:
+        """
+        An attempt that fails with a L{FetchError} when cancelled (a name
+        lookup cancelled before connecting fails as a DNS error) is not
+        retried: the fetch ends cancelled with no timer left.
+        """
+        attempt: Deferred[bytes] = Deferred(
+            lambda d: d.errback(FetchError("cannot resolve the host: DNS lookup failed"))
+        )
+        self.inner.fetch = lambda url: attempt  # type: ignore[method-assign]
+        result = self.fetcher.fetch(URL)
+        result.cancel()
+        self.failureResultOf(result, defer.CancelledError)
+        self.assertEqual(self.clock.getDelayedCalls(), [])

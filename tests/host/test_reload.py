@@ -24,10 +24,11 @@ from twisted.internet import defer
 from twisted.trial.unittest import SynchronousTestCase, TestCase
 
 from coherence_lite.backend.runtime import ServiceRuntime
+from coherence_lite.errors import HostedDeviceError
 from coherence_lite.host.daemon import addDaemonParts
 from coherence_lite.host.reload import Changes, Reloader, SignalReload
 from coherence_lite.host.service import UPnPDeviceService
-from coherence_lite.host.settings import HostedDeviceError, HostSettings
+from coherence_lite.host.settings import HostSettings
 from coherence_lite.model.description import buildDocuments
 from coherence_lite.model import layout
 from coherence_lite.model.device import Device, StateVariable

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from twisted.trial.unittest import SynchronousTestCase
 
-from coherence_lite.host.settings import HostedDeviceError
+from coherence_lite.errors import HostedDeviceError
 from coherence_lite.host.sources import DeviceSources
 from coherence_lite.host.udn import defaultOrigin, derivedUDN, fileOrigin
 from coherence_lite.model.device import Device

@@ -9,6 +9,7 @@ connection policy of L{LimitedSite}.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from twisted.internet.address import IPv4Address
@@ -25,7 +26,7 @@ from coherence_lite.http.limits import HTTPLimits
 from coherence_lite.http.resources import StaticResource
 from coherence_lite.http.server import LimitedSite
 from coherence_lite.model import layout
-from coherence_lite.model.description import buildDocuments
+from coherence_lite.model.description import Variant, buildDocuments
 from coherence_lite.stats import Stats
 
 from tests.support import jambon
@@ -81,6 +82,20 @@ class FastPathTests(SynchronousTestCase):
         self.assertTrue(fast.value().startswith(b"HTTP/1.1 200 OK\r\nServer: " + SERVER.encode() + b"\r\nDate: "))
         self.assertEqual(withoutDate(fast.value()), withoutDate(slow.value()))
         self.assertIn(b"Date: Tue, 14 Nov 2023 22:13:20 GMT\r\n", fast.value())
+
+    def test_descriptionWithVariantsIsChosenPerRequest(self) -> None:
+        """
+        A description with variants is never prebuilt: each plain GET is
+        answered with the variant its headers choose.
+        """
+        root = jambon()
+        documents = buildDocuments(root, variants=(Variant("user-agent", "Other/", replace(root, modelName="Other")),))
+        self.site.resource = makeRootResource([documents], self.stats)
+        _, plain = self.exchange(b"GET " + DESCRIPTION + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        _, other = self.exchange(b"GET " + DESCRIPTION + b" HTTP/1.1\r\nHost: x\r\nUser-Agent: Other/1\r\n\r\n")
+        self.assertTrue(plain.value().endswith(documents.description))
+        self.assertTrue(other.value().endswith(documents.variants[0][2]))
+        self.assertIn(b"<modelName>Other</modelName>", other.value())
 
     def test_repeatedRequestGetsTheDateOfItsSecond(self) -> None:
         """

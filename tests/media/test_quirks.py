@@ -32,11 +32,52 @@ DIDL = "{urn:schemas-upnp-org:metadata-1-0/DIDL-Lite/}"
 UPNP = "{urn:schemas-upnp-org:metadata-1-0/upnp/}"
 
 #: The User-Agent each client sends with its SOAP requests.
-SAMSUNG_TV = "DLNADOC/1.50 SEC_HHP_[TV]UE40D6500/1.0"
+SAMSUNG_TV = "DLNADOC/1.50 SEC_HHP_[TV] Samsung Q70 Series/1.0 UPnP/1.0"
 XBOX_360 = "Xbox/2.0.17559.0 UPnP/1.0 Xbox/2.0.17559.0"
 WMP_12 = "Microsoft-Windows/6.1 UPnP/1.0 Windows-Media-Player/12.0.7601.17514 DLNADOC/1.50 (MS-DeviceCaps/1024)"
-VLC = "Linux/6.1.0, UPnP/1.0, Portable SDK for UPnP devices/1.14.15"
-KODI = "Linux/6.1.0 UPnP/1.0 DLNADOC/1.50 Platinum/1.0.5.13 Kodi"
+VLC = "Linux/6.18.44-fc-v1272, UPnP/1.0, Portable SDK for UPnP devices/1.8.4"
+KODI = "UPnP/1.0 DLNADOC/1.50 Kodi"
+
+#: VLC 3.0.24's Browse body, byte for byte as captured from Debian's cvlc
+#: (its libupnp writes no XML declaration and CRLF between elements).
+VLC_BROWSE = (
+    '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" '
+    's:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/">\r\n'
+    '<s:Body><u:Browse xmlns:u="urn:schemas-upnp-org:service:ContentDirectory:1">\r\n'
+    "<ObjectID>{objectId}</ObjectID>\r\n<BrowseFlag>BrowseDirectChildren</BrowseFlag>\r\n<Filter>*</Filter>\r\n"
+    "<StartingIndex>{start}</StartingIndex>\r\n<RequestedCount>{count}</RequestedCount>\r\n"
+    "<SortCriteria></SortCriteria>\r\n</u:Browse>\r\n</s:Body>\r\n</s:Envelope>\r\n\r\n"
+)
+
+#: The headers VLC's libupnp sends with it besides Host and Content-Length.
+VLC_HEADERS = {
+    b"Accept-Ranges": b"bytes",
+    b"CONTENT-TYPE": b'text/xml; charset="utf-8"',
+    b"SOAPACTION": b'"urn:schemas-upnp-org:service:ContentDirectory:1#Browse"',
+    b"USER-AGENT": VLC.encode("ascii"),
+}
+
+#: A Browse as Kodi's Platinum writes it: one line, its XML declaration
+#: with an upper-case encoding, the arguments in SCPD order.
+KODI_BROWSE = (
+    '<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" '
+    's:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"><s:Body>'
+    '<u:Browse xmlns:u="urn:schemas-upnp-org:service:ContentDirectory:1"><ObjectID>{objectId}</ObjectID>'
+    "<BrowseFlag>BrowseDirectChildren</BrowseFlag><Filter>{filter}</Filter><StartingIndex>{start}</StartingIndex>"
+    "<RequestedCount>30</RequestedCount><SortCriteria></SortCriteria></u:Browse></s:Body></s:Envelope>"
+)
+
+#: A Browse as the Xbox 360 sends it: ObjectID named ContainerID, one of
+#: Windows Media Connect's fixed roots ("15": video, "16": pictures).
+XBOX_BROWSE = (
+    '<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" '
+    's:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"><s:Body>'
+    '<u:Browse xmlns:u="urn:schemas-upnp-org:service:ContentDirectory:1"><ContainerID>{containerId}</ContainerID>'
+    "<BrowseFlag>BrowseDirectChildren</BrowseFlag><Filter>dc:title,res,res@duration,res@size,upnp:albumArtURI,"
+    "res@resolution,dc:date,upnp:genre,upnp:artist,upnp:album,upnp:originalTrackNumber</Filter>"
+    "<StartingIndex>0</StartingIndex><RequestedCount>1000</RequestedCount><SortCriteria>+dc:title</SortCriteria>"
+    "</u:Browse></s:Body></s:Envelope>"
+)
 
 #: What Kodi (Platinum) asks for in a Browse.
 KODI_FILTER = (
@@ -119,9 +160,11 @@ class QuirkTableTests(SynchronousTestCase):
         """
         Each row's client gets its quirks; a client in no row gets none.
         """
-        self.assertEqual(quirksOf({"user-agent": XBOX_360}), Quirk.XBOX_CONTAINERS | Quirk.SEARCH_ONCE)
+        self.assertEqual(quirksOf({"user-agent": XBOX_360}),
+                         Quirk.XBOX_CONTAINERS | Quirk.SEARCH_ONCE | Quirk.BROWSE_CONTAINER_ID | Quirk.WMP_DESCRIPTION)
         self.assertEqual(quirksOf({"user-agent": WMP_12}), Quirk.SEARCH_ONCE)
-        for agent in (SAMSUNG_TV, VLC, KODI, ""):
+        self.assertEqual(quirksOf({"user-agent": SAMSUNG_TV}), Quirk.SAMSUNG_DESCRIPTION)
+        for agent in (VLC, KODI, ""):
             self.assertEqual(quirksOf({"user-agent": agent}), Quirk.NONE, agent)
         self.assertEqual(quirksOf({}), Quirk.NONE)
 
@@ -162,7 +205,7 @@ class ClientReplayTests(TestCase):
         self.cds = controlURL(self.service.web.port, device, device.services[0])
         self.mrr = controlURL(self.service.web.port, device, device.services[2])
         self.agent = Agent(reactor)
-        [self.top] = (await self.children("0")).values()
+        [(self.topTitle, self.top)] = (await self.children("0")).items()
         self.music = (await self.children(self.top))["Music"]
 
     async def children(self, objectId: str) -> dict[str, str]:
@@ -188,6 +231,18 @@ class ClientReplayTests(TestCase):
             headers.addRawHeader(name, value)
         body = soapBody(serviceType, action, inner)
         response = await self.agent.request(b"POST", url, headers, FileBodyProducer(BytesIO(body)))
+        return response.code, await readBody(response)
+
+    async def raw(self, body: str, headers: dict[bytes, bytes]) -> tuple[int, bytes]:
+        """
+        POST a body as a client wrote it, with its headers, to the
+        ContentDirectory; the status and the body.
+        """
+        sent = Headers()
+        for name, value in headers.items():
+            sent.addRawHeader(name, value)
+        data = body.encode("utf-8")
+        response = await self.agent.request(b"POST", self.cds, sent, FileBodyProducer(BytesIO(data)))
         return response.code, await readBody(response)
 
     async def ok(self, url: bytes, serviceType: str, action: str, inner: str, userAgent: str) -> dict[str, str]:
@@ -322,3 +377,118 @@ class ClientReplayTests(TestCase):
         page = await self.ok(self.cds, CDS, "Search", searchArguments(self.top, criteria, "1"), "Python/3.11 aiohttp/3.9.1")
         self.assertEqual((page["NumberReturned"], page["TotalMatches"]), ("1", "1"))
         self.assertEqual(didlTitles(page["Result"], "container"), ["Music"])
+
+    async def test_vlcCapturedBrowse(self) -> None:
+        """
+        VLC's Browse, as captured from cvlc (no XML declaration, CRLFs,
+        RequestedCount 5000), walked as VLC walks it: ask for TotalMatches
+        minus what came so far until nothing is left; one request lists
+        the folder, every item playable by VLC (an C{http-get:*:audio/}
+        res).
+        """
+        start, count, requests, titles = 0, 5000, 0, []
+        while True:
+            requests += 1
+            code, body = await self.raw(VLC_BROWSE.format(objectId=self.music, start=start, count=count), VLC_HEADERS)
+            self.assertEqual(code, 200, body[:400])
+            page = outputs(body)
+            titles += didlTitles(page["Result"])
+            for res in ET.fromstring(page["Result"]).iter(DIDL + "res"):
+                self.assertRegex(res.get("protocolInfo") or "", r"^http-get:\*:audio/")
+            start += int(page["NumberReturned"])
+            count = int(page["TotalMatches"]) - start
+            if count <= 0 or requests == 10:
+                break
+        self.assertEqual((requests, titles), (1, [f"track {number:02}" for number in range(34)]))
+        code, body = await self.raw(VLC_BROWSE.format(objectId="0", start=0, count=5000), VLC_HEADERS)
+        self.assertEqual(didlTitles(outputs(body)["Result"], "container"), [self.topTitle])
+
+    async def test_kodiPlatinumBrowse(self) -> None:
+        """
+        Kodi's Browse as Platinum writes it (UTF-8 declaration, one line,
+        its long Filter, RequestedCount 30) with Kodi's User-Agent: the
+        pages join into the whole folder, each track once with its
+        duration and size.
+        """
+        headers = {b"Content-Type": b'text/xml; charset="utf-8"',
+                   b"SOAPACTION": b'"urn:schemas-upnp-org:service:ContentDirectory:1#Browse"',
+                   b"User-Agent": KODI.encode("ascii")}
+        titles: list[str] = []
+        for start in (0, 30):
+            code, body = await self.raw(KODI_BROWSE.format(objectId=self.music, filter=KODI_FILTER, start=start), headers)
+            self.assertEqual(code, 200, body[:400])
+            page = outputs(body)
+            self.assertEqual(page["TotalMatches"], "34")
+            titles += didlTitles(page["Result"])
+            for res in ET.fromstring(page["Result"]).iter(DIDL + "res"):
+                self.assertTrue(res.get("duration") and res.get("size"), res.attrib)
+        self.assertEqual(titles, [f"track {number:02}" for number in range(34)])
+
+    async def test_xboxBrowsesContainerID(self) -> None:
+        """
+        The Xbox 360 names Browse's ObjectID C{ContainerID} and browses
+        Windows Media Connect's roots ("15" video, "16" pictures): both
+        answer our root's children; another client sending the same body
+        gets 402, as the SCPD says.
+        """
+        headers = {b"Content-Type": b'text/xml; charset="utf-8"',
+                   b"SOAPACTION": b'"urn:schemas-upnp-org:service:ContentDirectory:1#Browse"',
+                   b"User-Agent": XBOX_360.encode("ascii")}
+        for containerId in ("15", "16"):
+            code, body = await self.raw(XBOX_BROWSE.format(containerId=containerId), headers)
+            self.assertEqual(code, 200, body[:400])
+            page = outputs(body)
+            self.assertEqual((page["NumberReturned"], page["TotalMatches"]), ("1", "1"))
+            self.assertEqual(ET.fromstring(page["Result"])[0].get("id"), self.top)
+        code, body = await self.raw(XBOX_BROWSE.format(containerId=self.music), headers)
+        self.assertEqual(outputs(body)["TotalMatches"], "34")
+        headers[b"User-Agent"] = VLC.encode("ascii")
+        code, body = await self.raw(XBOX_BROWSE.format(containerId="15"), headers)
+        self.assertEqual((code, errorCode(body)), (500, 402))
+
+    async def description(self, method: bytes = b"GET", **headers: str) -> tuple[Headers, bytes]:
+        """
+        The device description as a client with these headers (by name,
+        C{_} for C{-}) gets it; the response headers and the body.
+        """
+        url = f"http://127.0.0.1:{self.service.web.port}{layout.descriptionPath(self.server.device)}"
+        sent = Headers({name.replace("_", "-").encode("ascii"): [value.encode("ascii")] for name, value in headers.items()})
+        response = await self.agent.request(method, url.encode("ascii"), sent)
+        self.assertEqual(response.code, 200)
+        return response.headers, await readBody(response)
+
+    async def test_descriptionPerClient(self) -> None:
+        """
+        Each client fetching the description over HTTP gets its variant:
+        the Xbox 360 a Windows Media Player Sharing 12.0 with a colon in
+        its name, Samsung Samsung's C{sec:ProductCap} and
+        C{sec:X_ProductCap}, every other client (WMP, VLC, Kodi, none) the
+        default; all carry C{dlna:X_DLNADOC} DMS-1.50, the same UDN,
+        services and CONFIGID; HEAD says the length of the client's own.
+        """
+        device = "{urn:schemas-upnp-org:device-1-0}device/"
+        uda = "{urn:schemas-upnp-org:device-1-0}"
+        sec = "{http://www.sec.co.kr/dlna}"
+        _, default = await self.description()
+        for agent in (WMP_12, VLC, KODI):
+            self.assertEqual((await self.description(user_agent=agent))[1], default, agent)
+        _, xbox = await self.description(user_agent=XBOX_360)
+        _, samsung = await self.description(user_agent=SAMSUNG_TV)
+        parsed = {name: ET.fromstring(body) for name, body in (("default", default), ("xbox", xbox), ("samsung", samsung))}
+        self.assertEqual({name: (root.findtext(device + uda + "friendlyName"), root.findtext(device + uda + "modelName"),
+                                 root.findtext(device + uda + "modelNumber")) for name, root in parsed.items()},
+                         {"default": ("Den", "coherence-lite MediaServer", None),
+                          "xbox": ("Den: 1", "Windows Media Player Sharing", "12.0"),
+                          "samsung": ("Den", "coherence-lite MediaServer", None)})
+        for name, root in parsed.items():
+            self.assertEqual(root.findtext(device + "{urn:schemas-dlna-org:device-1-0}X_DLNADOC"), "DMS-1.50", name)
+            self.assertEqual(root.get("configId"), parsed["default"].get("configId"), name)
+            self.assertEqual(root.findtext(device + uda + "UDN"), self.server.device.UDN, name)
+            self.assertEqual([url.text for url in root.iter(uda + "controlURL")],
+                             [url.text for url in parsed["default"].iter(uda + "controlURL")], name)
+            found = [root.findtext(device + sec + tag) for tag in ("ProductCap", "X_ProductCap")]
+            self.assertEqual(found, ["DCM10", "DCM10"] if name == "samsung" else [None, None], name)
+        self.assertIn(b'<sec:ProductCap xmlns:sec="http://www.sec.co.kr/dlna">DCM10</sec:ProductCap>', samsung)
+        self.assertIn(b'<dlna:X_DLNADOC xmlns:dlna="urn:schemas-dlna-org:device-1-0">DMS-1.50</dlna:X_DLNADOC>', default)
+        headers, body = await self.description(b"HEAD", user_agent=XBOX_360)
+        self.assertEqual((headers.getRawHeaders(b"Content-Length"), body), ([str(len(xbox)).encode("ascii")], b""))

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from dataclasses import replace
+from typing import Callable
 
 from defusedxml.ElementTree import fromstring
 from twisted.trial.unittest import SynchronousTestCase
@@ -16,6 +17,7 @@ from twisted.trial.unittest import SynchronousTestCase
 from coherence_lite.model.description import (
     MAX_CONFIG_ID,
     Documents,
+    Variant,
     buildDocuments,
     computeConfigId,
     deviceDescription,
@@ -260,3 +262,63 @@ class BuildDocumentsTests(SynchronousTestCase):
         self.assertEqual(text(fromstring(documents.description), f"{D}specVersion/{D}minor"), "2")
         for data in documents.scpds.values():
             self.assertEqual(text(fromstring(data), f"{S}specVersion/{S}minor"), "2")
+
+
+class VariantTests(SynchronousTestCase):
+    """
+    Description variants: L{buildDocuments} with L{Variant}s and
+    L{Documents.descriptionFor}.
+    """
+
+    def test_variantsShareTheConfigIdOfTheDefault(self) -> None:
+        """
+        Each variant is rendered with the CONFIGID of the default
+        description, which the variants do not change.
+        """
+        root = jambon()
+        other = replace(root, modelName="Other Model", modelNumber="12.0")
+        plain = buildDocuments(root)
+        documents = buildDocuments(root, variants=(Variant("user-agent", "Other/", other),))
+        self.assertEqual(documents.configId, plain.configId)
+        self.assertEqual(documents.description, plain.description)
+        [(header, contains, description)] = documents.variants
+        self.assertEqual((header, contains), ("user-agent", "Other/"))
+        self.assertEqual(description, deviceDescription(other, plain.configId))
+        self.assertEqual(text(fromstring(description), f"{D}device/{D}modelName"), "Other Model")
+
+    def test_firstMatchingVariantWins(self) -> None:
+        """
+        L{Documents.descriptionFor} gives the first variant whose header
+        contains its text; a variant without a root gives the default,
+        shadowing later ones; no match gives the default.
+        """
+        root = jambon()
+        first, second = replace(root, modelName="First"), replace(root, modelName="Second")
+        documents = buildDocuments(root, variants=(
+            Variant("user-agent", "Plain/", None),
+            Variant("user-agent", "Client/", first),
+            Variant("x-av-client-info", "BRAVIA", second),
+        ))
+        variants = [description for _, _, description in documents.variants]
+
+        def headers(**values: str) -> Callable[[str], str | None]:
+            return lambda name: values.get(name.replace("-", "_"))
+
+        self.assertIs(documents.descriptionFor(headers(user_agent="x Client/2")), variants[1])
+        self.assertIs(documents.descriptionFor(headers(user_agent="Plain/ Client/2")), documents.description)
+        self.assertIs(documents.descriptionFor(headers(x_av_client_info='av=5.0; cn="Sony"; mn="BRAVIA"')), variants[2])
+        self.assertIs(documents.descriptionFor(headers(user_agent="Other")), documents.description)
+        self.assertIs(documents.descriptionFor(headers()), documents.description)
+
+    def test_aVariantIsTheSameDevice(self) -> None:
+        """
+        A variant with another UDN, other services or other icons is
+        refused: it would describe another device under one CONFIGID.
+        """
+        root = jambon()
+        for other in (
+            replace(root, UDN="uuid:00000000-0000-0000-0000-000000000001"),
+            replace(root, services=()),
+            replace(root, icons=()),
+        ):
+            self.assertRaises(ValueError, buildDocuments, root, variants=(Variant("user-agent", "X", other),))

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.host.test_service -*-
+# -*- test-case-name: tests.http.test_listener,tests.host.test_service -*-
 """
 The device host's HTTP listener: L{WebServerService}, a L{Site} on one TCP
 port (both address families when it can), refused in one line when the

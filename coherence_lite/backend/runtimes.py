@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.host.test_runtimes -*-
+# -*- test-case-name: tests.backend.test_runtimes -*-
 """
 The running services of a device host, and their state kept across
 restarts.

@@ -1,6 +1,6 @@
-# -*- test-case-name: tests.host.test_runtimes -*-
+# -*- test-case-name: tests.backend.test_runtimes -*-
 """
-Tests for L{coherence_lite.host.runtimes}: every hosted service gets a
+Tests for L{coherence_lite.backend.runtimes}: every hosted service gets a
 runtime, and the state of device-file services is stored (in group
 commits, atomically) and loaded back, also across a real restart on
 loopback.
@@ -22,7 +22,7 @@ from twisted.trial.unittest import SynchronousTestCase, TestCase
 from twisted.web.client import Agent
 
 from coherence_lite.backend.service import ServiceBackend, stateVariable
-from coherence_lite.host.runtimes import HostedRuntimes, stateFile
+from coherence_lite.backend.runtimes import HostedRuntimes, stateFile
 from coherence_lite.host.service import UPnPDeviceService
 from coherence_lite.host.settings import HostSettings
 from coherence_lite.backend.hosted import Hostable, Hosted, hosted

@@ -1,5 +1,5 @@
 """
-Tests for L{coherence_lite.host.coherenceconfig} and the C{twistd
+Tests for L{coherence_lite.media.coherenceconfig} and the C{twistd
 upnp-device} options that use it: Coherence's C{--plugin} values and config
 files (XML and ConfigObj) read into FSStore plugins and MediaServer
 requests, and every wrong input named in one message.
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from twisted.trial.unittest import SynchronousTestCase
 
-from coherence_lite.host.coherenceconfig import CoherenceConfigError, fsstoreRequest, parsePluginOption, readConfigFile
+from coherence_lite.media.coherenceconfig import CoherenceConfigError, fsstoreRequest, parsePluginOption, readConfigFile
 from coherence_lite.host.udn import derivedUDN
 from coherence_lite.media.server import MEDIA_SERVER, MediaServer
 from coherence_lite.tap import Options

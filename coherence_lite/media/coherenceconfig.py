@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.host.test_coherenceconfig -*-
+# -*- test-case-name: tests.media.test_coherenceconfig -*-
 """
 Coherence's own configuration read as it is: its C{--plugin} option
 (C{backend:FSStore,content:/a,content:/b,name:Den}), its config file in
@@ -25,8 +25,8 @@ from typing import Any, Callable, Union
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from coherence_lite.host.media import MediaRequest
-from coherence_lite.host.settings import HostedDeviceError
+from coherence_lite.errors import HostedDeviceError
+from coherence_lite.media.request import MediaRequest
 from coherence_lite.media.scanner import ignorePattern
 
 __all__ = ["CoherenceConfigError", "Plugin", "fsstoreRequest", "parsePluginOption", "readConfigFile"]
