@@ -9,8 +9,8 @@ subject labelled with the family, in one L{DeviceReport}.
 
 The whole run is bounded: one discovery round, then per device (at most
 L{MAX_DEVICES}) three search rounds of a few seconds, and HTTP requests
-each with its own time limit (at most L{media_probe.MAX_CALLS} more for a
-MediaServer), on the chosen links only.
+each with its own time limit (at most L{media_probe.MAX_CALLS} and
+L{quirk_probe.MAX_CALLS} more for a MediaServer), on the chosen links only.
 """
 
 from __future__ import annotations

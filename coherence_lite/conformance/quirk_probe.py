@@ -77,14 +77,17 @@ class QuirkProbe:
         features = await self._call(cds, "X_GetFeatureList", (), rules.SAMSUNG_TV)
         findings = [rules.checkFeatureList(subject, features), rules.checkBookmark(subject, scpd)]
         registrar = next((s for d in root.allDevices() for s in d.services if s.serviceType in rules.REGISTRARS and s.controlURL), None)
-        calls = []
-        if registrar is not None:
-            for action in ("IsAuthorized", "IsValidated"):
-                calls.append(await self._call(registrar, action, (("DeviceID", ""),), rules.XBOX_360))
-        findings.append(rules.checkRegistrar(registrar.serviceId if registrar is not None else subject, registrar.serviceType if registrar else None, calls))
+        if registrar is None:
+            findings.append(rules.checkRegistrar(subject, None, []))
+        else:
+            calls = [await self._call(registrar, action, (("DeviceID", ""),), rules.XBOX_360) for action in ("IsAuthorized", "IsValidated")]
+            findings.append(rules.checkRegistrar(registrar.serviceId or registrar.serviceType, registrar.serviceType, calls))
         search = None
         if "Search" in actions:
-            arguments = (("ContainerID", "0"), ("SearchCriteria", rules.WMP_CRITERIA), ("Filter", "*"), ("StartingIndex", "0"), ("RequestedCount", "20"), ("SortCriteria", "+upnp:artist,+upnp:album,+upnp:originalTrackNumber,+dc:title"))
+            arguments = (
+                ("ContainerID", "0"), ("SearchCriteria", rules.WMP_CRITERIA), ("Filter", "*"), ("StartingIndex", "0"),
+                ("RequestedCount", str(rules.WMP_COUNT)), ("SortCriteria", rules.WMP_SORT),
+            )
             search = await self._call(cds, "Search", arguments, rules.WMP_12)
         findings.append(rules.checkSearchFirst(subject, search))
         findings.append(await self._vlc(cds, subject, answers))

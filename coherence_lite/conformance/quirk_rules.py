@@ -29,6 +29,8 @@ __all__ = [
     "REGISTRAR",
     "REGISTRARS",
     "WMP_CRITERIA",
+    "WMP_COUNT",
+    "WMP_SORT",
     "VLC_COUNT",
     "SUFFIX",
     "FOREIGN_HOST",
@@ -62,8 +64,11 @@ REGISTRAR = "urn:microsoft.com:service:X_MS_MediaReceiverRegistrar:1"
 #: domain with a hyphen, and gives Xboxes the dotted one).
 REGISTRARS = (REGISTRAR, "urn:microsoft-com:service:X_MS_MediaReceiverRegistrar:1")
 
-#: How Windows Media Player 12 asks for every track (its first request).
+#: How Windows Media Player 12 asks for every track (its first request),
+#: the page it asks for and its order.
 WMP_CRITERIA = 'upnp:class derivedfrom "object.item.audioItem" and @refID exists false'
+WMP_COUNT = 20
+WMP_SORT = "+upnp:artist,+upnp:album,+upnp:originalTrackNumber,+dc:title"
 
 #: VLC's RequestedCount.
 VLC_COUNT = 5000
