@@ -15,9 +15,12 @@ __all__ = ["HEAD_SIZE", "MpegAudioFrame", "firstFrame", "id3Size"]
 #: How many bytes after the ID3v2 tag are searched for the first frame.
 SEARCHED = 4096
 
+#: The longest frame: Layer II at 384 kbit/s and 32 kHz, padded.
+LONGEST_FRAME = 1729
+
 #: How many bytes L{firstFrame} needs after the ID3v2 tag: the search
 #: window, a frame of the largest size and the next frame's header.
-HEAD_SIZE = SEARCHED + 2 * 1441 + 4
+HEAD_SIZE = SEARCHED + LONGEST_FRAME + 4
 
 # Bitrates in kbit/s by bitrate index (1-14), for MPEG-1 Layer I, II, III
 # and MPEG-2/2.5 Layer I, and Layers II and III.
