@@ -117,7 +117,10 @@ def coherenceLite(library: Library, work: Path) -> Measured | None:
                                 "--state-dir", str(state))
         return Server(command)
 
-    return Measured("coherence-lite", start, port, "", "0")
+    # The walk covers the folder tree, as minidlna's "64" does: the media
+    # folder's container is the first object stored after the root (the
+    # state is new each start), beside which the root lists the views.
+    return Measured("coherence-lite", start, port, "", "1")
 
 
 def streamingOnly(library: Library) -> Measured:

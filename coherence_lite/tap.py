@@ -74,6 +74,7 @@ class Options(NetworkOptions):
     optFlags: list[list[str | None]] = [
         ["ipv6-site-local", None, "On IPv6, also use the site-local group FF05::C (FF02::C is always used)."],
         ["list-interfaces", None, "Print which interfaces would be used or skipped, and why, then exit."],
+        ["no-media-views", None, "List the media folders only at the MediaServer's root, without the views (Music by artist, album and genre, Photos by date, Videos, Recently added)."],
         ["no-netlink", None, "Do not follow Linux's netlink notifications of address changes (see them by polling only)."],
     ]
 
@@ -300,7 +301,7 @@ def _mediaRequest(options: Options) -> MediaRequest | None:
     if not requests:
         return None
     request = requests[0]
-    return replace(request, name=request.name or name, udn=request.udn or udn)
+    return replace(request, name=request.name or name, udn=request.udn or udn, views=not options["no-media-views"])
 
 
 def _pluginRequests(options: Options) -> list[MediaRequest]:

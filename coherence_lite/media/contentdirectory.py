@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from typing import Any
+from dataclasses import replace
+from typing import Any, Sequence
 
 from twisted.internet.interfaces import IDelayedCall
 
@@ -33,6 +34,7 @@ from coherence_lite.media.store import (
     sortClause,
     systemUpdateId,
 )
+from coherence_lite.media.views import EVENTED, ViewItem, browseView, isViewId
 
 __all__ = ["MAX_PAGE", "ContentDirectory", "didlObject"]
 
@@ -141,6 +143,25 @@ def _search(
     return rows, total, within.updateId, _artPaths(connection, rows)
 
 
+def _viewed(
+    connection: sqlite3.Connection, objectId: str, children: bool, start: int, count: int, criteria: str
+) -> tuple[list[Row | ViewItem | DidlObject], int, int, dict[int, bytes | None]] | None:
+    found = browseView(connection, objectId, children, start, count, criteria)
+    if found is None:
+        return None
+    entries, total, updateId = found
+    rows = [each.row if isinstance(each, ViewItem) else each for each in entries if not isinstance(each, DidlObject)]
+    return entries, total, updateId, _artPaths(connection, rows)
+
+
+def _describe(entry: Row | ViewItem | DidlObject, base: str, art: dict[int, bytes | None]) -> DidlObject:
+    if isinstance(entry, DidlObject):
+        return entry
+    if isinstance(entry, ViewItem):
+        return replace(didlObject(entry.row, base, art), id=entry.id, parentID=entry.parentID, refID=str(entry.row.id))
+    return didlObject(entry, base, art)
+
+
 def _objectId(text: str, code: int) -> int:
     if not text.isdigit() or len(text) > 18:
         raise _error(code)
@@ -170,16 +191,19 @@ class ContentDirectory(SamsungActions):
     A_ARG_TYPE_Count = stateVariable("ui4", sendEvents=False)
     A_ARG_TYPE_UpdateID = stateVariable("ui4", sendEvents=False)
 
-    def __init__(self, library: Library, clock: Any, systemUpdateID: int = 0) -> None:
+    def __init__(self, library: Library, clock: Any, systemUpdateID: int = 0, views: bool = False) -> None:
         """
         @param library: the index answering the queries; its changes are
             evented.
         @param clock: times how long a changed container stays listed in
             ContainerUpdateIDs.
         @param systemUpdateID: the stored SystemUpdateID to start from.
+        @param views: whether the root lists the views after the media
+            folders (L{coherence_lite.media.views}).
         """
         super().__init__({"SystemUpdateID": systemUpdateID})
         self.library = library
+        self.views = views
         self._clock = clock
         self._changed: dict[int, int] = {}
         self._forget: IDelayedCall | None = None
@@ -195,6 +219,8 @@ class ContentDirectory(SamsungActions):
         if self._forget is None or not self._forget.active():
             self._forget = self._clock.callLater(EVENT_INTERVAL, self._changed.clear)
         listed = ",".join(f"{container},{updateId}" for container, updateId in sorted(self._changed.items()))
+        if self.views:
+            listed += "".join(f",{view},{system}" for view in EVENTED)
         self.set(SystemUpdateID=system, ContainerUpdateIDs=listed)
 
     def stop(self) -> None:
@@ -250,7 +276,16 @@ class ContentDirectory(SamsungActions):
         base = self._base()
         if BrowseFlag not in _BROWSE_FLAGS:
             raise UPnPError(402)
-        objectId = _objectId(browsedId(ObjectID), 701)
+        objectText = browsedId(ObjectID)
+        if self.views and (objectText == "0" or isViewId(objectText)):
+            self._order(SortCriteria)
+            viewed = await self.library.query(
+                _viewed, objectText, BrowseFlag == "BrowseDirectChildren", StartingIndex, self._count(RequestedCount), SortCriteria
+            )
+            if viewed is None:
+                raise _error(701)
+            return self._answer(viewed, base, Filter)
+        objectId = _objectId(objectText, 701)
         order = self._order(SortCriteria)
         found = await self.library.query(
             _browse, objectId, BrowseFlag == "BrowseDirectChildren", StartingIndex, self._count(RequestedCount), order
@@ -308,8 +343,8 @@ class ContentDirectory(SamsungActions):
         return MAX_PAGE if requested == 0 else min(requested, MAX_PAGE)
 
     def _answer(
-        self, found: tuple[list[Row], int, int, dict[int, bytes | None]], base: str, filterText: str
+        self, found: tuple[Sequence[Row | ViewItem | DidlObject], int, int, dict[int, bytes | None]], base: str, filterText: str
     ) -> dict[str, object]:
         rows, total, updateId, art = found
-        result = writeDidl([didlObject(row, base, art) for row in rows], filterText)
+        result = writeDidl([_describe(row, base, art) for row in rows], filterText)
         return {"Result": result, "NumberReturned": len(rows), "TotalMatches": total, "UpdateID": updateId}

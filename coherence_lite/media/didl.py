@@ -66,6 +66,8 @@ class DidlObject:
         container.
     @ivar childCount: a container's child count.
     @ivar searchable: whether a container may be searched.
+    @ivar refID: the id of the item an item refers to (an item of a view
+        refers to the folder tree's), or L{None}.
     """
 
     id: str
@@ -82,6 +84,7 @@ class DidlObject:
     originalTrackNumber: int | None = None
     albumArtURI: str | None = None
     resources: tuple[DidlResource, ...] = ()
+    refID: str | None = None
 
     @property
     def isContainer(self) -> bool:
@@ -176,6 +179,8 @@ def _object(didl: DidlObject, wanted: Filter) -> str:
             opening += f' childCount="{didl.childCount}"'
         if wanted.allows("@searchable"):
             opening += f' searchable="{int(didl.searchable)}"'
+    elif didl.refID is not None and wanted.allows("@refID"):
+        opening += f' refID="{_attribute(didl.refID)}"'
     parts = [opening + ">", _element("dc:title", didl.title), _element("upnp:class", didl.upnpClass)]
     for name, value in (
         ("dc:creator", didl.creator),

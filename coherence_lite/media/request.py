@@ -8,13 +8,14 @@ A device file for a MediaServer holds a C{[media]} table only::
     [media]
     folders = ["/srv/music", "photos"]   # relative to the file's folder
     name = "Den"                           # optional
+    views = false                          # optional; default true
     uuid = "..."                           # optional; derived from the file
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping
 
@@ -24,7 +25,7 @@ from coherence_lite.model._toml import parseTOML
 __all__ = ["MediaRequest", "mediaRequestFromFile"]
 
 #: The keys of a C{[media]} table.
-_KEYS = ("folders", "name", "uuid")
+_KEYS = ("folders", "name", "uuid", "views")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class MediaRequest:
         dot-files (Coherence FSStore's C{ignore_patterns}), checked.
     @ivar inotify: whether changes are watched live (else the folders are
         rescanned periodically).
+    @ivar views: whether the root lists the views (Music, Photos, Videos,
+        Recently added) after the media folders.
     """
 
     origin: str
@@ -49,6 +52,7 @@ class MediaRequest:
     udn: str | None = None
     ignore: tuple[str, ...] = ()
     inotify: bool = True
+    views: bool = True
 
     @classmethod
     def checked(cls, origin: str, folders: list[str], name: str | None, udn: str | None, base: Path | None = None) -> "MediaRequest":
@@ -105,7 +109,10 @@ def mediaRequestFromFile(path: Path) -> MediaRequest | None:
     for key in ("name", "uuid"):
         if key in table and not isinstance(table[key], str):
             raise HostedDeviceError(None, f"{name}: media.{key}: must be a string")
+    views = table.get("views", True)
+    if not isinstance(views, bool):
+        raise HostedDeviceError(None, f"{name}: media.views: must be true or false")
     udn = table.get("uuid")
     if udn is not None:
         udn = "uuid:" + udn.removeprefix("uuid:")
-    return MediaRequest.checked(name, folders, table.get("name"), udn, path.parent)
+    return replace(MediaRequest.checked(name, folders, table.get("name"), udn, path.parent), views=views)

@@ -70,6 +70,7 @@ class MediaServer(MultiService):
         reactor: Any,
         ignore: Sequence[str] = (),
         useInotify: bool = True,
+        views: bool = True,
     ) -> None:
         """
         @param folders: the media folders.
@@ -84,6 +85,8 @@ class MediaServer(MultiService):
             dot-files (see L{ignorePattern}); checked by the caller.
         @param useInotify: C{False} rescans periodically instead of
             watching the folders.
+        @param views: whether the root lists the views (Music, Photos,
+            Videos, Recently added) after the media folders.
         """
         super().__init__()
         uuid = udn.removeprefix("uuid:").lower()
@@ -96,7 +99,7 @@ class MediaServer(MultiService):
             artDirectory = stateDirectory / f"media-art-{uuid}"
         self.library = Library(folders, database, reactor, artDirectory, ignorePattern(ignore))
         self.library.setServiceParent(self)
-        self.contentDirectory = ContentDirectory(self.library, reactor, storedSystemUpdateId(database))
+        self.contentDirectory = ContentDirectory(self.library, reactor, storedSystemUpdateId(database), views)
         self.connectionManager = ConnectionManager()
         self.registrar = MediaReceiverRegistrar()
         watcher = FolderWatcher(self.library, reactor, useInotify=useInotify)

@@ -42,6 +42,10 @@ def mediaThreads() -> list[str]:
     return [thread.name for thread in threading.enumerate() if "media-" in thread.name]
 
 
+#: The views the root lists after the media folder (L{coherence_lite.media.views}).
+_VIEWS = ["Music", "Photos", "Videos", "Recently added"]
+
+
 class FSStoreFacadeTests(TestCase):
     """
     A façade in unittest mode configured with an FSStore plugin.
@@ -128,7 +132,7 @@ class FSStoreFacadeTests(TestCase):
         self.assertIn(b"<friendlyName>Den</friendlyName>", description)
         self.assertIn(f"<UDN>{plugin.uuid}</UDN>".encode("ascii"), description)
         await plugin.server.library.scanned
-        self.assertEqual(list(await self.browse(coherence, "0")), ["Media"])
+        self.assertEqual(list(await self.browse(coherence, "0")), ["Media", *_VIEWS])
         top = await self.browse(coherence, (await self.browse(coherence, "0"))["Media"])
         self.assertEqual(sorted(top), ["Album", "picture"])
         self.assertEqual(sorted(await self.browse(coherence, top["Album"])), ["song"])
@@ -182,7 +186,7 @@ class FSStoreFacadeTests(TestCase):
         """
         coherence = self.start(plugin={"backend": "FSStore", "content": str(self.folder)})
         await self.served(coherence).server.library.scanned
-        self.assertEqual(list(await self.browse(coherence, "0")), ["Media"])
+        self.assertEqual(list(await self.browse(coherence, "0")), ["Media", *_VIEWS])
         await coherence.shutdown()
         self.assertEqual(mediaThreads(), [])
 

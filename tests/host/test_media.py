@@ -67,6 +67,13 @@ class MediaOptionsTests(SynchronousTestCase):
         self.assertIsInstance(self.server(options), MediaServer)
         self.assertTrue(os.path.exists(os.path.join(self.stateDirectory, f"media-{device.UDN[5:]}.sqlite")))
 
+    def test_views(self) -> None:
+        """
+        The views are on unless C{--no-media-views} is given.
+        """
+        self.assertTrue(self.server(self.parse("--media", self.folder)).contentDirectory.views)
+        self.assertFalse(self.server(self.parse("--media", self.folder, "--no-media-views")).contentDirectory.views)
+
     def test_overridesWhenAlone(self) -> None:
         """
         With no device file, C{--friendly-name} and C{--uuid} name the
@@ -146,6 +153,9 @@ class MediaFileTests(SynchronousTestCase):
         self.assertEqual(media.UDN, derivedUDN(MACHINE, f"media:{path}"))
         server = options["sources"].mediaHosting.server
         self.assertEqual(server.library.folders, ((self.configs / "music").resolve(), (self.configs / "photos").resolve()))
+        self.assertTrue(server.contentDirectory.views)
+        self.write("den.toml", '[media]\nfolders = ["music"]\nviews = false\n')
+        self.assertFalse(self.parse()["sources"].mediaHosting.server.contentDirectory.views)
 
     def test_reload(self) -> None:
         """
@@ -171,7 +181,7 @@ class MediaFileTests(SynchronousTestCase):
         """
         path = self.configs / "den.toml"
         for text, message in (
-            ('[media]\nfolder = "music"\n', f"{path}: media.folder: unknown key (known: folders, name, uuid)"),
+            ('[media]\nfolder = "music"\n', f"{path}: media.folder: unknown key (known: folders, name, uuid, views)"),
             ('[media]\nfolders = ["missing"]\n', f"{path}: media.folders: missing: not a folder"),
             ('[media]\nfolders = 3\n', f"{path}: media.folders: must be a folder or a list of folders"),
             ('[media]\nfolders = []\n', f"{path}: media.folders: names no folder"),

@@ -1,19 +1,24 @@
 """
 A small real media library for the tests, made with ffmpeg's lavfi sources:
 one file of each kind, tags, a folder cover and an embedded one, hostile
-names, symlinks inside and outside the folder, a loop and a truncated file.
+names, symlinks inside and outside the folder, a loop and a truncated file
+(and, for a daemon that does not run as root, an unreadable one).  Each
+kind of file is made by ffmpeg once per test run and copied after.
 """
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from tests.support.prerequisites import missing
 
-__all__ = ["EXPECTED", "makeLibrary", "makeMedia", "needFFmpeg"]
+__all__ = ["EXPECTED", "UNREADABLE", "addUnreadable", "makeLibrary", "makeMedia", "needFFmpeg"]
 
 #: ffmpeg arguments (after the output format is chosen by the name) making
 #: each kind of file, by suffix.
@@ -52,6 +57,12 @@ EXPECTED = {
     "embedded/art.mp3": ("art", 3),
 }
 
+#: The file L{addUnreadable} makes: a real FLAC no one but root can read.
+UNREADABLE = "other/locked.flac"
+
+#: The files ffmpeg made in this run, by suffix and tags (see L{makeMedia}).
+_made: dict[tuple[str, ...], Path] = {}
+
 
 def needFFmpeg() -> str:
     """
@@ -63,17 +74,32 @@ def needFFmpeg() -> str:
     return found
 
 
+@functools.cache
+def _madeFolder() -> Path:
+    """
+    Where this run keeps the files ffmpeg made; removed when it exits.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="cl-media-made-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
 def makeMedia(path: Path, *tags: str) -> None:
     """
     Write a small real media file of the kind its suffix names.
 
     @param tags: C{-metadata} values (C{title=T}).
     """
-    metadata = [argument for tag in tags for argument in ("-metadata", tag)]
     path.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [needFFmpeg(), "-v", "error", "-y", *_SOURCES[path.suffix], *metadata, str(path)], check=True, timeout=60
-    )
+    key = (path.suffix, *tags)
+    if key not in _made:
+        made = _madeFolder() / f"{len(_made)}{path.suffix}"
+        metadata = [argument for tag in tags for argument in ("-metadata", tag)]
+        subprocess.run(
+            [needFFmpeg(), "-v", "error", "-y", *_SOURCES[path.suffix], *metadata, str(made)], check=True, timeout=60
+        )
+        _made[key] = made
+    shutil.copyfile(_made[key], path)
 
 
 def makeLibrary(base: Path) -> Path:
@@ -113,3 +139,14 @@ def makeLibrary(base: Path) -> Path:
     os.symlink(music, music / "other/loop")
     os.symlink(music / "missing.mp3", music / "dangling.mp3")
     return music
+
+
+def addUnreadable(music: Path) -> Path:
+    """
+    Add L{UNREADABLE} to a library made by L{makeLibrary}: a real file
+    with mode 000, unreadable for any user but root (who reads anything).
+    """
+    path = music / UNREADABLE
+    makeMedia(path, "title=locked")
+    path.chmod(0)
+    return path

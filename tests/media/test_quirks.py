@@ -205,7 +205,7 @@ class ClientReplayTests(TestCase):
         self.cds = controlURL(self.service.web.port, device, device.services[0])
         self.mrr = controlURL(self.service.web.port, device, device.services[2])
         self.agent = Agent(reactor)
-        [(self.topTitle, self.top)] = (await self.children("0")).items()
+        [(self.topTitle, self.top)] = [(title, objectId) for title, objectId in (await self.children("0")).items() if objectId.isdigit()]
         self.music = (await self.children(self.top))["Music"]
 
     async def children(self, objectId: str) -> dict[str, str]:
@@ -320,7 +320,7 @@ class ClientReplayTests(TestCase):
             self.assertEqual(len(titles), 35)
             self.assertEqual(titles, sorted(titles, key=str.lower))
         page = await self.ok(self.cds, CDS, "Browse", browseArguments("15", "100"), XBOX_360)
-        self.assertEqual(list((await self.children("0")).values()), [self.top])
+        self.assertEqual([each.get("id") for each in ET.fromstring(page["Result"])], list((await self.children("0")).values()))
         self.assertEqual(ET.fromstring(page["Result"])[0].get("id"), self.top)
         page = await self.ok(self.cds, CDS, "Browse", browseArguments("15", "1", flag="BrowseMetadata"), KODI)
         self.assertEqual(ET.fromstring(page["Result"])[0].get("id"), "15")
@@ -401,7 +401,7 @@ class ClientReplayTests(TestCase):
                 break
         self.assertEqual((requests, titles), (1, [f"track {number:02}" for number in range(34)]))
         code, body = await self.raw(VLC_BROWSE.format(objectId="0", start=0, count=5000), VLC_HEADERS)
-        self.assertEqual(didlTitles(outputs(body)["Result"], "container"), [self.topTitle])
+        self.assertEqual(didlTitles(outputs(body)["Result"], "container"), [self.topTitle, "Music", "Photos", "Videos", "Recently added"])
 
     async def test_kodiPlatinumBrowse(self) -> None:
         """
@@ -428,7 +428,7 @@ class ClientReplayTests(TestCase):
         """
         The Xbox 360 names Browse's ObjectID C{ContainerID} and browses
         Windows Media Connect's roots ("15" video, "16" pictures): both
-        answer our root's children; another client sending the same body
+        answer our root's children (the folder, then the views); another client sending the same body
         gets 402, as the SCPD says.
         """
         headers = {b"Content-Type": b'text/xml; charset="utf-8"',
@@ -438,8 +438,9 @@ class ClientReplayTests(TestCase):
             code, body = await self.raw(XBOX_BROWSE.format(containerId=containerId), headers)
             self.assertEqual(code, 200, body[:400])
             page = outputs(body)
-            self.assertEqual((page["NumberReturned"], page["TotalMatches"]), ("1", "1"))
-            self.assertEqual(ET.fromstring(page["Result"])[0].get("id"), self.top)
+            self.assertEqual((page["NumberReturned"], page["TotalMatches"]), ("5", "5"))
+            self.assertEqual([each.get("id") for each in ET.fromstring(page["Result"])],
+                             [self.top, "music", "photos", "videos", "recent"])
         code, body = await self.raw(XBOX_BROWSE.format(containerId=self.music), headers)
         self.assertEqual(outputs(body)["TotalMatches"], "34")
         headers[b"User-Agent"] = VLC.encode("ascii")

@@ -111,7 +111,8 @@ class FromFileTests(SynchronousTestCase):
             ('[media]\nfolders = ["music", 3]\n', "media.folders: must be a folder or a list of folders"),
             ('[media]\nfolders = "music"\nname = 3\n', "media.name: must be a string"),
             ('[media]\nfolders = "music"\nuuid = true\n', "media.uuid: must be a string"),
-            ('[media]\nfolders = "music"\nport = 1\n', "media.port: unknown key (known: folders, name, uuid)"),
+            ('[media]\nfolders = "music"\nviews = "no"\n', "media.views: must be true or false"),
+            ('[media]\nfolders = "music"\nport = 1\n', "media.port: unknown key (known: folders, name, uuid, views)"),
         ):
             error = self.assertRaises(HostedDeviceError, self.read, text)
             self.assertIsNone(error.field)

@@ -1,9 +1,10 @@
 """
 Follow a MediaServer live, as Home Assistant does: subscribe to its
-ContentDirectory with async-upnp-client (its notify server on 127.0.0.1)
-and, after each event, browse the library's C{music/other} folder.
+ContentDirectory with async-upnp-client (its notify server on
+CALLBACK_ADDRESS, 127.0.0.1 by default) and, after each event, browse the
+library's C{music/other} folder.
 
-    dms_events_probe.py DESCRIPTION_URL
+    dms_events_probe.py DESCRIPTION_URL [CALLBACK_ADDRESS]
 
 Lines written: C{subscribed} once the initial event arrived; then for each
 event a JSON line with the evented variables, then C{has TITLE} for each
@@ -36,7 +37,7 @@ async def folder(dms: DmsDevice, path: str) -> str:
     return objectId
 
 
-async def probe(location: str) -> None:
+async def probe(location: str, callback: str) -> None:
     requester = AiohttpRequester()
     device = await UpnpFactory(requester, non_strict=False).async_create_device(location)
     dms = DmsDevice(device, None)
@@ -44,7 +45,7 @@ async def probe(location: str) -> None:
     service = device.service(SERVICE)
     events: asyncio.Queue = asyncio.Queue()
     service.on_event = lambda _service, variables: events.put_nowait({v.name: v.value for v in variables})
-    server = AiohttpNotifyServer(requester, source=("127.0.0.1", 0))
+    server = AiohttpNotifyServer(requester, source=(callback, 0))
     await server.async_start_server()
     try:
         await server.event_handler.async_subscribe(service)
@@ -65,6 +66,6 @@ async def probe(location: str) -> None:
 
 if __name__ == "__main__":
     try:
-        asyncio.run(asyncio.wait_for(probe(sys.argv[1]), LIFETIME))
+        asyncio.run(asyncio.wait_for(probe(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "127.0.0.1"), LIFETIME))
     except asyncio.TimeoutError:
         pass

@@ -3,9 +3,14 @@ Walk a MediaServer the way Home Assistant does, with async-upnp-client's
 DmsDevice, and print what it found as JSON.
 
     dms_probe.py DESCRIPTION_URL [PATH_TO_RESOLVE]
+    dms_probe.py ssdp:SOURCE_ADDRESS[%INTERFACE] [PATH_TO_RESOLVE]
 
-The JSON holds the device's capabilities and SystemUpdateID, every
-container and item of a full walk (pages of 3, to exercise paging), the
+With C{ssdp:} the device is found first as Home Assistant finds it: an
+SSDP search for MediaServer:1 sent from SOURCE_ADDRESS (an IPv6 one with
+its interface), repeated each second for up to 10 s, the first answer's
+LOCATION taken.  The JSON holds that LOCATION, the device's capabilities and SystemUpdateID, every
+container and item of a full walk (pages of 3, to exercise paging; each
+with the id of the root's child it was found below, as C{top}), the
 object ids Home Assistant's path search finds for each title of
 PATH_TO_RESOLVE (C{@parentID="X" and dc:title="Y"}, RequestedCount 1), a
 class search, and the error codes of a few bad requests.
@@ -15,14 +20,48 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import sys
 
 from async_upnp_client.aiohttp import AiohttpRequester
 from async_upnp_client.client_factory import UpnpFactory
 from async_upnp_client.exceptions import UpnpActionError
 from async_upnp_client.profiles.dlna import DmsDevice
+from async_upnp_client.search import SsdpSearchListener
 
 PAGE = 3
+MEDIA_SERVER = "urn:schemas-upnp-org:device:MediaServer:1"
+SEARCHES = 10
+
+
+async def locate(where: str) -> str:
+    """
+    The description URL C{where} names: itself, or for
+    C{ssdp:ADDRESS[%INTERFACE]} the LOCATION of the first MediaServer
+    answering a search sent from ADDRESS.
+    """
+    if not where.startswith("ssdp:"):
+        return where
+    address, _, interface = where[len("ssdp:"):].partition("%")
+    source = (address, 0, 0, socket.if_nametoindex(interface)) if interface else (address, 0)
+    answered: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    async def seen(headers: object) -> None:
+        if not answered.done():
+            answered.set_result(headers["location"])  # type: ignore[index]
+
+    listener = SsdpSearchListener(async_callback=seen, source=source, search_target=MEDIA_SERVER, timeout=1)
+    await listener.async_start()
+    try:
+        for _ in range(SEARCHES):
+            listener.async_search()
+            try:
+                return await asyncio.wait_for(asyncio.shield(answered), 1)
+            except asyncio.TimeoutError:
+                continue
+        raise SystemExit(f"no MediaServer answered {SEARCHES} searches from {address}")
+    finally:
+        listener.async_stop()
 
 
 def _describe(didl: object) -> dict[str, object]:
@@ -30,6 +69,7 @@ def _describe(didl: object) -> dict[str, object]:
     return {
         "id": getattr(didl, "id"),
         "parent_id": getattr(didl, "parent_id"),
+        "ref_id": getattr(didl, "ref_id", None),
         "title": getattr(didl, "title"),
         "class": getattr(didl, "upnp_class"),
         "child_count": getattr(didl, "child_count", None),
@@ -38,15 +78,17 @@ def _describe(didl: object) -> dict[str, object]:
     }
 
 
-async def walk(dms: DmsDevice, objectId: str, found: list[dict[str, object]], totals: dict[str, int]) -> None:
+async def walk(
+    dms: DmsDevice, objectId: str, found: list[dict[str, object]], totals: dict[str, int], top: str | None = None
+) -> None:
     start = 0
     while True:
         page = await dms.async_browse_direct_children(objectId, "*", start, PAGE)
         totals[objectId] = page.total_matches
         for didl in page.result:
-            found.append(_describe(didl))
+            found.append({**_describe(didl), "top": top or didl.id})
             if "container" in didl.upnp_class:
-                await walk(dms, didl.id, found, totals)
+                await walk(dms, didl.id, found, totals, top or didl.id)
         start += page.number_returned
         if page.number_returned == 0 or start >= page.total_matches:
             return
@@ -60,7 +102,8 @@ async def errorCode(call: object) -> int | None:
     return None
 
 
-async def main(url: str, path: str) -> dict[str, object]:
+async def main(where: str, path: str) -> dict[str, object]:
+    url = await locate(where)
     requester = AiohttpRequester()
     device = await UpnpFactory(requester, non_strict=False).async_create_device(url)
     dms = DmsDevice(device, None)
@@ -82,6 +125,8 @@ async def main(url: str, path: str) -> dict[str, object]:
         objectId = page.result[0].id
         resolved.append(objectId)
     audio = await dms.async_search_directory("0", 'upnp:class derivedfrom "object.item.audioItem"', "dc:title")
+    references = [each for each in found if each["ref_id"]]
+    reference = await dms.async_browse_metadata(str(references[0]["id"])) if references else None
     everything = await dms.async_search_directory("0", "*", "dc:title", requested_count=2)
     errors = {
         "browse_missing": await errorCode(dms.async_browse_metadata("987654321")),
@@ -92,10 +137,12 @@ async def main(url: str, path: str) -> dict[str, object]:
     }
     await requester.async_close() if hasattr(requester, "async_close") else None
     return {
+        "location": url,
         "search_capabilities": sorted(dms.search_capabilities),
         "sort_capabilities": sorted(dms.sort_capabilities),
         "system_update_id": dms.system_update_id,
         "root": _describe(root),
+        "reference": None if reference is None else _describe(reference),
         "objects": found,
         "totals": totals,
         "resolved": resolved,

@@ -57,6 +57,7 @@ def main(url):
                 lambda p, item: found["items"].append(
                     {
                         "id": item.get_id(),
+                        "ref_id": item.get_ref_id(),
                         "title": item.get_title(),
                         "class": item.get_upnp_class(),
                         "uris": [res.get_uri() for res in item.get_resources()],

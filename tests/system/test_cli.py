@@ -511,7 +511,16 @@ class Process(ProcessProtocol):
         self._waiters: list[tuple[str, Deferred[str]]] = []
 
     def spawn(self, *arguments: str) -> "Process":
-        reactor.spawnProcess(self, sys.executable, [sys.executable, *arguments], env=environment(), path=str(ROOT))
+        """
+        Run this checkout's Python with C{arguments}.
+        """
+        return self.spawnCommand(sys.executable, *arguments)
+
+    def spawnCommand(self, *command: str) -> "Process":
+        """
+        Run C{command} (its first word found on C{PATH}) from this checkout.
+        """
+        reactor.spawnProcess(self, command[0], list(command), env=environment(), path=str(ROOT))
         return self
 
     def outReceived(self, data: bytes) -> None:

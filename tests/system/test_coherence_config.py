@@ -51,6 +51,7 @@ from twisted.trial.unittest import SynchronousTestCase
 
 from tests.media.library import EXPECTED, makeLibrary, needFFmpeg
 from tests.support.daemon import HOSTING
+from tests.support.mediaclients import folderTree
 from tests.support.netns import OutputReader, Topology, run, unavailable
 from tests.support.prerequisites import missing
 
@@ -187,11 +188,12 @@ class CoherenceConfigurationTests(SynchronousTestCase):
 
     def assertWalked(self, server: dict[str, Any], name: str, titles: list[str]) -> None:
         """
-        The walk found every readable file exactly once (by title), each
-        object once, under the configured name.
+        The walk found every readable file exactly once (by title) in the
+        folder tree, each object (views included) once, under the
+        configured name.
         """
         self.assertEqual(server["friendly_name"], name)
-        items = [each for each in server["objects"] if each["class"].startswith("object.item")]
+        items = [each for each in folderTree(server["objects"]) if each["class"].startswith("object.item")]
         self.assertEqual(sorted(each["title"] for each in items), titles)
         self.assertEqual(len({each["id"] for each in server["objects"]}), len(server["objects"]))
         self.assertTrue(all(each["res"] for each in items))

@@ -8,14 +8,12 @@ refused.  The media come from ffmpeg's lavfi sources.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 from twisted.internet import defer, reactor
-from twisted.internet.utils import getProcessOutputAndValue
 from twisted.trial.unittest import TestCase
 
 from coherence_lite.host.site import HostResource
@@ -24,6 +22,7 @@ from coherence_lite.http.server import LimitedSite
 from coherence_lite.media.streaming import StreamingResource
 from coherence_lite.media.target import StreamTarget
 
+from tests.support.mediaclients import curl, rangeForms, runTool
 from tests.support.prerequisites import missing
 
 
@@ -74,20 +73,17 @@ class CurlAndFFprobeTests(TestCase):
             self.addCleanup(port.stopListening)
             self.bases.append(f"http://{urlHost}:{port.getHost().port}/media/")
 
-    @defer.inlineCallbacks
     def runTool(self, tool: str, *arguments: str) -> Any:
-        out, err, code = yield getProcessOutputAndValue(tool, arguments, env=dict(os.environ), reactor=reactor)
-        return out, err, code
+        """
+        Run C{tool}; fire with its output, errors and exit code.
+        """
+        return defer.ensureDeferred(runTool((), tool, *arguments))
 
-    @defer.inlineCallbacks
     def curl(self, url: str, *arguments: str) -> Any:
         """
         The status and body curl gets.
         """
-        out, err, code = yield self.runTool("curl", "-sS", "-g", "--path-as-is", "-o", "-", "-w", "\n%{http_code}", *arguments, url)
-        self.assertEqual(code, 0, err)
-        body, _, status = out.rpartition(b"\n")
-        return int(status), body
+        return defer.ensureDeferred(curl(self, (), url, *arguments))
 
     @defer.inlineCallbacks
     def test_everyRangeFormByteExact(self) -> Any:
@@ -96,17 +92,8 @@ class CurlAndFFprobeTests(TestCase):
         both families; 416 past the end.
         """
         size = len(self.video)
-        forms = [
-            (None, 200, self.video),
-            ("0-0", 206, self.video[:1]),
-            ("100-1099", 206, self.video[100:1100]),
-            (f"{size - 10}-", 206, self.video[-10:]),
-            ("-100", 206, self.video[-100:]),
-            (f"-{size * 2}", 206, self.video),
-            (f"5-{size * 10}", 206, self.video[5:]),
-        ]
         for base in self.bases:
-            for form, status, expected in forms:
+            for form, status, expected in rangeForms(self.video):
                 extra = ("-r", form) if form else ()
                 got = yield self.curl(base + "v.mp4", *extra)
                 self.assertEqual(got, (status, expected), (base, form))
