@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Callable, cast
 
-from twisted.internet.interfaces import IDelayedCall, IReactorTime, ITCPTransport
+from twisted.internet.interfaces import IAddress, IDelayedCall, IReactorTime, ITCPTransport
 from twisted.internet.protocol import connectionDone
 from twisted.logger import Logger
 from twisted.python.failure import Failure
@@ -83,6 +83,7 @@ class LimitedHTTPChannel(HTTPChannel):
         self._sendBufferFull = False
         self._since = clock.seconds()
         self.rejected = False
+        self._host: IAddress | None = None
 
     # Receiving.
 
@@ -120,7 +121,7 @@ class LimitedHTTPChannel(HTTPChannel):
             if end < 0:
                 break
             head = data[:end]
-            if not self._hostAccepted(head):
+            if not head.startswith((b"GET ", b"HEAD ")) or not self._hostAccepted(head):
                 break
             response = answers.respond(head, self._clock.seconds())
             if response is None:
@@ -140,7 +141,17 @@ class LimitedHTTPChannel(HTTPChannel):
         policy = getattr(getattr(self, "site", None), "hostPolicy", None)
         if policy is None or self.transport is None:
             return True
-        return policy.refusal(hostValues(head), b"HTTP/1.1", str(getattr(self.transport.getHost(), "host", ""))) is None
+        return policy.refusal(hostValues(head), b"HTTP/1.1", str(getattr(self.getHost(), "host", ""))) is None
+
+    def getHost(self) -> IAddress:
+        """
+        The local address of the connection, asked of the socket once: it
+        cannot change while the connection is open, and every request
+        reads it.
+        """
+        if self._host is None:
+            self._host = super().getHost()
+        return self._host
 
     def lineReceived(self, line: bytes) -> None:
         """

@@ -7,11 +7,10 @@ SQL), the capabilities and the update ids, evented with moderation.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-from dataclasses import replace
-from typing import Any, Sequence
+from typing import Any
 
+from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import IDelayedCall
 
 from coherence_lite.backend.request import baseURL, localAddress
@@ -32,9 +31,11 @@ from coherence_lite.media.store import (
     profileOf,
     searchRows,
     sortClause,
+    storedId,
     systemUpdateId,
 )
 from coherence_lite.media.views import EVENTED, ViewItem, browseView, isViewId
+from coherence_lite.model.xmltext import XMLText
 
 __all__ = ["MAX_PAGE", "ContentDirectory", "didlObject"]
 
@@ -75,8 +76,19 @@ _OUTPUTS = {
 
 
 def _suffix(path: bytes | None) -> str:
-    extension = os.path.splitext(path or b"")[1].decode("ascii", "replace").lower()
-    return extension if extension[1:].isalnum() else ""
+    """
+    The file name extension of C{path} (with its dot, lower case) when it is
+    ASCII letters and digits, else C{""}: C{os.path.splitext}'s rule (a
+    name's leading dots start no extension), without its generality.
+    """
+    if not path:
+        return ""
+    name = path[path.rfind(b"/") + 1:]
+    dot = name.rfind(b".")
+    if dot <= 0 or not name[:dot].strip(b"."):
+        return ""
+    extension = name[dot + 1:]
+    return "." + extension.decode("ascii").lower() if extension.isalnum() else ""
 
 
 def didlObject(row: Row, base: str, art: dict[int, bytes | None]) -> DidlObject:
@@ -118,54 +130,76 @@ def _artPaths(connection: sqlite3.Connection, rows: list[Row]) -> dict[int, byte
     return dict(connection.execute(f"SELECT id, path FROM objects WHERE id IN ({marks})", wanted).fetchall())
 
 
+#: A page as Browse and Search answer it: the DIDL-Lite Result, how many
+#: objects it holds, TotalMatches and the UpdateID.
+_Page = tuple[XMLText, int, int, int]
+
+
+def _page(connection: sqlite3.Connection, rows: list[Row], total: int, updateId: int, base: str, filterText: str) -> _Page:
+    art = _artPaths(connection, rows)
+    return writeDidl([didlObject(row, base, art) for row in rows], filterText), len(rows), total, updateId
+
+
 def _browse(
-    connection: sqlite3.Connection, objectId: int, children: bool, start: int, count: int, order: str
-) -> tuple[list[Row], int, int, dict[int, bytes | None]] | None:
+    connection: sqlite3.Connection, objectId: int, children: bool, start: int, count: int, order: str,
+    base: str, filterText: str,
+) -> _Page | None:
     row = fetchRow(connection, objectId)
     if row is None:
         return None
     updateId = row.updateId if row.container else systemUpdateId(connection)
     if not children:
-        return [row], 1, updateId, _artPaths(connection, [row])
+        return _page(connection, [row], 1, updateId, base, filterText)
     if not row.container:
-        return [], 0, updateId, {}
+        return _page(connection, [], 0, updateId, base, filterText)
     rows, total = childRows(connection, objectId, start, count, order)
-    return rows, total, updateId, _artPaths(connection, rows)
+    return _page(connection, rows, total, updateId, base, filterText)
 
 
 def _search(
-    connection: sqlite3.Connection, containerId: int, condition: str, parameters: list[object], start: int, count: int, order: str
-) -> tuple[list[Row], int, int, dict[int, bytes | None]] | None:
+    connection: sqlite3.Connection, containerId: int, condition: str, parameters: list[object], start: int, count: int,
+    order: str, base: str, filterText: str,
+) -> _Page | None:
     within = fetchRow(connection, containerId)
     if within is None or not within.container:
         return None
     rows, total = searchRows(connection, within, condition, parameters, start, count, order)
-    return rows, total, within.updateId, _artPaths(connection, rows)
+    return _page(connection, rows, total, within.updateId, base, filterText)
+
+
+def _answer(found: _Page | None, missing: int) -> dict[str, object]:
+    if found is None:
+        raise _error(missing)
+    result, returned, total, updateId = found
+    return {"Result": result, "NumberReturned": returned, "TotalMatches": total, "UpdateID": updateId}
 
 
 def _viewed(
-    connection: sqlite3.Connection, objectId: str, children: bool, start: int, count: int, criteria: str
-) -> tuple[list[Row | ViewItem | DidlObject], int, int, dict[int, bytes | None]] | None:
+    connection: sqlite3.Connection, objectId: str, children: bool, start: int, count: int, criteria: str,
+    base: str, filterText: str,
+) -> _Page | None:
     found = browseView(connection, objectId, children, start, count, criteria)
     if found is None:
         return None
     entries, total, updateId = found
     rows = [each.row if isinstance(each, ViewItem) else each for each in entries if not isinstance(each, DidlObject)]
-    return entries, total, updateId, _artPaths(connection, rows)
+    art = _artPaths(connection, rows)
+    return writeDidl([_describe(entry, base, art) for entry in entries], filterText), len(entries), total, updateId
 
 
 def _describe(entry: Row | ViewItem | DidlObject, base: str, art: dict[int, bytes | None]) -> DidlObject:
     if isinstance(entry, DidlObject):
         return entry
     if isinstance(entry, ViewItem):
-        return replace(didlObject(entry.row, base, art), id=entry.id, parentID=entry.parentID, refID=str(entry.row.id))
+        return didlObject(entry.row, base, art)._replace(id=entry.id, parentID=entry.parentID, refID=str(entry.row.id))
     return didlObject(entry, base, art)
 
 
 def _objectId(text: str, code: int) -> int:
-    if not text.isdigit() or len(text) > 18:
+    objectId = storedId(text)
+    if objectId is None:
         raise _error(code)
-    return int(text)
+    return objectId
 
 
 class ContentDirectory(SamsungActions):
@@ -267,11 +301,12 @@ class ContentDirectory(SamsungActions):
         },
         outputs=_OUTPUTS,
     )
-    async def Browse(
+    def Browse(
         self, ObjectID: str, BrowseFlag: str, Filter: str, StartingIndex: int, RequestedCount: int, SortCriteria: str
-    ) -> dict[str, object]:
+    ) -> "Deferred[dict[str, object]]":
         """
-        An object's metadata, or a page of a container's children.
+        An object's metadata, or a page of a container's children (read and
+        written as DIDL-Lite on the library's query thread).
         """
         base = self._base()
         if BrowseFlag not in _BROWSE_FLAGS:
@@ -279,20 +314,18 @@ class ContentDirectory(SamsungActions):
         objectText = browsedId(ObjectID)
         if self.views and (objectText == "0" or isViewId(objectText)):
             self._order(SortCriteria)
-            viewed = await self.library.query(
-                _viewed, objectText, BrowseFlag == "BrowseDirectChildren", StartingIndex, self._count(RequestedCount), SortCriteria
+            viewed = self.library.query(
+                _viewed, objectText, BrowseFlag == "BrowseDirectChildren", StartingIndex, self._count(RequestedCount), SortCriteria,
+                base, Filter,
             )
-            if viewed is None:
-                raise _error(701)
-            return self._answer(viewed, base, Filter)
+            return viewed.addCallback(_answer, 701)
         objectId = _objectId(objectText, 701)
         order = self._order(SortCriteria)
-        found = await self.library.query(
-            _browse, objectId, BrowseFlag == "BrowseDirectChildren", StartingIndex, self._count(RequestedCount), order
+        found = self.library.query(
+            _browse, objectId, BrowseFlag == "BrowseDirectChildren", StartingIndex, self._count(RequestedCount), order,
+            base, Filter,
         )
-        if found is None:
-            raise _error(701)
-        return self._answer(found, base, Filter)
+        return found.addCallback(_answer, 701)
 
     @action(
         inputs={
@@ -305,9 +338,9 @@ class ContentDirectory(SamsungActions):
         },
         outputs=_OUTPUTS,
     )
-    async def Search(
+    def Search(
         self, ContainerID: str, SearchCriteria: str, Filter: str, StartingIndex: int, RequestedCount: int, SortCriteria: str
-    ) -> dict[str, object]:
+    ) -> "Deferred[dict[str, object]]":
         """
         A page of the objects below a container matching SearchCriteria.
         """
@@ -320,12 +353,10 @@ class ContentDirectory(SamsungActions):
         except SearchCriteriaError as e:
             raise UPnPError(708, f"{_ERRORS[708]}: {str(e)[:120]}") from None
         order = self._order(SortCriteria)
-        found = await self.library.query(
-            _search, containerId, condition, parameters, StartingIndex, self._count(RequestedCount), order
+        found = self.library.query(
+            _search, containerId, condition, parameters, StartingIndex, self._count(RequestedCount), order, base, Filter
         )
-        if found is None:
-            raise _error(710)
-        return self._answer(found, base, Filter)
+        return found.addCallback(_answer, 710)
 
     def _base(self) -> str:
         address = localAddress.get()
@@ -341,10 +372,3 @@ class ContentDirectory(SamsungActions):
 
     def _count(self, requested: int) -> int:
         return MAX_PAGE if requested == 0 else min(requested, MAX_PAGE)
-
-    def _answer(
-        self, found: tuple[Sequence[Row | ViewItem | DidlObject], int, int, dict[int, bytes | None]], base: str, filterText: str
-    ) -> dict[str, object]:
-        rows, total, updateId, art = found
-        result = writeDidl([_describe(row, base, art) for row in rows], filterText)
-        return {"Result": result, "NumberReturned": len(rows), "TotalMatches": total, "UpdateID": updateId}

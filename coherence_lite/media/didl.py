@@ -8,8 +8,9 @@ names made safe.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, NamedTuple, cast
+
+from coherence_lite.model.xmltext import XMLText
 
 __all__ = ["DidlObject", "DidlResource", "Filter", "formatDuration", "writeDidl"]
 
@@ -29,8 +30,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]
 _REQUIRED = frozenset({"@id", "@parentID", "@restricted", "dc:title", "upnp:class", "res@protocolInfo"})
 
 
-@dataclass(frozen=True)
-class DidlResource:
+class DidlResource(NamedTuple):
     """
     One C{res} of an item: where to fetch it and what it is.
 
@@ -54,8 +54,7 @@ class DidlResource:
     resolution: str | None = None
 
 
-@dataclass(frozen=True)
-class DidlObject:
+class DidlObject(NamedTuple):
     """
     A container or an item as DIDL-Lite describes it.
 
@@ -148,68 +147,105 @@ def formatDuration(seconds: float) -> str:
     millis = max(0, round(seconds * 1000))
     hours, rest = divmod(millis, 3600_000)
     minutes, rest = divmod(rest, 60_000)
-    return f"{hours}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
+    seconds, millis = divmod(rest, 1000)
+    return "%d:%02d:%02d.%03d" % (hours, minutes, seconds, millis)
 
 
-def _resource(resource: DidlResource, wanted: Filter) -> str:
-    optional: tuple[tuple[str, int | str | None], ...] = (
-        ("size", resource.size),
-        ("duration", None if resource.duration is None else formatDuration(resource.duration)),
-        ("bitrate", resource.bitrate),
-        ("sampleFrequency", resource.sampleFrequency),
-        ("nrAudioChannels", resource.nrAudioChannels),
-        ("resolution", resource.resolution),
+#: The optional attributes of C{res}: (position in L{DidlResource}, name).
+_RES_ATTRIBUTES = tuple(
+    (DidlResource._fields.index(name), name)
+    for name in ("size", "duration", "bitrate", "sampleFrequency", "nrAudioChannels", "resolution")
+)
+_DURATION = DidlResource._fields.index("duration")
+
+#: The optional elements of an object: (position in L{DidlObject}, name).
+_ELEMENTS = tuple(
+    (DidlObject._fields.index(field), name)
+    for field, name in (
+        ("creator", "dc:creator"),
+        ("artist", "upnp:artist"),
+        ("album", "upnp:album"),
+        ("genre", "upnp:genre"),
+        ("date", "dc:date"),
+        ("originalTrackNumber", "upnp:originalTrackNumber"),
+        ("albumArtURI", "upnp:albumArtURI"),
     )
-    written = f' protocolInfo="{_attribute(resource.protocolInfo)}"'
-    for name, value in optional:
-        if value is not None and wanted.allows("res@" + name):
-            written += f' {name}="{value if isinstance(value, int) else _attribute(value)}"'
-    return f"<res{written}>{_text(resource.url)}</res>"
+)
 
 
-def _element(name: str, value: object) -> str:
-    return f"<{name}>{_text(str(value))}</{name}>"
+class _Plan:
+    """
+    What a L{Filter} lets a document carry, decided once for all its
+    objects: the optional elements and C{res} attributes written, each with
+    its markup.
+    """
+
+    def __init__(self, wanted: Filter) -> None:
+        self.childCount = wanted.allows("@childCount")
+        self.searchable = wanted.allows("@searchable")
+        self.refID = wanted.allows("@refID")
+        self.res = wanted.allows("res")
+        self.elements = tuple(
+            (position, f"<{name}>", f"</{name}>") for position, name in _ELEMENTS if wanted.allows(name)
+        )
+        self.attributes = tuple(
+            (position, f' {name}="') for position, name in _RES_ATTRIBUTES if wanted.allows("res@" + name)
+        )
 
 
-def _object(didl: DidlObject, wanted: Filter) -> str:
-    tag = "container" if didl.isContainer else "item"
-    opening = f'<{tag} id="{_attribute(didl.id)}" parentID="{_attribute(didl.parentID)}" restricted="1"'
-    if didl.isContainer:
-        if didl.childCount is not None and wanted.allows("@childCount"):
-            opening += f' childCount="{didl.childCount}"'
-        if wanted.allows("@searchable"):
-            opening += f' searchable="{int(didl.searchable)}"'
-    elif didl.refID is not None and wanted.allows("@refID"):
-        opening += f' refID="{_attribute(didl.refID)}"'
-    parts = [opening + ">", _element("dc:title", didl.title), _element("upnp:class", didl.upnpClass)]
-    for name, value in (
-        ("dc:creator", didl.creator),
-        ("upnp:artist", didl.artist),
-        ("upnp:album", didl.album),
-        ("upnp:genre", didl.genre),
-        ("dc:date", didl.date),
-        ("upnp:originalTrackNumber", didl.originalTrackNumber),
-    ):
-        if value is not None and wanted.allows(name):
-            parts.append(_element(name, value))
-    if didl.albumArtURI is not None and wanted.allows("upnp:albumArtURI"):
-        parts.append(_element("upnp:albumArtURI", didl.albumArtURI))
-    if wanted.allows("res"):
-        parts.extend(_resource(resource, wanted) for resource in didl.resources)
-    parts.append(f"</{tag}>")
-    return "".join(parts)
+def _resource(resource: DidlResource, plan: _Plan, parts: list[str]) -> None:
+    parts += ('<res protocolInfo="', _attribute(resource.protocolInfo), '"')
+    for position, opening in plan.attributes:
+        value: object = resource[position]
+        if value is None:
+            continue
+        if position == _DURATION:
+            written = _attribute(formatDuration(cast(float, value)))
+        else:
+            written = str(value) if isinstance(value, int) else _attribute(cast(str, value))
+        parts += (opening, written, '"')
+    parts += (">", _text(resource.url), "</res>")
 
 
-def writeDidl(objects: Iterable[DidlObject], filterText: str = "*") -> str:
+def _object(didl: DidlObject, plan: _Plan, parts: list[str]) -> None:
+    container = didl.upnpClass.startswith("object.container")
+    tag = "container" if container else "item"
+    parts += ("<", tag, ' id="', _attribute(didl.id), '" parentID="', _attribute(didl.parentID), '" restricted="1"')
+    if container:
+        if didl.childCount is not None and plan.childCount:
+            parts += (' childCount="', str(didl.childCount), '"')
+        if plan.searchable:
+            parts += (' searchable="', str(int(didl.searchable)), '"')
+    elif didl.refID is not None and plan.refID:
+        parts += (' refID="', _attribute(didl.refID), '"')
+    parts += ("><dc:title>", _text(didl.title), "</dc:title><upnp:class>", _text(didl.upnpClass), "</upnp:class>")
+    for position, opening, closing in plan.elements:
+        value = didl[position]
+        if value is not None:
+            parts += (opening, _text(str(value)), closing)
+    if plan.res:
+        for resource in didl.resources:
+            _resource(resource, plan, parts)
+    parts += ("</", tag, ">")
+
+
+#: The start tag of a DIDL-Lite document, with its namespaces.
+_OPENING = "<DIDL-Lite {}>".format(
+    " ".join(f'xmlns{":" + prefix if prefix else ""}="{uri}"' for prefix, uri in NAMESPACES)
+)
+
+
+def writeDidl(objects: Iterable[DidlObject], filterText: str = "*") -> XMLText:
     """
     A DIDL-Lite document holding C{objects}, without an XML declaration (as
-    C{Result} carries it).
+    C{Result} carries it).  Every text in it is escaped and cleaned of what
+    XML cannot carry, so it is an L{XMLText}.
 
     @param filterText: the request's C{Filter}.
     """
-    wanted = Filter(filterText)
-    declarations = " ".join(
-        f'xmlns{":" + prefix if prefix else ""}="{uri}"' for prefix, uri in NAMESPACES
-    )
-    body = "".join(_object(didl, wanted) for didl in objects)
-    return f"<DIDL-Lite {declarations}>{body}</DIDL-Lite>"
+    plan = _Plan(Filter(filterText))
+    parts = [_OPENING]
+    for didl in objects:
+        _object(didl, plan, parts)
+    parts.append("</DIDL-Lite>")
+    return XMLText("".join(parts))

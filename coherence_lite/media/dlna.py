@@ -9,6 +9,7 @@ a MIME type, and every protocolInfo we serve (for GetProtocolInfo).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Mapping
 
 from coherence_lite.media.mpegaudio import MpegAudioFrame
@@ -185,10 +186,12 @@ def contentFeatures(mimeType: str, profile: str | None = None, converted: bool =
     return ";".join(fields)
 
 
+@lru_cache(maxsize=128)
 def protocolInfo(mimeType: str, profile: str | None = None, converted: bool = False) -> str:
     """
     The protocolInfo of a file served over HTTP GET:
-    C{http-get:*:<mimeType>:<contentFeatures>}.
+    C{http-get:*:<mimeType>:<contentFeatures>} (the last 128 remembered:
+    every item of a Browse page asks for one).
     """
     return f"http-get:*:{mimeType}:{contentFeatures(mimeType, profile, converted)}"
 

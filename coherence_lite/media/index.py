@@ -21,7 +21,7 @@ from twisted.python.threadpool import ThreadPool
 
 from coherence_lite.media.containment import containedPath, resolveRoots
 from coherence_lite.media.scanner import Folder, Step, Walk, pruneArt, scanFolder, setRoots
-from coherence_lite.media.store import fetchRow, openStore, profileOf
+from coherence_lite.media.store import fetchRow, openStore, profileOf, storedId
 from coherence_lite.media.target import StreamTarget
 
 __all__ = ["DATABASE_NAME", "Library", "UpdateListener"]
@@ -195,11 +195,12 @@ class Library(Service):
         picture's) resolved path, if it is still inside a media folder (or
         the art folder); L{None} for anything else.
         """
-        if not objectId.isdigit() or len(objectId) > 18:
+        stored = storedId(objectId)
+        if stored is None:
             result: Deferred[StreamTarget | None] = Deferred()
             result.callback(None)
             return result
-        return self.query(_target, int(objectId), self.servedRoots)
+        return self.query(_target, stored, self.servedRoots)
 
 
 def _folderPaths(connection: Any) -> list[bytes]:

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass, fields
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
-__all__ = ["Row", "SORTABLE", "SEARCHABLE", "bumpUpdateIds", "childRows", "openStore", "profileOf", "sortClause", "storedSystemUpdateId"]
+__all__ = ["Row", "SORTABLE", "SEARCHABLE", "bumpUpdateIds", "childRows", "openStore", "profileOf", "sortClause", "storedId", "storedSystemUpdateId"]
 
 #: Current layout of the tables; a store of another version is rebuilt.
 SCHEMA_VERSION = 5
@@ -97,8 +96,7 @@ SORTABLE = {
 }
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """
     One object of the library as stored.
 
@@ -137,7 +135,7 @@ class Row:
 
 
 #: The columns of a L{Row}, in order.
-COLUMNS = ", ".join("class" if field.name == "cls" else field.name for field in fields(Row))
+COLUMNS = ", ".join("class" if name == "cls" else name for name in Row._fields)
 
 
 def profileOf(row: Row) -> str | None:
@@ -179,12 +177,24 @@ def openStore(path: str) -> sqlite3.Connection:
     return connection
 
 
+def storedId(text: str) -> int | None:
+    """
+    The stored object id an object id string names: ASCII digits written
+    the one way C{str(int)} writes them, at most 18 of them (so it fits
+    SQLite's integer); L{None} for any other string, such as C{"²"} or
+    C{"٣"} (digits to C{str.isdigit}) or C{"07"}.
+    """
+    if not (text.isascii() and text.isdigit()) or len(text) > 18 or str(int(text)) != text:
+        return None
+    return int(text)
+
+
 def fetchRow(connection: sqlite3.Connection, objectId: int) -> Row | None:
     """
     The object C{objectId}, or L{None}.
     """
     found = connection.execute(f"SELECT {COLUMNS} FROM objects WHERE id = ?", (objectId,)).fetchone()
-    return None if found is None else Row(*found)
+    return None if found is None else Row._make(found)
 
 
 def sortClause(criteria: str) -> str:
@@ -225,7 +235,7 @@ def childRows(
         f"SELECT {COLUMNS} FROM objects WHERE parent = ? ORDER BY {order} LIMIT ? OFFSET ?",
         (parent, count if count > 0 else -1, start),
     )
-    return [Row(*row) for row in rows], total
+    return list(map(Row._make, rows)), total
 
 
 def searchRows(
@@ -248,7 +258,7 @@ def searchRows(
         f"SELECT {COLUMNS} FROM objects WHERE {scope}({condition}) ORDER BY {order} LIMIT ? OFFSET ?",
         [*scoped, count if count > 0 else -1, start],
     )
-    return [Row(*row) for row in rows], total
+    return list(map(Row._make, rows)), total
 
 
 def systemUpdateId(connection: sqlite3.Connection) -> int:

@@ -15,11 +15,11 @@ names and stored ids only, so they are as stable as those.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 from coherence_lite.media.didl import DidlObject
-from coherence_lite.media.store import COLUMNS, Row, childRows, fetchRow, sortClause, systemUpdateId
+from coherence_lite.media.store import COLUMNS, Row, childRows, fetchRow, sortClause, storedId, systemUpdateId
 
 __all__ = ["EVENTED", "RECENT", "TOP", "ViewItem", "browseView", "isViewId"]
 
@@ -220,11 +220,11 @@ def _resolve(objectId: str) -> _Node | tuple[_Node, int] | None:
     node = _node(parts)
     if node is not None:
         return node
-    last = parts[-1]
-    if len(parts) < 2 or not (last.isascii() and last.isdigit()) or len(last) > 18 or str(int(last)) != last:
+    item = storedId(parts[-1])
+    if len(parts) < 2 or item is None:
         return None
     view = _node(parts[:-1])
-    return None if view is None or view.items is None else (view, int(parts[-1]))
+    return None if view is None or view.items is None else (view, item)
 
 
 def _exists(connection: sqlite3.Connection, where: tuple[str, tuple[object, ...]]) -> bool:
@@ -293,7 +293,7 @@ def _root(
     root = fetchRow(connection, 0)
     assert root is not None
     if not children:
-        return [replace(root, childCount=root.childCount + len(TOP))], 1, root.updateId
+        return [root._replace(childCount=root.childCount + len(TOP))], 1, root.updateId
     rows, folders = childRows(connection, 0, start, count, sortClause(criteria))
     first = max(0, start - folders)
     views = [_node([name]) for name in TOP[first:first + count - len(rows)]]

@@ -25,6 +25,7 @@ __all__ = [
     "MAX_DEPTH",
     "headerValue",
     "isXMLName",
+    "XMLText",
     "escapeText",
     "textElement",
     "splitTag",
@@ -70,6 +71,17 @@ def isXMLName(name: object) -> bool:
     return isinstance(name, str) and _NAME.fullmatch(name) is not None
 
 
+class XMLText(str):
+    """
+    A text its writer vouches holds only characters XML 1.0 can carry (a
+    document our own writer made, such as a DIDL-Lite C{Result}):
+    L{escapeText} escapes it without scanning it again.  It is the same
+    text as a L{str}; only its type says it was checked.
+    """
+
+    __slots__ = ()
+
+
 def escapeText(value: str) -> str:
     """
     C{value} escaped as element content: C{&}, C{<}, C{>} and a carriage
@@ -77,9 +89,9 @@ def escapeText(value: str) -> str:
 
     @raise ValueError: C{value} holds a character XML 1.0 cannot carry (a
         control character other than tab, line feed and carriage return, a
-        surrogate, U+FFFE or U+FFFF).
+        surrogate, U+FFFE or U+FFFF); an L{XMLText} is not checked.
     """
-    if not isinstance(value, str) or _NOT_XML.search(value):
+    if type(value) is not XMLText and (not isinstance(value, str) or _NOT_XML.search(value)):
         raise ValueError(f"{value!r:.40} is not text XML 1.0 can carry")
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 

@@ -82,12 +82,43 @@ class _Hold(Resource):
         return NOT_DONE_YET
 
 
+class _Capture(Resource):
+    """
+    A resource keeping each request it answers, with its body.
+    """
+
+    isLeaf = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[Request, bytes]] = []
+
+    def render_POST(self, request: Request) -> bytes:
+        self.seen.append((request, request.content.read()))
+        return b"ok"
+
+    render_GET = render_POST
+
+
+class _CountingTransport(StringTransport):
+    """
+    A transport counting how often its local address is asked for.
+    """
+
+    asked = 0
+
+    def getHost(self) -> Any:
+        self.asked += 1
+        return super().getHost()
+
+
 def _site(limits: HTTPLimits, clock: Any = None, stats: Stats | None = None) -> LimitedSite:
     site = makeSite([buildDocuments(jambon())], server="TestOS/1 UPnP/1.1 coherence-lite/test", limits=limits, stats=stats, reactor=clock)
     root: Any = site.resource
     root.putChild(b"boom", _Boom())
     root.putChild(b"not-bytes", _NotBytes())
     root.putChild(b"hold", _Hold())
+    root.putChild(b"capture", _Capture())
     return site
 
 
@@ -209,6 +240,35 @@ class ChannelTests(SynchronousTestCase):
         channel, transport = self.connect()
         channel.dataReceived(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n" + b"x" * 1000)
         self.assertEqual(self.status(transport), b"HTTP/1.1 405 Method Not Allowed")
+
+    def test_postedFormIsNotParsed(self) -> None:
+        """
+        A POST body is left to the resource: a form is not read into
+        C{request.args} (only the query string is), and the body is whole.
+        """
+        channel, transport = self.connect()
+        body = b"a=1&b=2"
+        channel.dataReceived(
+            b"POST /capture?q=3 HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+        )
+        self.assertEqual(self.status(transport), b"HTTP/1.1 200 OK")
+        [(request, received)] = self.site.resource.getStaticEntity(b"capture").seen  # type: ignore[attr-defined]
+        self.assertEqual(request.args, {b"q": [b"3"]})
+        self.assertEqual(received, body)
+
+    def test_localAddressIsAskedOnce(self) -> None:
+        """
+        The connection's local address is asked of the transport once, and
+        each request on the connection carries it.
+        """
+        channel = self.site.buildProtocol(CLIENT)
+        transport = _CountingTransport(peerAddress=CLIENT)
+        channel.makeConnection(transport)
+        channel.dataReceived(_get(b"/capture") + _get(b"/capture"))
+        self.assertEqual(transport.asked, 1)
+        seen = self.site.resource.getStaticEntity(b"capture").seen  # type: ignore[attr-defined]
+        self.assertEqual([request.getHost() for request, _ in seen], [transport.getHost()] * 2)
 
     def test_slowRequestGets408AtTheDeadline(self) -> None:
         """

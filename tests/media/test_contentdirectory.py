@@ -138,10 +138,11 @@ class ContentDirectoryTests(TestCase):
 
     async def test_browseErrors(self) -> None:
         """
-        An unknown or malformed id is 701, an unknown flag 402; the children
-        of an item are none.
+        An unknown or malformed id is 701 (digits C{int} would refuse or
+        read another way included), an unknown flag 402; the children of an
+        item are none.
         """
-        for objectId in ("99", "abc", "-1", "1 OR 1=1"):
+        for objectId in ("99", "abc", "-1", "1 OR 1=1", "\u00b2", "\u0663", "01", "1" * 19):
             await self.failsWith(701, "Browse", ObjectID=objectId, BrowseFlag="BrowseMetadata", Filter="*",
                                  StartingIndex=0, RequestedCount=0, SortCriteria="")
         await self.failsWith(402, "Browse", ObjectID="0", BrowseFlag="BrowseAll", Filter="*",

@@ -101,6 +101,8 @@ class ScanTests(TestCase):
         self.assertIsNone(song.embeddedArt)
         self.assertIsNone(await library.lookup("../../etc/passwd"))
         self.assertIsNone(await library.lookup("999999"))
+        for malformed in ("\u00b2", "\u0663", "0" + str(song.id)):
+            self.assertIsNone(await library.lookup(malformed), malformed)
 
     async def test_brokenFile(self) -> None:
         """

@@ -12,6 +12,8 @@ from coherence_lite.eventing import message as eventing
 from coherence_lite.http import resources
 from coherence_lite.model.xmltext import (
     XML_CONTENT_TYPE,
+    XMLText,
+    escapeText,
     isXMLName,
     parseShaped,
     splitTag,
@@ -60,6 +62,18 @@ class NameTests(SynchronousTestCase):
             textElement("x y", "\x1b", "a variable")
         self.assertIn("is not a variable", str(raised.exception))
         self.assertRaises(ValueError, textElement, "Status", "\x1b", "a variable")
+
+    def test_xmlText(self) -> None:
+        """
+        An L{XMLText} is escaped as the same L{str} is, and is not scanned
+        for characters XML cannot carry: its writer vouched for it.
+        """
+        text = '<a b="&amp;">\r</a>'
+        self.assertEqual(escapeText(XMLText(text)), escapeText(text))
+        self.assertEqual(escapeText(XMLText(text)), '&lt;a b="&amp;amp;"&gt;&#13;&lt;/a&gt;')
+        self.assertEqual(XMLText(text), text)
+        self.assertEqual(escapeText(XMLText("\x1b")), "\x1b")
+        self.assertRaises(ValueError, escapeText, "\x1b")
 
     def test_splitTag(self) -> None:
         """
