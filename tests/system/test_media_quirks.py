@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from twisted.trial.unittest import SkipTest, SynchronousTestCase
+from twisted.trial.unittest import SynchronousTestCase
 
 from coherence_lite.conformance.findings import PASS, RULES
 
@@ -102,7 +102,7 @@ class MediaQuirkTests(SynchronousTestCase):
         """
         binary = shutil.which("minidlnad") or ("/usr/sbin/minidlnad" if os.path.exists("/usr/sbin/minidlnad") else None)
         if binary is None:
-            raise SkipTest("minidlna is not installed (apt-get install minidlna): its quirks are not checked")
+            missing("minidlna is not installed (apt-get install minidlna): its quirks are not checked")
         folder = self.base / "minidlna"
         (folder / "db").mkdir(parents=True)
         conf = folder / "minidlna.conf"
