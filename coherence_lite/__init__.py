@@ -48,15 +48,15 @@ _LOCATIONS = {
     "SubscribeError": "coherence_lite.controlpoint.gena",
     "Subscriber": "coherence_lite.controlpoint.subscriber",
     "parseSCPD": "coherence_lite.controlpoint.scpd",
-    "ServiceBackend": "coherence_lite.backend.service",
+    "ServiceBackend": "coherence_lite.backend.declare",
     "Dimming": "coherence_lite.profiles.dimming",
     "SwitchPower": "coherence_lite.profiles.switchpower",
     "DeviceFile": "coherence_lite.model.devicefile",
     "Hosted": "coherence_lite.backend.hosted",
     "hosted": "coherence_lite.backend.hosted",
     "UPnPError": "coherence_lite.errors",
-    "action": "coherence_lite.backend.service",
-    "stateVariable": "coherence_lite.backend.service",
+    "action": "coherence_lite.backend.declare",
+    "stateVariable": "coherence_lite.backend.declare",
     "Device": "coherence_lite.model.device",
     "DeviceError": "coherence_lite.model.device",
     "HostSettings": "coherence_lite.host.settings",
@@ -76,7 +76,7 @@ __all__ = ["__version__", *sorted(_LOCATIONS)]
 
 if TYPE_CHECKING:
     from coherence_lite.backend.hosted import Hosted, hosted
-    from coherence_lite.backend.service import ServiceBackend, action, stateVariable
+    from coherence_lite.backend.declare import ServiceBackend, action, stateVariable
     from coherence_lite.controlpoint.discovery import ControlPoint
     from coherence_lite.controlpoint.gena import SubscribeError
     from coherence_lite.controlpoint.scpd import parseSCPD

@@ -60,6 +60,7 @@ EXTRA_PURE = (
     "coherence_lite.media.didl",
     "coherence_lite.media.search",
     "coherence_lite.media.dlna",
+    "coherence_lite.media.mpegaudio",
     "coherence_lite.media.ranges",
 )
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Union
 
 from coherence_lite.backend.runtime import ServiceRuntime
-from coherence_lite.backend.service import ServiceBackend
+from coherence_lite.backend.declare import ServiceBackend
 from coherence_lite.model.bindings import Bindings
 from coherence_lite.model.description import Variant
 from coherence_lite.model.device import Device

@@ -23,7 +23,7 @@ from typing import Any, Callable
 from twisted.internet.defer import Deferred, maybeDeferred
 from twisted.logger import Logger
 
-from coherence_lite.backend.service import ServiceBackend
+from coherence_lite.backend.declare import ServiceBackend
 from coherence_lite.backend.state import coerceValue
 from coherence_lite.errors import UPnPError
 from coherence_lite.model.device import Action, StateVariable

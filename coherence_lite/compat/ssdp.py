@@ -75,7 +75,7 @@ from coherence_lite.ssdp.registry import (
     maxAgeOrDefault,
 )
 from coherence_lite.ssdp.responder import Responder
-from coherence_lite.ssdp.service import SSDPService
+from coherence_lite.ssdp.host import SSDPService
 from coherence_lite.ssdp.transport import Arrival, GroupPort, listenSSDP, multicastDestination
 
 __all__ = [

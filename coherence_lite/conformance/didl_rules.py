@@ -50,6 +50,7 @@ class DIDLObject:
 
     @ivar kind: C{container} or C{item}.
     @ivar res: the protocolInfo of each C{res}, in order.
+    @ivar urls: the URL of each C{res}, in the same order.
     """
 
     kind: str
@@ -59,6 +60,7 @@ class DIDLObject:
     upnpClass: str
     childCount: str | None = None
     res: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,16 +101,18 @@ def _object(element: ET.Element, problems: list[str]) -> DIDLObject:
     if childCount is not None and not childCount.strip().isdigit():
         problems.append(f"{name}: childCount={childCount[:20]!r} is not a count")
     res = []
+    urls = []
     for each in element.findall(_RES):
         protocolInfo = each.attrib.get("protocolInfo")
         if protocolInfo is None:
             problems.append(f"{name} has a res without protocolInfo")
             continue
         res.append(protocolInfo)
+        urls.append((each.text or "").strip())
         if not (each.text or "").strip():
             problems.append(f"{name} has a res without a URL")
     title = (titles[0].text or "") if titles else ""
-    return DIDLObject(kind, objectId, attributes.get("parentID", ""), title, upnpClass, childCount, tuple(res))
+    return DIDLObject(kind, objectId, attributes.get("parentID", ""), title, upnpClass, childCount, tuple(res), tuple(urls))
 
 
 def parseDIDL(text: str) -> DIDL:

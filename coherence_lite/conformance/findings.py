@@ -27,8 +27,9 @@ class Rule:
     """
     One rule the checker applies.
 
-    @ivar section: C{ssdp}, C{description}, C{control}, C{eventing} or
-        C{media}.
+    @ivar section: C{ssdp}, C{description}, C{control}, C{eventing},
+        C{media} or C{quirks} (which quirks of real clients a MediaServer
+        handles).
     @ivar statement: what the rule asks, in one sentence.
     @ivar source: where it comes from (UDA section, CVE...).
     """
@@ -89,6 +90,15 @@ RULES = _rules(
     ("media.bad-search", "Search with malformed SearchCriteria gets fault 708 (Unsupported or invalid search criteria).", "UPnP AV ContentDirectory:1 §2.7.5 (errors), §2.5.5 (grammar)"),
     ("media.bad-sort", "Browse with SortCriteria on a property outside SortCapabilities gets fault 709 (Unsupported or invalid sort criteria).", "UPnP AV ContentDirectory:1 §2.7.4 (errors), §2.5.7"),
     ("media.protocol-info", "Each protocolInfo (GetProtocolInfo's Source, every res) is protocol:network:MIME:info with http-get, *, a MIME type, and * or NAME=value pairs whose DLNA.ORG_ values are well formed.", "UPnP AV ConnectionManager:1 §2.5.2 (protocolInfo); DLNA guidelines 7.4.1.3"),
+    ("quirks.samsung-features", "X_GetFeatureList, asked by a Samsung TV, answers a FeatureList naming samsung.com_BASICVIEW.", "Samsung TVs (UA SEC_HHP_) drop a server whose X_GetFeatureList faults (Coherence#2)"),
+    ("quirks.samsung-bookmark", "ContentDirectory declares X_SetBookmark(ObjectID, PosSecond), where Samsung TVs keep where playback stopped.", "Samsung AllShare/SmartView"),
+    ("quirks.ms-registrar", "The device has X_MS_MediaReceiverRegistrar:1, whose IsAuthorized and IsValidated answer 1.", "Xbox 360 and Windows Media Player 12 list only servers that have it"),
+    ("quirks.wmp-search", "Search of the root for tracks with @refID exists false (Windows Media Player 12's first request) is answered with every match in its one page.", "Windows Media Player 12 searches first and reads one page"),
+    ("quirks.vlc-page", "Browse with RequestedCount 5000 (VLC's) returns objects, and a capped page is followed by more.", "VLC modules/services_discovery/upnp.cpp (loops to TotalMatches)"),
+    ("quirks.suffix-range", "A media file answers Range bytes=-100 with 206 and its last 100 bytes, and a range starting at its length with 416 and Content-Range bytes */LENGTH.", "RFC 9110 §14.1.2, §15.5.17; players read an MP4 index or ID3v1 tag at the end"),
+    ("quirks.host-check", "A request whose Host names another server (a DNS rebinding page's) is refused.", "CVE-2022-26505 (minidlna), CVE-2021-33516 (GUPnP), CVE-2021-29462 (pupnp)"),
+    ("quirks.container-update-ids", "ContentDirectory has an evented ContainerUpdateIDs.", "UPnP AV ContentDirectory:1 §2.5.21; Kodi (Platinum) caches folders until they are named there"),
+    ("quirks.ipv6", "The server answers a search over IPv6 with an IPv6 LOCATION.", "UDA 2.0 §1.1 (IPv6); IPv6-only clients"),
 )
 
 

@@ -21,6 +21,7 @@ from coherence_lite.conformance.didl_rules import MAX_DIDL_SIZE
 from coherence_lite.conformance.findings import Finding
 from coherence_lite.conformance.http_probe import HTTPProbe
 from coherence_lite.conformance.media_rules import CONNECTION_MANAGER, CONTENT_DIRECTORY, Browsed, Call
+from coherence_lite.conformance.quirk_probe import QuirkProbe
 from coherence_lite.control.message import formatRequest
 from coherence_lite.controlpoint.remote import RemoteRootDevice, RemoteService
 from coherence_lite.controlpoint.scpd import SCPD
@@ -84,8 +85,8 @@ class MediaProbe:
     async def run(self, root: RemoteRootDevice, scpds: dict[str, SCPD]) -> list[Finding]:
         """
         The media rules for the ContentDirectory and ConnectionManager of
-        C{root}'s devices (the first of each with a control URL); none
-        when it has no ContentDirectory.
+        C{root}'s devices (the first of each with a control URL), then the
+        quirk rules (L{QuirkProbe}); none when it has no ContentDirectory.
         """
         self._calls = 0
         services = [s for d in root.allDevices() for s in d.services if s.controlURL is not None]
@@ -98,16 +99,22 @@ class MediaProbe:
             findings.append(rules.checkSCPD(f"{CONNECTION_MANAGER}1", "ConnectionManager", None))
         else:
             findings.append(rules.checkSCPD(cm.serviceType, cm.serviceId, scpds.get(cm.serviceId)))
-        findings += await self._contentDirectory(cds, scpds.get(cds.serviceId), cm)
+        answers: list[Call] = []
+        findings += await self._contentDirectory(cds, scpds.get(cds.serviceId), cm, answers)
+        findings += await QuirkProbe(self._http).run(root, cds, scpds, answers)
         return findings
 
-    async def _contentDirectory(self, cds: RemoteService, scpd: SCPD | None, cm: RemoteService | None) -> list[Finding]:
+    async def _contentDirectory(self, cds: RemoteService, scpd: SCPD | None, cm: RemoteService | None, answers: list[Call]) -> list[Finding]:
+        """
+        The ContentDirectory and ConnectionManager rules; every Browse
+        answer is added to C{answers}.
+        """
         subject = cds.serviceId or cds.serviceType
         findings = [rules.checkSystemUpdateID(subject, await self._call(cds, "GetSystemUpdateID", ()))]
         metadata = await self._call(cds, "Browse", _browse("0", "BrowseMetadata"))
         findings.append(rules.checkBrowseMetadata(subject, metadata))
         listed = await self._folders(cds)
-        answers = [metadata] + listed
+        answers += [metadata] + listed
         largest = max(listed, key=lambda call: _total(rules.browsed(call)), default=None)
         if largest is not None:
             findings.append(await self._paging(cds, subject, largest, answers))

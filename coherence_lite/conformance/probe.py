@@ -9,8 +9,8 @@ subject labelled with the family, in one L{DeviceReport}.
 
 The whole run is bounded: one discovery round, then per device (at most
 L{MAX_DEVICES}) three search rounds of a few seconds, and HTTP requests
-each with its own time limit (at most L{media_probe.MAX_CALLS} more for a
-MediaServer), on the chosen links only.
+each with its own time limit (at most L{media_probe.MAX_CALLS} and
+L{quirk_probe.MAX_CALLS} more for a MediaServer), on the chosen links only.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from twisted.internet.task import deferLater
 from twisted.web.iweb import IAgent
 
 from coherence_lite.conformance import description_rules as rules
-from coherence_lite.conformance import ssdp_rules
+from coherence_lite.conformance import quirk_rules, ssdp_rules
 from coherence_lite.conformance.findings import Finding
 from coherence_lite.conformance.http_probe import HTTPProbe
 from coherence_lite.conformance.media_probe import MediaProbe
@@ -165,6 +165,8 @@ class Checker:
         localAddress: Callable[[str], str] = localAddressFor,
     ) -> None:
         self._reactor = reactor
+        # SSDP over IPv6 needs a link-local scope: none on loopback.
+        self._overIPv6 = any(link.address.version == 6 and not link.address.ip.is_loopback for link in links)
         self._ssdp = SSDPProbe(links, reactor, ssdpPort)
         self._http = HTTPProbe(agent, reactor, timeout, localAddress)
         self._mx = mx
@@ -196,10 +198,20 @@ class Checker:
                 asked = uuid or st or ALL
                 return [DeviceReport(asked, None, (ssdp_rules.checkFound(SearchRound(discovery.targets, discovery.mx), asked),))]
             if location is not None:
-                return [await self._device(location, discovery)]
-            return [await self._everyFamily(where, discovery) for where in devices]
+                return [self._withIPv6(await self._device(location, discovery))]
+            return [self._withIPv6(await self._everyFamily(where, discovery)) for where in devices]
         finally:
             await self._ssdp.stop()
+
+    def _withIPv6(self, report: DeviceReport) -> DeviceReport:
+        """
+        A MediaServer's report with the quirks.ipv6 finding: whether it was
+        heard over IPv6 (when the search went over IPv6 too).
+        """
+        if not any(f.rule == "media.scpd" for f in report.findings):
+            return report
+        found = quirk_rules.checkIPv6(report.location, report.locations or (report.location,), self._overIPv6)
+        return report if found is None else replace(report, findings=report.findings + (found,))
 
     async def _everyFamily(self, locations: Sequence[str], discovery: SearchRound) -> DeviceReport:
         """

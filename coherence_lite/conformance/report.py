@@ -19,7 +19,10 @@ from coherence_lite.model.xmltext import safeText
 __all__ = ["SECTIONS", "exitStatus", "counts", "notChecked", "formatText", "formatJSON"]
 
 #: The sections, in report order.
-SECTIONS = ("ssdp", "description", "control", "eventing", "media")
+SECTIONS = ("ssdp", "description", "control", "eventing", "media", "quirks")
+
+#: What each level of a quirk finding says.
+_HANDLED = {PASS: "handled", WARN: "not handled", FAIL: "not handled, against a standard"}
 
 
 def exitStatus(findings: Sequence[Finding]) -> int:
@@ -40,18 +43,20 @@ def notChecked(findings: Sequence[Finding]) -> list[str]:
     """
     The rules no finding is about (nothing to check them on); the
     MediaServer rules only when some of them were checked (the device has
-    a ContentDirectory).
+    a ContentDirectory), and so the quirk rules.
     """
     seen = {f.rule for f in findings}
     media = any(RULES[rule].section == "media" for rule in seen)
-    return [rule for rule in RULES if rule not in seen and (media or RULES[rule].section != "media")]
+    return [rule for rule in RULES if rule not in seen and (media or RULES[rule].section not in ("media", "quirks"))]
 
 
 def formatText(findings: Sequence[Finding], title: str, verbose: bool = False) -> str:
     """
     The report as text: a title line, then per section one line per
-    finding (problems first; passes only with C{verbose}, else counted),
-    the rule and its source under each WARN and FAIL, and a summary.
+    finding (problems first; passes only with C{verbose}, else counted,
+    except in the quirks section, which says of each quirk whether it is
+    handled), the rule and its source under each WARN and FAIL, and a
+    summary.
     """
     lines = [safeText(title, 300)]
     for section in SECTIONS:
@@ -59,17 +64,19 @@ def formatText(findings: Sequence[Finding], title: str, verbose: bool = False) -
         if not mine:
             continue
         lines.append("")
-        lines.append(f"{section}:")
+        quirks = section == "quirks"
+        lines.append("quirks (what real clients need beyond the spec):" if quirks else f"{section}:")
         order = {FAIL: 0, WARN: 1, PASS: 2}
         for f in sorted(mine, key=lambda f: order[f.level]):
-            if f.level == PASS and not verbose:
+            if f.level == PASS and not (verbose or quirks):
                 continue
             subject = f" [{safeText(f.subject, 120)}]" if f.subject else ""
-            lines.append(f"  {f.level} {f.rule}{subject}: {safeText(f.seen, 600)}")
+            handled = f"{_HANDLED[f.level]}: " if quirks else ""
+            lines.append(f"  {f.level} {f.rule}{subject}: {handled}{safeText(f.seen, 600)}")
             if f.level != PASS:
                 lines.append(f"       rule: {f.statement} ({f.source})")
         passed = sum(1 for f in mine if f.level == PASS)
-        if passed and not verbose:
+        if passed and not (verbose or quirks):
             lines.append(f"  PASS {passed} other check(s)")
     total = counts(findings)
     lines.append("")
@@ -83,11 +90,21 @@ def formatText(findings: Sequence[Finding], title: str, verbose: bool = False) -
 def formatJSON(reports: Sequence[tuple[Sequence[Finding], dict[str, object]]]) -> str:
     """
     The report as one JSON object: per device (described by its dict) the
-    findings, the counts and the rules not checked; and the overall
-    status (C{fail} when any finding failed).
+    findings, the counts, the rules not checked and the quirks (each
+    quirk finding's rule, subject, whether it is handled and what was
+    seen); and the overall status (C{fail} when any finding failed).
     """
     devices = [
-        {"device": device, "findings": [f.asDict() for f in findings], "counts": counts(findings), "notChecked": notChecked(findings)}
+        {
+            "device": device,
+            "findings": [f.asDict() for f in findings],
+            "counts": counts(findings),
+            "notChecked": notChecked(findings),
+            "quirks": [
+                {"rule": f.rule, "subject": f.subject, "handled": f.level == PASS, "level": f.level, "seen": f.seen}
+                for f in findings if RULES[f.rule].section == "quirks"
+            ],
+        }
         for findings, device in reports
     ]
     failed = any(exitStatus(findings) for findings, _ in reports)

@@ -43,7 +43,7 @@ from coherence_lite._reactor import Reactor, defaultReactor
 from coherence_lite.net.watcher import InterfaceWatcher
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
 from coherence_lite.ssdp.conflicts import UDNConflicts
-from coherence_lite.ssdp.service import SSDPService
+from coherence_lite.ssdp.host import SSDPService
 from coherence_lite.stats import Stats, StatsMonitor
 
 __all__ = ["InterfaceLister", "UPnPDeviceService", "interfaceReports"]

@@ -6,7 +6,7 @@ protocolInfo it serves, and the one connection (id 0) HTTP GET needs.
 
 from __future__ import annotations
 
-from coherence_lite.backend.service import ServiceBackend, action, stateVariable
+from coherence_lite.backend.declare import ServiceBackend, action, stateVariable
 from coherence_lite.errors import UPnPError
 from coherence_lite.media.dlna import SERVED_PROTOCOL_INFOS
 

@@ -14,7 +14,7 @@ from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import IDelayedCall
 
 from coherence_lite.backend.request import baseURL, localAddress
-from coherence_lite.backend.service import action, stateVariable
+from coherence_lite.backend.declare import action, stateVariable
 from coherence_lite.errors import UPnPError
 from coherence_lite.media.didl import DidlObject, DidlResource, writeDidl
 from coherence_lite.media.dlna import protocolInfo

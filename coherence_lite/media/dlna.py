@@ -1,7 +1,8 @@
 # -*- test-case-name: tests.media.test_dlna -*-
 """
 DLNA's vocabulary (pure): the MIME type of each file extension we serve,
-the C{DLNA.ORG_PN} profiles we can vouch for, the fourth field of a
+the C{DLNA.ORG_PN} profiles we name (only those GUPnP-DLNA, the
+reference, names for the same file), the fourth field of a
 protocolInfo (C{DLNA.ORG_PN;OP;CI;FLAGS}), the C{transferMode.dlna.org} of
 a MIME type, and every protocolInfo we serve (for GetProtocolInfo).
 """
@@ -11,14 +12,16 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Mapping
 
+from coherence_lite.media.mpegaudio import MpegAudioFrame
+
 __all__ = [
     "MIME_TYPES",
     "SERVED_PROTOCOL_INFOS",
-    "audioProfile",
     "contentFeatures",
     "imageProfile",
     "kindOf",
     "mimeTypeFor",
+    "mp3Profile",
     "protocolInfo",
     "transferMode",
 ]
@@ -62,11 +65,38 @@ _FLAGS = {
 #: DLNA.ORG_OP of a file served over HTTP: no time seek (0), byte ranges (1).
 _OPERATIONS = "01"
 
-# The largest picture of each JPEG profile (width, height), smallest first;
-# either orientation fits (the guidelines bound the longer and the shorter
-# side).
-_JPEG_PROFILES: tuple[tuple[str, int, int], ...] = (("JPEG_TN", 160, 160), ("JPEG_SM", 640, 480), ("JPEG_MED", 1024, 768), ("JPEG_LRG", 4096, 4096))
-_PNG_PROFILES: tuple[tuple[str, int, int], ...] = (("PNG_TN", 160, 160), ("PNG_LRG", 4096, 4096))
+# The profiles of pictures, in the order GUPnP-DLNA's profile files try
+# them (the first match wins): (name, width, height, exact), where an exact
+# profile takes only that size (the icon profiles) and the others any
+# picture no wider and no taller (the bounds are not turned for portrait
+# pictures: a 480x640 JPEG is JPEG_MED).
+_PICTURE_PROFILES: Mapping[str, tuple[tuple[str, int, int, bool], ...]] = {
+    "image/jpeg": (
+        ("JPEG_SM_ICO", 48, 48, True),
+        ("JPEG_LRG_ICO", 120, 120, True),
+        ("JPEG_TN", 160, 160, False),
+        ("JPEG_SM", 640, 480, False),
+        ("JPEG_MED", 1024, 768, False),
+        ("JPEG_LRG", 4096, 4096, False),
+    ),
+    "image/png": (
+        ("PNG_SM_ICO", 48, 48, True),
+        ("PNG_LRG_ICO", 120, 120, True),
+        ("PNG_TN", 160, 160, False),
+        ("PNG_LRG", 4096, 4096, False),
+    ),
+}
+
+#: The JPEG colour modes (Pillow's names) a JPEG profile allows: grey or
+#: YCbCr; a CMYK JPEG conforms to none (and GStreamer cannot decode it).
+_JPEG_MODES = frozenset(("1", "L", "RGB"))
+
+#: The MP3 profiles: (name, MPEG versions, sample rates, lowest and highest
+#: bitrate), as GUPnP-DLNA's mp3.xml has them.
+_MP3_PROFILES: tuple[tuple[str, frozenset[int], frozenset[int], int, int], ...] = (
+    ("MP3", frozenset((1,)), frozenset((32000, 44100, 48000)), 32000, 320000),
+    ("MP3X", frozenset((1, 2)), frozenset((16000, 22050, 24000, 32000, 44100, 48000)), 8000, 320000),
+)
 
 
 def mimeTypeFor(name: str) -> str | None:
@@ -100,54 +130,39 @@ def transferMode(mimeType: str) -> str:
     return "Streaming" if kindOf(mimeType) in ("audio", "video") else "Interactive"
 
 
-def imageProfile(mimeType: str, width: int, height: int, thumbnail: bool = False) -> str | None:
+def imageProfile(mimeType: str, width: int, height: int, mode: str | None = None) -> str | None:
     """
-    The C{DLNA.ORG_PN} of a JPEG or PNG picture of this size, or L{None}.
+    The C{DLNA.ORG_PN} of a JPEG or PNG picture of this size, or L{None}:
+    the one GUPnP-DLNA names for the same file (L{_PICTURE_PROFILES}).
 
-    A picture fits the smallest profile whose bounds hold it in either
-    orientation; C{JPEG_TN} and C{PNG_TN} only name thumbnails we made.
-
-    @param thumbnail: whether the picture is a thumbnail we generated.
+    @param mode: the picture's colour mode as Pillow names it, when known;
+        a JPEG of another mode than grey or RGB (CMYK) has no profile.
     """
-    if width <= 0 or height <= 0:
+    if width <= 0 or height <= 0 or (mimeType == "image/jpeg" and mode is not None and mode not in _JPEG_MODES):
         return None
-    if mimeType == "image/jpeg":
-        profiles = _JPEG_PROFILES
-    elif mimeType == "image/png":
-        profiles = _PNG_PROFILES
-    else:
-        return None
-    longer, shorter = max(width, height), min(width, height)
-    for name, maxLonger, maxShorter in profiles:
-        if name.endswith("_TN") and not thumbnail:
-            continue
-        if longer <= maxLonger and shorter <= maxShorter:
+    for name, maxWidth, maxHeight, exact in _PICTURE_PROFILES.get(mimeType, ()):
+        fits = (width, height) == (maxWidth, maxHeight) if exact else width <= maxWidth and height <= maxHeight
+        if fits:
             return name
     return None
 
 
-def audioProfile(mimeType: str, sampleRate: int | None, channels: int | None, bitrate: int | None) -> str | None:
+def mp3Profile(frame: MpegAudioFrame | None) -> str | None:
     """
-    The C{DLNA.ORG_PN} of an audio file when it surely conforms, else
-    L{None}.
+    The C{DLNA.ORG_PN} of an C{.mp3} from its first frame, when GUPnP-DLNA
+    names the same one, else L{None}.
 
-    C{MP3} is MPEG-1 Layer III: 32, 44.1 or 48 kHz, mono or stereo, at most
-    320 kbit/s (an C{.mp3} at 22.05 kHz is MPEG-2 and does not qualify).
-    C{LPCM} is C{audio/L16} at 44.1 or 48 kHz, mono or stereo.
-
-    @param sampleRate: Hz, or L{None} when unknown (then no profile).
-    @param channels: how many, or L{None} when unknown (then no profile).
-    @param bitrate: bits per second, or L{None} when unknown.
+    C{MP3} is MPEG-1 Layer III at 32, 44.1 or 48 kHz, 32 to 320 kbit/s;
+    C{MP3X} adds MPEG-2 (16, 22.05, 24 kHz) down to 8 kbit/s; mono or
+    stereo.  A file whose first frame holds a Xing, Info or VBRI header
+    (VBR, or any LAME file) has no profile: its bitrate is not known from
+    the frame, and GUPnP-DLNA names none for it.
     """
-    if sampleRate is None or channels is None or channels not in (1, 2):
+    if frame is None or frame.layer != 3 or frame.vbrHeader or frame.channels not in (1, 2):
         return None
-    major = mimeType.split(";")[0].strip().lower()
-    if major == "audio/mpeg":
-        if sampleRate in (32000, 44100, 48000) and bitrate is not None and 32000 <= bitrate <= 320000:
-            return "MP3"
-        return None
-    if major == "audio/l16" and sampleRate in (44100, 48000):
-        return "LPCM"
+    for name, versions, rates, lowest, highest in _MP3_PROFILES:
+        if frame.version in versions and frame.sampleRate in rates and lowest <= frame.bitrate <= highest:
+            return name
     return None
 
 
@@ -185,18 +200,17 @@ def _served() -> tuple[str, ...]:
     infos: list[str] = []
     for mimeType in dict.fromkeys(MIME_TYPES.values()):
         if mimeType == "audio/mpeg":
-            infos.append(protocolInfo(mimeType, "MP3"))
-        elif mimeType == "image/jpeg":
-            infos.extend(protocolInfo(mimeType, name) for name, _, _ in _JPEG_PROFILES if name != "JPEG_TN")
-            infos.append(protocolInfo(mimeType, "JPEG_TN", converted=True))
-        elif mimeType == "image/png":
-            infos.append(protocolInfo(mimeType, "PNG_LRG"))
-            infos.append(protocolInfo(mimeType, "PNG_TN", converted=True))
+            infos.extend(protocolInfo(mimeType, name) for name, *_ in _MP3_PROFILES)
+        for name, *_ in _PICTURE_PROFILES.get(mimeType, ()):
+            infos.append(protocolInfo(mimeType, name))
+            if name.endswith("_TN"):
+                infos.append(protocolInfo(mimeType, name, converted=True))
         infos.append(protocolInfo(mimeType))
     return tuple(infos)
 
 
 #: Every protocolInfo the MediaServer serves: each MIME type without a
-#: profile, plus each profile we can name (thumbnails marked converted); the
+#: profile, plus each profile we can name (and the thumbnail ones again
+#: marked converted, for the thumbnails we make); the
 #: C{Source} of ConnectionManager's GetProtocolInfo, comma-joined.
 SERVED_PROTOCOL_INFOS: tuple[str, ...] = _served()

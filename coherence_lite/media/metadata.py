@@ -1,9 +1,10 @@
 # -*- test-case-name: tests.media.test_metadata -*-
 """
 What a media file is and holds: its kind and MIME type from its name, and
-its tags, duration, audio format, resolution and date read from the file
-(tinytag for audio, Pillow for images, the container's header for video,
-ffprobe when that says too little and ffprobe is installed).
+its tags, duration, audio format, resolution, date and DLNA profile read
+from the file (tinytag for audio, Pillow for images, the first MPEG audio
+frame for an MP3's profile, the container's header for video, ffprobe when
+that says too little and ffprobe is installed).
 Blocking: run on the index's thread, never the reactor's.
 """
 
@@ -22,7 +23,8 @@ from PIL import Image, UnidentifiedImageError
 from tinytag import TinyTag, TinyTagException
 
 from coherence_lite.media.containers import readVideoHeader
-from coherence_lite.media.dlna import kindOf as contentKind, mimeTypeFor
+from coherence_lite.media.dlna import imageProfile, kindOf as contentKind, mimeTypeFor, mp3Profile
+from coherence_lite.media.mpegaudio import HEAD_SIZE, firstFrame, id3Size
 
 __all__ = ["Kind", "Metadata", "MetadataError", "mediaKind", "readMetadata"]
 
@@ -65,6 +67,8 @@ class Metadata:
 
     @ivar art: an embedded cover picture (JPEG or PNG): its MIME type and
         bytes.
+    @ivar profile: the C{DLNA.ORG_PN} of the file, when it surely has one
+        (L{coherence_lite.media.dlna}).
     """
 
     title: str | None = None
@@ -79,6 +83,7 @@ class Metadata:
     channels: int | None = None
     resolution: str | None = None
     art: tuple[str, bytes] | None = None
+    profile: str | None = None
 
 
 def mediaKind(name: str) -> Kind | None:
@@ -117,7 +122,17 @@ def _embeddedArt(tag: TinyTag) -> tuple[str, bytes] | None:
     return None
 
 
-def _audio(path: Path) -> Metadata:
+def _mp3Profile(path: Path) -> str | None:
+    """
+    The profile of an MPEG audio file, from its first frame.
+    """
+    with path.open("rb") as file:
+        head = file.read(10)
+        file.seek(id3Size(head))
+        return mp3Profile(firstFrame(file.read(HEAD_SIZE)))
+
+
+def _audio(path: Path, mimeType: str) -> Metadata:
     tag = TinyTag.get(path, image=True)
     bitrate = _positive(tag.bitrate * 1000 / 8) if tag.bitrate else None
     duration = float(tag.duration) if tag.duration and tag.duration > 0 else None
@@ -133,6 +148,7 @@ def _audio(path: Path) -> Metadata:
         sampleRate=_positive(tag.samplerate),
         channels=_positive(tag.channels),
         art=_embeddedArt(tag),
+        profile=_mp3Profile(path) if mimeType == "audio/mpeg" else None,
     )
 
 
@@ -151,10 +167,14 @@ def _exifDate(image: Image.Image) -> str | None:
         return None
 
 
-def _image(path: Path) -> Metadata:
+def _image(path: Path, mimeType: str) -> Metadata:
     with Image.open(path) as image:
         width, height = image.size
-        return Metadata(resolution=f"{width}x{height}", date=_exifDate(image))
+        return Metadata(
+            resolution=f"{width}x{height}",
+            date=_exifDate(image),
+            profile=imageProfile(mimeType, width, height, image.mode),
+        )
 
 
 def _ffprobe(path: Path) -> Metadata | None:
@@ -230,9 +250,9 @@ def readMetadata(path: Path, kind: Kind) -> Metadata:
     """
     try:
         if kind.upnpClass == _AUDIO:
-            return _audio(path)
+            return _audio(path, kind.mimeType)
         if kind.upnpClass == _PHOTO:
-            return _image(path)
+            return _image(path, kind.mimeType)
         return _video(path)
     except (OSError, TinyTagException, UnidentifiedImageError, Image.DecompressionBombError, SyntaxError) as e:
         raise MetadataError(f"{type(e).__name__}: {e}"[:200]) from None

@@ -7,7 +7,7 @@ validated, and a registration is answered empty.
 
 from __future__ import annotations
 
-from coherence_lite.backend.service import ServiceBackend, action, stateVariable
+from coherence_lite.backend.declare import ServiceBackend, action, stateVariable
 
 __all__ = ["MediaReceiverRegistrar"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from twisted.logger import Logger
 
-from coherence_lite.backend.service import ServiceBackend, action, stateVariable
+from coherence_lite.backend.declare import ServiceBackend, action, stateVariable
 from coherence_lite.model.extension import Extension
 
 __all__ = ["FEATURE_LIST", "PRODUCT_CAPS", "SEC_DEVICE_NAMESPACE", "SamsungActions"]

@@ -220,15 +220,15 @@ def _storeFile(
     values = (
         folder.id, path, folder.lineage, title, kind.upnpClass, kind.mimeType, status.st_size, status.st_mtime,
         found.duration, found.bitrate, found.sampleRate, found.channels, found.resolution,
-        found.artist, found.album, found.genre, found.track, found.date, art,
+        found.artist, found.album, found.genre, found.track, found.date, art, found.profile,
     )
     columns = (
         "parent, path, lineage, container, title, class, mime, size, mtime, duration, bitrate, sampleRate, "
-        "channels, resolution, artist, album, genre, track, date, embeddedArt"
+        "channels, resolution, artist, album, genre, track, date, embeddedArt, profile"
     )
     if existing is None:
         connection.execute(
-            f"INSERT INTO objects ({columns}, added) VALUES (?, ?, ?, 0, {', '.join('?' * 16)}, ?)",
+            f"INSERT INTO objects ({columns}, added) VALUES (?, ?, ?, 0, {', '.join('?' * 17)}, ?)",
             (*values, time.time()),
         )
     else:

@@ -19,12 +19,10 @@ import os
 import sqlite3
 from typing import Iterable, NamedTuple, Sequence
 
-from coherence_lite.media.dlna import audioProfile, imageProfile
-
 __all__ = ["Row", "SORTABLE", "SEARCHABLE", "bumpUpdateIds", "childRows", "openStore", "profileOf", "sortClause", "storedId", "storedSystemUpdateId"]
 
 #: Current layout of the tables; a store of another version is rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -54,7 +52,8 @@ CREATE TABLE IF NOT EXISTS objects (
     updateId INTEGER NOT NULL DEFAULT 0,
     childCount INTEGER NOT NULL DEFAULT 0,
     inode TEXT,
-    embeddedArt INTEGER
+    embeddedArt INTEGER,
+    profile TEXT
 );
 CREATE INDEX IF NOT EXISTS objects_parent ON objects (parent, container, title);
 CREATE INDEX IF NOT EXISTS objects_order
@@ -109,6 +108,8 @@ class Row(NamedTuple):
 
     @ivar art: the folder's cover image object, for a track.
     @ivar embeddedArt: the object of the picture embedded in a track.
+    @ivar profile: its C{DLNA.ORG_PN}, when the scan found it surely has
+        one.
     """
 
     id: int
@@ -136,6 +137,7 @@ class Row(NamedTuple):
     updateId: int
     childCount: int
     embeddedArt: int | None
+    profile: str | None
 
 
 #: The columns of a L{Row}, in order.
@@ -144,14 +146,10 @@ COLUMNS = ", ".join("class" if name == "cls" else name for name in Row._fields)
 
 def profileOf(row: Row) -> str | None:
     """
-    The C{DLNA.ORG_PN} of an item when it surely conforms, else L{None}.
+    The C{DLNA.ORG_PN} of an item when it surely conforms (read from the
+    file by the scan: L{coherence_lite.media.metadata}), else L{None}.
     """
-    if row.mime is None:
-        return None
-    if row.resolution is not None and row.cls.startswith("object.item.imageItem"):
-        width, _, height = row.resolution.partition("x")
-        return imageProfile(row.mime, int(width), int(height))
-    return audioProfile(row.mime, row.sampleRate, row.channels, None if row.bitrate is None else row.bitrate * 8)
+    return row.profile if row.mime is not None else None
 
 
 def inodeKey(status: os.stat_result) -> str:

@@ -13,7 +13,7 @@ C{SetLoadLevelTarget}.
 
 from __future__ import annotations
 
-from coherence_lite.backend.service import ServiceBackend, action, stateVariable
+from coherence_lite.backend.declare import ServiceBackend, action, stateVariable
 
 __all__ = ["Dimming"]
 

@@ -14,7 +14,7 @@ once; a subclass that drives real hardware overrides C{SetTarget}.
 
 from __future__ import annotations
 
-from coherence_lite.backend.service import ServiceBackend, action, stateVariable
+from coherence_lite.backend.declare import ServiceBackend, action, stateVariable
 
 __all__ = ["SwitchPower"]
 

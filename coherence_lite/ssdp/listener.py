@@ -1,10 +1,10 @@
-# -*- test-case-name: tests.ssdp.test_service -*-
+# -*- test-case-name: tests.ssdp.test_host -*-
 """
 Hearing SSDP on some links, as one L{IService}: the sockets, the group
 memberships, sending from the right address, and the observers.
 
 An L{SSDPListener} has nothing to say of its own: a control point uses it
-to hear announcements.  L{coherence_lite.ssdp.service.SSDPService} adds the
+to hear announcements.  L{coherence_lite.ssdp.host.SSDPService} adds the
 responder and announcer of a device host.
 
 Which searches are this host's own is decided here, once: a search from the

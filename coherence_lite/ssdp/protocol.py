@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.ssdp.test_service,tests.ssdp.test_protocol -*-
+# -*- test-case-name: tests.ssdp.test_host,tests.ssdp.test_protocol -*-
 """
 From datagrams to messages: the SSDP L{DatagramProtocol}, and
 L{MessageHandler}, the one interface everything that hears SSDP messages

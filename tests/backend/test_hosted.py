@@ -19,7 +19,7 @@ from coherence_lite.model.devicefile import loadDevice
 from coherence_lite.net.interfaces import NetworkInterface
 from tests.support.devicefile import EXAMPLES
 from tests.support import binaryLight, jambon
-from tests.backend.test_service import SwitchPower
+from tests.backend.test_declare import SwitchPower
 
 
 def withLight(light: SwitchPower, udn: str = "uuid:11111111-2222-3333-4444-555555555555") -> Device:

@@ -21,7 +21,7 @@ from twisted.logger import globalLogPublisher
 from twisted.trial.unittest import SynchronousTestCase, TestCase
 from twisted.web.client import Agent
 
-from coherence_lite.backend.service import ServiceBackend, stateVariable
+from coherence_lite.backend.declare import ServiceBackend, stateVariable
 from coherence_lite.backend.runtimes import HostedRuntimes, stateFile
 from coherence_lite.host.service import UPnPDeviceService
 from coherence_lite.host.settings import HostSettings

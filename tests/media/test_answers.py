@@ -29,31 +29,33 @@ CDS = "urn:schemas-upnp-org:service:ContentDirectory:1"
 
 _COLUMNS = (
     "id, parent, path, lineage, container, title, class, mime, size, duration, bitrate, sampleRate, channels, "
-    "resolution, artist, album, genre, track, date, art, embeddedArt"
+    "resolution, artist, album, genre, track, date, art, embeddedArt, profile"
 )
 
 #: Objects of the library: containers, then items of every kind, with
 #: names no writer should trust (quotes, markup, control characters,
-#: unicode, carriage returns) and paths with odd suffixes.
+#: unicode, carriage returns) and paths with odd suffixes; each item's
+#: DLNA profile as the scan stores it (a 160x120 JPEG is JPEG_TN, as
+#: GUPnP-DLNA names it: the one change to the recorded answers).
 ROWS: list[tuple[object, ...]] = [
-    (1, 0, b"/m", "/0/1/", 1, 'Music & "Friends" <1>', "object.container.storageFolder", *([None] * 14)),
-    (8, 1, b"/m/s", "/0/1/8/", 1, "caf\u00e9 \u4e2d\r\n\t\x01x\x7f", "object.container.storageFolder", *([None] * 14)),
+    (1, 0, b"/m", "/0/1/", 1, 'Music & "Friends" <1>', "object.container.storageFolder", *([None] * 15)),
+    (8, 1, b"/m/s", "/0/1/8/", 1, "caf\u00e9 \u4e2d\r\n\t\x01x\x7f", "object.container.storageFolder", *([None] * 15)),
     (2, 1, b"/m/2.MP3", "/0/1/", 0, 'say "hi" & <go>\r', "object.item.audioItem.musicTrack", "audio/mpeg",
-     5_000_000_000, 185.12, 16000, 44100, 2, None, "A&B <x>", "Alb'um ]]>", "Rock\x7f", 4, "2020-01-02", 9, 10),
+     5_000_000_000, 185.12, 16000, 44100, 2, None, "A&B <x>", "Alb'um ]]>", "Rock\x7f", 4, "2020-01-02", 9, 10, "MP3"),
     (3, 1, b"/m/\xff\xfe.fla\xffc", "/0/1/", 0, "\U0001f3b5 flac", "object.item.audioItem.musicTrack", "audio/flac",
-     1234, 0.0004, None, 96000, 6, None, None, None, None, None, None, 99, None),
+     1234, 0.0004, None, 96000, 6, None, None, None, None, None, None, 99, None, None),
     (4, 1, b"/m/.jpg", "/0/1/", 0, "photo\u202e", "object.item.imageItem.photo", "image/jpeg",
-     10, None, None, None, None, "640x480", None, None, None, None, "2019-12-31", None, None),
+     10, None, None, None, None, "640x480", None, None, None, None, "2019-12-31", None, None, "JPEG_SM"),
     (5, 1, b"/m/a.b/noext", "/0/1/", 0, "video\t1", "object.item.videoItem", "video/x-matroska",
-     7, 30 * 3600 + 0.9995, 250000, None, None, "1920x1080", "Dir", None, "Drama", None, None, None, None),
+     7, 30 * 3600 + 0.9995, 250000, None, None, "1920x1080", "Dir", None, "Drama", None, None, None, None, None),
     (6, 1, b"/m/x.tar.gz", "/0/1/", 0, "big.png", "object.item.imageItem.photo", "image/png",
-     None, None, None, None, None, "5000x5000", None, None, None, 0, None, None, None),
+     None, None, None, None, None, "5000x5000", None, None, None, 0, None, None, None, None),
     (7, 8, None, "/0/1/8/", 0, "", "object.item.audioItem.musicTrack", "audio/ogg",
-     None, None, None, None, None, None, None, None, None, None, None, None, None),
+     None, None, None, None, None, None, None, None, None, None, None, None, None, None),
     (9, 1, b"/m/cover.JPEG", "/0/1/", 0, "cover", "object.item.imageItem.photo", "image/jpeg",
-     99, None, None, None, None, "160x120", None, None, None, None, None, None, None),
+     99, None, None, None, None, "160x120", None, None, None, None, None, None, None, "JPEG_TN"),
     (10, None, b"/art/10.png", "/art/", 0, "art", "object.item.imageItem.photo", "image/png",
-     5, None, None, None, None, None, None, None, None, None, None, None, None),
+     5, None, None, None, None, None, None, None, None, None, None, None, None, None),
 ]
 
 #: Each request: a name, the action and its arguments.

@@ -9,6 +9,7 @@ import re
 from twisted.trial.unittest import SynchronousTestCase
 
 from coherence_lite.media import dlna
+from coherence_lite.media.mpegaudio import MpegAudioFrame
 
 AV_FLAGS = "DLNA.ORG_FLAGS=01700000000000000000000000000000"
 IMAGE_FLAGS = "DLNA.ORG_FLAGS=00f00000000000000000000000000000"
@@ -109,43 +110,107 @@ class ContentFeaturesTests(SynchronousTestCase):
         self.assertIn(dlna.protocolInfo("audio/mpeg", "MP3"), served)
 
 
+def frame(version: int = 1, rate: int = 44100, channels: int = 2, bitrate: int = 128000, vbr: bool = False, layer: int = 3) -> MpegAudioFrame:
+    """
+    A first frame as L{coherence_lite.media.mpegaudio} reads it.
+    """
+    return MpegAudioFrame(version, layer, rate, channels, bitrate, vbr)
+
+
 class ProfileTests(SynchronousTestCase):
     """
-    PNs are named only when certain.
+    PNs are named only where GUPnP-DLNA (gupnp-dlna-info) names the same:
+    the decision table, each row as that tool answered for a real file of
+    that kind (tests/system/test_dlna_profiles.py compares with it).
     """
 
     def test_jpegBySize(self) -> None:
         """
-        A photo takes the smallest JPEG profile holding it in either
-        orientation; TN only for our thumbnails; nothing beyond 4096.
+        A JPEG takes the first profile whose width and height bounds hold
+        it, the bounds not turned for portrait pictures; the icon profiles
+        only at exactly 48x48 and 120x120; nothing beyond 4096.
         """
-        self.assertEqual(dlna.imageProfile("image/jpeg", 640, 480), "JPEG_SM")
-        self.assertEqual(dlna.imageProfile("image/jpeg", 480, 640), "JPEG_SM")
-        self.assertEqual(dlna.imageProfile("image/jpeg", 100, 100), "JPEG_SM")
-        self.assertEqual(dlna.imageProfile("image/jpeg", 100, 100, thumbnail=True), "JPEG_TN")
-        self.assertEqual(dlna.imageProfile("image/jpeg", 1024, 768), "JPEG_MED")
-        self.assertEqual(dlna.imageProfile("image/jpeg", 1920, 1080), "JPEG_LRG")
-        self.assertIsNone(dlna.imageProfile("image/jpeg", 5000, 3000))
-        self.assertIsNone(dlna.imageProfile("image/jpeg", 0, 10))
-        self.assertEqual(dlna.imageProfile("image/png", 800, 600), "PNG_LRG")
+        expected = {
+            (48, 48): "JPEG_SM_ICO",
+            (120, 120): "JPEG_LRG_ICO",
+            (100, 100): "JPEG_TN",
+            (160, 120): "JPEG_TN",
+            (160, 160): "JPEG_TN",
+            (161, 100): "JPEG_SM",
+            (640, 480): "JPEG_SM",
+            (480, 640): "JPEG_MED",
+            (641, 480): "JPEG_MED",
+            (1024, 768): "JPEG_MED",
+            (768, 1024): "JPEG_LRG",
+            (1920, 1080): "JPEG_LRG",
+            (4096, 4096): "JPEG_LRG",
+            (4097, 100): None,
+            (5000, 3000): None,
+            (0, 10): None,
+        }
+        self.assertEqual({size: dlna.imageProfile("image/jpeg", *size) for size in expected}, expected)
+
+    def test_jpegColourModes(self) -> None:
+        """
+        Grey and RGB JPEGs have a profile; a CMYK one has none.
+        """
+        self.assertEqual(dlna.imageProfile("image/jpeg", 640, 480, "L"), "JPEG_SM")
+        self.assertEqual(dlna.imageProfile("image/jpeg", 640, 480, "RGB"), "JPEG_SM")
+        self.assertIsNone(dlna.imageProfile("image/jpeg", 640, 480, "CMYK"))
+
+    def test_pngBySize(self) -> None:
+        """
+        A PNG is an icon at exactly 48x48 or 120x120, PNG_TN up to
+        160x160, PNG_LRG up to 4096x4096, whatever its colour mode.
+        """
+        expected = {
+            (48, 48): "PNG_SM_ICO",
+            (120, 120): "PNG_LRG_ICO",
+            (100, 100): "PNG_TN",
+            (161, 100): "PNG_LRG",
+            (480, 640): "PNG_LRG",
+            (4096, 4096): "PNG_LRG",
+            (4097, 100): None,
+        }
+        self.assertEqual({size: dlna.imageProfile("image/png", *size, "RGBA") for size in expected}, expected)
         self.assertIsNone(dlna.imageProfile("image/gif", 10, 10))
 
-    def test_mp3OnlyWhenMpeg1LayerThree(self) -> None:
+    def test_mp3(self) -> None:
         """
-        MP3 needs an MPEG-1 sample rate, one or two channels and a bitrate
-        in range; unknowns name no profile.
+        MP3 is MPEG-1 Layer III at 32, 44.1 or 48 kHz, mono or stereo;
+        MP3X is MPEG-2 at 16, 22.05 or 24 kHz; MPEG-2.5, other layers and
+        no frame name none.
         """
-        self.assertEqual(dlna.audioProfile("audio/mpeg", 44100, 2, 128000), "MP3")
-        self.assertIsNone(dlna.audioProfile("audio/mpeg", 22050, 2, 64000))
-        self.assertIsNone(dlna.audioProfile("audio/mpeg", 44100, 6, 128000))
-        self.assertIsNone(dlna.audioProfile("audio/mpeg", 44100, 2, None))
-        self.assertIsNone(dlna.audioProfile("audio/mpeg", None, 2, 128000))
-        self.assertIsNone(dlna.audioProfile("audio/flac", 44100, 2, 900000))
+        self.assertEqual(dlna.mp3Profile(frame()), "MP3")
+        self.assertEqual(dlna.mp3Profile(frame(rate=48000, bitrate=320000)), "MP3")
+        self.assertEqual(dlna.mp3Profile(frame(rate=32000, channels=1, bitrate=64000)), "MP3")
+        self.assertEqual(dlna.mp3Profile(frame(version=2, rate=22050, bitrate=64000)), "MP3X")
+        self.assertEqual(dlna.mp3Profile(frame(version=2, rate=16000, channels=1, bitrate=32000)), "MP3X")
+        self.assertIsNone(dlna.mp3Profile(frame(version=25, rate=8000, channels=1, bitrate=16000)))
+        self.assertIsNone(dlna.mp3Profile(frame(layer=2)))
+        self.assertIsNone(dlna.mp3Profile(None))
 
-    def test_lpcm(self) -> None:
+    def test_mp3WithVbrHeader(self) -> None:
         """
-        LPCM is audio/L16 at 44.1 or 48 kHz, mono or stereo.
+        A first frame holding a Xing, Info or VBRI header (a VBR file, or
+        any LAME file, CBR included) names no profile: the reference sees
+        no bitrate for it and names none.
         """
-        self.assertEqual(dlna.audioProfile("audio/L16;rate=44100;channels=2", 44100, 2, None), "LPCM")
-        self.assertIsNone(dlna.audioProfile("audio/L16;rate=32000;channels=2", 32000, 2, None))
-        self.assertIsNone(dlna.audioProfile("audio/wav", 44100, 2, None))
+        self.assertIsNone(dlna.mp3Profile(frame(vbr=True)))
+        self.assertIsNone(dlna.mp3Profile(frame(version=2, rate=22050, bitrate=64000, vbr=True)))
+
+    def test_everyProfileIsServed(self) -> None:
+        """
+        Every profile the decision table can name is in GetProtocolInfo's
+        list for its MIME type (CI=0), and the thumbnail profiles also as
+        converted (CI=1).
+        """
+        served = set(dlna.SERVED_PROTOCOL_INFOS)
+        for mimeType in ("image/jpeg", "image/png"):
+            for width, height in ((48, 48), (120, 120), (100, 100), (640, 480), (1024, 768), (4096, 4096)):
+                name = dlna.imageProfile(mimeType, width, height)
+                self.assertIn(dlna.protocolInfo(mimeType, name), served)
+            tn = mimeType.split("/")[1].upper() + "_TN"
+            self.assertIn(dlna.protocolInfo(mimeType, tn, converted=True), served)
+        for each in (frame(), frame(version=2, rate=22050, bitrate=64000)):
+            self.assertIn(dlna.protocolInfo("audio/mpeg", dlna.mp3Profile(each)), served)

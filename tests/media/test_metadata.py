@@ -5,6 +5,7 @@ Tests for L{coherence_lite.media.metadata}: what is read from real files.
 from __future__ import annotations
 
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from twisted.trial.unittest import TestCase
 
 from coherence_lite.media import metadata
 from coherence_lite.media.metadata import mediaKind, readMetadata
-from tests.media.library import makeMedia
+from tests.media.library import makeMedia, needFFmpeg
+from tests.support.dlnacorpus import AUDIO
 
 
 class ReadMetadataTests(TestCase):
@@ -61,3 +63,26 @@ class ReadMetadataTests(TestCase):
         dated = readMetadata(self.base / "dated.png", kind)
         self.assertEqual((dated.date, dated.resolution), ("2020-01-02T03:04:05", "8x6"))
         self.assertIsNone(readMetadata(self.base / "plain.png", kind).date)
+
+    def test_profiles(self) -> None:
+        """
+        The DLNA profile is read from the file: MP3 or MP3X for a CBR file
+        without an Info header (after a long ID3v2 tag too), none with
+        one; a JPEG's by its size, none for a CMYK JPEG; none for a video.
+        """
+        ffmpeg = needFFmpeg()
+        long = ["-metadata", "comment=" + "c" * 20000]
+        for name, extra in (("mp3-44k-128.mp3", long), ("mp3-44k-128-info.mp3", []), ("mp3-22k-64.mp3", [])):
+            subprocess.run([ffmpeg, "-v", "error", "-y", *AUDIO[name], *extra, str(self.base / name)], check=True, timeout=60)
+        Image.new("RGB", (160, 100)).save(self.base / "small.jpg")
+        Image.new("CMYK", (160, 100)).save(self.base / "cmyk.jpg")
+        makeMedia(self.base / "clip.mp4")
+        profiles = {}
+        for name in ("mp3-44k-128.mp3", "mp3-44k-128-info.mp3", "mp3-22k-64.mp3", "small.jpg", "cmyk.jpg", "clip.mp4"):
+            kind = mediaKind(name)
+            assert kind is not None
+            profiles[name] = readMetadata(self.base / name, kind).profile
+        self.assertEqual(profiles, {
+            "mp3-44k-128.mp3": "MP3", "mp3-44k-128-info.mp3": None, "mp3-22k-64.mp3": "MP3X",
+            "small.jpg": "JPEG_TN", "cmyk.jpg": None, "clip.mp4": None,
+        })

@@ -18,7 +18,7 @@ from coherence_lite.ssdp.advertisement import advertisements
 from coherence_lite.ssdp.catalogue import Catalogue, Publication
 from coherence_lite.ssdp.message import ALIVE, BYEBYE, UPDATE, Notify
 from coherence_lite.ssdp.parse import parse
-from coherence_lite.ssdp.service import SSDPService
+from coherence_lite.ssdp.host import SSDPService
 from coherence_lite.net.watcher import InterfaceWatcher
 
 from tests.support import RecordingSender, jambon, link

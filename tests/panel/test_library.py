@@ -14,7 +14,7 @@ from twisted.web.server import NOT_DONE_YET
 from twisted.web.test.requesthelper import DummyRequest
 
 from coherence_lite.backend.request import baseURL, localAddress
-from coherence_lite.backend.service import ServiceBackend, action, stateVariable
+from coherence_lite.backend.declare import ServiceBackend, action, stateVariable
 from coherence_lite.errors import UPnPError
 from coherence_lite.host.site import makeRootResource
 from coherence_lite.model import layout

@@ -20,7 +20,7 @@ from coherence_lite.ssdp.transport import Arrival, SSDPPort, _IN_PKTINFO, IP_PKT
 from coherence_lite.stats import Stats
 
 from tests.support import link
-from tests.ssdp.test_service import RecordingHandler
+from tests.ssdp.test_host import RecordingHandler
 
 LINK = link("192.168.1.10/24", "eth0", 2)
 OTHER = link("10.0.0.10/8", "eth0", 2)

@@ -89,12 +89,13 @@ class FixtureTests(TestCase):
     async def test_rightFixturePassesEveryRule(self) -> None:
         """
         Unbroken, the fixture passes every rule it can be checked on (the
-        MediaServer rules are for a device with a ContentDirectory:
-        tests.system.test_media_check).
+        MediaServer and quirk rules are for a device with a
+        ContentDirectory: tests.system.test_media_check and
+        test_media_quirks).
         """
         report = await self.check(frozenset())
         self.assertEqual([(f.rule, f.level, f.seen) for f in report.findings if f.level != PASS], [])
-        media = {rule for rule, each in RULES.items() if each.section == "media"}
+        media = {rule for rule, each in RULES.items() if each.section in ("media", "quirks")}
         self.assertEqual(set(RULES) - media - {f.rule for f in report.findings}, OPTIONAL)
 
 

@@ -97,7 +97,7 @@ class DatagramTap(DatagramProtocol):
 
 class TransportPort:
     """
-    What an L{SSDPService <coherence_lite.ssdp.service.SSDPService>} sends
+    What an L{SSDPService <coherence_lite.ssdp.host.SSDPService>} sends
     through in test mode instead of an
     L{SSDPPort <coherence_lite.ssdp.transport.SSDPPort>}: the C{transport} of
     an L{SSDPServer <coherence_lite.compat.ssdp.SSDPServer>}, as Coherence's

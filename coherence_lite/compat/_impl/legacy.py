@@ -27,7 +27,7 @@ from coherence_lite.net.interfaces import Link
 from coherence_lite._reactor import Reactor
 from coherence_lite.ssdp.message import Address, MSearch, Notify
 from coherence_lite.ssdp.registry import EXPIRED, EntryRegistry
-from coherence_lite.ssdp.service import SSDPService
+from coherence_lite.ssdp.host import SSDPService
 
 __all__ = ["NOTIFY_REPEAT", "CoherenceCalls"]
 

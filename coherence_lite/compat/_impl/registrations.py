@@ -29,7 +29,7 @@ from coherence_lite.ssdp.catalogue import Catalogue, Publication
 from coherence_lite.ssdp.format import formatNotifyAlive, hostHeader
 from coherence_lite.ssdp.message import Headers
 from coherence_lite.ssdp.registry import DEFAULT_MAX_AGE, Entry, EntryRegistry
-from coherence_lite.ssdp.service import SSDPService
+from coherence_lite.ssdp.host import SSDPService
 
 __all__ = ["LocalRegistrations", "remoteEntry"]
 

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.ssdp.test_service,tests.net.test_watcher -*-
+# -*- test-case-name: tests.ssdp.test_host,tests.net.test_watcher -*-
 """
 The SSDP side of a device host as one L{IService}: an L{SSDPListener} that
 also answers searches for a L{Catalogue} (its L{Responder} is the first

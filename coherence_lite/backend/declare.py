@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.backend.test_service -*-
+# -*- test-case-name: tests.backend.test_declare -*-
 """
 Writing a UPnP service as a Python class.
 

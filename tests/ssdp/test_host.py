@@ -1,6 +1,6 @@
 """
 Tests for L{coherence_lite.ssdp.listener.SSDPListener},
-L{coherence_lite.ssdp.service.SSDPService} and
+L{coherence_lite.ssdp.host.SSDPService} and
 L{coherence_lite.ssdp.protocol.SSDPProtocol}: which searches are our own,
 what observers hear, that a listener has nothing to say, and how datagrams
 become messages; with fake sockets and a L{Clock}.
@@ -23,7 +23,7 @@ from coherence_lite.ssdp.listener import SSDPListener
 from coherence_lite.ssdp.message import Address, Headers, MSearch, Notify, SearchResponse
 from coherence_lite.ssdp.parse import parse
 from coherence_lite.ssdp.protocol import MessageHandler, SSDPProtocol
-from coherence_lite.ssdp.service import SSDPService
+from coherence_lite.ssdp.host import SSDPService
 from coherence_lite.ssdp.transport import Arrival
 from coherence_lite.stats import Stats
 

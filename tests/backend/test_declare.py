@@ -1,6 +1,6 @@
-# -*- test-case-name: tests.backend.test_service -*-
+# -*- test-case-name: tests.backend.test_declare -*-
 """
-Tests for L{coherence_lite.backend.service}: services written as Python
+Tests for L{coherence_lite.backend.declare}: services written as Python
 classes, their derived description and their behaviour.
 """
 
