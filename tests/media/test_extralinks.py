@@ -20,7 +20,7 @@ def row(objectId: int, cls: str, art: int | None = None, embedded: int | None = 
     A stored object of class C{cls} in folder 3.
     """
     return Row(objectId, 3, b"/m/x", "/0/3/", container, "x", cls, None if container else "video/mp4", 10, 1.0,
-               None, None, None, None, None, None, None, None, None, None, art, None, 0, 0, embedded)
+               None, None, None, None, None, None, None, None, None, None, art, None, 0, 0, embedded, None)
 
 
 def didl(objectId: int, art: str | None = None) -> DidlObject:
