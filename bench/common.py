@@ -155,6 +155,7 @@ class Server:
     @param keep: which output lines to remember in C{lines}; by default
         the first 10,000.
     @ivar lineCount: how many lines were printed in all.
+    @ivar markedAt: when each marker was first printed (monotonic).
     """
 
     def __init__(
@@ -170,6 +171,7 @@ class Server:
         )
         self.lines: list[str] = []
         self.lineCount = 0
+        self.markedAt: dict[str, float] = {}
         self._keep = keep
         self._markers = {marker: threading.Event() for marker in markers}
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -184,7 +186,8 @@ class Server:
             if kept:
                 self.lines.append(line)
             for marker, event in self._markers.items():
-                if marker in line:
+                if marker in line and not event.is_set():
+                    self.markedAt[marker] = time.monotonic()
                     event.set()
 
     def waitFor(self, marker: str, timeout: float = 30.0) -> str:

@@ -5,7 +5,9 @@ run, on 127.0.0.1: start -> first SSDP answer; start -> whole library
 browsable; CPU to index; RSS after indexing; Browse p50/p99 of a
 1,000-child folder at 100 per page; the whole-tree walk; one large file
 over 1 and 8 connections; server CPU per GB streamed.  Ratios are against
-minidlna.
+minidlna.  Then the cost of thumbnails: start -> every thumbnail made
+(the daemon's "Media thumbnails done" line) and the CPU by then, against
+the same daemon's index with C{--no-media-thumbnails}, in the same run.
 
     python -m bench.media [--files N] [--quick] [--keep-library]
 
@@ -97,9 +99,15 @@ def minidlna(library: Library, work: Path) -> Measured | None:
     return Measured("minidlna", start, port, "/rootDesc.xml", "64")
 
 
-def coherenceLite(library: Library, work: Path) -> Measured | None:
+#: What the daemon logs once every thumbnail of the first scan is made.
+THUMBNAILS_DONE = "Media thumbnails done"
+
+
+def coherenceLite(library: Library, work: Path, thumbnails: bool = True) -> Measured | None:
     """
     The daemon serving the library, or L{None} while it has no C{--media}.
+
+    @param thumbnails: C{False} runs it with C{--no-media-thumbnails}.
     """
     from coherence_lite.tap import Options
 
@@ -114,13 +122,13 @@ def coherenceLite(library: Library, work: Path) -> Measured | None:
             shutil.rmtree(state)
         state.mkdir(parents=True)
         command = daemonCommand("--interface", "127.0.0.1", "--http-port", str(port), "--media", str(library.root),
-                                "--state-dir", str(state))
-        return Server(command)
+                                "--state-dir", str(state), *(() if thumbnails else ("--no-media-thumbnails",)))
+        return Server(command, markers=[THUMBNAILS_DONE])
 
     # The walk covers the folder tree, as minidlna's "64" does: the media
     # folder's container is the first object stored after the root (the
     # state is new each start), beside which the root lists the views.
-    return Measured("coherence-lite", start, port, "", "1")
+    return Measured("coherence-lite" if thumbnails else "coherence-lite, thumbnails off", start, port, "", "1")
 
 
 def streamingOnly(library: Library) -> Measured:
@@ -196,6 +204,20 @@ def _descriptionFromSearch(port: int) -> str:
     raise RuntimeError("no SSDP answer with the description")
 
 
+def thumbnailFigures(measured: Measured, server: Server) -> None:
+    """
+    Start -> every thumbnail made (the daemon's log line), and the CPU
+    used by then.
+    """
+    server.waitFor(THUMBNAILS_DONE, INDEX_DEADLINE)
+    measured.figures["thumbnails"] = server.markedAt[THUMBNAILS_DONE] - server.started
+    measured.figures["thumbnailsCpu"] = _cpu(server.pid)
+    write(f"  {measured.name}: {server.waitFor(THUMBNAILS_DONE).split('Media ', 1)[1]} "
+          f"({measured.figures['thumbnails']:.1f} s after start), CPU {measured.figures['thumbnailsCpu']:.1f} s")
+    for line in [line for line in server.lines if "No thumbnail for" in line][:3]:
+        write(f"    {line}")
+
+
 def browseFigures(measured: Measured, client: ContentDirectoryClient, rounds: int, pid: int) -> str | None:
     """
     Browse p50/p99 of the 1,000-child folder, the whole-tree walk, and the
@@ -263,6 +285,9 @@ def measure(measured: Measured, library: Library, repetitions: int, quick: bool)
     try:
         if measured.walkRoot:
             client = indexFigures(measured, server, library)
+            if measured.name == "coherence-lite":
+                client.close()  # the next request opens a new connection: this one would idle out
+                thumbnailFigures(measured, server)
             url = browseFigures(measured, client, 3 if quick else 20, server.pid)
             client.close()
         else:
@@ -291,10 +316,43 @@ _FIGURES: list[tuple[str, str, str, str, Callable[[float, float | None], bool]]]
 ]
 
 
+def indexOnly(measured: Measured, library: Library) -> None:
+    """
+    The index figures of one server (no Browse or streaming figures).
+    """
+    server = measured.start()
+    try:
+        indexFigures(measured, server, library).close()
+    finally:
+        server.stop()
+
+
+def thumbnailRows(on: Measured, off: Measured) -> list[str]:
+    """
+    The cost of thumbnails on indexing: the daemon as shipped against the
+    same daemon with C{--no-media-thumbnails}, in the same run (Markdown
+    rows).
+    """
+    rows = ["| figure | thumbnails on (default) | thumbnails off | ratio |", "| --- | --- | --- | --- |"]
+    for name, key, offKey, unit in (
+        ("start -> whole library browsable", "browsable", "browsable", "s"),
+        ("CPU to index (at browsable)", "cpu", "cpu", "s"),
+        ("start -> every thumbnail made / browsable", "thumbnails", "browsable", "s"),
+        ("CPU to index and make every thumbnail", "thumbnailsCpu", "cpu", "s"),
+        ("RSS after indexing", "rss", "rss", "MB"),
+    ):
+        if key in on.figures and offKey in off.figures:
+            value, baseline = on.figures[key], off.figures[offKey]
+            ratio = f"{value / baseline:.2f}" if baseline else ""
+            rows.append(f"| {name} | {value:,.1f} {unit} | {baseline:,.1f} {unit} | {ratio} |")
+    return rows
+
+
 def run(repetitions: int, quick: bool, files: int | None = None, keep: bool = False) -> list[Figure]:
     """
-    Build the library, measure minidlna and coherence-lite, return the
-    figures (coherence-lite against minidlna).
+    Build the library, measure minidlna and coherence-lite, then
+    coherence-lite's index without thumbnails; write the cost of
+    thumbnails; return the figures (coherence-lite against minidlna).
     """
     files = files if files is not None else (1500 if quick else 10_000)
     work = Path(tempfile.gettempdir()) / f"cl-bench-media-{files}"
@@ -311,6 +369,11 @@ def run(repetitions: int, quick: bool, files: int | None = None, keep: bool = Fa
     for measured in (baseline, ours):
         if measured is not None:
             measure(measured, library, repetitions, quick)
+    withoutThumbnails = coherenceLite(library, work, thumbnails=False) if ours.walkRoot else None
+    if withoutThumbnails is not None:
+        indexOnly(withoutThumbnails, library)
+        for line in thumbnailRows(ours, withoutThumbnails):
+            write(line)
     figures = []
     suffix = "" if ours.walkRoot else " (streaming resource alone)"
     for key, name, unit, goal, passes in _FIGURES:

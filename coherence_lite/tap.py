@@ -76,6 +76,7 @@ class Options(NetworkOptions):
         ["list-interfaces", None, "Print which interfaces would be used or skipped, and why, then exit."],
         ["no-media-views", None, "List the media folders only at the MediaServer's root, without the views (Music by artist, album and genre, Photos by date, Videos, Recently added)."],
         ["no-netlink", None, "Do not follow Linux's netlink notifications of address changes (see them by polling only)."],
+        ["no-media-thumbnails", None, "Make no JPEG_TN thumbnails of the MediaServer's pictures, album art and videos."],
     ]
 
     optParameters: list[list[Any]] = [
@@ -301,7 +302,10 @@ def _mediaRequest(options: Options) -> MediaRequest | None:
     if not requests:
         return None
     request = requests[0]
-    return replace(request, name=request.name or name, udn=request.udn or udn, views=not options["no-media-views"])
+    return replace(
+        request, name=request.name or name, udn=request.udn or udn,
+        views=not options["no-media-views"], thumbnails=not options["no-media-thumbnails"],
+    )
 
 
 def _pluginRequests(options: Options) -> list[MediaRequest]:

@@ -56,7 +56,7 @@ class MediaHosting(MultiService):
         udn = request.udn or derivedUDN(identity, "media:" + request.origin)
         server = MediaServer(
             list(request.folders), request.name or defaultMediaName(), udn, self._stateDirectory, self._reactor,
-            request.ignore, request.inotify, request.views,
+            request.ignore, request.inotify, request.views, request.thumbnails,
         )
         if self.server is not None:
             self.server.disownServiceParent()

@@ -18,6 +18,8 @@ from coherence_lite.backend.declare import action, stateVariable
 from coherence_lite.errors import UPnPError
 from coherence_lite.media.didl import DidlObject, DidlResource, writeDidl
 from coherence_lite.media.dlna import protocolInfo
+from coherence_lite.media.extralinks import withExtras
+from coherence_lite.media.extras import Extras, readExtras
 from coherence_lite.media.index import Library
 from coherence_lite.media.quirks import browsedId, meantArguments, searchedCount, searchedId
 from coherence_lite.media.samsung import SamsungActions
@@ -137,7 +139,9 @@ _Page = tuple[XMLText, int, int, int]
 
 def _page(connection: sqlite3.Connection, rows: list[Row], total: int, updateId: int, base: str, filterText: str) -> _Page:
     art = _artPaths(connection, rows)
-    return writeDidl([didlObject(row, base, art) for row in rows], filterText), len(rows), total, updateId
+    extras = readExtras(connection, rows)
+    media = base + MEDIA_PATH
+    return writeDidl([withExtras(didlObject(row, base, art), row, extras, media) for row in rows], filterText), len(rows), total, updateId
 
 
 def _browse(
@@ -184,15 +188,18 @@ def _viewed(
     entries, total, updateId = found
     rows = [each.row if isinstance(each, ViewItem) else each for each in entries if not isinstance(each, DidlObject)]
     art = _artPaths(connection, rows)
-    return writeDidl([_describe(entry, base, art) for entry in entries], filterText), len(entries), total, updateId
+    extras = readExtras(connection, rows)
+    return writeDidl([_describe(entry, base, art, extras) for entry in entries], filterText), len(entries), total, updateId
 
 
-def _describe(entry: Row | ViewItem | DidlObject, base: str, art: dict[int, bytes | None]) -> DidlObject:
+def _describe(entry: Row | ViewItem | DidlObject, base: str, art: dict[int, bytes | None], extras: Extras) -> DidlObject:
     if isinstance(entry, DidlObject):
         return entry
+    row = entry.row if isinstance(entry, ViewItem) else entry
+    described = withExtras(didlObject(row, base, art), row, extras, base + MEDIA_PATH)
     if isinstance(entry, ViewItem):
-        return didlObject(entry.row, base, art)._replace(id=entry.id, parentID=entry.parentID, refID=str(entry.row.id))
-    return didlObject(entry, base, art)
+        return described._replace(id=entry.id, parentID=entry.parentID, refID=str(entry.row.id))
+    return described
 
 
 def _objectId(text: str, code: int) -> int:

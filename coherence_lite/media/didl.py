@@ -67,6 +67,10 @@ class DidlObject(NamedTuple):
     @ivar searchable: whether a container may be searched.
     @ivar refID: the id of the item an item refers to (an item of a view
         refers to the folder tree's), or L{None}.
+    @ivar albumArtProfile: the C{dlna:profileID} of C{albumArtURI}
+        (C{JPEG_TN} for a thumbnail we made), or L{None}.
+    @ivar captionURI: a video's subtitle (SubRip), written as Samsung's
+        C{sec:CaptionInfoEx}, or L{None}.
     """
 
     id: str
@@ -84,6 +88,8 @@ class DidlObject(NamedTuple):
     albumArtURI: str | None = None
     resources: tuple[DidlResource, ...] = ()
     refID: str | None = None
+    albumArtProfile: str | None = None
+    captionURI: str | None = None
 
     @property
     def isContainer(self) -> bool:
@@ -168,7 +174,6 @@ _ELEMENTS = tuple(
         ("genre", "upnp:genre"),
         ("date", "dc:date"),
         ("originalTrackNumber", "upnp:originalTrackNumber"),
-        ("albumArtURI", "upnp:albumArtURI"),
     )
 )
 
@@ -184,6 +189,8 @@ class _Plan:
         self.childCount = wanted.allows("@childCount")
         self.searchable = wanted.allows("@searchable")
         self.refID = wanted.allows("@refID")
+        self.albumArt = wanted.allows("upnp:albumArtURI")
+        self.caption = wanted.allows("sec:CaptionInfoEx")
         self.res = wanted.allows("res")
         self.elements = tuple(
             (position, f"<{name}>", f"</{name}>") for position, name in _ELEMENTS if wanted.allows(name)
@@ -207,6 +214,27 @@ def _resource(resource: DidlResource, plan: _Plan, parts: list[str]) -> None:
     parts += (">", _text(resource.url), "</res>")
 
 
+#: Samsung's namespace, declared on the element that uses it (so documents
+#: without one stay as they were).
+SEC_NAMESPACE = "http://www.sec.co.kr/"
+
+
+def _extras(didl: DidlObject, plan: _Plan, parts: list[str]) -> None:
+    """
+    An item's album art (with its DLNA profile) and Samsung's caption
+    element.
+    """
+    if didl.albumArtURI is not None and plan.albumArt:
+        if didl.albumArtProfile is None:
+            parts += ("<upnp:albumArtURI>", _text(didl.albumArtURI), "</upnp:albumArtURI>")
+        else:
+            parts += ('<upnp:albumArtURI dlna:profileID="', _attribute(didl.albumArtProfile), '">',
+                      _text(didl.albumArtURI), "</upnp:albumArtURI>")
+    if didl.captionURI is not None and plan.caption:
+        parts += (f'<sec:CaptionInfoEx xmlns:sec="{SEC_NAMESPACE}" sec:type="srt">', _text(didl.captionURI),
+                  "</sec:CaptionInfoEx>")
+
+
 def _object(didl: DidlObject, plan: _Plan, parts: list[str]) -> None:
     container = didl.upnpClass.startswith("object.container")
     tag = "container" if container else "item"
@@ -223,6 +251,7 @@ def _object(didl: DidlObject, plan: _Plan, parts: list[str]) -> None:
         value = didl[position]
         if value is not None:
             parts += (opening, _text(str(value)), closing)
+    _extras(didl, plan, parts)
     if plan.res:
         for resource in didl.resources:
             _resource(resource, plan, parts)

@@ -20,6 +20,8 @@ from twisted.logger import Logger
 from twisted.python.threadpool import ThreadPool
 
 from coherence_lite.media.containment import containedPath, resolveRoots
+from coherence_lite.media.extralinks import subtitlePath
+from coherence_lite.media.extras import subtitleOf, thumbnailOf
 from coherence_lite.media.scanner import Folder, Step, Walk, pruneArt, scanFolder, setRoots
 from coherence_lite.media.store import fetchRow, openStore, profileOf, storedId
 from coherence_lite.media.target import StreamTarget
@@ -44,8 +46,8 @@ class Library(Service):
 
     @ivar folders: the media folders, as given (absolute).
     @ivar roots: the same, resolved: what every listed file must be in.
-    @ivar servedRoots: the roots and the art folder: what every served file
-        must be in.
+    @ivar servedRoots: the roots, the art folder and the thumbnail folder:
+        what every served file must be in.
     @ivar listeners: told of every change (see L{UpdateListener}).
     @ivar scanned: fires when the first full scan is done.
     """
@@ -57,6 +59,7 @@ class Library(Service):
         reactor: Any,
         artDirectory: Path | None = None,
         ignore: "re.Pattern[bytes] | None" = None,
+        thumbnailDirectory: Path | None = None,
     ) -> None:
         """
         @param folders: the media folders.
@@ -66,12 +69,16 @@ class Library(Service):
             be served as their album art; L{None} keeps none.
         @param ignore: names to leave out besides dot-files (see
             L{Walk.ignore}).
+        @param thumbnailDirectory: where thumbnails are kept (see
+            L{coherence_lite.media.thumbnailer}); L{None} serves none.
         """
         self.ignore = ignore
         self.folders = tuple(Path(os.path.abspath(folder)) for folder in folders)
         self.roots = resolveRoots(self.folders)
         self.artDirectory = artDirectory
-        self.servedRoots = self.roots if artDirectory is None else resolveRoots((*self.folders, artDirectory))
+        self.thumbnailDirectory = thumbnailDirectory
+        kept = tuple(folder for folder in (artDirectory, thumbnailDirectory) if folder is not None)
+        self.servedRoots = resolveRoots((*self.folders, *kept))
         self._database = str(database)
         self._reactor = reactor
         self._pool = ThreadPool(1, 1, "media-index")
@@ -184,23 +191,32 @@ class Library(Service):
         return self.run(_folderPaths)
 
     def _tell(self, step: Step) -> None:
-        if step.systemUpdateId is None:
-            return
+        if step.systemUpdateId is not None:
+            self.tell(step.systemUpdateId, step.containers)
+
+    def tell(self, system: int, containers: dict[int, int]) -> None:
+        """
+        Tell the listeners of a change recorded in the store (by a scan
+        step, or by the thumbnailer).
+        """
         for listener in list(self.listeners):
-            listener(step.systemUpdateId, step.containers)
+            listener(system, containers)
 
     def lookup(self, objectId: str) -> "Deferred[StreamTarget | None]":
         """
         The file to stream for an object id: an item's (or an embedded
         picture's) resolved path, if it is still inside a media folder (or
-        the art folder); L{None} for anything else.
+        the art folder); for C{<id>.tn}, the item's thumbnail; for
+        C{<id>.sub}, a video's subtitle; L{None} for anything else.
         """
-        stored = storedId(objectId)
-        if stored is None:
+        number, _, variant = objectId.partition(".")
+        finder = _VARIANTS.get(variant)
+        stored = storedId(number)
+        if finder is None or stored is None:
             result: Deferred[StreamTarget | None] = Deferred()
             result.callback(None)
             return result
-        return self.query(_target, stored, self.servedRoots)
+        return self.query(finder, stored, self.servedRoots, self.thumbnailDirectory)
 
 
 def _folderPaths(connection: Any) -> list[bytes]:
@@ -212,11 +228,36 @@ def _folderAt(connection: Any, path: bytes) -> Folder | None:
     return None if found is None else Folder(path, *found)
 
 
-def _target(connection: Any, objectId: int, roots: tuple[Path, ...]) -> StreamTarget | None:
+def _target(connection: Any, objectId: int, roots: tuple[Path, ...], thumbnails: Path | None) -> StreamTarget | None:
     row = fetchRow(connection, objectId)
     if row is None or row.container or row.path is None or row.mime is None:
         return None
     path = containedPath(os.fsdecode(row.path), roots)
     if path is None:
         return None
-    return StreamTarget(path, row.mime, row.size or 0, row.mtime or 0.0, profileOf(row))
+    caption = subtitlePath(objectId) if row.cls.startswith("object.item.videoItem") and subtitleOf(connection, objectId) else None
+    return StreamTarget(path, row.mime, row.size or 0, row.mtime or 0.0, profileOf(row), caption=caption)
+
+
+def _thumbnailTarget(connection: Any, objectId: int, roots: tuple[Path, ...], thumbnails: Path | None) -> StreamTarget | None:
+    found = None if thumbnails is None else thumbnailOf(connection, objectId)
+    if found is None or thumbnails is None:
+        return None
+    thumbnail, row = found
+    path = containedPath(thumbnails / thumbnail.file, roots)
+    if path is None:
+        return None
+    return StreamTarget(path, "image/jpeg", thumbnail.bytes, row.mtime or 0.0, "JPEG_TN", converted=True)
+
+
+def _subtitleTarget(connection: Any, objectId: int, roots: tuple[Path, ...], thumbnails: Path | None) -> StreamTarget | None:
+    found = subtitleOf(connection, objectId)
+    path = None if found is None else containedPath(os.fsdecode(found), roots)
+    if path is None:
+        return None
+    return StreamTarget(path, "text/srt", 0, 0.0)
+
+
+#: What an object id's variant (after a dot) names: the object's file, its
+#: thumbnail, a video's subtitle.
+_VARIANTS = {"": _target, "tn": _thumbnailTarget, "sub": _subtitleTarget}

@@ -10,6 +10,7 @@ A device file for a MediaServer holds a C{[media]} table only::
     name = "Den"                           # optional
     views = false                          # optional; default true
     uuid = "..."                           # optional; derived from the file
+    thumbnails = false                     # optional; default true
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from coherence_lite.model._toml import parseTOML
 __all__ = ["MediaRequest", "mediaRequestFromFile"]
 
 #: The keys of a C{[media]} table.
-_KEYS = ("folders", "name", "uuid", "views")
+_KEYS = ("folders", "name", "uuid", "views", "thumbnails")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class MediaRequest:
         rescanned periodically).
     @ivar views: whether the root lists the views (Music, Photos, Videos,
         Recently added) after the media folders.
+    @ivar thumbnails: whether pictures, album art and videos get JPEG_TN
+        thumbnails.
     """
 
     origin: str
@@ -53,6 +56,7 @@ class MediaRequest:
     ignore: tuple[str, ...] = ()
     inotify: bool = True
     views: bool = True
+    thumbnails: bool = True
 
     @classmethod
     def checked(cls, origin: str, folders: list[str], name: str | None, udn: str | None, base: Path | None = None) -> "MediaRequest":
@@ -110,9 +114,11 @@ def mediaRequestFromFile(path: Path) -> MediaRequest | None:
         if key in table and not isinstance(table[key], str):
             raise HostedDeviceError(None, f"{name}: media.{key}: must be a string")
     views = table.get("views", True)
-    if not isinstance(views, bool):
-        raise HostedDeviceError(None, f"{name}: media.views: must be true or false")
+    thumbnails = table.get("thumbnails", True)
+    for key, value in (("views", views), ("thumbnails", thumbnails)):
+        if not isinstance(value, bool):
+            raise HostedDeviceError(None, f"{name}: media.{key}: must be true or false")
     udn = table.get("uuid")
     if udn is not None:
         udn = "uuid:" + udn.removeprefix("uuid:")
-    return replace(MediaRequest.checked(name, folders, table.get("name"), udn, path.parent), views=views)
+    return replace(MediaRequest.checked(name, folders, table.get("name"), udn, path.parent), views=views, thumbnails=thumbnails)

@@ -3,8 +3,9 @@
 Walking the media folders into the library store, one folder per step (a
 blocking function run on the index's thread): new and changed files (by
 size and modification time) are read, vanished ones dropped, symlinks
-followed only when they resolve inside a media folder, and each folder's
-cover image becomes its tracks' album art.
+followed only when they resolve inside a media folder, each folder's
+cover image becomes its tracks' album art, and each video's sidecar
+C{.srt} its subtitle.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Sequence
 from twisted.logger import Logger
 
 from coherence_lite.media.containment import containedPath
+from coherence_lite.media.extras import syncSubtitles
 from coherence_lite.media.metadata import Kind, Metadata, MetadataError, mediaKind, readMetadata
 from coherence_lite.media.store import bumpUpdateIds, inodeKey
 
@@ -268,7 +270,7 @@ def _scanEntries(connection: sqlite3.Connection, folder: Folder, walk: Walk, ent
     added: list[Folder] = []
     changed = False
     for entry in entries:
-        if entry.name.startswith(b".") or (walk.ignore is not None and walk.ignore.match(entry.name)):
+        if not _listable(entry, walk):
             continue
         path = entry.path
         try:
@@ -324,11 +326,20 @@ def _scanEntries(connection: sqlite3.Connection, folder: Folder, walk: Walk, ent
             else:
                 connection.execute("DELETE FROM objects WHERE id = ?", (objectId,))
             changed = True
+    if syncSubtitles(connection, folder.id, {entry.name: entry.path for entry in entries if _listable(entry, walk)}, walk.roots):
+        changed = True
     if not changed:
         return Step(tuple(folders), tuple(added), None, {})
     _setArt(connection, folder, {entry.name.lower(): entry.path for entry in entries})
     system, containers = bumpUpdateIds(connection, [folder.id])
     return Step(tuple(folders), tuple(added), system, containers)
+
+
+def _listable(entry: os.DirEntry[bytes], walk: Walk) -> bool:
+    """
+    Whether an entry is looked at: not a dot-file, not ignored.
+    """
+    return not entry.name.startswith(b".") and (walk.ignore is None or walk.ignore.match(entry.name) is None)
 
 
 def _isMediaFolder(connection: sqlite3.Connection, path: bytes) -> bool:

@@ -23,6 +23,7 @@ from coherence_lite.media.quirks import descriptionVariants
 from coherence_lite.media.registrar import MediaReceiverRegistrar
 from coherence_lite.media.store import storedSystemUpdateId
 from coherence_lite.media.scanner import ignorePattern
+from coherence_lite.media.thumbnailer import Thumbnailer
 from coherence_lite.media.watcher import FolderWatcher
 from coherence_lite.model.defaults import defaultIcons
 from coherence_lite.model.device import Device
@@ -54,6 +55,8 @@ class MediaServer(MultiService):
     @ivar library: the index of the folders.
     @ivar contentDirectory: the ContentDirectory:1 backend.
     @ivar connectionManager: the ConnectionManager:1 backend.
+    @ivar thumbnailer: makes the thumbnails, or L{None} (none asked for,
+        or no state directory).
     @ivar registrar: the X_MS_MediaReceiverRegistrar:1 backend (Xbox 360,
         Windows Media Player).
     @ivar device: the root device.
@@ -71,6 +74,7 @@ class MediaServer(MultiService):
         ignore: Sequence[str] = (),
         useInotify: bool = True,
         views: bool = True,
+        thumbnails: bool = True,
     ) -> None:
         """
         @param folders: the media folders.
@@ -87,18 +91,27 @@ class MediaServer(MultiService):
             watching the folders.
         @param views: whether the root lists the views (Music, Photos,
             Videos, Recently added) after the media folders.
+        @param thumbnails: whether pictures, album art and videos get
+            JPEG_TN thumbnails (kept in C{media-thumbnails-<uuid>/} of the
+            state directory; none without one).
         """
         super().__init__()
         uuid = udn.removeprefix("uuid:").lower()
-        artDirectory = None
+        artDirectory = thumbnailDirectory = None
         if stateDirectory is None:
             database = ":memory:"
         else:
             stateDirectory.mkdir(parents=True, exist_ok=True)
             database = str(stateDirectory / DATABASE_NAME.format(uuid=uuid))
             artDirectory = stateDirectory / f"media-art-{uuid}"
-        self.library = Library(folders, database, reactor, artDirectory, ignorePattern(ignore))
+            if thumbnails:
+                thumbnailDirectory = stateDirectory / f"media-thumbnails-{uuid}"
+        self.library = Library(folders, database, reactor, artDirectory, ignorePattern(ignore), thumbnailDirectory)
         self.library.setServiceParent(self)
+        self.thumbnailer: Thumbnailer | None = None
+        if thumbnailDirectory is not None:
+            self.thumbnailer = Thumbnailer(self.library, thumbnailDirectory, reactor)
+            self.thumbnailer.setServiceParent(self)
         self.contentDirectory = ContentDirectory(self.library, reactor, storedSystemUpdateId(database), views)
         self.connectionManager = ConnectionManager()
         self.registrar = MediaReceiverRegistrar()

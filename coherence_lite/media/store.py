@@ -8,7 +8,9 @@ Object ids are the rows' ids (the root is C{0}), never reused
 row while it exists.  The SystemUpdateID and each container's UpdateID are
 stored with the objects, so neither goes backwards.  Embedded album art,
 kept as files in an art folder of the state directory, has rows without a
-parent (never browsed or searched, only linked and served).
+parent (never browsed or searched, only linked and served).  The
+C{thumbnails} and C{subtitles} tables hold the items' extras (see
+L{coherence_lite.media.extras}).
 """
 
 from __future__ import annotations
@@ -57,6 +59,10 @@ CREATE INDEX IF NOT EXISTS objects_parent ON objects (parent, container, title);
 CREATE INDEX IF NOT EXISTS objects_order
     ON objects (parent, container DESC, track IS NULL, track, title COLLATE NOCASE, id);
 CREATE INDEX IF NOT EXISTS objects_inode ON objects (inode);
+CREATE TABLE IF NOT EXISTS thumbnails (
+    object INTEGER PRIMARY KEY, size INTEGER, mtime REAL, file TEXT, bytes INTEGER, width INTEGER, height INTEGER
+);
+CREATE TABLE IF NOT EXISTS subtitles (object INTEGER PRIMARY KEY, path BLOB NOT NULL, size INTEGER NOT NULL);
 """
 
 #: The natural order of a container's children: folders, then by track
@@ -166,7 +172,10 @@ def openStore(path: str) -> sqlite3.Connection:
     connection.execute("PRAGMA synchronous=NORMAL")
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     if version != SCHEMA_VERSION:
-        connection.executescript("DROP TABLE IF EXISTS objects; DROP INDEX IF EXISTS objects_parent;")
+        connection.executescript(
+            "DROP TABLE IF EXISTS objects; DROP INDEX IF EXISTS objects_parent; "
+            "DROP TABLE IF EXISTS thumbnails; DROP TABLE IF EXISTS subtitles;"
+        )
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     connection.executescript(_SCHEMA)
     connection.execute(

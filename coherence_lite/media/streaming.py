@@ -25,7 +25,8 @@ C{getcontentFeatures.dlna.org: 1} or not (as minidlna does: renderers that
 forget to ask still learn they may seek).  C{transferMode.dlna.org} echoes
 the mode a client asks for (Samsung asks Interactive for video: we are
 lenient) and is otherwise Streaming for audio and video, Interactive for
-the rest.
+the rest.  A video with a subtitle answers Samsung's
+C{getCaptionInfo.sec: 1} with C{CaptionInfo.sec: <its URL>}.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import os
 import re
 from pathlib import Path
 from typing import Callable, Sequence
+from urllib.parse import quote
 
 from twisted.internet.defer import Deferred, maybeDeferred
 from twisted.logger import Logger
@@ -41,6 +43,7 @@ from twisted.python.failure import Failure
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request
 
+from coherence_lite.backend.request import baseURL
 from coherence_lite.http.resources import HTML_CONTENT_TYPE, errorPage, sendHeaders
 from coherence_lite.media import dlna
 from coherence_lite.media.containment import NotContained, openContained, resolveRoots
@@ -80,7 +83,7 @@ def _spellDlnaHeaders() -> None:
 
     mappings = getattr(getattr(http_headers, "_NameEncoder", None), "_caseMappings", None)
     if isinstance(mappings, dict):
-        for name in (b"transferMode.dlna.org", b"contentFeatures.dlna.org"):
+        for name in (b"transferMode.dlna.org", b"contentFeatures.dlna.org", b"CaptionInfo.sec"):
             mappings[name.capitalize()] = name
 
 
@@ -114,6 +117,20 @@ def _refuse(request: Request, code: int, extra: Sequence[tuple[bytes, bytes]] = 
     body = errorPage(code)
     sendHeaders(request, code, ((b"Content-Type", HTML_CONTENT_TYPE), *extra), len(body))
     return b"" if request.method == b"HEAD" else body
+
+
+def _captionInfo(request: Request, target: StreamTarget) -> list[tuple[bytes, bytes]]:
+    """
+    Samsung's C{CaptionInfo.sec: <subtitle URL>}, for a video with a
+    subtitle asked with C{getCaptionInfo.sec: 1}; the URL is on the
+    address and port the request came to.
+    """
+    asked = (request.requestHeaders.getRawHeaders(b"getCaptionInfo.sec") or [b""])[-1].strip()
+    if target.caption is None or asked != b"1":
+        return []
+    here = request.getHost()
+    url = f"{baseURL((here.host, here.port))}/media/{quote(target.caption)}"
+    return [(b"CaptionInfo.sec", url.encode("ascii"))]
 
 
 class StreamingResource(Resource):
@@ -204,7 +221,8 @@ class StreamingResource(Resource):
             (b"ETag", validators.etag),
             (b"Last-Modified", validators.lastModified),
             (b"transferMode.dlna.org", _MODES.get(asked) or dlna.transferMode(target.mimeType).encode("ascii")),
-            (b"contentFeatures.dlna.org", dlna.contentFeatures(target.mimeType, target.dlnaProfile).encode("ascii")),
+            (b"contentFeatures.dlna.org", dlna.contentFeatures(target.mimeType, target.dlnaProfile, target.converted).encode("ascii")),
+            *_captionInfo(request, target),
         ]
         if isinstance(byteRange, Unsatisfiable):
             os.close(fd)

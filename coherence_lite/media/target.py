@@ -20,6 +20,9 @@ class StreamTarget:
     @ivar size: its size in bytes when it was indexed.
     @ivar mtime: its modification time (seconds since the epoch) when indexed.
     @ivar dlnaProfile: its C{DLNA.ORG_PN} when certain, else L{None}.
+    @ivar converted: whether we made it (a thumbnail): C{DLNA.ORG_CI=1}.
+    @ivar caption: a video's subtitle, as the path below C{/media/}
+        (C{42.sub.srt}), for Samsung's C{CaptionInfo.sec}; else L{None}.
     """
 
     path: Path
@@ -27,3 +30,5 @@ class StreamTarget:
     size: int
     mtime: float
     dlnaProfile: str | None = None
+    converted: bool = False
+    caption: str | None = None

@@ -73,6 +73,20 @@ class MediaOptionsTests(SynchronousTestCase):
         """
         self.assertTrue(self.server(self.parse("--media", self.folder)).contentDirectory.views)
         self.assertFalse(self.server(self.parse("--media", self.folder, "--no-media-views")).contentDirectory.views)
+    def test_thumbnailsOption(self) -> None:
+        """
+        The MediaServer makes thumbnails in C{media-thumbnails-<uuid>/} of
+        the state directory (a served root); C{--no-media-thumbnails} makes
+        none and serves no such folder.
+        """
+        server = self.server(self.parse("--media", self.folder))
+        assert server.thumbnailer is not None
+        uuid = server.device.UDN[5:]
+        self.assertEqual(server.thumbnailer.directory, Path(self.stateDirectory, f"media-thumbnails-{uuid}"))
+        self.assertIn(server.thumbnailer.directory.resolve(), server.library.servedRoots)
+        server = self.server(self.parse("--media", self.folder, "--no-media-thumbnails"))
+        self.assertIsNone(server.thumbnailer)
+        self.assertIsNone(server.library.thumbnailDirectory)
 
     def test_overridesWhenAlone(self) -> None:
         """
@@ -156,6 +170,9 @@ class MediaFileTests(SynchronousTestCase):
         self.assertTrue(server.contentDirectory.views)
         self.write("den.toml", '[media]\nfolders = ["music"]\nviews = false\n')
         self.assertFalse(self.parse()["sources"].mediaHosting.server.contentDirectory.views)
+        self.assertIsNotNone(server.thumbnailer)
+        self.write("den.toml", '[media]\nfolders = ["music"]\nthumbnails = false\n')
+        self.assertIsNone(self.parse()["sources"].mediaHosting.server.thumbnailer)
 
     def test_reload(self) -> None:
         """
@@ -181,10 +198,11 @@ class MediaFileTests(SynchronousTestCase):
         """
         path = self.configs / "den.toml"
         for text, message in (
-            ('[media]\nfolder = "music"\n', f"{path}: media.folder: unknown key (known: folders, name, uuid, views)"),
+            ('[media]\nfolder = "music"\n', f"{path}: media.folder: unknown key (known: folders, name, uuid, views, thumbnails)"),
             ('[media]\nfolders = ["missing"]\n', f"{path}: media.folders: missing: not a folder"),
             ('[media]\nfolders = 3\n', f"{path}: media.folders: must be a folder or a list of folders"),
             ('[media]\nfolders = []\n', f"{path}: media.folders: names no folder"),
+            ('[media]\nfolders = "music"\nthumbnails = "no"\n', f"{path}: media.thumbnails: must be true or false"),
             ('[media]\nfolders = "music"\n[device]\n', f"{path}: media: a MediaServer's file holds one [media] table and nothing else"),
         ):
             self.write("den.toml", text)

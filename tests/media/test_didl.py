@@ -140,3 +140,36 @@ class FormatDurationTests(SynchronousTestCase):
         self.assertEqual(formatDuration(0), "0:00:00.000")
         self.assertEqual(formatDuration(3.0004), "0:00:03.000")
         self.assertEqual(formatDuration(90061.5), "25:01:01.500")
+
+
+class ExtrasTests(SynchronousTestCase):
+    """
+    The album art's DLNA profile and Samsung's caption element.
+    """
+
+    def test_profileAndCaption(self) -> None:
+        """
+        C{albumArtURI} carries C{dlna:profileID} when a profile is known;
+        C{sec:CaptionInfoEx} carries C{sec:type="srt"} in the C{sec}
+        namespace, declared with its prefix on the element (documents
+        without one stay as they were); a Filter not naming it leaves it
+        out.
+        """
+        video = DidlObject(
+            "5", "3", "Film", "object.item.videoItem", albumArtURI="http://h/media/5.tn.jpg", albumArtProfile="JPEG_TN",
+            captionURI="http://h/media/5.sub.srt?a&b",
+        )
+        text = writeDidl([video])
+        self.assertIn('<sec:CaptionInfoEx xmlns:sec="http://www.sec.co.kr/" sec:type="srt">', text)
+        self.assertNotIn("xmlns:sec", writeDidl([TRACK]))
+        self.assertIn('<upnp:albumArtURI dlna:profileID="JPEG_TN">http://h/media/5.tn.jpg</upnp:albumArtURI>', text)
+        [item] = ET.fromstring(text)
+        caption = item.find("{http://www.sec.co.kr/}CaptionInfoEx")
+        assert caption is not None
+        self.assertEqual((caption.text, caption.get("{http://www.sec.co.kr/}type")), ("http://h/media/5.sub.srt?a&b", "srt"))
+        art = item.find(UPNP + "albumArtURI")
+        assert art is not None
+        self.assertEqual(art.get("{urn:schemas-dlna-org:metadata-1-0/}profileID"), "JPEG_TN")
+        self.assertNotIn("CaptionInfoEx", writeDidl([video], "upnp:albumArtURI"))
+        self.assertIn("CaptionInfoEx", writeDidl([video], "sec:CaptionInfoEx"))
+        self.assertNotIn("profileID", writeDidl([TRACK]))

@@ -112,7 +112,8 @@ class FromFileTests(SynchronousTestCase):
             ('[media]\nfolders = "music"\nname = 3\n', "media.name: must be a string"),
             ('[media]\nfolders = "music"\nuuid = true\n', "media.uuid: must be a string"),
             ('[media]\nfolders = "music"\nviews = "no"\n', "media.views: must be true or false"),
-            ('[media]\nfolders = "music"\nport = 1\n', "media.port: unknown key (known: folders, name, uuid, views)"),
+            ('[media]\nfolders = "music"\nthumbnails = "no"\n', "media.thumbnails: must be true or false"),
+            ('[media]\nfolders = "music"\nport = 1\n', "media.port: unknown key (known: folders, name, uuid, views, thumbnails)"),
         ):
             error = self.assertRaises(HostedDeviceError, self.read, text)
             self.assertIsNone(error.field)

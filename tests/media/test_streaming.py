@@ -29,6 +29,9 @@ from coherence_lite.media.target import StreamTarget
 CONTENT = bytes(range(256)) * 4096 + b"tail"  # 1 MiB and 4 bytes
 SIZE = len(CONTENT)
 
+#: A SubRip subtitle.
+SUBTITLE = b"1\r\n00:00:00,000 --> 00:00:02,000\r\nHi\r\n"
+
 #: A sparse file larger than loopback's socket buffers hold.
 LARGE = 256 * 1024 * 1024
 
@@ -95,8 +98,11 @@ class SendfileIPv4Tests(TestCase):
             "4": StreamTarget(base / "outside" / "secret.mp3", "audio/mpeg", 6, 0.0),
             "5": StreamTarget(self.music / "escape.mp3", "audio/mpeg", 6, 0.0),
             "6": StreamTarget(self.music / "gone.mp3", "audio/mpeg", 6, 0.0),
-            "7": StreamTarget(self.music / "large.mkv", "video/x-matroska", LARGE, 0.0),
+            "7": StreamTarget(self.music / "large.mkv", "video/x-matroska", LARGE, 0.0, caption="7.sub.srt"),
+            "7.sub": StreamTarget(self.music / "large.srt", "text/srt", 0, 0.0),
+            "3.tn": StreamTarget(self.music / "photo.jpg", "image/jpeg", 6, 0.0, "JPEG_TN", converted=True),
         }
+        (self.music / "large.srt").write_bytes(SUBTITLE)
         self.resource = StreamingResource(self.lookup, [self.music], zeroCopy=self.zeroCopy)
         top = DirectoryResource()
         top.putChild(b"media", self.resource)
@@ -123,12 +129,17 @@ class SendfileIPv4Tests(TestCase):
         return connectProtocol(endpoint, client)
 
     @defer.inlineCallbacks
-    def fetch(self, path: bytes, *headers: bytes, method: bytes = b"GET") -> Any:
+    def rawFetch(self, path: bytes, *headers: bytes, method: bytes = b"GET") -> Any:
         request = b"%s %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" % (method, path)
         request += b"".join(header + b"\r\n" for header in headers) + b"\r\n"
         client = Client(request)
         yield self.connect(client)
         answer = yield client.lost
+        return answer
+
+    @defer.inlineCallbacks
+    def fetch(self, path: bytes, *headers: bytes, method: bytes = b"GET") -> Any:
+        answer = yield self.rawFetch(path, *headers, method=method)
         return parse(answer)
 
     @defer.inlineCallbacks
@@ -219,6 +230,31 @@ class SendfileIPv4Tests(TestCase):
         self.assertTrue(headers["contentfeatures.dlna.org"].startswith("DLNA.ORG_PN=JPEG_SM;DLNA.ORG_OP=01;"))
         _, headers, _ = yield self.fetch(b"/media/1", b"transferMode.dlna.org: interactive")
         self.assertEqual(headers["transfermode.dlna.org"], "Interactive")
+
+    @defer.inlineCallbacks
+    def test_thumbnailAndSubtitle(self) -> Any:
+        """
+        A thumbnail is served as JPEG_TN with C{DLNA.ORG_CI=1}; a subtitle
+        as C{text/srt}, byte-exact, with ranges and HEAD; a video with a
+        subtitle answers C{getCaptionInfo.sec: 1} with C{CaptionInfo.sec}
+        (spelt so) naming the subtitle's URL on the address asked, and
+        says nothing of it otherwise.
+        """
+        code, headers, body = yield self.fetch(b"/media/3.tn.jpg", b"getcontentFeatures.dlna.org: 1")
+        self.assertEqual((code, headers["content-type"], body), (200, "image/jpeg", b"\xff\xd8jpeg"))
+        self.assertTrue(headers["contentfeatures.dlna.org"].startswith("DLNA.ORG_PN=JPEG_TN;DLNA.ORG_OP=01;DLNA.ORG_CI=1;"))
+        code, headers, body = yield self.fetch(b"/media/7.sub.srt")
+        self.assertEqual((code, headers["content-type"], body), (200, "text/srt", SUBTITLE))
+        code, headers, body = yield self.fetch(b"/media/7.sub.srt", b"Range: bytes=2-5")
+        self.assertEqual((code, headers["content-range"], body), (206, f"bytes 2-5/{len(SUBTITLE)}", SUBTITLE[2:6]))
+        answer = yield self.rawFetch(b"/media/7.mkv", b"getCaptionInfo.sec: 1", method=b"HEAD")
+        host = "127.0.0.1" if self.family == 4 else "[::1]"
+        url = f"http://{host}:{self.port.getHost().port}/media/7.sub.srt".encode()  # type: ignore[attr-defined]
+        self.assertIn(b"\r\nCaptionInfo.sec: " + url + b"\r\n", answer)
+        _, headers, _ = yield self.fetch(b"/media/7.mkv", method=b"HEAD")
+        self.assertNotIn("captioninfo.sec", headers)
+        _, headers, _ = yield self.fetch(b"/media/1.mp3", b"getCaptionInfo.sec: 1", method=b"HEAD")
+        self.assertNotIn("captioninfo.sec", headers)
 
     @defer.inlineCallbacks
     def test_timeSeekAndMethods(self) -> Any:

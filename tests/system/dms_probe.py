@@ -64,6 +64,12 @@ async def locate(where: str) -> str:
         listener.async_stop()
 
 
+def _caption(didl: object) -> str | None:
+    element = getattr(didl, "xml_el", None)
+    found = None if element is None else element.find("{http://www.sec.co.kr/}CaptionInfoEx")
+    return None if found is None else found.text
+
+
 def _describe(didl: object) -> dict[str, object]:
     res = list(getattr(didl, "res", None) or [])
     return {
@@ -74,6 +80,7 @@ def _describe(didl: object) -> dict[str, object]:
         "class": getattr(didl, "upnp_class"),
         "child_count": getattr(didl, "child_count", None),
         "art": getattr(didl, "album_art_uri", None),
+        "caption": _caption(didl),
         "res": [{"url": r.uri, "protocol_info": r.protocol_info, "duration": r.duration, "size": r.size} for r in res],
     }
 

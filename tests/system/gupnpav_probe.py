@@ -63,6 +63,8 @@ def main(url):
                         "uris": [res.get_uri() for res in item.get_resources()],
                         "durations": [res.get_duration() for res in item.get_resources()],
                         "mime": [res.get_protocol_info().get_mime_type() for res in item.get_resources()],
+                        "profiles": [res.get_protocol_info().get_dlna_profile() for res in item.get_resources()],
+                        "art": item.get_album_art(),
                     }
                 ),
             )

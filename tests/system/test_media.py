@@ -7,6 +7,7 @@ does, its DIDL-Lite parsed by GUPnP-AV, and updated live.
 
 from __future__ import annotations
 
+import io
 import shutil
 import socket
 import sys
@@ -14,9 +15,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
 from twisted.internet import reactor
 from twisted.trial.unittest import TestCase
 from twisted.web.client import Agent, readBody
+from twisted.web.http_headers import Headers
 
 from tests.media.library import EXPECTED, makeLibrary, needFFmpeg
 from tests.support import freeUDPPort
@@ -55,7 +58,7 @@ class MediaServerTests(TestCase):
     async def daemon(self, interface: str = "127.0.0.1") -> str:
         """
         Start the daemon serving the library on C{interface}; return its
-        description URL once the first scan is done.
+        description URL once the first scan and the thumbnails are done.
         """
         process = Process("the daemon").spawn(
             "-c", "import sys; from twisted.scripts.twistd import run; sys.exit(run())",
@@ -71,6 +74,7 @@ class MediaServerTests(TestCase):
         self.assertEqual(hosting["name"], "Den")
         log = await process.waitFor("Media scan done", 60)
         self.assertLess(log.index("Hosting"), log.index("Media scan done"))
+        await process.waitFor("Media thumbnails done", 60)
         return hosting["location"]
 
     async def probe(self, executable: str, *arguments: str) -> Any:
@@ -88,22 +92,30 @@ class MediaServerTests(TestCase):
         child counts match the pages; Home Assistant's path search resolves
         a path title by title; a class search, C{*} and the error codes
         answer as the spec says; res URLs carry the ids and serve the
-        files' bytes, the album art URLs the folder cover's and the embedded
-        picture's.
+        files' bytes; pictures and videos have their JPEG_TN thumbnail as
+        album art and second res; the album art URLs of tracks are the
+        thumbnails of the folder cover and of the embedded picture.
         """
         location = await self.daemon()
         found = await self.probe(sys.executable, str(DMS_PROBE), location, "music/Artist/Album/Tagged Song")
         byTitle = checkWalk(self, found, "http://127.0.0.1:")
         checkSearches(self, found)
+        for each in folderTree(found["objects"]):
+            if each["class"].startswith(("object.item.imageItem", "object.item.videoItem")):
+                self.assertEqual(len(each["res"]), 2, each)
+                self.assertEqual(each["res"][1]["url"], each["art"])
+                self.assertTrue(each["art"].endswith(f"/media/{each['id']}.tn.jpg"), each)
         song = byTitle["Tagged Song"]
-        self.assertTrue(song["art"].endswith(".jpg"))
-        cover = (self.music / "Artist/Album/cover.jpg").read_bytes()
+        self.assertEqual(song["art"], byTitle["cover"]["art"])
         response = await Agent(reactor).request(b"GET", song["art"].encode("ascii"))
-        self.assertEqual(await readBody(response), cover)
+        thumbnail = await readBody(response)
+        with Image.open(io.BytesIO(thumbnail)) as image, Image.open(self.music / "Artist/Album/cover.jpg") as original:
+            self.assertEqual((image.format, image.size), ("JPEG", original.size))
         embedded = byTitle["art"]
         self.assertNotEqual(embedded["art"], song["art"])
+        self.assertTrue(embedded["art"].endswith(".tn.jpg"), embedded)
         response = await Agent(reactor).request(b"GET", embedded["art"].encode("ascii"))
-        self.assertEqual(await readBody(response), cover)
+        self.assertEqual(await readBody(response), thumbnail)
         for each in byTitle.values():
             if each["title"] in ("Tagged Song", "picture"):
                 response = await Agent(reactor).request(b"GET", each["res"][0]["url"].encode("ascii"))
@@ -139,7 +151,52 @@ class MediaServerTests(TestCase):
         needGUPnPAV()
         location = await self.daemon()
         control = location.rsplit("/", 1)[0] + "/ContentDirectory/control"
-        checkDIDLParsed(self, await self.probe("/usr/bin/python3", str(GUPNPAV_PROBE), control))
+        found = await self.probe("/usr/bin/python3", str(GUPNPAV_PROBE), control)
+        checkDIDLParsed(self, found)
+        for item in found["items"]:
+            if item["class"].startswith(("object.item.imageItem", "object.item.videoItem")):
+                self.assertEqual((item["mime"][1], item["profiles"][1], item["art"]), ("image/jpeg", "JPEG_TN", item["uris"][1]))
+
+    async def test_thumbnailsAndSubtitles(self) -> None:
+        """
+        DmsDevice finds a picture's and a video's thumbnail (album art and
+        a JPEG_TN res) and a video's subtitle (a C{text/srt} res and
+        C{sec:CaptionInfoEx}); fetched from those URLs, the thumbnails are
+        JPEGs of at most 160×160 with their aspect and the subtitle is the
+        C{.srt}'s bytes, each with its Content-Type; the video answers
+        C{getCaptionInfo.sec: 1} with the subtitle's URL; the C{.srt} is
+        no item of its own.
+        """
+        subtitle = "1\r\n00:00:00,000 --> 00:00:01,000\r\nCaf\u00e9 & <i>bye</i>\r\n".encode("utf-8")
+        (self.music / "video/clip.srt").write_bytes(subtitle)
+        Image.new("RGB", (1280, 720), (0, 90, 200)).save(self.music / "pictures/wide.jpg")
+        location = await self.daemon()
+        found = await self.probe(sys.executable, str(DMS_PROBE), location)
+        items = {(each["title"], each["res"][0]["url"].rsplit(".", 1)[1]): each for each in folderTree(found["objects"])
+                 if each["class"].startswith("object.item")}
+        self.assertEqual(sorted(key for key in items if key[0] == "clip"), [("clip", "mkv"), ("clip", "mp4")])
+        for key, size in ((("wide", "jpg"), (160, 90)), (("clip", "mp4"), (160, 120)), (("clip", "mkv"), (160, 120))):
+            each = items[key]
+            self.assertTrue(each["res"][1]["protocol_info"].startswith("http-get:*:image/jpeg:DLNA.ORG_PN=JPEG_TN;"), each)
+            response = await Agent(reactor).request(b"GET", each["art"].encode("ascii"))
+            body = await readBody(response)
+            self.assertEqual((response.code, response.headers.getRawHeaders(b"Content-Type")), (200, [b"image/jpeg"]))
+            self.assertEqual(len(body), int(each["res"][1]["size"]))
+            with Image.open(io.BytesIO(body)) as image:
+                self.assertEqual((image.format, image.size), ("JPEG", size), key)
+        for key in (("clip", "mp4"), ("clip", "mkv")):
+            each = items[key]
+            self.assertEqual(len(each["res"]), 3)
+            srt = each["res"][2]
+            self.assertEqual((srt["protocol_info"], each["caption"]), ("http-get:*:text/srt:*", srt["url"]))
+            response = await Agent(reactor).request(b"GET", srt["url"].encode("ascii"))
+            self.assertEqual((response.code, response.headers.getRawHeaders(b"Content-Type")), (200, [b"text/srt"]))
+            self.assertEqual(await readBody(response), subtitle)
+            response = await Agent(reactor).request(
+                b"HEAD", each["res"][0]["url"].encode("ascii"), Headers({b"getCaptionInfo.sec": [b"1"]})
+            )
+            self.assertEqual(response.headers.getRawHeaders(b"CaptionInfo.sec"), [srt["url"].encode("ascii")])
+        self.assertNotIn("Traceback", self.process.output)
 
     async def test_views(self) -> None:
         """

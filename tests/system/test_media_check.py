@@ -34,13 +34,14 @@ class MediaCheckTests(TestCase):
     async def test_daemonPassesEveryMediaRule(self) -> None:
         """
         Every rule passes, each MediaServer rule is checked (media.scpd on
-        both services), nothing fails or warns, and the daemon logs no
-        traceback.
+        both services), nothing fails or warns (thumbnails and a subtitle
+        included), and the daemon logs no traceback.
         """
         needFFmpeg()
         base = Path(tempfile.mkdtemp(prefix="cl-media-check-"))
         self.addCleanup(shutil.rmtree, base, True)
         music = makeLibrary(base)
+        (music / "video/clip.srt").write_bytes(b"1\n00:00:00,000 --> 00:00:01,000\nHi\n")
         port = freeUDPPort()
         process = Process("the daemon").spawn(
             "-c", "import sys; from twisted.scripts.twistd import run; sys.exit(run())",
@@ -53,6 +54,7 @@ class MediaCheckTests(TestCase):
         hosting = HOSTING.search(log)
         assert hosting is not None, log
         await process.waitFor("Media scan done", 60)
+        await process.waitFor("Media thumbnails done", 60)
         options = CheckOptions()
         options.parseOptions(["-i", "127.0.0.1", "--ssdp-port", str(port), "--mx", "1", "--location", hosting["location"], "--json"])
         out, err = io.StringIO(), io.StringIO()
