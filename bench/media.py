@@ -14,10 +14,7 @@ the same daemon's index with C{--no-media-thumbnails}, in the same run.
 minidlna runs in the foreground (C{minidlnad -S}) with its own database
 folder, C{network_interface=lo} (its SSDP goes out through 127.0.0.1 only,
 as its log confirms: "Enabling interface 127.0.0.1/255.0.0.0") and no
-inotify; without it the figures are printed without a baseline.  Until the
-daemon has C{--media}, the streaming figures come from the streaming
-resource alone (L{coherence_lite.media.streaming} over a lookup that
-answers the large file): C{python -m bench.media --serve FILE --port P}.
+inotify; without it the figures are printed without a baseline.
 """
 
 from __future__ import annotations
@@ -103,17 +100,12 @@ def minidlna(library: Library, work: Path) -> Measured | None:
 THUMBNAILS_DONE = "Media thumbnails done"
 
 
-def coherenceLite(library: Library, work: Path, thumbnails: bool = True) -> Measured | None:
+def coherenceLite(library: Library, work: Path, thumbnails: bool = True) -> Measured:
     """
-    The daemon serving the library, or L{None} while it has no C{--media}.
+    The daemon serving the library.
 
     @param thumbnails: C{False} runs it with C{--no-media-thumbnails}.
     """
-    from coherence_lite.tap import Options
-
-    if not hasattr(Options, "opt_media") and not any(o[0] == "media" for o in Options.optParameters):
-        write("  coherence-lite: the daemon has no --media yet: the streaming resource alone is measured")
-        return None
     port = _freePort()
     state = work / "coherence-lite"
 
@@ -129,15 +121,6 @@ def coherenceLite(library: Library, work: Path, thumbnails: bool = True) -> Meas
     # folder's container is the first object stored after the root (the
     # state is new each start), beside which the root lists the views.
     return Measured("coherence-lite" if thumbnails else "coherence-lite, thumbnails off", start, port, "", "1")
-
-
-def streamingOnly(library: Library) -> Measured:
-    """
-    The streaming resource alone, serving the large file at C{/media/1}.
-    """
-    port = _freePort()
-    command = [sys.executable, "-m", "bench.media", "--serve", str(library.large), "--port", str(port)]
-    return Measured("streaming resource", lambda: Server(command, markers=["serving"]), port, "", "")
 
 
 def indexFigures(measured: Measured, server: Server, library: Library) -> ContentDirectoryClient:
@@ -283,16 +266,12 @@ def measure(measured: Measured, library: Library, repetitions: int, quick: bool)
     """
     server = measured.start()
     try:
-        if measured.walkRoot:
-            client = indexFigures(measured, server, library)
-            if measured.name == "coherence-lite":
-                client.close()  # the next request opens a new connection: this one would idle out
-                thumbnailFigures(measured, server)
-            url = browseFigures(measured, client, 3 if quick else 20, server.pid)
-            client.close()
-        else:
-            server.waitFor("serving")
-            url = f"http://127.0.0.1:{measured.port}/media/1.mkv"
+        client = indexFigures(measured, server, library)
+        if measured.name == "coherence-lite":
+            client.close()  # the next request opens a new connection: this one would idle out
+            thumbnailFigures(measured, server)
+        url = browseFigures(measured, client, 3 if quick else 20, server.pid)
+        client.close()
         if url:
             streamFigures(measured, server, url, library.large.stat().st_size, repetitions)
     finally:
@@ -365,45 +344,22 @@ def run(repetitions: int, quick: bool, files: int | None = None, keep: bool = Fa
         write(f"  library: {library.files} files, large file {library.large.stat().st_size / 1e6:.0f} MB, "
               f"built in {time.monotonic() - began:.1f} s")
     baseline = minidlna(library, work)
-    ours = coherenceLite(library, work) or streamingOnly(library)
+    ours = coherenceLite(library, work)
     for measured in (baseline, ours):
         if measured is not None:
             measure(measured, library, repetitions, quick)
-    withoutThumbnails = coherenceLite(library, work, thumbnails=False) if ours.walkRoot else None
-    if withoutThumbnails is not None:
-        indexOnly(withoutThumbnails, library)
-        for line in thumbnailRows(ours, withoutThumbnails):
-            write(line)
+    withoutThumbnails = coherenceLite(library, work, thumbnails=False)
+    indexOnly(withoutThumbnails, library)
+    for line in thumbnailRows(ours, withoutThumbnails):
+        write(line)
     figures = []
-    suffix = "" if ours.walkRoot else " (streaming resource alone)"
     for key, name, unit, goal, passes in _FIGURES:
         if key not in ours.figures:
             continue
         theirs = baseline.figures.get(key) if baseline else None
         value = ours.figures[key]
-        figures.append(Figure(name + suffix, unit, value, theirs, goal, passes(value, theirs), [(value, theirs)]))
+        figures.append(Figure(name, unit, value, theirs, goal, passes(value, theirs), [(value, theirs)]))
     return figures
-
-
-def serve(path: str, port: int) -> None:
-    """
-    Serve one file as every object id at C{/media/} on 127.0.0.1:C{port}
-    with the streaming resource, until terminated.
-    """
-    from twisted.internet import defer, reactor
-
-    from coherence_lite.http.hosts import HostPolicy
-    from coherence_lite.http.resources import DirectoryResource
-    from coherence_lite.http.server import LimitedSite
-    from coherence_lite.media.streaming import StreamingResource
-    from coherence_lite.media.target import StreamTarget
-
-    target = StreamTarget(Path(path).resolve(), "video/x-matroska", 0, 0.0)
-    tree = DirectoryResource()
-    tree.putChild(b"media", StreamingResource(lambda _: defer.succeed(target), [Path(path).resolve().parent]))
-    reactor.listenTCP(port, LimitedSite(tree, hostPolicy=HostPolicy.allowing(())), interface="127.0.0.1")  # type: ignore[attr-defined]
-    reactor.callWhenRunning(lambda: print("serving", flush=True))
-    reactor.run()  # type: ignore[attr-defined]
 
 
 def main(argv: Sequence[str] = ()) -> int:
@@ -411,9 +367,6 @@ def main(argv: Sequence[str] = ()) -> int:
     C{python -m bench.media [--files N] [--quick] [--keep-library] [--repeat N]}.
     """
     arguments = list(argv)
-    if "--serve" in arguments:
-        serve(arguments[arguments.index("--serve") + 1], int(arguments[arguments.index("--port") + 1]))
-        return 0
     files = int(arguments[arguments.index("--files") + 1]) if "--files" in arguments else None
     repetitions = int(arguments[arguments.index("--repeat") + 1]) if "--repeat" in arguments else 3
     figures = run(repetitions, "--quick" in arguments, files, "--keep-library" in arguments)
