@@ -19,6 +19,15 @@ from coherence_lite.tap import Options, makeService
 from tests.test_tap import EXAMPLES, MACHINE, fakeInterfaces
 
 
+def hostedServer(options: Options) -> MediaServer:
+    """
+    The MediaServer parsed twistd options host.
+    """
+    server = options["sources"].mediaHosting.server
+    assert server is not None
+    return server
+
+
 class MediaOptionsTests(SynchronousTestCase):
     """
     C{twistd upnp-device --media DIR [--media-name NAME]}.
@@ -33,14 +42,6 @@ class MediaOptionsTests(SynchronousTestCase):
         options.parseOptions(["--state-dir", self.stateDirectory, *arguments])
         return options
 
-    def server(self, options: Options) -> MediaServer:
-        """
-        The MediaServer the parsed options host.
-        """
-        server = options["sources"].mediaHosting.server
-        assert server is not None
-        return server
-
     def setUp(self) -> None:
         self.stateDirectory = os.path.abspath(self.mktemp())
         self.folder = os.path.abspath(self.mktemp())
@@ -54,7 +55,7 @@ class MediaOptionsTests(SynchronousTestCase):
         the same from one start to the next.
         """
         options = self.parse("--media", self.folder, "--media", self.folder + "/", "--media-name", "Den")
-        self.assertEqual(self.server(options).library.folders, (Path(self.folder),))
+        self.assertEqual(hostedServer(options).library.folders, (Path(self.folder),))
         [device] = options["devices"]
         self.assertEqual((device.deviceType, device.friendlyName), (MEDIA_SERVER, "Den"))
         self.assertEqual(
@@ -64,27 +65,27 @@ class MediaOptionsTests(SynchronousTestCase):
         )
         self.assertEqual(device.UDN, derivedUDN(MACHINE, "media:--media"))
         self.assertEqual(self.parse("--media", self.folder)["device"].UDN, device.UDN)
-        self.assertIsInstance(self.server(options), MediaServer)
+        self.assertIsInstance(hostedServer(options), MediaServer)
         self.assertTrue(os.path.exists(os.path.join(self.stateDirectory, f"media-{device.UDN[5:]}.sqlite")))
 
     def test_views(self) -> None:
         """
         The views are on unless C{--no-media-views} is given.
         """
-        self.assertTrue(self.server(self.parse("--media", self.folder)).contentDirectory.views)
-        self.assertFalse(self.server(self.parse("--media", self.folder, "--no-media-views")).contentDirectory.views)
+        self.assertTrue(hostedServer(self.parse("--media", self.folder)).contentDirectory.views)
+        self.assertFalse(hostedServer(self.parse("--media", self.folder, "--no-media-views")).contentDirectory.views)
     def test_thumbnailsOption(self) -> None:
         """
         The MediaServer makes thumbnails in C{media-thumbnails-<uuid>/} of
         the state directory (a served root); C{--no-media-thumbnails} makes
         none and serves no such folder.
         """
-        server = self.server(self.parse("--media", self.folder))
+        server = hostedServer(self.parse("--media", self.folder))
         assert server.thumbnailer is not None
         uuid = server.device.UDN[5:]
         self.assertEqual(server.thumbnailer.directory, Path(self.stateDirectory, f"media-thumbnails-{uuid}"))
         self.assertIn(server.thumbnailer.directory.resolve(), server.library.servedRoots)
-        server = self.server(self.parse("--media", self.folder, "--no-media-thumbnails"))
+        server = hostedServer(self.parse("--media", self.folder, "--no-media-thumbnails"))
         self.assertIsNone(server.thumbnailer)
         self.assertIsNone(server.library.thumbnailDirectory)
 

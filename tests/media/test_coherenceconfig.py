@@ -15,8 +15,9 @@ from twisted.trial.unittest import SynchronousTestCase
 
 from coherence_lite.media.coherenceconfig import CoherenceConfigError, fsstoreRequest, parsePluginOption, readConfigFile
 from coherence_lite.host.udn import derivedUDN
-from coherence_lite.media.server import MEDIA_SERVER, MediaServer
+from coherence_lite.media.server import MEDIA_SERVER
 from coherence_lite.tap import Options
+from tests.host.test_media import hostedServer
 from tests.test_tap import MACHINE, fakeInterfaces
 
 
@@ -242,14 +243,6 @@ class TwistdOptionsTests(SynchronousTestCase):
         options.parseOptions(["--state-dir", self.stateDirectory, *arguments])
         return options
 
-    def server(self, options: Options) -> MediaServer:
-        """
-        The MediaServer the parsed options host.
-        """
-        server = options["sources"].mediaHosting.server
-        assert server is not None
-        return server
-
     def test_plugin(self) -> None:
         """
         C{--plugin} (and Coherence's spelling C{--plugins}) hosts the FSStore
@@ -260,7 +253,7 @@ class TwistdOptionsTests(SynchronousTestCase):
         options = self.parse("--plugin", f"backend:FSStore,content:{self.folder},content:{music},name:Den")
         [device] = options["devices"]
         self.assertEqual((device.deviceType, device.friendlyName), (MEDIA_SERVER, "Den"))
-        self.assertEqual(self.server(options).library.folders, (Path(self.folder), Path(music)))
+        self.assertEqual(hostedServer(options).library.folders, (Path(self.folder), Path(music)))
         self.assertEqual(device.UDN, derivedUDN(MACHINE, "media:--plugin"))
         again = self.parse("--plugins", f"backend:FSStore,content:{self.folder}", "--friendly-name", "Attic")
         self.assertEqual((again["device"].UDN, again["device"].friendlyName), (device.UDN, "Attic"))
@@ -280,7 +273,7 @@ class TwistdOptionsTests(SynchronousTestCase):
         )
         options = self.parse("--coherence-config", str(path))
         self.assertEqual(options["device"].UDN, "uuid:2e9f8e3c-1c5a-4bb0-9b4d-1b1e5e8a6b10")
-        server = self.server(options)
+        server = hostedServer(options)
         assert server.library.ignore is not None
         self.assertTrue(server.library.ignore.match(b"tmp.mp3"))
         self.assertEqual(

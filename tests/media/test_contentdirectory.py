@@ -15,13 +15,14 @@ from twisted.internet.defer import Deferred
 from twisted.internet.task import Clock
 from twisted.trial.unittest import TestCase
 
-from coherence_lite.backend.request import baseURL, localAddress
+from coherence_lite.backend.request import baseURL
 from coherence_lite.errors import UPnPError
 from coherence_lite.media.connectionmanager import ConnectionManager
 from coherence_lite.media.contentdirectory import EVENT_INTERVAL, ContentDirectory
 from coherence_lite.media.dlna import SERVED_PROTOCOL_INFOS
 from coherence_lite.media.index import Library
 from coherence_lite.media.store import bumpUpdateIds
+from tests.media.calls import ContentDirectoryCalls
 
 DIDL = "{urn:schemas-upnp-org:metadata-1-0/DIDL-Lite/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
@@ -52,7 +53,7 @@ def fill(connection: sqlite3.Connection) -> None:
     bumpUpdateIds(connection, [0, 1, 7])
 
 
-class ContentDirectoryTests(TestCase):
+class ContentDirectoryTests(ContentDirectoryCalls, TestCase):
     """
     Browse, Search and the update ids.
     """
@@ -65,26 +66,6 @@ class ContentDirectoryTests(TestCase):
         self.backend = ContentDirectory(self.library, self.clock)
         self.addCleanup(self.backend.stop)
         return self.library.run(fill)
-
-    async def call(self, name: str, **arguments: Any) -> dict[str, Any]:
-        """
-        Invoke an action as the control resource does, from 127.0.0.1:8200.
-        """
-        token = localAddress.set(("127.0.0.1", 8200))
-        try:
-            answer = self.backend.runtime.invoke(name, arguments)
-        finally:
-            localAddress.reset(token)
-        return await answer
-
-    async def browse(self, objectId: str, flag: str = "BrowseDirectChildren", start: int = 0, count: int = 0,
-                     sort: str = "", filterText: str = "*") -> tuple[list[ET.Element], dict[str, Any]]:
-        """
-        Browse; return the DIDL objects and the out-arguments.
-        """
-        answer = await self.call("Browse", ObjectID=objectId, BrowseFlag=flag, Filter=filterText,
-                                 StartingIndex=start, RequestedCount=count, SortCriteria=sort)
-        return list(ET.fromstring(answer["Result"])), answer
 
     async def failsWith(self, code: int, name: str, **arguments: Any) -> None:
         """

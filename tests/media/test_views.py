@@ -18,11 +18,11 @@ from twisted.internet import reactor
 from twisted.internet.task import Clock
 from twisted.trial.unittest import TestCase
 
-from coherence_lite.backend.request import localAddress
 from coherence_lite.errors import UPnPError
 from coherence_lite.media import views
 from coherence_lite.media.contentdirectory import ContentDirectory
 from coherence_lite.media.index import Library
+from tests.media.calls import ContentDirectoryCalls
 from tests.media.library import makeMedia, needFFmpeg
 
 DIDL = "{urn:schemas-upnp-org:metadata-1-0/DIDL-Lite/}"
@@ -73,7 +73,7 @@ def makeViewsLibrary(base: Path) -> Path:
     return media
 
 
-class ViewsTests(TestCase):
+class ViewsTests(ContentDirectoryCalls, TestCase):
     """
     The views of a real index, through Browse.
     """
@@ -106,26 +106,6 @@ class ViewsTests(TestCase):
         if self.library.running:
             self.backend.stop()
             self.library.stopService()
-
-    async def call(self, name: str, **arguments: Any) -> dict[str, Any]:
-        """
-        Invoke an action as the control resource does, from 127.0.0.1:8200.
-        """
-        token = localAddress.set(("127.0.0.1", 8200))
-        try:
-            answer = self.backend.runtime.invoke(name, arguments)
-        finally:
-            localAddress.reset(token)
-        return await answer
-
-    async def browse(self, objectId: str, flag: str = "BrowseDirectChildren", start: int = 0, count: int = 0,
-                     sort: str = "", filterText: str = "*") -> tuple[list[ET.Element], dict[str, Any]]:
-        """
-        Browse; return the DIDL objects and the out-arguments.
-        """
-        answer = await self.call("Browse", ObjectID=objectId, BrowseFlag=flag, Filter=filterText,
-                                 StartingIndex=start, RequestedCount=count, SortCriteria=sort)
-        return list(ET.fromstring(answer["Result"])), answer
 
     async def titles(self, objectId: str, sort: str = "") -> list[str]:
         """
