@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from twisted.internet import reactor
 from twisted.internet.defer import Deferred
+from twisted.internet.task import deferLater
 from twisted.internet.testing import EventLoggingObserver
 from twisted.logger import LogLevel, formatEvent, globalLogPublisher
 from twisted.trial.unittest import SynchronousTestCase, TestCase
@@ -345,7 +346,8 @@ class CommandTests(TestCase):
         """
         A script that starts C{sleep 15} and waits for it, bound with a 1 s
         timeout: the call fails with 501 within a few seconds (not after
-        15), and the C{sleep} it started is gone too.
+        15), and the C{sleep} it started is gone too (within a few seconds:
+        a SIGKILLed process still shows until the kernel has ended it).
         """
         pidFile = Path(self.mktemp()).resolve()
         script = f"sleep 15 & echo $! > {pidFile}; wait"
@@ -356,7 +358,12 @@ class CommandTests(TestCase):
         self.assertEqual(caught.exception.code, 501)
         self.assertLess(reactor.seconds() - started, 5)
         sleeper = int(pidFile.read_text())
+        for _ in range(50):
+            if not processAlive(sleeper):
+                break
+            await deferLater(reactor, 0.1)
         self.assertFalse(processAlive(sleeper), f"the sleep {sleeper} the command started still runs")
+        self.assertLess(reactor.seconds() - started, 10)
 
     async def test_programThatCannotStartSaysWhy(self) -> None:
         """
