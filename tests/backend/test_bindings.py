@@ -8,6 +8,7 @@ returning variables, commands and Python functions.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -309,11 +310,20 @@ class CommandTests(TestCase):
         self.assertEqual(caught.exception.code, 501)
         self.assertIs(runtime.state.get("Status"), False)
 
+    def fifo(self) -> str:
+        """
+        A new named pipe: a command that opens it to read waits there until
+        the test opens it to write.
+        """
+        path = str(Path(self.mktemp()).resolve())
+        os.mkfifo(path)
+        return path
+
     async def test_timeoutIs501(self) -> None:
         """
         A command still running at its timeout is killed: 501.
         """
-        service = self.command("import time; time.sleep(30)", timeout="0.5")
+        service = self.command(f"import os; os.read(os.open('{self.fifo()}', os.O_RDONLY), 1)", timeout="0.5")
         with self.assertRaises(UPnPError) as caught:
             await self.invoke(service, 1)
         self.assertEqual(caught.exception.code, 501)
@@ -323,12 +333,20 @@ class CommandTests(TestCase):
         Beyond MAX_RUNNING processes of one command at once, a call fails
         with 501 at once, without starting another; once they end, calls
         run again.
+
+        Each process waits to read one byte from a named pipe, which the
+        test writes once the call beyond the bound has failed.
         """
-        runtime = runtimeFor(*self.command("import time; time.sleep(0.5); print('Result=1')"), reactor)
+        fifo = self.fifo()
+        runtime = runtimeFor(*self.command(f"import os; os.read(os.open('{fifo}', os.O_RDONLY), 1); print('Result=1')"), reactor)
         calls = [runtime.invoke("Brighten", {"Level": 1}) for _ in range(MAX_RUNNING)]
         with self.assertRaises(UPnPError) as caught:
             await runtime.invoke("Brighten", {"Level": 1})
         self.assertEqual(caught.exception.code, 501)
+        self.assertEqual([call.called for call in calls], [False] * MAX_RUNNING)
+        release = os.open(fifo, os.O_RDWR)
+        self.addCleanup(os.close, release)
+        os.write(release, b"x" * (MAX_RUNNING + 1))
         for call in calls:
             self.assertEqual(await call, {"Result": 1})
         self.assertEqual(await runtime.invoke("Brighten", {"Level": 1}), {"Result": 1})
