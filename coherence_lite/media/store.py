@@ -171,19 +171,36 @@ def openStore(path: str) -> sqlite3.Connection:
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
     version = connection.execute("PRAGMA user_version").fetchone()[0]
+    lastId = 0
     if version != SCHEMA_VERSION:
+        lastId = _lastObjectId(connection)
         connection.executescript(
             "DROP TABLE IF EXISTS objects; DROP INDEX IF EXISTS objects_parent; "
             "DROP TABLE IF EXISTS thumbnails; DROP TABLE IF EXISTS subtitles;"
         )
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     connection.executescript(_SCHEMA)
+    if lastId:
+        # A rebuilt store numbers on from the old one: an id a client
+        # kept never names another object.
+        connection.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('objects', ?)", (lastId,))
     connection.execute(
         "INSERT OR IGNORE INTO objects (id, parent, path, lineage, container, title, class) "
         "VALUES (0, NULL, NULL, '/0/', 1, 'root', 'object.container.storageFolder')"
     )
     connection.execute("INSERT OR IGNORE INTO meta VALUES ('SystemUpdateID', 0)")
     return connection
+
+
+def _lastObjectId(connection: sqlite3.Connection) -> int:
+    """
+    The highest object id a store has ever given (0 for a new store).
+    """
+    try:
+        row = connection.execute("SELECT seq FROM sqlite_sequence WHERE name = 'objects'").fetchone()
+    except sqlite3.OperationalError:  # no AUTOINCREMENT table yet
+        return 0
+    return int(row[0]) if row else 0
 
 
 def storedId(text: str) -> int | None:
