@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.test_control_resource -*-
+# -*- test-case-name: tests.control.test_resource,tests.media.test_contentdirectory -*-
 """
 Where the control request being answered came in: the local address and
 port, for actions whose answers carry URLs back to this host (a

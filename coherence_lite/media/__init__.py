@@ -1,3 +1,4 @@
+# -*- test-case-name: tests.media -*-
 """
 The MediaServer: a library index of media folders (sqlite), its scanner and
 watcher, the pure DIDL-Lite writer and SearchCriteria grammar, the

@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.media.test_connectionmanager -*-
+# -*- test-case-name: tests.media.test_contentdirectory -*-
 """
 ConnectionManager:1 of a MediaServer serving over HTTP GET: every
 protocolInfo it serves, and the one connection (id 0) HTTP GET needs.

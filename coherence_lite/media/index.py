@@ -1,4 +1,4 @@
-# -*- test-case-name: tests.media.test_index -*-
+# -*- test-case-name: tests.media.test_scanner,tests.media.test_watcher -*-
 """
 The library index: the SQLite store of the media folders, worked on one
 job at a time by its own thread (never the reactor's), scanned in the
