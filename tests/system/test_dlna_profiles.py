@@ -30,10 +30,9 @@ from coherence_lite.controlpoint.description import parseDescription
 from coherence_lite.controlpoint.remote import RemoteRootDevice
 from coherence_lite.controlpoint.soap import requestHeaders
 
-from tests.support import freeUDPPort
 from tests.support.dlnacorpus import AUDIO, PICTURES, makeCorpus
 from tests.support.prerequisites import missing
-from tests.system.test_cli import HOSTING, Process
+from tests.system.mediadaemon import startMediaDaemon
 
 #: The profile line of gupnp-dlna-info's answer.
 PROFILE = re.compile(r"^Profile Name: (\S+)$", re.MULTILINE)
@@ -115,19 +114,9 @@ class ProfilesAgreeWithGUPnPDLNATests(TestCase):
         theirs = dict(zip(names, answers))
         if theirs["mp3-44k-128.mp3"] != "MP3" or theirs["jpeg-640x480.jpg"] != "JPEG_SM":
             missing("gupnp-dlna-info reads no profile: GStreamer's plugins are missing (apt-get install gstreamer1.0-plugins-base gstreamer1.0-plugins-good)")
-        port = freeUDPPort()
-        process = Process("the daemon").spawn(
-            "-c", "import sys; from twisted.scripts.twistd import run; sys.exit(run())",
-            "-n", "--pidfile=", "--logfile=-", "upnp-device",
-            "--interface", "127.0.0.1", "--ssdp-port", str(port), "--http-port", "0",
-            "--state-dir", str(base / "state"), "--media", str(corpus), "--media-name", "Corpus",
-        )
-        self.addCleanup(process.stop)
-        log = await process.waitFor("Hosting", 20)
-        hosting = HOSTING.search(log)
-        assert hosting is not None, log
-        await process.waitFor("Media scan done", 120)
-        items = await itemsOf(hosting["location"])
+        daemon = await startMediaDaemon(self, corpus, base / "state", name="Corpus", scanSeconds=120)
+        process = daemon.process
+        items = await itemsOf(daemon.location)
         ours = {name: items[name.rsplit(".", 1)[0]] for name in names}
         wrong = {name: (ours[name], theirs[name]) for name in names if ours[name] is not None and ours[name] != theirs[name]}
         self.assertEqual(wrong, {})

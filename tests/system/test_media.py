@@ -22,12 +22,12 @@ from twisted.web.client import Agent, readBody
 from twisted.web.http_headers import Headers
 
 from tests.media.library import EXPECTED, makeLibrary, needFFmpeg
-from tests.support import freeUDPPort
 from tests.support.mediaclients import (
     AUDIO_SUFFIXES, checkDIDLParsed, checkLiveUpdate, checkSearches, checkWalk, folderTree, needGUPnPAV, runProbe,
 )
 from tests.support.prerequisites import missing
-from tests.system.test_cli import HOSTING, Process
+from tests.system.mediadaemon import startMediaDaemon
+from tests.system.test_cli import Process
 
 HERE = Path(__file__).parent
 DMS_PROBE = HERE / "dms_probe.py"
@@ -60,22 +60,12 @@ class MediaServerTests(TestCase):
         Start the daemon serving the library on C{interface}; return its
         description URL once the first scan and the thumbnails are done.
         """
-        process = Process("the daemon").spawn(
-            "-c", "import sys; from twisted.scripts.twistd import run; sys.exit(run())",
-            "-n", "--pidfile=", "--logfile=-", "upnp-device",
-            "--interface", interface, "--ssdp-port", str(freeUDPPort()), "--http-port", "0",
-            "--state-dir", str(self.base / "state"), "--media", str(self.music), "--media-name", "Den",
-        )
-        self.addCleanup(process.stop)
-        self.process = process
-        log = await process.waitFor("Hosting", 20)
-        hosting = HOSTING.search(log)
-        assert hosting is not None, log
-        self.assertEqual(hosting["name"], "Den")
-        log = await process.waitFor("Media scan done", 60)
-        self.assertLess(log.index("Hosting"), log.index("Media scan done"))
-        await process.waitFor("Media thumbnails done", 60)
-        return hosting["location"]
+        daemon = await startMediaDaemon(self, self.music, self.base / "state", interface=interface)
+        self.process = daemon.process
+        self.assertEqual(daemon.name, "Den")
+        self.assertLess(daemon.log.index("Hosting"), daemon.log.index("Media scan done"))
+        await daemon.process.waitFor("Media thumbnails done", 60)
+        return daemon.location
 
     async def probe(self, executable: str, *arguments: str) -> Any:
         """

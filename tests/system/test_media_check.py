@@ -19,9 +19,8 @@ from twisted.trial.unittest import TestCase
 from coherence_lite.cli.check import CheckOptions, runCheck
 
 from tests.media.library import makeLibrary, needFFmpeg
-from tests.support import freeUDPPort
 from tests.support.mediaclients import checkFindings
-from tests.system.test_cli import HOSTING, Process
+from tests.system.mediadaemon import startMediaDaemon
 
 
 class MediaCheckTests(TestCase):
@@ -42,21 +41,11 @@ class MediaCheckTests(TestCase):
         self.addCleanup(shutil.rmtree, base, True)
         music = makeLibrary(base)
         (music / "video/clip.srt").write_bytes(b"1\n00:00:00,000 --> 00:00:01,000\nHi\n")
-        port = freeUDPPort()
-        process = Process("the daemon").spawn(
-            "-c", "import sys; from twisted.scripts.twistd import run; sys.exit(run())",
-            "-n", "--pidfile=", "--logfile=-", "upnp-device",
-            "--interface", "127.0.0.1", "--ssdp-port", str(port), "--http-port", "0",
-            "--state-dir", str(base / "state"), "--media", str(music), "--media-name", "Den",
-        )
-        self.addCleanup(process.stop)
-        log = await process.waitFor("Hosting", 20)
-        hosting = HOSTING.search(log)
-        assert hosting is not None, log
-        await process.waitFor("Media scan done", 60)
+        daemon = await startMediaDaemon(self, music, base / "state")
+        process, port = daemon.process, daemon.ssdpPort
         await process.waitFor("Media thumbnails done", 60)
         options = CheckOptions()
-        options.parseOptions(["-i", "127.0.0.1", "--ssdp-port", str(port), "--mx", "1", "--location", hosting["location"], "--json"])
+        options.parseOptions(["-i", "127.0.0.1", "--ssdp-port", str(port), "--mx", "1", "--location", daemon.location, "--json"])
         out, err = io.StringIO(), io.StringIO()
         status = await runCheck(reactor, options, out, err)
         [device] = json.loads(out.getvalue())["devices"]

@@ -23,11 +23,10 @@ from twisted.trial.unittest import SynchronousTestCase, TestCase
 from twisted.web.client import Agent, readBody
 
 from tests.media.library import makeLibrary, needFFmpeg
-from tests.support import freeUDPPort
 from tests.support.netns import Topology, run
 from tests.support.prerequisites import missing
+from tests.system.mediadaemon import startMediaDaemon
 from tests.system.test_browser import browserMissing
-from tests.system.test_cli import HOSTING, Process
 
 PROBE = Path(__file__).with_name("media_browser_probe.py")
 UUID = "5e1f0000-0000-4000-8000-00000000d0d0"
@@ -86,17 +85,9 @@ class PanelHTTPTests(TestCase):
         base = Path(tempfile.mkdtemp(prefix="cl-media-panel-"))
         self.addCleanup(shutil.rmtree, base, True)
         music = library(base)
-        process = Process("the daemon").spawn(
-            "-c", "import sys; from twisted.scripts.twistd import run; sys.exit(run())",
-            "-n", "--pidfile=", "--logfile=-", "upnp-device",
-            "--interface", "127.0.0.1", "--ssdp-port", str(freeUDPPort()), "--http-port", "0",
-            "--state-dir", str(base / "state"), "--media", str(music), "--media-name", "Den",
-        )
-        self.addCleanup(process.stop)
-        hosting = HOSTING.search(await process.waitFor("Hosting", 20))
-        assert hosting is not None
-        await process.waitFor("Media scan done", 60)
-        page = hosting["location"].rsplit("/", 1)[0] + "/"
+        daemon = await startMediaDaemon(self, music, base / "state")
+        process = daemon.process
+        page = daemon.location.rsplit("/", 1)[0] + "/"
         origin = page.split("/", 3)[:3]
 
         code, headers, body = await self.get(page)
