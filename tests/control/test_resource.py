@@ -60,6 +60,31 @@ def envelope(action: str, arguments: str = "", serviceType: str = SWITCH) -> byt
     ).encode("utf-8")
 
 
+def renderControl(
+    resource: ControlResource, body: bytes, action: str | None, serviceType: str,
+    method: bytes = b"POST", headers: dict[bytes, bytes] | None = None,
+) -> DummyRequest:
+    """
+    Render one control request (with C{SOAPACTION} naming C{action} of
+    C{serviceType}, unless C{action} is L{None}) and return it, finished or
+    not.
+    """
+    request = DummyRequest([])
+    request.method = method
+    request.content = BytesIO(body)
+    request.requestHeaders.setRawHeaders(b"Content-Type", [b'text/xml; charset="utf-8"'])
+    if action is not None:
+        request.requestHeaders.setRawHeaders(b"SOAPACTION", [f'"{serviceType}#{action}"'.encode()])
+    for name, value in (headers or {}).items():
+        request.requestHeaders.setRawHeaders(name, [value])
+    result = resource.render(request)
+    if result is not NOT_DONE_YET:
+        assert isinstance(result, bytes)
+        request.write(result)
+        request.finish()
+    return request
+
+
 class ControlTests(SynchronousTestCase):
     """
     Calls through a L{ControlResource}.
@@ -87,20 +112,7 @@ class ControlTests(SynchronousTestCase):
         """
         Render one request and return it, finished or not.
         """
-        request = DummyRequest([])
-        request.method = method
-        request.content = BytesIO(body)
-        request.requestHeaders.setRawHeaders(b"Content-Type", [b'text/xml; charset="utf-8"'])
-        if action is not None:
-            request.requestHeaders.setRawHeaders(b"SOAPACTION", [f'"{serviceType}#{action}"'.encode()])
-        for name, value in (headers or {}).items():
-            request.requestHeaders.setRawHeaders(name, [value])
-        result = self.resource.render(request)
-        if result is not NOT_DONE_YET:
-            assert isinstance(result, bytes)
-            request.write(result)
-            request.finish()
-        return request
+        return renderControl(self.resource, body, action, serviceType, method, headers)
 
     def assertFault(self, request: DummyRequest, code: int) -> None:
         """

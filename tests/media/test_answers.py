@@ -9,20 +9,18 @@ those paths that changes a byte on the wire fails here.
 from __future__ import annotations
 
 import sqlite3
-from io import BytesIO
 from pathlib import Path
 
 from twisted.internet import reactor
 from twisted.internet.defer import Deferred
 from twisted.internet.task import Clock
 from twisted.trial.unittest import TestCase
-from twisted.web.server import NOT_DONE_YET
-from twisted.web.test.requesthelper import DummyRequest
 
 from coherence_lite.control.resource import ControlResource
 from coherence_lite.media.contentdirectory import ContentDirectory
 from coherence_lite.media.index import Library
 from coherence_lite.media.store import bumpUpdateIds
+from tests.control.test_resource import renderControl
 
 GOLDEN = Path(__file__).with_name("answers.golden")
 CDS = "urn:schemas-upnp-org:service:ContentDirectory:1"
@@ -130,18 +128,9 @@ class AnswerBytesTests(TestCase):
         """
         The status, Content-Length and body of one call from 127.0.0.1:80.
         """
-        request = DummyRequest([])
-        request.method = b"POST"
-        request.content = BytesIO(envelope(action, arguments))
-        request.requestHeaders.setRawHeaders(b"Content-Type", [b'text/xml; charset="utf-8"'])
-        request.requestHeaders.setRawHeaders(b"SOAPACTION", [f'"{CDS}#{action}"'.encode()])
-        finished = request.notifyFinish()
-        result = self.resource.render(request)
-        if result is not NOT_DONE_YET:
-            assert isinstance(result, bytes)
-            request.write(result)
-            request.finish()
-        await finished
+        request = renderControl(self.resource, envelope(action, arguments), action, CDS)
+        if not request.finished:
+            await request.notifyFinish()
         length = (request.responseHeaders.getRawHeaders(b"Content-Length") or [b"-"])[0]
         return b"%d %s\n" % (request.responseCode or 200, length) + b"".join(request.written)
 
